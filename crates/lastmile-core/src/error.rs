@@ -1,0 +1,20 @@
+//! The one error type of the core crate.
+
+/// Everything the core can refuse, each with a message a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoreError {
+    #[error(
+        "invite code must be 16 letters or digits (groups of four, e.g. ABCD-EFGH-JKMN-PQRS); got {0} usable characters"
+    )]
+    InviteCodeLength(usize),
+    #[error("invite code contains {0:?}, which is not a letter or digit")]
+    InviteCodeCharacter(char),
+    #[error("this link is not a Lastmile invite: {0}")]
+    InviteLink(String),
+    #[error("server address {0:?} is not valid: {1}")]
+    ServerUrl(String, String),
+    #[error("{0} is set by your organisation (managed setting) and cannot be overridden")]
+    ManagedSetting(&'static str),
+    #[error("clock-offset measurement needs at least one sample")]
+    NoClockSamples,
+}

@@ -1,0 +1,86 @@
+//! Factor kinds and their strength tiers (DESIGN.md, "Factors and strength").
+
+/// How strong a factor is. Ordered: `Weak < Recovery < Strong < PhishingResistant`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Weak,
+    Recovery,
+    Strong,
+    PhishingResistant,
+}
+
+/// The kinds of factor Lastmile knows about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactorKind {
+    SecurityKey,
+    PlatformAuthenticator,
+    Totp,
+    RecoveryCodes,
+    Sms,
+    Voice,
+}
+
+impl FactorKind {
+    pub const ALL: [FactorKind; 6] = [
+        FactorKind::SecurityKey,
+        FactorKind::PlatformAuthenticator,
+        FactorKind::Totp,
+        FactorKind::RecoveryCodes,
+        FactorKind::Sms,
+        FactorKind::Voice,
+    ];
+
+    pub fn tier(self) -> Tier {
+        match self {
+            FactorKind::SecurityKey | FactorKind::PlatformAuthenticator => Tier::PhishingResistant,
+            FactorKind::Totp => Tier::Strong,
+            FactorKind::RecoveryCodes => Tier::Recovery,
+            FactorKind::Sms | FactorKind::Voice => Tier::Weak,
+        }
+    }
+
+    /// Whether Lastmile ever enrolls this kind (SMS and voice are only ever reported).
+    pub fn enrollable(self) -> bool {
+        !matches!(self, FactorKind::Sms | FactorKind::Voice)
+    }
+}
+
+/// The strongest tier among `factors`, or `None` when there are none.
+pub fn best_tier(factors: impl IntoIterator<Item = FactorKind>) -> Option<Tier> {
+    factors.into_iter().map(FactorKind::tier).max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_follow_the_design_table() {
+        let table = [
+            (FactorKind::SecurityKey, Tier::PhishingResistant, true),
+            (FactorKind::PlatformAuthenticator, Tier::PhishingResistant, true),
+            (FactorKind::Totp, Tier::Strong, true),
+            (FactorKind::RecoveryCodes, Tier::Recovery, true),
+            (FactorKind::Sms, Tier::Weak, false),
+            (FactorKind::Voice, Tier::Weak, false),
+        ];
+        assert_eq!(table.len(), FactorKind::ALL.len());
+        for (kind, tier, enrollable) in table {
+            assert_eq!(kind.tier(), tier, "{kind:?}");
+            assert_eq!(kind.enrollable(), enrollable, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn best_tier_picks_the_strongest() {
+        let cases: [(&[FactorKind], Option<Tier>); 4] = [
+            (&[], None),
+            (&[FactorKind::Sms], Some(Tier::Weak)),
+            (&[FactorKind::Sms, FactorKind::Totp, FactorKind::RecoveryCodes], Some(Tier::Strong)),
+            (&[FactorKind::Totp, FactorKind::SecurityKey], Some(Tier::PhishingResistant)),
+        ];
+        for (factors, want) in cases {
+            assert_eq!(best_tier(factors.iter().copied()), want, "{factors:?}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Lastmile's domain logic: pure functions and types with no IO and no clock reads.
+//!
+//! Everything that needs "now" takes a [`clock::Clock`]; everything that needs randomness
+//! takes bytes. That keeps the whole crate deterministic and testable with tables.
+
+pub mod clock;
+pub mod error;
+pub mod factor;
+pub mod invite;
+pub mod offset;
+pub mod settings;
+
+pub use error::CoreError;

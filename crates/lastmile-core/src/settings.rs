@@ -1,0 +1,247 @@
+//! Configuration layering: managed (MDM) > command line > user > defaults.
+//!
+//! A managed value is locked: the user settings file cannot change it, and a command-line
+//! value that disagrees with it is refused rather than silently ignored, so that an IT
+//! script learns at once that the device is pinned.
+
+use url::Url;
+
+use crate::CoreError;
+use crate::invite::parse_server_url;
+
+/// Default interval between background posture reports.
+pub const DEFAULT_REPORT_INTERVAL_MINUTES: u32 = 240;
+/// Accepted interval range (5 minutes to a day).
+pub const REPORT_INTERVAL_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Managed,
+    CommandLine,
+    User,
+    Default,
+}
+
+/// One layer as read from its source, before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawLayer {
+    pub server_url: Option<String>,
+    pub organisation: Option<String>,
+    pub report_interval_minutes: Option<u32>,
+    pub proxy_url: Option<String>,
+}
+
+/// One validated layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layer {
+    pub server_url: Option<Url>,
+    pub organisation: Option<String>,
+    pub report_interval_minutes: Option<u32>,
+    pub proxy_url: Option<Url>,
+}
+
+/// A problem with one setting in one layer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct SettingError {
+    pub key: &'static str,
+    pub message: String,
+}
+
+impl Layer {
+    /// Validates every field, reporting all problems at once.
+    pub fn validate(raw: RawLayer) -> Result<Layer, Vec<SettingError>> {
+        let mut errors = Vec::new();
+        let mut layer = Layer::default();
+        if let Some(s) = raw.server_url {
+            match parse_server_url(&s) {
+                Ok(u) => layer.server_url = Some(u),
+                Err(e) => errors.push(SettingError { key: "server_url", message: e.to_string() }),
+            }
+        }
+        if let Some(org) = raw.organisation {
+            let ok = !org.is_empty()
+                && org.len() <= 64
+                && org.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if ok {
+                layer.organisation = Some(org);
+            } else {
+                errors.push(SettingError {
+                    key: "organisation",
+                    message: format!(
+                        "{org:?} is not an organisation slug (1-64 lower-case letters, digits or dashes)"
+                    ),
+                });
+            }
+        }
+        if let Some(m) = raw.report_interval_minutes {
+            if REPORT_INTERVAL_RANGE.contains(&m) {
+                layer.report_interval_minutes = Some(m);
+            } else {
+                errors.push(SettingError {
+                    key: "report_interval_minutes",
+                    message: format!(
+                        "{m} is outside {}..={} minutes",
+                        REPORT_INTERVAL_RANGE.start(),
+                        REPORT_INTERVAL_RANGE.end()
+                    ),
+                });
+            }
+        }
+        if let Some(p) = raw.proxy_url {
+            match Url::parse(&p) {
+                Ok(u) if matches!(u.scheme(), "http" | "https" | "socks5") && u.host().is_some() => {
+                    layer.proxy_url = Some(u)
+                }
+                Ok(_) => errors.push(SettingError {
+                    key: "proxy_url",
+                    message: format!("{p:?} must be an http, https or socks5 URL with a host"),
+                }),
+                Err(e) => errors.push(SettingError { key: "proxy_url", message: format!("{p:?}: {e}") }),
+            }
+        }
+        if errors.is_empty() { Ok(layer) } else { Err(errors) }
+    }
+}
+
+/// A resolved value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: Option<T>,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    /// Managed values cannot be changed by the user.
+    pub fn locked(&self) -> bool {
+        self.source == Source::Managed
+    }
+}
+
+/// The settings the program actually uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub server_url: Setting<Url>,
+    pub organisation: Setting<String>,
+    pub report_interval_minutes: Setting<u32>,
+    pub proxy_url: Setting<Url>,
+}
+
+fn pick<T: Clone + PartialEq>(
+    key: &'static str,
+    managed: &Option<T>,
+    cli: &Option<T>,
+    user: &Option<T>,
+    default: Option<T>,
+) -> Result<Setting<T>, CoreError> {
+    if let Some(m) = managed {
+        if cli.as_ref().is_some_and(|c| c != m) {
+            return Err(CoreError::ManagedSetting(key));
+        }
+        return Ok(Setting { value: Some(m.clone()), source: Source::Managed });
+    }
+    for (v, source) in [(cli, Source::CommandLine), (user, Source::User)] {
+        if let Some(v) = v {
+            return Ok(Setting { value: Some(v.clone()), source });
+        }
+    }
+    Ok(Setting { value: default, source: Source::Default })
+}
+
+impl Settings {
+    /// Resolves the layers. A command-line value that contradicts a managed one is an error.
+    pub fn resolve(managed: &Layer, cli: &Layer, user: &Layer) -> Result<Settings, CoreError> {
+        Ok(Settings {
+            server_url: pick("server_url", &managed.server_url, &cli.server_url, &user.server_url, None)?,
+            organisation: pick(
+                "organisation",
+                &managed.organisation,
+                &cli.organisation,
+                &user.organisation,
+                None,
+            )?,
+            report_interval_minutes: pick(
+                "report_interval_minutes",
+                &managed.report_interval_minutes,
+                &cli.report_interval_minutes,
+                &user.report_interval_minutes,
+                Some(DEFAULT_REPORT_INTERVAL_MINUTES),
+            )?,
+            proxy_url: pick("proxy_url", &managed.proxy_url, &cli.proxy_url, &user.proxy_url, None)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(server: Option<&str>, interval: Option<u32>) -> Layer {
+        Layer::validate(RawLayer {
+            server_url: server.map(str::to_string),
+            report_interval_minutes: interval,
+            ..RawLayer::default()
+        })
+        .expect("valid layer")
+    }
+
+    #[test]
+    fn precedence_table() {
+        const M: &str = "https://managed.example/";
+        const C: &str = "https://cli.example/";
+        const U: &str = "https://user.example/";
+        // (managed, cli, user) -> (value, source)
+        let table: [((Option<&str>, Option<&str>, Option<&str>), Option<(&str, Source)>); 6] = [
+            ((None, None, None), None),
+            ((None, None, Some(U)), Some((U, Source::User))),
+            ((None, Some(C), Some(U)), Some((C, Source::CommandLine))),
+            ((Some(M), None, Some(U)), Some((M, Source::Managed))),
+            ((Some(M), Some(M), Some(U)), Some((M, Source::Managed))),
+            ((Some(M), None, None), Some((M, Source::Managed))),
+        ];
+        for ((m, c, u), want) in table {
+            let s = Settings::resolve(&layer(m, None), &layer(c, None), &layer(u, None)).expect("resolves");
+            let got = s.server_url.value.as_ref().map(|v| (v.as_str(), s.server_url.source));
+            match want {
+                Some((v, src)) => assert_eq!(got, Some((v, src)), "{m:?} {c:?} {u:?}"),
+                None => assert_eq!((got, s.server_url.source), (None, Source::Default)),
+            }
+            assert_eq!(s.server_url.locked(), m.is_some());
+        }
+    }
+
+    #[test]
+    fn command_line_cannot_override_a_managed_value() {
+        let err = Settings::resolve(
+            &layer(Some("https://managed.example"), None),
+            &layer(Some("https://other.example"), None),
+            &Layer::default(),
+        );
+        assert_eq!(err, Err(CoreError::ManagedSetting("server_url")));
+    }
+
+    #[test]
+    fn defaults_apply_last() {
+        let s = Settings::resolve(&Layer::default(), &Layer::default(), &layer(None, Some(60))).expect("ok");
+        assert_eq!(s.report_interval_minutes, Setting { value: Some(60), source: Source::User });
+        let s = Settings::resolve(&Layer::default(), &Layer::default(), &Layer::default()).expect("ok");
+        assert_eq!(
+            s.report_interval_minutes,
+            Setting { value: Some(DEFAULT_REPORT_INTERVAL_MINUTES), source: Source::Default }
+        );
+    }
+
+    #[test]
+    fn validation_reports_every_problem() {
+        let errors = Layer::validate(RawLayer {
+            server_url: Some("http://mfa.example.com".into()),
+            organisation: Some("Acme Corp".into()),
+            report_interval_minutes: Some(1),
+            proxy_url: Some("ftp://proxy".into()),
+        })
+        .expect_err("all four are wrong");
+        let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["server_url", "organisation", "report_interval_minutes", "proxy_url"]);
+    }
+}
