@@ -52,7 +52,11 @@ impl Sample {
         let t3 = self.client_receive.0 as i128;
         // Round half away from zero so +0.5 ms and -0.5 ms are symmetric.
         let twice = (t0 - t1) + (t3 - t2);
-        let offset = if twice >= 0 { (twice + 1) / 2 } else { (twice - 1) / 2 };
+        let offset = if twice >= 0 {
+            (twice + 1) / 2
+        } else {
+            (twice - 1) / 2
+        };
         let delay = ((t3 - t0) - (t2 - t1)).max(0);
         Offset {
             offset_ms: clamp_i64(offset),
@@ -136,7 +140,10 @@ mod tests {
         for ((t0, t1, t2, t3), (offset_ms, delay_ms)) in table {
             assert_eq!(
                 s(t0, t1, t2, t3).offset(),
-                Offset { offset_ms, delay_ms },
+                Offset {
+                    offset_ms,
+                    delay_ms
+                },
                 "sample {:?}",
                 (t0, t1, t2, t3)
             );
@@ -152,12 +159,18 @@ mod tests {
     #[test]
     fn lowest_delay_sample_wins() {
         let samples = [
-            s(0, 500, 500, 1_000),     // delay 1000, offset -0
+            s(0, 500, 500, 1_000),         // delay 1000, offset -0
             s(2_000, 1_003, 1_004, 2_010), // delay 9, offset 1001 (or so)
             s(3_000, 2_100, 2_100, 3_300), // delay 300
         ];
         let best = best_offset(&samples).expect("samples");
-        assert_eq!(best, Offset { offset_ms: 1_002, delay_ms: 9 });
+        assert_eq!(
+            best,
+            Offset {
+                offset_ms: 1_002,
+                delay_ms: 9
+            }
+        );
         assert_eq!(best_offset(&[]), Err(CoreError::NoClockSamples));
     }
 
@@ -177,7 +190,14 @@ mod tests {
             (i64::MIN, i64::MAX, Verdict::Fail),
         ];
         for (offset_ms, delay_ms, want) in table {
-            assert_eq!(verdict(Offset { offset_ms, delay_ms }), want, "{offset_ms} ms / {delay_ms} ms");
+            assert_eq!(
+                verdict(Offset {
+                    offset_ms,
+                    delay_ms
+                }),
+                want,
+                "{offset_ms} ms / {delay_ms} ms"
+            );
         }
     }
 }

@@ -1,1 +1,52 @@
-//! placeholder
+//! The Lastmile posture API server, as a library: `main.rs` only reads flags and serves.
+//!
+//! * [`db`]: connection (SQLite file or PostgreSQL URL) and migrations.
+//! * [`store`]: every SQL statement, as functions over a connection.
+//! * [`routes`]: the HTTP API (`fn app(state) -> Router`), one module per area.
+//! * [`admin`]: the operations behind `lastmile-server admin ...`.
+//! * [`error`]: the one error type; client mistakes are explained, internals hidden.
+
+pub mod admin;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod secrets;
+pub mod store;
+
+use std::sync::Arc;
+
+use lastmile_core::clock::{Clock, UnixMillis};
+
+pub use error::{ApiError, ServerError};
+pub use routes::app;
+
+/// Shared state of the HTTP handlers. Holds nothing that replicas would need to share:
+/// everything durable is in the database.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The wall clock, for the binary. Everything else receives a [`Clock`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> UnixMillis {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_else(|e| -(e.duration().as_millis() as i64));
+        UnixMillis(ms)
+    }
+}

@@ -1,1 +1,282 @@
-fn main(){}
+//! `lastmile-server`: reads flags, opens the database, serves or runs an admin command.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lastmile_server::db::{Db, redact_url};
+use lastmile_server::{AppState, SystemClock, admin, app, store};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lastmile-server",
+    version,
+    about = "The Lastmile posture API server"
+)]
+struct Cli {
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true, env = "LASTMILE_LOG_FORMAT")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LASTMILE_LISTEN", default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        storage: Storage,
+    },
+    /// Administer organisations, users, invites and devices.
+    Admin {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Args, Debug)]
+struct Storage {
+    /// Directory of the embedded SQLite database (used when no database URL is given).
+    #[arg(long, env = "LASTMILE_DATA_DIR", default_value = "./lastmile-data")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db). Overrides --data-dir.
+    #[arg(long, env = "LASTMILE_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl Storage {
+    async fn open(&self) -> anyhow::Result<Db> {
+        match &self.database_url {
+            Some(url) => Db::open(url)
+                .await
+                .with_context(|| format!("opening database {}", redact_url(url))),
+            None => Db::open_sqlite(&self.data_dir).await.with_context(|| {
+                format!("opening the SQLite database in {}", self.data_dir.display())
+            }),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Single-use, expiring enrollment invites.
+    Invite {
+        #[command(subcommand)]
+        command: InviteCommand,
+    },
+    /// Devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Create the demo organisation and user if missing, and issue a fresh invite.
+    Demo {
+        /// The server address the invite link should point the app to.
+        #[arg(long)]
+        server_url: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Row counts, as JSON.
+    Stats,
+}
+
+#[derive(Subcommand, Debug)]
+enum OrgCommand {
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum InviteCommand {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Hours until the invite expires.
+        #[arg(long, default_value_t = 72)]
+        ttl_hours: u32,
+        /// The server address to put in the deep link.
+        #[arg(long)]
+        server_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DeviceCommand {
+    Revoke { device_id: String },
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    let clock = SystemClock;
+    match cli.command {
+        Command::Serve { listen, storage } => {
+            let db = storage.open().await?;
+            tracing::info!(backend = ?db.backend, "database ready");
+            let state = AppState {
+                db,
+                clock: Arc::new(clock),
+            };
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("listening on {listen}"))?;
+            tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+            tracing::info!("shut down cleanly");
+        }
+        Command::Admin { storage, command } => {
+            let db = storage.open().await?;
+            run_admin(&db, &clock, command).await?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)] // admin commands print their results
+async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyhow::Result<()> {
+    let print_invite = |inv: admin::IssuedInvite, json: bool| -> anyhow::Result<()> {
+        if json {
+            println!("{}", serde_json::to_string_pretty(&inv)?);
+        } else {
+            println!("Invite for {} ({})", inv.email, inv.organisation);
+            println!("  code: {}", inv.code);
+            println!("  link: {}", inv.link);
+            println!("  expires: {} (Unix ms)", inv.expires_at_ms);
+        }
+        Ok(())
+    };
+    match command {
+        AdminCommand::Org {
+            command: OrgCommand::Create { slug, name },
+        } => {
+            let org = admin::create_org(db, clock, &slug, &name).await?;
+            println!("created organisation {} ({})", org.slug, org.id);
+        }
+        AdminCommand::User {
+            command: UserCommand::Create { org, email, name },
+        } => {
+            let user = admin::create_user(db, clock, &org, &email, &name).await?;
+            println!("created user {} ({})", user.email, user.id);
+        }
+        AdminCommand::Invite {
+            command:
+                InviteCommand::Create {
+                    org,
+                    email,
+                    ttl_hours,
+                    server_url,
+                    json,
+                },
+        } => {
+            let inv =
+                admin::create_invite(db, clock, &org, &email, ttl_hours, server_url.as_deref())
+                    .await?;
+            print_invite(inv, json)?;
+        }
+        AdminCommand::Device {
+            command: DeviceCommand::Revoke { device_id },
+        } => {
+            admin::revoke_device(db, clock, &device_id).await?;
+            println!("revoked device {device_id}");
+        }
+        AdminCommand::Demo { server_url, json } => {
+            let inv = admin::demo(db, clock, &server_url).await?;
+            print_invite(inv, json)?;
+        }
+        AdminCommand::Stats => {
+            let mut out = serde_json::Map::new();
+            for t in [
+                "organisations",
+                "users",
+                "invites",
+                "devices",
+                "posture_reports",
+            ] {
+                out.insert(t.into(), store::count(&db.pool, t).await?.into());
+            }
+            println!("{}", serde_json::Value::Object(out));
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

@@ -1,0 +1,187 @@
+//! The server API, version 1. Paths are under `/v1`.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Maximum accepted request body, in bytes. Larger bodies get `payload_too_large`.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `GET /v1/health`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Health {
+    /// Always `"ok"` when the server answers at all and its database responds.
+    pub status: String,
+    /// The server's version.
+    pub version: String,
+    /// API version spoken (this document: 1).
+    pub api_version: u32,
+}
+
+/// `GET /v1/time`: the server's half of an NTP-style exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ServerTime {
+    /// When the server received the request (Unix ms, server clock).
+    pub receive_ms: i64,
+    /// When the server sent the answer (Unix ms, server clock).
+    pub transmit_ms: i64,
+}
+
+/// What a device says about itself. Claims, never proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceClaims {
+    pub hostname: String,
+    pub os_name: String,
+    pub os_version: String,
+    pub arch: String,
+    pub app_version: String,
+}
+
+/// `POST /v1/devices/join`: bind this device to the invited user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JoinRequest {
+    /// The invite code, as typed (separators and case are ignored).
+    pub invite_code: String,
+    pub device: DeviceClaims,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrganisationView {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The answer to a successful join. `device_token` is shown once: the app keeps it in
+/// the OS keyring and the server keeps only its hash.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct JoinResponse {
+    pub device_id: String,
+    pub device_token: String,
+    pub user: UserView,
+    pub organisation: OrganisationView,
+}
+
+impl std::fmt::Debug for JoinResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinResponse")
+            .field("device_id", &self.device_id)
+            .field("device_token", &"****")
+            .field("user", &self.user)
+            .field("organisation", &self.organisation)
+            .finish()
+    }
+}
+
+/// A security key the device saw (claim).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecurityKeyClaim {
+    pub aaguid: Option<String>,
+    pub versions: Vec<String>,
+}
+
+/// What the device saw of its authenticators (claims).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuthenticatorClaims {
+    pub security_keys: Vec<SecurityKeyClaim>,
+    /// `None`: the app cannot tell on this OS.
+    pub platform_authenticator: Option<bool>,
+    pub tpm: Option<bool>,
+}
+
+/// The device's clock against the server, as the device measured it (claim).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ClockClaim {
+    pub offset_ms: i64,
+    pub delay_ms: i64,
+}
+
+/// `POST /v1/posture`: a posture report, authenticated by the device token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostureReport {
+    /// When the device made the report (Unix ms, device clock).
+    pub generated_at_ms: i64,
+    pub device: DeviceClaims,
+    pub authenticators: AuthenticatorClaims,
+    pub clock: Option<ClockClaim>,
+}
+
+/// A factor the server has verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FactorView {
+    pub id: String,
+    /// `security_key`, `platform_authenticator`, `totp`, `recovery_codes`.
+    pub kind: String,
+    /// `phishing_resistant`, `strong`, `recovery`, `weak`.
+    pub tier: String,
+    pub verified_at_ms: i64,
+}
+
+/// What the server now believes about a device and its user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PostureView {
+    pub device_id: String,
+    pub user: UserView,
+    pub organisation: OrganisationView,
+    /// Factors the server verified itself. Only these count.
+    pub verified_factors: Vec<FactorView>,
+    /// The strongest verified tier, if any.
+    pub best_tier: Option<String>,
+    /// How many reports the server has stored for this device.
+    pub reports_received: i64,
+    /// When the last report arrived (server clock), if any.
+    pub last_report_at_ms: Option<i64>,
+    /// The device's claims from its last report, labelled as claims.
+    pub last_claims: Option<PostureReport>,
+}
+
+/// Machine-readable error codes. Clients match on these, never on messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    InvalidInvite,
+    InviteExpired,
+    InviteUsed,
+    Unauthorized,
+    DeviceRevoked,
+    NotFound,
+    PayloadTooLarge,
+    Internal,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorDetail {
+    pub code: ErrorCode,
+    /// A sentence for a person: what went wrong and what to do.
+    pub message: String,
+}

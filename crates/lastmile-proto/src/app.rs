@@ -1,0 +1,269 @@
+//! What the desktop app shows (Tauri IPC) and prints (`lastmile status --json`).
+//! One document serves both, so the window and an MDM script always see the same facts.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// Version of the `status --json` document. Bumped on incompatible changes only.
+pub const STATUS_SCHEMA_VERSION: u32 = 1;
+
+/// Everything the first screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StatusReport {
+    pub schema_version: u32,
+    pub app_version: String,
+    /// When this report was made (Unix ms, this device's clock).
+    pub generated_at_ms: i64,
+    pub device: DeviceFacts,
+    pub authenticators: Authenticators,
+    pub server: ServerStatus,
+    pub clock: ClockStatus,
+    pub enrollment: Enrollment,
+    pub settings: Vec<SettingView>,
+    /// Everything that needs attention, most important first. Empty when all is well.
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DeviceFacts {
+    pub hostname: String,
+    pub os_name: String,
+    pub os_version: String,
+    pub kernel_version: Option<String>,
+    pub arch: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Authenticators {
+    pub security_keys: Vec<SecurityKey>,
+    /// Why the list is empty or incomplete (permissions, missing service, ...), if known.
+    pub security_keys_note: Option<String>,
+    pub platform: PlatformAuthenticator,
+    pub tpm: Tpm,
+}
+
+/// A FIDO2 security key and the facts its authenticatorGetInfo gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecurityKey {
+    pub transport: Transport,
+    pub aaguid: Option<String>,
+    /// Model name when the AAGUID is known.
+    pub model: Option<String>,
+    pub versions: Vec<String>,
+    pub firmware_version: Option<String>,
+    /// `None`: the key has no PIN capability.
+    pub pin_set: Option<bool>,
+    /// Built-in user verification (fingerprint); `None`: not supported.
+    pub built_in_uv: Option<bool>,
+    pub resident_keys: bool,
+    pub credential_management: bool,
+    pub min_pin_length: Option<u32>,
+    /// Set when the key was seen but could not be read (e.g. it stopped answering).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    Usb,
+    Nfc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformKind {
+    WindowsHello,
+    TouchId,
+    /// Linux: no platform authenticator the browser or this app can use for WebAuthn.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct PlatformAuthenticator {
+    pub kind: PlatformKind,
+    /// `None`: cannot tell on this OS.
+    pub available: Option<bool>,
+    /// One honest sentence: what exists and what Lastmile can do with it.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Tpm {
+    /// `None`: cannot tell on this OS.
+    pub present: Option<bool>,
+    pub version: Option<String>,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ServerStatus {
+    pub url: Option<String>,
+    pub source: SettingSource,
+    pub reachable: bool,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClockVerdict {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ClockStatus {
+    /// How far this device's clock is ahead of the reference (negative: behind).
+    pub offset_ms: Option<i64>,
+    pub delay_ms: Option<i64>,
+    pub verdict: Option<ClockVerdict>,
+    /// What the clock was measured against (`server`), or `none` when it could not be.
+    pub source: String,
+    pub samples: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Enrollment {
+    pub joined: bool,
+    pub device_id: Option<String>,
+    pub user_email: Option<String>,
+    pub user_name: Option<String>,
+    pub organisation: Option<String>,
+    pub keyring: KeyringStatus,
+    /// What the server believes about this device (when joined and reachable).
+    pub server_view: Option<ServerView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct KeyringStatus {
+    pub available: bool,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ServerView {
+    pub verified_factors: u32,
+    pub best_tier: Option<String>,
+    pub reports_received: i64,
+    pub last_report_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SettingSource {
+    Managed,
+    CommandLine,
+    User,
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SettingView {
+    pub key: String,
+    pub value: Option<String>,
+    pub source: SettingSource,
+    /// Set by the organisation: the user cannot change it.
+    pub locked: bool,
+}
+
+/// Something that needs attention. `code` is for programs, `message` and `hint` for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Problem {
+    pub code: ProblemCode,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// The managed settings could not be read or are invalid.
+    ManagedSettingsInvalid,
+    /// The user settings file could not be read or is invalid (it was kept, not replaced).
+    UserSettingsInvalid,
+    /// The local enrollment state could not be read (it was kept, not replaced).
+    LocalStateCorrupt,
+    /// No server configured.
+    NoServer,
+    /// The server could not be reached.
+    ServerUnreachable,
+    /// The server answered with an error or something that is not the Lastmile API.
+    ServerError,
+    /// The server no longer recognises this device (revoked or unknown).
+    DeviceNotRecognised,
+    /// No OS keyring (Secret Service, Keychain, Credential Manager) is available.
+    KeyringUnavailable,
+    /// This device has not joined an organisation yet.
+    NotJoined,
+    /// The clock is off enough that TOTP codes will fail.
+    ClockFail,
+    /// The clock is off enough that TOTP codes may fail.
+    ClockWarn,
+}
+
+/// The IPC answer to a successful join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct JoinOutcome {
+    pub device_id: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub organisation: String,
+    pub server_url: String,
+}
+
+/// An IPC or CLI failure: a code for programs, a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AppError {
+    pub code: AppErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AppErrorCode {
+    InvalidInput,
+    ManagedSetting,
+    ConfigInvalid,
+    NoServer,
+    ServerUnreachable,
+    ServerError,
+    InviteInvalid,
+    InviteExpired,
+    InviteUsed,
+    KeyringUnavailable,
+    AlreadyJoined,
+    LocalState,
+    Internal,
+}
+
+/// Names of the events the backend emits to the window.
+pub mod events {
+    /// A security key was plugged in or pulled out; payload: none. Re-read the status.
+    pub const AUTHENTICATORS_CHANGED: &str = "authenticators-changed";
+    /// The app was opened with a deep link; payload: the link (string).
+    pub const DEEP_LINK: &str = "deep-link";
+}

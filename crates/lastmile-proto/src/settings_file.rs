@@ -1,0 +1,38 @@
+//! The settings-file schema, shared by the managed file (`/etc/lastmile/managed.json`, the
+//! macOS managed-preferences plist, the Windows policy registry key) and the user file.
+//! Unknown keys are refused so that a typo in an MDM profile is caught, not ignored.
+
+use lastmile_core::settings::RawLayer;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_interval_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_url: Option<String>,
+}
+
+/// The keys a settings file may hold (for error messages).
+pub const KEYS: [&str; 4] = [
+    "server_url",
+    "organisation",
+    "report_interval_minutes",
+    "proxy_url",
+];
+
+impl From<SettingsFile> for RawLayer {
+    fn from(f: SettingsFile) -> Self {
+        RawLayer {
+            server_url: f.server_url,
+            organisation: f.organisation,
+            report_interval_minutes: f.report_interval_minutes,
+            proxy_url: f.proxy_url,
+        }
+    }
+}

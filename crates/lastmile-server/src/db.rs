@@ -1,0 +1,110 @@
+//! The database: an embedded SQLite file by default, PostgreSQL when given a URL.
+//!
+//! Both go through sqlx's `Any` driver so that one set of queries (with `$n` placeholders,
+//! BIGINT millisecond timestamps and TEXT ids) serves both. The two migration folders are
+//! kept in lockstep; applied migrations are never edited.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::ServerError;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// File name of the embedded database inside the data directory.
+pub const SQLITE_FILE: &str = "lastmile.sqlite3";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated connection pool.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Db, ServerError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            ServerError::Invalid(format!(
+                "cannot create data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let path = data_dir.join(SQLITE_FILE);
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        Self::open(&url).await
+    }
+
+    /// Opens a database by URL (`sqlite://...` or `postgres://...`) and migrates it.
+    pub async fn open(url: &str) -> Result<Db, ServerError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(ServerError::Invalid(format!(
+                "unsupported database URL {:?}: use postgres://... (or no URL for SQLite)",
+                redact_url(url)
+            )));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    // SQLite allows one writer at a time; WAL lets readers run alongside it.
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await?;
+        Ok(Db { pool, backend })
+    }
+
+    /// `SELECT 1`, for the health endpoint.
+    pub async fn ping(&self) -> Result<(), ServerError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// A URL with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("****"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

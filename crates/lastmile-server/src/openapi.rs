@@ -1,0 +1,42 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations and the wire types.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi, Debug)]
+#[openapi(
+    info(title = "Lastmile API", description = "Posture API of the Lastmile MFA companion. All timestamps are Unix milliseconds."),
+    paths(
+        crate::routes::health,
+        crate::routes::time,
+        crate::routes::join,
+        crate::routes::me,
+        crate::routes::report,
+    ),
+    modifiers(&DeviceToken),
+    tags((name = "meta"), (name = "devices"), (name = "posture"))
+)]
+pub struct ApiDoc;
+
+struct DeviceToken;
+
+impl Modify for DeviceToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The device token returned once by /v1/devices/join"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `GET /openapi.json`
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,102 @@
+//! Joining a device to its user with an invite, and the device's own view.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use lastmile_core::invite::InviteCode;
+use lastmile_proto::api::{
+    ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView,
+};
+
+use super::extract::{ApiJson, DeviceAuth, check_text};
+use crate::secrets::{hash_secret, new_device_token};
+use crate::store::{self, InviteRefusal};
+use crate::{ApiError, AppState};
+
+/// Binds this device to the invited user. The invite is single-use and expires; the
+/// device token in the answer is shown once (the server keeps only its hash).
+#[utoipa::path(post, path = "/v1/devices/join", tag = "devices", request_body = JoinRequest,
+    responses(
+        (status = 201, body = JoinResponse),
+        (status = 400, description = "malformed request or invite code", body = ErrorBody),
+        (status = 404, description = "unknown invite (`invalid_invite`)", body = ErrorBody),
+        (status = 410, description = "invite expired (`invite_expired`) or already used (`invite_used`)", body = ErrorBody),
+    ))]
+pub async fn join(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<JoinRequest>,
+) -> Result<(StatusCode, Json<JoinResponse>), ApiError> {
+    let code = InviteCode::parse(&req.invite_code).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidInvite,
+            e.to_string(),
+        )
+    })?;
+    let d = &req.device;
+    for (field, value) in [
+        ("device.hostname", &d.hostname),
+        ("device.os_name", &d.os_name),
+        ("device.os_version", &d.os_version),
+        ("device.arch", &d.arch),
+        ("device.app_version", &d.app_version),
+    ] {
+        check_text(field, value)?;
+    }
+    let token = new_device_token();
+    let now = state.clock.now();
+    let outcome = store::join_with_invite(
+        &state.db.pool,
+        &hash_secret(code.canonical()),
+        d,
+        &hash_secret(&token),
+        now,
+    )
+    .await?;
+    match outcome {
+        Ok((device, user, org)) => {
+            tracing::info!(device = %device.id, user = %user.id, org = %org.slug, "device joined");
+            Ok((
+                StatusCode::CREATED,
+                Json(JoinResponse {
+                    device_id: device.id,
+                    device_token: token,
+                    user: UserView {
+                        id: user.id,
+                        email: user.email,
+                        display_name: user.display_name,
+                    },
+                    organisation: OrganisationView {
+                        slug: org.slug,
+                        name: org.name,
+                    },
+                }),
+            ))
+        }
+        Err(InviteRefusal::Unknown) => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::InvalidInvite,
+            "this invite code is not known to the server; check it for typos or ask IT for a new invite",
+        )),
+        Err(InviteRefusal::Expired) => Err(ApiError::new(
+            StatusCode::GONE,
+            ErrorCode::InviteExpired,
+            "this invite has expired; ask your IT team for a new one",
+        )),
+        Err(InviteRefusal::Used) => Err(ApiError::new(
+            StatusCode::GONE,
+            ErrorCode::InviteUsed,
+            "this invite was already used; each invite works once, ask your IT team for a new one",
+        )),
+    }
+}
+
+/// What the server believes about the calling device.
+#[utoipa::path(get, path = "/v1/devices/me", tag = "devices", security(("device_token" = [])),
+    responses((status = 200, body = PostureView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+) -> Result<Json<PostureView>, ApiError> {
+    Ok(Json(store::posture_view(&state.db.pool, &device).await?))
+}

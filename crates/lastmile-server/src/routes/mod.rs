@@ -1,0 +1,42 @@
+//! The HTTP API. [`app`] builds the router so that tests can drive it without a socket.
+
+mod devices;
+mod extract;
+mod health;
+mod posture;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use lastmile_proto::api::{ErrorCode, MAX_BODY_BYTES};
+use tower_http::trace::TraceLayer;
+
+use crate::{ApiError, AppState};
+
+pub(crate) use devices::__path_join;
+pub(crate) use devices::__path_me;
+pub(crate) use health::__path_health;
+pub(crate) use health::__path_time;
+pub(crate) use posture::__path_report;
+
+/// The whole API.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/health", get(health::health))
+        .route("/v1/time", get(health::time))
+        .route("/v1/devices/join", post(devices::join))
+        .route("/v1/devices/me", get(devices::me))
+        .route("/v1/posture", post(posture::report))
+        .route("/openapi.json", get(crate::openapi::document))
+        .fallback(|| async {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such endpoint; see /openapi.json",
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,64 @@
+//! Random identifiers and bearer secrets, and how the server stores them (hashed).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// A random identifier with a type prefix, e.g. `dev_3f2a...` (128 bits).
+pub fn new_id(prefix: &str) -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    let mut s = String::with_capacity(prefix.len() + 1 + 32);
+    s.push_str(prefix);
+    s.push('_');
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// A device bearer token (256 bits from the OS-seeded CSPRNG).
+pub fn new_device_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    format!("lmd_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Entropy for an invite code.
+pub fn new_invite_entropy() -> [u8; lastmile_core::invite::CODE_BYTES] {
+    rand::rng().random()
+}
+
+/// SHA-256, hex. Used for high-entropy secrets only (tokens, invite codes), where a slow
+/// KDF adds nothing: there is no dictionary to attack.
+pub fn hash_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_tokens_are_unique_and_well_formed() {
+        let a = new_id("dev");
+        let b = new_id("dev");
+        assert_ne!(a, b);
+        assert!(a.starts_with("dev_") && a.len() == 4 + 32, "{a}");
+        let t = new_device_token();
+        assert!(t.starts_with("lmd_") && t.len() == 4 + 43, "{t}");
+        assert_ne!(t, new_device_token());
+    }
+
+    #[test]
+    fn hash_is_sha256_hex() {
+        assert_eq!(
+            hash_secret("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
