@@ -1,1 +1,215 @@
-//! placeholder
+//! A typed client for the Lastmile API (v1), on reqwest with native TLS, which trusts the
+//! OS certificate store: where MDM installs a company's root CA.
+//!
+//! Every failure is one [`ClientError`] that says which of these happened: the server could
+//! not be reached, it refused the request with a Lastmile error code, or it answered with
+//! something that is not the Lastmile API (a captive portal, a proxy error page, garbage).
+
+use std::fmt;
+use std::time::Duration;
+
+use lastmile_proto::api::{
+    ErrorBody, ErrorCode, Health, JoinRequest, JoinResponse, PostureReport, PostureView, ServerTime,
+};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+/// A device's bearer secret. Its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceToken(String);
+
+impl DeviceToken {
+    pub fn new(token: String) -> Self {
+        Self(token)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DeviceToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DeviceToken(****)")
+    }
+}
+
+/// The one error type of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot reach the Lastmile server at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the server refused the request ({status}): {message}")]
+    Api { status: u16, code: ErrorCode, message: String },
+    #[error("the server at {url} answered with something that is not the Lastmile API ({detail})")]
+    BadResponse { url: String, detail: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Setup(String),
+}
+
+impl ClientError {
+    /// Whether trying again later might help (network trouble, server overload).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Unreachable { .. } => true,
+            ClientError::Api { status, .. } => *status >= 500,
+            ClientError::BadResponse { .. } => true,
+            ClientError::Setup(_) => false,
+        }
+    }
+}
+
+/// Connection options (from the resolved settings).
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub proxy: Option<Url>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self { proxy: None, timeout: Duration::from_secs(10), connect_timeout: Duration::from_secs(4) }
+    }
+}
+
+/// The API client. Cheap to clone (shares the connection pool).
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl ApiClient {
+    pub fn new(base: &Url, options: &ClientOptions) -> Result<Self, ClientError> {
+        let mut base = base.clone();
+        if !base.path().ends_with('/') {
+            let p = format!("{}/", base.path());
+            base.set_path(&p);
+        }
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("lastmile/", env!("CARGO_PKG_VERSION")))
+            .timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(proxy) = &options.proxy {
+            builder = builder
+                .proxy(reqwest::Proxy::all(proxy.as_str()).map_err(|e| ClientError::Setup(format!("proxy: {e}")))?);
+        }
+        let http = builder.build().map_err(|e| ClientError::Setup(e.to_string()))?;
+        Ok(Self { http, base })
+    }
+
+    pub fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Url {
+        self.base.join(path).unwrap_or_else(|_| self.base.clone())
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        let url = self.url("v1/health");
+        let health: Health = self.send(self.http.get(url.clone()), &url).await?;
+        if health.status != "ok" {
+            return Err(ClientError::BadResponse { url: url.to_string(), detail: format!("status {:?}", health.status) });
+        }
+        Ok(health)
+    }
+
+    pub async fn time(&self) -> Result<ServerTime, ClientError> {
+        let url = self.url("v1/time");
+        self.send(self.http.get(url.clone()), &url).await
+    }
+
+    pub async fn join(&self, req: &JoinRequest) -> Result<JoinResponse, ClientError> {
+        let url = self.url("v1/devices/join");
+        self.send(self.http.post(url.clone()).json(req), &url).await
+    }
+
+    pub async fn me(&self, token: &DeviceToken) -> Result<PostureView, ClientError> {
+        let url = self.url("v1/devices/me");
+        self.send(self.http.get(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn report(&self, token: &DeviceToken, report: &PostureReport) -> Result<PostureView, ClientError> {
+        let url = self.url("v1/posture");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(report), &url).await
+    }
+
+    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder, url: &Url) -> Result<T, ClientError> {
+        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.to_string(),
+            reason: describe_transport_error(&e),
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
+            url: self.base.to_string(),
+            reason: format!("the connection broke while reading the answer: {}", describe_transport_error(&e)),
+        })?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse {
+                url: url.to_string(),
+                detail: format!("HTTP {status}, body is not the expected JSON: {e}"),
+            });
+        }
+        match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(body) => Err(ClientError::Api { status: status.as_u16(), code: body.error.code, message: body.error.message }),
+            Err(_) => Err(ClientError::BadResponse { url: url.to_string(), detail: describe_status(status) }),
+        }
+    }
+}
+
+fn describe_status(status: StatusCode) -> String {
+    if status.is_redirection() {
+        format!("HTTP {status}: a redirect, perhaps a captive portal or a wrong server address")
+    } else {
+        format!("HTTP {status} without a Lastmile error body")
+    }
+}
+
+fn describe_transport_error(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    // The innermost cause is the one a person can act on (refused, DNS, certificate).
+    let mut source: &dyn std::error::Error = e;
+    while let Some(s) = source.source() {
+        source = s;
+    }
+    format!("{kind}: {source}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_debug_is_redacted() {
+        assert_eq!(format!("{:?}", DeviceToken::new("lmd_secret".into())), "DeviceToken(****)");
+    }
+
+    #[test]
+    fn base_path_is_kept() {
+        let c = ApiClient::new(&Url::parse("https://mfa.example.com/lastmile").expect("url"), &ClientOptions::default())
+            .expect("client");
+        assert_eq!(c.url("v1/health").as_str(), "https://mfa.example.com/lastmile/v1/health");
+    }
+
+    #[tokio::test]
+    async fn dead_port_is_unreachable_and_transient() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let c = ApiClient::new(&Url::parse(&format!("http://127.0.0.1:{port}")).expect("url"), &ClientOptions::default())
+            .expect("client");
+        let err = c.health().await.expect_err("nothing listens");
+        assert!(matches!(err, ClientError::Unreachable { .. }), "{err:?}");
+        assert!(err.is_transient());
+        assert!(err.to_string().contains("cannot reach"), "{err}");
+    }
+}

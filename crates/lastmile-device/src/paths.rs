@@ -1,0 +1,22 @@
+//! Where the user's own files live: `settings.json` (the user layer of the settings) and
+//! `state.json` (this device's enrollment, no secrets). Both follow each OS's conventions
+//! (XDG on Linux, Application Support on macOS, AppData on Windows).
+
+use std::path::PathBuf;
+
+use crate::DeviceError;
+
+const APP_DIR: &str = "lastmile";
+
+/// Directory of the user settings file.
+pub fn config_dir() -> Result<PathBuf, DeviceError> {
+    dirs::config_dir().map(|d| d.join(APP_DIR)).ok_or(DeviceError::NoHomeDirectory("configuration"))
+}
+
+/// Directory of the local state (enrollment facts, later the outbox).
+pub fn state_dir() -> Result<PathBuf, DeviceError> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join(APP_DIR))
+        .ok_or(DeviceError::NoHomeDirectory("state"))
+}
