@@ -1,1 +1,86 @@
-//! placeholder
+//! Lastmile's use cases: what the app does, independent of how it is shown.
+//!
+//! The desktop window (Tauri commands) and the headless CLI both drive an [`Agent`]. The
+//! agent is generic over the device ([`DeviceProbe`]), the secret store ([`SecretStore`])
+//! and the clock, so that tests run it with a fresh directory and a manual clock. The
+//! server API is not abstracted: tests use the real server on loopback.
+
+mod error;
+pub mod exit;
+pub mod files;
+mod join;
+mod settings;
+mod status;
+pub mod system;
+
+use std::future::Future;
+
+use lastmile_client::{ApiClient, ClientOptions};
+use lastmile_core::clock::Clock;
+use lastmile_core::settings::RawLayer;
+use lastmile_proto::app::{Authenticators, DeviceFacts};
+use lastmile_proto::settings_file::SettingsFile;
+
+pub use error::AgentError;
+pub use files::LocalFiles;
+pub use settings::Resolved;
+
+/// The keyring account that holds this device's API token.
+pub const DEVICE_TOKEN_ACCOUNT: &str = "device-token";
+
+/// What the agent reads from the device.
+pub trait DeviceProbe: Send + Sync {
+    fn facts(&self) -> DeviceFacts;
+    fn authenticators(&self) -> impl Future<Output = Authenticators> + Send;
+}
+
+/// Where secrets are kept (the OS keyring in production). Calls may block; the agent runs
+/// them on a blocking thread. Errors are sentences for people.
+pub trait SecretStore: Clone + Send + Sync + 'static {
+    /// Whether the store can be used at all.
+    fn probe(&self) -> Result<(), String>;
+    fn store(&self, account: &str, secret: &str) -> Result<(), String>;
+    fn load(&self, account: &str) -> Result<Option<String>, String>;
+    fn delete(&self, account: &str) -> Result<(), String>;
+}
+
+/// The managed (MDM) settings as the binary read them, with where they came from.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    pub location: String,
+    /// `Ok(None)`: nothing managed. `Err`: the source exists but is unusable.
+    pub settings: Result<Option<SettingsFile>, String>,
+}
+
+/// The agent: everything one run of the app or of a command needs.
+#[derive(Debug)]
+pub struct Agent<D, S, C> {
+    pub device: D,
+    pub secrets: S,
+    pub clock: C,
+    pub files: LocalFiles,
+    pub managed: Managed,
+    /// Settings given on the command line (`--server`).
+    pub cli: RawLayer,
+    pub app_version: String,
+}
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    fn api(&self, resolved: &Resolved, server: &url::Url) -> Result<ApiClient, AgentError> {
+        let options = ClientOptions {
+            proxy: resolved.settings.proxy_url.value.clone(),
+            ..ClientOptions::default()
+        };
+        ApiClient::new(server, &options).map_err(AgentError::from_client)
+    }
+
+    async fn secrets<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&S) -> Result<T, String> + Send + 'static,
+    ) -> Result<T, String> {
+        let s = self.secrets.clone();
+        tokio::task::spawn_blocking(move || f(&s))
+            .await
+            .map_err(|e| format!("keyring task failed: {e}"))?
+    }
+}

@@ -22,10 +22,12 @@ fn map_err(e: KError) -> DeviceError {
         KError::NoDefaultStore => DeviceError::KeyringUnavailable(
             "no Secret Service, Keychain or Credential Manager could be reached".into(),
         ),
-        KError::NoStorageAccess(inner) => {
-            DeviceError::KeyringUnavailable(format!("the keyring is locked or access was denied ({inner})"))
+        KError::NoStorageAccess(inner) => DeviceError::KeyringUnavailable(format!(
+            "the keyring is locked or access was denied ({inner})"
+        )),
+        KError::PlatformFailure(inner) => {
+            DeviceError::KeyringUnavailable(format!("the keyring service failed ({inner})"))
         }
-        KError::PlatformFailure(inner) => DeviceError::KeyringUnavailable(format!("the keyring service failed ({inner})")),
         other => DeviceError::Keyring(other.to_string()),
     }
 }
@@ -43,7 +45,9 @@ impl OsKeyring {
         if back == "probe" {
             Ok(())
         } else {
-            Err(DeviceError::Keyring("the keyring returned a different value than was stored".into()))
+            Err(DeviceError::Keyring(
+                "the keyring returned a different value than was stored".into(),
+            ))
         }
     }
 

@@ -6,6 +6,7 @@
 //!   and the Tauri IPC payloads (TypeScript declarations generated through the `ts`
 //!   feature, see `ui/src/ipc/bindings.ts`).
 //! * [`settings_file`]: the schema of the managed (MDM) and user settings files.
+//! * [`state_file`]: the schema of the local enrollment state file.
 //!
 //! Conversions from and to the domain types of `lastmile-core` live here too, so the
 //! rest of the code never builds wire types by hand.
@@ -13,3 +14,4 @@
 pub mod api;
 pub mod app;
 pub mod settings_file;
+pub mod state_file;

@@ -1,0 +1,81 @@
+//! The agent's one error type, convertible to the wire form the UI and CLI show.
+
+use lastmile_client::ClientError;
+use lastmile_proto::api::ErrorCode;
+use lastmile_proto::app::{AppError, AppErrorCode};
+
+/// A failed use case: a code for programs, a message and a hint for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct AgentError {
+    pub code: AppErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl AgentError {
+    pub fn new(code: AppErrorCode, message: impl Into<String>, hint: Option<&str>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    pub fn to_app_error(&self) -> AppError {
+        AppError {
+            code: self.code,
+            message: self.message.clone(),
+            hint: self.hint.clone(),
+        }
+    }
+
+    pub(crate) fn from_client(e: ClientError) -> Self {
+        let message = e.to_string();
+        match e {
+            ClientError::Unreachable { .. } => Self::new(
+                AppErrorCode::ServerUnreachable,
+                message,
+                Some("Check your network connection and the server address, then try again."),
+            ),
+            ClientError::Api {
+                code: ErrorCode::InvalidInvite,
+                ..
+            } => Self::new(
+                AppErrorCode::InviteInvalid,
+                message,
+                Some("Check the code for typos, or ask IT for a new invite."),
+            ),
+            ClientError::Api {
+                code: ErrorCode::InviteExpired,
+                ..
+            } => Self::new(
+                AppErrorCode::InviteExpired,
+                message,
+                Some("Ask your IT team for a new invite."),
+            ),
+            ClientError::Api {
+                code: ErrorCode::InviteUsed,
+                ..
+            } => Self::new(
+                AppErrorCode::InviteUsed,
+                message,
+                Some(
+                    "Each invite works once. If this device already joined, you are done; otherwise ask IT for a new one.",
+                ),
+            ),
+            ClientError::Api { .. } | ClientError::BadResponse { .. } => Self::new(
+                AppErrorCode::ServerError,
+                message,
+                Some(
+                    "The server may be misconfigured or overloaded; try again later or tell your IT team.",
+                ),
+            ),
+            ClientError::Setup(_) => Self::new(
+                AppErrorCode::ConfigInvalid,
+                message,
+                Some("Check the proxy setting."),
+            ),
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Exit codes of the headless commands, chosen for MDM scripts (Intune remediation
+//! detection, Jamf extension attributes): 0 means "nothing to do".
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | OK (for `status`: joined, server reachable, clock fine) |
+//! | 1 | unexpected internal error |
+//! | 2 | usage error: bad arguments or input |
+//! | 3 | configuration problem: managed or user settings invalid, local state unreadable, or an option a managed setting forbids |
+//! | 4 | server problem: none configured, unreachable, or answering wrongly; device not recognised |
+//! | 5 | not joined, or the invite was refused (unknown, expired, used) |
+//! | 6 | no usable OS keyring |
+//! | 7 | clock off by a TOTP step or more (`status` only) |
+
+use lastmile_proto::app::{AppErrorCode, ProblemCode, StatusReport};
+
+pub const OK: i32 = 0;
+pub const INTERNAL: i32 = 1;
+pub const USAGE: i32 = 2;
+pub const CONFIG: i32 = 3;
+pub const SERVER: i32 = 4;
+pub const NOT_JOINED: i32 = 5;
+pub const KEYRING: i32 = 6;
+pub const CLOCK: i32 = 7;
+
+pub fn for_problem(code: ProblemCode) -> i32 {
+    match code {
+        ProblemCode::ManagedSettingsInvalid
+        | ProblemCode::UserSettingsInvalid
+        | ProblemCode::LocalStateCorrupt => CONFIG,
+        ProblemCode::NoServer
+        | ProblemCode::ServerUnreachable
+        | ProblemCode::ServerError
+        | ProblemCode::DeviceNotRecognised => SERVER,
+        ProblemCode::KeyringUnavailable => KEYRING,
+        ProblemCode::NotJoined => NOT_JOINED,
+        ProblemCode::ClockFail => CLOCK,
+        ProblemCode::ClockWarn => OK,
+    }
+}
+
+/// The exit code of `status`: that of the most important problem (they are sorted).
+pub fn for_status(report: &StatusReport) -> i32 {
+    report
+        .problems
+        .iter()
+        .map(|p| for_problem(p.code))
+        .find(|&c| c != OK)
+        .unwrap_or(OK)
+}
+
+pub fn for_error(code: AppErrorCode) -> i32 {
+    match code {
+        AppErrorCode::InvalidInput => USAGE,
+        AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => {
+            CONFIG
+        }
+        AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => {
+            SERVER
+        }
+        AppErrorCode::InviteInvalid
+        | AppErrorCode::InviteExpired
+        | AppErrorCode::InviteUsed
+        | AppErrorCode::AlreadyJoined => NOT_JOINED,
+        AppErrorCode::KeyringUnavailable => KEYRING,
+        AppErrorCode::Internal => INTERNAL,
+    }
+}

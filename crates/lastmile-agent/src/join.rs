@@ -1,0 +1,221 @@
+//! Joining an organisation with an invite, and leaving it.
+
+use lastmile_core::clock::Clock;
+use lastmile_core::invite::JoinInput;
+use lastmile_core::settings::Source;
+use lastmile_proto::api::JoinRequest;
+use lastmile_proto::app::{AppErrorCode, JoinOutcome};
+use lastmile_proto::state_file::{EnrollmentRecord, STATE_FILE_VERSION, StateFile};
+
+use crate::status::{device_claims, posture_report};
+use crate::{Agent, AgentError, DEVICE_TOKEN_ACCOUNT, DeviceProbe, SecretStore};
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    /// Joins with an invite code or `lastmile://join?...` link.
+    ///
+    /// Order matters, so that a failure loses nothing: everything that can be checked
+    /// locally (input, settings, keyring, state) is checked before the single-use invite is
+    /// spent; the token goes into the keyring before the state file records the join.
+    pub async fn join(&self, input: &str) -> Result<JoinOutcome, AgentError> {
+        let join = JoinInput::parse(input).map_err(|e| {
+            AgentError::new(
+                AppErrorCode::InvalidInput,
+                e.to_string(),
+                Some("Paste the whole code or link from your invite."),
+            )
+        })?;
+        let resolved = self.resolve_settings()?;
+        if resolved.managed_broken {
+            return Err(AgentError::new(
+                AppErrorCode::ConfigInvalid,
+                resolved
+                    .problems
+                    .first()
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default(),
+                Some("Tell your IT team: the device-management profile for Lastmile has an error."),
+            ));
+        }
+        let configured = &resolved.settings.server_url;
+        let server = match (&join.server, configured.source, &configured.value) {
+            (Some(link), Source::Managed, Some(pinned)) if link != pinned => {
+                return Err(AgentError::new(
+                    AppErrorCode::ManagedSetting,
+                    format!(
+                        "this invite points to {link}, but your organisation pins this device to {pinned}"
+                    ),
+                    Some(
+                        "Only use invites from your own IT team. If this one is, tell them the addresses differ.",
+                    ),
+                ));
+            }
+            (_, Source::Managed | Source::CommandLine, Some(url)) => url.clone(),
+            (Some(link), _, _) => link.clone(),
+            (None, _, Some(url)) => url.clone(),
+            (None, _, None) => {
+                return Err(AgentError::new(
+                    AppErrorCode::NoServer,
+                    "no Lastmile server is configured and the invite code does not name one",
+                    Some(
+                        "Open the invite link instead of typing the code, or pass --server <url>.",
+                    ),
+                ));
+            }
+        };
+
+        let state = match self.files.read_state() {
+            Ok(state) => state,
+            Err(problem) => {
+                // Keep the unreadable file, out of the way, and start a fresh one.
+                let aside = self
+                    .files
+                    .set_aside(&problem.path, self.clock.now().0)
+                    .map_err(|e| {
+                        AgentError::new(
+                            AppErrorCode::LocalState,
+                            format!("{problem}; and it cannot be moved aside: {e}"),
+                            None,
+                        )
+                    })?;
+                tracing::warn!(path = %aside.display(), "unreadable state file moved aside");
+                StateFile {
+                    version: STATE_FILE_VERSION,
+                    enrollment: None,
+                }
+            }
+        };
+        if let Some(rec) = &state.enrollment {
+            return Err(AgentError::new(
+                AppErrorCode::AlreadyJoined,
+                format!(
+                    "this device already joined {} as {}",
+                    rec.organisation, rec.user_email
+                ),
+                Some("To join again, run `lastmile leave` first."),
+            ));
+        }
+        self.secrets(|s| s.probe()).await.map_err(|e| {
+            AgentError::new(
+                AppErrorCode::KeyringUnavailable,
+                format!("no OS keyring, so this device cannot keep its credential: {e}"),
+                Some("Your invite was not used. On Linux, start and unlock GNOME Keyring or KWallet, then try again."),
+            )
+        })?;
+
+        let api = self.api(&resolved, &server)?;
+        let facts = self.device.facts();
+        let joined = api
+            .join(&JoinRequest {
+                invite_code: join.code.canonical().to_string(),
+                device: device_claims(&facts, &self.app_version),
+            })
+            .await
+            .map_err(AgentError::from_client)?;
+
+        let token = joined.device_token.clone();
+        self.secrets(move |s| s.store(DEVICE_TOKEN_ACCOUNT, &token))
+            .await
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    format!("joined, but the keyring refused the device credential: {e}"),
+                    Some("Ask your IT team for a new invite; this one has been used."),
+                )
+            })?;
+        let record = EnrollmentRecord {
+            server_url: server.to_string(),
+            device_id: joined.device_id.clone(),
+            user_email: joined.user.email.clone(),
+            user_name: joined.user.display_name.clone(),
+            organisation: joined.organisation.name.clone(),
+            joined_at_ms: self.clock.now().0,
+        };
+        self.files
+            .write_state(&StateFile {
+                version: STATE_FILE_VERSION,
+                enrollment: Some(record),
+            })
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::LocalState,
+                    format!("cannot write the local state: {e}"),
+                    None,
+                )
+            })?;
+        // Remember the server for next time, unless IT manages it. A broken user file is
+        // left alone (it was reported), not overwritten.
+        if configured.source != Source::Managed {
+            if let Ok(mut user) = self.files.read_settings() {
+                if user.server_url.as_deref() != Some(server.as_str()) {
+                    user.server_url = Some(server.to_string());
+                    if let Err(e) = self.files.write_settings(&user) {
+                        tracing::warn!(error = %e, "could not remember the server address");
+                    }
+                }
+            }
+        }
+
+        // A first report, so the server knows this device's facts at once. Best effort:
+        // the next status or report run sends it again.
+        let auth = self.device.authenticators().await;
+        let clock =
+            self.measure_clock(&api)
+                .await
+                .ok()
+                .map(|(o, _)| lastmile_proto::api::ClockClaim {
+                    offset_ms: o.offset_ms,
+                    delay_ms: o.delay_ms,
+                });
+        let report = posture_report(self.clock.now(), &facts, &auth, clock, &self.app_version);
+        if let Err(e) = api
+            .report(
+                &lastmile_client::DeviceToken::new(joined.device_token),
+                &report,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "first posture report not sent");
+        }
+
+        Ok(JoinOutcome {
+            device_id: joined.device_id,
+            user_email: joined.user.email,
+            user_name: joined.user.display_name,
+            organisation: joined.organisation.name,
+            server_url: server.to_string(),
+        })
+    }
+
+    /// Forgets this device's enrollment: the keyring entry and the state file.
+    pub async fn leave(&self) -> Result<bool, AgentError> {
+        let had = matches!(
+            self.files.read_state(),
+            Ok(StateFile {
+                enrollment: Some(_),
+                ..
+            })
+        );
+        self.secrets(|s| s.delete(DEVICE_TOKEN_ACCOUNT))
+            .await
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    format!("cannot remove the device credential: {e}"),
+                    None,
+                )
+            })?;
+        self.files
+            .write_state(&StateFile {
+                version: STATE_FILE_VERSION,
+                enrollment: None,
+            })
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::LocalState,
+                    format!("cannot write the local state: {e}"),
+                    None,
+                )
+            })?;
+        Ok(had)
+    }
+}

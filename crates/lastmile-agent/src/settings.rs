@@ -1,0 +1,139 @@
+//! Resolving the settings layers, and turning unusable layers into problems to show.
+
+use lastmile_core::settings::{Layer, RawLayer, SettingError, Settings, Source};
+use lastmile_proto::app::{AppErrorCode, Problem, ProblemCode, SettingSource, SettingView};
+
+use crate::{Agent, AgentError, DeviceProbe, SecretStore};
+use lastmile_core::clock::Clock;
+
+/// The settings in use, and what was wrong with the layers that could not be used.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub settings: Settings,
+    pub problems: Vec<Problem>,
+    /// The managed settings could not be read: acting on defaults might defeat IT's intent.
+    pub managed_broken: bool,
+}
+
+fn join_errors(errors: &[SettingError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    /// Resolves managed > command line > user > defaults. Errors only for what the caller
+    /// typed (a bad or managed-conflicting command-line value); broken files are problems.
+    pub fn resolve_settings(&self) -> Result<Resolved, AgentError> {
+        let mut problems = Vec::new();
+        let mut managed_broken = false;
+        let managed = match &self.managed.settings {
+            Ok(None) => Layer::default(),
+            Ok(Some(file)) => Layer::validate(RawLayer::from(file.clone())).unwrap_or_else(|errors| {
+                managed_broken = true;
+                problems.push(Problem {
+                    code: ProblemCode::ManagedSettingsInvalid,
+                    message: format!("managed settings in {} are invalid: {}", self.managed.location, join_errors(&errors)),
+                    hint: Some("Tell your IT team: the device-management profile for Lastmile has an error.".into()),
+                });
+                Layer::default()
+            }),
+            Err(reason) => {
+                managed_broken = true;
+                problems.push(Problem {
+                    code: ProblemCode::ManagedSettingsInvalid,
+                    message: format!("managed settings in {} cannot be used: {reason}", self.managed.location),
+                    hint: Some("Tell your IT team: the device-management profile for Lastmile has an error.".into()),
+                });
+                Layer::default()
+            }
+        };
+        let user = match self.files.read_settings() {
+            Ok(file) => Layer::validate(RawLayer::from(file)).unwrap_or_else(|errors| {
+                problems.push(Problem {
+                    code: ProblemCode::UserSettingsInvalid,
+                    message: format!(
+                        "your settings in {} are invalid and were ignored: {}",
+                        self.files.settings_path().display(),
+                        join_errors(&errors)
+                    ),
+                    hint: Some("Fix or delete the file; Lastmile did not change it.".into()),
+                });
+                Layer::default()
+            }),
+            Err(p) => {
+                problems.push(Problem {
+                    code: ProblemCode::UserSettingsInvalid,
+                    message: format!("your settings file was ignored: {p}"),
+                    hint: Some("Fix or delete the file; Lastmile did not change it.".into()),
+                });
+                Layer::default()
+            }
+        };
+        let cli = Layer::validate(self.cli.clone()).map_err(|errors| {
+            AgentError::new(AppErrorCode::InvalidInput, join_errors(&errors), None)
+        })?;
+        let settings = Settings::resolve(&managed, &cli, &user).map_err(|e| {
+            AgentError::new(
+                AppErrorCode::ManagedSetting,
+                e.to_string(),
+                Some("Leave the option out: this device is configured by your organisation."),
+            )
+        })?;
+        Ok(Resolved {
+            settings,
+            problems,
+            managed_broken,
+        })
+    }
+}
+
+fn source(s: Source) -> SettingSource {
+    match s {
+        Source::Managed => SettingSource::Managed,
+        Source::CommandLine => SettingSource::CommandLine,
+        Source::User => SettingSource::User,
+        Source::Default => SettingSource::Default,
+    }
+}
+
+impl Resolved {
+    pub fn server_source(&self) -> SettingSource {
+        source(self.settings.server_url.source)
+    }
+
+    /// The settings as the UI and `status --json` show them.
+    pub fn views(&self) -> Vec<SettingView> {
+        let s = &self.settings;
+        let view = |key: &str, value: Option<String>, src: Source| SettingView {
+            key: key.into(),
+            value,
+            source: source(src),
+            locked: src == Source::Managed,
+        };
+        vec![
+            view(
+                "server_url",
+                s.server_url.value.as_ref().map(ToString::to_string),
+                s.server_url.source,
+            ),
+            view(
+                "organisation",
+                s.organisation.value.clone(),
+                s.organisation.source,
+            ),
+            view(
+                "report_interval_minutes",
+                s.report_interval_minutes.value.map(|v| v.to_string()),
+                s.report_interval_minutes.source,
+            ),
+            view(
+                "proxy_url",
+                s.proxy_url.value.as_ref().map(ToString::to_string),
+                s.proxy_url.source,
+            ),
+        ]
+    }
+}

@@ -1,0 +1,413 @@
+//! The status use case: everything the first screen and `lastmile status --json` show.
+
+use lastmile_client::{ApiClient, ClientError, DeviceToken};
+use lastmile_core::clock::{Clock, UnixMillis};
+use lastmile_core::offset::{self, Offset, Sample};
+use lastmile_proto::api::{
+    AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorCode, PostureReport, PostureView,
+    SecurityKeyClaim,
+};
+use lastmile_proto::app::{
+    AppErrorCode, Authenticators, ClockStatus, ClockVerdict, DeviceFacts, Enrollment,
+    KeyringStatus, Problem, ProblemCode, STATUS_SCHEMA_VERSION, ServerStatus, ServerView,
+    StatusReport,
+};
+use lastmile_proto::state_file::EnrollmentRecord;
+
+use crate::{Agent, AgentError, DEVICE_TOKEN_ACCOUNT, DeviceProbe, SecretStore};
+
+/// Clock samples taken per measurement; the lowest-delay one is kept.
+pub const CLOCK_SAMPLES: u32 = 4;
+
+/// The server's side of the status, gathered concurrently with the device's side.
+#[derive(Debug, Default)]
+struct ServerSide {
+    status: Option<ServerStatus>,
+    clock: Option<(Offset, u32)>,
+    view: Option<ServerView>,
+    problems: Vec<Problem>,
+}
+
+fn problem(code: ProblemCode, message: impl Into<String>, hint: &str) -> Problem {
+    Problem {
+        code,
+        message: message.into(),
+        hint: Some(hint.into()),
+    }
+}
+
+fn server_problem(e: &ClientError) -> Problem {
+    match e {
+        ClientError::Unreachable { .. } => problem(
+            ProblemCode::ServerUnreachable,
+            e.to_string(),
+            "Check your network connection. Lastmile keeps working offline and reports when the server is back.",
+        ),
+        ClientError::Api {
+            code: ErrorCode::Unauthorized | ErrorCode::DeviceRevoked,
+            ..
+        } => problem(
+            ProblemCode::DeviceNotRecognised,
+            e.to_string(),
+            "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
+        ),
+        _ => problem(
+            ProblemCode::ServerError,
+            e.to_string(),
+            "Try again later, or tell your IT team.",
+        ),
+    }
+}
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    /// Measures this device's clock against the server (NTP-style, lowest delay wins).
+    pub async fn measure_clock(&self, api: &ApiClient) -> Result<(Offset, u32), ClientError> {
+        let mut samples = Vec::with_capacity(CLOCK_SAMPLES as usize);
+        for _ in 0..CLOCK_SAMPLES {
+            let client_send = self.clock.now();
+            let t = api.time().await?;
+            let client_receive = self.clock.now();
+            samples.push(Sample {
+                client_send,
+                server_receive: UnixMillis(t.receive_ms),
+                server_transmit: UnixMillis(t.transmit_ms),
+                client_receive,
+            });
+        }
+        let best = offset::best_offset(&samples).map_err(|e| ClientError::BadResponse {
+            url: api.base().to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok((best, CLOCK_SAMPLES))
+    }
+
+    async fn server_side(&self, api: &ApiClient, token: Option<&DeviceToken>) -> ServerSide {
+        let mut side = ServerSide::default();
+        let mut status = ServerStatus {
+            url: Some(api.base().to_string()),
+            source: lastmile_proto::app::SettingSource::Default,
+            reachable: false,
+            version: None,
+        };
+        match api.health().await {
+            Ok(h) => {
+                status.reachable = true;
+                status.version = Some(h.version);
+            }
+            Err(e) => {
+                side.problems.push(server_problem(&e));
+                side.status = Some(status);
+                return side;
+            }
+        }
+        side.status = Some(status);
+        match self.measure_clock(api).await {
+            Ok(c) => side.clock = Some(c),
+            Err(e) => side.problems.push(server_problem(&e)),
+        }
+        if let Some(token) = token {
+            match api.me(token).await {
+                Ok(view) => side.view = Some(server_view(&view)),
+                Err(e) => side.problems.push(server_problem(&e)),
+            }
+        }
+        side
+    }
+
+    /// Everything the first screen shows. Never fails: what cannot be known becomes a problem.
+    pub async fn status(&self) -> Result<StatusReport, AgentError> {
+        let resolved = self.resolve_settings()?;
+        let mut problems = resolved.problems.clone();
+
+        let (enrollment_record, state_problem) = match self.files.read_state() {
+            Ok(s) => (s.enrollment, None),
+            Err(p) => (
+                None,
+                Some(problem(
+                    ProblemCode::LocalStateCorrupt,
+                    format!("the local enrollment state cannot be read: {p}"),
+                    "Lastmile kept the file. Joining again moves it aside and starts fresh.",
+                )),
+            ),
+        };
+        problems.extend(state_problem);
+
+        // The keyring: load the token when joined, otherwise check that one exists.
+        let keyring = if enrollment_record.is_some() {
+            self.secrets(|s| s.load(DEVICE_TOKEN_ACCOUNT)).await
+        } else {
+            self.secrets(|s| s.probe().map(|()| None)).await
+        };
+        let (token, keyring_status) = match keyring {
+            Ok(t) => (
+                t.map(DeviceToken::new),
+                KeyringStatus {
+                    available: true,
+                    detail: None,
+                },
+            ),
+            Err(e) => {
+                problems.push(problem(
+                    ProblemCode::KeyringUnavailable,
+                    format!("no OS keyring: {e}"),
+                    "Lastmile keeps its device credential only in the OS keyring. On Linux, start a Secret Service \
+                     (GNOME Keyring or KWallet) and unlock it; then try again.",
+                ));
+                (
+                    None,
+                    KeyringStatus {
+                        available: false,
+                        detail: Some(e),
+                    },
+                )
+            }
+        };
+        if let (Some(rec), true) = (&enrollment_record, keyring_status.available) {
+            if token.is_none() {
+                problems.push(problem(
+                    ProblemCode::DeviceNotRecognised,
+                    format!(
+                        "this device joined {} but its credential is missing from the keyring",
+                        rec.organisation
+                    ),
+                    "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
+                ));
+            }
+        }
+
+        // The server to talk to: the enrolled one, unless settings say otherwise.
+        let server = resolved.settings.server_url.value.clone();
+        let device_future = async { (self.device.facts(), self.device.authenticators().await) };
+        let server_future = async {
+            match &server {
+                None => ServerSide::default(),
+                Some(url) => match self.api(&resolved, url) {
+                    Ok(api) => {
+                        let same_server = enrollment_record
+                            .as_ref()
+                            .is_some_and(|r| r.server_url == url.as_str());
+                        self.server_side(&api, token.as_ref().filter(|_| same_server))
+                            .await
+                    }
+                    Err(e) => ServerSide {
+                        problems: vec![problem(
+                            ProblemCode::ServerError,
+                            e.message,
+                            "Check the proxy setting.",
+                        )],
+                        ..ServerSide::default()
+                    },
+                },
+            }
+        };
+        let ((facts, authenticators), side) = tokio::join!(device_future, server_future);
+        problems.extend(side.problems);
+
+        if server.is_none() {
+            problems.push(problem(
+                ProblemCode::NoServer,
+                "no Lastmile server is configured",
+                "Open the invite link from your IT team, or run `lastmile join <code> --server <url>`.",
+            ));
+        }
+        if enrollment_record.is_none() {
+            problems.push(problem(
+                ProblemCode::NotJoined,
+                "this device has not joined an organisation yet",
+                "Enter the invite code from your IT team, or open the invite link.",
+            ));
+        }
+        let clock = match side.clock {
+            Some((o, samples)) => {
+                let verdict = match offset::verdict(o) {
+                    offset::Verdict::Ok => ClockVerdict::Ok,
+                    offset::Verdict::Warn => ClockVerdict::Warn,
+                    offset::Verdict::Fail => ClockVerdict::Fail,
+                };
+                let hint = "Turn on automatic date and time in your system settings (on Linux: `timedatectl set-ntp true`).";
+                match verdict {
+                    ClockVerdict::Ok => {}
+                    ClockVerdict::Warn => problems.push(problem(
+                        ProblemCode::ClockWarn,
+                        format!(
+                            "this device's clock is {} s off; authenticator codes may fail",
+                            o.offset_ms / 1000
+                        ),
+                        hint,
+                    )),
+                    ClockVerdict::Fail => problems.push(problem(
+                        ProblemCode::ClockFail,
+                        format!(
+                            "this device's clock is {} s off; authenticator codes will fail",
+                            o.offset_ms / 1000
+                        ),
+                        hint,
+                    )),
+                }
+                ClockStatus {
+                    offset_ms: Some(o.offset_ms),
+                    delay_ms: Some(o.delay_ms),
+                    verdict: Some(verdict),
+                    source: "server".into(),
+                    samples,
+                }
+            }
+            None => ClockStatus {
+                offset_ms: None,
+                delay_ms: None,
+                verdict: None,
+                source: "none".into(),
+                samples: 0,
+            },
+        };
+        problems.sort_by_key(|p| p.code);
+        problems.dedup_by_key(|p| p.code);
+
+        let mut server_status = side.status.unwrap_or(ServerStatus {
+            url: server.as_ref().map(ToString::to_string),
+            source: resolved.server_source(),
+            reachable: false,
+            version: None,
+        });
+        server_status.source = resolved.server_source();
+
+        Ok(StatusReport {
+            schema_version: STATUS_SCHEMA_VERSION,
+            app_version: self.app_version.clone(),
+            generated_at_ms: self.clock.now().0,
+            device: facts,
+            authenticators,
+            server: server_status,
+            clock,
+            enrollment: enrollment(enrollment_record.as_ref(), keyring_status, side.view),
+            settings: resolved.views(),
+            problems,
+        })
+    }
+
+    /// Sends a posture report for this device and returns what the server now believes.
+    pub async fn report(&self) -> Result<PostureView, AgentError> {
+        let resolved = self.resolve_settings()?;
+        let state = self.files.read_state().map_err(|p| {
+            AgentError::new(
+                AppErrorCode::LocalState,
+                format!("the local enrollment state cannot be read: {p}"),
+                None,
+            )
+        })?;
+        let rec = state.enrollment.ok_or_else(|| {
+            AgentError::new(
+                AppErrorCode::InvalidInput,
+                "this device has not joined an organisation yet",
+                Some("Run `lastmile join <invite code>` first."),
+            )
+        })?;
+        let server = url::Url::parse(&rec.server_url).map_err(|e| {
+            AgentError::new(
+                AppErrorCode::LocalState,
+                format!("stored server address: {e}"),
+                None,
+            )
+        })?;
+        let token = self
+            .secrets(|s| s.load(DEVICE_TOKEN_ACCOUNT))
+            .await
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    format!("no OS keyring: {e}"),
+                    None,
+                )
+            })?
+            .ok_or_else(|| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    "the device credential is missing from the keyring",
+                    Some("Run `lastmile leave`, then join again with a new invite."),
+                )
+            })?;
+        let api = self.api(&resolved, &server)?;
+        let facts = self.device.facts();
+        let authenticators = self.device.authenticators().await;
+        let clock = self
+            .measure_clock(&api)
+            .await
+            .ok()
+            .map(|(o, _)| ClockClaim {
+                offset_ms: o.offset_ms,
+                delay_ms: o.delay_ms,
+            });
+        let report = posture_report(
+            self.clock.now(),
+            &facts,
+            &authenticators,
+            clock,
+            &self.app_version,
+        );
+        api.report(&DeviceToken::new(token), &report)
+            .await
+            .map_err(AgentError::from_client)
+    }
+}
+
+/// The claims a posture report carries.
+pub(crate) fn posture_report(
+    now: UnixMillis,
+    facts: &DeviceFacts,
+    auth: &Authenticators,
+    clock: Option<ClockClaim>,
+    app_version: &str,
+) -> PostureReport {
+    PostureReport {
+        generated_at_ms: now.0,
+        device: device_claims(facts, app_version),
+        authenticators: AuthenticatorClaims {
+            security_keys: auth
+                .security_keys
+                .iter()
+                .map(|k| SecurityKeyClaim {
+                    aaguid: k.aaguid.clone(),
+                    versions: k.versions.clone(),
+                })
+                .collect(),
+            platform_authenticator: auth.platform.available,
+            tpm: auth.tpm.present,
+        },
+        clock,
+    }
+}
+
+pub(crate) fn device_claims(facts: &DeviceFacts, app_version: &str) -> DeviceClaims {
+    DeviceClaims {
+        hostname: facts.hostname.clone(),
+        os_name: facts.os_name.clone(),
+        os_version: facts.os_version.clone(),
+        arch: facts.arch.clone(),
+        app_version: app_version.into(),
+    }
+}
+
+fn server_view(v: &PostureView) -> ServerView {
+    ServerView {
+        verified_factors: v.verified_factors.len() as u32,
+        best_tier: v.best_tier.clone(),
+        reports_received: v.reports_received,
+        last_report_at_ms: v.last_report_at_ms,
+    }
+}
+
+fn enrollment(
+    rec: Option<&EnrollmentRecord>,
+    keyring: KeyringStatus,
+    view: Option<ServerView>,
+) -> Enrollment {
+    Enrollment {
+        joined: rec.is_some(),
+        device_id: rec.map(|r| r.device_id.clone()),
+        user_email: rec.map(|r| r.user_email.clone()),
+        user_name: rec.map(|r| r.user_name.clone()),
+        organisation: rec.map(|r| r.organisation.clone()),
+        keyring,
+        server_view: view,
+    }
+}

@@ -1,0 +1,259 @@
+//! The command line. Without a subcommand the window opens; with one, it runs headless and
+//! exits with a documented code (`lastmile_agent::exit`): 0 means nothing to do.
+
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+use lastmile_agent::{AgentError, exit, system::system_agent};
+use lastmile_core::settings::RawLayer;
+use lastmile_proto::app::{AppErrorCode, StatusReport};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lastmile",
+    version,
+    about = "Get onto a strong, verified MFA factor, and prove it.",
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 server, \
+                  5 not joined or invite refused, 6 no OS keyring, 7 clock off (status)."
+)]
+struct Cli {
+    /// The Lastmile server to use, unless your organisation pins one (managed setting).
+    #[arg(long, global = true, env = "LASTMILE_SERVER", value_name = "URL")]
+    server: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A lastmile:// link to open in the window (the OS passes it when a link is clicked).
+    #[arg(value_name = "LINK")]
+    link: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show this device, its authenticators, the server and the clock.
+    Status {
+        /// Print the status document as JSON (schema_version 1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join your organisation with an invite code or lastmile:// link.
+    Join {
+        /// The invite code (ABCD-EFGH-JKMN-PQRS) or link.
+        invite: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a posture report now and show what the server believes.
+    Report {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget this device's enrollment (keyring credential and local state).
+    Leave,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+        }
+    };
+    init_tracing(cli.command.is_some());
+    let layer = RawLayer {
+        server_url: cli.server.clone(),
+        ..RawLayer::default()
+    };
+    let Some(command) = cli.command else {
+        return match crate::gui::run(layer, cli.link) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("lastmile: cannot open the window: {e:#}");
+                exit::INTERNAL
+            }
+        };
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lastmile: cannot start: {e}");
+            return exit::INTERNAL;
+        }
+    };
+    runtime.block_on(run(command, layer))
+}
+
+fn init_tracing(headless: bool) {
+    // Headless output is for scripts: only warnings on stderr unless LASTMILE_LOG says otherwise.
+    let default = if headless { "warn" } else { "info" };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(command: Command, layer: RawLayer) -> i32 {
+    let agent = match system_agent(layer) {
+        Ok(a) => a,
+        Err(e) => return fail(&e, false),
+    };
+    match command {
+        Command::Status { json } => match agent.status().await {
+            Ok(report) => {
+                let code = exit::for_status(&report);
+                if json {
+                    print_json(&report)
+                } else {
+                    print_status(&report)
+                }
+                code
+            }
+            Err(e) => fail(&e, json),
+        },
+        Command::Join { invite, json } => match agent.join(&invite).await {
+            Ok(outcome) => {
+                if json {
+                    print_json(&outcome);
+                } else {
+                    out(&format!(
+                        "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
+                        outcome.organisation,
+                        outcome.user_name,
+                        outcome.user_email,
+                        outcome.device_id,
+                        outcome.server_url
+                    ));
+                }
+                exit::OK
+            }
+            Err(e) => fail(&e, json),
+        },
+        Command::Report { json } => match agent.report().await {
+            Ok(view) => {
+                if json {
+                    print_json(&view);
+                } else {
+                    out(&format!(
+                        "Report stored. The server has {} report(s) from this device and {} verified factor(s).\n",
+                        view.reports_received,
+                        view.verified_factors.len()
+                    ));
+                }
+                exit::OK
+            }
+            Err(e) => fail(&e, json),
+        },
+        Command::Leave => match agent.leave().await {
+            Ok(true) => {
+                out(
+                    "This device left its organisation; its credential was removed from the keyring.\n",
+                );
+                exit::OK
+            }
+            Ok(false) => {
+                out("This device had not joined an organisation; nothing to do.\n");
+                exit::OK
+            }
+            Err(e) => fail(&e, false),
+        },
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => out(&format!("{s}\n")),
+        Err(e) => eprintln!("lastmile: cannot encode JSON: {e}"),
+    }
+}
+
+fn fail(e: &AgentError, json: bool) -> i32 {
+    if json {
+        print_json(&serde_json::json!({ "error": e.to_app_error() }));
+    }
+    eprintln!("lastmile: {}", e.message);
+    if let Some(hint) = &e.hint {
+        eprintln!("  {hint}");
+    }
+    if e.code == AppErrorCode::Internal {
+        exit::INTERNAL
+    } else {
+        exit::for_error(e.code)
+    }
+}
+
+fn print_status(r: &StatusReport) {
+    let mut s = String::new();
+    let d = &r.device;
+    s += &format!(
+        "Device      {} - {} {} ({})\n",
+        d.hostname, d.os_name, d.os_version, d.arch
+    );
+    let keys = &r.authenticators.security_keys;
+    if keys.is_empty() {
+        s += &format!(
+            "Keys        none found{}\n",
+            r.authenticators
+                .security_keys_note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+    }
+    for k in keys {
+        s += &format!(
+            "Key         {} [{}]{}\n",
+            k.model
+                .as_deref()
+                .or(k.aaguid.as_deref())
+                .unwrap_or("unknown model"),
+            k.versions.join(", "),
+            k.error
+                .as_deref()
+                .map(|e| format!(" - {e}"))
+                .unwrap_or_default()
+        );
+    }
+    s += &format!("Platform    {}\n", r.authenticators.platform.detail);
+    s += &format!("TPM         {}\n", r.authenticators.tpm.detail);
+    s += &format!(
+        "Server      {} ({})\n",
+        r.server.url.as_deref().unwrap_or("not configured"),
+        if r.server.reachable {
+            "reachable"
+        } else {
+            "not reachable"
+        }
+    );
+    if let (Some(o), Some(v)) = (r.clock.offset_ms, r.clock.verdict) {
+        s += &format!("Clock       {o:+} ms against the server ({v:?})\n");
+    }
+    match (&r.enrollment.organisation, &r.enrollment.user_email) {
+        (Some(org), Some(email)) => s += &format!("Joined      {org} as {email}\n"),
+        _ => s += "Joined      no\n",
+    }
+    for p in &r.problems {
+        s += &format!("! {}\n", p.message);
+        if let Some(h) = &p.hint {
+            s += &format!("  {h}\n");
+        }
+    }
+    out(&s);
+}

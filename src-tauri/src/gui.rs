@@ -1,0 +1,112 @@
+//! The window: Tauri commands (thin adapters over the agent), the key watcher that tells
+//! the window to refresh, and the launch link.
+
+use std::sync::{Arc, Mutex};
+
+use lastmile_agent::Agent;
+use lastmile_agent::system::{OsSecrets, SystemDevice, system_agent};
+use lastmile_core::settings::RawLayer;
+use lastmile_device::clock::SystemClock;
+use lastmile_proto::app::{AppError, AppErrorCode, JoinOutcome, StatusReport, events};
+use tauri::{Emitter, Manager, Runtime, State};
+
+type SystemAgent = Agent<SystemDevice, OsSecrets, SystemClock>;
+
+/// What the commands share.
+struct AppState {
+    agent: Arc<SystemAgent>,
+    launch_link: Mutex<Option<String>>,
+}
+
+/// Longest invite input accepted over IPC (a link with a long server URL fits easily).
+const MAX_INVITE_INPUT: usize = 2048;
+
+#[tauri::command]
+async fn get_status(state: State<'_, AppState>) -> Result<StatusReport, AppError> {
+    state.agent.status().await.map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn join(state: State<'_, AppState>, invite: String) -> Result<JoinOutcome, AppError> {
+    if invite.len() > MAX_INVITE_INPUT || invite.chars().any(char::is_control) {
+        return Err(AppError {
+            code: AppErrorCode::InvalidInput,
+            message: "that does not look like an invite code or link".into(),
+            hint: Some(
+                "Paste the code (ABCD-EFGH-JKMN-PQRS) or the lastmile:// link from your invite."
+                    .into(),
+            ),
+        });
+    }
+    state
+        .agent
+        .join(&invite)
+        .await
+        .map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn leave(state: State<'_, AppState>) -> Result<bool, AppError> {
+    state.agent.leave().await.map_err(|e| e.to_app_error())
+}
+
+/// The lastmile:// link the app was opened with, once.
+#[tauri::command]
+fn initial_link(state: State<'_, AppState>) -> Option<String> {
+    state.launch_link.lock().ok().and_then(|mut l| l.take())
+}
+
+/// The builder with every command registered; tests pass a mock runtime's builder.
+pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        get_status,
+        join,
+        leave,
+        initial_link
+    ])
+}
+
+/// Runs the app on `builder` with the given agent settings.
+pub fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    layer: RawLayer,
+    link: Option<String>,
+) -> anyhow::Result<()> {
+    let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
+    let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
+    setup_builder(builder)
+        .manage(AppState {
+            agent: Arc::new(agent),
+            launch_link: Mutex::new(link),
+        })
+        .setup(|app| {
+            let handle = app.handle().clone();
+            // Plugging or pulling a key: tell the window to re-read the status.
+            let watcher = tauri::async_runtime::spawn(async move {
+                let task = lastmile_device::fido::watch(move || {
+                    if let Err(e) = handle.emit(events::AUTHENTICATORS_CHANGED, ()) {
+                        tracing::warn!(error = %e, "cannot notify the window");
+                    }
+                });
+                let _ = task.await;
+            });
+            app.manage(Watcher(watcher));
+            Ok(())
+        })
+        .run(tauri::generate_context!())?;
+    Ok(())
+}
+
+struct Watcher(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
+
+pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
+    if std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+        && cfg!(target_os = "linux")
+    {
+        anyhow::bail!(
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless"
+        );
+    }
+    run_app(tauri::Builder::default(), layer, link)
+}
