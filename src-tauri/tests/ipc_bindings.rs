@@ -1,0 +1,63 @@
+//! The TypeScript IPC types are generated from the Rust types and committed. This test
+//! fails when they drift; `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`
+//! rewrites them.
+
+use lastmile_proto::app::*;
+use ts_rs::{Config, TS};
+
+fn generate() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from crates/lastmile-proto/src/app.rs by src-tauri/tests/ipc_bindings.rs.\n\
+         // Do not edit: run `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`.\n\n",
+    );
+    let decls = [
+        StatusReport::decl(&cfg),
+        DeviceFacts::decl(&cfg),
+        Authenticators::decl(&cfg),
+        SecurityKey::decl(&cfg),
+        Transport::decl(&cfg),
+        PlatformKind::decl(&cfg),
+        PlatformAuthenticator::decl(&cfg),
+        Tpm::decl(&cfg),
+        ServerStatus::decl(&cfg),
+        ClockVerdict::decl(&cfg),
+        ClockStatus::decl(&cfg),
+        Enrollment::decl(&cfg),
+        KeyringStatus::decl(&cfg),
+        ServerView::decl(&cfg),
+        SettingSource::decl(&cfg),
+        SettingView::decl(&cfg),
+        Problem::decl(&cfg),
+        ProblemCode::decl(&cfg),
+        JoinOutcome::decl(&cfg),
+        AppError::decl(&cfg),
+        AppErrorCode::decl(&cfg),
+    ];
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n}} as const;\n",
+        events::AUTHENTICATORS_CHANGED,
+        events::DEEP_LINK
+    ));
+    out
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/ipc/bindings.ts");
+    let want = generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &want).expect("write bindings");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "ui/src/ipc/bindings.ts is out of date; run `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`"
+    );
+}

@@ -1,0 +1,37 @@
+// Typed wrappers over the Tauri commands. The types come from bindings.ts, which is
+// generated from the Rust types: never edit them by hand.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { EVENTS, type AppError, type JoinOutcome, type StatusReport } from "./bindings";
+
+export type * from "./bindings";
+
+export function getStatus(): Promise<StatusReport> {
+  return invoke<StatusReport>("get_status");
+}
+
+export function join(invite: string): Promise<JoinOutcome> {
+  return invoke<JoinOutcome>("join", { invite });
+}
+
+export function leave(): Promise<boolean> {
+  return invoke<boolean>("leave");
+}
+
+export function initialLink(): Promise<string | null> {
+  return invoke<string | null>("initial_link");
+}
+
+export function onAuthenticatorsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen(EVENTS.authenticatorsChanged, () => handler());
+}
+
+function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** Every rejected command becomes an AppError; the UI matches on `code`, never on text. */
+export function asAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  return { code: "internal", message: String(e), hint: null };
+}

@@ -1,0 +1,106 @@
+// Generated from crates/lastmile-proto/src/app.rs by src-tauri/tests/ipc_bindings.rs.
+// Do not edit: run `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`.
+
+export type StatusReport = { schema_version: number, app_version: string, 
+/**
+ * When this report was made (Unix ms, this device's clock).
+ */
+generated_at_ms: number, device: DeviceFacts, authenticators: Authenticators, server: ServerStatus, clock: ClockStatus, enrollment: Enrollment, settings: Array<SettingView>, 
+/**
+ * Everything that needs attention, most important first. Empty when all is well.
+ */
+problems: Array<Problem>, };
+
+export type DeviceFacts = { hostname: string, os_name: string, os_version: string, kernel_version: string | null, arch: string, };
+
+export type Authenticators = { security_keys: Array<SecurityKey>, 
+/**
+ * Why the list is empty or incomplete (permissions, missing service, ...), if known.
+ */
+security_keys_note: string | null, platform: PlatformAuthenticator, tpm: Tpm, };
+
+export type SecurityKey = { transport: Transport, aaguid: string | null, 
+/**
+ * Model name when the AAGUID is known.
+ */
+model: string | null, versions: Array<string>, firmware_version: string | null, 
+/**
+ * `None`: the key has no PIN capability.
+ */
+pin_set: boolean | null, 
+/**
+ * Built-in user verification (fingerprint); `None`: not supported.
+ */
+built_in_uv: boolean | null, resident_keys: boolean, credential_management: boolean, min_pin_length: number | null, 
+/**
+ * Set when the key was seen but could not be read (e.g. it stopped answering).
+ */
+error: string | null, };
+
+export type Transport = "usb" | "nfc";
+
+export type PlatformKind = "windows_hello" | "touch_id" | "none";
+
+export type PlatformAuthenticator = { kind: PlatformKind, 
+/**
+ * `None`: cannot tell on this OS.
+ */
+available: boolean | null, 
+/**
+ * One honest sentence: what exists and what Lastmile can do with it.
+ */
+detail: string, };
+
+export type Tpm = { 
+/**
+ * `None`: cannot tell on this OS.
+ */
+present: boolean | null, version: string | null, detail: string, };
+
+export type ServerStatus = { url: string | null, source: SettingSource, reachable: boolean, version: string | null, };
+
+export type ClockVerdict = "ok" | "warn" | "fail";
+
+export type ClockStatus = { 
+/**
+ * How far this device's clock is ahead of the reference (negative: behind).
+ */
+offset_ms: number | null, delay_ms: number | null, verdict: ClockVerdict | null, 
+/**
+ * What the clock was measured against (`server`), or `none` when it could not be.
+ */
+source: string, samples: number, };
+
+export type Enrollment = { joined: boolean, device_id: string | null, user_email: string | null, user_name: string | null, organisation: string | null, keyring: KeyringStatus, 
+/**
+ * What the server believes about this device (when joined and reachable).
+ */
+server_view: ServerView | null, };
+
+export type KeyringStatus = { available: boolean, detail: string | null, };
+
+export type ServerView = { verified_factors: number, best_tier: string | null, reports_received: number, last_report_at_ms: number | null, };
+
+export type SettingSource = "managed" | "command_line" | "user" | "default";
+
+export type SettingView = { key: string, value: string | null, source: SettingSource, 
+/**
+ * Set by the organisation: the user cannot change it.
+ */
+locked: boolean, };
+
+export type Problem = { code: ProblemCode, message: string, hint: string | null, };
+
+export type ProblemCode = "managed_settings_invalid" | "user_settings_invalid" | "local_state_corrupt" | "no_server" | "server_unreachable" | "server_error" | "device_not_recognised" | "keyring_unavailable" | "not_joined" | "clock_fail" | "clock_warn";
+
+export type JoinOutcome = { device_id: string, user_email: string, user_name: string, organisation: string, server_url: string, };
+
+export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
+
+export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "local_state" | "internal";
+
+/** Events the backend emits to the window. */
+export const EVENTS = {
+  authenticatorsChanged: "authenticators-changed",
+  deepLink: "deep-link",
+} as const;
