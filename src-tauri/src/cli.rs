@@ -57,18 +57,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
         }
     };
     init_tracing(cli.command.is_some());
-    let layer = RawLayer {
-        server_url: cli.server.clone(),
-        ..RawLayer::default()
-    };
+    let layer = RawLayer { server_url: cli.server.clone(), ..RawLayer::default() };
     let Some(command) = cli.command else {
         return match crate::gui::run(layer, cli.link) {
             Ok(()) => exit::OK,
@@ -78,10 +71,7 @@ pub fn main() -> i32 {
             }
         };
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("lastmile: cannot start: {e}");
@@ -96,10 +86,7 @@ fn init_tracing(headless: bool) {
     let default = if headless { "warn" } else { "info" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 async fn run(command: Command, layer: RawLayer) -> i32 {
@@ -155,9 +142,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         },
         Command::Leave => match agent.leave().await {
             Ok(true) => {
-                out(
-                    "This device left its organisation; its credential was removed from the keyring.\n",
-                );
+                out("This device left its organisation; its credential was removed from the keyring.\n");
                 exit::OK
             }
             Ok(false) => {
@@ -172,9 +157,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -192,43 +175,26 @@ fn fail(e: &AgentError, json: bool) -> i32 {
     if let Some(hint) = &e.hint {
         eprintln!("  {hint}");
     }
-    if e.code == AppErrorCode::Internal {
-        exit::INTERNAL
-    } else {
-        exit::for_error(e.code)
-    }
+    if e.code == AppErrorCode::Internal { exit::INTERNAL } else { exit::for_error(e.code) }
 }
 
 fn print_status(r: &StatusReport) {
     let mut s = String::new();
     let d = &r.device;
-    s += &format!(
-        "Device      {} - {} {} ({})\n",
-        d.hostname, d.os_name, d.os_version, d.arch
-    );
+    s += &format!("Device      {} - {} {} ({})\n", d.hostname, d.os_name, d.os_version, d.arch);
     let keys = &r.authenticators.security_keys;
     if keys.is_empty() {
         s += &format!(
             "Keys        none found{}\n",
-            r.authenticators
-                .security_keys_note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default()
+            r.authenticators.security_keys_note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
         );
     }
     for k in keys {
         s += &format!(
             "Key         {} [{}]{}\n",
-            k.model
-                .as_deref()
-                .or(k.aaguid.as_deref())
-                .unwrap_or("unknown model"),
+            k.model.as_deref().or(k.aaguid.as_deref()).unwrap_or("unknown model"),
             k.versions.join(", "),
-            k.error
-                .as_deref()
-                .map(|e| format!(" - {e}"))
-                .unwrap_or_default()
+            k.error.as_deref().map(|e| format!(" - {e}")).unwrap_or_default()
         );
     }
     s += &format!("Platform    {}\n", r.authenticators.platform.detail);
@@ -236,11 +202,7 @@ fn print_status(r: &StatusReport) {
     s += &format!(
         "Server      {} ({})\n",
         r.server.url.as_deref().unwrap_or("not configured"),
-        if r.server.reachable {
-            "reachable"
-        } else {
-            "not reachable"
-        }
+        if r.server.reachable { "reachable" } else { "not reachable" }
     );
     if let (Some(o), Some(v)) = (r.clock.offset_ms, r.clock.verdict) {
         s += &format!("Clock       {o:+} ms against the server ({v:?})\n");

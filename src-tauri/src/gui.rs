@@ -32,17 +32,10 @@ async fn join(state: State<'_, AppState>, invite: String) -> Result<JoinOutcome,
         return Err(AppError {
             code: AppErrorCode::InvalidInput,
             message: "that does not look like an invite code or link".into(),
-            hint: Some(
-                "Paste the code (ABCD-EFGH-JKMN-PQRS) or the lastmile:// link from your invite."
-                    .into(),
-            ),
+            hint: Some("Paste the code (ABCD-EFGH-JKMN-PQRS) or the lastmile:// link from your invite.".into()),
         });
     }
-    state
-        .agent
-        .join(&invite)
-        .await
-        .map_err(|e| e.to_app_error())
+    state.agent.join(&invite).await.map_err(|e| e.to_app_error())
 }
 
 #[tauri::command]
@@ -58,27 +51,15 @@ fn initial_link(state: State<'_, AppState>) -> Option<String> {
 
 /// The builder with every command registered; tests pass a mock runtime's builder.
 pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        get_status,
-        join,
-        leave,
-        initial_link
-    ])
+    builder.invoke_handler(tauri::generate_handler![get_status, join, leave, initial_link])
 }
 
 /// Runs the app on `builder` with the given agent settings.
-pub fn run_app<R: Runtime>(
-    builder: tauri::Builder<R>,
-    layer: RawLayer,
-    link: Option<String>,
-) -> anyhow::Result<()> {
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
     let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
     let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
     setup_builder(builder)
-        .manage(AppState {
-            agent: Arc::new(agent),
-            launch_link: Mutex::new(link),
-        })
+        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link) })
         .setup(|app| {
             let handle = app.handle().clone();
             // Plugging or pulling a key: tell the window to re-read the status.
@@ -104,9 +85,7 @@ pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
         && cfg!(target_os = "linux")
     {
-        anyhow::bail!(
-            "no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless"
-        );
+        anyhow::bail!("no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless");
     }
     run_app(tauri::Builder::default(), layer, link)
 }

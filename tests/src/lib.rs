@@ -1,1 +1,252 @@
-//! p
+//! Helpers for the end-to-end tests: the real `lastmile-server` on loopback with its own
+//! SQLite directory, and the real `lastmile` binary with its own home directory.
+//!
+//! The binaries are the ones `cargo build` put next to the test executable
+//! (`target/debug`); `scripts/test.sh` builds them first. Tests that need the OS keyring
+//! expect the Secret Service that `scripts/test.sh` starts (dbus-run-session with an
+//! unlocked gnome-keyring); without it they fail with a message saying so.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+/// The directory holding the workspace's binaries (`target/debug`).
+pub fn bin_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("LASTMILE_BIN_DIR") {
+        return PathBuf::from(dir);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/debug/deps/<test> -> target/debug
+    exe.parent().and_then(Path::parent).expect("target dir").to_path_buf()
+}
+
+pub fn bin(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace` first (scripts/test.sh does)", path.display());
+    path
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// Fails the test with a clear message when there is no Secret Service to use.
+pub fn require_keyring() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "these tests use the real OS keyring: run them through scripts/test.sh, which starts a D-Bus session \
+         with an unlocked gnome-keyring"
+    );
+}
+
+/// A running `lastmile-server serve` with a fresh SQLite directory; killed on drop.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// Holds the log (and the data, unless it was given).
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start() -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        Self::spawn(dir, data, free_port())
+    }
+
+    /// Starts on a given data directory and port (to restart a server on the same data).
+    pub fn start_on(data: &Path, port: u16) -> anyhow::Result<Server> {
+        Self::spawn(tempfile::tempdir()?, data.to_path_buf(), port)
+    }
+
+    fn spawn(dir: tempfile::TempDir, data: PathBuf, port: u16) -> anyhow::Result<Server> {
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
+        let child = Command::new(bin("lastmile-server"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("starting lastmile-server")?;
+        let server = Server { child, dir, data, port };
+        server.wait_ready()?;
+        Ok(server)
+    }
+
+    fn wait_ready(&self) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        bail!("lastmile-server did not listen on {} within 20 s; log:\n{}", self.port, self.log())
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// Runs `lastmile-server admin ...` against this server's database.
+    pub fn admin(&self, args: &[&str]) -> anyhow::Result<String> {
+        let out = self.admin_command(args).output()?;
+        if !out.status.success() {
+            bail!("admin {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
+    pub fn admin_command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin("lastmile-server"));
+        cmd.arg("admin").arg("--data-dir").arg(&self.data).args(args);
+        cmd
+    }
+
+    /// Creates an organisation and a user, once per server.
+    pub fn seed(&self) -> anyhow::Result<()> {
+        self.admin(&["org", "create", "--slug", "acme", "--name", "Acme Ltd"])?;
+        self.admin(&["user", "create", "--org", "acme", "--email", "ada@acme.test", "--name", "Ada Lovelace"])?;
+        Ok(())
+    }
+
+    /// Issues an invite for ada@acme.test; returns (code, link).
+    pub fn invite(&self) -> anyhow::Result<(String, String)> {
+        let out = self.admin(&[
+            "invite",
+            "create",
+            "--org",
+            "acme",
+            "--email",
+            "ada@acme.test",
+            "--server-url",
+            &self.url(),
+            "--json",
+        ])?;
+        let v: serde_json::Value = serde_json::from_str(&out)?;
+        Ok((v["code"].as_str().unwrap_or_default().into(), v["link"].as_str().unwrap_or_default().into()))
+    }
+
+    /// Row counts from `admin stats`.
+    pub fn stats(&self) -> anyhow::Result<serde_json::Value> {
+        Ok(serde_json::from_str(&self.admin(&["stats"])?)?)
+    }
+
+    /// Stops the server with SIGTERM (graceful) and waits for it.
+    pub fn stop(mut self) -> anyhow::Result<std::process::ExitStatus> {
+        #[cfg(unix)]
+        {
+            let pid = self.child.id().to_string();
+            Command::new("kill").args(["-TERM", &pid]).status()?;
+        }
+        Ok(self.child.wait()?)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A user's home for the `lastmile` binary: its settings, state and managed-settings path.
+#[derive(Debug)]
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> anyhow::Result<Home> {
+        Ok(Home { dir: tempfile::tempdir()? })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Where this home's managed settings are read from (debug builds only).
+    pub fn managed_path(&self) -> PathBuf {
+        self.path().join("managed.json")
+    }
+
+    pub fn state_path(&self) -> PathBuf {
+        self.path().join(".local/state/lastmile/state.json")
+    }
+
+    pub fn settings_path(&self) -> PathBuf {
+        self.path().join(".config/lastmile/settings.json")
+    }
+
+    /// The environment a `lastmile` process needs to live in this home.
+    pub fn envs(&self) -> Vec<(String, String)> {
+        let p = self.path().display().to_string();
+        vec![
+            ("HOME".into(), p.clone()),
+            ("XDG_CONFIG_HOME".into(), format!("{p}/.config")),
+            ("XDG_STATE_HOME".into(), format!("{p}/.local/state")),
+            ("XDG_DATA_HOME".into(), format!("{p}/.local/share")),
+            ("LASTMILE_MANAGED_PATH".into(), self.managed_path().display().to_string()),
+        ]
+    }
+
+    pub fn lastmile(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin("lastmile"));
+        cmd.args(args).envs(self.envs()).env_remove("LASTMILE_SERVER");
+        cmd
+    }
+
+    /// Runs `lastmile ARGS` and returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        output(self.lastmile(args).output().expect("run lastmile"))
+    }
+
+    /// Runs `lastmile ARGS --json` style commands and parses stdout.
+    pub fn run_json(&self, args: &[&str]) -> (i32, serde_json::Value, String) {
+        let (code, out, err) = self.run(args);
+        let v = serde_json::from_str(&out).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out}\nstderr: {err}"));
+        (code, v, err)
+    }
+}
+
+pub fn output(o: Output) -> (i32, String, String) {
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Problem codes in a `status --json` document.
+pub fn problem_codes(status: &serde_json::Value) -> Vec<String> {
+    status["problems"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["code"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// A one-shot HTTP server that answers every request with `response` (raw bytes), to play
+/// a broken server: garbage, a 500 page, a captive portal.
+pub fn fake_http(response: &'static [u8]) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(response);
+        }
+    });
+    port
+}

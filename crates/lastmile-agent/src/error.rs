@@ -15,19 +15,11 @@ pub struct AgentError {
 
 impl AgentError {
     pub fn new(code: AppErrorCode, message: impl Into<String>, hint: Option<&str>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            hint: hint.map(str::to_string),
-        }
+        Self { code, message: message.into(), hint: hint.map(str::to_string) }
     }
 
     pub fn to_app_error(&self) -> AppError {
-        AppError {
-            code: self.code,
-            message: self.message.clone(),
-            hint: self.hint.clone(),
-        }
+        AppError { code: self.code, message: self.message.clone(), hint: self.hint.clone() }
     }
 
     pub(crate) fn from_client(e: ClientError) -> Self {
@@ -38,26 +30,15 @@ impl AgentError {
                 message,
                 Some("Check your network connection and the server address, then try again."),
             ),
-            ClientError::Api {
-                code: ErrorCode::InvalidInvite,
-                ..
-            } => Self::new(
+            ClientError::Api { code: ErrorCode::InvalidInvite, .. } => Self::new(
                 AppErrorCode::InviteInvalid,
                 message,
                 Some("Check the code for typos, or ask IT for a new invite."),
             ),
-            ClientError::Api {
-                code: ErrorCode::InviteExpired,
-                ..
-            } => Self::new(
-                AppErrorCode::InviteExpired,
-                message,
-                Some("Ask your IT team for a new invite."),
-            ),
-            ClientError::Api {
-                code: ErrorCode::InviteUsed,
-                ..
-            } => Self::new(
+            ClientError::Api { code: ErrorCode::InviteExpired, .. } => {
+                Self::new(AppErrorCode::InviteExpired, message, Some("Ask your IT team for a new invite."))
+            }
+            ClientError::Api { code: ErrorCode::InviteUsed, .. } => Self::new(
                 AppErrorCode::InviteUsed,
                 message,
                 Some(
@@ -67,15 +48,9 @@ impl AgentError {
             ClientError::Api { .. } | ClientError::BadResponse { .. } => Self::new(
                 AppErrorCode::ServerError,
                 message,
-                Some(
-                    "The server may be misconfigured or overloaded; try again later or tell your IT team.",
-                ),
+                Some("The server may be misconfigured or overloaded; try again later or tell your IT team."),
             ),
-            ClientError::Setup(_) => Self::new(
-                AppErrorCode::ConfigInvalid,
-                message,
-                Some("Check the proxy setting."),
-            ),
+            ClientError::Setup(_) => Self::new(AppErrorCode::ConfigInvalid, message, Some("Check the proxy setting.")),
         }
     }
 }

@@ -25,9 +25,9 @@ pub const CLOCK: i32 = 7;
 
 pub fn for_problem(code: ProblemCode) -> i32 {
     match code {
-        ProblemCode::ManagedSettingsInvalid
-        | ProblemCode::UserSettingsInvalid
-        | ProblemCode::LocalStateCorrupt => CONFIG,
+        ProblemCode::ManagedSettingsInvalid | ProblemCode::UserSettingsInvalid | ProblemCode::LocalStateCorrupt => {
+            CONFIG
+        }
         ProblemCode::NoServer
         | ProblemCode::ServerUnreachable
         | ProblemCode::ServerError
@@ -41,23 +41,14 @@ pub fn for_problem(code: ProblemCode) -> i32 {
 
 /// The exit code of `status`: that of the most important problem (they are sorted).
 pub fn for_status(report: &StatusReport) -> i32 {
-    report
-        .problems
-        .iter()
-        .map(|p| for_problem(p.code))
-        .find(|&c| c != OK)
-        .unwrap_or(OK)
+    report.problems.iter().map(|p| for_problem(p.code)).find(|&c| c != OK).unwrap_or(OK)
 }
 
 pub fn for_error(code: AppErrorCode) -> i32 {
     match code {
         AppErrorCode::InvalidInput => USAGE,
-        AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => {
-            CONFIG
-        }
-        AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => {
-            SERVER
-        }
+        AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => CONFIG,
+        AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => SERVER,
         AppErrorCode::InviteInvalid
         | AppErrorCode::InviteExpired
         | AppErrorCode::InviteUsed

@@ -47,17 +47,12 @@ impl LocalFiles {
     }
 
     pub fn read_state(&self) -> Result<StateFile, FileProblem> {
-        let state = read_json::<StateFile>(&self.state_path())?.unwrap_or(StateFile {
-            version: STATE_FILE_VERSION,
-            enrollment: None,
-        });
+        let state = read_json::<StateFile>(&self.state_path())?
+            .unwrap_or(StateFile { version: STATE_FILE_VERSION, enrollment: None });
         if state.version != STATE_FILE_VERSION {
             return Err(FileProblem {
                 path: self.state_path(),
-                reason: format!(
-                    "version {} is not supported (expected {STATE_FILE_VERSION})",
-                    state.version
-                ),
+                reason: format!("version {} is not supported (expected {STATE_FILE_VERSION})", state.version),
             });
         }
         Ok(state)
@@ -82,18 +77,13 @@ impl LocalFiles {
 }
 
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, FileProblem> {
-    let problem = |reason: String| FileProblem {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let problem = |reason: String| FileProblem { path: path.to_path_buf(), reason };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(problem(format!("cannot read it: {e}"))),
     };
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| problem(format!("cannot parse it: {e}")))
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| problem(format!("cannot parse it: {e}")))
 }
 
 fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
@@ -117,10 +107,7 @@ mod tests {
 
     fn files() -> (tempfile::TempDir, LocalFiles) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let f = LocalFiles {
-            config_dir: dir.path().join("config"),
-            state_dir: dir.path().join("state"),
-        };
+        let f = LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") };
         (dir, f)
     }
 
@@ -153,18 +140,10 @@ mod tests {
         assert!(problem.reason.contains("cannot parse"), "{problem}");
         let aside = f.set_aside(&f.state_path(), 42).expect("set aside");
         assert!(aside.ends_with("state.json.corrupt-42"));
-        assert_eq!(
-            std::fs::read_to_string(aside).expect("kept"),
-            "{\"version\": 1, \"enrollment\": {tru"
-        );
+        assert_eq!(std::fs::read_to_string(aside).expect("kept"), "{\"version\": 1, \"enrollment\": {tru");
         assert_eq!(f.read_state().map(|s| s.enrollment), Ok(None));
 
         std::fs::write(f.state_path(), "{\"version\": 9, \"enrollment\": null}").expect("write");
-        assert!(
-            f.read_state()
-                .expect_err("future version")
-                .reason
-                .contains("version 9")
-        );
+        assert!(f.read_state().expect_err("future version").reason.contains("version 9"));
     }
 }

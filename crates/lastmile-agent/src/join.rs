@@ -8,7 +8,7 @@ use lastmile_proto::app::{AppErrorCode, JoinOutcome};
 use lastmile_proto::state_file::{EnrollmentRecord, STATE_FILE_VERSION, StateFile};
 
 use crate::status::{device_claims, posture_report};
-use crate::{Agent, AgentError, DEVICE_TOKEN_ACCOUNT, DeviceProbe, SecretStore};
+use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// Joins with an invite code or `lastmile://join?...` link.
@@ -28,11 +28,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         if resolved.managed_broken {
             return Err(AgentError::new(
                 AppErrorCode::ConfigInvalid,
-                resolved
-                    .problems
-                    .first()
-                    .map(|p| p.message.clone())
-                    .unwrap_or_default(),
+                resolved.problems.first().map(|p| p.message.clone()).unwrap_or_default(),
                 Some("Tell your IT team: the device-management profile for Lastmile has an error."),
             ));
         }
@@ -41,12 +37,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             (Some(link), Source::Managed, Some(pinned)) if link != pinned => {
                 return Err(AgentError::new(
                     AppErrorCode::ManagedSetting,
-                    format!(
-                        "this invite points to {link}, but your organisation pins this device to {pinned}"
-                    ),
-                    Some(
-                        "Only use invites from your own IT team. If this one is, tell them the addresses differ.",
-                    ),
+                    format!("this invite points to {link}, but your organisation pins this device to {pinned}"),
+                    Some("Only use invites from your own IT team. If this one is, tell them the addresses differ."),
                 ));
             }
             (_, Source::Managed | Source::CommandLine, Some(url)) => url.clone(),
@@ -56,9 +48,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 return Err(AgentError::new(
                     AppErrorCode::NoServer,
                     "no Lastmile server is configured and the invite code does not name one",
-                    Some(
-                        "Open the invite link instead of typing the code, or pass --server <url>.",
-                    ),
+                    Some("Open the invite link instead of typing the code, or pass --server <url>."),
                 ));
             }
         };
@@ -67,30 +57,21 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             Ok(state) => state,
             Err(problem) => {
                 // Keep the unreadable file, out of the way, and start a fresh one.
-                let aside = self
-                    .files
-                    .set_aside(&problem.path, self.clock.now().0)
-                    .map_err(|e| {
-                        AgentError::new(
-                            AppErrorCode::LocalState,
-                            format!("{problem}; and it cannot be moved aside: {e}"),
-                            None,
-                        )
-                    })?;
+                let aside = self.files.set_aside(&problem.path, self.clock.now().0).map_err(|e| {
+                    AgentError::new(
+                        AppErrorCode::LocalState,
+                        format!("{problem}; and it cannot be moved aside: {e}"),
+                        None,
+                    )
+                })?;
                 tracing::warn!(path = %aside.display(), "unreadable state file moved aside");
-                StateFile {
-                    version: STATE_FILE_VERSION,
-                    enrollment: None,
-                }
+                StateFile { version: STATE_FILE_VERSION, enrollment: None }
             }
         };
         if let Some(rec) = &state.enrollment {
             return Err(AgentError::new(
                 AppErrorCode::AlreadyJoined,
-                format!(
-                    "this device already joined {} as {}",
-                    rec.organisation, rec.user_email
-                ),
+                format!("this device already joined {} as {}", rec.organisation, rec.user_email),
                 Some("To join again, run `lastmile leave` first."),
             ));
         }
@@ -113,15 +94,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             .map_err(AgentError::from_client)?;
 
         let token = joined.device_token.clone();
-        self.secrets(move |s| s.store(DEVICE_TOKEN_ACCOUNT, &token))
-            .await
-            .map_err(|e| {
-                AgentError::new(
-                    AppErrorCode::KeyringUnavailable,
-                    format!("joined, but the keyring refused the device credential: {e}"),
-                    Some("Ask your IT team for a new invite; this one has been used."),
-                )
-            })?;
+        let account = token_account(&joined.device_id);
+        self.secrets(move |s| s.store(&account, &token)).await.map_err(|e| {
+            AgentError::new(
+                AppErrorCode::KeyringUnavailable,
+                format!("joined, but the keyring refused the device credential: {e}"),
+                Some("Ask your IT team for a new invite; this one has been used."),
+            )
+        })?;
         let record = EnrollmentRecord {
             server_url: server.to_string(),
             device_id: joined.device_id.clone(),
@@ -130,18 +110,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             organisation: joined.organisation.name.clone(),
             joined_at_ms: self.clock.now().0,
         };
-        self.files
-            .write_state(&StateFile {
-                version: STATE_FILE_VERSION,
-                enrollment: Some(record),
-            })
-            .map_err(|e| {
-                AgentError::new(
-                    AppErrorCode::LocalState,
-                    format!("cannot write the local state: {e}"),
-                    None,
-                )
-            })?;
+        self.files.write_state(&StateFile { version: STATE_FILE_VERSION, enrollment: Some(record) }).map_err(|e| {
+            AgentError::new(AppErrorCode::LocalState, format!("cannot write the local state: {e}"), None)
+        })?;
         // Remember the server for next time, unless IT manages it. A broken user file is
         // left alone (it was reported), not overwritten.
         if configured.source != Source::Managed {
@@ -158,22 +129,13 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         // A first report, so the server knows this device's facts at once. Best effort:
         // the next status or report run sends it again.
         let auth = self.device.authenticators().await;
-        let clock =
-            self.measure_clock(&api)
-                .await
-                .ok()
-                .map(|(o, _)| lastmile_proto::api::ClockClaim {
-                    offset_ms: o.offset_ms,
-                    delay_ms: o.delay_ms,
-                });
-        let report = posture_report(self.clock.now(), &facts, &auth, clock, &self.app_version);
-        if let Err(e) = api
-            .report(
-                &lastmile_client::DeviceToken::new(joined.device_token),
-                &report,
-            )
+        let clock = self
+            .measure_clock(&api)
             .await
-        {
+            .ok()
+            .map(|(o, _)| lastmile_proto::api::ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
+        let report = posture_report(self.clock.now(), &facts, &auth, clock, &self.app_version);
+        if let Err(e) = api.report(&lastmile_client::DeviceToken::new(joined.device_token), &report).await {
             tracing::warn!(error = %e, "first posture report not sent");
         }
 
@@ -188,34 +150,23 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// Forgets this device's enrollment: the keyring entry and the state file.
     pub async fn leave(&self) -> Result<bool, AgentError> {
-        let had = matches!(
-            self.files.read_state(),
-            Ok(StateFile {
-                enrollment: Some(_),
-                ..
-            })
-        );
-        self.secrets(|s| s.delete(DEVICE_TOKEN_ACCOUNT))
-            .await
-            .map_err(|e| {
+        let enrolled = match self.files.read_state() {
+            Ok(StateFile { enrollment: Some(rec), .. }) => Some(rec),
+            _ => None,
+        };
+        if let Some(rec) = &enrolled {
+            let account = token_account(&rec.device_id);
+            self.secrets(move |s| s.delete(&account)).await.map_err(|e| {
                 AgentError::new(
                     AppErrorCode::KeyringUnavailable,
                     format!("cannot remove the device credential: {e}"),
                     None,
                 )
             })?;
-        self.files
-            .write_state(&StateFile {
-                version: STATE_FILE_VERSION,
-                enrollment: None,
-            })
-            .map_err(|e| {
-                AgentError::new(
-                    AppErrorCode::LocalState,
-                    format!("cannot write the local state: {e}"),
-                    None,
-                )
-            })?;
-        Ok(had)
+        }
+        self.files.write_state(&StateFile { version: STATE_FILE_VERSION, enrollment: None }).map_err(|e| {
+            AgentError::new(AppErrorCode::LocalState, format!("cannot write the local state: {e}"), None)
+        })?;
+        Ok(enrolled.is_some())
     }
 }

@@ -25,8 +25,10 @@ pub use error::AgentError;
 pub use files::LocalFiles;
 pub use settings::Resolved;
 
-/// The keyring account that holds this device's API token.
-pub const DEVICE_TOKEN_ACCOUNT: &str = "device-token";
+/// The keyring account that holds the API token of the device `device_id`.
+pub fn token_account(device_id: &str) -> String {
+    format!("device-token:{device_id}")
+}
 
 /// What the agent reads from the device.
 pub trait DeviceProbe: Send + Sync {
@@ -67,10 +69,7 @@ pub struct Agent<D, S, C> {
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     fn api(&self, resolved: &Resolved, server: &url::Url) -> Result<ApiClient, AgentError> {
-        let options = ClientOptions {
-            proxy: resolved.settings.proxy_url.value.clone(),
-            ..ClientOptions::default()
-        };
+        let options = ClientOptions { proxy: resolved.settings.proxy_url.value.clone(), ..ClientOptions::default() };
         ApiClient::new(server, &options).map_err(AgentError::from_client)
     }
 
@@ -79,8 +78,6 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         f: impl FnOnce(&S) -> Result<T, String> + Send + 'static,
     ) -> Result<T, String> {
         let s = self.secrets.clone();
-        tokio::task::spawn_blocking(move || f(&s))
-            .await
-            .map_err(|e| format!("keyring task failed: {e}"))?
+        tokio::task::spawn_blocking(move || f(&s)).await.map_err(|e| format!("keyring task failed: {e}"))?
     }
 }

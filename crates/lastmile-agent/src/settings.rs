@@ -16,11 +16,7 @@ pub struct Resolved {
 }
 
 fn join_errors(errors: &[SettingError]) -> String {
-    errors
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
@@ -35,7 +31,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 managed_broken = true;
                 problems.push(Problem {
                     code: ProblemCode::ManagedSettingsInvalid,
-                    message: format!("managed settings in {} are invalid: {}", self.managed.location, join_errors(&errors)),
+                    message: format!(
+                        "managed settings in {} are invalid: {}",
+                        self.managed.location,
+                        join_errors(&errors)
+                    ),
                     hint: Some("Tell your IT team: the device-management profile for Lastmile has an error.".into()),
                 });
                 Layer::default()
@@ -72,9 +72,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Layer::default()
             }
         };
-        let cli = Layer::validate(self.cli.clone()).map_err(|errors| {
-            AgentError::new(AppErrorCode::InvalidInput, join_errors(&errors), None)
-        })?;
+        let cli = Layer::validate(self.cli.clone())
+            .map_err(|errors| AgentError::new(AppErrorCode::InvalidInput, join_errors(&errors), None))?;
         let settings = Settings::resolve(&managed, &cli, &user).map_err(|e| {
             AgentError::new(
                 AppErrorCode::ManagedSetting,
@@ -82,11 +81,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Some("Leave the option out: this device is configured by your organisation."),
             )
         })?;
-        Ok(Resolved {
-            settings,
-            problems,
-            managed_broken,
-        })
+        Ok(Resolved { settings, problems, managed_broken })
     }
 }
 
@@ -114,26 +109,14 @@ impl Resolved {
             locked: src == Source::Managed,
         };
         vec![
-            view(
-                "server_url",
-                s.server_url.value.as_ref().map(ToString::to_string),
-                s.server_url.source,
-            ),
-            view(
-                "organisation",
-                s.organisation.value.clone(),
-                s.organisation.source,
-            ),
+            view("server_url", s.server_url.value.as_ref().map(ToString::to_string), s.server_url.source),
+            view("organisation", s.organisation.value.clone(), s.organisation.source),
             view(
                 "report_interval_minutes",
                 s.report_interval_minutes.value.map(|v| v.to_string()),
                 s.report_interval_minutes.source,
             ),
-            view(
-                "proxy_url",
-                s.proxy_url.value.as_ref().map(ToString::to_string),
-                s.proxy_url.source,
-            ),
+            view("proxy_url", s.proxy_url.value.as_ref().map(ToString::to_string), s.proxy_url.source),
         ]
     }
 }

@@ -4,17 +4,15 @@ use lastmile_client::{ApiClient, ClientError, DeviceToken};
 use lastmile_core::clock::{Clock, UnixMillis};
 use lastmile_core::offset::{self, Offset, Sample};
 use lastmile_proto::api::{
-    AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorCode, PostureReport, PostureView,
-    SecurityKeyClaim,
+    AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorCode, PostureReport, PostureView, SecurityKeyClaim,
 };
 use lastmile_proto::app::{
-    AppErrorCode, Authenticators, ClockStatus, ClockVerdict, DeviceFacts, Enrollment,
-    KeyringStatus, Problem, ProblemCode, STATUS_SCHEMA_VERSION, ServerStatus, ServerView,
-    StatusReport,
+    AppErrorCode, Authenticators, ClockStatus, ClockVerdict, DeviceFacts, Enrollment, KeyringStatus, Problem,
+    ProblemCode, STATUS_SCHEMA_VERSION, ServerStatus, ServerView, StatusReport,
 };
 use lastmile_proto::state_file::EnrollmentRecord;
 
-use crate::{Agent, AgentError, DEVICE_TOKEN_ACCOUNT, DeviceProbe, SecretStore};
+use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
 
 /// Clock samples taken per measurement; the lowest-delay one is kept.
 pub const CLOCK_SAMPLES: u32 = 4;
@@ -29,11 +27,7 @@ struct ServerSide {
 }
 
 fn problem(code: ProblemCode, message: impl Into<String>, hint: &str) -> Problem {
-    Problem {
-        code,
-        message: message.into(),
-        hint: Some(hint.into()),
-    }
+    Problem { code, message: message.into(), hint: Some(hint.into()) }
 }
 
 fn server_problem(e: &ClientError) -> Problem {
@@ -43,19 +37,12 @@ fn server_problem(e: &ClientError) -> Problem {
             e.to_string(),
             "Check your network connection. Lastmile keeps working offline and reports when the server is back.",
         ),
-        ClientError::Api {
-            code: ErrorCode::Unauthorized | ErrorCode::DeviceRevoked,
-            ..
-        } => problem(
+        ClientError::Api { code: ErrorCode::Unauthorized | ErrorCode::DeviceRevoked, .. } => problem(
             ProblemCode::DeviceNotRecognised,
             e.to_string(),
             "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
         ),
-        _ => problem(
-            ProblemCode::ServerError,
-            e.to_string(),
-            "Try again later, or tell your IT team.",
-        ),
+        _ => problem(ProblemCode::ServerError, e.to_string(), "Try again later, or tell your IT team."),
     }
 }
 
@@ -74,10 +61,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 client_receive,
             });
         }
-        let best = offset::best_offset(&samples).map_err(|e| ClientError::BadResponse {
-            url: api.base().to_string(),
-            detail: e.to_string(),
-        })?;
+        let best = offset::best_offset(&samples)
+            .map_err(|e| ClientError::BadResponse { url: api.base().to_string(), detail: e.to_string() })?;
         Ok((best, CLOCK_SAMPLES))
     }
 
@@ -133,19 +118,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         problems.extend(state_problem);
 
         // The keyring: load the token when joined, otherwise check that one exists.
-        let keyring = if enrollment_record.is_some() {
-            self.secrets(|s| s.load(DEVICE_TOKEN_ACCOUNT)).await
+        let keyring = if let Some(rec) = &enrollment_record {
+            let account = token_account(&rec.device_id);
+            self.secrets(move |s| s.load(&account)).await
         } else {
             self.secrets(|s| s.probe().map(|()| None)).await
         };
         let (token, keyring_status) = match keyring {
-            Ok(t) => (
-                t.map(DeviceToken::new),
-                KeyringStatus {
-                    available: true,
-                    detail: None,
-                },
-            ),
+            Ok(t) => (t.map(DeviceToken::new), KeyringStatus { available: true, detail: None }),
             Err(e) => {
                 problems.push(problem(
                     ProblemCode::KeyringUnavailable,
@@ -153,23 +133,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                     "Lastmile keeps its device credential only in the OS keyring. On Linux, start a Secret Service \
                      (GNOME Keyring or KWallet) and unlock it; then try again.",
                 ));
-                (
-                    None,
-                    KeyringStatus {
-                        available: false,
-                        detail: Some(e),
-                    },
-                )
+                (None, KeyringStatus { available: false, detail: Some(e) })
             }
         };
         if let (Some(rec), true) = (&enrollment_record, keyring_status.available) {
             if token.is_none() {
                 problems.push(problem(
                     ProblemCode::DeviceNotRecognised,
-                    format!(
-                        "this device joined {} but its credential is missing from the keyring",
-                        rec.organisation
-                    ),
+                    format!("this device joined {} but its credential is missing from the keyring", rec.organisation),
                     "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
                 ));
             }
@@ -183,18 +154,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 None => ServerSide::default(),
                 Some(url) => match self.api(&resolved, url) {
                     Ok(api) => {
-                        let same_server = enrollment_record
-                            .as_ref()
-                            .is_some_and(|r| r.server_url == url.as_str());
-                        self.server_side(&api, token.as_ref().filter(|_| same_server))
-                            .await
+                        let same_server = enrollment_record.as_ref().is_some_and(|r| r.server_url == url.as_str());
+                        self.server_side(&api, token.as_ref().filter(|_| same_server)).await
                     }
                     Err(e) => ServerSide {
-                        problems: vec![problem(
-                            ProblemCode::ServerError,
-                            e.message,
-                            "Check the proxy setting.",
-                        )],
+                        problems: vec![problem(ProblemCode::ServerError, e.message, "Check the proxy setting.")],
                         ..ServerSide::default()
                     },
                 },
@@ -224,23 +188,18 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                     offset::Verdict::Warn => ClockVerdict::Warn,
                     offset::Verdict::Fail => ClockVerdict::Fail,
                 };
-                let hint = "Turn on automatic date and time in your system settings (on Linux: `timedatectl set-ntp true`).";
+                let hint =
+                    "Turn on automatic date and time in your system settings (on Linux: `timedatectl set-ntp true`).";
                 match verdict {
                     ClockVerdict::Ok => {}
                     ClockVerdict::Warn => problems.push(problem(
                         ProblemCode::ClockWarn,
-                        format!(
-                            "this device's clock is {} s off; authenticator codes may fail",
-                            o.offset_ms / 1000
-                        ),
+                        format!("this device's clock is {} s off; authenticator codes may fail", o.offset_ms / 1000),
                         hint,
                     )),
                     ClockVerdict::Fail => problems.push(problem(
                         ProblemCode::ClockFail,
-                        format!(
-                            "this device's clock is {} s off; authenticator codes will fail",
-                            o.offset_ms / 1000
-                        ),
+                        format!("this device's clock is {} s off; authenticator codes will fail", o.offset_ms / 1000),
                         hint,
                     )),
                 }
@@ -252,13 +211,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                     samples,
                 }
             }
-            None => ClockStatus {
-                offset_ms: None,
-                delay_ms: None,
-                verdict: None,
-                source: "none".into(),
-                samples: 0,
-            },
+            None => ClockStatus { offset_ms: None, delay_ms: None, verdict: None, source: "none".into(), samples: 0 },
         };
         problems.sort_by_key(|p| p.code);
         problems.dedup_by_key(|p| p.code);
@@ -289,11 +242,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     pub async fn report(&self) -> Result<PostureView, AgentError> {
         let resolved = self.resolve_settings()?;
         let state = self.files.read_state().map_err(|p| {
-            AgentError::new(
-                AppErrorCode::LocalState,
-                format!("the local enrollment state cannot be read: {p}"),
-                None,
-            )
+            AgentError::new(AppErrorCode::LocalState, format!("the local enrollment state cannot be read: {p}"), None)
         })?;
         let rec = state.enrollment.ok_or_else(|| {
             AgentError::new(
@@ -302,23 +251,13 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Some("Run `lastmile join <invite code>` first."),
             )
         })?;
-        let server = url::Url::parse(&rec.server_url).map_err(|e| {
-            AgentError::new(
-                AppErrorCode::LocalState,
-                format!("stored server address: {e}"),
-                None,
-            )
-        })?;
+        let server = url::Url::parse(&rec.server_url)
+            .map_err(|e| AgentError::new(AppErrorCode::LocalState, format!("stored server address: {e}"), None))?;
+        let account = token_account(&rec.device_id);
         let token = self
-            .secrets(|s| s.load(DEVICE_TOKEN_ACCOUNT))
+            .secrets(move |s| s.load(&account))
             .await
-            .map_err(|e| {
-                AgentError::new(
-                    AppErrorCode::KeyringUnavailable,
-                    format!("no OS keyring: {e}"),
-                    None,
-                )
-            })?
+            .map_err(|e| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None))?
             .ok_or_else(|| {
                 AgentError::new(
                     AppErrorCode::KeyringUnavailable,
@@ -333,20 +272,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             .measure_clock(&api)
             .await
             .ok()
-            .map(|(o, _)| ClockClaim {
-                offset_ms: o.offset_ms,
-                delay_ms: o.delay_ms,
-            });
-        let report = posture_report(
-            self.clock.now(),
-            &facts,
-            &authenticators,
-            clock,
-            &self.app_version,
-        );
-        api.report(&DeviceToken::new(token), &report)
-            .await
-            .map_err(AgentError::from_client)
+            .map(|(o, _)| ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
+        let report = posture_report(self.clock.now(), &facts, &authenticators, clock, &self.app_version);
+        api.report(&DeviceToken::new(token), &report).await.map_err(AgentError::from_client)
     }
 }
 
@@ -365,10 +293,7 @@ pub(crate) fn posture_report(
             security_keys: auth
                 .security_keys
                 .iter()
-                .map(|k| SecurityKeyClaim {
-                    aaguid: k.aaguid.clone(),
-                    versions: k.versions.clone(),
-                })
+                .map(|k| SecurityKeyClaim { aaguid: k.aaguid.clone(), versions: k.versions.clone() })
                 .collect(),
             platform_authenticator: auth.platform.available,
             tpm: auth.tpm.present,
@@ -396,11 +321,7 @@ fn server_view(v: &PostureView) -> ServerView {
     }
 }
 
-fn enrollment(
-    rec: Option<&EnrollmentRecord>,
-    keyring: KeyringStatus,
-    view: Option<ServerView>,
-) -> Enrollment {
+fn enrollment(rec: Option<&EnrollmentRecord>, keyring: KeyringStatus, view: Option<ServerView>) -> Enrollment {
     Enrollment {
         joined: rec.is_some(),
         device_id: rec.map(|r| r.device_id.clone()),

@@ -49,22 +49,11 @@ impl SecretStore for OsSecrets {
 }
 
 /// The agent on this device, with `cli` as the command-line settings layer.
-pub fn system_agent(
-    cli: RawLayer,
-) -> Result<Agent<SystemDevice, OsSecrets, SystemClock>, AgentError> {
+pub fn system_agent(cli: RawLayer) -> Result<Agent<SystemDevice, OsSecrets, SystemClock>, AgentError> {
     let dir = |r: Result<std::path::PathBuf, DeviceError>| {
-        r.map_err(|e| {
-            AgentError::new(
-                AppErrorCode::Internal,
-                e.to_string(),
-                Some("Set HOME (or XDG_CONFIG_HOME)."),
-            )
-        })
+        r.map_err(|e| AgentError::new(AppErrorCode::Internal, e.to_string(), Some("Set HOME (or XDG_CONFIG_HOME).")))
     };
-    let files = LocalFiles {
-        config_dir: dir(paths::config_dir())?,
-        state_dir: dir(paths::state_dir())?,
-    };
+    let files = LocalFiles { config_dir: dir(paths::config_dir())?, state_dir: dir(paths::state_dir())? };
     let settings = managed::read().map_err(|e| match e {
         DeviceError::ManagedInvalid { reason, .. } => reason,
         other => other.to_string(),
@@ -74,10 +63,7 @@ pub fn system_agent(
         secrets: OsSecrets,
         clock: SystemClock,
         files,
-        managed: Managed {
-            location: managed::location(),
-            settings,
-        },
+        managed: Managed { location: managed::location(), settings },
         cli,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
     })

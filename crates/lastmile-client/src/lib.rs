@@ -40,11 +40,7 @@ pub enum ClientError {
     #[error("cannot reach the Lastmile server at {url}: {reason}")]
     Unreachable { url: String, reason: String },
     #[error("the server refused the request ({status}): {message}")]
-    Api {
-        status: u16,
-        code: ErrorCode,
-        message: String,
-    },
+    Api { status: u16, code: ErrorCode, message: String },
     #[error("the server at {url} answered with something that is not the Lastmile API ({detail})")]
     BadResponse { url: String, detail: String },
     #[error("cannot set up the HTTP client: {0}")]
@@ -73,11 +69,7 @@ pub struct ClientOptions {
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        Self {
-            proxy: None,
-            timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(4),
-        }
+        Self { proxy: None, timeout: Duration::from_secs(10), connect_timeout: Duration::from_secs(4) }
     }
 }
 
@@ -101,14 +93,10 @@ impl ApiClient {
             .connect_timeout(options.connect_timeout)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(proxy) = &options.proxy {
-            builder = builder.proxy(
-                reqwest::Proxy::all(proxy.as_str())
-                    .map_err(|e| ClientError::Setup(format!("proxy: {e}")))?,
-            );
+            builder = builder
+                .proxy(reqwest::Proxy::all(proxy.as_str()).map_err(|e| ClientError::Setup(format!("proxy: {e}")))?);
         }
-        let http = builder
-            .build()
-            .map_err(|e| ClientError::Setup(e.to_string()))?;
+        let http = builder.build().map_err(|e| ClientError::Setup(e.to_string()))?;
         Ok(Self { http, base })
     }
 
@@ -144,31 +132,15 @@ impl ApiClient {
 
     pub async fn me(&self, token: &DeviceToken) -> Result<PostureView, ClientError> {
         let url = self.url("v1/devices/me");
-        self.send(self.http.get(url.clone()).bearer_auth(token.expose()), &url)
-            .await
+        self.send(self.http.get(url.clone()).bearer_auth(token.expose()), &url).await
     }
 
-    pub async fn report(
-        &self,
-        token: &DeviceToken,
-        report: &PostureReport,
-    ) -> Result<PostureView, ClientError> {
+    pub async fn report(&self, token: &DeviceToken, report: &PostureReport) -> Result<PostureView, ClientError> {
         let url = self.url("v1/posture");
-        self.send(
-            self.http
-                .post(url.clone())
-                .bearer_auth(token.expose())
-                .json(report),
-            &url,
-        )
-        .await
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(report), &url).await
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self,
-        req: reqwest::RequestBuilder,
-        url: &Url,
-    ) -> Result<T, ClientError> {
+    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder, url: &Url) -> Result<T, ClientError> {
         let resp = req.send().await.map_err(|e| ClientError::Unreachable {
             url: self.base.to_string(),
             reason: describe_transport_error(&e),
@@ -176,10 +148,7 @@ impl ApiClient {
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
             url: self.base.to_string(),
-            reason: format!(
-                "the connection broke while reading the answer: {}",
-                describe_transport_error(&e)
-            ),
+            reason: format!("the connection broke while reading the answer: {}", describe_transport_error(&e)),
         })?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse {
@@ -188,15 +157,10 @@ impl ApiClient {
             });
         }
         match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => Err(ClientError::Api {
-                status: status.as_u16(),
-                code: body.error.code,
-                message: body.error.message,
-            }),
-            Err(_) => Err(ClientError::BadResponse {
-                url: url.to_string(),
-                detail: describe_status(status),
-            }),
+            Ok(body) => {
+                Err(ClientError::Api { status: status.as_u16(), code: body.error.code, message: body.error.message })
+            }
+            Err(_) => Err(ClientError::BadResponse { url: url.to_string(), detail: describe_status(status) }),
         }
     }
 }
@@ -231,23 +195,15 @@ mod tests {
 
     #[test]
     fn token_debug_is_redacted() {
-        assert_eq!(
-            format!("{:?}", DeviceToken::new("lmd_secret".into())),
-            "DeviceToken(****)"
-        );
+        assert_eq!(format!("{:?}", DeviceToken::new("lmd_secret".into())), "DeviceToken(****)");
     }
 
     #[test]
     fn base_path_is_kept() {
-        let c = ApiClient::new(
-            &Url::parse("https://mfa.example.com/lastmile").expect("url"),
-            &ClientOptions::default(),
-        )
-        .expect("client");
-        assert_eq!(
-            c.url("v1/health").as_str(),
-            "https://mfa.example.com/lastmile/v1/health"
-        );
+        let c =
+            ApiClient::new(&Url::parse("https://mfa.example.com/lastmile").expect("url"), &ClientOptions::default())
+                .expect("client");
+        assert_eq!(c.url("v1/health").as_str(), "https://mfa.example.com/lastmile/v1/health");
     }
 
     #[tokio::test]
@@ -255,11 +211,9 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         drop(listener);
-        let c = ApiClient::new(
-            &Url::parse(&format!("http://127.0.0.1:{port}")).expect("url"),
-            &ClientOptions::default(),
-        )
-        .expect("client");
+        let c =
+            ApiClient::new(&Url::parse(&format!("http://127.0.0.1:{port}")).expect("url"), &ClientOptions::default())
+                .expect("client");
         let err = c.health().await.expect_err("nothing listens");
         assert!(matches!(err, ClientError::Unreachable { .. }), "{err:?}");
         assert!(err.is_transient());

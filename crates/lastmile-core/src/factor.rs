@@ -58,11 +58,7 @@ mod tests {
     fn tiers_follow_the_design_table() {
         let table = [
             (FactorKind::SecurityKey, Tier::PhishingResistant, true),
-            (
-                FactorKind::PlatformAuthenticator,
-                Tier::PhishingResistant,
-                true,
-            ),
+            (FactorKind::PlatformAuthenticator, Tier::PhishingResistant, true),
             (FactorKind::Totp, Tier::Strong, true),
             (FactorKind::RecoveryCodes, Tier::Recovery, true),
             (FactorKind::Sms, Tier::Weak, false),
@@ -80,14 +76,8 @@ mod tests {
         let cases: [(&[FactorKind], Option<Tier>); 4] = [
             (&[], None),
             (&[FactorKind::Sms], Some(Tier::Weak)),
-            (
-                &[FactorKind::Sms, FactorKind::Totp, FactorKind::RecoveryCodes],
-                Some(Tier::Strong),
-            ),
-            (
-                &[FactorKind::Totp, FactorKind::SecurityKey],
-                Some(Tier::PhishingResistant),
-            ),
+            (&[FactorKind::Sms, FactorKind::Totp, FactorKind::RecoveryCodes], Some(Tier::Strong)),
+            (&[FactorKind::Totp, FactorKind::SecurityKey], Some(Tier::PhishingResistant)),
         ];
         for (factors, want) in cases {
             assert_eq!(best_tier(factors.iter().copied()), want, "{factors:?}");

@@ -97,10 +97,7 @@ impl JoinInput {
         if trimmed.to_ascii_lowercase().starts_with("lastmile:") {
             return parse_link(trimmed);
         }
-        Ok(Self {
-            code: InviteCode::parse(trimmed)?,
-            server: None,
-        })
+        Ok(Self { code: InviteCode::parse(trimmed)?, server: None })
     }
 
     /// The deep link for this invite.
@@ -120,14 +117,9 @@ impl JoinInput {
 fn parse_link(link: &str) -> Result<JoinInput, CoreError> {
     let url = Url::parse(link).map_err(|e| CoreError::InviteLink(e.to_string()))?;
     // `lastmile://join?..` puts "join" in the host; `lastmile:join?..` in the path.
-    let action = url
-        .host_str()
-        .unwrap_or_else(|| url.path())
-        .trim_matches('/');
+    let action = url.host_str().unwrap_or_else(|| url.path()).trim_matches('/');
     if !action.eq_ignore_ascii_case("join") {
-        return Err(CoreError::InviteLink(format!(
-            "expected lastmile://join?code=..., got action {action:?}"
-        )));
+        return Err(CoreError::InviteLink(format!("expected lastmile://join?code=..., got action {action:?}")));
     }
     let mut code = None;
     let mut server = None;
@@ -199,11 +191,7 @@ mod tests {
             ("OOOO-IIII-LLLL-0000", "0000111111110000"),
         ];
         for (input, canonical) in ok {
-            assert_eq!(
-                InviteCode::parse(input).map(|c| c.0),
-                Ok(canonical.to_string()),
-                "{input}"
-            );
+            assert_eq!(InviteCode::parse(input).map(|c| c.0), Ok(canonical.to_string()), "{input}");
         }
         let bad = [
             ("ABCD-EFGH-JKMN", CoreError::InviteCodeLength(12)),
@@ -231,10 +219,7 @@ mod tests {
             server: Some(Url::parse("https://mfa.example.com/").expect("url")),
         };
         let link = input.to_link();
-        assert_eq!(
-            link,
-            "lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server=https%3A%2F%2Fmfa.example.com%2F"
-        );
+        assert_eq!(link, "lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server=https%3A%2F%2Fmfa.example.com%2F");
         assert_eq!(JoinInput::parse(&link), Ok(input));
     }
 
@@ -242,21 +227,13 @@ mod tests {
     fn join_input_table() {
         let ok: [(&str, &str, Option<&str>); 4] = [
             ("ABCD-EFGH-JKMN-PQRS", "ABCDEFGHJKMNPQRS", None),
-            (
-                "lastmile://join?code=abcd-efgh-jkmn-pqrs",
-                "ABCDEFGHJKMNPQRS",
-                None,
-            ),
+            ("lastmile://join?code=abcd-efgh-jkmn-pqrs", "ABCDEFGHJKMNPQRS", None),
             (
                 "LASTMILE://JOIN?code=ABCDEFGHJKMNPQRS&server=http://127.0.0.1:8080",
                 "ABCDEFGHJKMNPQRS",
                 Some("http://127.0.0.1:8080/"),
             ),
-            (
-                "lastmile:join?code=ABCDEFGHJKMNPQRS&utm=x",
-                "ABCDEFGHJKMNPQRS",
-                None,
-            ),
+            ("lastmile:join?code=ABCDEFGHJKMNPQRS&utm=x", "ABCDEFGHJKMNPQRS", None),
         ];
         for (input, code, server) in ok {
             let parsed = JoinInput::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -271,10 +248,7 @@ mod tests {
             "lastmile://join?code=SHORT",
         ];
         for input in bad {
-            assert!(
-                JoinInput::parse(input).is_err(),
-                "{input} should be refused"
-            );
+            assert!(JoinInput::parse(input).is_err(), "{input} should be refused");
         }
     }
 

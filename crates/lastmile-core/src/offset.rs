@@ -52,16 +52,9 @@ impl Sample {
         let t3 = self.client_receive.0 as i128;
         // Round half away from zero so +0.5 ms and -0.5 ms are symmetric.
         let twice = (t0 - t1) + (t3 - t2);
-        let offset = if twice >= 0 {
-            (twice + 1) / 2
-        } else {
-            (twice - 1) / 2
-        };
+        let offset = if twice >= 0 { (twice + 1) / 2 } else { (twice - 1) / 2 };
         let delay = ((t3 - t0) - (t2 - t1)).max(0);
-        Offset {
-            offset_ms: clamp_i64(offset),
-            delay_ms: clamp_i64(delay),
-        }
+        Offset { offset_ms: clamp_i64(offset), delay_ms: clamp_i64(delay) }
     }
 }
 
@@ -71,11 +64,7 @@ fn clamp_i64(v: i128) -> i64 {
 
 /// The offset from the sample with the lowest delay (ties: the earliest sample).
 pub fn best_offset(samples: &[Sample]) -> Result<Offset, CoreError> {
-    samples
-        .iter()
-        .map(Sample::offset)
-        .min_by_key(|o| o.delay_ms)
-        .ok_or(CoreError::NoClockSamples)
+    samples.iter().map(Sample::offset).min_by_key(|o| o.delay_ms).ok_or(CoreError::NoClockSamples)
 }
 
 /// What the offset means for TOTP.
@@ -93,10 +82,7 @@ pub enum Verdict {
 /// The verdict for an offset. The measurement error (half the delay) counts against the
 /// device, so a slow network cannot make a bad clock look good.
 pub fn verdict(offset: Offset) -> Verdict {
-    let worst = offset
-        .offset_ms
-        .unsigned_abs()
-        .saturating_add(offset.delay_ms.unsigned_abs() / 2);
+    let worst = offset.offset_ms.unsigned_abs().saturating_add(offset.delay_ms.unsigned_abs() / 2);
     if worst <= OK_LIMIT_MS as u64 {
         Verdict::Ok
     } else if worst < FAIL_LIMIT_MS as u64 {
@@ -138,15 +124,7 @@ mod tests {
             ((1, 1, 1, 0), (-1, 0)),
         ];
         for ((t0, t1, t2, t3), (offset_ms, delay_ms)) in table {
-            assert_eq!(
-                s(t0, t1, t2, t3).offset(),
-                Offset {
-                    offset_ms,
-                    delay_ms
-                },
-                "sample {:?}",
-                (t0, t1, t2, t3)
-            );
+            assert_eq!(s(t0, t1, t2, t3).offset(), Offset { offset_ms, delay_ms }, "sample {:?}", (t0, t1, t2, t3));
         }
     }
 
@@ -164,13 +142,7 @@ mod tests {
             s(3_000, 2_100, 2_100, 3_300), // delay 300
         ];
         let best = best_offset(&samples).expect("samples");
-        assert_eq!(
-            best,
-            Offset {
-                offset_ms: 1_002,
-                delay_ms: 9
-            }
-        );
+        assert_eq!(best, Offset { offset_ms: 1_002, delay_ms: 9 });
         assert_eq!(best_offset(&[]), Err(CoreError::NoClockSamples));
     }
 
@@ -190,14 +162,7 @@ mod tests {
             (i64::MIN, i64::MAX, Verdict::Fail),
         ];
         for (offset_ms, delay_ms, want) in table {
-            assert_eq!(
-                verdict(Offset {
-                    offset_ms,
-                    delay_ms
-                }),
-                want,
-                "{offset_ms} ms / {delay_ms} ms"
-            );
+            assert_eq!(verdict(Offset { offset_ms, delay_ms }), want, "{offset_ms} ms / {delay_ms} ms");
         }
     }
 }

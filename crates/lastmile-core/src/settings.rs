@@ -57,26 +57,19 @@ impl Layer {
         if let Some(s) = raw.server_url {
             match parse_server_url(&s) {
                 Ok(u) => layer.server_url = Some(u),
-                Err(e) => errors.push(SettingError {
-                    key: "server_url",
-                    message: e.to_string(),
-                }),
+                Err(e) => errors.push(SettingError { key: "server_url", message: e.to_string() }),
             }
         }
         if let Some(org) = raw.organisation {
             let ok = !org.is_empty()
                 && org.len() <= 64
-                && org
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && org.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if ok {
                 layer.organisation = Some(org);
             } else {
                 errors.push(SettingError {
                     key: "organisation",
-                    message: format!(
-                        "{org:?} is not an organisation slug (1-64 lower-case letters, digits or dashes)"
-                    ),
+                    message: format!("{org:?} is not an organisation slug (1-64 lower-case letters, digits or dashes)"),
                 });
             }
         }
@@ -96,26 +89,17 @@ impl Layer {
         }
         if let Some(p) = raw.proxy_url {
             match Url::parse(&p) {
-                Ok(u)
-                    if matches!(u.scheme(), "http" | "https" | "socks5") && u.host().is_some() =>
-                {
+                Ok(u) if matches!(u.scheme(), "http" | "https" | "socks5") && u.host().is_some() => {
                     layer.proxy_url = Some(u)
                 }
                 Ok(_) => errors.push(SettingError {
                     key: "proxy_url",
                     message: format!("{p:?} must be an http, https or socks5 URL with a host"),
                 }),
-                Err(e) => errors.push(SettingError {
-                    key: "proxy_url",
-                    message: format!("{p:?}: {e}"),
-                }),
+                Err(e) => errors.push(SettingError { key: "proxy_url", message: format!("{p:?}: {e}") }),
             }
         }
-        if errors.is_empty() {
-            Ok(layer)
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
 
@@ -153,43 +137,22 @@ fn pick<T: Clone + PartialEq>(
         if cli.as_ref().is_some_and(|c| c != m) {
             return Err(CoreError::ManagedSetting(key));
         }
-        return Ok(Setting {
-            value: Some(m.clone()),
-            source: Source::Managed,
-        });
+        return Ok(Setting { value: Some(m.clone()), source: Source::Managed });
     }
     for (v, source) in [(cli, Source::CommandLine), (user, Source::User)] {
         if let Some(v) = v {
-            return Ok(Setting {
-                value: Some(v.clone()),
-                source,
-            });
+            return Ok(Setting { value: Some(v.clone()), source });
         }
     }
-    Ok(Setting {
-        value: default,
-        source: Source::Default,
-    })
+    Ok(Setting { value: default, source: Source::Default })
 }
 
 impl Settings {
     /// Resolves the layers. A command-line value that contradicts a managed one is an error.
     pub fn resolve(managed: &Layer, cli: &Layer, user: &Layer) -> Result<Settings, CoreError> {
         Ok(Settings {
-            server_url: pick(
-                "server_url",
-                &managed.server_url,
-                &cli.server_url,
-                &user.server_url,
-                None,
-            )?,
-            organisation: pick(
-                "organisation",
-                &managed.organisation,
-                &cli.organisation,
-                &user.organisation,
-                None,
-            )?,
+            server_url: pick("server_url", &managed.server_url, &cli.server_url, &user.server_url, None)?,
+            organisation: pick("organisation", &managed.organisation, &cli.organisation, &user.organisation, None)?,
             report_interval_minutes: pick(
                 "report_interval_minutes",
                 &managed.report_interval_minutes,
@@ -197,13 +160,7 @@ impl Settings {
                 &user.report_interval_minutes,
                 Some(DEFAULT_REPORT_INTERVAL_MINUTES),
             )?,
-            proxy_url: pick(
-                "proxy_url",
-                &managed.proxy_url,
-                &cli.proxy_url,
-                &user.proxy_url,
-                None,
-            )?,
+            proxy_url: pick("proxy_url", &managed.proxy_url, &cli.proxy_url, &user.proxy_url, None)?,
         })
     }
 }
@@ -227,10 +184,7 @@ mod tests {
         const C: &str = "https://cli.example/";
         const U: &str = "https://user.example/";
         // (managed, cli, user) -> (value, source)
-        let table: [(
-            (Option<&str>, Option<&str>, Option<&str>),
-            Option<(&str, Source)>,
-        ); 6] = [
+        let table: [((Option<&str>, Option<&str>, Option<&str>), Option<(&str, Source)>); 6] = [
             ((None, None, None), None),
             ((None, None, Some(U)), Some((U, Source::User))),
             ((None, Some(C), Some(U)), Some((C, Source::CommandLine))),
@@ -239,13 +193,8 @@ mod tests {
             ((Some(M), None, None), Some((M, Source::Managed))),
         ];
         for ((m, c, u), want) in table {
-            let s = Settings::resolve(&layer(m, None), &layer(c, None), &layer(u, None))
-                .expect("resolves");
-            let got = s
-                .server_url
-                .value
-                .as_ref()
-                .map(|v| (v.as_str(), s.server_url.source));
+            let s = Settings::resolve(&layer(m, None), &layer(c, None), &layer(u, None)).expect("resolves");
+            let got = s.server_url.value.as_ref().map(|v| (v.as_str(), s.server_url.source));
             match want {
                 Some((v, src)) => assert_eq!(got, Some((v, src)), "{m:?} {c:?} {u:?}"),
                 None => assert_eq!((got, s.server_url.source), (None, Source::Default)),
@@ -266,23 +215,12 @@ mod tests {
 
     #[test]
     fn defaults_apply_last() {
-        let s = Settings::resolve(&Layer::default(), &Layer::default(), &layer(None, Some(60)))
-            .expect("ok");
+        let s = Settings::resolve(&Layer::default(), &Layer::default(), &layer(None, Some(60))).expect("ok");
+        assert_eq!(s.report_interval_minutes, Setting { value: Some(60), source: Source::User });
+        let s = Settings::resolve(&Layer::default(), &Layer::default(), &Layer::default()).expect("ok");
         assert_eq!(
             s.report_interval_minutes,
-            Setting {
-                value: Some(60),
-                source: Source::User
-            }
-        );
-        let s =
-            Settings::resolve(&Layer::default(), &Layer::default(), &Layer::default()).expect("ok");
-        assert_eq!(
-            s.report_interval_minutes,
-            Setting {
-                value: Some(DEFAULT_REPORT_INTERVAL_MINUTES),
-                source: Source::Default
-            }
+            Setting { value: Some(DEFAULT_REPORT_INTERVAL_MINUTES), source: Source::Default }
         );
     }
 
@@ -296,14 +234,6 @@ mod tests {
         })
         .expect_err("all four are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
-        assert_eq!(
-            keys,
-            [
-                "server_url",
-                "organisation",
-                "report_interval_minutes",
-                "proxy_url"
-            ]
-        );
+        assert_eq!(keys, ["server_url", "organisation", "report_interval_minutes", "proxy_url"]);
     }
 }

@@ -24,20 +24,11 @@ pub fn model_name(aaguid: &str) -> Option<&'static str> {
     const KNOWN: [(&str, &str); 5] = [
         ("cb69481e-8ff7-4039-93ec-0a2729a154a8", "YubiKey 5 Series"),
         ("ee882879-721c-4913-9775-3dfcce97072a", "YubiKey 5 NFC"),
-        (
-            "2fc0579f-8113-47ea-b116-bb5a8db9202a",
-            "YubiKey 5 Series with NFC",
-        ),
+        ("2fc0579f-8113-47ea-b116-bb5a8db9202a", "YubiKey 5 Series with NFC"),
         ("c5ef55ff-ad9a-4b9f-b580-adebafe026d0", "YubiKey 5Ci"),
-        (
-            "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28",
-            "webauthn-authenticator-rs SoftToken (testing only)",
-        ),
+        ("0fb9bcbc-a0d4-4042-bbb0-559bc1631e28", "webauthn-authenticator-rs SoftToken (testing only)"),
     ];
-    KNOWN
-        .iter()
-        .find(|(id, _)| id.eq_ignore_ascii_case(aaguid))
-        .map(|(_, name)| *name)
+    KNOWN.iter().find(|(id, _)| id.eq_ignore_ascii_case(aaguid)).map(|(_, name)| *name)
 }
 
 /// Turns getInfo into the facts the app shows.
@@ -53,9 +44,7 @@ pub fn security_key_from_info(info: &GetInfoResponse, transport: Transport) -> S
         pin_set: option("clientPin"),
         built_in_uv: option("uv"),
         resident_keys: option("rk").unwrap_or(false),
-        credential_management: option("credMgmt")
-            .or(option("credentialMgmtPreview"))
-            .unwrap_or(false),
+        credential_management: option("credMgmt").or(option("credentialMgmtPreview")).unwrap_or(false),
         min_pin_length: info.min_pin_length.and_then(|l| u32::try_from(l).ok()),
         error: None,
     }
@@ -71,19 +60,13 @@ pub async fn scan() -> Scan {
     let transport = match USBTransport::new().await {
         Ok(t) => t,
         Err(e) => {
-            return Scan {
-                keys: Vec::new(),
-                note: Some(format!("cannot enumerate USB devices: {e:?}")),
-            };
+            return Scan { keys: Vec::new(), note: Some(format!("cannot enumerate USB devices: {e:?}")) };
         }
     };
     let tokens = match transport.tokens().await {
         Ok(t) => t,
         Err(e) => {
-            return Scan {
-                keys: Vec::new(),
-                note: Some(format!("cannot list USB FIDO devices: {e:?}")),
-            };
+            return Scan { keys: Vec::new(), note: Some(format!("cannot list USB FIDO devices: {e:?}")) };
         }
     };
     let mut keys = Vec::with_capacity(tokens.len());
@@ -91,12 +74,8 @@ pub async fn scan() -> Scan {
     for token in tokens {
         match tokio::time::timeout(GET_INFO_TIMEOUT, CtapAuthenticator::new(token, &ui)).await {
             Ok(Some(auth)) => keys.push(security_key_from_info(auth.get_info(), Transport::Usb)),
-            Ok(None) => keys.push(unreadable(
-                "the key did not answer authenticatorGetInfo (CTAP2)",
-            )),
-            Err(_) => keys.push(unreadable(
-                "the key did not answer within 3 seconds; unplug it and plug it in again",
-            )),
+            Ok(None) => keys.push(unreadable("the key did not answer authenticatorGetInfo (CTAP2)")),
+            Err(_) => keys.push(unreadable("the key did not answer within 3 seconds; unplug it and plug it in again")),
         }
     }
     let note = why_not_found(keys.len());
@@ -105,10 +84,7 @@ pub async fn scan() -> Scan {
 
 #[cfg(not(feature = "usb"))]
 pub async fn scan() -> Scan {
-    Scan {
-        keys: Vec::new(),
-        note: Some("this build of Lastmile has no USB security-key support".into()),
-    }
+    Scan { keys: Vec::new(), note: Some("this build of Lastmile has no USB security-key support".into()) }
 }
 
 fn unreadable(why: &str) -> SecurityKey {
@@ -132,11 +108,7 @@ fn why_not_found(found: usize) -> Option<String> {
     #[cfg(target_os = "linux")]
     {
         let hid = linux::fido_hidraw_devices();
-        let denied: Vec<_> = hid
-            .iter()
-            .filter(|d| !d.accessible)
-            .map(|d| d.node.clone())
-            .collect();
+        let denied: Vec<_> = hid.iter().filter(|d| !d.accessible).map(|d| d.node.clone()).collect();
         if !denied.is_empty() {
             return Some(format!(
                 "{} FIDO device(s) found, but this user may not open {}. Install a udev rule that grants \
@@ -194,11 +166,7 @@ mod linux {
             };
             if desc.windows(3).any(|w| w == FIDO_USAGE_PAGE) {
                 let node = format!("/dev/{name}");
-                let accessible = std::fs::OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .open(&node)
-                    .is_ok();
+                let accessible = std::fs::OpenOptions::new().read(true).write(true).open(&node).is_ok();
                 out.push(HidDevice { node, accessible });
             }
         }
@@ -222,12 +190,7 @@ impl webauthn_authenticator_rs::ui::UiCallback for Silent {
         _feedback: Option<webauthn_authenticator_rs::types::EnrollSampleStatus>,
     ) {
     }
-    fn cable_qr_code(
-        &self,
-        _request_type: webauthn_authenticator_rs::types::CableRequestType,
-        _url: String,
-    ) {
-    }
+    fn cable_qr_code(&self, _request_type: webauthn_authenticator_rs::types::CableRequestType, _url: String) {}
     fn dismiss_qr_code(&self) {}
     fn cable_status_update(&self, _state: webauthn_authenticator_rs::types::CableState) {}
 }
@@ -251,9 +214,7 @@ where
                     while let Some(event) = events.next().await {
                         match event {
                             TokenEvent::EnumerationComplete => enumerated = true,
-                            TokenEvent::Added(_) | TokenEvent::Removed(_) if enumerated => {
-                                on_change()
-                            }
+                            TokenEvent::Added(_) | TokenEvent::Removed(_) if enumerated => on_change(),
                             _ => {}
                         }
                     }
@@ -281,16 +242,8 @@ mod tests {
     #[test]
     fn get_info_maps_to_facts() {
         let info = GetInfoResponse {
-            versions: BTreeSet::from([
-                "FIDO_2_0".to_string(),
-                "FIDO_2_1".to_string(),
-                "U2F_V2".to_string(),
-            ]),
-            aaguid: Some(
-                "ee882879-721c-4913-9775-3dfcce97072a"
-                    .parse()
-                    .expect("uuid"),
-            ),
+            versions: BTreeSet::from(["FIDO_2_0".to_string(), "FIDO_2_1".to_string(), "U2F_V2".to_string()]),
+            aaguid: Some("ee882879-721c-4913-9775-3dfcce97072a".parse().expect("uuid")),
             options: Some(BTreeMap::from([
                 ("clientPin".to_string(), false),
                 ("rk".to_string(), true),
@@ -305,10 +258,7 @@ mod tests {
         assert_eq!(key.versions, ["FIDO_2_0", "FIDO_2_1", "U2F_V2"]);
         assert_eq!((key.pin_set, key.built_in_uv), (Some(false), None));
         assert!(key.resident_keys && key.credential_management);
-        assert_eq!(
-            (key.min_pin_length, key.firmware_version.as_deref()),
-            (Some(6), Some("328707"))
-        );
+        assert_eq!((key.min_pin_length, key.firmware_version.as_deref()), (Some(6), Some("328707")));
 
         let bare = security_key_from_info(&GetInfoResponse::default(), Transport::Nfc);
         assert_eq!((bare.aaguid, bare.model, bare.pin_set), (None, None, None));

@@ -19,12 +19,12 @@ fn entry(account: &str) -> Result<Entry, DeviceError> {
 
 fn map_err(e: KError) -> DeviceError {
     match e {
-        KError::NoDefaultStore => DeviceError::KeyringUnavailable(
-            "no Secret Service, Keychain or Credential Manager could be reached".into(),
-        ),
-        KError::NoStorageAccess(inner) => DeviceError::KeyringUnavailable(format!(
-            "the keyring is locked or access was denied ({inner})"
-        )),
+        KError::NoDefaultStore => {
+            DeviceError::KeyringUnavailable("no Secret Service, Keychain or Credential Manager could be reached".into())
+        }
+        KError::NoStorageAccess(inner) => {
+            DeviceError::KeyringUnavailable(format!("the keyring is locked or access was denied ({inner})"))
+        }
         KError::PlatformFailure(inner) => {
             DeviceError::KeyringUnavailable(format!("the keyring service failed ({inner})"))
         }
@@ -38,16 +38,19 @@ impl OsKeyring {
         if let Err(e) = Entry::store_status() {
             return Err(map_err(clone_err(e)));
         }
-        let probe = entry("probe")?;
+        // A unique account, so concurrent probes (two app instances) never disturb each other.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let probe = entry(&format!("probe-{}-{nanos}", std::process::id()))?;
         probe.set_password("probe").map_err(map_err)?;
         let back = probe.get_password().map_err(map_err)?;
         let _ = probe.delete_credential();
         if back == "probe" {
             Ok(())
         } else {
-            Err(DeviceError::Keyring(
-                "the keyring returned a different value than was stored".into(),
-            ))
+            Err(DeviceError::Keyring("the keyring returned a different value than was stored".into()))
         }
     }
 

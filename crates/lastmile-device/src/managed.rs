@@ -39,10 +39,7 @@ pub fn read() -> Result<Option<SettingsFile>, DeviceError> {
 
 /// Parses a managed JSON file. Used on Linux and by tests on every OS.
 pub fn read_json_file(path: &std::path::Path) -> Result<Option<SettingsFile>, DeviceError> {
-    let invalid = |reason: String| DeviceError::ManagedInvalid {
-        location: path.display().to_string(),
-        reason,
-    };
+    let invalid = |reason: String| DeviceError::ManagedInvalid { location: path.display().to_string(), reason };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -83,28 +80,20 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
     // A per-user profile wins over the computer-wide one, as with CFPreferences.
     let mut candidates = Vec::new();
     if let Ok(user) = std::env::var("USER") {
-        candidates.push(format!(
-            "/Library/Managed Preferences/{user}/{BUNDLE_ID}.plist"
-        ));
+        candidates.push(format!("/Library/Managed Preferences/{user}/{BUNDLE_ID}.plist"));
     }
     candidates.push(os_location());
     for path in candidates {
         match std::fs::metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                return Err(DeviceError::ManagedInvalid {
-                    location: path,
-                    reason: format!("cannot read it: {e}"),
-                });
+                return Err(DeviceError::ManagedInvalid { location: path, reason: format!("cannot read it: {e}") });
             }
             Ok(_) => {}
         }
         return plist::from_file::<_, SettingsFile>(&path)
             .map(Some)
-            .map_err(|e| DeviceError::ManagedInvalid {
-                location: path,
-                reason: e.to_string(),
-            });
+            .map_err(|e| DeviceError::ManagedInvalid { location: path, reason: e.to_string() });
     }
     Ok(None)
 }
@@ -118,10 +107,7 @@ fn os_location() -> String {
 fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
     use windows_registry::{LOCAL_MACHINE, Type};
 
-    let invalid = |reason: String| DeviceError::ManagedInvalid {
-        location: os_location(),
-        reason,
-    };
+    let invalid = |reason: String| DeviceError::ManagedInvalid { location: os_location(), reason };
     let key = match LOCAL_MACHINE.open(r"SOFTWARE\Policies\Lastmile") {
         Ok(k) => k,
         // ERROR_FILE_NOT_FOUND: no policy configured.
@@ -129,9 +115,7 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
         Err(e) => return Err(invalid(format!("cannot open the key: {e}"))),
     };
     let mut file = SettingsFile::default();
-    let values = key
-        .values()
-        .map_err(|e| invalid(format!("cannot list values: {e}")))?;
+    let values = key.values().map_err(|e| invalid(format!("cannot list values: {e}")))?;
     for (name, value) in values {
         let text = || -> Result<String, DeviceError> {
             if value.ty() != Type::String && value.ty() != Type::ExpandString {
@@ -149,10 +133,7 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
                 file.report_interval_minutes = Some(v);
             }
             other => {
-                return Err(invalid(format!(
-                    "unknown value {other:?}; the known settings are {}",
-                    KEYS.join(", ")
-                )));
+                return Err(invalid(format!("unknown value {other:?}; the known settings are {}", KEYS.join(", "))));
             }
         }
     }
@@ -190,14 +171,8 @@ mod tests {
             assert_eq!(parse_json(input.as_bytes()), Ok(want), "{input}");
         }
         let bad = [
-            (
-                r#"{"server_ulr": "https://x"}"#,
-                "known settings are server_url",
-            ),
-            (
-                r#"{"report_interval_minutes": "sixty"}"#,
-                "not valid settings JSON",
-            ),
+            (r#"{"server_ulr": "https://x"}"#, "known settings are server_url"),
+            (r#"{"report_interval_minutes": "sixty"}"#, "not valid settings JSON"),
             ("{", "not valid settings JSON"),
             ("", "not valid settings JSON"),
         ];
@@ -210,10 +185,7 @@ mod tests {
     #[test]
     fn files_missing_unreadable_or_broken() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(
-            read_json_file(&dir.path().join("absent.json")),
-            Ok(None)
-        ));
+        assert!(matches!(read_json_file(&dir.path().join("absent.json")), Ok(None)));
         let broken = dir.path().join("managed.json");
         std::fs::write(&broken, "{ nope").expect("write");
         let err = read_json_file(&broken).expect_err("broken");

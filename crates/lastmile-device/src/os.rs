@@ -19,10 +19,7 @@ mod tests {
     #[test]
     fn facts_are_filled_in() {
         let f = super::facts();
-        assert!(
-            !f.os_name.is_empty() && !f.arch.is_empty() && !f.hostname.is_empty(),
-            "{f:?}"
-        );
+        assert!(!f.os_name.is_empty() && !f.arch.is_empty() && !f.hostname.is_empty(), "{f:?}");
         assert_eq!(f.arch, std::env::consts::ARCH);
     }
 }

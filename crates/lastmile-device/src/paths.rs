@@ -10,9 +10,7 @@ const APP_DIR: &str = "lastmile";
 
 /// Directory of the user settings file.
 pub fn config_dir() -> Result<PathBuf, DeviceError> {
-    dirs::config_dir()
-        .map(|d| d.join(APP_DIR))
-        .ok_or(DeviceError::NoHomeDirectory("configuration"))
+    dirs::config_dir().map(|d| d.join(APP_DIR)).ok_or(DeviceError::NoHomeDirectory("configuration"))
 }
 
 /// Directory of the local state (enrollment facts, later the outbox).

@@ -20,8 +20,7 @@ pub fn platform_authenticator() -> PlatformAuthenticator {
             PlatformAuthenticator {
                 kind: PlatformKind::WindowsHello,
                 available: Some(false),
-                detail: "This Windows has no WebAuthn API (Windows 10 1903 or later is needed)."
-                    .into(),
+                detail: "This Windows has no WebAuthn API (Windows 10 1903 or later is needed).".into(),
             }
         }
     }
@@ -56,10 +55,7 @@ pub fn tpm() -> Tpm {
             let version = major.map(|m| format!("{}.0", m.trim()));
             Tpm {
                 present: Some(true),
-                detail: format!(
-                    "TPM {} found at /dev/tpm0",
-                    version.as_deref().unwrap_or("(version unknown)")
-                ),
+                detail: format!("TPM {} found at /dev/tpm0", version.as_deref().unwrap_or("(version unknown)")),
                 version,
             }
         } else {
@@ -77,21 +73,11 @@ pub fn tpm() -> Tpm {
             .open(r"SYSTEM\CurrentControlSet\Enum\ACPI\MSFT0101")
             .and_then(|k| k.keys().map(|mut i| i.next().is_some()));
         match present {
-            Ok(true) => Tpm {
-                present: Some(true),
-                version: Some("2.0".into()),
-                detail: "TPM 2.0 device present".into(),
-            },
-            Ok(false) => Tpm {
-                present: Some(false),
-                version: None,
-                detail: "no TPM 2.0 device is enumerated".into(),
-            },
-            Err(_) => Tpm {
-                present: Some(false),
-                version: None,
-                detail: "no TPM 2.0 device is enumerated".into(),
-            },
+            Ok(true) => {
+                Tpm { present: Some(true), version: Some("2.0".into()), detail: "TPM 2.0 device present".into() }
+            }
+            Ok(false) => Tpm { present: Some(false), version: None, detail: "no TPM 2.0 device is enumerated".into() },
+            Err(_) => Tpm { present: Some(false), version: None, detail: "no TPM 2.0 device is enumerated".into() },
         }
     }
     #[cfg(target_os = "macos")]
@@ -99,16 +85,11 @@ pub fn tpm() -> Tpm {
         Tpm {
             present: Some(false),
             version: None,
-            detail: "Macs have no TPM; Apple silicon and T2 Macs have a Secure Enclave instead"
-                .into(),
+            detail: "Macs have no TPM; Apple silicon and T2 Macs have a Secure Enclave instead".into(),
         }
     }
     #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
-        Tpm {
-            present: None,
-            version: None,
-            detail: "TPM detection is not available on this OS".into(),
-        }
+        Tpm { present: None, version: None, detail: "TPM detection is not available on this OS".into() }
     }
 }

@@ -19,12 +19,7 @@ pub struct SettingsFile {
 }
 
 /// The keys a settings file may hold (for error messages).
-pub const KEYS: [&str; 4] = [
-    "server_url",
-    "organisation",
-    "report_interval_minutes",
-    "proxy_url",
-];
+pub const KEYS: [&str; 4] = ["server_url", "organisation", "report_interval_minutes", "proxy_url"];
 
 impl From<SettingsFile> for RawLayer {
     fn from(f: SettingsFile) -> Self {

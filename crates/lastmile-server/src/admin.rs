@@ -19,9 +19,7 @@ pub const DEMO_USER: &str = "alex@demo.lastmile.test";
 fn check_slug(slug: &str) -> Result<(), ServerError> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok {
         Ok(())
     } else {
@@ -33,38 +31,21 @@ fn check_slug(slug: &str) -> Result<(), ServerError> {
 
 fn check_email(email: &str) -> Result<(), ServerError> {
     let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
+        && email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(())
-    } else {
-        Err(ServerError::Invalid(format!(
-            "{email:?} is not an email address"
-        )))
-    }
+    if ok { Ok(()) } else { Err(ServerError::Invalid(format!("{email:?} is not an email address"))) }
 }
 
-pub async fn create_org(
-    db: &Db,
-    clock: &dyn Clock,
-    slug: &str,
-    name: &str,
-) -> Result<Org, ServerError> {
+pub async fn create_org(db: &Db, clock: &dyn Clock, slug: &str, name: &str) -> Result<Org, ServerError> {
     check_slug(slug)?;
     if name.trim().is_empty() {
-        return Err(ServerError::Invalid(
-            "the organisation name must not be empty".into(),
-        ));
+        return Err(ServerError::Invalid("the organisation name must not be empty".into()));
     }
     store::create_org(&db.pool, slug, name.trim(), clock.now()).await
 }
 
 async fn org(db: &Db, slug: &str) -> Result<Org, ServerError> {
-    store::org_by_slug(&db.pool, slug)
-        .await?
-        .ok_or_else(|| ServerError::NotFound(format!("organisation {slug:?}")))
+    store::org_by_slug(&db.pool, slug).await?.ok_or_else(|| ServerError::NotFound(format!("organisation {slug:?}")))
 }
 
 pub async fn create_user(
@@ -76,19 +57,8 @@ pub async fn create_user(
 ) -> Result<User, ServerError> {
     check_email(email)?;
     let org = org(db, org_slug).await?;
-    let name = if display_name.trim().is_empty() {
-        email
-    } else {
-        display_name.trim()
-    };
-    store::create_user(
-        &db.pool,
-        &org,
-        &email.to_ascii_lowercase(),
-        name,
-        clock.now(),
-    )
-    .await
+    let name = if display_name.trim().is_empty() { email } else { display_name.trim() };
+    store::create_user(&db.pool, &org, &email.to_ascii_lowercase(), name, clock.now()).await
 }
 
 /// An invite as printed for the administrator: the code is shown here once.
@@ -114,9 +84,8 @@ pub async fn create_invite(
             "invite lifetime must be 1..={MAX_INVITE_TTL_HOURS} hours, got {ttl_hours}"
         )));
     }
-    let server = server_url
-        .map(|s| parse_server_url(s).map_err(|e| ServerError::Invalid(e.to_string())))
-        .transpose()?;
+    let server =
+        server_url.map(|s| parse_server_url(s).map_err(|e| ServerError::Invalid(e.to_string()))).transpose()?;
     let org = org(db, org_slug).await?;
     let user = store::user_by_email(&db.pool, &org, &email.to_ascii_lowercase())
         .await?
@@ -124,42 +93,18 @@ pub async fn create_invite(
     let code = InviteCode::from_entropy(new_invite_entropy());
     let now = clock.now();
     let expires = now.saturating_add_ms(i64::from(ttl_hours) * 3_600_000);
-    store::create_invite(
-        &db.pool,
-        &user,
-        &hash_secret(code.canonical()),
-        now,
-        expires,
-    )
-    .await?;
-    let link = JoinInput {
-        code: code.clone(),
-        server,
-    }
-    .to_link();
-    Ok(IssuedInvite {
-        organisation: org.slug,
-        email: user.email,
-        code: code.grouped(),
-        link,
-        expires_at_ms: expires.0,
-    })
+    store::create_invite(&db.pool, &user, &hash_secret(code.canonical()), now, expires).await?;
+    let link = JoinInput { code: code.clone(), server }.to_link();
+    Ok(IssuedInvite { organisation: org.slug, email: user.email, code: code.grouped(), link, expires_at_ms: expires.0 })
 }
 
 /// Makes sure the demo organisation and its user exist, then issues a fresh invite.
-pub async fn demo(
-    db: &Db,
-    clock: &dyn Clock,
-    server_url: &str,
-) -> Result<IssuedInvite, ServerError> {
+pub async fn demo(db: &Db, clock: &dyn Clock, server_url: &str) -> Result<IssuedInvite, ServerError> {
     if store::org_by_slug(&db.pool, DEMO_ORG).await?.is_none() {
         create_org(db, clock, DEMO_ORG, "Demo Organisation").await?;
     }
     let org = org(db, DEMO_ORG).await?;
-    if store::user_by_email(&db.pool, &org, DEMO_USER)
-        .await?
-        .is_none()
-    {
+    if store::user_by_email(&db.pool, &org, DEMO_USER).await?.is_none() {
         create_user(db, clock, DEMO_ORG, DEMO_USER, "Alex Demo").await?;
     }
     create_invite(db, clock, DEMO_ORG, DEMO_USER, 72, Some(server_url)).await
@@ -169,8 +114,6 @@ pub async fn revoke_device(db: &Db, clock: &dyn Clock, device_id: &str) -> Resul
     if store::revoke_device(&db.pool, device_id, clock.now()).await? {
         Ok(())
     } else {
-        Err(ServerError::NotFound(format!(
-            "active device {device_id:?}"
-        )))
+        Err(ServerError::NotFound(format!("active device {device_id:?}")))
     }
 }

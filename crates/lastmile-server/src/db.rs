@@ -34,12 +34,8 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
     pub async fn open_sqlite(data_dir: &Path) -> Result<Db, ServerError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            ServerError::Invalid(format!(
-                "cannot create data directory {}: {e}",
-                data_dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| ServerError::Invalid(format!("cannot create data directory {}: {e}", data_dir.display())))?;
         let path = data_dir.join(SQLITE_FILE);
         let url = format!("sqlite://{}?mode=rwc", path.display());
         Self::open(&url).await
@@ -76,12 +72,7 @@ impl Db {
                     .connect_with(options)
                     .await?
             }
-            Backend::Postgres => {
-                AnyPoolOptions::new()
-                    .max_connections(16)
-                    .connect_with(options)
-                    .await?
-            }
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect_with(options).await?,
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,

@@ -35,11 +35,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
+        Self { status, code, message: message.into() }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
@@ -60,11 +56,9 @@ impl From<ServerError> for ApiError {
     fn from(e: ServerError) -> Self {
         match e {
             ServerError::Invalid(m) => ApiError::bad_request(m),
-            ServerError::NotFound(m) => ApiError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                format!("{m} not found"),
-            ),
+            ServerError::NotFound(m) => {
+                ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{m} not found"))
+            }
             other => {
                 tracing::error!(error = %other, "internal error");
                 ApiError::internal()
@@ -93,9 +87,7 @@ impl From<JsonRejection> for ApiError {
                     lastmile_proto::api::MAX_BODY_BYTES
                 ),
             ),
-            other => {
-                ApiError::bad_request(format!("the JSON body is not valid: {}", other.body_text()))
-            }
+            other => ApiError::bad_request(format!("the JSON body is not valid: {}", other.body_text())),
         }
     }
 }
@@ -105,12 +97,7 @@ impl IntoResponse for ApiError {
         if self.status.is_client_error() {
             tracing::info!(status = %self.status, code = ?self.code, message = %self.message, "request refused");
         }
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message,
-            },
-        };
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message } };
         (self.status, Json(body)).into_response()
     }
 }

@@ -31,9 +31,7 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("db", &self.db)
-            .finish_non_exhaustive()
+        f.debug_struct("AppState").field("db", &self.db).finish_non_exhaustive()
     }
 }
 

@@ -10,11 +10,7 @@ use lastmile_server::db::{Db, redact_url};
 use lastmile_server::{AppState, SystemClock, admin, app, store};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "lastmile-server",
-    version,
-    about = "The Lastmile posture API server"
-)]
+#[command(name = "lastmile-server", version, about = "The Lastmile posture API server")]
 struct Cli {
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true, env = "LASTMILE_LOG_FORMAT")]
@@ -61,12 +57,10 @@ struct Storage {
 impl Storage {
     async fn open(&self) -> anyhow::Result<Db> {
         match &self.database_url {
-            Some(url) => Db::open(url)
+            Some(url) => Db::open(url).await.with_context(|| format!("opening database {}", redact_url(url))),
+            None => Db::open_sqlite(&self.data_dir)
                 .await
-                .with_context(|| format!("opening database {}", redact_url(url))),
-            None => Db::open_sqlite(&self.data_dir).await.with_context(|| {
-                format!("opening the SQLite database in {}", self.data_dir.display())
-            }),
+                .with_context(|| format!("opening the SQLite database in {}", self.data_dir.display())),
         }
     }
 }
@@ -155,9 +149,7 @@ enum DeviceCommand {
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -173,17 +165,11 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { listen, storage } => {
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, "database ready");
-            let state = AppState {
-                db,
-                clock: Arc::new(clock),
-            };
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("listening on {listen}"))?;
+            let state = AppState { db, clock: Arc::new(clock) };
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
-            axum::serve(listener, app(state))
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
             tracing::info!("shut down cleanly");
         }
         Command::Admin { storage, command } => {
@@ -208,36 +194,19 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         Ok(())
     };
     match command {
-        AdminCommand::Org {
-            command: OrgCommand::Create { slug, name },
-        } => {
+        AdminCommand::Org { command: OrgCommand::Create { slug, name } } => {
             let org = admin::create_org(db, clock, &slug, &name).await?;
             println!("created organisation {} ({})", org.slug, org.id);
         }
-        AdminCommand::User {
-            command: UserCommand::Create { org, email, name },
-        } => {
+        AdminCommand::User { command: UserCommand::Create { org, email, name } } => {
             let user = admin::create_user(db, clock, &org, &email, &name).await?;
             println!("created user {} ({})", user.email, user.id);
         }
-        AdminCommand::Invite {
-            command:
-                InviteCommand::Create {
-                    org,
-                    email,
-                    ttl_hours,
-                    server_url,
-                    json,
-                },
-        } => {
-            let inv =
-                admin::create_invite(db, clock, &org, &email, ttl_hours, server_url.as_deref())
-                    .await?;
+        AdminCommand::Invite { command: InviteCommand::Create { org, email, ttl_hours, server_url, json } } => {
+            let inv = admin::create_invite(db, clock, &org, &email, ttl_hours, server_url.as_deref()).await?;
             print_invite(inv, json)?;
         }
-        AdminCommand::Device {
-            command: DeviceCommand::Revoke { device_id },
-        } => {
+        AdminCommand::Device { command: DeviceCommand::Revoke { device_id } } => {
             admin::revoke_device(db, clock, &device_id).await?;
             println!("revoked device {device_id}");
         }
@@ -247,13 +216,7 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         }
         AdminCommand::Stats => {
             let mut out = serde_json::Map::new();
-            for t in [
-                "organisations",
-                "users",
-                "invites",
-                "devices",
-                "posture_reports",
-            ] {
+            for t in ["organisations", "users", "invites", "devices", "posture_reports"] {
                 out.insert(t.into(), store::count(&db.pool, t).await?.into());
             }
             println!("{}", serde_json::Value::Object(out));

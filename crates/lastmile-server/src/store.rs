@@ -34,46 +34,25 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-pub async fn create_org(
-    pool: &AnyPool,
-    slug: &str,
-    name: &str,
-    now: UnixMillis,
-) -> Result<Org, ServerError> {
+pub async fn create_org(pool: &AnyPool, slug: &str, name: &str, now: UnixMillis) -> Result<Org, ServerError> {
     let id = new_id("org");
-    sqlx::query(
-        "INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&id)
-    .bind(slug)
-    .bind(name)
-    .bind(now.0)
-    .execute(pool)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ServerError::Conflict(format!("organisation {slug:?}"))
-        } else {
-            e.into()
-        }
-    })?;
-    Ok(Org {
-        id,
-        slug: slug.into(),
-        name: name.into(),
-    })
+    sqlx::query("INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ($1, $2, $3, $4)")
+        .bind(&id)
+        .bind(slug)
+        .bind(name)
+        .bind(now.0)
+        .execute(pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) { ServerError::Conflict(format!("organisation {slug:?}")) } else { e.into() }
+        })?;
+    Ok(Org { id, slug: slug.into(), name: name.into() })
 }
 
 pub async fn org_by_slug(pool: &AnyPool, slug: &str) -> Result<Option<Org>, ServerError> {
-    let row = sqlx::query("SELECT id, slug, name FROM organisations WHERE slug = $1")
-        .bind(slug)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|r| Org {
-        id: r.get(0),
-        slug: r.get(1),
-        name: r.get(2),
-    }))
+    let row =
+        sqlx::query("SELECT id, slug, name FROM organisations WHERE slug = $1").bind(slug).fetch_optional(pool).await?;
+    Ok(row.map(|r| Org { id: r.get(0), slug: r.get(1), name: r.get(2) }))
 }
 
 pub async fn org_by_id(pool: &AnyPool, id: &str) -> Result<Org, ServerError> {
@@ -81,14 +60,8 @@ pub async fn org_by_id(pool: &AnyPool, id: &str) -> Result<Org, ServerError> {
         .bind(id)
         .fetch_optional(pool)
         .await?
-        .ok_or_else(|| {
-            ServerError::Corrupt(format!("organisation {id} is referenced but missing"))
-        })?;
-    Ok(Org {
-        id: r.get(0),
-        slug: r.get(1),
-        name: r.get(2),
-    })
+        .ok_or_else(|| ServerError::Corrupt(format!("organisation {id} is referenced but missing")))?;
+    Ok(Org { id: r.get(0), slug: r.get(1), name: r.get(2) })
 }
 
 pub async fn create_user(
@@ -99,49 +72,31 @@ pub async fn create_user(
     now: UnixMillis,
 ) -> Result<User, ServerError> {
     let id = new_id("usr");
-    sqlx::query(
-        "INSERT INTO users (id, org_id, email, display_name, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&id)
-    .bind(&org.id)
-    .bind(email)
-    .bind(display_name)
-    .bind(now.0)
-    .execute(pool)
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ServerError::Conflict(format!("user {email:?} in {:?}", org.slug))
-        } else {
-            e.into()
-        }
-    })?;
-    Ok(User {
-        id,
-        org_id: org.id.clone(),
-        email: email.into(),
-        display_name: display_name.into(),
-    })
+    sqlx::query("INSERT INTO users (id, org_id, email, display_name, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(&org.id)
+        .bind(email)
+        .bind(display_name)
+        .bind(now.0)
+        .execute(pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                ServerError::Conflict(format!("user {email:?} in {:?}", org.slug))
+            } else {
+                e.into()
+            }
+        })?;
+    Ok(User { id, org_id: org.id.clone(), email: email.into(), display_name: display_name.into() })
 }
 
-pub async fn user_by_email(
-    pool: &AnyPool,
-    org: &Org,
-    email: &str,
-) -> Result<Option<User>, ServerError> {
-    let row = sqlx::query(
-        "SELECT id, org_id, email, display_name FROM users WHERE org_id = $1 AND email = $2",
-    )
-    .bind(&org.id)
-    .bind(email)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| User {
-        id: r.get(0),
-        org_id: r.get(1),
-        email: r.get(2),
-        display_name: r.get(3),
-    }))
+pub async fn user_by_email(pool: &AnyPool, org: &Org, email: &str) -> Result<Option<User>, ServerError> {
+    let row = sqlx::query("SELECT id, org_id, email, display_name FROM users WHERE org_id = $1 AND email = $2")
+        .bind(&org.id)
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| User { id: r.get(0), org_id: r.get(1), email: r.get(2), display_name: r.get(3) }))
 }
 
 pub async fn user_by_id(pool: &AnyPool, id: &str) -> Result<User, ServerError> {
@@ -150,12 +105,7 @@ pub async fn user_by_id(pool: &AnyPool, id: &str) -> Result<User, ServerError> {
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| ServerError::Corrupt(format!("user {id} is referenced but missing")))?;
-    Ok(User {
-        id: r.get(0),
-        org_id: r.get(1),
-        email: r.get(2),
-        display_name: r.get(3),
-    })
+    Ok(User { id: r.get(0), org_id: r.get(1), email: r.get(2), display_name: r.get(3) })
 }
 
 pub async fn create_invite(
@@ -238,44 +188,23 @@ pub async fn join_with_invite(
     tx.commit().await?;
     let user = user_by_id(pool, &user_id).await?;
     let org = org_by_id(pool, &user.org_id).await?;
-    Ok(Ok((
-        Device {
-            id: device_id,
-            user_id,
-            revoked_at_ms: None,
-        },
-        user,
-        org,
-    )))
+    Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None }, user, org)))
 }
 
-pub async fn device_by_token_hash(
-    pool: &AnyPool,
-    token_hash: &str,
-) -> Result<Option<Device>, ServerError> {
+pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Option<Device>, ServerError> {
     let row = sqlx::query("SELECT id, user_id, revoked_at_ms FROM devices WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(|r| Device {
-        id: r.get(0),
-        user_id: r.get(1),
-        revoked_at_ms: r.get(2),
-    }))
+    Ok(row.map(|r| Device { id: r.get(0), user_id: r.get(1), revoked_at_ms: r.get(2) }))
 }
 
-pub async fn revoke_device(
-    pool: &AnyPool,
-    device_id: &str,
-    now: UnixMillis,
-) -> Result<bool, ServerError> {
-    let done = sqlx::query(
-        "UPDATE devices SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL",
-    )
-    .bind(now.0)
-    .bind(device_id)
-    .execute(pool)
-    .await?;
+pub async fn revoke_device(pool: &AnyPool, device_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
+    let done = sqlx::query("UPDATE devices SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
+        .bind(now.0)
+        .bind(device_id)
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -288,13 +217,15 @@ pub async fn insert_report(
 ) -> Result<(), ServerError> {
     let body = serde_json::to_string(report).map_err(|e| ServerError::Invalid(e.to_string()))?;
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body) VALUES ($1, $2, $3, $4)")
-        .bind(&device.id)
-        .bind(now.0)
-        .bind(report.generated_at_ms)
-        .bind(&body)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&device.id)
+    .bind(now.0)
+    .bind(report.generated_at_ms)
+    .bind(&body)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, app_version = $6 WHERE id = $7",
     )
@@ -320,33 +251,24 @@ pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView
         .fetch_one(pool)
         .await?
         .get(0);
-    let last = sqlx::query(
-        "SELECT received_at_ms, body FROM posture_reports WHERE device_id = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(&device.id)
-    .fetch_optional(pool)
-    .await?;
+    let last =
+        sqlx::query("SELECT received_at_ms, body FROM posture_reports WHERE device_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(&device.id)
+            .fetch_optional(pool)
+            .await?;
     let (last_report_at_ms, last_claims) = match last {
         Some(r) => {
             let body: String = r.get(1);
-            let claims: PostureReport = serde_json::from_str(&body).map_err(|e| {
-                ServerError::Corrupt(format!("stored report of {}: {e}", device.id))
-            })?;
+            let claims: PostureReport = serde_json::from_str(&body)
+                .map_err(|e| ServerError::Corrupt(format!("stored report of {}: {e}", device.id)))?;
             (Some(r.get::<i64, _>(0)), Some(claims))
         }
         None => (None, None),
     };
     Ok(PostureView {
         device_id: device.id.clone(),
-        user: UserView {
-            id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-        },
-        organisation: OrganisationView {
-            slug: org.slug,
-            name: org.name,
-        },
+        user: UserView { id: user.id, email: user.email, display_name: user.display_name },
+        organisation: OrganisationView { slug: org.slug, name: org.name },
         // No factor can be verified yet in schema v1: enrollment ceremonies add them.
         verified_factors: Vec::new(),
         best_tier: None,
@@ -358,18 +280,9 @@ pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView
 
 /// Counts rows of a table (for tests and the admin command).
 pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
-    const TABLES: [&str; 5] = [
-        "organisations",
-        "users",
-        "invites",
-        "devices",
-        "posture_reports",
-    ];
+    const TABLES: [&str; 5] = ["organisations", "users", "invites", "devices", "posture_reports"];
     if !TABLES.contains(&table) {
         return Err(ServerError::Invalid(format!("unknown table {table:?}")));
     }
-    Ok(sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
-        .await?
-        .get(0))
+    Ok(sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await?.get(0))
 }

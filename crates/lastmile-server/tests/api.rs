@@ -7,8 +7,8 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lastmile_core::clock::ManualClock;
 use lastmile_proto::api::{
-    AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorBody, ErrorCode, JoinRequest, JoinResponse,
-    PostureReport, PostureView, SecurityKeyClaim, ServerTime,
+    AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorBody, ErrorCode, JoinRequest, JoinResponse, PostureReport,
+    PostureView, SecurityKeyClaim, ServerTime,
 };
 use lastmile_server::db::Db;
 use lastmile_server::{AppState, admin, app, store};
@@ -27,60 +27,31 @@ async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = Db::open_sqlite(dir.path()).await.expect("open db");
     let clock = Arc::new(ManualClock::at(T0));
-    let state = AppState {
-        db,
-        clock: clock.clone(),
-    };
-    admin::create_org(&state.db, &*clock, "acme", "Acme Ltd")
-        .await
-        .expect("org");
-    admin::create_user(&state.db, &*clock, "acme", "ada@acme.test", "Ada")
-        .await
-        .expect("user");
-    Harness {
-        _dir: dir,
-        state,
-        clock,
-    }
+    let state = AppState { db, clock: clock.clone() };
+    admin::create_org(&state.db, &*clock, "acme", "Acme Ltd").await.expect("org");
+    admin::create_user(&state.db, &*clock, "acme", "ada@acme.test", "Ada").await.expect("user");
+    Harness { _dir: dir, state, clock }
 }
 
 impl Harness {
     async fn invite(&self, ttl_hours: u32) -> String {
-        admin::create_invite(
-            &self.state.db,
-            &*self.clock,
-            "acme",
-            "ada@acme.test",
-            ttl_hours,
-            None,
-        )
-        .await
-        .expect("invite")
-        .code
+        admin::create_invite(&self.state.db, &*self.clock, "acme", "ada@acme.test", ttl_hours, None)
+            .await
+            .expect("invite")
+            .code
     }
 
-    async fn call(
-        &self,
-        method: &str,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<String>,
-    ) -> (StatusCode, Value) {
+    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(b) => req
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(b)),
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b)),
             None => req.body(Body::empty()),
         }
         .expect("request");
-        let resp = app(self.state.clone())
-            .oneshot(req)
-            .await
-            .expect("response");
+        let resp = app(self.state.clone()).oneshot(req).await.expect("response");
         let status = resp.status();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {bytes:?}"));
@@ -88,23 +59,12 @@ impl Harness {
     }
 
     async fn join(&self, code: &str) -> (StatusCode, Value) {
-        let req = JoinRequest {
-            invite_code: code.into(),
-            device: claims(),
-        };
-        self.call(
-            "POST",
-            "/v1/devices/join",
-            None,
-            Some(serde_json::to_string(&req).expect("json")),
-        )
-        .await
+        let req = JoinRequest { invite_code: code.into(), device: claims() };
+        self.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await
     }
 
     async fn count(&self, table: &str) -> i64 {
-        store::count(&self.state.db.pool, table)
-            .await
-            .expect("count")
+        store::count(&self.state.db.pool, table).await.expect("count")
     }
 }
 
@@ -130,18 +90,12 @@ fn report() -> PostureReport {
             platform_authenticator: Some(false),
             tpm: Some(true),
         },
-        clock: Some(ClockClaim {
-            offset_ms: 120,
-            delay_ms: 4,
-        }),
+        clock: Some(ClockClaim { offset_ms: 120, delay_ms: 4 }),
     }
 }
 
 fn error_code(v: &Value) -> ErrorCode {
-    serde_json::from_value::<ErrorBody>(v.clone())
-        .expect("error body")
-        .error
-        .code
+    serde_json::from_value::<ErrorBody>(v.clone()).expect("error body").error.code
 }
 
 #[tokio::test]
@@ -168,33 +122,21 @@ async fn join_then_report_then_read_back() {
     assert_eq!(joined.user.email, "ada@acme.test");
     assert_eq!(joined.organisation.slug, "acme");
 
-    let (s, v) = h
-        .call("GET", "/v1/devices/me", Some(&joined.device_token), None)
-        .await;
+    let (s, v) = h.call("GET", "/v1/devices/me", Some(&joined.device_token), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let view: PostureView = serde_json::from_value(v).expect("view");
     assert_eq!((view.reports_received, view.last_claims), (0, None));
 
     h.clock.advance(5_000);
     let body = serde_json::to_string(&report()).expect("json");
-    let (s, v) = h
-        .call(
-            "POST",
-            "/v1/posture",
-            Some(&joined.device_token),
-            Some(body),
-        )
-        .await;
+    let (s, v) = h.call("POST", "/v1/posture", Some(&joined.device_token), Some(body)).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let view: PostureView = serde_json::from_value(v).expect("view");
     assert_eq!(view.device_id, joined.device_id);
     assert_eq!(view.reports_received, 1);
     assert_eq!(view.last_report_at_ms, Some(T0 + 5_000));
     assert_eq!(view.last_claims, Some(report()));
-    assert!(
-        view.verified_factors.is_empty(),
-        "claims never count as verified factors"
-    );
+    assert!(view.verified_factors.is_empty(), "claims never count as verified factors");
     assert_eq!(h.count("posture_reports").await, 1);
 }
 
@@ -204,35 +146,18 @@ async fn invites_are_single_use_and_expire() {
     let code = h.invite(1).await;
     assert_eq!(h.join(&code).await.0, StatusCode::CREATED);
     let (s, v) = h.join(&code).await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::GONE, ErrorCode::InviteUsed)
-    );
+    assert_eq!((s, error_code(&v)), (StatusCode::GONE, ErrorCode::InviteUsed));
 
     let code = h.invite(1).await;
     h.clock.advance(3_600_000);
     let (s, v) = h.join(&code).await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::GONE, ErrorCode::InviteExpired)
-    );
-    assert!(
-        v["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("IT")),
-        "{v}"
-    );
+    assert_eq!((s, error_code(&v)), (StatusCode::GONE, ErrorCode::InviteExpired));
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("IT")), "{v}");
 
     let (s, v) = h.join("ZZZZ-ZZZZ-ZZZZ-ZZZZ").await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::NOT_FOUND, ErrorCode::InvalidInvite)
-    );
+    assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, ErrorCode::InvalidInvite));
     let (s, v) = h.join("not a code").await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::BAD_REQUEST, ErrorCode::InvalidInvite)
-    );
+    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::InvalidInvite));
 
     // Only the first join created a device.
     assert_eq!(h.count("devices").await, 1);
@@ -242,66 +167,22 @@ async fn invites_are_single_use_and_expire() {
 async fn malformed_requests_get_the_error_shape() {
     let h = harness().await;
     let cases: [(&str, &str, Option<&str>, StatusCode, ErrorCode); 5] = [
-        (
-            "POST",
-            "/v1/devices/join",
-            Some("{not json"),
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-        ),
-        (
-            "POST",
-            "/v1/devices/join",
-            Some("{\"invite_code\": 5}"),
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadRequest,
-        ),
-        (
-            "POST",
-            "/v1/posture",
-            Some("{}"),
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthorized,
-        ),
-        (
-            "GET",
-            "/v1/devices/me",
-            None,
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthorized,
-        ),
-        (
-            "GET",
-            "/v1/nope",
-            None,
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-        ),
+        ("POST", "/v1/devices/join", Some("{not json"), StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+        ("POST", "/v1/devices/join", Some("{\"invite_code\": 5}"), StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+        ("POST", "/v1/posture", Some("{}"), StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+        ("GET", "/v1/devices/me", None, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+        ("GET", "/v1/nope", None, StatusCode::NOT_FOUND, ErrorCode::NotFound),
     ];
     for (method, uri, body, status, code) in cases {
         let (s, v) = h.call(method, uri, None, body.map(str::to_string)).await;
-        assert_eq!(
-            (s, error_code(&v)),
-            (status, code),
-            "{method} {uri} {body:?}: {v}"
-        );
+        assert_eq!((s, error_code(&v)), (status, code), "{method} {uri} {body:?}: {v}");
     }
     // A device claim with control characters is refused and nothing is stored.
     let code = h.invite(1).await;
-    let mut req = serde_json::to_value(JoinRequest {
-        invite_code: code,
-        device: claims(),
-    })
-    .expect("json");
+    let mut req = serde_json::to_value(JoinRequest { invite_code: code, device: claims() }).expect("json");
     req["device"]["hostname"] = "evil\u{1b}[31m".into();
-    let (s, v) = h
-        .call("POST", "/v1/devices/join", None, Some(req.to_string()))
-        .await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
-        "{v}"
-    );
+    let (s, v) = h.call("POST", "/v1/devices/join", None, Some(req.to_string())).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::BadRequest), "{v}");
     assert_eq!(h.count("devices").await, 0);
 }
 
@@ -315,43 +196,18 @@ async fn oversized_and_forged_reports_are_refused() {
     let mut big = report();
     big.device.hostname = "x".repeat(100_000);
     let (s, v) = h
-        .call(
-            "POST",
-            "/v1/posture",
-            Some(&joined.device_token),
-            Some(serde_json::to_string(&big).expect("json")),
-        )
+        .call("POST", "/v1/posture", Some(&joined.device_token), Some(serde_json::to_string(&big).expect("json")))
         .await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
-    );
+    assert_eq!((s, error_code(&v)), (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge));
 
     let body = serde_json::to_string(&report()).expect("json");
     let forged = format!("{}x", &joined.device_token[..joined.device_token.len() - 1]);
-    let (s, v) = h
-        .call("POST", "/v1/posture", Some(&forged), Some(body.clone()))
-        .await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized)
-    );
+    let (s, v) = h.call("POST", "/v1/posture", Some(&forged), Some(body.clone())).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized));
 
-    admin::revoke_device(&h.state.db, &*h.clock, &joined.device_id)
-        .await
-        .expect("revoke");
-    let (s, v) = h
-        .call(
-            "POST",
-            "/v1/posture",
-            Some(&joined.device_token),
-            Some(body),
-        )
-        .await;
-    assert_eq!(
-        (s, error_code(&v)),
-        (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked)
-    );
+    admin::revoke_device(&h.state.db, &*h.clock, &joined.device_id).await.expect("revoke");
+    let (s, v) = h.call("POST", "/v1/posture", Some(&joined.device_token), Some(body)).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked));
     assert_eq!(h.count("posture_reports").await, 0);
 }
 
@@ -367,19 +223,9 @@ async fn the_database_never_holds_codes_or_tokens_in_the_clear() {
         bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
     }
     let haystack = String::from_utf8_lossy(&bytes);
-    assert!(
-        haystack.contains("ada@acme.test"),
-        "the scan must see the database content"
-    );
-    for secret in [
-        code.replace('-', ""),
-        code.clone(),
-        joined.device_token.clone(),
-    ] {
-        assert!(
-            !haystack.contains(&secret),
-            "{secret} is stored in the clear"
-        );
+    assert!(haystack.contains("ada@acme.test"), "the scan must see the database content");
+    for secret in [code.replace('-', ""), code.clone(), joined.device_token.clone()] {
+        assert!(!haystack.contains(&secret), "{secret} is stored in the clear");
     }
 }
 
@@ -388,31 +234,12 @@ async fn openapi_document_is_generated_from_the_code() {
     let h = harness().await;
     let (s, v) = h.call("GET", "/openapi.json", None, None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        v["openapi"].as_str().is_some_and(|o| o.starts_with("3.")),
-        "{}",
-        v["openapi"]
-    );
-    for path in [
-        "/v1/health",
-        "/v1/time",
-        "/v1/devices/join",
-        "/v1/devices/me",
-        "/v1/posture",
-    ] {
+    assert!(v["openapi"].as_str().is_some_and(|o| o.starts_with("3.")), "{}", v["openapi"]);
+    for path in ["/v1/health", "/v1/time", "/v1/devices/join", "/v1/devices/me", "/v1/posture"] {
         assert!(v["paths"][path].is_object(), "{path} missing");
     }
-    for schema in [
-        "PostureReport",
-        "PostureView",
-        "JoinRequest",
-        "ErrorBody",
-        "ErrorCode",
-    ] {
-        assert!(
-            v["components"]["schemas"][schema].is_object(),
-            "{schema} missing"
-        );
+    for schema in ["PostureReport", "PostureView", "JoinRequest", "ErrorBody", "ErrorCode"] {
+        assert!(v["components"]["schemas"][schema].is_object(), "{schema} missing");
     }
     assert!(v["components"]["securitySchemes"]["device_token"].is_object());
 }
@@ -424,48 +251,13 @@ async fn admin_refuses_bad_input() {
     let db = &h.state.db;
     assert!(admin::create_org(db, c, "Acme Corp", "x").await.is_err());
     assert!(admin::create_org(db, c, "acme", "dup").await.is_err());
-    assert!(
-        admin::create_user(db, c, "acme", "not-an-email", "")
-            .await
-            .is_err()
-    );
-    assert!(
-        admin::create_user(db, c, "nope", "a@b.test", "")
-            .await
-            .is_err()
-    );
-    assert!(
-        admin::create_invite(db, c, "acme", "ada@acme.test", 0, None)
-            .await
-            .is_err()
-    );
-    assert!(
-        admin::create_invite(
-            db,
-            c,
-            "acme",
-            "ada@acme.test",
-            1,
-            Some("http://evil.example")
-        )
-        .await
-        .is_err()
-    );
-    assert!(
-        admin::create_invite(db, c, "acme", "bob@acme.test", 1, None)
-            .await
-            .is_err()
-    );
-    let inv = admin::demo(db, c, "http://127.0.0.1:8443")
-        .await
-        .expect("demo");
-    assert!(
-        inv.link.starts_with("lastmile://join?code="),
-        "{}",
-        inv.link
-    );
-    admin::demo(db, c, "http://127.0.0.1:8443")
-        .await
-        .expect("demo is repeatable");
+    assert!(admin::create_user(db, c, "acme", "not-an-email", "").await.is_err());
+    assert!(admin::create_user(db, c, "nope", "a@b.test", "").await.is_err());
+    assert!(admin::create_invite(db, c, "acme", "ada@acme.test", 0, None).await.is_err());
+    assert!(admin::create_invite(db, c, "acme", "ada@acme.test", 1, Some("http://evil.example")).await.is_err());
+    assert!(admin::create_invite(db, c, "acme", "bob@acme.test", 1, None).await.is_err());
+    let inv = admin::demo(db, c, "http://127.0.0.1:8443").await.expect("demo");
+    assert!(inv.link.starts_with("lastmile://join?code="), "{}", inv.link);
+    admin::demo(db, c, "http://127.0.0.1:8443").await.expect("demo is repeatable");
     assert!(admin::revoke_device(db, c, "dev_nope").await.is_err());
 }

@@ -4,9 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lastmile_core::invite::InviteCode;
-use lastmile_proto::api::{
-    ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView,
-};
+use lastmile_proto::api::{ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView};
 
 use super::extract::{ApiJson, DeviceAuth, check_text};
 use crate::secrets::{hash_secret, new_device_token};
@@ -26,13 +24,8 @@ pub async fn join(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<JoinRequest>,
 ) -> Result<(StatusCode, Json<JoinResponse>), ApiError> {
-    let code = InviteCode::parse(&req.invite_code).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::InvalidInvite,
-            e.to_string(),
-        )
-    })?;
+    let code = InviteCode::parse(&req.invite_code)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInvite, e.to_string()))?;
     let d = &req.device;
     for (field, value) in [
         ("device.hostname", &d.hostname),
@@ -45,14 +38,8 @@ pub async fn join(
     }
     let token = new_device_token();
     let now = state.clock.now();
-    let outcome = store::join_with_invite(
-        &state.db.pool,
-        &hash_secret(code.canonical()),
-        d,
-        &hash_secret(&token),
-        now,
-    )
-    .await?;
+    let outcome =
+        store::join_with_invite(&state.db.pool, &hash_secret(code.canonical()), d, &hash_secret(&token), now).await?;
     match outcome {
         Ok((device, user, org)) => {
             tracing::info!(device = %device.id, user = %user.id, org = %org.slug, "device joined");
@@ -61,15 +48,8 @@ pub async fn join(
                 Json(JoinResponse {
                     device_id: device.id,
                     device_token: token,
-                    user: UserView {
-                        id: user.id,
-                        email: user.email,
-                        display_name: user.display_name,
-                    },
-                    organisation: OrganisationView {
-                        slug: org.slug,
-                        name: org.name,
-                    },
+                    user: UserView { id: user.id, email: user.email, display_name: user.display_name },
+                    organisation: OrganisationView { slug: org.slug, name: org.name },
                 }),
             ))
         }
@@ -94,9 +74,6 @@ pub async fn join(
 /// What the server believes about the calling device.
 #[utoipa::path(get, path = "/v1/devices/me", tag = "devices", security(("device_token" = [])),
     responses((status = 200, body = PostureView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn me(
-    State(state): State<AppState>,
-    DeviceAuth(device): DeviceAuth,
-) -> Result<Json<PostureView>, ApiError> {
+pub async fn me(State(state): State<AppState>, DeviceAuth(device): DeviceAuth) -> Result<Json<PostureView>, ApiError> {
     Ok(Json(store::posture_view(&state.db.pool, &device).await?))
 }

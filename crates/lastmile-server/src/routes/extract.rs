@@ -32,29 +32,21 @@ pub struct DeviceAuth(pub Device);
 impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            ApiError::unauthorized("missing Authorization: Bearer <device token>")
-        })?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer <device token>"))?;
         let token = header
             .to_str()
             .ok()
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| t.starts_with("lmd_"))
-            .ok_or_else(|| {
-                ApiError::unauthorized("the Authorization header is not a Lastmile device token")
-            })?;
-        let device = store::device_by_token_hash(&state.db.pool, &hash_secret(token))
-            .await?
-            .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "this device is not known to the server; join again with a new invite",
-                )
-            })?;
+            .ok_or_else(|| ApiError::unauthorized("the Authorization header is not a Lastmile device token"))?;
+        let device = store::device_by_token_hash(&state.db.pool, &hash_secret(token)).await?.ok_or_else(|| {
+            ApiError::unauthorized("this device is not known to the server; join again with a new invite")
+        })?;
         if device.revoked_at_ms.is_some() {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -72,14 +64,10 @@ pub fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
         return Err(ApiError::bad_request(format!("{field} must not be empty")));
     }
     if value.len() > 200 {
-        return Err(ApiError::bad_request(format!(
-            "{field} is longer than 200 bytes"
-        )));
+        return Err(ApiError::bad_request(format!("{field} is longer than 200 bytes")));
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(format!(
-            "{field} contains control characters"
-        )));
+        return Err(ApiError::bad_request(format!("{field} contains control characters")));
     }
     Ok(())
 }

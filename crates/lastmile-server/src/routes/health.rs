@@ -11,11 +11,7 @@ use crate::{ApiError, AppState};
     responses((status = 200, body = Health), (status = 500, body = lastmile_proto::api::ErrorBody)))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await?;
-    Ok(Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        api_version: 1,
-    }))
+    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))
 }
 
 /// Server receive and transmit timestamps (Unix ms) for clock-offset measurement.
@@ -24,8 +20,5 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 pub async fn time(State(state): State<AppState>) -> Json<ServerTime> {
     let receive_ms = state.clock.now().0;
     let transmit_ms = state.clock.now().0;
-    Json(ServerTime {
-        receive_ms,
-        transmit_ms,
-    })
+    Json(ServerTime { receive_ms, transmit_ms })
 }

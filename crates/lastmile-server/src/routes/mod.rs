@@ -30,11 +30,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/posture", post(posture::report))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such endpoint; see /openapi.json",
-            )
+            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -32,9 +32,7 @@ pub async fn report(
         check_text(field, value)?;
     }
     if report.authenticators.security_keys.len() > 32 {
-        return Err(ApiError::bad_request(
-            "a report may list at most 32 security keys",
-        ));
+        return Err(ApiError::bad_request("a report may list at most 32 security keys"));
     }
     let now = state.clock.now();
     store::insert_report(&state.db.pool, &device, &report, now).await?;

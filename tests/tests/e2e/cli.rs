@@ -1,0 +1,311 @@
+//! The `lastmile` binary against the real `lastmile-server` on loopback.
+
+use lastmile_tests::{Home, Server, fake_http, problem_codes, require_keyring};
+
+#[test]
+fn version_and_usage_exit_codes() {
+    let home = Home::new().expect("home");
+    let (code, out, _) = home.run(&["--version"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), format!("lastmile {}", env!("CARGO_PKG_VERSION")));
+    let (code, _, err) = home.run(&["status", "--bogus"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = home.run(&["join", "NOT-A-CODE"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invite code must be 16"), "{err}");
+}
+
+#[test]
+fn join_report_and_read_back_through_the_server() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_code, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+
+    let (code, v, err) = home.run_json(&["join", &link, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["user_email"], "ada@acme.test");
+    assert_eq!(v["organisation"], "Acme Ltd");
+    let device_id = v["device_id"].as_str().expect("device id").to_string();
+
+    // The state file names the device; the credential is not in it.
+    let state = std::fs::read_to_string(home.state_path()).expect("state file");
+    assert!(state.contains(&device_id), "{state}");
+    assert!(!state.contains("lmd_"), "the device token must stay in the keyring: {state}");
+
+    // A report goes through and the server's answer is what it stored.
+    let (code, view, err) = home.run_json(&["report", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(view["device_id"], device_id.as_str());
+    assert_eq!(view["reports_received"], 2, "join sends a first report, then this one");
+    assert_eq!(view["user"]["email"], "ada@acme.test");
+    let claims = &view["last_claims"];
+    assert_eq!(claims["device"]["arch"], std::env::consts::ARCH);
+    assert!(claims["clock"]["offset_ms"].as_i64().is_some_and(|o| o.abs() < 1_000), "{claims}");
+    assert!(view["verified_factors"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(server.stats().expect("stats")["posture_reports"], 2);
+
+    // status --json: everything fine, exit 0, the server's view included.
+    let (code, status, err) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 0, "{err} {status}");
+    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["server"]["reachable"], true);
+    assert_eq!(status["server"]["source"], "user");
+    assert_eq!(status["enrollment"]["joined"], true);
+    assert_eq!(status["enrollment"]["server_view"]["reports_received"], 2);
+    assert_eq!(status["clock"]["verdict"], "ok");
+    assert_eq!(status["clock"]["source"], "server");
+    assert!(problem_codes(&status).is_empty(), "{status}");
+
+    // Leaving removes the credential and the enrollment.
+    let (code, out, _) = home.run(&["leave"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("left"), "{out}");
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!((code, problem_codes(&status)), (5, vec!["not_joined".to_string()]));
+}
+
+#[test]
+fn server_unreachable_is_reported_not_crashed() {
+    require_keyring();
+    let home = Home::new().expect("home");
+    let port = lastmile_tests::free_port();
+    let (code, status, _) = home.run_json(&["status", "--json", "--server", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 4);
+    assert_eq!(status["server"]["reachable"], false);
+    assert_eq!(status["server"]["source"], "command_line");
+    assert_eq!(status["clock"]["source"], "none");
+    assert!(problem_codes(&status).contains(&"server_unreachable".to_string()), "{status}");
+    // The device side is still there.
+    assert_eq!(status["device"]["arch"], std::env::consts::ARCH);
+
+    let (code, v, err) =
+        home.run_json(&["join", "ABCD-EFGH-JKMN-PQRS", "--json", "--server", &format!("http://127.0.0.1:{port}")]);
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(v["error"]["code"], "server_unreachable");
+    assert!(!home.state_path().exists(), "a failed join writes nothing");
+}
+
+#[test]
+fn garbage_and_500_answers_are_server_errors() {
+    require_keyring();
+    let home = Home::new().expect("home");
+    let cases: [(&'static [u8], &str); 3] = [
+        (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot json!", "not the expected JSON"),
+        (b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/html\r\ncontent-length: 13\r\nconnection: close\r\n\r\n<h1>oops</h1>", "HTTP 500"),
+        (b"HTTP/1.1 302 Found\r\nlocation: http://portal.example/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n", "captive portal"),
+    ];
+    for (response, needle) in cases {
+        let port = fake_http(response);
+        let url = format!("http://127.0.0.1:{port}");
+        let (code, status, _) = home.run_json(&["status", "--json", "--server", &url]);
+        assert_eq!(code, 4, "{status}");
+        let problems = status["problems"].as_array().expect("problems");
+        let server_problem =
+            problems.iter().find(|p| p["code"] == "server_error").unwrap_or_else(|| panic!("{status}"));
+        assert!(server_problem["message"].as_str().is_some_and(|m| m.contains(needle)), "{server_problem}");
+
+        let (code, v, _) = home.run_json(&["join", "ABCD-EFGH-JKMN-PQRS", "--json", "--server", &url]);
+        assert_eq!((code, v["error"]["code"].as_str()), (4, Some("server_error")), "{v}");
+    }
+    assert!(!home.state_path().exists());
+}
+
+#[test]
+fn invalid_or_unreadable_managed_settings() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    let cases = [
+        ("{ \"server_url\": ", "not valid settings JSON"),
+        ("{ \"server_ulr\": \"https://mfa.example.com\" }", "known settings are server_url"),
+        ("{ \"server_url\": \"http://mfa.example.com\" }", "use https"),
+    ];
+    for (content, needle) in cases {
+        std::fs::write(home.managed_path(), content).expect("write managed");
+        let (code, status, _) = home.run_json(&["status", "--json", "--server", &server.url()]);
+        assert_eq!(code, 3, "{status}");
+        let p = &status["problems"][0];
+        assert_eq!(p["code"], "managed_settings_invalid", "{status}");
+        assert!(p["message"].as_str().is_some_and(|m| m.contains(needle)), "{p}");
+
+        // Joining is refused while IT's settings are broken, and the invite is not spent.
+        let (_, link) = server.invite().expect("invite");
+        let (code, v, _) = home.run_json(&["join", &link, "--json"]);
+        assert_eq!((code, v["error"]["code"].as_str()), (3, Some("config_invalid")), "{v}");
+        assert_eq!(server.stats().expect("stats")["devices"], 0);
+    }
+    // Unreadable (a directory where the file should be).
+    std::fs::remove_file(home.managed_path()).expect("rm");
+    std::fs::create_dir(home.managed_path()).expect("mkdir");
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 3);
+    assert!(status["problems"][0]["message"].as_str().is_some_and(|m| m.contains("cannot read it")), "{status}");
+}
+
+#[test]
+fn a_managed_server_is_locked() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    let home = Home::new().expect("home");
+    std::fs::write(
+        home.managed_path(),
+        format!("{{\"server_url\": \"{}\", \"report_interval_minutes\": 30}}", server.url()),
+    )
+    .expect("write managed");
+    let (code, _, err) = home.run(&["status", "--json", "--server", "https://other.example.com"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("set by your organisation"), "{err}");
+
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    let settings = status["settings"].as_array().expect("settings");
+    let server_setting = settings.iter().find(|s| s["key"] == "server_url").expect("server_url");
+    assert_eq!((server_setting["source"].as_str(), server_setting["locked"].as_bool()), (Some("managed"), Some(true)));
+    let interval = settings.iter().find(|s| s["key"] == "report_interval_minutes").expect("interval");
+    assert_eq!(interval["value"], "30");
+    assert_eq!(status["server"]["reachable"], true);
+
+    // An invite pointing elsewhere is refused, not followed.
+    let (code, v, _) = home.run_json(&[
+        "join",
+        "lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server=https%3A%2F%2Fphish.example.com",
+        "--json",
+    ]);
+    assert_eq!((code, v["error"]["code"].as_str()), (3, Some("managed_setting")), "{v}");
+}
+
+#[test]
+fn no_keyring_is_said_clearly_and_spends_nothing() {
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, _) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    let no_dbus = |args: &[&str]| {
+        lastmile_tests::output(
+            home.lastmile(args).env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus").output().expect("run"),
+        )
+    };
+    let (exit, out, err) = no_dbus(&["join", &code, "--server", &server.url(), "--json"]);
+    assert_eq!(exit, 6, "{out} {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["error"]["code"], "keyring_unavailable");
+    assert!(err.contains("invite was not used"), "{err}");
+    assert_eq!(server.stats().expect("stats")["devices"], 0);
+
+    let (exit, out, _) = no_dbus(&["status", "--json", "--server", &server.url()]);
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(problem_codes(&status).contains(&"keyring_unavailable".to_string()), "{status}");
+    assert_eq!(status["enrollment"]["keyring"]["available"], false);
+    assert_eq!(exit, 6);
+
+    // With the keyring back, the same invite still works.
+    require_keyring();
+    let (exit, _, err) = home.run(&["join", &code, "--server", &server.url()]);
+    assert_eq!(exit, 0, "{err}");
+}
+
+#[test]
+fn expired_and_reused_invites() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+
+    // An invite made two hours ago with a one-hour lifetime (the admin runs under faketime).
+    let out = server
+        .admin_command(&["invite", "create", "--org", "acme", "--email", "ada@acme.test", "--ttl-hours", "1", "--json"])
+        .env("LD_PRELOAD", faketime_lib())
+        .env("FAKETIME", "-2h")
+        .output()
+        .expect("faketime admin");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let inv: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let expired = inv["code"].as_str().expect("code");
+    let (code, v, _) = home.run_json(&["join", expired, "--json", "--server", &server.url()]);
+    assert_eq!((code, v["error"]["code"].as_str()), (5, Some("invite_expired")), "{v}");
+
+    let (good, _) = server.invite().expect("invite");
+    let (code, _, err) = home.run(&["join", &good, "--server", &server.url()]);
+    assert_eq!(code, 0, "{err}");
+    let other = Home::new().expect("home");
+    let (code, v, _) = other.run_json(&["join", &good, "--json", "--server", &server.url()]);
+    assert_eq!((code, v["error"]["code"].as_str()), (5, Some("invite_used")), "{v}");
+    assert!(v["error"]["hint"].as_str().is_some_and(|h| h.contains("IT")), "{v}");
+    assert_eq!(server.stats().expect("stats")["devices"], 1);
+}
+
+fn faketime_lib() -> String {
+    let candidates = [
+        "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+        "/usr/lib/faketime/libfaketime.so.1",
+    ];
+    candidates
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
+        .expect("libfaketime is missing: apt-get install faketime (scripts/test.sh does)")
+}
+
+#[test]
+fn corrupt_local_state_is_kept_and_set_aside() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    std::fs::create_dir_all(home.state_path().parent().expect("dir")).expect("mkdir");
+    let garbage = "{\"version\": 1, \"enrollment\": {\"server_url\": tr";
+    std::fs::write(home.state_path(), garbage).expect("write");
+
+    let (code, status, _) = home.run_json(&["status", "--json", "--server", &server.url()]);
+    assert_eq!(code, 3, "{status}");
+    assert_eq!(status["problems"][0]["code"], "local_state_corrupt");
+    assert_eq!(std::fs::read_to_string(home.state_path()).expect("kept"), garbage, "status must not touch it");
+
+    let (_, link) = server.invite().expect("invite");
+    let (code, _, err) = home.run(&["join", &link]);
+    assert_eq!(code, 0, "{err}");
+    let aside: Vec<_> = std::fs::read_dir(home.state_path().parent().expect("dir"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("state.json.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(std::fs::read_to_string(aside[0].path()).expect("aside"), garbage);
+
+    // A broken user settings file is reported and left as it was.
+    std::fs::write(home.settings_path(), "[1, 2").expect("write");
+    let (code, status, _) = home.run_json(&["status", "--json", "--server", &server.url()]);
+    assert!(problem_codes(&status).contains(&"user_settings_invalid".to_string()), "{status}");
+    assert_eq!(code, 3);
+    assert_eq!(std::fs::read_to_string(home.settings_path()).expect("kept"), "[1, 2");
+}
+
+#[test]
+fn a_restarted_server_keeps_its_data_and_the_device_carries_on() {
+    require_keyring();
+    let data = tempfile::tempdir().expect("data dir");
+    let port = lastmile_tests::free_port();
+    let server = Server::start_on(data.path(), port).expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let status = server.stop().expect("stop");
+    assert!(status.success(), "SIGTERM must lead to a clean exit: {status:?}");
+
+    // While the server is down the device says so ...
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 4);
+    assert!(problem_codes(&status).contains(&"server_unreachable".to_string()), "{status}");
+    assert_eq!(status["enrollment"]["joined"], true, "the enrollment is not lost");
+
+    // ... and once it is back, on the same data, everything carries on.
+    let restarted = Server::start_on(data.path(), port).expect("restart");
+    let (code, view, err) = home.run_json(&["report", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(view["reports_received"], 2);
+    assert_eq!(restarted.stats().expect("stats")["devices"], 1);
+}

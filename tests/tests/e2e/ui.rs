@@ -1,0 +1,172 @@
+//! The real `lastmile` window (WebKitGTK) under Xvfb, driven through tauri-driver and
+//! WebKitWebDriver, against the real server. Screenshots go to `artifacts/`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use lastmile_tests::{Home, Server, bin, free_port, require_keyring};
+
+/// tauri-driver for one test, living in `home`; killed on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn require_display() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the UI tests need a display: run them through scripts/test.sh, which uses xvfb-run"
+    );
+}
+
+fn driver(home: &Home) -> Driver {
+    let port = free_port();
+    let native_port = free_port();
+    let child = Command::new(tauri_driver())
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .envs(home.envs())
+        .env_remove("LASTMILE_SERVER")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver is missing: cargo install tauri-driver --locked (scripts/test.sh does)");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver { child, port }
+}
+
+fn tauri_driver() -> String {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        let p = std::path::Path::new(&home).join("bin/tauri-driver");
+        if p.exists() {
+            return p.display().to_string();
+        }
+    }
+    let p = std::path::Path::new(&std::env::var("HOME").unwrap_or_default()).join(".cargo/bin/tauri-driver");
+    if p.exists() { p.display().to_string() } else { "tauri-driver".into() }
+}
+
+async fn open(driver: &Driver, args: &[&str]) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": bin("lastmile"), "args": args }));
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session with the lastmile window")
+}
+
+async fn find(c: &Client, testid: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!("[data-testid={testid}]")))
+        .await
+        .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
+}
+
+async fn text(c: &Client, testid: &str) -> String {
+    find(c, testid).await.text().await.expect("text")
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    std::fs::write(dir.join(name), png).expect("write screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_screen_shows_the_device_and_joins_with_an_invite() {
+    require_display();
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, _) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    // IT pins the server: the window must show it as locked.
+    std::fs::write(home.managed_path(), format!("{{\"server_url\": \"{}\"}}", server.url())).expect("managed");
+    let (_, expected, _) = home.run_json(&["status", "--json"]);
+
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+
+    let os = text(&c, "device-os").await;
+    let want_os = format!(
+        "{} {}",
+        expected["device"]["os_name"].as_str().unwrap_or(""),
+        expected["device"]["os_version"].as_str().unwrap_or("")
+    );
+    assert_eq!(os, want_os);
+    assert_eq!(text(&c, "device-arch").await, std::env::consts::ARCH);
+    assert_eq!(text(&c, "device-hostname").await, expected["device"]["hostname"].as_str().unwrap_or(""));
+    assert!(text(&c, "keys-none").await.starts_with("None found"), "no security key is attached here");
+    assert!(text(&c, "platform").await.contains("Linux has no platform authenticator"));
+    assert!(text(&c, "server-reachable").await.starts_with("Reachable"));
+    let clock = find(&c, "clock-offset").await;
+    assert_eq!(clock.attr("data-verdict").await.expect("attr").as_deref(), Some("ok"));
+    let server_row = find(&c, "setting-server_url").await;
+    assert_eq!(server_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
+    assert!(server_row.text().await.expect("text").contains("Set by your organisation"));
+    let not_joined = c.find(Locator::Css("[data-testid=problems] li[data-code=not_joined]")).await;
+    assert!(not_joined.is_ok(), "the not-joined advice is shown");
+    screenshot(&c, "ui-first-screen.png").await;
+
+    // A mistyped code: a clear message, nothing joined.
+    let input = find(&c, "invite-input").await;
+    input.send_keys("ABCD-EFGH").await.expect("type");
+    find(&c, "join-button").await.click().await.expect("click");
+    let err = find(&c, "join-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("invalid_input"));
+    assert!(err.text().await.expect("text").contains("16 letters or digits"));
+
+    // The real code joins.
+    input.clear().await.expect("clear");
+    input.send_keys(&code).await.expect("type");
+    find(&c, "join-button").await.click().await.expect("click");
+    let joined = text(&c, "joined").await;
+    assert!(joined.contains("Ada Lovelace") && joined.contains("Acme Ltd"), "{joined}");
+    assert_eq!(server.stats().expect("stats")["devices"], 1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text(&c, "header-user").await.contains("ada@acme.test") {
+        assert!(Instant::now() < deadline, "the header shows who is signed in");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    screenshot(&c, "ui-joined.png").await;
+    c.close().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_is_explained_on_screen() {
+    require_display();
+    require_keyring();
+    let home = Home::new().expect("home");
+    let driver = driver(&home);
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let c = open(&driver, &["--server", &dead]).await;
+    assert_eq!(text(&c, "server-reachable").await, "Not reachable");
+    assert!(text(&c, "clock-offset").await.starts_with("Not measured"));
+    let problem = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=problems] li[data-code=server_unreachable]"))
+        .await
+        .expect("server problem shown");
+    assert!(problem.text().await.expect("text").to_lowercase().contains("cannot reach the lastmile server"));
+    // The device side still shows.
+    assert_eq!(text(&c, "device-arch").await, std::env::consts::ARCH);
+    screenshot(&c, "ui-server-unreachable.png").await;
+    c.close().await.expect("close");
+}
