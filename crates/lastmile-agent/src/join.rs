@@ -115,14 +115,13 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         })?;
         // Remember the server for next time, unless IT manages it. A broken user file is
         // left alone (it was reported), not overwritten.
-        if configured.source != Source::Managed {
-            if let Ok(mut user) = self.files.read_settings() {
-                if user.server_url.as_deref() != Some(server.as_str()) {
-                    user.server_url = Some(server.to_string());
-                    if let Err(e) = self.files.write_settings(&user) {
-                        tracing::warn!(error = %e, "could not remember the server address");
-                    }
-                }
+        if configured.source != Source::Managed
+            && let Ok(mut user) = self.files.read_settings()
+            && user.server_url.as_deref() != Some(server.as_str())
+        {
+            user.server_url = Some(server.to_string());
+            if let Err(e) = self.files.write_settings(&user) {
+                tracing::warn!(error = %e, "could not remember the server address");
             }
         }
 

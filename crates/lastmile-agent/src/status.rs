@@ -136,17 +136,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 (None, KeyringStatus { available: false, detail: Some(e) })
             }
         };
-        if let (Some(rec), true) = (&enrollment_record, keyring_status.available) {
-            if token.is_none() {
-                problems.push(problem(
-                    ProblemCode::DeviceNotRecognised,
-                    format!("this device joined {} but its credential is missing from the keyring", rec.organisation),
-                    "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
-                ));
-            }
+        if let (Some(rec), true, None) = (&enrollment_record, keyring_status.available, &token) {
+            problems.push(problem(
+                ProblemCode::DeviceNotRecognised,
+                format!("this device joined {} but its credential is missing from the keyring", rec.organisation),
+                "Ask your IT team for a new invite, then run `lastmile leave` and join again.",
+            ));
         }
 
-        // The server to talk to: the enrolled one, unless settings say otherwise.
+        // The server from the settings (a join records it in the user settings).
         let server = resolved.settings.server_url.value.clone();
         let device_future = async { (self.device.facts(), self.device.authenticators().await) };
         let server_future = async {

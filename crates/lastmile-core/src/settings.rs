@@ -184,7 +184,8 @@ mod tests {
         const C: &str = "https://cli.example/";
         const U: &str = "https://user.example/";
         // (managed, cli, user) -> (value, source)
-        let table: [((Option<&str>, Option<&str>, Option<&str>), Option<(&str, Source)>); 6] = [
+        type Layers<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let table: [(Layers, Option<(&str, Source)>); 6] = [
             ((None, None, None), None),
             ((None, None, Some(U)), Some((U, Source::User))),
             ((None, Some(C), Some(U)), Some((C, Source::CommandLine))),

@@ -208,15 +208,15 @@ where
             use webauthn_authenticator_rs::transport::{TokenEvent, Transport as _};
             use webauthn_authenticator_rs::usb::USBTransport;
 
-            if let Ok(transport) = USBTransport::new().await {
-                if let Ok(mut events) = transport.watch().await {
-                    let mut enumerated = false;
-                    while let Some(event) = events.next().await {
-                        match event {
-                            TokenEvent::EnumerationComplete => enumerated = true,
-                            TokenEvent::Added(_) | TokenEvent::Removed(_) if enumerated => on_change(),
-                            _ => {}
-                        }
+            if let Ok(transport) = USBTransport::new().await
+                && let Ok(mut events) = transport.watch().await
+            {
+                let mut enumerated = false;
+                while let Some(event) = events.next().await {
+                    match event {
+                        TokenEvent::EnumerationComplete => enumerated = true,
+                        TokenEvent::Added(_) | TokenEvent::Removed(_) if enumerated => on_change(),
+                        _ => {}
                     }
                 }
             }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what Lastmile needs on Debian or Ubuntu. Safe to run again: it skips what is there.
+#   scripts/setup.sh          run the demo (system libraries, Node packages)
+#   scripts/setup.sh --test   also the test tools (Xvfb, WebDriver, faketime, targets, tauri-driver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+packages=(
+  pkg-config build-essential curl ca-certificates
+  libwebkit2gtk-4.1-dev libssl-dev libudev-dev libclang-dev
+  dbus dbus-x11 gnome-keyring xvfb xauth
+)
+if [[ $want_test -eq 1 ]]; then
+  packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "==> apt-get install ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "Rust is missing: install it with https://rustup.rs, then run this again." >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js (20 or later) and npm are missing: install them, then run this again." >&2; exit 1; }
+
+if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
+  echo "==> npm ci (ui)"
+  npm --prefix ui ci --no-fund --no-audit --loglevel=error
+fi
+
+if [[ $want_test -eq 1 ]]; then
+  for t in x86_64-pc-windows-msvc aarch64-apple-darwin; do
+    rustup target list --installed | grep -qx "$t" || { echo "==> rustup target add $t"; rustup target add "$t"; }
+  done
+  if ! command -v tauri-driver >/dev/null && [[ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]]; then
+    echo "==> cargo install tauri-driver"
+    cargo install tauri-driver --version '^2' --locked --quiet
+  fi
+fi
