@@ -23,7 +23,14 @@ const MAX_INVITE_INPUT: usize = 2048;
 
 #[tauri::command]
 async fn get_status(state: State<'_, AppState>) -> Result<StatusReport, AppError> {
-    state.agent.status().await.map_err(|e| e.to_app_error())
+    let result = state.agent.status().await.map_err(|e| e.to_app_error());
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| {
+        if let Some(started) = crate::STARTED.get() {
+            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "first status delivered to the window");
+        }
+    });
+    result
 }
 
 #[tauri::command]

@@ -9,5 +9,9 @@ pub use gui::{run_app, setup_builder};
 
 /// Runs the program; returns the process exit code (see `lastmile_agent::exit`).
 pub fn main() -> i32 {
+    let _ = STARTED.set(std::time::Instant::now());
     cli::main()
 }
+
+/// When the process started, for the "first screen with data" measurement (`scripts/bench.sh`).
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

@@ -1,0 +1,124 @@
+"""Measures Lastmile's app budgets and prints a Markdown table. Run through scripts/bench.sh."""
+import glob, json, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REL = os.path.join(ROOT, "target", "release")
+APP = os.path.join(REL, "lastmile")
+SERVER = os.path.join(REL, "lastmile-server")
+BLANK = os.path.join(REL, "examples", "blank_window")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def descendants(pid):
+    out, todo = [pid], [pid]
+    while todo:
+        p = todo.pop()
+        kids = subprocess.run(["pgrep", "-P", str(p)], capture_output=True, text=True).stdout.split()
+        out += [int(k) for k in kids]
+        todo += [int(k) for k in kids]
+    return out
+
+
+def pss_kib(pid):
+    total = 0
+    for p in descendants(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += sum(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+        except OSError:
+            pass
+    return total
+
+
+def stop(proc):
+    for p in reversed(descendants(proc.pid)):
+        try:
+            os.kill(p, signal.SIGTERM)
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="lastmile-bench-")
+    env = dict(os.environ, HOME=work, XDG_CONFIG_HOME=f"{work}/config", XDG_STATE_HOME=f"{work}/state")
+    env.pop("LASTMILE_SERVER", None)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([SERVER, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", f"{work}/data"],
+                              stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{url}/v1/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    invite = json.loads(subprocess.check_output(
+        [SERVER, "admin", "--data-dir", f"{work}/data", "demo", "--server-url", url, "--json"]))
+    subprocess.check_call([APP, "join", invite["link"]], env=env, stdout=subprocess.DEVNULL)
+
+    rows = []
+    # status --json wall time (joined: health, 4 clock samples, the server's view, keyring, USB scan).
+    times = []
+    for _ in range(RUNS * 4):
+        t = time.perf_counter()
+        subprocess.run([APP, "status", "--json"], env=env, stdout=subprocess.DEVNULL, check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    rows.append(("`lastmile status --json` wall time (joined, no keys attached), median / max",
+                 f"{statistics.median(times):.0f} ms / {times[-1]:.0f} ms", "< 300 ms"))
+
+    # Launch to first status delivered to the window.
+    firsts = []
+    for _ in range(RUNS):
+        log = open(f"{work}/app.log", "w+")
+        app = subprocess.Popen([APP], env=dict(env, LASTMILE_LOG="info"), stderr=log, stdout=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        found = None
+        while time.time() < deadline and found is None:
+            time.sleep(0.1)
+            log.seek(0)
+            m = re.search(r"elapsed_ms=(\d+) first status delivered", log.read())
+            found = int(m.group(1)) if m else None
+        stop(app)
+        if found is not None:
+            firsts.append(found)
+    if firsts:
+        rows.append(("Launch to first status delivered to the window, median of %d" % len(firsts),
+                     f"{statistics.median(firsts):.0f} ms", "< 1 s"))
+
+    # Memory (PSS of the whole process tree) after 10 s idle, app vs blank window.
+    def idle_pss(cmd, e):
+        p = subprocess.Popen(cmd, env=e, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        time.sleep(10)
+        kib = pss_kib(p.pid)
+        stop(p)
+        return kib / 1024
+    app_mib = statistics.median(idle_pss([APP], env) for _ in range(3))
+    blank_mib = statistics.median(idle_pss([BLANK], env) for _ in range(3))
+    rows.append(("Memory, PSS of the process tree after 10 s idle: app", f"{app_mib:.0f} MiB", "≤ 1.15 × blank"))
+    rows.append(("Memory, same measure: blank Tauri 2 window (about:blank)", f"{blank_mib:.0f} MiB", ""))
+    rows.append(("Ratio app / blank", f"{app_mib / blank_mib:.2f}", "≤ 1.15"))
+
+    debs = glob.glob(os.path.join(REL, "bundle", "deb", "*.deb"))
+    if debs:
+        size = os.path.getsize(debs[0]) / (1024 * 1024)
+        rows.append(("Size of the .deb (`tauri build --bundles deb`)", f"{size:.1f} MiB", "< 8 MiB"))
+
+    stop(server)
+    print("\n| measure | result | budget |\n|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]} | {r[2]} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

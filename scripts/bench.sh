@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Measures the app against its budgets and prints a Markdown table (the README's).
+# Release builds throughout: the .deb (tauri build), the server, and a blank Tauri window
+# built with the same profile as the memory baseline. Takes about 10 minutes cold.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+echo "==> tauri build --bundles deb (release)"
+ui/node_modules/.bin/tauri build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
+  { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
+echo "==> cargo build --release (server, blank-window baseline)"
+cargo build --release --quiet -p lastmile-server
+cargo build --release --quiet -p lastmile --example blank_window --features tauri/custom-protocol
+
+LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
+  xvfb-run -a -s "-screen 0 1280x860x24" python3 scripts/bench.py "$@"
