@@ -40,14 +40,14 @@ fi
 scripts/with-keyring.sh bash -s "$url" "$demo" "${server_pid:-}" <<'INNER'
 set -euo pipefail
 url=$1 demo=$2
-status_code() { ./target/debug/lastmile status --json >/dev/null 2>&1; echo $?; }
+status_json() { ./target/debug/lastmile status --json 2>/dev/null || true; }
 
-code=$(status_code || true)
-if [[ "$code" != 0 ]] && ./target/debug/lastmile status --json 2>/dev/null | grep -q '"device_not_recognised"'; then
-  echo "==> the demo server no longer knows this device: leaving to join again"
+if status_json | grep -q '"device_not_recognised"'; then
+  # For instance: a previous run used a throwaway keyring, or the demo data was deleted.
+  echo "==> this device's demo enrollment is no longer valid: leaving to join again"
   ./target/debug/lastmile leave >/dev/null
 fi
-if ! ./target/debug/lastmile status --json 2>/dev/null | grep -q '"joined": true'; then
+if ! status_json | grep -q '"joined": true'; then
   link=$(./target/debug/lastmile-server admin --data-dir "$demo/server" demo --server-url "$url" --json |
     sed -n 's/.*"link": "\(.*\)".*/\1/p')
   echo "==> joining the demo organisation with $link"
