@@ -7,7 +7,7 @@ use keyring::{Entry, Error as KError};
 use crate::DeviceError;
 
 /// The keyring service name all Lastmile entries use.
-pub const SERVICE: &str = "dev.lastmile.app";
+pub const SERVICE: &str = "dev.lastmile.desktop";
 
 /// The OS keyring. Calls block (D-Bus, XPC, Win32): call them from a blocking thread.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,8 +1,8 @@
 //! Managed settings: what IT pushes through MDM, which the user cannot override.
 //!
 //! * Linux: `/etc/lastmile/managed.json` (JSON, the keys of `SettingsFile`).
-//! * macOS: the managed-preferences plist of the bundle id `dev.lastmile.app`
-//!   (`/Library/Managed Preferences/dev.lastmile.app.plist`, or the per-user one).
+//! * macOS: the managed-preferences plist of the bundle id `dev.lastmile.desktop`
+//!   (`/Library/Managed Preferences/dev.lastmile.desktop.plist`, or the per-user one).
 //! * Windows: values under `HKLM\SOFTWARE\Policies\Lastmile` (REG_SZ strings,
 //!   `report_interval_minutes` as REG_DWORD).
 //!
@@ -17,7 +17,7 @@ use lastmile_proto::settings_file::{KEYS, SettingsFile};
 use crate::DeviceError;
 
 /// The macOS bundle identifier, which names the managed-preferences domain.
-pub const BUNDLE_ID: &str = "dev.lastmile.app";
+pub const BUNDLE_ID: &str = "dev.lastmile.desktop";
 
 /// Where the managed settings come from on this OS (for messages and the UI).
 pub fn location() -> String {

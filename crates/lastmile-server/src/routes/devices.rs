@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use lastmile_core::invite::InviteCode;
 use lastmile_proto::api::{ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView};
 
-use super::extract::{ApiJson, DeviceAuth, check_text};
+use super::extract::{ApiJson, DeviceAuth, check_claims};
 use crate::secrets::{hash_secret, new_device_token};
 use crate::store::{self, InviteRefusal};
 use crate::{ApiError, AppState};
@@ -27,15 +27,7 @@ pub async fn join(
     let code = InviteCode::parse(&req.invite_code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInvite, e.to_string()))?;
     let d = &req.device;
-    for (field, value) in [
-        ("device.hostname", &d.hostname),
-        ("device.os_name", &d.os_name),
-        ("device.os_version", &d.os_version),
-        ("device.arch", &d.arch),
-        ("device.app_version", &d.app_version),
-    ] {
-        check_text(field, value)?;
-    }
+    check_claims(d)?;
     let token = new_device_token();
     let now = state.clock.now();
     let outcome =

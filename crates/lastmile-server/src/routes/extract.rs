@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use lastmile_proto::api::ErrorCode;
+use lastmile_proto::api::{DeviceClaims, ErrorCode};
 use serde::de::DeserializeOwned;
 
 use crate::secrets::hash_secret;
@@ -58,8 +58,22 @@ impl FromRequestParts<AppState> for DeviceAuth {
     }
 }
 
+/// Checks every free-text field of a device's claims.
+pub fn check_claims(d: &DeviceClaims) -> Result<(), ApiError> {
+    for (field, value) in [
+        ("device.hostname", &d.hostname),
+        ("device.os_name", &d.os_name),
+        ("device.os_version", &d.os_version),
+        ("device.arch", &d.arch),
+        ("device.app_version", &d.app_version),
+    ] {
+        check_text(field, value)?;
+    }
+    Ok(())
+}
+
 /// Checks a free-text claim: present, short, printable.
-pub fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
+fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
     if value.trim().is_empty() {
         return Err(ApiError::bad_request(format!("{field} must not be empty")));
     }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use lastmile_proto::api::{ErrorBody, PostureReport, PostureView};
 
-use super::extract::{ApiJson, DeviceAuth, check_text};
+use super::extract::{ApiJson, DeviceAuth, check_claims};
 use crate::store;
 use crate::{ApiError, AppState};
 
@@ -21,16 +21,7 @@ pub async fn report(
     DeviceAuth(device): DeviceAuth,
     ApiJson(report): ApiJson<PostureReport>,
 ) -> Result<Json<PostureView>, ApiError> {
-    let d = &report.device;
-    for (field, value) in [
-        ("device.hostname", &d.hostname),
-        ("device.os_name", &d.os_name),
-        ("device.os_version", &d.os_version),
-        ("device.arch", &d.arch),
-        ("device.app_version", &d.app_version),
-    ] {
-        check_text(field, value)?;
-    }
+    check_claims(&report.device)?;
     if report.authenticators.security_keys.len() > 32 {
         return Err(ApiError::bad_request("a report may list at most 32 security keys"));
     }
