@@ -68,6 +68,9 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
     setup_builder(builder)
         .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link) })
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                lean_webview(&window);
+            }
             let handle = app.handle().clone();
             // Plugging or pulling a key: tell the window to re-read the status.
             let watcher = tauri::async_runtime::spawn(async move {
@@ -83,6 +86,30 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
         })
         .run(tauri::generate_context!())?;
     Ok(())
+}
+
+/// Turns off WebKitGTK's accelerated compositing: this UI gains nothing from it, and under a
+/// software GL stack (VMs, remote desktops, Xvfb) it costs about 90 MB in the web process
+/// (`scripts/bench.sh`). `LASTMILE_WEBKIT_COMPOSITING=1` keeps WebKit's default.
+fn lean_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if std::env::var_os("LASTMILE_WEBKIT_COMPOSITING").is_some() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    let result = window.with_webview(|webview| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    #[cfg(not(target_os = "linux"))]
+    let result: tauri::Result<()> = {
+        let _ = window;
+        Ok(())
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "cannot adjust the webview settings");
+    }
 }
 
 struct Watcher(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
