@@ -117,10 +117,31 @@ def main():
         size = os.path.getsize(debs[0]) / (1024 * 1024)
         rows.append(("Size of the .deb (`tauri build --bundles deb`)", f"{size:.1f} MiB", "< 8 MiB"))
 
+    clock_rows = clock_errors(env, url)
     stop(server)
     print("\n| measure | result | budget |\n|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    print("\n| clock shifted by (faketime) | measured offset | error | delay | verdict |\n|---|---|---|---|---|")
+    for r in clock_rows:
+        print("| " + " | ".join(r) + " |")
+
+
+FAKETIME_LIBS = glob.glob("/usr/lib/*/faketime/libfaketime.so.1")
+
+
+def clock_errors(env, url):
+    """`lastmile clock --json` under faketime at several shifts: measured offset vs the truth."""
+    if not FAKETIME_LIBS:
+        return []
+    out = []
+    for shift in [-300, -90, -45, -12, -3, 0, 3, 12, 45, 90, 300]:
+        e = dict(env, LD_PRELOAD=FAKETIME_LIBS[0], FAKETIME=f"{shift:+d}", FAKETIME_DONT_FAKE_MONOTONIC="1")
+        r = subprocess.run([APP, "clock", "--json", "--server", url], env=e, capture_output=True, text=True)
+        v = json.loads(r.stdout)
+        err = v["offset_ms"] - shift * 1000
+        out.append((f"{shift:+d} s", f"{v['offset_ms']:+d} ms", f"{err:+d} ms", f"{v['delay_ms']} ms", v["verdict"]))
+    return out
 
 
 if __name__ == "__main__":

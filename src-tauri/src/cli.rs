@@ -15,7 +15,7 @@ use lastmile_proto::app::{AppErrorCode, StatusReport};
     about = "Get onto a strong, verified MFA factor, and prove it.",
     args_conflicts_with_subcommands = true,
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 server, \
-                  5 not joined or invite refused, 6 no OS keyring, 7 clock off (status)."
+                  5 not joined or invite refused, 6 no OS keyring, 7 clock off by a TOTP step or more."
 )]
 struct Cli {
     /// The Lastmile server to use, unless your organisation pins one (managed setting).
@@ -45,6 +45,12 @@ enum Command {
     },
     /// Send a posture report now and show what the server believes.
     Report {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check this device's clock against the server (TOTP codes fail on a wrong clock).
+    Clock {
+        /// Print offset_ms (positive: this device is ahead), delay_ms, verdict, source, fix_steps.
         #[arg(long)]
         json: bool,
     },
@@ -144,6 +150,17 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, json),
         },
+        Command::Clock { json } => match agent.clock().await {
+            Ok(clock) => {
+                if json {
+                    print_json(&clock);
+                } else {
+                    print_clock(&clock);
+                }
+                if clock.verdict == Some(lastmile_proto::app::ClockVerdict::Fail) { exit::CLOCK } else { exit::OK }
+            }
+            Err(e) => fail(&e, json),
+        },
         Command::Leave => match agent.leave().await {
             Ok(true) => {
                 out("This device left its organisation; its credential was removed from the keyring.\n");
@@ -180,6 +197,30 @@ fn fail(e: &AgentError, json: bool) -> i32 {
         eprintln!("  {hint}");
     }
     if e.code == AppErrorCode::Internal { exit::INTERNAL } else { exit::for_error(e.code) }
+}
+
+fn print_clock(c: &lastmile_proto::app::ClockStatus) {
+    let (Some(offset), Some(verdict)) = (c.offset_ms, c.verdict) else {
+        out("The clock could not be measured.\n");
+        return;
+    };
+    let meaning = match verdict {
+        lastmile_proto::app::ClockVerdict::Ok => "fine for authenticator codes",
+        lastmile_proto::app::ClockVerdict::Warn => "authenticator codes may fail",
+        lastmile_proto::app::ClockVerdict::Fail => "authenticator codes will fail",
+    };
+    let mut s = format!(
+        "This device's clock is {} the server's (±{} ms): {meaning}.\n",
+        lastmile_agent::clock::describe(offset),
+        c.delay_ms.unwrap_or_default().unsigned_abs().div_ceil(2)
+    );
+    if !c.fix_steps.is_empty() {
+        s += "To fix it:\n";
+        for (i, step) in c.fix_steps.iter().enumerate() {
+            s += &format!("  {}. {step}\n", i + 1);
+        }
+    }
+    out(&s);
 }
 
 fn print_status(r: &StatusReport) {

@@ -10,7 +10,7 @@
 //! | 4 | server problem: none configured, unreachable, or answering wrongly; device not recognised |
 //! | 5 | not joined, or the invite was refused (unknown, expired, used) |
 //! | 6 | no usable OS keyring |
-//! | 7 | clock off by a TOTP step or more (`status` only) |
+//! | 7 | clock off by a TOTP step or more (`status` and `clock`) |
 
 use lastmile_proto::app::{AppErrorCode, ProblemCode, StatusReport};
 

@@ -5,6 +5,7 @@
 //! and the clock, so that tests run it with a fresh directory and a manual clock. The
 //! server API is not abstracted: tests use the real server on loopback.
 
+pub mod clock;
 mod error;
 pub mod exit;
 pub mod files;
@@ -33,6 +34,8 @@ pub fn token_account(device_id: &str) -> String {
 /// What the agent reads from the device.
 pub trait DeviceProbe: Send + Sync {
     fn facts(&self) -> DeviceFacts;
+    /// Which clock-fixing instructions apply on this device.
+    fn clock_platform(&self) -> lastmile_core::clockfix::ClockPlatform;
     fn authenticators(&self) -> impl Future<Output = Authenticators> + Send;
 }
 

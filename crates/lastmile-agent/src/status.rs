@@ -2,20 +2,18 @@
 
 use lastmile_client::{ApiClient, ClientError, DeviceToken};
 use lastmile_core::clock::{Clock, UnixMillis};
-use lastmile_core::offset::{self, Offset, Sample};
+use lastmile_core::offset::Offset;
 use lastmile_proto::api::{
     AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorCode, PostureReport, PostureView, SecurityKeyClaim,
 };
 use lastmile_proto::app::{
-    AppErrorCode, Authenticators, ClockStatus, ClockVerdict, DeviceFacts, Enrollment, KeyringStatus, Problem,
-    ProblemCode, STATUS_SCHEMA_VERSION, ServerStatus, ServerView, StatusReport,
+    AppErrorCode, Authenticators, DeviceFacts, Enrollment, KeyringStatus, Problem, ProblemCode, STATUS_SCHEMA_VERSION,
+    ServerStatus, ServerView, StatusReport,
 };
 use lastmile_proto::state_file::EnrollmentRecord;
 
+use crate::clock::clock_problem;
 use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
-
-/// Clock samples taken per measurement; the lowest-delay one is kept.
-pub const CLOCK_SAMPLES: u32 = 4;
 
 /// The server's side of the status, gathered concurrently with the device's side.
 #[derive(Debug, Default)]
@@ -47,25 +45,6 @@ fn server_problem(e: &ClientError) -> Problem {
 }
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
-    /// Measures this device's clock against the server (NTP-style, lowest delay wins).
-    pub async fn measure_clock(&self, api: &ApiClient) -> Result<(Offset, u32), ClientError> {
-        let mut samples = Vec::with_capacity(CLOCK_SAMPLES as usize);
-        for _ in 0..CLOCK_SAMPLES {
-            let client_send = self.clock.now();
-            let t = api.time().await?;
-            let client_receive = self.clock.now();
-            samples.push(Sample {
-                client_send,
-                server_receive: UnixMillis(t.receive_ms),
-                server_transmit: UnixMillis(t.transmit_ms),
-                client_receive,
-            });
-        }
-        let best = offset::best_offset(&samples)
-            .map_err(|e| ClientError::BadResponse { url: api.base().to_string(), detail: e.to_string() })?;
-        Ok((best, CLOCK_SAMPLES))
-    }
-
     async fn server_side(&self, api: &ApiClient, token: Option<&DeviceToken>) -> ServerSide {
         let mut side = ServerSide::default();
         let mut status = ServerStatus {
@@ -179,38 +158,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 "Enter the invite code from your IT team, or open the invite link.",
             ));
         }
-        let clock = match side.clock {
-            Some((o, samples)) => {
-                let verdict = match offset::verdict(o) {
-                    offset::Verdict::Ok => ClockVerdict::Ok,
-                    offset::Verdict::Warn => ClockVerdict::Warn,
-                    offset::Verdict::Fail => ClockVerdict::Fail,
-                };
-                let hint =
-                    "Turn on automatic date and time in your system settings (on Linux: `timedatectl set-ntp true`).";
-                match verdict {
-                    ClockVerdict::Ok => {}
-                    ClockVerdict::Warn => problems.push(problem(
-                        ProblemCode::ClockWarn,
-                        format!("this device's clock is {} s off; authenticator codes may fail", o.offset_ms / 1000),
-                        hint,
-                    )),
-                    ClockVerdict::Fail => problems.push(problem(
-                        ProblemCode::ClockFail,
-                        format!("this device's clock is {} s off; authenticator codes will fail", o.offset_ms / 1000),
-                        hint,
-                    )),
-                }
-                ClockStatus {
-                    offset_ms: Some(o.offset_ms),
-                    delay_ms: Some(o.delay_ms),
-                    verdict: Some(verdict),
-                    source: "server".into(),
-                    samples,
-                }
-            }
-            None => ClockStatus { offset_ms: None, delay_ms: None, verdict: None, source: "none".into(), samples: 0 },
-        };
+        let clock = self.clock_status(side.clock);
+        problems.extend(clock_problem(&clock));
         problems.sort_by_key(|p| p.code);
         problems.dedup_by_key(|p| p.code);
 

@@ -18,6 +18,10 @@ impl DeviceProbe for SystemDevice {
         os::facts()
     }
 
+    fn clock_platform(&self) -> lastmile_core::clockfix::ClockPlatform {
+        platform::clock_platform()
+    }
+
     async fn authenticators(&self) -> Authenticators {
         let scan = fido::scan().await;
         Authenticators {

@@ -4,6 +4,7 @@
 //! takes bytes. That keeps the whole crate deterministic and testable with tables.
 
 pub mod clock;
+pub mod clockfix;
 pub mod error;
 pub mod factor;
 pub mod invite;

@@ -93,3 +93,25 @@ pub fn tpm() -> Tpm {
         Tpm { present: None, version: None, detail: "TPM detection is not available on this OS".into() }
     }
 }
+
+/// Which clock-fixing instructions apply here: the OS, and on Linux the desktop
+/// (`XDG_CURRENT_DESKTOP`) or else systemd-timesyncd.
+pub fn clock_platform() -> lastmile_core::clockfix::ClockPlatform {
+    use lastmile_core::clockfix::ClockPlatform;
+    if cfg!(windows) {
+        return ClockPlatform::Windows;
+    }
+    if cfg!(target_os = "macos") {
+        return ClockPlatform::MacOs;
+    }
+    let desktop = std::env::var("XDG_CURRENT_DESKTOP").unwrap_or_default().to_ascii_uppercase();
+    if desktop.split(':').any(|d| d == "GNOME" || d == "UNITY" || d == "BUDGIE") {
+        ClockPlatform::Gnome
+    } else if desktop.split(':').any(|d| d == "KDE") {
+        ClockPlatform::Kde
+    } else if std::path::Path::new("/run/systemd/system").exists() {
+        ClockPlatform::LinuxSystemd
+    } else {
+        ClockPlatform::Other
+    }
+}

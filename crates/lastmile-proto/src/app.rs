@@ -133,6 +133,8 @@ pub struct ClockStatus {
     /// What the clock was measured against (`server`), or `none` when it could not be.
     pub source: String,
     pub samples: u32,
+    /// How to fix the clock on this OS and desktop; empty when the verdict is ok.
+    pub fix_steps: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -236,6 +236,40 @@ fn expired_and_reused_invites() {
     assert_eq!(server.stats().expect("stats")["devices"], 1);
 }
 
+#[test]
+fn clock_offsets_under_faketime_are_measured_within_a_second() {
+    let server = Server::start().expect("server");
+    // (shift given to faketime, true offset in ms, verdict, exit code)
+    let table =
+        [("+45", 45_000, "fail", 7), ("-90", -90_000, "fail", 7), ("+3", 3_000, "ok", 0), ("+15", 15_000, "warn", 0)];
+    for (shift, truth, verdict, exit) in table {
+        let home = Home::new().expect("home");
+        let out = home
+            .lastmile(&["clock", "--json", "--server", &server.url()])
+            .env("LD_PRELOAD", faketime_lib())
+            .env("FAKETIME", shift)
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .output()
+            .expect("run under faketime");
+        let (code, stdout, stderr) = lastmile_tests::output(out);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+        let offset = v["offset_ms"].as_i64().expect("offset_ms");
+        assert!((offset - truth).abs() <= 1_000, "{shift}: measured {offset} ms, truth {truth} ms");
+        assert!(v["delay_ms"].as_i64().is_some_and(|d| d >= 0), "{v}");
+        assert_eq!(
+            (v["verdict"].as_str(), v["source"].as_str(), code),
+            (Some(verdict), Some("server"), exit),
+            "{shift}: {v}"
+        );
+        let steps = v["fix_steps"].as_array().expect("fix_steps");
+        assert_eq!(steps.is_empty(), verdict == "ok", "{shift}: {v}");
+    }
+    // Without a server there is nothing to measure against: a clear error, not a guess.
+    let home = Home::new().expect("home");
+    let (code, v, _) = home.run_json(&["clock", "--json"]);
+    assert_eq!((code, v["error"]["code"].as_str()), (4, Some("no_server")), "{v}");
+}
+
 fn faketime_lib() -> String {
     let candidates = [
         "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",

@@ -69,7 +69,11 @@ offset_ms: number | null, delay_ms: number | null, verdict: ClockVerdict | null,
 /**
  * What the clock was measured against (`server`), or `none` when it could not be.
  */
-source: string, samples: number, };
+source: string, samples: number, 
+/**
+ * How to fix the clock on this OS and desktop; empty when the verdict is ok.
+ */
+fix_steps: Array<string>, };
 
 export type Enrollment = { joined: boolean, device_id: string | null, user_email: string | null, user_name: string | null, organisation: string | null, keyring: KeyringStatus, 
 /**
