@@ -15,6 +15,8 @@ pub enum CoreError {
     ServerUrl(String, String),
     #[error("{0} is set by your organisation (managed setting) and cannot be overridden")]
     ManagedSetting(&'static str),
+    #[error("TOTP: {0}")]
+    Totp(String),
     #[error("clock-offset measurement needs at least one sample")]
     NoClockSamples,
 }

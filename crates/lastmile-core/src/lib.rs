@@ -10,5 +10,6 @@ pub mod factor;
 pub mod invite;
 pub mod offset;
 pub mod settings;
+pub mod totp;
 
 pub use error::CoreError;

@@ -155,6 +155,45 @@ pub struct PostureView {
     pub last_claims: Option<PostureReport>,
 }
 
+/// `POST /v1/factors/totp`: a TOTP factor waiting for its first code. Shown once; the
+/// secret must never be logged or written to disk by the client.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpEnrollment {
+    pub factor_id: String,
+    /// `otpauth://totp/...` for the authenticator app's QR scanner.
+    pub otpauth_uri: String,
+    /// The same secret in base 32, for typing.
+    pub secret: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    pub digits: u32,
+    pub period_s: u32,
+    pub issuer: String,
+    pub account: String,
+    /// False when the parameters are not the SHA-1/6/30 defaults most apps require.
+    pub widely_supported: bool,
+}
+
+impl std::fmt::Debug for TotpEnrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpEnrollment")
+            .field("factor_id", &self.factor_id)
+            .field("secret", &"****")
+            .field("digits", &self.digits)
+            .field("period_s", &self.period_s)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /v1/factors/totp/{id}/verify`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TotpVerifyRequest {
+    /// The code the authenticator app shows now.
+    pub code: String,
+}
+
 /// Machine-readable error codes. Clients match on these, never on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -168,6 +207,9 @@ pub enum ErrorCode {
     DeviceRevoked,
     NotFound,
     PayloadTooLarge,
+    TotpInvalid,
+    TotpReplayed,
+    RateLimited,
     Internal,
 }
 

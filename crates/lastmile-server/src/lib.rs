@@ -35,6 +35,31 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// The wire name of a factor kind, and back.
+pub fn factor_kind(name: &str) -> Option<lastmile_core::factor::FactorKind> {
+    use lastmile_core::factor::FactorKind::*;
+    Some(match name {
+        "security_key" => SecurityKey,
+        "platform_authenticator" => PlatformAuthenticator,
+        "totp" => Totp,
+        "recovery_codes" => RecoveryCodes,
+        "sms" => Sms,
+        "voice" => Voice,
+        _ => return None,
+    })
+}
+
+/// The wire name of a tier.
+pub fn tier_name(tier: lastmile_core::factor::Tier) -> &'static str {
+    use lastmile_core::factor::Tier::*;
+    match tier {
+        PhishingResistant => "phishing_resistant",
+        Strong => "strong",
+        Recovery => "recovery",
+        Weak => "weak",
+    }
+}
+
 /// The wall clock, for the binary. Everything else receives a [`Clock`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;

@@ -13,9 +13,11 @@ use utoipa::{Modify, OpenApi};
         crate::routes::join,
         crate::routes::me,
         crate::routes::report,
+        crate::routes::begin_totp,
+        crate::routes::verify_totp,
     ),
     modifiers(&DeviceToken),
-    tags((name = "meta"), (name = "devices"), (name = "posture"))
+    tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"))
 )]
 pub struct ApiDoc;
 

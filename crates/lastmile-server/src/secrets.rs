@@ -28,6 +28,11 @@ pub fn new_invite_entropy() -> [u8; lastmile_core::invite::CODE_BYTES] {
     rand::rng().random()
 }
 
+/// A TOTP shared secret (160 bits from the OS-seeded CSPRNG).
+pub fn new_totp_secret() -> [u8; lastmile_core::totp::SECRET_BYTES] {
+    rand::rng().random()
+}
+
 /// SHA-256, hex. Used for high-entropy secrets only (tokens, invite codes), where a slow
 /// KDF adds nothing: there is no dictionary to attack.
 pub fn hash_secret(secret: &str) -> String {

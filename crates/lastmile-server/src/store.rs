@@ -246,6 +246,7 @@ pub async fn insert_report(
 pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView, ServerError> {
     let user = user_by_id(pool, &device.user_id).await?;
     let org = org_by_id(pool, &user.org_id).await?;
+    let factors = verified_factors(pool, &user.id).await?;
     let count: i64 = sqlx::query("SELECT COUNT(*) FROM posture_reports WHERE device_id = $1")
         .bind(&device.id)
         .fetch_one(pool)
@@ -269,20 +270,164 @@ pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView
         device_id: device.id.clone(),
         user: UserView { id: user.id, email: user.email, display_name: user.display_name },
         organisation: OrganisationView { slug: org.slug, name: org.name },
-        // No factor can be verified yet in schema v1: enrollment ceremonies add them.
-        verified_factors: Vec::new(),
-        best_tier: None,
+        best_tier: best_tier(&factors),
+        verified_factors: factors,
         reports_received: count,
         last_report_at_ms,
         last_claims,
     })
 }
 
+fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
+    lastmile_core::factor::best_tier(factors.iter().filter_map(|f| crate::factor_kind(&f.kind)))
+        .map(|t| crate::tier_name(t).to_string())
+}
+
 /// Counts rows of a table (for tests and the admin command).
 pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
-    const TABLES: [&str; 5] = ["organisations", "users", "invites", "devices", "posture_reports"];
+    const TABLES: [&str; 6] = ["organisations", "users", "invites", "devices", "posture_reports", "factors"];
     if !TABLES.contains(&table) {
         return Err(ServerError::Invalid(format!("unknown table {table:?}")));
     }
     Ok(sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await?.get(0))
+}
+
+/// A TOTP factor as the verifier needs it.
+#[derive(Debug, Clone)]
+pub struct TotpFactor {
+    pub id: String,
+    pub user_id: String,
+    pub status: String,
+    pub secret_base32: String,
+    pub algorithm: String,
+    pub digits: i64,
+    pub period_s: i64,
+    pub last_step: Option<i64>,
+    pub failed_attempts: i64,
+    pub locked_until_ms: Option<i64>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create_totp_factor(
+    pool: &AnyPool,
+    user_id: &str,
+    device_id: &str,
+    secret_base32: &str,
+    algorithm: &str,
+    digits: i64,
+    period_s: i64,
+    now: UnixMillis,
+) -> Result<String, ServerError> {
+    let id = new_id("fac");
+    sqlx::query(
+        "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, totp_secret, totp_algorithm, \
+         totp_digits, totp_period_s) VALUES ($1, $2, $3, 'totp', 'pending', $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(device_id)
+    .bind(now.0)
+    .bind(secret_base32)
+    .bind(algorithm)
+    .bind(digits)
+    .bind(period_s)
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn totp_factor(pool: &AnyPool, id: &str) -> Result<Option<TotpFactor>, ServerError> {
+    let row = sqlx::query(
+        "SELECT id, user_id, status, totp_secret, totp_algorithm, totp_digits, totp_period_s, totp_last_step, \
+         failed_attempts, locked_until_ms FROM factors WHERE id = $1 AND kind = 'totp'",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| TotpFactor {
+        id: r.get(0),
+        user_id: r.get(1),
+        status: r.get(2),
+        secret_base32: r.get::<Option<String>, _>(3).unwrap_or_default(),
+        algorithm: r.get::<Option<String>, _>(4).unwrap_or_default(),
+        digits: r.get::<Option<i64>, _>(5).unwrap_or(6),
+        period_s: r.get::<Option<i64>, _>(6).unwrap_or(30),
+        last_step: r.get(7),
+        failed_attempts: r.get(8),
+        locked_until_ms: r.get(9),
+    }))
+}
+
+/// Records an accepted code. The condition on the last step makes replay refusal hold even
+/// when two requests with the same code race: only one of them updates the row.
+pub async fn accept_totp_step(pool: &AnyPool, id: &str, step: i64, now: UnixMillis) -> Result<bool, ServerError> {
+    let done = sqlx::query(
+        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), totp_last_step = $2, \
+         failed_attempts = 0, locked_until_ms = NULL \
+         WHERE id = $3 AND (totp_last_step IS NULL OR totp_last_step < $4)",
+    )
+    .bind(now.0)
+    .bind(step)
+    .bind(id)
+    .bind(step)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts a failed code; locks the factor until `lock_until` once `max_failures` is reached.
+/// Returns the number of consecutive failures.
+pub async fn record_totp_failure(
+    pool: &AnyPool,
+    id: &str,
+    max_failures: i64,
+    lock_until: UnixMillis,
+) -> Result<i64, ServerError> {
+    let row = sqlx::query(
+        "UPDATE factors SET failed_attempts = failed_attempts + 1, \
+         locked_until_ms = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until_ms END \
+         WHERE id = $3 RETURNING failed_attempts",
+    )
+    .bind(max_failures)
+    .bind(lock_until.0)
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(row.get(0))
+}
+
+/// After a lockout has passed, failures count from zero again.
+pub async fn reset_expired_lock(pool: &AnyPool, id: &str) -> Result<(), ServerError> {
+    sqlx::query("UPDATE factors SET failed_attempts = 0, locked_until_ms = NULL WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The factors the server has verified for a user.
+pub async fn verified_factors(
+    pool: &AnyPool,
+    user_id: &str,
+) -> Result<Vec<lastmile_proto::api::FactorView>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, verified_at_ms FROM factors WHERE user_id = $1 AND status = 'verified' ORDER BY verified_at_ms",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let kind: String = r.get(1);
+            let tier = crate::factor_kind(&kind)
+                .map(|k| crate::tier_name(k.tier()))
+                .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))?;
+            Ok(lastmile_proto::api::FactorView {
+                id: r.get(0),
+                kind,
+                tier: tier.into(),
+                verified_at_ms: r.get::<Option<i64>, _>(2).unwrap_or_default(),
+            })
+        })
+        .collect()
 }

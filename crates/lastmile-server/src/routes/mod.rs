@@ -2,6 +2,7 @@
 
 mod devices;
 mod extract;
+mod factors;
 mod health;
 mod posture;
 
@@ -16,6 +17,8 @@ use crate::{ApiError, AppState};
 
 pub(crate) use devices::__path_join;
 pub(crate) use devices::__path_me;
+pub(crate) use factors::__path_begin_totp;
+pub(crate) use factors::__path_verify_totp;
 pub(crate) use health::__path_health;
 pub(crate) use health::__path_time;
 pub(crate) use posture::__path_report;
@@ -28,6 +31,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/devices/join", post(devices::join))
         .route("/v1/devices/me", get(devices::me))
         .route("/v1/posture", post(posture::report))
+        .route("/v1/factors/totp", post(factors::begin_totp))
+        .route("/v1/factors/totp/{id}/verify", post(factors::verify_totp))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")
