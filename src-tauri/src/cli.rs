@@ -48,6 +48,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Enroll a factor, verified by the server.
+    Enroll {
+        #[command(subcommand)]
+        factor: EnrollFactor,
+    },
     /// Check this device's clock against the server (TOTP codes fail on a wrong clock).
     Clock {
         /// Print offset_ms (positive: this device is ahead), delay_ms, verdict, source, fix_steps.
@@ -56,6 +61,12 @@ enum Command {
     },
     /// Forget this device's enrollment (keyring credential and local state).
     Leave,
+}
+
+#[derive(Subcommand, Debug)]
+enum EnrollFactor {
+    /// An authenticator app (TOTP): scan the QR code, then type a code.
+    Totp,
 }
 
 pub fn main() -> i32 {
@@ -150,6 +161,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, json),
         },
+        Command::Enroll { factor: EnrollFactor::Totp } => crate::enroll::totp(&agent).await,
         Command::Clock { json } => match agent.clock().await {
             Ok(clock) => {
                 if json {
@@ -188,7 +200,7 @@ fn print_json<T: serde::Serialize>(value: &T) {
     }
 }
 
-fn fail(e: &AgentError, json: bool) -> i32 {
+pub(crate) fn fail(e: &AgentError, json: bool) -> i32 {
     if json {
         print_json(&serde_json::json!({ "error": e.to_app_error() }));
     }

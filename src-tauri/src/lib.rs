@@ -3,6 +3,7 @@
 //! thin adapters over `lastmile-agent`.
 
 mod cli;
+mod enroll;
 mod gui;
 
 pub use gui::{run_app, setup_builder};

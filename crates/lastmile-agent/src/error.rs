@@ -45,6 +45,15 @@ impl AgentError {
                     "Each invite works once. If this device already joined, you are done; otherwise ask IT for a new one.",
                 ),
             ),
+            ClientError::Api { code: ErrorCode::TotpInvalid, .. } => {
+                Self::new(AppErrorCode::TotpInvalid, message, None)
+            }
+            ClientError::Api { code: ErrorCode::TotpReplayed, .. } => {
+                Self::new(AppErrorCode::TotpReplayed, message, None)
+            }
+            ClientError::Api { code: ErrorCode::RateLimited, .. } => {
+                Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
+            }
             ClientError::Api { .. } | ClientError::BadResponse { .. } => Self::new(
                 AppErrorCode::ServerError,
                 message,

@@ -46,13 +46,15 @@ pub fn for_status(report: &StatusReport) -> i32 {
 
 pub fn for_error(code: AppErrorCode) -> i32 {
     match code {
-        AppErrorCode::InvalidInput => USAGE,
+        AppErrorCode::InvalidInput | AppErrorCode::TotpInvalid | AppErrorCode::TotpReplayed => USAGE,
+        AppErrorCode::RateLimited => SERVER,
         AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => CONFIG,
         AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => SERVER,
         AppErrorCode::InviteInvalid
         | AppErrorCode::InviteExpired
         | AppErrorCode::InviteUsed
-        | AppErrorCode::AlreadyJoined => NOT_JOINED,
+        | AppErrorCode::AlreadyJoined
+        | AppErrorCode::NotJoined => NOT_JOINED,
         AppErrorCode::KeyringUnavailable => KEYRING,
         AppErrorCode::Internal => INTERNAL,
     }

@@ -7,8 +7,8 @@ use lastmile_proto::api::{
     AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorCode, PostureReport, PostureView, SecurityKeyClaim,
 };
 use lastmile_proto::app::{
-    AppErrorCode, Authenticators, DeviceFacts, Enrollment, KeyringStatus, Problem, ProblemCode, STATUS_SCHEMA_VERSION,
-    ServerStatus, ServerView, StatusReport,
+    Authenticators, DeviceFacts, Enrollment, KeyringStatus, Problem, ProblemCode, STATUS_SCHEMA_VERSION, ServerStatus,
+    ServerView, StatusReport,
 };
 use lastmile_proto::state_file::EnrollmentRecord;
 
@@ -185,34 +185,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         })
     }
 
-    /// Sends a posture report for this device and returns what the server now believes.
+    /// Sends a posture report for this device and returns what the server believes.
     pub async fn report(&self) -> Result<PostureView, AgentError> {
-        let resolved = self.resolve_settings()?;
-        let state = self.files.read_state().map_err(|p| {
-            AgentError::new(AppErrorCode::LocalState, format!("the local enrollment state cannot be read: {p}"), None)
-        })?;
-        let rec = state.enrollment.ok_or_else(|| {
-            AgentError::new(
-                AppErrorCode::InvalidInput,
-                "this device has not joined an organisation yet",
-                Some("Run `lastmile join <invite code>` first."),
-            )
-        })?;
-        let server = url::Url::parse(&rec.server_url)
-            .map_err(|e| AgentError::new(AppErrorCode::LocalState, format!("stored server address: {e}"), None))?;
-        let account = token_account(&rec.device_id);
-        let token = self
-            .secrets(move |s| s.load(&account))
-            .await
-            .map_err(|e| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None))?
-            .ok_or_else(|| {
-                AgentError::new(
-                    AppErrorCode::KeyringUnavailable,
-                    "the device credential is missing from the keyring",
-                    Some("Run `lastmile leave`, then join again with a new invite."),
-                )
-            })?;
-        let api = self.api(&resolved, &server)?;
+        let (api, token) = self.enrolled_api().await?;
         let facts = self.device.facts();
         let authenticators = self.device.authenticators().await;
         let clock = self
@@ -221,7 +196,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             .ok()
             .map(|(o, _)| ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
         let report = posture_report(self.clock.now(), &facts, &authenticators, clock, &self.app_version);
-        api.report(&DeviceToken::new(token), &report).await.map_err(AgentError::from_client)
+        api.report(&token, &report).await.map_err(AgentError::from_client)
     }
 }
 

@@ -9,7 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 use lastmile_proto::api::{
-    ErrorBody, ErrorCode, Health, JoinRequest, JoinResponse, PostureReport, PostureView, ServerTime,
+    ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView, ServerTime,
+    TotpEnrollment, TotpVerifyRequest,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -138,6 +139,27 @@ impl ApiClient {
     pub async fn report(&self, token: &DeviceToken, report: &PostureReport) -> Result<PostureView, ClientError> {
         let url = self.url("v1/posture");
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(report), &url).await
+    }
+
+    pub async fn begin_totp(&self, token: &DeviceToken) -> Result<TotpEnrollment, ClientError> {
+        let url = self.url("v1/factors/totp");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn verify_totp(
+        &self,
+        token: &DeviceToken,
+        factor_id: &str,
+        code: &str,
+    ) -> Result<FactorView, ClientError> {
+        let mut url = self.url("v1/factors/totp/");
+        url.path_segments_mut()
+            .map_err(|()| ClientError::Setup("base URL cannot have a path".into()))?
+            .pop_if_empty()
+            .push(factor_id)
+            .push("verify");
+        let body = TotpVerifyRequest { code: code.to_string() };
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder, url: &Url) -> Result<T, ClientError> {

@@ -258,6 +258,10 @@ pub enum AppErrorCode {
     InviteUsed,
     KeyringUnavailable,
     AlreadyJoined,
+    NotJoined,
+    TotpInvalid,
+    TotpReplayed,
+    RateLimited,
     LocalState,
     Internal,
 }

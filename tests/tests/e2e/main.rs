@@ -2,4 +2,5 @@
 
 mod agent;
 mod cli;
+mod totp;
 mod ui;

@@ -101,7 +101,7 @@ export type JoinOutcome = { device_id: string, user_email: string, user_name: st
 
 export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
 
-export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "local_state" | "internal";
+export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "rate_limited" | "local_state" | "internal";
 
 /** Events the backend emits to the window. */
 export const EVENTS = {

@@ -1,0 +1,54 @@
+//! Use cases that need this device's enrollment: the API client for the enrolled server and
+//! the device token from the keyring; and TOTP enrollment.
+
+use lastmile_client::{ApiClient, DeviceToken};
+use lastmile_core::clock::Clock;
+use lastmile_proto::api::{FactorView, TotpEnrollment};
+use lastmile_proto::app::AppErrorCode;
+
+use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    /// The enrolled server's client and this device's token.
+    pub(crate) async fn enrolled_api(&self) -> Result<(ApiClient, DeviceToken), AgentError> {
+        let resolved = self.resolve_settings()?;
+        let state = self.files.read_state().map_err(|p| {
+            AgentError::new(AppErrorCode::LocalState, format!("the local enrollment state cannot be read: {p}"), None)
+        })?;
+        let rec = state.enrollment.ok_or_else(|| {
+            AgentError::new(
+                AppErrorCode::NotJoined,
+                "this device has not joined an organisation yet",
+                Some("Run `lastmile join <invite code>` first."),
+            )
+        })?;
+        let server = url::Url::parse(&rec.server_url)
+            .map_err(|e| AgentError::new(AppErrorCode::LocalState, format!("stored server address: {e}"), None))?;
+        let account = token_account(&rec.device_id);
+        let token = self
+            .secrets(move |s| s.load(&account))
+            .await
+            .map_err(|e| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None))?
+            .ok_or_else(|| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    "the device credential is missing from the keyring",
+                    Some("Run `lastmile leave`, then join again with a new invite."),
+                )
+            })?;
+        Ok((self.api(&resolved, &server)?, DeviceToken::new(token)))
+    }
+
+    /// Starts a TOTP enrollment. The answer holds the secret: keep it in memory only and
+    /// drop it when the flow ends.
+    pub async fn totp_begin(&self) -> Result<TotpEnrollment, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        api.begin_totp(&token).await.map_err(AgentError::from_client)
+    }
+
+    /// Sends a code from the authenticator app; the server verifies it.
+    pub async fn totp_verify(&self, factor_id: &str, code: &str) -> Result<FactorView, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        api.verify_totp(&token, factor_id, code).await.map_err(AgentError::from_client)
+    }
+}

@@ -1,0 +1,94 @@
+//! `lastmile enroll totp`: the TOTP journey in a terminal. The clock is checked first; the QR
+//! code is rendered locally; the secret stays in this process's memory and is dropped when
+//! the flow ends (it is never logged or written to disk).
+
+use std::io::{BufRead, Write};
+
+use lastmile_agent::exit;
+use lastmile_agent::system::{OsSecrets, SystemDevice};
+use lastmile_proto::app::{AppErrorCode, ClockVerdict};
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
+
+type SystemAgent = lastmile_agent::Agent<SystemDevice, OsSecrets, lastmile_device::clock::SystemClock>;
+
+/// How many codes a person may type before the command gives up (the server locks after 5).
+const ATTEMPTS: usize = 3;
+
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+pub async fn totp(agent: &SystemAgent) -> i32 {
+    // TOTP fails silently on a wrong clock: check it before anything else.
+    match agent.clock().await {
+        Ok(clock) if clock.verdict != Some(ClockVerdict::Ok) => {
+            say(&format!(
+                "Warning: this device's clock is {} the server's. Codes are computed from the time, so fix \
+                 the clock on this device and on your phone first:\n",
+                lastmile_agent::clock::describe(clock.offset_ms.unwrap_or_default())
+            ));
+            for (i, step) in clock.fix_steps.iter().enumerate() {
+                say(&format!("  {}. {step}\n", i + 1));
+            }
+            say("\n");
+        }
+        Ok(_) => {}
+        Err(e) => return crate::cli::fail(&e, false),
+    }
+    let enrollment = match agent.totp_begin().await {
+        Ok(e) => e,
+        Err(e) => return crate::cli::fail(&e, false),
+    };
+    let qr = match QrCode::new(enrollment.otpauth_uri.as_bytes()) {
+        Ok(code) => {
+            code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).quiet_zone(true).build()
+        }
+        Err(e) => {
+            eprintln!("lastmile: cannot draw the QR code: {e}");
+            return exit::INTERNAL;
+        }
+    };
+    say(&format!(
+        "Scan this QR code with your authenticator app (Microsoft Authenticator, Google Authenticator, \
+         1Password, Authy, ...):\n\n{qr}\n\nOr add it by hand as a time-based key:\n  account: {}\n  issuer:  {}\n  key:     {}\n",
+        enrollment.account,
+        enrollment.issuer,
+        lastmile_core::totp::group_for_typing(&enrollment.secret),
+    ));
+    if !enrollment.widely_supported {
+        say(&format!(
+            "Note: your organisation asks for {} digits every {} s with {}; some apps ignore these settings.\n",
+            enrollment.digits, enrollment.period_s, enrollment.algorithm
+        ));
+    }
+    let stdin = std::io::stdin();
+    for attempt in 1..=ATTEMPTS {
+        say("\nCode from the app: ");
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                eprintln!("\nlastmile: no code entered; the authenticator app was not verified");
+                return exit::USAGE;
+            }
+            Ok(_) => {}
+        }
+        match agent.totp_verify(&enrollment.factor_id, line.trim()).await {
+            Ok(factor) => {
+                say(&format!(
+                    "Verified by the server: your authenticator app is now a {} factor.\n",
+                    factor.tier.replace('_', "-")
+                ));
+                return exit::OK;
+            }
+            Err(e)
+                if matches!(e.code, AppErrorCode::TotpInvalid | AppErrorCode::TotpReplayed) && attempt < ATTEMPTS =>
+            {
+                say(&format!("{}\n", e.message));
+            }
+            Err(e) => return crate::cli::fail(&e, false),
+        }
+    }
+    exit::USAGE
+}

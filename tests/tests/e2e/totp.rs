@@ -1,0 +1,105 @@
+//! `lastmile enroll totp` in a terminal, with codes from oathtool (an independent TOTP
+//! implementation) computed from the key the command shows.
+
+use std::io::{Read, Write};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use lastmile_tests::{Home, Server, problem_codes, require_keyring};
+
+/// Collects a child's stdout in the background so the test can wait for prompts.
+fn collect(mut out: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let buf = Arc::new(Mutex::new(String::new()));
+    let sink = buf.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = out.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut b) = sink.lock() {
+                b.push_str(&String::from_utf8_lossy(&chunk[..n]));
+            }
+        }
+    });
+    buf
+}
+
+fn wait_for(buf: &Arc<Mutex<String>>, needle: &str, count: usize) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = buf.lock().map(|b| b.clone()).unwrap_or_default();
+        if text.matches(needle).count() >= count {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "waited for {needle:?} ({count}x); output so far:\n{text}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn oathtool(secret_b32: &str) -> String {
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", secret_b32])
+        .output()
+        .expect("oathtool is missing: apt-get install oathtool (scripts/test.sh does)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+
+    let mut child = home
+        .lastmile(&["enroll", "totp"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let out = collect(child.stdout.take().expect("stdout"));
+    let mut stdin = child.stdin.take().expect("stdin");
+
+    let text = wait_for(&out, "Code from the app: ", 1);
+    assert!(text.contains('█') || text.contains('▀'), "a QR code is drawn:\n{text}");
+    assert!(!text.contains("Warning"), "the clock is fine here:\n{text}");
+    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
+    let secret: String = key_line.trim_start().trim_start_matches("key:").split_whitespace().collect();
+    assert_eq!(secret.len(), 32, "160 bits in base 32: {secret}");
+
+    writeln!(stdin, "000000").expect("type");
+    let text = wait_for(&out, "Code from the app: ", 2);
+    assert!(text.contains("not right"), "{text}");
+
+    writeln!(stdin, "{}", oathtool(&secret)).expect("type");
+    let status = child.wait().expect("wait");
+    let text = out.lock().map(|b| b.clone()).unwrap_or_default();
+    assert!(status.success(), "{text}");
+    assert!(text.contains("Verified by the server"), "{text}");
+    assert_eq!(server.stats().expect("stats")["factors"], 1);
+
+    // The server now counts the factor; the device's status shows it.
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 0, "{status}");
+    assert!(problem_codes(&status).is_empty());
+    assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 1);
+    assert_eq!(status["enrollment"]["server_view"]["best_tier"], "strong");
+}
+
+#[test]
+fn enroll_totp_needs_a_joined_device_and_an_answer() {
+    let home = Home::new().expect("home");
+    let (code, _, err) = home.run(&["enroll", "totp", "--server", "http://127.0.0.1:9"]);
+    assert_eq!(code, 4, "the clock check fails first without a server: {err}");
+    require_keyring();
+    let server = Server::start().expect("server");
+    let (code, _, err) = home.run(&["enroll", "totp", "--server", &server.url()]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("has not joined"), "{err}");
+}
