@@ -2,7 +2,14 @@
 //! capability file can grant the window exactly the commands it uses.
 
 fn main() {
-    let commands = tauri_build::AppManifest::new().commands(&["get_status", "join", "leave", "initial_link"]);
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "get_status",
+        "join",
+        "leave",
+        "initial_link",
+        "totp_begin",
+        "totp_verify",
+    ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)) {
         panic!("tauri-build failed: {e:#}");
     }

@@ -7,7 +7,7 @@ use lastmile_agent::Agent;
 use lastmile_agent::system::{OsSecrets, SystemDevice, system_agent};
 use lastmile_core::settings::RawLayer;
 use lastmile_device::clock::SystemClock;
-use lastmile_proto::app::{AppError, AppErrorCode, JoinOutcome, StatusReport, events};
+use lastmile_proto::app::{AppError, AppErrorCode, FactorSummary, JoinOutcome, StatusReport, TotpSetup, events};
 use tauri::{Emitter, Manager, Runtime, State};
 
 type SystemAgent = Agent<SystemDevice, OsSecrets, SystemClock>;
@@ -50,6 +50,42 @@ async fn leave(state: State<'_, AppState>) -> Result<bool, AppError> {
     state.agent.leave().await.map_err(|e| e.to_app_error())
 }
 
+/// Starts adding an authenticator app: the clock is checked, the server makes the secret,
+/// the QR code is rendered here.
+#[tauri::command]
+async fn totp_begin(state: State<'_, AppState>) -> Result<TotpSetup, AppError> {
+    let clock = match state.agent.clock().await {
+        Ok(c) => c,
+        Err(e) => return Err(e.to_app_error()),
+    };
+    let e = state.agent.totp_begin().await.map_err(|e| e.to_app_error())?;
+    let qr = crate::qr::svg_data_url(&e.otpauth_uri).map_err(|err| AppError {
+        code: AppErrorCode::Internal,
+        message: format!("cannot draw the QR code: {err}"),
+        hint: None,
+    })?;
+    Ok(TotpSetup {
+        factor_id: e.factor_id.clone(),
+        qr_svg_data_url: qr,
+        secret_grouped: lastmile_core::totp::group_for_typing(&e.secret),
+        account: e.account.clone(),
+        issuer: e.issuer.clone(),
+        digits: e.digits,
+        period_s: e.period_s,
+        widely_supported: e.widely_supported,
+        clock,
+    })
+}
+
+#[tauri::command]
+async fn totp_verify(state: State<'_, AppState>, factor_id: String, code: String) -> Result<FactorSummary, AppError> {
+    if factor_id.len() > 64 || code.len() > 32 {
+        return Err(AppError { code: AppErrorCode::InvalidInput, message: "that is not a code".into(), hint: None });
+    }
+    let f = state.agent.totp_verify(&factor_id, &code).await.map_err(|e| e.to_app_error())?;
+    Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
+}
+
 /// The lastmile:// link the app was opened with, once.
 #[tauri::command]
 fn initial_link(state: State<'_, AppState>) -> Option<String> {
@@ -58,7 +94,7 @@ fn initial_link(state: State<'_, AppState>) -> Option<String> {
 
 /// The builder with every command registered; tests pass a mock runtime's builder.
 pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![get_status, join, leave, initial_link])
+    builder.invoke_handler(tauri::generate_handler![get_status, join, leave, initial_link, totp_begin, totp_verify])
 }
 
 /// Runs the app on `builder` with the given agent settings.

@@ -5,6 +5,7 @@
 mod cli;
 mod enroll;
 mod gui;
+mod qr;
 
 pub use gui::{run_app, setup_builder};
 

@@ -31,6 +31,8 @@ fn generate() -> String {
         Problem::decl(&cfg),
         ProblemCode::decl(&cfg),
         JoinOutcome::decl(&cfg),
+        TotpSetup::decl(&cfg),
+        FactorSummary::decl(&cfg),
         AppError::decl(&cfg),
         AppErrorCode::decl(&cfg),
     ];

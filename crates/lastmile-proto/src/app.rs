@@ -223,6 +223,41 @@ pub enum ProblemCode {
     ClockWarn,
 }
 
+/// What the window needs to add an authenticator app. Holds the secret: the backend keeps
+/// no copy, and the window drops it when the flow ends.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TotpSetup {
+    pub factor_id: String,
+    /// The otpauth URI as a QR code, rendered locally as SVG (`data:image/svg+xml;base64,...`).
+    pub qr_svg_data_url: String,
+    /// The base-32 secret in groups of four, for typing.
+    pub secret_grouped: String,
+    pub account: String,
+    pub issuer: String,
+    pub digits: u32,
+    pub period_s: u32,
+    pub widely_supported: bool,
+    /// The clock, checked before enrollment.
+    pub clock: ClockStatus,
+}
+
+impl std::fmt::Debug for TotpSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpSetup").field("factor_id", &self.factor_id).finish_non_exhaustive()
+    }
+}
+
+/// A factor the server verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct FactorSummary {
+    pub id: String,
+    pub kind: String,
+    pub tier: String,
+    pub verified_at_ms: i64,
+}
+
 /// The IPC answer to a successful join.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

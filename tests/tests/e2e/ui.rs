@@ -145,7 +145,62 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     screenshot(&c, "ui-joined.png").await;
+
+    // Add an authenticator app. The QR code the window rendered must decode (zbarimg) to an
+    // otpauth URI with exactly the key it shows, and a code from oathtool must verify.
+    find(&c, "totp-start").await.click().await.expect("click");
+    let qr = find(&c, "totp-qr").await.attr("src").await.expect("attr").expect("src");
+    let uri = decode_qr(&qr);
+    assert!(uri.starts_with("otpauth://totp/Acme%20Ltd:ada%40acme.test?"), "{uri}");
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    assert!(uri.contains(&format!("secret={shown}&")) || uri.ends_with(&format!("secret={shown}")), "{uri} vs {shown}");
+    screenshot(&c, "ui-totp.png").await;
+    let input = find(&c, "totp-code").await;
+    input.send_keys("000000").await.expect("type");
+    find(&c, "totp-verify").await.click().await.expect("click");
+    let err = find(&c, "totp-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("totp_invalid"));
+    input.clear().await.expect("clear");
+    input.send_keys(&oathtool(&shown)).await.expect("type");
+    find(&c, "totp-verify").await.click().await.expect("click");
+    assert!(text(&c, "totp-verified").await.contains("verified by the server"));
+    assert_eq!(server.stats().expect("stats")["factors"], 1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text(&c, "server-view").await.contains("1 verified factor") {
+        assert!(Instant::now() < deadline, "the window shows the verified factor");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    screenshot(&c, "ui-totp-verified.png").await;
     c.close().await.expect("close");
+}
+
+/// Decodes a `data:image/svg+xml;base64,...` QR code with independent tools:
+/// base64 (coreutils), rsvg-convert (librsvg) and zbarimg (zbar).
+fn decode_qr(data_url: &str) -> String {
+    let b64 = data_url.strip_prefix("data:image/svg+xml;base64,").expect("an SVG data URL");
+    let dir = tempfile::tempdir().expect("dir");
+    let svg = dir.path().join("qr.svg");
+    let png = dir.path().join("qr.png");
+    let mut child = Command::new("base64")
+        .args(["-d"])
+        .stdin(Stdio::piped())
+        .stdout(std::fs::File::create(&svg).expect("svg file"))
+        .spawn()
+        .expect("base64");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), b64.as_bytes()).expect("write");
+    drop(child.stdin.take());
+    assert!(child.wait().expect("base64").success());
+    let ok = Command::new("rsvg-convert").arg("-o").arg(&png).arg(&svg).status().expect("rsvg-convert (librsvg2-bin)");
+    assert!(ok.success());
+    let out = Command::new("zbarimg").args(["--raw", "-q"]).arg(&png).output().expect("zbarimg (zbar-tools)");
+    assert!(out.status.success(), "zbarimg could not read the QR code");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn oathtool(secret_b32: &str) -> String {
+    let out = Command::new("oathtool").args(["--totp", "-b", secret_b32]).output().expect("oathtool");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,7 @@
 // generated from the Rust types: never edit them by hand.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { EVENTS, type AppError, type JoinOutcome, type StatusReport } from "./bindings";
+import { EVENTS, type AppError, type FactorSummary, type JoinOutcome, type StatusReport, type TotpSetup } from "./bindings";
 
 export type * from "./bindings";
 
@@ -16,6 +16,14 @@ export function join(invite: string): Promise<JoinOutcome> {
 
 export function leave(): Promise<boolean> {
   return invoke<boolean>("leave");
+}
+
+export function totpBegin(): Promise<TotpSetup> {
+  return invoke<TotpSetup>("totp_begin");
+}
+
+export function totpVerify(factorId: string, code: string): Promise<FactorSummary> {
+  return invoke<FactorSummary>("totp_verify", { factorId, code });
 }
 
 export function initialLink(): Promise<string | null> {

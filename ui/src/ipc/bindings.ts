@@ -99,6 +99,22 @@ export type ProblemCode = "managed_settings_invalid" | "user_settings_invalid" |
 
 export type JoinOutcome = { device_id: string, user_email: string, user_name: string, organisation: string, server_url: string, };
 
+export type TotpSetup = { factor_id: string, 
+/**
+ * The otpauth URI as a QR code, rendered locally as SVG (`data:image/svg+xml;base64,...`).
+ */
+qr_svg_data_url: string, 
+/**
+ * The base-32 secret in groups of four, for typing.
+ */
+secret_grouped: string, account: string, issuer: string, digits: number, period_s: number, widely_supported: boolean, 
+/**
+ * The clock, checked before enrollment.
+ */
+clock: ClockStatus, };
+
+export type FactorSummary = { id: string, kind: string, tier: string, verified_at_ms: number, };
+
 export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
 
 export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "rate_limited" | "local_state" | "internal";
