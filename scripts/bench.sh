@@ -15,3 +15,6 @@ cargo build --release --quiet -p lastmile --example blank_window --features taur
 
 LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
   xvfb-run -a -s "-screen 0 1280x860x24" python3 scripts/bench.py "$@"
+
+echo "==> TOTP on the server (release, SQLite, HTTP on loopback)"
+cargo run --quiet --release -p lastmile-server --example bench_totp

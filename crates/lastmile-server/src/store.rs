@@ -108,6 +108,23 @@ pub async fn user_by_id(pool: &AnyPool, id: &str) -> Result<User, ServerError> {
     Ok(User { id: r.get(0), org_id: r.get(1), email: r.get(2), display_name: r.get(3) })
 }
 
+/// A user and their organisation, in one query.
+pub async fn user_with_org(pool: &AnyPool, user_id: &str) -> Result<(User, Org), ServerError> {
+    let r = sqlx::query(
+        "SELECT u.id, u.org_id, u.email, u.display_name, o.slug, o.name \
+         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| ServerError::Corrupt(format!("user {user_id} is referenced but missing")))?;
+    let org_id: String = r.get(1);
+    Ok((
+        User { id: r.get(0), org_id: org_id.clone(), email: r.get(2), display_name: r.get(3) },
+        Org { id: org_id, slug: r.get(4), name: r.get(5) },
+    ))
+}
+
 pub async fn create_invite(
     pool: &AnyPool,
     user: &User,
@@ -244,8 +261,7 @@ pub async fn insert_report(
 
 /// What the server believes about a device and its user.
 pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView, ServerError> {
-    let user = user_by_id(pool, &device.user_id).await?;
-    let org = org_by_id(pool, &user.org_id).await?;
+    let (user, org) = user_with_org(pool, &device.user_id).await?;
     let factors = verified_factors(pool, &user.id).await?;
     let count: i64 = sqlx::query("SELECT COUNT(*) FROM posture_reports WHERE device_id = $1")
         .bind(&device.id)

@@ -26,8 +26,7 @@ pub async fn begin_totp(
     State(state): State<AppState>,
     DeviceAuth(device): DeviceAuth,
 ) -> Result<(StatusCode, Json<TotpEnrollment>), ApiError> {
-    let user = store::user_by_id(&state.db.pool, &device.user_id).await?;
-    let org = store::org_by_id(&state.db.pool, &user.org_id).await?;
+    let (user, org) = store::user_with_org(&state.db.pool, &device.user_id).await?;
     let secret = new_totp_secret();
     let params = TotpParams::default();
     let uri =
