@@ -4,10 +4,10 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoreError {
     #[error(
-        "invite code must be 16 letters or digits (groups of four, e.g. ABCD-EFGH-JKMN-PQRS); got {0} usable characters"
+        "a code must be 16 letters or digits (groups of four, e.g. ABCD-EFGH-JKMN-PQRS); got {0} usable characters"
     )]
     InviteCodeLength(usize),
-    #[error("invite code contains {0:?}, which is not a letter or digit")]
+    #[error("the code contains {0:?}, which is not a letter or digit")]
     InviteCodeCharacter(char),
     #[error("this link is not a Lastmile invite: {0}")]
     InviteLink(String),

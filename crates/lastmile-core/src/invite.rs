@@ -12,11 +12,8 @@ use url::Url;
 
 use crate::CoreError;
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a code (80 bits at 5 bits per character).
-pub const CODE_LEN: usize = 16;
-/// Bytes of entropy in a code.
-pub const CODE_BYTES: usize = 10;
+use crate::code80;
+pub use crate::code80::{CODE_BYTES, CODE_LEN};
 /// The URL scheme the desktop app registers.
 pub const SCHEME: &str = "lastmile";
 
@@ -34,35 +31,12 @@ impl fmt::Debug for InviteCode {
 impl InviteCode {
     /// Builds a code from 10 bytes of entropy (the caller owns the randomness).
     pub fn from_entropy(bytes: [u8; CODE_BYTES]) -> Self {
-        let mut bits: u128 = 0;
-        for b in bytes {
-            bits = (bits << 8) | u128::from(b);
-        }
-        let mut out = String::with_capacity(CODE_LEN);
-        for i in (0..CODE_LEN).rev() {
-            let idx = ((bits >> (i * 5)) & 0x1f) as usize;
-            out.push(ALPHABET[idx] as char);
-        }
-        Self(out)
+        Self(code80::encode(bytes))
     }
 
     /// Parses what a person typed or pasted.
     pub fn parse(input: &str) -> Result<Self, CoreError> {
-        let mut out = String::with_capacity(CODE_LEN);
-        for c in input.chars() {
-            let c = match c.to_ascii_uppercase() {
-                ' ' | '-' | '\t' => continue,
-                'O' => '0',
-                'I' | 'L' => '1',
-                c if c.is_ascii() && ALPHABET.contains(&(c as u8)) => c,
-                _ => return Err(CoreError::InviteCodeCharacter(c)),
-            };
-            out.push(c);
-        }
-        if out.len() != CODE_LEN {
-            return Err(CoreError::InviteCodeLength(out.len()));
-        }
-        Ok(Self(out))
+        code80::normalize(input).map(Self)
     }
 
     /// The canonical form (what the server hashes).
@@ -72,14 +46,7 @@ impl InviteCode {
 
     /// The form shown to people: four groups of four.
     pub fn grouped(&self) -> String {
-        let mut s = String::with_capacity(CODE_LEN + 3);
-        for (i, c) in self.0.chars().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                s.push('-');
-            }
-            s.push(c);
-        }
-        s
+        code80::grouped(&self.0)
     }
 }
 

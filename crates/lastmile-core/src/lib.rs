@@ -5,10 +5,12 @@
 
 pub mod clock;
 pub mod clockfix;
+pub mod code80;
 pub mod error;
 pub mod factor;
 pub mod invite;
 pub mod offset;
+pub mod recovery;
 pub mod settings;
 pub mod totp;
 

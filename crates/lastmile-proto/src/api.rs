@@ -194,6 +194,29 @@ pub struct TotpVerifyRequest {
     pub code: String,
 }
 
+/// `POST /v1/factors/recovery-codes`: a new set, shown once. The server keeps only argon2id
+/// hashes, and the previous set stopped working when this one was made.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoveryCodeSet {
+    pub factor_id: String,
+    /// Ten codes, `ABCD-EFGH-JKMN-PQRS`, each usable once.
+    pub codes: Vec<String>,
+}
+
+impl std::fmt::Debug for RecoveryCodeSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCodeSet").field("factor_id", &self.factor_id).field("codes", &"****").finish()
+    }
+}
+
+/// `POST /v1/factors/recovery-codes/{id}/confirm`: one code typed back, proving the set was saved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoveryConfirmRequest {
+    pub code: String,
+}
+
 /// Machine-readable error codes. Clients match on these, never on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -209,6 +232,7 @@ pub enum ErrorCode {
     PayloadTooLarge,
     TotpInvalid,
     TotpReplayed,
+    RecoveryCodeInvalid,
     RateLimited,
     Internal,
 }

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod db;
 pub mod error;
 pub mod openapi;
+pub mod recovery;
 pub mod routes;
 pub mod secrets;
 pub mod store;

@@ -219,7 +219,7 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         }
         AdminCommand::Stats => {
             let mut out = serde_json::Map::new();
-            for t in ["organisations", "users", "invites", "devices", "posture_reports", "factors"] {
+            for t in ["organisations", "users", "invites", "devices", "posture_reports", "factors", "recovery_codes"] {
                 out.insert(t.into(), store::count(&db.pool, t).await?.into());
             }
             println!("{}", serde_json::Value::Object(out));

@@ -15,6 +15,8 @@ use utoipa::{Modify, OpenApi};
         crate::routes::report,
         crate::routes::begin_totp,
         crate::routes::verify_totp,
+        crate::routes::create_set,
+        crate::routes::confirm_set,
     ),
     modifiers(&DeviceToken),
     tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"))

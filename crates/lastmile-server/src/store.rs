@@ -301,7 +301,8 @@ fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
 
 /// Counts rows of a table (for tests and the admin command).
 pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
-    const TABLES: [&str; 6] = ["organisations", "users", "invites", "devices", "posture_reports", "factors"];
+    const TABLES: [&str; 7] =
+        ["organisations", "users", "invites", "devices", "posture_reports", "factors", "recovery_codes"];
     if !TABLES.contains(&table) {
         return Err(ServerError::Invalid(format!("unknown table {table:?}")));
     }
@@ -391,9 +392,93 @@ pub async fn accept_totp_step(pool: &AnyPool, id: &str, step: i64, now: UnixMill
     Ok(done.rows_affected() == 1)
 }
 
+/// Creates a recovery-code set (a pending factor) and voids the user's previous sets, in one
+/// transaction: from this moment only the new codes work.
+pub async fn create_recovery_set(
+    pool: &AnyPool,
+    user_id: &str,
+    device_id: &str,
+    hashes: &[String],
+    now: UnixMillis,
+) -> Result<String, ServerError> {
+    let factor_id = new_id("fac");
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE factors SET status = 'revoked', revoked_at_ms = $1 \
+         WHERE user_id = $2 AND kind = 'recovery_codes' AND status <> 'revoked'",
+    )
+    .bind(now.0)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms) \
+         VALUES ($1, $2, $3, 'recovery_codes', 'pending', $4)",
+    )
+    .bind(&factor_id)
+    .bind(user_id)
+    .bind(device_id)
+    .bind(now.0)
+    .execute(&mut *tx)
+    .await?;
+    for hash in hashes {
+        sqlx::query(
+            "INSERT INTO recovery_codes (id, factor_id, user_id, code_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id("rc"))
+        .bind(&factor_id)
+        .bind(user_id)
+        .bind(hash)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(factor_id)
+}
+
+/// The lockout state of a factor, and whose it is.
+#[derive(Debug, Clone)]
+pub struct FactorLock {
+    pub user_id: String,
+    pub kind: String,
+    pub status: String,
+    pub locked_until_ms: Option<i64>,
+}
+
+pub async fn factor_lock(pool: &AnyPool, id: &str) -> Result<Option<FactorLock>, ServerError> {
+    let row = sqlx::query("SELECT user_id, kind, status, locked_until_ms FROM factors WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| FactorLock { user_id: r.get(0), kind: r.get(1), status: r.get(2), locked_until_ms: r.get(3) }))
+}
+
+/// The unused code hashes of a set.
+pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<Vec<String>, ServerError> {
+    let rows = sqlx::query("SELECT code_hash FROM recovery_codes WHERE factor_id = $1 AND used_at_ms IS NULL")
+        .bind(factor_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+/// Marks a factor verified (idempotent) and clears its failures.
+pub async fn mark_verified(pool: &AnyPool, id: &str, now: UnixMillis) -> Result<(), ServerError> {
+    sqlx::query(
+        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), failed_attempts = 0, \
+         locked_until_ms = NULL WHERE id = $2 AND status <> 'revoked'",
+    )
+    .bind(now.0)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Counts a failed code; locks the factor until `lock_until` once `max_failures` is reached.
 /// Returns the number of consecutive failures.
-pub async fn record_totp_failure(
+pub async fn record_factor_failure(
     pool: &AnyPool,
     id: &str,
     max_failures: i64,

@@ -12,7 +12,7 @@ fn version_and_usage_exit_codes() {
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = home.run(&["join", "NOT-A-CODE"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("invite code must be 16"), "{err}");
+    assert!(err.contains("must be 16 letters or digits"), "{err}");
 }
 
 #[test]

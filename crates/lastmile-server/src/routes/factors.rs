@@ -124,7 +124,7 @@ pub async fn verify_totp(
         Verification::Replayed => Err(replayed()),
         Verification::Wrong => {
             let failures =
-                store::record_totp_failure(pool, &factor.id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
+                store::record_factor_failure(pool, &factor.id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
             tracing::info!(factor = %factor.id, failures, "wrong TOTP code");
             if failures >= MAX_FAILURES {
                 Err(refuse(

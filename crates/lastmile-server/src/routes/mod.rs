@@ -5,6 +5,7 @@ mod extract;
 mod factors;
 mod health;
 mod posture;
+mod recovery;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -22,6 +23,8 @@ pub(crate) use factors::__path_verify_totp;
 pub(crate) use health::__path_health;
 pub(crate) use health::__path_time;
 pub(crate) use posture::__path_report;
+pub(crate) use recovery::__path_confirm_set;
+pub(crate) use recovery::__path_create_set;
 
 /// The whole API.
 pub fn app(state: AppState) -> Router {
@@ -33,6 +36,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/posture", post(posture::report))
         .route("/v1/factors/totp", post(factors::begin_totp))
         .route("/v1/factors/totp/{id}/verify", post(factors::verify_totp))
+        .route("/v1/factors/recovery-codes", post(recovery::create_set))
+        .route("/v1/factors/recovery-codes/{id}/confirm", post(recovery::confirm_set))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")

@@ -1,0 +1,121 @@
+//! Recovery codes: a set of ten, shown once, stored as argon2id hashes; the set counts once
+//! the user has typed one of them back (which does not use it up).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use lastmile_core::clock::UnixMillis;
+use lastmile_core::recovery::{RecoveryCode, SET_SIZE};
+use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, RecoveryCodeSet, RecoveryConfirmRequest};
+
+use super::extract::{ApiJson, DeviceAuth};
+use super::factors::{LOCK_MS, MAX_FAILURES};
+use crate::{ApiError, AppState, ServerError, recovery, store};
+
+fn blocking_failed(e: tokio::task::JoinError) -> ServerError {
+    ServerError::Invalid(format!("hashing task failed: {e}"))
+}
+
+/// Makes a new set of recovery codes for the calling device's user; the old set stops working.
+#[utoipa::path(post, path = "/v1/factors/recovery-codes", tag = "factors", security(("device_token" = [])),
+    responses((status = 201, body = RecoveryCodeSet), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_set(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+) -> Result<(StatusCode, Json<RecoveryCodeSet>), ApiError> {
+    let codes: Vec<RecoveryCode> =
+        (0..SET_SIZE).map(|_| RecoveryCode::from_entropy(crate::secrets::new_invite_entropy())).collect();
+    let canonical: Vec<String> = codes.iter().map(|c| c.canonical().to_string()).collect();
+    // argon2id is deliberately slow: keep it off the async workers.
+    let hashes =
+        tokio::task::spawn_blocking(move || canonical.iter().map(|c| recovery::hash(c)).collect::<Result<Vec<_>, _>>())
+            .await
+            .map_err(blocking_failed)??;
+    let factor_id =
+        store::create_recovery_set(&state.db.pool, &device.user_id, &device.id, &hashes, state.clock.now()).await?;
+    tracing::info!(factor = %factor_id, user = %device.user_id, "recovery codes issued; previous set voided");
+    Ok((
+        StatusCode::CREATED,
+        Json(RecoveryCodeSet { factor_id, codes: codes.iter().map(RecoveryCode::grouped).collect() }),
+    ))
+}
+
+/// Confirms that the user kept the codes: one of them, typed back. It stays usable.
+#[utoipa::path(post, path = "/v1/factors/recovery-codes/{id}/confirm", tag = "factors", security(("device_token" = [])),
+    params(("id" = String, Path, description = "The factor id of the set")),
+    request_body = RecoveryConfirmRequest,
+    responses(
+        (status = 200, body = FactorView),
+        (status = 400, description = "not one of this set's codes (`recovery_code_invalid`)", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 429, description = "too many wrong codes (`rate_limited`)", body = ErrorBody),
+    ))]
+pub async fn confirm_set(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RecoveryConfirmRequest>,
+) -> Result<Json<FactorView>, ApiError> {
+    let pool = &state.db.pool;
+    let lock = store::factor_lock(pool, &id)
+        .await?
+        .filter(|f| f.user_id == device.user_id && f.kind == "recovery_codes" && f.status != "revoked")
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such set of recovery codes (a newer set replaces older ones)",
+            )
+        })?;
+    let now = state.clock.now();
+    match lock.locked_until_ms {
+        Some(until) if until > now.0 => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!("too many wrong codes; try again in {} s", (until - now.0 + 999) / 1000),
+            ));
+        }
+        Some(_) => store::reset_expired_lock(pool, &id).await?,
+        None => {}
+    }
+    let code = RecoveryCode::parse(&req.code)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::RecoveryCodeInvalid, e.to_string()))?;
+    let hashes = store::unused_recovery_hashes(pool, &id).await?;
+    let candidate = code.canonical().to_string();
+    let found = tokio::task::spawn_blocking(move || {
+        for h in &hashes {
+            if recovery::matches(&candidate, h)? {
+                return Ok(true);
+            }
+        }
+        Ok::<_, ServerError>(false)
+    })
+    .await
+    .map_err(blocking_failed)??;
+    if !found {
+        let failures = store::record_factor_failure(pool, &id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
+        tracing::info!(factor = %id, failures, "wrong recovery code");
+        return Err(if failures >= MAX_FAILURES {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!("too many wrong codes; try again in {} s", LOCK_MS / 1000),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::RecoveryCodeInvalid,
+                format!("that is not one of your new codes ({} attempts left)", MAX_FAILURES - failures),
+            )
+        });
+    }
+    store::mark_verified(pool, &id, now).await?;
+    tracing::info!(factor = %id, "recovery codes confirmed");
+    let view = store::verified_factors(pool, &device.user_id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or_else(|| ServerError::Corrupt("confirmed set not found".into()))?;
+    Ok(Json(view))
+}
