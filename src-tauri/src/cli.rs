@@ -67,6 +67,12 @@ enum Command {
 enum EnrollFactor {
     /// An authenticator app (TOTP): scan the QR code, then type a code.
     Totp,
+    /// Ten single-use recovery codes (replaces any previous set), confirmed by typing one back.
+    RecoveryCodes {
+        /// Also save them to this new file (readable only by you; never overwrites).
+        #[arg(long, value_name = "FILE")]
+        save: Option<std::path::PathBuf>,
+    },
 }
 
 pub fn main() -> i32 {
@@ -162,6 +168,9 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             Err(e) => fail(&e, json),
         },
         Command::Enroll { factor: EnrollFactor::Totp } => crate::enroll::totp(&agent).await,
+        Command::Enroll { factor: EnrollFactor::RecoveryCodes { save } } => {
+            crate::enroll::recovery_codes(&agent, save.as_deref()).await
+        }
         Command::Clock { json } => match agent.clock().await {
             Ok(clock) => {
                 if json {

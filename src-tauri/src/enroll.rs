@@ -92,3 +92,64 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
     }
     exit::USAGE
 }
+
+/// `lastmile enroll recovery-codes`: a new set of ten, shown once, confirmed by typing one back.
+pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>) -> i32 {
+    let set = match agent.recovery_codes_new().await {
+        Ok(s) => s,
+        Err(e) => return crate::cli::fail(&e, false),
+    };
+    let mut text = String::from(
+        "Your new recovery codes (any previous ones stopped working just now). Each works once.\n\
+         Keep them somewhere safe and away from this device: a password manager, or on paper.\n\n",
+    );
+    for (i, code) in set.codes.iter().enumerate() {
+        text += &format!("  {:>2}. {code}\n", i + 1);
+    }
+    say(&text);
+    if let Some(path) = save {
+        match write_new_private(path, &set.codes) {
+            Ok(()) => say(&format!("\nSaved to {} (readable only by you).\n", path.display())),
+            Err(e) => eprintln!("lastmile: could not save the codes to {}: {e}", path.display()),
+        }
+    }
+    let stdin = std::io::stdin();
+    for attempt in 1..=ATTEMPTS {
+        say("\nType one of the codes to confirm you kept them: ");
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                eprintln!("\nlastmile: not confirmed; the codes work, but count only once you confirm one");
+                return exit::USAGE;
+            }
+            Ok(_) => {}
+        }
+        match agent.recovery_codes_confirm(&set.factor_id, line.trim()).await {
+            Ok(_) => {
+                say("Confirmed by the server: your recovery codes now count.\n");
+                return exit::OK;
+            }
+            Err(e) if e.code == AppErrorCode::RecoveryCodeInvalid && attempt < ATTEMPTS => {
+                say(&format!("{}\n", e.message))
+            }
+            Err(e) => return crate::cli::fail(&e, false),
+        }
+    }
+    exit::USAGE
+}
+
+/// Writes the codes to a new file (never over an existing one), readable only by the user.
+fn write_new_private(path: &std::path::Path, codes: &[String]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let mut text = String::from("Lastmile recovery codes. Each works once. Generating new codes voids these.\n\n");
+    for code in codes {
+        text += code;
+        text.push('\n');
+    }
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}

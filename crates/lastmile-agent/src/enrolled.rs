@@ -3,7 +3,7 @@
 
 use lastmile_client::{ApiClient, DeviceToken};
 use lastmile_core::clock::Clock;
-use lastmile_proto::api::{FactorView, TotpEnrollment};
+use lastmile_proto::api::{FactorView, RecoveryCodeSet, TotpEnrollment};
 use lastmile_proto::app::AppErrorCode;
 
 use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
@@ -50,5 +50,18 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     pub async fn totp_verify(&self, factor_id: &str, code: &str) -> Result<FactorView, AgentError> {
         let (api, token) = self.enrolled_api().await?;
         api.verify_totp(&token, factor_id, code).await.map_err(AgentError::from_client)
+    }
+
+    /// Makes a new set of recovery codes (the previous set stops working at once). Show the
+    /// codes once; never store them.
+    pub async fn recovery_codes_new(&self) -> Result<RecoveryCodeSet, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        api.new_recovery_codes(&token).await.map_err(AgentError::from_client)
+    }
+
+    /// Confirms the set with one code typed back (the code stays usable).
+    pub async fn recovery_codes_confirm(&self, factor_id: &str, code: &str) -> Result<FactorView, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        api.confirm_recovery_codes(&token, factor_id, code).await.map_err(AgentError::from_client)
     }
 }

@@ -51,6 +51,9 @@ impl AgentError {
             ClientError::Api { code: ErrorCode::TotpReplayed, .. } => {
                 Self::new(AppErrorCode::TotpReplayed, message, None)
             }
+            ClientError::Api { code: ErrorCode::RecoveryCodeInvalid, .. } => {
+                Self::new(AppErrorCode::RecoveryCodeInvalid, message, Some("Type one of the codes exactly as shown."))
+            }
             ClientError::Api { code: ErrorCode::RateLimited, .. } => {
                 Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
             }

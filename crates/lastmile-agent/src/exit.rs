@@ -46,7 +46,10 @@ pub fn for_status(report: &StatusReport) -> i32 {
 
 pub fn for_error(code: AppErrorCode) -> i32 {
     match code {
-        AppErrorCode::InvalidInput | AppErrorCode::TotpInvalid | AppErrorCode::TotpReplayed => USAGE,
+        AppErrorCode::InvalidInput
+        | AppErrorCode::TotpInvalid
+        | AppErrorCode::TotpReplayed
+        | AppErrorCode::RecoveryCodeInvalid => USAGE,
         AppErrorCode::RateLimited => SERVER,
         AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => CONFIG,
         AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => SERVER,

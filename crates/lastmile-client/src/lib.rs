@@ -9,8 +9,8 @@ use std::fmt;
 use std::time::Duration;
 
 use lastmile_proto::api::{
-    ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView, ServerTime,
-    TotpEnrollment, TotpVerifyRequest,
+    ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView, RecoveryCodeSet,
+    RecoveryConfirmRequest, ServerTime, TotpEnrollment, TotpVerifyRequest,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -159,6 +159,27 @@ impl ApiClient {
             .push(factor_id)
             .push("verify");
         let body = TotpVerifyRequest { code: code.to_string() };
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
+    }
+
+    pub async fn new_recovery_codes(&self, token: &DeviceToken) -> Result<RecoveryCodeSet, ClientError> {
+        let url = self.url("v1/factors/recovery-codes");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn confirm_recovery_codes(
+        &self,
+        token: &DeviceToken,
+        factor_id: &str,
+        code: &str,
+    ) -> Result<FactorView, ClientError> {
+        let mut url = self.url("v1/factors/recovery-codes/");
+        url.path_segments_mut()
+            .map_err(|()| ClientError::Setup("base URL cannot have a path".into()))?
+            .pop_if_empty()
+            .push(factor_id)
+            .push("confirm");
+        let body = RecoveryConfirmRequest { code: code.to_string() };
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
     }
 

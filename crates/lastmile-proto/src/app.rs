@@ -296,6 +296,7 @@ pub enum AppErrorCode {
     NotJoined,
     TotpInvalid,
     TotpReplayed,
+    RecoveryCodeInvalid,
     RateLimited,
     LocalState,
     Internal,

@@ -2,5 +2,5 @@
 
 mod agent;
 mod cli;
-mod totp;
+mod factors;
 mod ui;

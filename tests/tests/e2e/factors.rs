@@ -1,5 +1,5 @@
-//! `lastmile enroll totp` in a terminal, with codes from oathtool (an independent TOTP
-//! implementation) computed from the key the command shows.
+//! Enrolling factors in a terminal: `lastmile enroll totp` with codes from oathtool (an independent
+//! TOTP implementation), and `lastmile enroll recovery-codes`.
 
 use std::io::{Read, Write};
 use std::process::Stdio;
@@ -102,4 +102,67 @@ fn enroll_totp_needs_a_joined_device_and_an_answer() {
     let (code, _, err) = home.run(&["enroll", "totp", "--server", &server.url()]);
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("has not joined"), "{err}");
+}
+
+#[test]
+fn recovery_codes_in_the_terminal_saved_and_confirmed() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let file = home.path().join("codes.txt");
+
+    let mut child = home
+        .lastmile(&["enroll", "recovery-codes", "--save", file.to_str().expect("path")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let out = collect(child.stdout.take().expect("stdout"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    let text = wait_for(&out, "confirm you kept them: ", 1);
+    let codes: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim().split_once(". ").map(|(_, c)| c.to_string()))
+        .filter(|c| c.len() == 19)
+        .collect();
+    assert_eq!(codes.len(), 10, "{text}");
+
+    let saved = std::fs::read_to_string(&file).expect("saved file");
+    assert!(codes.iter().all(|c| saved.contains(c.as_str())), "{saved}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+
+    writeln!(stdin, "ZZZZ-ZZZZ-ZZZZ-ZZZZ").expect("type");
+    let text = wait_for(&out, "confirm you kept them: ", 2);
+    assert!(text.contains("not one of your new codes"), "{text}");
+    writeln!(stdin, "{}", codes[4].to_lowercase()).expect("type");
+    let status = child.wait().expect("wait");
+    let text = out.lock().map(|b| b.clone()).unwrap_or_default();
+    assert!(status.success(), "{text}");
+    assert!(text.contains("Confirmed by the server"), "{text}");
+
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 1);
+    assert_eq!(status["enrollment"]["server_view"]["best_tier"], "recovery");
+    assert_eq!(server.stats().expect("stats")["recovery_codes"], 10);
+
+    // Saving never overwrites a file: a second run keeps the first file and says so.
+    let out = home
+        .lastmile(&["enroll", "recovery-codes", "--save", file.to_str().expect("path")])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("could not save"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), saved);
 }
