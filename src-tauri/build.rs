@@ -9,6 +9,9 @@ fn main() {
         "initial_link",
         "totp_begin",
         "totp_verify",
+        "recovery_new",
+        "recovery_save",
+        "recovery_confirm",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)) {
         panic!("tauri-build failed: {e:#}");

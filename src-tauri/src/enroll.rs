@@ -108,7 +108,7 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
     }
     say(&text);
     if let Some(path) = save {
-        match write_new_private(path, &set.codes) {
+        match lastmile_agent::files::write_recovery_codes(path, &set.codes) {
             Ok(()) => say(&format!("\nSaved to {} (readable only by you).\n", path.display())),
             Err(e) => eprintln!("lastmile: could not save the codes to {}: {e}", path.display()),
         }
@@ -136,20 +136,4 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
         }
     }
     exit::USAGE
-}
-
-/// Writes the codes to a new file (never over an existing one), readable only by the user.
-fn write_new_private(path: &std::path::Path, codes: &[String]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    let mut text = String::from("Lastmile recovery codes. Each works once. Generating new codes voids these.\n\n");
-    for code in codes {
-        text += code;
-        text.push('\n');
-    }
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
 }

@@ -7,7 +7,9 @@ use lastmile_agent::Agent;
 use lastmile_agent::system::{OsSecrets, SystemDevice, system_agent};
 use lastmile_core::settings::RawLayer;
 use lastmile_device::clock::SystemClock;
-use lastmile_proto::app::{AppError, AppErrorCode, FactorSummary, JoinOutcome, StatusReport, TotpSetup, events};
+use lastmile_proto::app::{
+    AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, StatusReport, TotpSetup, events,
+};
 use tauri::{Emitter, Manager, Runtime, State};
 
 type SystemAgent = Agent<SystemDevice, OsSecrets, SystemClock>;
@@ -86,6 +88,57 @@ async fn totp_verify(state: State<'_, AppState>, factor_id: String, code: String
     Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
 }
 
+/// A new set of recovery codes (the previous set stops working on the server at once).
+#[tauri::command]
+async fn recovery_new(state: State<'_, AppState>) -> Result<RecoveryCodes, AppError> {
+    let set = state.agent.recovery_codes_new().await.map_err(|e| e.to_app_error())?;
+    Ok(RecoveryCodes { factor_id: set.factor_id.clone(), codes: set.codes.clone() })
+}
+
+/// Saves the codes the user is looking at to a new file in their documents folder.
+#[tauri::command]
+fn recovery_save(codes: Vec<String>) -> Result<String, AppError> {
+    let invalid =
+        || AppError { code: AppErrorCode::InvalidInput, message: "these are not recovery codes".into(), hint: None };
+    if codes.is_empty() || codes.len() > lastmile_core::recovery::SET_SIZE {
+        return Err(invalid());
+    }
+    if codes.iter().any(|c| lastmile_core::recovery::RecoveryCode::parse(c).is_err()) {
+        return Err(invalid());
+    }
+    let dir = lastmile_device::paths::documents_dir().map_err(|e| AppError {
+        code: AppErrorCode::LocalState,
+        message: e.to_string(),
+        hint: None,
+    })?;
+    let mut path = dir.join("Lastmile recovery codes.txt");
+    for n in 2..100 {
+        if !path.exists() {
+            break;
+        }
+        path = dir.join(format!("Lastmile recovery codes ({n}).txt"));
+    }
+    lastmile_agent::files::write_recovery_codes(&path, &codes).map_err(|e| AppError {
+        code: AppErrorCode::LocalState,
+        message: format!("cannot save to {}: {e}", path.display()),
+        hint: Some("Use Print or Copy instead.".into()),
+    })?;
+    Ok(path.display().to_string())
+}
+
+#[tauri::command]
+async fn recovery_confirm(
+    state: State<'_, AppState>,
+    factor_id: String,
+    code: String,
+) -> Result<FactorSummary, AppError> {
+    if factor_id.len() > 64 || code.len() > 64 {
+        return Err(AppError { code: AppErrorCode::InvalidInput, message: "that is not a code".into(), hint: None });
+    }
+    let f = state.agent.recovery_codes_confirm(&factor_id, &code).await.map_err(|e| e.to_app_error())?;
+    Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
+}
+
 /// The lastmile:// link the app was opened with, once.
 #[tauri::command]
 fn initial_link(state: State<'_, AppState>) -> Option<String> {
@@ -94,7 +147,17 @@ fn initial_link(state: State<'_, AppState>) -> Option<String> {
 
 /// The builder with every command registered; tests pass a mock runtime's builder.
 pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![get_status, join, leave, initial_link, totp_begin, totp_verify])
+    builder.invoke_handler(tauri::generate_handler![
+        get_status,
+        join,
+        leave,
+        initial_link,
+        totp_begin,
+        totp_verify,
+        recovery_new,
+        recovery_save,
+        recovery_confirm
+    ])
 }
 
 /// Runs the app on `builder` with the given agent settings.

@@ -33,6 +33,7 @@ fn generate() -> String {
         JoinOutcome::decl(&cfg),
         TotpSetup::decl(&cfg),
         FactorSummary::decl(&cfg),
+        RecoveryCodes::decl(&cfg),
         AppError::decl(&cfg),
         AppErrorCode::decl(&cfg),
     ];

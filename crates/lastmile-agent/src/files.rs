@@ -76,6 +76,23 @@ impl LocalFiles {
     }
 }
 
+/// Writes recovery codes to a new file (never over an existing one), readable only by the
+/// user. The user chose to keep them there; nothing else in Lastmile writes them down.
+pub fn write_recovery_codes(path: &Path, codes: &[String]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    let mut text = String::from("Lastmile recovery codes. Each works once. Getting new codes voids these.\n\n");
+    for code in codes {
+        text += code;
+        text.push('\n');
+    }
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, FileProblem> {
     let problem = |reason: String| FileProblem { path: path.to_path_buf(), reason };
     let bytes = match std::fs::read(path) {

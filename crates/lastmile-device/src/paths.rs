@@ -20,3 +20,8 @@ pub fn state_dir() -> Result<PathBuf, DeviceError> {
         .map(|d| d.join(APP_DIR))
         .ok_or(DeviceError::NoHomeDirectory("state"))
 }
+
+/// Where the user keeps documents (for files the user asks the app to save).
+pub fn documents_dir() -> Result<PathBuf, DeviceError> {
+    dirs::document_dir().or_else(dirs::home_dir).ok_or(DeviceError::NoHomeDirectory("documents"))
+}

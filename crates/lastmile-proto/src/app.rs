@@ -248,6 +248,20 @@ impl std::fmt::Debug for TotpSetup {
     }
 }
 
+/// A new set of recovery codes for the window, shown once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RecoveryCodes {
+    pub factor_id: String,
+    pub codes: Vec<String>,
+}
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoveryCodes").field("factor_id", &self.factor_id).finish_non_exhaustive()
+    }
+}
+
 /// A factor the server verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

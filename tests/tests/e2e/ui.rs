@@ -171,6 +171,40 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     screenshot(&c, "ui-totp-verified.png").await;
+
+    // Recovery codes: shown once, saved to a file only the user can read, confirmed by one.
+    find(&c, "recovery-start").await.click().await.expect("click");
+    let list = find(&c, "recovery-codes").await;
+    let mut codes = Vec::new();
+    for li in list.find_all(Locator::Css("li")).await.expect("codes") {
+        codes.push(li.text().await.expect("text"));
+    }
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    find(&c, "recovery-save").await.click().await.expect("click");
+    let note = text(&c, "recovery-note").await;
+    let path = note.strip_prefix("Saved to ").and_then(|n| n.strip_suffix(" (readable only by you).")).expect("saved path");
+    let saved = std::fs::read_to_string(path).expect("saved file");
+    assert!(codes.iter().all(|code| saved.contains(code.as_str())), "{saved}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(path).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+    screenshot(&c, "ui-recovery-codes.png").await;
+    let input = find(&c, "recovery-input").await;
+    input.send_keys("ZZZZ-ZZZZ-ZZZZ-ZZZZ").await.expect("type");
+    find(&c, "recovery-confirm").await.click().await.expect("click");
+    let err = find(&c, "recovery-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("recovery_code_invalid"));
+    input.clear().await.expect("clear");
+    input.send_keys(&codes[2]).await.expect("type");
+    find(&c, "recovery-confirm").await.click().await.expect("click");
+    assert!(text(&c, "recovery-confirmed").await.contains("confirmed by the server"));
+    assert_eq!(server.stats().expect("stats")["recovery_codes"], 10);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text(&c, "server-view").await.contains("2 verified factor") {
+        assert!(Instant::now() < deadline, "the window shows both verified factors");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     c.close().await.expect("close");
 }
 

@@ -2,7 +2,7 @@
 // generated from the Rust types: never edit them by hand.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { EVENTS, type AppError, type FactorSummary, type JoinOutcome, type StatusReport, type TotpSetup } from "./bindings";
+import { EVENTS, type AppError, type FactorSummary, type JoinOutcome, type RecoveryCodes, type StatusReport, type TotpSetup } from "./bindings";
 
 export type * from "./bindings";
 
@@ -24,6 +24,19 @@ export function totpBegin(): Promise<TotpSetup> {
 
 export function totpVerify(factorId: string, code: string): Promise<FactorSummary> {
   return invoke<FactorSummary>("totp_verify", { factorId, code });
+}
+
+export function recoveryNew(): Promise<RecoveryCodes> {
+  return invoke<RecoveryCodes>("recovery_new");
+}
+
+/** Saves the codes to a new file only the user can read; resolves to its path. */
+export function recoverySave(codes: string[]): Promise<string> {
+  return invoke<string>("recovery_save", { codes });
+}
+
+export function recoveryConfirm(factorId: string, code: string): Promise<FactorSummary> {
+  return invoke<FactorSummary>("recovery_confirm", { factorId, code });
 }
 
 export function initialLink(): Promise<string | null> {

@@ -115,6 +115,8 @@ clock: ClockStatus, };
 
 export type FactorSummary = { id: string, kind: string, tier: string, verified_at_ms: number, };
 
+export type RecoveryCodes = { factor_id: string, codes: Array<string>, };
+
 export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
 
 export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "recovery_code_invalid" | "rate_limited" | "local_state" | "internal";
