@@ -182,7 +182,8 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     assert_eq!(codes.len(), 10, "{codes:?}");
     find(&c, "recovery-save").await.click().await.expect("click");
     let note = text(&c, "recovery-note").await;
-    let path = note.strip_prefix("Saved to ").and_then(|n| n.strip_suffix(" (readable only by you).")).expect("saved path");
+    let path =
+        note.strip_prefix("Saved to ").and_then(|n| n.strip_suffix(" (readable only by you).")).expect("saved path");
     let saved = std::fs::read_to_string(path).expect("saved file");
     assert!(codes.iter().all(|code| saved.contains(code.as_str())), "{saved}");
     {
