@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
 echo "==> tauri build --bundles deb (release)"
-ui/node_modules/.bin/tauri build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
+npm --prefix ui run --silent build
+npx --yes @tauri-apps/cli@2.12.5 build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
   { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
 echo "==> cargo build --release (server, blank-window baseline)"
 cargo build --release --quiet -p lastmile-server

@@ -5,19 +5,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use lastmile_core::clock::UnixMillis;
 use lastmile_core::totp::{self, TotpAlgorithm, TotpParams, Verification};
 use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, TotpEnrollment, TotpVerifyRequest};
 
 use super::extract::{ApiJson, DeviceAuth};
+use super::lockout;
 use crate::secrets::new_totp_secret;
 use crate::store;
 use crate::{ApiError, AppState, ServerError};
-
-/// Consecutive wrong codes before a TOTP factor is locked.
-pub const MAX_FAILURES: i64 = 5;
-/// How long the lock lasts.
-pub const LOCK_MS: i64 = 5 * 60 * 1000;
 
 /// Starts a TOTP enrollment for the calling device's user.
 #[utoipa::path(post, path = "/v1/factors/totp", tag = "factors", security(("device_token" = [])),
@@ -89,17 +84,7 @@ pub async fn verify_totp(
             refuse(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such TOTP factor for this user".into())
         })?;
     let now = state.clock.now();
-    match factor.locked_until_ms {
-        Some(until) if until > now.0 => {
-            return Err(refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!("too many wrong codes; try again in {} s", (until - now.0 + 999) / 1000),
-            ));
-        }
-        Some(_) => store::reset_expired_lock(pool, &factor.id).await?,
-        None => {}
-    }
+    lockout::check(pool, &factor.id, factor.locked_until_ms, now).await?;
     let secret = totp::secret_from_base32(&factor.secret_base32).map_err(|e| ServerError::Corrupt(e.to_string()))?;
     let params = TotpParams {
         algorithm: TotpAlgorithm::parse(&factor.algorithm)
@@ -122,27 +107,14 @@ pub async fn verify_totp(
             format!("enter the {}-digit code your authenticator app shows", params.digits),
         )),
         Verification::Replayed => Err(replayed()),
-        Verification::Wrong => {
-            let failures =
-                store::record_factor_failure(pool, &factor.id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
-            tracing::info!(factor = %factor.id, failures, "wrong TOTP code");
-            if failures >= MAX_FAILURES {
-                Err(refuse(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    ErrorCode::RateLimited,
-                    format!("too many wrong codes; try again in {} s", LOCK_MS / 1000),
-                ))
-            } else {
-                Err(refuse(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::TotpInvalid,
-                    format!(
-                        "that code is not right ({} attempts left); check that this device's and the phone's clocks are correct",
-                        MAX_FAILURES - failures
-                    ),
-                ))
-            }
-        }
+        Verification::Wrong => Err(lockout::wrong_code(
+            pool,
+            &factor.id,
+            now,
+            ErrorCode::TotpInvalid,
+            "that code is not right; check that this device's and the phone's clocks are correct",
+        )
+        .await?),
         Verification::Accepted { step } => {
             let step = i64::try_from(step).map_err(|_| ServerError::Corrupt("TOTP step".into()))?;
             if !store::accept_totp_step(pool, &factor.id, step, now).await? {

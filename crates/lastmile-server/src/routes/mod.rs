@@ -4,6 +4,7 @@ mod devices;
 mod extract;
 mod factors;
 mod health;
+mod lockout;
 mod posture;
 mod recovery;
 

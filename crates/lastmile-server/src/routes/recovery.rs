@@ -4,12 +4,11 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use lastmile_core::clock::UnixMillis;
 use lastmile_core::recovery::{RecoveryCode, SET_SIZE};
 use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, RecoveryCodeSet, RecoveryConfirmRequest};
 
 use super::extract::{ApiJson, DeviceAuth};
-use super::factors::{LOCK_MS, MAX_FAILURES};
+use super::lockout;
 use crate::{ApiError, AppState, ServerError, recovery, store};
 
 fn blocking_failed(e: tokio::task::JoinError) -> ServerError {
@@ -68,17 +67,7 @@ pub async fn confirm_set(
             )
         })?;
     let now = state.clock.now();
-    match lock.locked_until_ms {
-        Some(until) if until > now.0 => {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!("too many wrong codes; try again in {} s", (until - now.0 + 999) / 1000),
-            ));
-        }
-        Some(_) => store::reset_expired_lock(pool, &id).await?,
-        None => {}
-    }
+    lockout::check(pool, &id, lock.locked_until_ms, now).await?;
     let code = RecoveryCode::parse(&req.code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::RecoveryCodeInvalid, e.to_string()))?;
     let hashes = store::unused_recovery_hashes(pool, &id).await?;
@@ -94,21 +83,14 @@ pub async fn confirm_set(
     .await
     .map_err(blocking_failed)??;
     if !found {
-        let failures = store::record_factor_failure(pool, &id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
-        tracing::info!(factor = %id, failures, "wrong recovery code");
-        return Err(if failures >= MAX_FAILURES {
-            ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!("too many wrong codes; try again in {} s", LOCK_MS / 1000),
-            )
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::RecoveryCodeInvalid,
-                format!("that is not one of your new codes ({} attempts left)", MAX_FAILURES - failures),
-            )
-        });
+        return Err(lockout::wrong_code(
+            pool,
+            &id,
+            now,
+            ErrorCode::RecoveryCodeInvalid,
+            "that is not one of your new codes",
+        )
+        .await?);
     }
     store::mark_verified(pool, &id, now).await?;
     tracing::info!(factor = %id, "recovery codes confirmed");
