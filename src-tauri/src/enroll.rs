@@ -63,30 +63,45 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             enrollment.digits, enrollment.period_s, enrollment.algorithm
         ));
     }
+    let factor_id = enrollment.factor_id.clone();
+    drop(enrollment); // the secret is not needed past this point
+    ask_for_code(
+        "Code from the app: ",
+        "no code entered; the authenticator app was not verified",
+        &[AppErrorCode::TotpInvalid, AppErrorCode::TotpReplayed],
+        async |code| {
+            let factor = agent.totp_verify(&factor_id, code).await?;
+            Ok(format!(
+                "Verified by the server: your authenticator app is now a {} factor.",
+                factor.tier.replace('_', "-")
+            ))
+        },
+    )
+    .await
+}
+
+/// Asks for a code, up to [`ATTEMPTS`] times, and has the server check it. Errors whose code
+/// is in `retry_on` are shown and asked again; others end the command with their exit code.
+async fn ask_for_code(
+    prompt: &str,
+    when_abandoned: &str,
+    retry_on: &[AppErrorCode],
+    mut check: impl AsyncFnMut(&str) -> Result<String, lastmile_agent::AgentError>,
+) -> i32 {
     let stdin = std::io::stdin();
     for attempt in 1..=ATTEMPTS {
-        say("\nCode from the app: ");
+        say(&format!("\n{prompt}"));
         let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(0) | Err(_) => {
-                eprintln!("\nlastmile: no code entered; the authenticator app was not verified");
-                return exit::USAGE;
-            }
-            Ok(_) => {}
+        if matches!(stdin.lock().read_line(&mut line), Ok(0) | Err(_)) {
+            eprintln!("\nlastmile: {when_abandoned}");
+            return exit::USAGE;
         }
-        match agent.totp_verify(&enrollment.factor_id, line.trim()).await {
-            Ok(factor) => {
-                say(&format!(
-                    "Verified by the server: your authenticator app is now a {} factor.\n",
-                    factor.tier.replace('_', "-")
-                ));
+        match check(line.trim()).await {
+            Ok(done) => {
+                say(&format!("{done}\n"));
                 return exit::OK;
             }
-            Err(e)
-                if matches!(e.code, AppErrorCode::TotpInvalid | AppErrorCode::TotpReplayed) && attempt < ATTEMPTS =>
-            {
-                say(&format!("{}\n", e.message));
-            }
+            Err(e) if retry_on.contains(&e.code) && attempt < ATTEMPTS => say(&format!("{}\n", e.message)),
             Err(e) => return crate::cli::fail(&e, false),
         }
     }
@@ -113,27 +128,16 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
             Err(e) => eprintln!("lastmile: could not save the codes to {}: {e}", path.display()),
         }
     }
-    let stdin = std::io::stdin();
-    for attempt in 1..=ATTEMPTS {
-        say("\nType one of the codes to confirm you kept them: ");
-        let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(0) | Err(_) => {
-                eprintln!("\nlastmile: not confirmed; the codes work, but count only once you confirm one");
-                return exit::USAGE;
-            }
-            Ok(_) => {}
-        }
-        match agent.recovery_codes_confirm(&set.factor_id, line.trim()).await {
-            Ok(_) => {
-                say("Confirmed by the server: your recovery codes now count.\n");
-                return exit::OK;
-            }
-            Err(e) if e.code == AppErrorCode::RecoveryCodeInvalid && attempt < ATTEMPTS => {
-                say(&format!("{}\n", e.message))
-            }
-            Err(e) => return crate::cli::fail(&e, false),
-        }
-    }
-    exit::USAGE
+    let factor_id = set.factor_id.clone();
+    drop(set); // shown and saved; nothing keeps the codes from here on
+    ask_for_code(
+        "Type one of the codes to confirm you kept them: ",
+        "not confirmed; the codes work, but count only once you confirm one",
+        &[AppErrorCode::RecoveryCodeInvalid],
+        async |code| {
+            agent.recovery_codes_confirm(&factor_id, code).await?;
+            Ok("Confirmed by the server: your recovery codes now count.".to_string())
+        },
+    )
+    .await
 }

@@ -109,6 +109,17 @@ impl ApiClient {
         self.base.join(path).unwrap_or_else(|_| self.base.clone())
     }
 
+    /// `base/prefix/{id}/action`, with `id` percent-encoded as one path segment.
+    fn url_with_id(&self, prefix: &str, id: &str, action: &str) -> Result<Url, ClientError> {
+        let mut url = self.url(prefix);
+        url.path_segments_mut()
+            .map_err(|()| ClientError::Setup("the server URL cannot have a path".into()))?
+            .pop_if_empty()
+            .push(id)
+            .push(action);
+        Ok(url)
+    }
+
     pub async fn health(&self) -> Result<Health, ClientError> {
         let url = self.url("v1/health");
         let health: Health = self.send(self.http.get(url.clone()), &url).await?;
@@ -152,12 +163,7 @@ impl ApiClient {
         factor_id: &str,
         code: &str,
     ) -> Result<FactorView, ClientError> {
-        let mut url = self.url("v1/factors/totp/");
-        url.path_segments_mut()
-            .map_err(|()| ClientError::Setup("base URL cannot have a path".into()))?
-            .pop_if_empty()
-            .push(factor_id)
-            .push("verify");
+        let url = self.url_with_id("v1/factors/totp/", factor_id, "verify")?;
         let body = TotpVerifyRequest { code: code.to_string() };
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
     }
@@ -173,12 +179,7 @@ impl ApiClient {
         factor_id: &str,
         code: &str,
     ) -> Result<FactorView, ClientError> {
-        let mut url = self.url("v1/factors/recovery-codes/");
-        url.path_segments_mut()
-            .map_err(|()| ClientError::Setup("base URL cannot have a path".into()))?
-            .pop_if_empty()
-            .push(factor_id)
-            .push("confirm");
+        let url = self.url_with_id("v1/factors/recovery-codes/", factor_id, "confirm")?;
         let body = RecoveryConfirmRequest { code: code.to_string() };
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
     }
@@ -247,6 +248,14 @@ mod tests {
             ApiClient::new(&Url::parse("https://mfa.example.com/lastmile").expect("url"), &ClientOptions::default())
                 .expect("client");
         assert_eq!(c.url("v1/health").as_str(), "https://mfa.example.com/lastmile/v1/health");
+    }
+
+    #[test]
+    fn ids_are_one_encoded_path_segment() {
+        let c = ApiClient::new(&Url::parse("https://mfa.example.com/base").expect("url"), &ClientOptions::default())
+            .expect("client");
+        let url = c.url_with_id("v1/factors/totp/", "fac_1/../x", "verify").expect("url");
+        assert_eq!(url.as_str(), "https://mfa.example.com/base/v1/factors/totp/fac_1%2F..%2Fx/verify");
     }
 
     #[tokio::test]

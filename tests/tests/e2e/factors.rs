@@ -38,6 +38,26 @@ fn wait_for(buf: &Arc<Mutex<String>>, needle: &str, count: usize) -> String {
     }
 }
 
+/// A server with Ada seeded, and a home whose device joined it.
+fn joined() -> (Server, Home) {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    (server, home)
+}
+
+/// `lastmile ARGS` with piped stdin and stdout, its output collected in the background.
+fn interactive(home: &Home, args: &[&str]) -> (std::process::Child, Arc<Mutex<String>>, std::process::ChildStdin) {
+    let mut child =
+        home.lastmile(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let out = collect(child.stdout.take().expect("stdout"));
+    let stdin = child.stdin.take().expect("stdin");
+    (child, out, stdin)
+}
+
 fn oathtool(secret_b32: &str) -> String {
     let out = std::process::Command::new("oathtool")
         .args(["--totp", "-b", secret_b32])
@@ -49,22 +69,9 @@ fn oathtool(secret_b32: &str) -> String {
 
 #[test]
 fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
-    require_keyring();
-    let server = Server::start().expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (server, home) = joined();
 
-    let mut child = home
-        .lastmile(&["enroll", "totp"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let out = collect(child.stdout.take().expect("stdout"));
-    let mut stdin = child.stdin.take().expect("stdin");
+    let (mut child, out, mut stdin) = interactive(&home, &["enroll", "totp"]);
 
     let text = wait_for(&out, "Code from the app: ", 1);
     assert!(text.contains('█') || text.contains('▀'), "a QR code is drawn:\n{text}");
@@ -106,23 +113,11 @@ fn enroll_totp_needs_a_joined_device_and_an_answer() {
 
 #[test]
 fn recovery_codes_in_the_terminal_saved_and_confirmed() {
-    require_keyring();
-    let server = Server::start().expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (server, home) = joined();
     let file = home.path().join("codes.txt");
 
-    let mut child = home
-        .lastmile(&["enroll", "recovery-codes", "--save", file.to_str().expect("path")])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let out = collect(child.stdout.take().expect("stdout"));
-    let mut stdin = child.stdin.take().expect("stdin");
+    let (mut child, out, mut stdin) =
+        interactive(&home, &["enroll", "recovery-codes", "--save", file.to_str().expect("path")]);
     let text = wait_for(&out, "confirm you kept them: ", 1);
     let codes: Vec<String> = text
         .lines()

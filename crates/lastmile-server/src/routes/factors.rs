@@ -56,10 +56,6 @@ pub async fn begin_totp(
     ))
 }
 
-fn refuse(status: StatusCode, code: ErrorCode, message: String) -> ApiError {
-    ApiError::new(status, code, message)
-}
-
 /// Checks a code from the authenticator app. The first accepted code verifies the factor.
 #[utoipa::path(post, path = "/v1/factors/totp/{id}/verify", tag = "factors", security(("device_token" = [])),
     params(("id" = String, Path, description = "The factor id from the enrollment")),
@@ -81,7 +77,7 @@ pub async fn verify_totp(
         .await?
         .filter(|f| f.user_id == device.user_id && f.status != "revoked")
         .ok_or_else(|| {
-            refuse(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such TOTP factor for this user".into())
+            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such TOTP factor for this user")
         })?;
     let now = state.clock.now();
     lockout::check(pool, &factor.id, factor.locked_until_ms, now).await?;
@@ -94,14 +90,14 @@ pub async fn verify_totp(
     };
     let last = factor.last_step.and_then(|s| u64::try_from(s).ok());
     let replayed = || {
-        refuse(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::TotpReplayed,
-            "that code was already used; wait for the app to show the next one".into(),
+            "that code was already used; wait for the app to show the next one",
         )
     };
     match totp::verify(&secret, params, &req.code, now, last).map_err(|e| ServerError::Corrupt(e.to_string()))? {
-        Verification::Malformed => Err(refuse(
+        Verification::Malformed => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::TotpInvalid,
             format!("enter the {}-digit code your authenticator app shows", params.digits),
