@@ -217,6 +217,106 @@ pub struct RecoveryConfirmRequest {
     pub code: String,
 }
 
+/// `POST /v1/recovery/sign-in`: a user who lost their factors signs in with a recovery code.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoverySignInRequest {
+    /// The organisation's slug; may be left out when the server hosts only one.
+    pub organisation: Option<String>,
+    /// The user's email address.
+    pub username: String,
+    /// One of the user's recovery codes, as typed (separators and case are ignored).
+    pub recovery_code: String,
+    /// A random key (16 to 64 characters `[A-Za-z0-9_-]`) the client makes once per sign-in
+    /// and sends again on retries: when an answer is lost, the retry with the same code
+    /// continues the same sign-in instead of finding the code used.
+    pub attempt_id: String,
+    pub device: DeviceClaims,
+}
+
+impl std::fmt::Debug for RecoverySignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoverySignInRequest")
+            .field("organisation", &self.organisation)
+            .field("username", &self.username)
+            .field("recovery_code", &"****")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The answer to a recovery sign-in: this device is now joined for the user (a new device,
+/// or the same one with a new token) and may, until `session_expires_at_ms`, see and revoke
+/// the user's factors and devices. `device_token` is shown once.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RecoverySession {
+    pub device_id: String,
+    pub device_token: String,
+    pub user: UserView,
+    pub organisation: OrganisationView,
+    /// When the recovery session ends (Unix ms, server clock).
+    pub session_expires_at_ms: i64,
+    /// Unused recovery codes left in the user's set after this one.
+    pub codes_left: u32,
+    /// True when this answered a retry of a sign-in that had already succeeded.
+    pub resumed: bool,
+}
+
+impl std::fmt::Debug for RecoverySession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecoverySession")
+            .field("device_id", &self.device_id)
+            .field("device_token", &"****")
+            .field("session_expires_at_ms", &self.session_expires_at_ms)
+            .field("codes_left", &self.codes_left)
+            .field("resumed", &self.resumed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One of the user's factors, whatever its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountFactor {
+    pub id: String,
+    /// `security_key`, `platform_authenticator`, `totp`, `recovery_codes`.
+    pub kind: String,
+    pub tier: String,
+    /// `pending` (not verified yet) or `verified`. Revoked factors are not listed.
+    pub status: String,
+    pub created_at_ms: i64,
+    pub verified_at_ms: Option<i64>,
+    /// Host name of the device the factor was enrolled from, if known.
+    pub enrolled_from: Option<String>,
+    /// Recovery codes only: how many are still unused.
+    pub codes_left: Option<u32>,
+}
+
+/// One of the user's devices that has not been revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountDevice {
+    pub id: String,
+    pub hostname: String,
+    pub os_name: String,
+    pub created_at_ms: i64,
+    pub last_report_at_ms: Option<i64>,
+    /// The device making this request.
+    pub current: bool,
+}
+
+/// `GET /v1/recovery/account`: the user's factors and devices during a recovery session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AccountView {
+    pub user: UserView,
+    pub organisation: OrganisationView,
+    /// When the recovery session ends; `None` once it has been ended.
+    pub session_expires_at_ms: Option<i64>,
+    pub factors: Vec<AccountFactor>,
+    pub devices: Vec<AccountDevice>,
+}
+
 /// Machine-readable error codes. Clients match on these, never on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -233,6 +333,12 @@ pub enum ErrorCode {
     TotpInvalid,
     TotpReplayed,
     RecoveryCodeInvalid,
+    /// The username and recovery code do not match (which one is wrong is not said).
+    RecoveryRefused,
+    /// The request needs a recovery session, which this device does not have (any more).
+    RecoverySessionRequired,
+    /// The request conflicts with the current state (e.g. this device belongs to someone else).
+    Conflict,
     RateLimited,
     Internal,
 }

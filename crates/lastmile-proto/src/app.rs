@@ -311,6 +311,8 @@ pub enum AppErrorCode {
     TotpInvalid,
     TotpReplayed,
     RecoveryCodeInvalid,
+    RecoveryRefused,
+    RecoverySessionExpired,
     RateLimited,
     LocalState,
     Internal,

@@ -81,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
         admin::create_user(&db, &clock, "bench", &email, "").await?;
         codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
     }
-    let state = AppState { db, clock: Arc::new(clock) };
+    let state = AppState::new(db, Arc::new(clock));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });

@@ -7,6 +7,7 @@
 //! * [`error`]: the one error type; client mistakes are explained, internals hidden.
 
 pub mod admin;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod openapi;
@@ -28,6 +29,16 @@ pub use routes::app;
 pub struct AppState {
     pub db: db::Db,
     pub clock: Arc<dyn Clock>,
+    /// Bounds concurrent argon2id work (about 19 MiB and 50 ms each) to the number of
+    /// cores, so that a burst of recovery-code guesses queues instead of exhausting memory.
+    pub kdf: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, clock: Arc<dyn Clock>) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self { db, clock, kdf: Arc::new(tokio::sync::Semaphore::new(cores)) }
+    }
 }
 
 impl std::fmt::Debug for AppState {

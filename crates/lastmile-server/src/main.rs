@@ -98,6 +98,8 @@ enum AdminCommand {
     },
     /// Row counts, as JSON.
     Stats,
+    /// The audit log, one JSON event per line, oldest first.
+    Audit,
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,7 +170,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { listen, storage } => {
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, "database ready");
-            let state = AppState { db, clock: Arc::new(clock) };
+            let state = AppState::new(db, Arc::new(clock));
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
@@ -219,10 +221,15 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         }
         AdminCommand::Stats => {
             let mut out = serde_json::Map::new();
-            for t in ["organisations", "users", "invites", "devices", "posture_reports", "factors", "recovery_codes"] {
+            for t in store::TABLES {
                 out.insert(t.into(), store::count(&db.pool, t).await?.into());
             }
             println!("{}", serde_json::Value::Object(out));
+        }
+        AdminCommand::Audit => {
+            for event in lastmile_server::audit::list(&db.pool, None).await? {
+                println!("{}", serde_json::to_string(&event)?);
+            }
         }
     }
     Ok(())

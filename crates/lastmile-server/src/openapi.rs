@@ -17,9 +17,14 @@ use utoipa::{Modify, OpenApi};
         crate::routes::verify_totp,
         crate::routes::create_set,
         crate::routes::confirm_set,
+        crate::routes::sign_in,
+        crate::routes::get_account,
+        crate::routes::revoke_factor,
+        crate::routes::revoke_device,
+        crate::routes::end,
     ),
     modifiers(&DeviceToken),
-    tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"))
+    tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"), (name = "recovery"))
 )]
 pub struct ApiDoc;
 
@@ -33,7 +38,7 @@ impl Modify for DeviceToken {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The device token returned once by /v1/devices/join"))
+                    .description(Some("The device token returned once by /v1/devices/join or /v1/recovery/sign-in"))
                     .build(),
             ),
         );

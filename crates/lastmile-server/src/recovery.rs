@@ -10,6 +10,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
 
+use lastmile_core::recovery::SET_SIZE;
+
 use crate::ServerError;
 
 pub const M_COST_KIB: u32 = 19_456;
@@ -34,6 +36,33 @@ pub fn matches(code: &str, phc: &str) -> Result<bool, ServerError> {
     Ok(argon2()?.verify_password(code.as_bytes(), &parsed).is_ok())
 }
 
+/// A hash nobody's code matches, for the work done when there is no real hash to check.
+fn decoy() -> Result<&'static str, ServerError> {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = DECOY.get() {
+        return Ok(h);
+    }
+    let fresh = hash(&crate::secrets::new_id("decoy"))?;
+    Ok(DECOY.get_or_init(|| fresh))
+}
+
+/// Which of `hashes` matches `code`, if any. Always computes argon2id at least
+/// [`SET_SIZE`] times (checking decoys when fewer real hashes are given, and not stopping
+/// at a match), so the time taken does not tell whether the user exists, how many codes
+/// are left, or where the match was. Blocking: call it from a blocking thread.
+pub fn find_match(code: &str, hashes: &[String]) -> Result<Option<usize>, ServerError> {
+    let mut found = None;
+    for (i, h) in hashes.iter().enumerate() {
+        if matches(code, h)? && found.is_none() {
+            found = Some(i);
+        }
+    }
+    for _ in hashes.len()..SET_SIZE {
+        matches(code, decoy()?)?;
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -44,5 +73,14 @@ mod tests {
         assert_ne!(a, b, "each hash has its own salt");
         assert!(super::matches("ABCDEFGHJKMNPQRS", &a).expect("verify"));
         assert!(!super::matches("ABCDEFGHJKMNPQRT", &a).expect("verify"));
+    }
+
+    #[test]
+    fn find_match_finds_the_right_index_or_none() {
+        let hashes: Vec<String> =
+            ["AAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBB"].iter().map(|c| super::hash(c).expect("hash")).collect();
+        assert_eq!(super::find_match("BBBBBBBBBBBBBBBB", &hashes).expect("match"), Some(1));
+        assert_eq!(super::find_match("CCCCCCCCCCCCCCCC", &hashes).expect("match"), None);
+        assert_eq!(super::find_match("CCCCCCCCCCCCCCCC", &[]).expect("match"), None);
     }
 }

@@ -113,7 +113,15 @@ pub async fn verify_totp(
         .await?),
         Verification::Accepted { step } => {
             let step = i64::try_from(step).map_err(|_| ServerError::Corrupt("TOTP step".into()))?;
-            if !store::accept_totp_step(pool, &factor.id, step, now).await? {
+            if !store::accept_totp_step(
+                pool,
+                &factor.id,
+                step,
+                store::Actor { user_id: &device.user_id, device_id: &device.id },
+                now,
+            )
+            .await?
+            {
                 return Err(replayed());
             }
             tracing::info!(factor = %factor.id, "TOTP factor verified");

@@ -34,6 +34,19 @@ pub async fn check(
     }
 }
 
+/// Counts a wrong code; returns the consecutive failures (the factor is locked at
+/// [`MAX_FAILURES`]).
+pub async fn count_failure(pool: &AnyPool, factor_id: &str, now: UnixMillis) -> Result<i64, ApiError> {
+    let failures = store::record_factor_failure(pool, factor_id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
+    tracing::info!(factor = %factor_id, failures, "wrong code");
+    Ok(failures)
+}
+
+/// The answer once a factor has just been locked.
+pub fn just_locked() -> ApiError {
+    locked(LOCK_MS / 1000)
+}
+
 /// Counts a wrong code and answers: `code` with the attempts left, or the lock.
 pub async fn wrong_code(
     pool: &AnyPool,
@@ -42,10 +55,9 @@ pub async fn wrong_code(
     code: ErrorCode,
     what: &str,
 ) -> Result<ApiError, ApiError> {
-    let failures = store::record_factor_failure(pool, factor_id, MAX_FAILURES, UnixMillis(now.0 + LOCK_MS)).await?;
-    tracing::info!(factor = %factor_id, failures, "wrong code");
+    let failures = count_failure(pool, factor_id, now).await?;
     Ok(if failures >= MAX_FAILURES {
-        locked(LOCK_MS / 1000)
+        just_locked()
     } else {
         ApiError::new(StatusCode::BAD_REQUEST, code, format!("{what} ({} attempts left)", MAX_FAILURES - failures))
     })

@@ -6,6 +6,7 @@ mod factors;
 mod health;
 mod lockout;
 mod posture;
+mod recover;
 mod recovery;
 
 use axum::Router;
@@ -24,6 +25,11 @@ pub(crate) use factors::__path_verify_totp;
 pub(crate) use health::__path_health;
 pub(crate) use health::__path_time;
 pub(crate) use posture::__path_report;
+pub(crate) use recover::__path_end;
+pub(crate) use recover::__path_get_account;
+pub(crate) use recover::__path_revoke_device;
+pub(crate) use recover::__path_revoke_factor;
+pub(crate) use recover::__path_sign_in;
 pub(crate) use recovery::__path_confirm_set;
 pub(crate) use recovery::__path_create_set;
 
@@ -39,6 +45,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/factors/totp/{id}/verify", post(factors::verify_totp))
         .route("/v1/factors/recovery-codes", post(recovery::create_set))
         .route("/v1/factors/recovery-codes/{id}/confirm", post(recovery::confirm_set))
+        .route("/v1/recovery/sign-in", post(recover::sign_in))
+        .route("/v1/recovery/account", get(recover::get_account))
+        .route("/v1/recovery/factors/{id}/revoke", post(recover::revoke_factor))
+        .route("/v1/recovery/devices/{id}/revoke", post(recover::revoke_device))
+        .route("/v1/recovery/end", post(recover::end))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")

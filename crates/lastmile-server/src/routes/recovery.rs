@@ -92,7 +92,8 @@ pub async fn confirm_set(
         )
         .await?);
     }
-    store::mark_verified(pool, &id, now).await?;
+    store::confirm_recovery_set(pool, &id, store::Actor { user_id: &device.user_id, device_id: &device.id }, now)
+        .await?;
     tracing::info!(factor = %id, "recovery codes confirmed");
     let view = store::verified_factors(pool, &device.user_id)
         .await?

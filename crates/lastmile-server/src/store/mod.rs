@@ -6,7 +6,11 @@ use lastmile_proto::api::{DeviceClaims, OrganisationView, PostureReport, Posture
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
+use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
+
+mod recovery;
+pub use recovery::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
@@ -28,6 +32,8 @@ pub struct Device {
     pub id: String,
     pub user_id: String,
     pub revoked_at_ms: Option<i64>,
+    /// Until when this device holds a recovery session (server clock), if it does.
+    pub recovery_until_ms: Option<i64>,
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -53,6 +59,15 @@ pub async fn org_by_slug(pool: &AnyPool, slug: &str) -> Result<Option<Org>, Serv
     let row =
         sqlx::query("SELECT id, slug, name FROM organisations WHERE slug = $1").bind(slug).fetch_optional(pool).await?;
     Ok(row.map(|r| Org { id: r.get(0), slug: r.get(1), name: r.get(2) }))
+}
+
+/// The organisation, when the server hosts exactly one.
+pub async fn sole_org(pool: &AnyPool) -> Result<Option<Org>, ServerError> {
+    let rows = sqlx::query("SELECT id, slug, name FROM organisations LIMIT 2").fetch_all(pool).await?;
+    Ok(match rows.as_slice() {
+        [r] => Some(Org { id: r.get(0), slug: r.get(1), name: r.get(2) }),
+        _ => None,
+    })
 }
 
 pub async fn org_by_id(pool: &AnyPool, id: &str) -> Result<Org, ServerError> {
@@ -202,27 +217,59 @@ pub async fn join_with_invite(
     .bind(now.0)
     .execute(&mut *tx)
     .await?;
+    audit::record(
+        &mut *tx,
+        &Event {
+            at: now,
+            user_id: &user_id,
+            device_id: Some(&device_id),
+            factor_id: None,
+            kind: Kind::DeviceJoined,
+            detail: serde_json::json!({ "hostname": claims.hostname, "os_name": claims.os_name, "via": "invite" }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let user = user_by_id(pool, &user_id).await?;
     let org = org_by_id(pool, &user.org_id).await?;
-    Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None }, user, org)))
+    Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None, recovery_until_ms: None }, user, org)))
 }
 
 pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Option<Device>, ServerError> {
-    let row = sqlx::query("SELECT id, user_id, revoked_at_ms FROM devices WHERE token_hash = $1")
+    let row = sqlx::query("SELECT id, user_id, revoked_at_ms, recovery_until_ms FROM devices WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(|r| Device { id: r.get(0), user_id: r.get(1), revoked_at_ms: r.get(2) }))
+    Ok(row.map(|r| Device { id: r.get(0), user_id: r.get(1), revoked_at_ms: r.get(2), recovery_until_ms: r.get(3) }))
 }
 
+/// Revokes a device by the administrator's hand (see [`revoke_user_device`] for the user's).
 pub async fn revoke_device(pool: &AnyPool, device_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
-    let done = sqlx::query("UPDATE devices SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
-        .bind(now.0)
-        .bind(device_id)
-        .execute(pool)
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "UPDATE devices SET revoked_at_ms = $1, recovery_until_ms = NULL WHERE id = $2 AND revoked_at_ms IS NULL          RETURNING user_id, hostname",
+    )
+    .bind(now.0)
+    .bind(device_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(r) = &row {
+        let user_id: String = r.get(0);
+        audit::record(
+            &mut *tx,
+            &Event {
+                at: now,
+                user_id: &user_id,
+                device_id: Some(device_id),
+                factor_id: None,
+                kind: Kind::DeviceRevoked,
+                detail: serde_json::json!({ "hostname": r.get::<String, _>(1), "by": "admin" }),
+            },
+        )
         .await?;
-    Ok(done.rows_affected() == 1)
+    }
+    tx.commit().await?;
+    Ok(row.is_some())
 }
 
 /// Stores a report and updates the device's claims, in one transaction.
@@ -299,10 +346,21 @@ fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
         .map(|t| crate::tier_name(t).to_string())
 }
 
+/// The tables [`count`] knows.
+pub const TABLES: [&str; 9] = [
+    "organisations",
+    "users",
+    "invites",
+    "devices",
+    "posture_reports",
+    "factors",
+    "recovery_codes",
+    "recovery_signins",
+    "audit_events",
+];
+
 /// Counts rows of a table (for tests and the admin command).
 pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
-    const TABLES: [&str; 7] =
-        ["organisations", "users", "invites", "devices", "posture_reports", "factors", "recovery_codes"];
     if !TABLES.contains(&table) {
         return Err(ServerError::Invalid(format!("unknown table {table:?}")));
     }
@@ -375,21 +433,67 @@ pub async fn totp_factor(pool: &AnyPool, id: &str) -> Result<Option<TotpFactor>,
     }))
 }
 
+/// Who verified a factor, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub user_id: &'a str,
+    pub device_id: &'a str,
+}
+
 /// Records an accepted code. The condition on the last step makes replay refusal hold even
-/// when two requests with the same code race: only one of them updates the row.
-pub async fn accept_totp_step(pool: &AnyPool, id: &str, step: i64, now: UnixMillis) -> Result<bool, ServerError> {
-    let done = sqlx::query(
+/// when two requests with the same code race: only one of them updates the row. The first
+/// accepted code verifies the factor, and that is an audit event.
+pub async fn accept_totp_step(
+    pool: &AnyPool,
+    id: &str,
+    step: i64,
+    actor: Actor<'_>,
+    now: UnixMillis,
+) -> Result<bool, ServerError> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
         "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), totp_last_step = $2, \
          failed_attempts = 0, locked_until_ms = NULL \
-         WHERE id = $3 AND (totp_last_step IS NULL OR totp_last_step < $4)",
+         WHERE id = $3 AND status <> 'revoked' AND (totp_last_step IS NULL OR totp_last_step < $4) \
+         RETURNING verified_at_ms",
     )
     .bind(now.0)
     .bind(step)
     .bind(id)
     .bind(step)
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    if row.get::<i64, _>(0) == now.0 {
+        audit_verified(&mut tx, id, "totp", "a current code from the authenticator app", actor, now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn audit_verified(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    factor_id: &str,
+    kind: &str,
+    how: &str,
+    actor: Actor<'_>,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
+    audit::record(
+        &mut **tx,
+        &Event {
+            at: now,
+            user_id: actor.user_id,
+            device_id: Some(actor.device_id),
+            factor_id: Some(factor_id),
+            kind: Kind::FactorVerified,
+            detail: serde_json::json!({ "kind": kind, "how": how }),
+        },
+    )
+    .await
 }
 
 /// Creates a recovery-code set (a pending factor) and voids the user's previous sets, in one
@@ -403,7 +507,7 @@ pub async fn create_recovery_set(
 ) -> Result<String, ServerError> {
     let factor_id = new_id("fac");
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    let voided = sqlx::query(
         "UPDATE factors SET status = 'revoked', revoked_at_ms = $1 \
          WHERE user_id = $2 AND kind = 'recovery_codes' AND status <> 'revoked'",
     )
@@ -420,6 +524,18 @@ pub async fn create_recovery_set(
     .bind(device_id)
     .bind(now.0)
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &Event {
+            at: now,
+            user_id,
+            device_id: Some(device_id),
+            factor_id: Some(&factor_id),
+            kind: Kind::RecoveryCodesIssued,
+            detail: serde_json::json!({ "codes": hashes.len(), "previous_sets_voided": voided.rows_affected() }),
+        },
+    )
     .await?;
     for hash in hashes {
         sqlx::query(
@@ -463,16 +579,27 @@ pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<V
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
 }
 
-/// Marks a factor verified (idempotent) and clears its failures.
-pub async fn mark_verified(pool: &AnyPool, id: &str, now: UnixMillis) -> Result<(), ServerError> {
-    sqlx::query(
+/// Marks a recovery-code set confirmed (idempotent) and clears its failures; the first
+/// confirmation is an audit event.
+pub async fn confirm_recovery_set(
+    pool: &AnyPool,
+    id: &str,
+    actor: Actor<'_>,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
         "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), failed_attempts = 0, \
-         locked_until_ms = NULL WHERE id = $2 AND status <> 'revoked'",
+         locked_until_ms = NULL WHERE id = $2 AND status <> 'revoked' RETURNING verified_at_ms",
     )
     .bind(now.0)
     .bind(id)
-    .execute(pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    if row.is_some_and(|r| r.get::<i64, _>(0) == now.0) {
+        audit_verified(&mut tx, id, "recovery_codes", "one code typed back", actor, now).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
