@@ -13,7 +13,6 @@ use lastmile_proto::app::{AppErrorCode, StatusReport};
     name = "lastmile",
     version,
     about = "Get onto a strong, verified MFA factor, and prove it.",
-    args_conflicts_with_subcommands = true,
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 server, \
                   5 not joined or invite refused, 6 no OS keyring, 7 clock off by a TOTP step or more."
 )]
@@ -58,6 +57,26 @@ enum Command {
         /// Print offset_ms (positive: this device is ahead), delay_ms, verdict, source, fix_steps.
         #[arg(long)]
         json: bool,
+    },
+    /// Lost your phone or key? Sign in with a recovery code, revoke what you lost, set up a
+    /// new authenticator app and get fresh recovery codes. Run again to continue after an
+    /// interruption.
+    Recover {
+        /// Your work email address (asked for when left out).
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+        /// Your organisation's short name, when the server hosts several.
+        #[arg(long, value_name = "SLUG")]
+        org: Option<String>,
+        /// Revoke every factor and every other device (`all`), nothing (`none`), or ask.
+        #[arg(long, value_enum, default_value_t = crate::recover::RevokeChoice::Ask)]
+        revoke: crate::recover::RevokeChoice,
+        /// Do not set up an authenticator app now.
+        #[arg(long)]
+        skip_totp: bool,
+        /// Also save the new recovery codes to this new file (readable only by you).
+        #[arg(long, value_name = "FILE")]
+        save: Option<std::path::PathBuf>,
     },
     /// Forget this device's enrollment (keyring credential and local state).
     Leave,
@@ -182,6 +201,9 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, json),
         },
+        Command::Recover { user, org, revoke, skip_totp, save } => {
+            crate::recover::run(&agent, crate::recover::Options { user, org, revoke, skip_totp, save }).await
+        }
         Command::Leave => match agent.leave().await {
             Ok(true) => {
                 out("This device left its organisation; its credential was removed from the keyring.\n");

@@ -10,12 +10,12 @@ use lastmile_proto::app::{AppErrorCode, ClockVerdict};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
-type SystemAgent = lastmile_agent::Agent<SystemDevice, OsSecrets, lastmile_device::clock::SystemClock>;
+pub(crate) type SystemAgent = lastmile_agent::Agent<SystemDevice, OsSecrets, lastmile_device::clock::SystemClock>;
 
 /// How many codes a person may type before the command gives up (the server locks after 5).
 const ATTEMPTS: usize = 3;
 
-fn say(text: &str) {
+pub(crate) fn say(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -6,6 +6,7 @@ mod cli;
 mod enroll;
 mod gui;
 mod qr;
+mod recover;
 
 pub use gui::{run_app, setup_builder};
 

@@ -250,3 +250,92 @@ pub fn fake_http(response: &'static [u8]) -> u16 {
     });
     port
 }
+
+/// A loopback HTTP/1.1 proxy in front of a real server that can lose answers: it forwards
+/// each request, lets the server act on it, and then, while `drops` is above zero and the
+/// request line contains `path`, closes the connection instead of passing the answer back.
+/// That is exactly a network dropping out after the request went through.
+#[derive(Debug, Clone)]
+pub struct FlakyProxy {
+    pub port: u16,
+    drops: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FlakyProxy {
+    pub fn start(upstream_port: u16, path: &'static str) -> FlakyProxy {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let (d, dd) = (drops.clone(), dropped.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (d, dd) = (d.clone(), dd.clone());
+                std::thread::spawn(move || {
+                    let mut client = std::io::BufReader::new(client);
+                    while let Some(request) = read_http_message(&mut client) {
+                        let Ok(mut upstream) = std::net::TcpStream::connect(("127.0.0.1", upstream_port)) else {
+                            return;
+                        };
+                        if std::io::Write::write_all(&mut upstream, &request).is_err() {
+                            return;
+                        }
+                        let mut upstream = std::io::BufReader::new(upstream);
+                        let Some(response) = read_http_message(&mut upstream) else { return };
+                        let first_line = request.split(|&b| b == b'\r').next().unwrap_or_default();
+                        let matches = String::from_utf8_lossy(first_line).contains(path);
+                        if matches && d.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                            dd.fetch_add(1, Ordering::SeqCst);
+                            return; // the answer is lost; the connection closes
+                        }
+                        if std::io::Write::write_all(client.get_mut(), &response).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        FlakyProxy { port, drops, dropped }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Loses the answers of the next `n` matching requests.
+    pub fn drop_next(&self, n: usize) {
+        self.drops.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many answers were lost so far.
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// One HTTP/1.1 message (head and a Content-Length body), as raw bytes.
+fn read_http_message(r: &mut impl std::io::BufRead) -> Option<Vec<u8>> {
+    let mut msg = Vec::new();
+    let mut content_length = 0usize;
+    loop {
+        let mut line = Vec::new();
+        if r.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&line).to_ascii_lowercase();
+        if let Some(v) = text.strip_prefix("content-length:") {
+            content_length = v.trim().parse().ok()?;
+        }
+        msg.extend_from_slice(&line);
+        if line == b"\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0u8; content_length];
+    std::io::Read::read_exact(r, &mut body).ok()?;
+    msg.extend_from_slice(&body);
+    Some(msg)
+}

@@ -1,9 +1,9 @@
 //! Use cases that need this device's enrollment: the API client for the enrolled server and
 //! the device token from the keyring; and TOTP enrollment.
 
-use lastmile_client::{ApiClient, DeviceToken};
+use lastmile_client::{ApiClient, ClientError, DeviceToken};
 use lastmile_core::clock::Clock;
-use lastmile_proto::api::{FactorView, RecoveryCodeSet, TotpEnrollment};
+use lastmile_proto::api::{ErrorCode, FactorView, RecoveryCodeSet, TotpEnrollment};
 use lastmile_proto::app::AppErrorCode;
 
 use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
@@ -47,9 +47,24 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     }
 
     /// Sends a code from the authenticator app; the server verifies it.
+    ///
+    /// When the answer is lost (network) or the code counts as replayed, the server may
+    /// already have verified the factor with this very code: the server's view decides, so a
+    /// retry after a dropped answer ends in "verified" rather than in an error.
     pub async fn totp_verify(&self, factor_id: &str, code: &str) -> Result<FactorView, AgentError> {
         let (api, token) = self.enrolled_api().await?;
-        api.verify_totp(&token, factor_id, code).await.map_err(AgentError::from_client)
+        match api.verify_totp(&token, factor_id, code).await {
+            Ok(view) => Ok(view),
+            Err(e) if e.is_transient() || matches!(&e, ClientError::Api { code: ErrorCode::TotpReplayed, .. }) => {
+                let verified = api
+                    .me(&token)
+                    .await
+                    .ok()
+                    .and_then(|me| me.verified_factors.into_iter().find(|f| f.id == factor_id));
+                verified.ok_or_else(|| AgentError::from_client(e))
+            }
+            Err(e) => Err(AgentError::from_client(e)),
+        }
     }
 
     /// Makes a new set of recovery codes (the previous set stops working at once). Show the

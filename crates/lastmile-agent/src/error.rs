@@ -54,6 +54,26 @@ impl AgentError {
             ClientError::Api { code: ErrorCode::RecoveryCodeInvalid, .. } => {
                 Self::new(AppErrorCode::RecoveryCodeInvalid, message, Some("Type one of the codes exactly as shown."))
             }
+            ClientError::Api { code: ErrorCode::RecoveryRefused, .. } => Self::new(
+                AppErrorCode::RecoveryRefused,
+                message,
+                Some(
+                    "Check the email address and type another of your codes; after five wrong tries, wait five minutes.",
+                ),
+            ),
+            ClientError::Api { code: ErrorCode::RecoverySessionRequired, .. } => Self::new(
+                AppErrorCode::RecoverySessionExpired,
+                message,
+                Some("Sign in again with another recovery code (the session lasts 30 minutes)."),
+            ),
+            ClientError::Api { code: ErrorCode::Conflict, .. } => {
+                Self::new(AppErrorCode::AlreadyJoined, message, Some("Run `lastmile leave` first, then recover."))
+            }
+            ClientError::Api { code: ErrorCode::DeviceRevoked, .. } => Self::new(
+                AppErrorCode::DeviceRevoked,
+                message,
+                Some("Run `lastmile leave`, then join again with a new invite or recover with a recovery code."),
+            ),
             ClientError::Api { code: ErrorCode::RateLimited, .. } => {
                 Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
             }

@@ -8,7 +8,7 @@
 //! | 2 | usage error: bad arguments or input |
 //! | 3 | configuration problem: managed or user settings invalid, local state unreadable, or an option a managed setting forbids |
 //! | 4 | server problem: none configured, unreachable, or answering wrongly; device not recognised |
-//! | 5 | not joined, or the invite was refused (unknown, expired, used) |
+//! | 5 | not joined, the invite was refused (unknown, expired, used), the recovery code was refused, the recovery session is over, or the device was revoked |
 //! | 6 | no usable OS keyring |
 //! | 7 | clock off by a TOTP step or more (`status` and `clock`) |
 
@@ -50,6 +50,9 @@ pub fn for_error(code: AppErrorCode) -> i32 {
         | AppErrorCode::TotpInvalid
         | AppErrorCode::TotpReplayed
         | AppErrorCode::RecoveryCodeInvalid => USAGE,
+        AppErrorCode::RecoveryRefused | AppErrorCode::RecoverySessionExpired | AppErrorCode::DeviceRevoked => {
+            NOT_JOINED
+        }
         AppErrorCode::RateLimited => SERVER,
         AppErrorCode::ManagedSetting | AppErrorCode::ConfigInvalid | AppErrorCode::LocalState => CONFIG,
         AppErrorCode::NoServer | AppErrorCode::ServerUnreachable | AppErrorCode::ServerError => SERVER,

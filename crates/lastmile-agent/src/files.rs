@@ -47,8 +47,7 @@ impl LocalFiles {
     }
 
     pub fn read_state(&self) -> Result<StateFile, FileProblem> {
-        let state = read_json::<StateFile>(&self.state_path())?
-            .unwrap_or(StateFile { version: STATE_FILE_VERSION, enrollment: None });
+        let state = read_json::<StateFile>(&self.state_path())?.unwrap_or_else(StateFile::empty);
         if state.version != STATE_FILE_VERSION {
             return Err(FileProblem {
                 path: self.state_path(),
@@ -135,6 +134,7 @@ mod tests {
         assert_eq!(f.read_state().map(|s| s.enrollment), Ok(None));
         let state = StateFile {
             version: STATE_FILE_VERSION,
+            pending_recovery: None,
             enrollment: Some(EnrollmentRecord {
                 server_url: "https://mfa.example.com/".into(),
                 device_id: "dev_1".into(),

@@ -5,10 +5,10 @@ use lastmile_core::invite::JoinInput;
 use lastmile_core::settings::Source;
 use lastmile_proto::api::JoinRequest;
 use lastmile_proto::app::{AppErrorCode, JoinOutcome};
-use lastmile_proto::state_file::{EnrollmentRecord, STATE_FILE_VERSION, StateFile};
+use lastmile_proto::state_file::{EnrollmentRecord, StateFile};
 
 use crate::status::{device_claims, posture_report};
-use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
+use crate::{Agent, AgentError, DeviceProbe, Resolved, SecretStore, token_account};
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// Joins with an invite code or `lastmile://join?...` link.
@@ -25,49 +25,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             )
         })?;
         let resolved = self.resolve_settings()?;
-        if resolved.managed_broken {
-            return Err(AgentError::new(
-                AppErrorCode::ConfigInvalid,
-                resolved.problems.first().map(|p| p.message.clone()).unwrap_or_default(),
-                Some("Tell your IT team: the device-management profile for Lastmile has an error."),
-            ));
-        }
-        let configured = &resolved.settings.server_url;
-        let server = match (&join.server, configured.source, &configured.value) {
-            (Some(link), Source::Managed, Some(pinned)) if link != pinned => {
-                return Err(AgentError::new(
-                    AppErrorCode::ManagedSetting,
-                    format!("this invite points to {link}, but your organisation pins this device to {pinned}"),
-                    Some("Only use invites from your own IT team. If this one is, tell them the addresses differ."),
-                ));
-            }
-            (_, Source::Managed | Source::CommandLine, Some(url)) => url.clone(),
-            (Some(link), _, _) => link.clone(),
-            (None, _, Some(url)) => url.clone(),
-            (None, _, None) => {
-                return Err(AgentError::new(
-                    AppErrorCode::NoServer,
-                    "no Lastmile server is configured and the invite code does not name one",
-                    Some("Open the invite link instead of typing the code, or pass --server <url>."),
-                ));
-            }
-        };
-
-        let state = match self.files.read_state() {
-            Ok(state) => state,
-            Err(problem) => {
-                // Keep the unreadable file, out of the way, and start a fresh one.
-                let aside = self.files.set_aside(&problem.path, self.clock.now().0).map_err(|e| {
-                    AgentError::new(
-                        AppErrorCode::LocalState,
-                        format!("{problem}; and it cannot be moved aside: {e}"),
-                        None,
-                    )
-                })?;
-                tracing::warn!(path = %aside.display(), "unreadable state file moved aside");
-                StateFile { version: STATE_FILE_VERSION, enrollment: None }
-            }
-        };
+        let server = self.pick_server(&resolved, join.server.as_ref(), "this invite")?;
+        let state = self.state_or_fresh()?;
         if let Some(rec) = &state.enrollment {
             return Err(AgentError::new(
                 AppErrorCode::AlreadyJoined,
@@ -110,20 +69,8 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             organisation: joined.organisation.name.clone(),
             joined_at_ms: self.clock.now().0,
         };
-        self.files.write_state(&StateFile { version: STATE_FILE_VERSION, enrollment: Some(record) }).map_err(|e| {
-            AgentError::new(AppErrorCode::LocalState, format!("cannot write the local state: {e}"), None)
-        })?;
-        // Remember the server for next time, unless IT manages it. A broken user file is
-        // left alone (it was reported), not overwritten.
-        if configured.source != Source::Managed
-            && let Ok(mut user) = self.files.read_settings()
-            && user.server_url.as_deref() != Some(server.as_str())
-        {
-            user.server_url = Some(server.to_string());
-            if let Err(e) = self.files.write_settings(&user) {
-                tracing::warn!(error = %e, "could not remember the server address");
-            }
-        }
+        self.write_state(&StateFile { enrollment: Some(record), ..StateFile::empty() })?;
+        self.remember_server(&resolved, &server);
 
         // A first report, so the server knows this device's facts at once. Best effort:
         // the next status or report run sends it again.
@@ -163,9 +110,79 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 )
             })?;
         }
-        self.files.write_state(&StateFile { version: STATE_FILE_VERSION, enrollment: None }).map_err(|e| {
-            AgentError::new(AppErrorCode::LocalState, format!("cannot write the local state: {e}"), None)
-        })?;
+        self.write_state(&StateFile::empty())?;
         Ok(enrolled.is_some())
+    }
+
+    /// The server to talk to: managed beats the command line beats `link` (an invite link
+    /// or an address the user typed) beats the user's settings. A link that contradicts a
+    /// managed address is refused: it may be a phishing attempt.
+    pub(crate) fn pick_server(
+        &self,
+        resolved: &Resolved,
+        link: Option<&url::Url>,
+        what: &str,
+    ) -> Result<url::Url, AgentError> {
+        if resolved.managed_broken {
+            return Err(AgentError::new(
+                AppErrorCode::ConfigInvalid,
+                resolved.problems.first().map(|p| p.message.clone()).unwrap_or_default(),
+                Some("Tell your IT team: the device-management profile for Lastmile has an error."),
+            ));
+        }
+        let configured = &resolved.settings.server_url;
+        match (link, configured.source, &configured.value) {
+            (Some(link), Source::Managed, Some(pinned)) if link != pinned => Err(AgentError::new(
+                AppErrorCode::ManagedSetting,
+                format!("{what} points to {link}, but your organisation pins this device to {pinned}"),
+                Some("Only use links from your own IT team. If this one is, tell them the addresses differ."),
+            )),
+            (_, Source::Managed | Source::CommandLine, Some(url)) => Ok(url.clone()),
+            (Some(link), _, _) => Ok(link.clone()),
+            (None, _, Some(url)) => Ok(url.clone()),
+            (None, _, None) => Err(AgentError::new(
+                AppErrorCode::NoServer,
+                format!("no Lastmile server is configured and {what} does not name one"),
+                Some("Give the server address (from your IT team), or pass --server <url>."),
+            )),
+        }
+    }
+
+    /// The state file, or a fresh one when it is unreadable (the bad file is kept, moved aside).
+    pub(crate) fn state_or_fresh(&self) -> Result<StateFile, AgentError> {
+        match self.files.read_state() {
+            Ok(state) => Ok(state),
+            Err(problem) => {
+                let aside = self.files.set_aside(&problem.path, self.clock.now().0).map_err(|e| {
+                    AgentError::new(
+                        AppErrorCode::LocalState,
+                        format!("{problem}; and it cannot be moved aside: {e}"),
+                        None,
+                    )
+                })?;
+                tracing::warn!(path = %aside.display(), "unreadable state file moved aside");
+                Ok(StateFile::empty())
+            }
+        }
+    }
+
+    pub(crate) fn write_state(&self, state: &StateFile) -> Result<(), AgentError> {
+        self.files
+            .write_state(state)
+            .map_err(|e| AgentError::new(AppErrorCode::LocalState, format!("cannot write the local state: {e}"), None))
+    }
+
+    /// Remembers the server for next time, unless IT manages it. A broken user file is left
+    /// alone (it was reported), not overwritten.
+    pub(crate) fn remember_server(&self, resolved: &Resolved, server: &url::Url) {
+        if resolved.settings.server_url.source != Source::Managed
+            && let Ok(mut user) = self.files.read_settings()
+            && user.server_url.as_deref() != Some(server.as_str())
+        {
+            user.server_url = Some(server.to_string());
+            if let Err(e) = self.files.write_settings(&user) {
+                tracing::warn!(error = %e, "could not remember the server address");
+            }
+        }
     }
 }

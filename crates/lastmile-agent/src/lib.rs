@@ -11,6 +11,7 @@ mod error;
 pub mod exit;
 pub mod files;
 mod join;
+mod recover;
 mod settings;
 mod status;
 pub mod system;
@@ -25,6 +26,7 @@ use lastmile_proto::settings_file::SettingsFile;
 
 pub use error::AgentError;
 pub use files::LocalFiles;
+pub use recover::RecoverInput;
 pub use settings::Resolved;
 
 /// The keyring account that holds the API token of the device `device_id`.

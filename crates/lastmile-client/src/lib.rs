@@ -9,8 +9,9 @@ use std::fmt;
 use std::time::Duration;
 
 use lastmile_proto::api::{
-    ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView, RecoveryCodeSet,
-    RecoveryConfirmRequest, ServerTime, TotpEnrollment, TotpVerifyRequest,
+    AccountView, ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView,
+    RecoveryCodeSet, RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, ServerTime, TotpEnrollment,
+    TotpVerifyRequest,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -182,6 +183,49 @@ impl ApiClient {
         let url = self.url_with_id("v1/factors/recovery-codes/", factor_id, "confirm")?;
         let body = RecoveryConfirmRequest { code: code.to_string() };
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
+    }
+
+    /// Signs in with a recovery code. `current` is this device's token when it is already
+    /// joined (it then keeps its identity and gets a new token).
+    pub async fn recovery_sign_in(
+        &self,
+        req: &RecoverySignInRequest,
+        current: Option<&DeviceToken>,
+    ) -> Result<RecoverySession, ClientError> {
+        let url = self.url("v1/recovery/sign-in");
+        let mut builder = self.http.post(url.clone()).json(req);
+        if let Some(token) = current {
+            builder = builder.bearer_auth(token.expose());
+        }
+        self.send(builder, &url).await
+    }
+
+    pub async fn recovery_account(&self, token: &DeviceToken) -> Result<AccountView, ClientError> {
+        let url = self.url("v1/recovery/account");
+        self.send(self.http.get(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn recovery_revoke_factor(
+        &self,
+        token: &DeviceToken,
+        factor_id: &str,
+    ) -> Result<AccountView, ClientError> {
+        let url = self.url_with_id("v1/recovery/factors/", factor_id, "revoke")?;
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn recovery_revoke_device(
+        &self,
+        token: &DeviceToken,
+        device_id: &str,
+    ) -> Result<AccountView, ClientError> {
+        let url = self.url_with_id("v1/recovery/devices/", device_id, "revoke")?;
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    pub async fn recovery_end(&self, token: &DeviceToken) -> Result<AccountView, ClientError> {
+        let url = self.url("v1/recovery/end");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder, url: &Url) -> Result<T, ClientError> {

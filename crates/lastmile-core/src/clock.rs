@@ -13,6 +13,12 @@ impl UnixMillis {
     pub fn saturating_add_ms(self, ms: i64) -> Self {
         Self(self.0.saturating_add(ms))
     }
+
+    /// The time of day in UTC, `HH:MM UTC`, for messages such as "the session ends at".
+    pub fn utc_time_of_day(self) -> String {
+        let minutes = self.0.div_euclid(60_000).rem_euclid(24 * 60);
+        format!("{:02}:{:02} UTC", minutes / 60, minutes % 60)
+    }
 }
 
 /// A source of wall-clock time. Production code passes a system clock from the binary;
@@ -52,5 +58,19 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> UnixMillis {
         UnixMillis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnixMillis;
+
+    #[test]
+    fn time_of_day_in_utc() {
+        for (ms, want) in
+            [(0, "00:00 UTC"), (1_790_000_000_000, "14:13 UTC"), (86_399_999, "23:59 UTC"), (-60_000, "23:59 UTC")]
+        {
+            assert_eq!(UnixMillis(ms).utc_time_of_day(), want, "{ms}");
+        }
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ts")]
+use ts_rs::TS;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -52,6 +54,7 @@ pub struct JoinRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct UserView {
     pub id: String,
     pub email: String,
@@ -60,6 +63,7 @@ pub struct UserView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct OrganisationView {
     pub slug: String,
     pub name: String,
@@ -277,6 +281,7 @@ impl std::fmt::Debug for RecoverySession {
 /// One of the user's factors, whatever its state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct AccountFactor {
     pub id: String,
     /// `security_key`, `platform_authenticator`, `totp`, `recovery_codes`.
@@ -295,6 +300,7 @@ pub struct AccountFactor {
 /// One of the user's devices that has not been revoked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct AccountDevice {
     pub id: String,
     pub hostname: String,
@@ -308,6 +314,7 @@ pub struct AccountDevice {
 /// `GET /v1/recovery/account`: the user's factors and devices during a recovery session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct AccountView {
     pub user: UserView,
     pub organisation: OrganisationView,

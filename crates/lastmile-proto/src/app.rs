@@ -313,9 +313,30 @@ pub enum AppErrorCode {
     RecoveryCodeInvalid,
     RecoveryRefused,
     RecoverySessionExpired,
+    DeviceRevoked,
     RateLimited,
     LocalState,
     Internal,
+}
+
+/// A recovery sign-in that succeeded: this device is joined for the user and holds a
+/// recovery session until `session_expires_at_ms`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RecoverySignedIn {
+    pub device_id: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub organisation: String,
+    pub server_url: String,
+    /// Server clock, Unix ms.
+    pub session_expires_at_ms: i64,
+    /// Unused recovery codes left in the old set.
+    pub codes_left: u32,
+    /// True when a retry continued a sign-in whose first answer was lost.
+    pub resumed: bool,
+    /// This device's clock, checked before signing in.
+    pub clock: ClockStatus,
 }
 
 /// Names of the events the backend emits to the window.

@@ -10,6 +10,26 @@ pub const STATE_FILE_VERSION: u32 = 1;
 pub struct StateFile {
     pub version: u32,
     pub enrollment: Option<EnrollmentRecord>,
+    /// A recovery sign-in that was started and may not have been answered: retries reuse
+    /// its attempt key, so that a lost answer does not cost the user's recovery code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_recovery: Option<PendingRecovery>,
+}
+
+impl StateFile {
+    pub fn empty() -> Self {
+        Self { version: STATE_FILE_VERSION, enrollment: None, pending_recovery: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingRecovery {
+    pub server_url: String,
+    pub username: String,
+    /// Random, not secret on its own (the server also needs the code).
+    pub attempt_id: String,
+    pub started_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -270,7 +270,7 @@ fn clock_offsets_under_faketime_are_measured_within_a_second() {
     assert_eq!((code, v["error"]["code"].as_str()), (4, Some("no_server")), "{v}");
 }
 
-fn faketime_lib() -> String {
+pub(crate) fn faketime_lib() -> String {
     let candidates = [
         "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
         "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use lastmile_tests::{Home, Server, problem_codes, require_keyring};
 
 /// Collects a child's stdout in the background so the test can wait for prompts.
-fn collect(mut out: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+pub(crate) fn collect(mut out: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     let buf = Arc::new(Mutex::new(String::new()));
     let sink = buf.clone();
     std::thread::spawn(move || {
@@ -26,7 +26,7 @@ fn collect(mut out: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     buf
 }
 
-fn wait_for(buf: &Arc<Mutex<String>>, needle: &str, count: usize) -> String {
+pub(crate) fn wait_for(buf: &Arc<Mutex<String>>, needle: &str, count: usize) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let text = buf.lock().map(|b| b.clone()).unwrap_or_default();
@@ -39,7 +39,7 @@ fn wait_for(buf: &Arc<Mutex<String>>, needle: &str, count: usize) -> String {
 }
 
 /// A server with Ada seeded, and a home whose device joined it.
-fn joined() -> (Server, Home) {
+pub(crate) fn joined() -> (Server, Home) {
     require_keyring();
     let server = Server::start().expect("server");
     server.seed().expect("seed");
@@ -50,9 +50,18 @@ fn joined() -> (Server, Home) {
 }
 
 /// `lastmile ARGS` with piped stdin and stdout, its output collected in the background.
-fn interactive(home: &Home, args: &[&str]) -> (std::process::Child, Arc<Mutex<String>>, std::process::ChildStdin) {
-    let mut child =
-        home.lastmile(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+pub(crate) fn interactive(
+    home: &Home,
+    args: &[&str],
+) -> (std::process::Child, Arc<Mutex<String>>, std::process::ChildStdin) {
+    spawn_interactive(home.lastmile(args))
+}
+
+/// Spawns `cmd` with piped stdin and stdout, its output collected in the background.
+pub(crate) fn spawn_interactive(
+    mut cmd: std::process::Command,
+) -> (std::process::Child, Arc<Mutex<String>>, std::process::ChildStdin) {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
     let out = collect(child.stdout.take().expect("stdout"));
     let stdin = child.stdin.take().expect("stdin");
     (child, out, stdin)

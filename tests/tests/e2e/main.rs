@@ -3,4 +3,5 @@
 mod agent;
 mod cli;
 mod factors;
+mod recover;
 mod ui;
