@@ -12,6 +12,11 @@ fn main() {
         "recovery_new",
         "recovery_save",
         "recovery_confirm",
+        "recover_sign_in",
+        "recovery_account",
+        "recovery_revoke_factor",
+        "recovery_revoke_device",
+        "recovery_end",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)) {
         panic!("tauri-build failed: {e:#}");

@@ -7,8 +7,10 @@ use lastmile_agent::Agent;
 use lastmile_agent::system::{OsSecrets, SystemDevice, system_agent};
 use lastmile_core::settings::RawLayer;
 use lastmile_device::clock::SystemClock;
+use lastmile_proto::api::AccountView;
 use lastmile_proto::app::{
-    AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, StatusReport, TotpSetup, events,
+    AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, RecoverySignedIn, StatusReport, TotpSetup,
+    events,
 };
 use tauri::{Emitter, Manager, Runtime, State};
 
@@ -139,6 +141,57 @@ async fn recovery_confirm(
     Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
 }
 
+fn invalid_input(message: &str) -> AppError {
+    AppError { code: AppErrorCode::InvalidInput, message: message.into(), hint: None }
+}
+
+/// Checks a short text field from the window: bounded, no control characters.
+fn short_text(value: &str, max: usize, what: &str) -> Result<(), AppError> {
+    if value.len() > max || value.chars().any(char::is_control) {
+        return Err(invalid_input(&format!("that is not a valid {what}")));
+    }
+    Ok(())
+}
+
+/// Signs in with a recovery code (after checking the clock); the device joins the account.
+#[tauri::command]
+async fn recover_sign_in(
+    state: State<'_, AppState>,
+    server: Option<String>,
+    organisation: Option<String>,
+    username: String,
+    code: String,
+) -> Result<RecoverySignedIn, AppError> {
+    short_text(server.as_deref().unwrap_or_default(), MAX_INVITE_INPUT, "server address")?;
+    short_text(organisation.as_deref().unwrap_or_default(), 64, "organisation")?;
+    short_text(&username, 254, "email address")?;
+    short_text(&code, 64, "recovery code")?;
+    let input = lastmile_agent::RecoverInput { server, organisation, username, code };
+    state.agent.recover_sign_in(&input).await.map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn recovery_account(state: State<'_, AppState>) -> Result<AccountView, AppError> {
+    state.agent.recovery_account().await.map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn recovery_revoke_factor(state: State<'_, AppState>, factor_id: String) -> Result<AccountView, AppError> {
+    short_text(&factor_id, 64, "factor")?;
+    state.agent.recovery_revoke_factor(&factor_id).await.map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn recovery_revoke_device(state: State<'_, AppState>, device_id: String) -> Result<AccountView, AppError> {
+    short_text(&device_id, 64, "device")?;
+    state.agent.recovery_revoke_device(&device_id).await.map_err(|e| e.to_app_error())
+}
+
+#[tauri::command]
+async fn recovery_end(state: State<'_, AppState>) -> Result<AccountView, AppError> {
+    state.agent.recovery_end().await.map_err(|e| e.to_app_error())
+}
+
 /// The lastmile:// link the app was opened with, once.
 #[tauri::command]
 fn initial_link(state: State<'_, AppState>) -> Option<String> {
@@ -156,7 +209,12 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         totp_verify,
         recovery_new,
         recovery_save,
-        recovery_confirm
+        recovery_confirm,
+        recover_sign_in,
+        recovery_account,
+        recovery_revoke_factor,
+        recovery_revoke_device,
+        recovery_end
     ])
 }
 

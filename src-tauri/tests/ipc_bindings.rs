@@ -8,7 +8,7 @@ use ts_rs::{Config, TS};
 fn generate() -> String {
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
-        "// Generated from crates/lastmile-proto/src/app.rs by src-tauri/tests/ipc_bindings.rs.\n\
+        "// Generated from crates/lastmile-proto/src/{app,api}.rs by src-tauri/tests/ipc_bindings.rs.\n\
          // Do not edit: run `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`.\n\n",
     );
     let decls = [
@@ -34,6 +34,12 @@ fn generate() -> String {
         TotpSetup::decl(&cfg),
         FactorSummary::decl(&cfg),
         RecoveryCodes::decl(&cfg),
+        RecoverySignedIn::decl(&cfg),
+        lastmile_proto::api::AccountView::decl(&cfg),
+        lastmile_proto::api::AccountFactor::decl(&cfg),
+        lastmile_proto::api::AccountDevice::decl(&cfg),
+        lastmile_proto::api::UserView::decl(&cfg),
+        lastmile_proto::api::OrganisationView::decl(&cfg),
         AppError::decl(&cfg),
         AppErrorCode::decl(&cfg),
     ];

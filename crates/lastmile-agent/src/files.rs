@@ -142,6 +142,7 @@ mod tests {
                 user_name: "A".into(),
                 organisation: "Acme".into(),
                 joined_at_ms: 5,
+                recovery_until_ms: None,
             }),
         };
         f.write_state(&state).expect("write");

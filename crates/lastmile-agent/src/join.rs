@@ -68,6 +68,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             user_name: joined.user.display_name.clone(),
             organisation: joined.organisation.name.clone(),
             joined_at_ms: self.clock.now().0,
+            recovery_until_ms: None,
         };
         self.write_state(&StateFile { enrollment: Some(record), ..StateFile::empty() })?;
         self.remember_server(&resolved, &server);

@@ -161,6 +161,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             user_name: session.user.display_name.clone(),
             organisation: session.organisation.name.clone(),
             joined_at_ms: state.enrollment.as_ref().map_or(self.clock.now().0, |r| r.joined_at_ms),
+            recovery_until_ms: Some(session.session_expires_at_ms),
         };
         self.write_state(&StateFile { enrollment: Some(record), pending_recovery: None, ..state })?;
         self.remember_server(&resolved, &server);
@@ -223,27 +224,50 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         }
     }
 
+    /// Records locally that the recovery session is over (ended, or the server says so).
+    fn forget_session(&self) {
+        if let Ok(mut state) = self.files.read_state()
+            && let Some(rec) = state.enrollment.as_mut()
+            && rec.recovery_until_ms.take().is_some()
+            && let Err(e) = self.write_state(&state)
+        {
+            tracing::warn!(error = %e, "could not record the end of the recovery session");
+        }
+    }
+
+    /// Runs a call of the recovery session; an answer saying the session is over is
+    /// recorded, so the app stops offering it.
+    async fn in_session(
+        &self,
+        call: impl AsyncFnOnce(lastmile_client::ApiClient, DeviceToken) -> Result<AccountView, ClientError>,
+    ) -> Result<AccountView, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        let result = call(api, token).await.map_err(AgentError::from_client);
+        if matches!(&result, Err(e) if e.code == AppErrorCode::RecoverySessionExpired) {
+            self.forget_session();
+        }
+        result
+    }
+
     /// The account's factors and devices, during a recovery session.
     pub async fn recovery_account(&self) -> Result<AccountView, AgentError> {
-        let (api, token) = self.enrolled_api().await?;
-        api.recovery_account(&token).await.map_err(AgentError::from_client)
+        self.in_session(async |api, token| api.recovery_account(&token).await).await
     }
 
     /// Revokes one of the account's factors (idempotent: safe to retry).
     pub async fn recovery_revoke_factor(&self, factor_id: &str) -> Result<AccountView, AgentError> {
-        let (api, token) = self.enrolled_api().await?;
-        api.recovery_revoke_factor(&token, factor_id).await.map_err(AgentError::from_client)
+        self.in_session(async |api, token| api.recovery_revoke_factor(&token, factor_id).await).await
     }
 
     /// Revokes another of the account's devices (idempotent: safe to retry).
     pub async fn recovery_revoke_device(&self, device_id: &str) -> Result<AccountView, AgentError> {
-        let (api, token) = self.enrolled_api().await?;
-        api.recovery_revoke_device(&token, device_id).await.map_err(AgentError::from_client)
+        self.in_session(async |api, token| api.recovery_revoke_device(&token, device_id).await).await
     }
 
     /// Ends the recovery session; this device stays joined.
     pub async fn recovery_end(&self) -> Result<AccountView, AgentError> {
-        let (api, token) = self.enrolled_api().await?;
-        api.recovery_end(&token).await.map_err(AgentError::from_client)
+        let view = self.in_session(async |api, token| api.recovery_end(&token).await).await?;
+        self.forget_session();
+        Ok(view)
     }
 }

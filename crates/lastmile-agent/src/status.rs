@@ -252,5 +252,6 @@ fn enrollment(rec: Option<&EnrollmentRecord>, keyring: KeyringStatus, view: Opti
         organisation: rec.map(|r| r.organisation.clone()),
         keyring,
         server_view: view,
+        recovery_session_until_ms: rec.and_then(|r| r.recovery_until_ms),
     }
 }

@@ -148,6 +148,8 @@ pub struct Enrollment {
     pub keyring: KeyringStatus,
     /// What the server believes about this device (when joined and reachable).
     pub server_view: Option<ServerView>,
+    /// When this device's recovery session ends (server clock), while one is open.
+    pub recovery_session_until_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

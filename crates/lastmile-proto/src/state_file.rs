@@ -41,4 +41,8 @@ pub struct EnrollmentRecord {
     pub user_name: String,
     pub organisation: String,
     pub joined_at_ms: i64,
+    /// Until when (server clock) this device holds a recovery session, so that the app can
+    /// take the user back to it after a restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_until_ms: Option<i64>,
 }

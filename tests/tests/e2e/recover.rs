@@ -18,7 +18,7 @@ fn codes_in(text: &str) -> Vec<String> {
 }
 
 /// Ada's laptop, joined, with confirmed recovery codes (returned).
-fn laptop_with_codes() -> (Server, Home, Vec<String>) {
+pub(crate) fn laptop_with_codes() -> (Server, Home, Vec<String>) {
     let (server, laptop) = joined();
     let (mut child, out, mut stdin) = interactive(&laptop, &["enroll", "recovery-codes"]);
     let codes = codes_in(&wait_for(&out, "confirm you kept them: ", 1));
@@ -32,7 +32,7 @@ fn text(out: &Arc<Mutex<String>>) -> String {
     out.lock().map(|b| b.clone()).unwrap_or_default()
 }
 
-fn audit_kinds(server: &Server) -> Vec<String> {
+pub(crate) fn audit_kinds(server: &Server) -> Vec<String> {
     server
         .admin(&["audit"])
         .expect("audit")

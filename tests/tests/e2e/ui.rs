@@ -260,3 +260,76 @@ async fn an_unreachable_server_is_explained_on_screen() {
     screenshot(&c, "ui-server-unreachable.png").await;
     c.close().await.expect("close");
 }
+
+/// The traveller in the window: a fresh device with no server configured, a recovery code,
+/// the lost laptop revoked, the window closed mid-way and reopened (the session continues),
+/// a new authenticator app, fresh codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_traveller_recovers_in_the_window_across_a_restart() {
+    require_display();
+    let (server, laptop, codes) = crate::recover::laptop_with_codes();
+    let home = Home::new().expect("home");
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+
+    find(&c, "recover-open").await.click().await.expect("click");
+    find(&c, "recover-server").await.send_keys(&server.url()).await.expect("type");
+    find(&c, "recover-user").await.send_keys("ada@acme.test").await.expect("type");
+    let code_input = find(&c, "recover-code").await;
+    code_input.send_keys("ZZZZ-ZZZZ-ZZZZ-ZZZZ").await.expect("type");
+    find(&c, "recover-sign-in").await.click().await.expect("click");
+    let err = find(&c, "recover-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("recovery_refused"));
+    code_input.clear().await.expect("clear");
+    code_input.send_keys(&codes[0]).await.expect("type");
+    find(&c, "recover-sign-in").await.click().await.expect("click");
+    let notice = text(&c, "recover-notice").await;
+    assert!(notice.contains("Signed in as Ada Lovelace") && notice.contains("9 left"), "{notice}");
+    let factors = c.find_all(Locator::Css("[data-testid=recover-factor]")).await.expect("factors");
+    assert_eq!(factors.len(), 1, "the laptop's recovery codes");
+    let devices = c.find_all(Locator::Css("[data-testid=recover-device]")).await.expect("devices");
+    assert_eq!(devices.len(), 2, "the laptop and this device");
+    screenshot(&c, "ui-recover.png").await;
+
+    // Revoke the lost laptop; its credential stops working at once.
+    c.find(Locator::Css("[data-testid=recover-device][data-current=false] button"))
+        .await
+        .expect("revoke button")
+        .click()
+        .await
+        .expect("click");
+    assert!(text(&c, "recover-revoked").await.starts_with("Revoked:"));
+    let (code, _, err) = laptop.run(&["report"]);
+    assert_eq!(code, 5, "{err}");
+
+    // The window goes away mid-recovery; reopened, it continues the open session.
+    c.close().await.expect("close");
+    let c = open(&driver, &[]).await;
+    let notice = text(&c, "recover-notice").await;
+    assert!(notice.contains("Continuing your recovery session"), "{notice}");
+    let devices = c.find_all(Locator::Css("[data-testid=recover-device]")).await.expect("devices");
+    assert_eq!(devices.len(), 1, "the laptop stays revoked");
+
+    find(&c, "recover-next").await.click().await.expect("click");
+    find(&c, "totp-start").await.click().await.expect("click");
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    find(&c, "totp-code").await.send_keys(&oathtool(&shown)).await.expect("type");
+    find(&c, "totp-verify").await.click().await.expect("click");
+    assert!(text(&c, "totp-verified").await.contains("verified by the server"));
+    find(&c, "recover-to-codes").await.click().await.expect("click");
+    find(&c, "recovery-start").await.click().await.expect("click");
+    let list = find(&c, "recovery-codes").await;
+    let first = list.find(Locator::Css("li")).await.expect("a code").text().await.expect("text");
+    assert!(!codes.contains(&first), "a fresh set");
+    find(&c, "recovery-input").await.send_keys(&first).await.expect("type");
+    find(&c, "recovery-confirm").await.click().await.expect("click");
+    assert!(text(&c, "recover-done").await.starts_with("Recovered."));
+    screenshot(&c, "ui-recover-done.png").await;
+    c.close().await.expect("close");
+
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 2, "{status}");
+    assert!(status["enrollment"]["recovery_session_until_ms"].is_null(), "{status}");
+    let kinds = crate::recover::audit_kinds(&server);
+    assert_eq!(kinds.last().map(String::as_str), Some("recovery.session_ended"), "{kinds:?}");
+}

@@ -2,7 +2,17 @@
 // generated from the Rust types: never edit them by hand.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { EVENTS, type AppError, type FactorSummary, type JoinOutcome, type RecoveryCodes, type StatusReport, type TotpSetup } from "./bindings";
+import {
+  EVENTS,
+  type AccountView,
+  type AppError,
+  type FactorSummary,
+  type JoinOutcome,
+  type RecoveryCodes,
+  type RecoverySignedIn,
+  type StatusReport,
+  type TotpSetup,
+} from "./bindings";
 
 export type * from "./bindings";
 
@@ -37,6 +47,32 @@ export function recoverySave(codes: string[]): Promise<string> {
 
 export function recoveryConfirm(factorId: string, code: string): Promise<FactorSummary> {
   return invoke<FactorSummary>("recovery_confirm", { factorId, code });
+}
+
+/** Signs in with a recovery code; `server` only when no server is configured yet. */
+export function recoverSignIn(
+  server: string | null,
+  organisation: string | null,
+  username: string,
+  code: string,
+): Promise<RecoverySignedIn> {
+  return invoke<RecoverySignedIn>("recover_sign_in", { server, organisation, username, code });
+}
+
+export function recoveryAccount(): Promise<AccountView> {
+  return invoke<AccountView>("recovery_account");
+}
+
+export function recoveryRevokeFactor(factorId: string): Promise<AccountView> {
+  return invoke<AccountView>("recovery_revoke_factor", { factorId });
+}
+
+export function recoveryRevokeDevice(deviceId: string): Promise<AccountView> {
+  return invoke<AccountView>("recovery_revoke_device", { deviceId });
+}
+
+export function recoveryEnd(): Promise<AccountView> {
+  return invoke<AccountView>("recovery_end");
 }
 
 export function initialLink(): Promise<string | null> {

@@ -1,4 +1,4 @@
-// Generated from crates/lastmile-proto/src/app.rs by src-tauri/tests/ipc_bindings.rs.
+// Generated from crates/lastmile-proto/src/{app,api}.rs by src-tauri/tests/ipc_bindings.rs.
 // Do not edit: run `UPDATE_BINDINGS=1 cargo test -p lastmile --test ipc_bindings`.
 
 export type StatusReport = { schema_version: number, app_version: string, 
@@ -79,7 +79,11 @@ export type Enrollment = { joined: boolean, device_id: string | null, user_email
 /**
  * What the server believes about this device (when joined and reachable).
  */
-server_view: ServerView | null, };
+server_view: ServerView | null, 
+/**
+ * When this device's recovery session ends (server clock), while one is open.
+ */
+recovery_session_until_ms: number | null, };
 
 export type KeyringStatus = { available: boolean, detail: string | null, };
 
@@ -117,9 +121,61 @@ export type FactorSummary = { id: string, kind: string, tier: string, verified_a
 
 export type RecoveryCodes = { factor_id: string, codes: Array<string>, };
 
+export type RecoverySignedIn = { device_id: string, user_email: string, user_name: string, organisation: string, server_url: string, 
+/**
+ * Server clock, Unix ms.
+ */
+session_expires_at_ms: number, 
+/**
+ * Unused recovery codes left in the old set.
+ */
+codes_left: number, 
+/**
+ * True when a retry continued a sign-in whose first answer was lost.
+ */
+resumed: boolean, 
+/**
+ * This device's clock, checked before signing in.
+ */
+clock: ClockStatus, };
+
+export type AccountView = { user: UserView, organisation: OrganisationView, 
+/**
+ * When the recovery session ends; `None` once it has been ended.
+ */
+session_expires_at_ms: number | null, factors: Array<AccountFactor>, devices: Array<AccountDevice>, };
+
+export type AccountFactor = { id: string, 
+/**
+ * `security_key`, `platform_authenticator`, `totp`, `recovery_codes`.
+ */
+kind: string, tier: string, 
+/**
+ * `pending` (not verified yet) or `verified`. Revoked factors are not listed.
+ */
+status: string, created_at_ms: number, verified_at_ms: number | null, 
+/**
+ * Host name of the device the factor was enrolled from, if known.
+ */
+enrolled_from: string | null, 
+/**
+ * Recovery codes only: how many are still unused.
+ */
+codes_left: number | null, };
+
+export type AccountDevice = { id: string, hostname: string, os_name: string, created_at_ms: number, last_report_at_ms: number | null, 
+/**
+ * The device making this request.
+ */
+current: boolean, };
+
+export type UserView = { id: string, email: string, display_name: string, };
+
+export type OrganisationView = { slug: string, name: string, };
+
 export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
 
-export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "recovery_code_invalid" | "rate_limited" | "local_state" | "internal";
+export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "recovery_code_invalid" | "recovery_refused" | "recovery_session_expired" | "device_revoked" | "rate_limited" | "local_state" | "internal";
 
 /** Events the backend emits to the window. */
 export const EVENTS = {

@@ -38,3 +38,18 @@ export function yesNo(v: boolean | null, unknown = "Unknown"): string {
 export function timeOfDay(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
+
+export function factorLabel(kind: string): string {
+  const labels: Record<string, string> = {
+    totp: "Authenticator app",
+    recovery_codes: "Recovery codes",
+    security_key: "Security key",
+    platform_authenticator: "Built-in authenticator",
+  };
+  return labels[kind] ?? kind;
+}
+
+/** "23 Nov, 14:05" in the user's locale. */
+export function dayAndTime(ms: number): string {
+  return new Date(ms).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
