@@ -17,6 +17,9 @@ packages=(
 )
 if [[ $want_test -eq 1 ]]; then
   packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin)
+  # chronyd's libraries: chrony itself is unpacked into the target directory, not installed (it would replace the
+  # machine's time daemon); the tests run it as an NTP server on a loopback port.
+  packages+=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2)
 fi
 
 missing=()
@@ -41,6 +44,14 @@ if [[ $want_test -eq 1 ]]; then
   for t in x86_64-pc-windows-msvc aarch64-apple-darwin; do
     rustup target list --installed | grep -qx "$t" || { echo "==> rustup target add $t"; rustup target add "$t"; }
   done
+  tools="${CARGO_TARGET_DIR:-target}/tools"
+  if [[ ! -x "$tools/chrony/usr/sbin/chronyd" ]]; then
+    echo "==> unpacking chrony into $tools (an independent NTP server for the clock tests)"
+    mkdir -p "$tools"
+    (cd "$tools" && rm -f chrony_*.deb \
+      && { apt-get download chrony 2>/dev/null || { sudo_if_needed apt-get update -qq && apt-get download chrony 2>/dev/null; }; } \
+      && dpkg -x chrony_*.deb chrony && rm -f chrony_*.deb)
+  fi
   if ! command -v tauri-driver >/dev/null && [[ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]]; then
     echo "==> cargo install tauri-driver"
     cargo install tauri-driver --version '^2' --locked --quiet

@@ -243,8 +243,21 @@ pub(crate) fn fail(e: &AgentError, json: bool) -> i32 {
 }
 
 fn print_clock(c: &lastmile_proto::app::ClockStatus) {
+    let mut ntp = String::new();
+    for n in &c.ntp {
+        ntp += &match (n.offset_ms, &n.error) {
+            (Some(o), _) => format!(
+                "  NTP {}: {} it (±{} ms)\n",
+                n.server,
+                lastmile_agent::clock::describe(o),
+                n.delay_ms.unwrap_or_default().unsigned_abs().div_ceil(2)
+            ),
+            (None, Some(e)) => format!("  NTP {}: not measured ({e})\n", n.server),
+            (None, None) => format!("  NTP {}: not measured\n", n.server),
+        };
+    }
     let (Some(offset), Some(verdict)) = (c.offset_ms, c.verdict) else {
-        out("The clock could not be measured.\n");
+        out(&format!("The clock could not be measured.\n{ntp}"));
         return;
     };
     let meaning = match verdict {
@@ -252,11 +265,18 @@ fn print_clock(c: &lastmile_proto::app::ClockStatus) {
         lastmile_proto::app::ClockVerdict::Warn => "authenticator codes may fail",
         lastmile_proto::app::ClockVerdict::Fail => "authenticator codes will fail",
     };
+    let reference = match c.source.strip_prefix("ntp:") {
+        Some(server) => format!("NTP server {server}"),
+        None => "the server's".to_string(),
+    };
     let mut s = format!(
-        "This device's clock is {} the server's (±{} ms): {meaning}.\n",
+        "This device's clock is {} {reference} (±{} ms): {meaning}.\n{ntp}",
         lastmile_agent::clock::describe(offset),
         c.delay_ms.unwrap_or_default().unsigned_abs().div_ceil(2)
     );
+    if let Some(note) = &c.note {
+        s += &format!("Note: {note}.\n");
+    }
     if !c.fix_steps.is_empty() {
         s += "To fix it:\n";
         for (i, step) in c.fix_steps.iter().enumerate() {

@@ -23,6 +23,7 @@ fn generate() -> String {
         ServerStatus::decl(&cfg),
         ClockVerdict::decl(&cfg),
         ClockStatus::decl(&cfg),
+        NtpCheck::decl(&cfg),
         Enrollment::decl(&cfg),
         KeyringStatus::decl(&cfg),
         ServerView::decl(&cfg),

@@ -55,21 +55,27 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> anyhow::Result<Server> {
+        Self::start_with_env(&[])
+    }
+
+    /// Starts with extra environment variables (e.g. `LD_PRELOAD` and `FAKETIME`).
+    pub fn start_with_env(envs: &[(&str, &str)]) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
         let data = dir.path().join("data");
-        Self::spawn(dir, data, free_port())
+        Self::spawn(dir, data, free_port(), envs)
     }
 
     /// Starts on a given data directory and port (to restart a server on the same data).
     pub fn start_on(data: &Path, port: u16) -> anyhow::Result<Server> {
-        Self::spawn(tempfile::tempdir()?, data.to_path_buf(), port)
+        Self::spawn(tempfile::tempdir()?, data.to_path_buf(), port, &[])
     }
 
-    fn spawn(dir: tempfile::TempDir, data: PathBuf, port: u16) -> anyhow::Result<Server> {
+    fn spawn(dir: tempfile::TempDir, data: PathBuf, port: u16, envs: &[(&str, &str)]) -> anyhow::Result<Server> {
         let log = std::fs::File::create(dir.path().join("server.log"))?;
         let child = Command::new(bin("lastmile-server"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(&data)
+            .envs(envs.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -338,4 +344,73 @@ fn read_http_message(r: &mut impl std::io::BufRead) -> Option<Vec<u8>> {
     std::io::Read::read_exact(r, &mut body).ok()?;
     msg.extend_from_slice(&body);
     Some(msg)
+}
+
+/// chronyd (an independent NTP implementation) serving this machine's time on a loopback
+/// port, without touching the system clock; killed on drop. `scripts/setup.sh --test`
+/// unpacks it into `<target dir>/tools/chrony`.
+#[derive(Debug)]
+pub struct Chrony {
+    child: Child,
+    _dir: tempfile::TempDir,
+    pub port: u16,
+}
+
+impl Chrony {
+    pub fn start() -> anyhow::Result<Chrony> {
+        let unpacked = bin_dir().join("../tools/chrony/usr/sbin/chronyd");
+        let chronyd = if unpacked.exists() { unpacked } else { PathBuf::from("chronyd") };
+        let dir = tempfile::tempdir()?;
+        let port = free_udp_port();
+        let d = dir.path().display();
+        std::fs::write(
+            dir.path().join("chrony.conf"),
+            format!(
+                "port {port}\nbindaddress 127.0.0.1\nallow 127.0.0.1\nlocal stratum 8\ncmdport 0\n\
+                 pidfile {d}/chronyd.pid\ndriftfile {d}/drift\n"
+            ),
+        )?;
+        // Run as whoever runs the tests (its packaged user `_chrony` does not exist here).
+        let me = Command::new("id").arg("-un").output()?;
+        let me = String::from_utf8_lossy(&me.stdout).trim().to_string();
+        let child = Command::new(&chronyd)
+            .args(["-x", "-d", "-u", &me, "-f"])
+            .arg(dir.path().join("chrony.conf"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("chronyd.log"))?)
+            .spawn()
+            .with_context(|| format!("starting {} (scripts/setup.sh --test unpacks it)", chronyd.display()))?;
+        let chrony = Chrony { child, _dir: dir, port };
+        // Ready once it answers a client request.
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0")?;
+        socket.set_read_timeout(Some(Duration::from_millis(200)))?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut request = [0u8; 48];
+        request[0] = 0x23;
+        request[40] = 1;
+        while Instant::now() < deadline {
+            socket.send_to(&request, ("127.0.0.1", port))?;
+            let mut buf = [0u8; 64];
+            if socket.recv(&mut buf).is_ok() {
+                return Ok(chrony);
+            }
+        }
+        bail!("chronyd did not answer on port {port}")
+    }
+
+    /// The `ntp_servers` setting that names it.
+    pub fn setting(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Chrony {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()).map(|a| a.port()).expect("free UDP port")
 }

@@ -117,6 +117,14 @@ impl Resolved {
                 s.report_interval_minutes.source,
             ),
             view("proxy_url", s.proxy_url.value.as_ref().map(ToString::to_string), s.proxy_url.source),
+            view(
+                "ntp_servers",
+                s.ntp_servers
+                    .value
+                    .as_ref()
+                    .map(|list| list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                s.ntp_servers.source,
+            ),
         ]
     }
 }

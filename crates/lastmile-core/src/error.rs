@@ -17,6 +17,8 @@ pub enum CoreError {
     ManagedSetting(&'static str),
     #[error("TOTP: {0}")]
     Totp(String),
+    #[error("SNTP: {0}")]
+    Sntp(String),
     #[error("clock-offset measurement needs at least one sample")]
     NoClockSamples,
 }

@@ -12,6 +12,7 @@ pub mod invite;
 pub mod offset;
 pub mod recovery;
 pub mod settings;
+pub mod sntp;
 pub mod totp;
 
 pub use error::CoreError;

@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::CoreError;
 use crate::invite::parse_server_url;
+use crate::sntp::NtpServer;
 
 /// Default interval between background posture reports.
 pub const DEFAULT_REPORT_INTERVAL_MINUTES: u32 = 240;
@@ -30,6 +31,8 @@ pub struct RawLayer {
     pub organisation: Option<String>,
     pub report_interval_minutes: Option<u32>,
     pub proxy_url: Option<String>,
+    /// Comma-separated `host[:port]` list of NTP servers to also check the clock against.
+    pub ntp_servers: Option<String>,
 }
 
 /// One validated layer.
@@ -39,6 +42,7 @@ pub struct Layer {
     pub organisation: Option<String>,
     pub report_interval_minutes: Option<u32>,
     pub proxy_url: Option<Url>,
+    pub ntp_servers: Option<Vec<NtpServer>>,
 }
 
 /// A problem with one setting in one layer.
@@ -99,6 +103,12 @@ impl Layer {
                 Err(e) => errors.push(SettingError { key: "proxy_url", message: format!("{p:?}: {e}") }),
             }
         }
+        if let Some(list) = raw.ntp_servers {
+            match crate::sntp::parse_servers(&list) {
+                Ok(servers) => layer.ntp_servers = Some(servers),
+                Err(e) => errors.push(SettingError { key: "ntp_servers", message: e.to_string() }),
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -124,6 +134,7 @@ pub struct Settings {
     pub organisation: Setting<String>,
     pub report_interval_minutes: Setting<u32>,
     pub proxy_url: Setting<Url>,
+    pub ntp_servers: Setting<Vec<NtpServer>>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -161,6 +172,7 @@ impl Settings {
                 Some(DEFAULT_REPORT_INTERVAL_MINUTES),
             )?,
             proxy_url: pick("proxy_url", &managed.proxy_url, &cli.proxy_url, &user.proxy_url, None)?,
+            ntp_servers: pick("ntp_servers", &managed.ntp_servers, &cli.ntp_servers, &user.ntp_servers, None)?,
         })
     }
 }
@@ -232,9 +244,10 @@ mod tests {
             organisation: Some("Acme Corp".into()),
             report_interval_minutes: Some(1),
             proxy_url: Some("ftp://proxy".into()),
+            ntp_servers: Some("time.example.com:0".into()),
         })
-        .expect_err("all four are wrong");
+        .expect_err("all five are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
-        assert_eq!(keys, ["server_url", "organisation", "report_interval_minutes", "proxy_url"]);
+        assert_eq!(keys, ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers"]);
     }
 }

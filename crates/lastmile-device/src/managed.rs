@@ -127,6 +127,7 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
             "server_url" => file.server_url = Some(text()?),
             "organisation" => file.organisation = Some(text()?),
             "proxy_url" => file.proxy_url = Some(text()?),
+            "ntp_servers" => file.ntp_servers = Some(text()?),
             "report_interval_minutes" => {
                 let v = u32::try_from(value.clone())
                     .map_err(|_| invalid("report_interval_minutes must be a REG_DWORD".into()))?;

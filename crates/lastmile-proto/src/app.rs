@@ -130,11 +130,32 @@ pub struct ClockStatus {
     pub offset_ms: Option<i64>,
     pub delay_ms: Option<i64>,
     pub verdict: Option<ClockVerdict>,
-    /// What the clock was measured against (`server`), or `none` when it could not be.
+    /// What the clock was measured against: `server`, `ntp:<host:port>` when only NTP could
+    /// be reached, or `none`.
     pub source: String,
     pub samples: u32,
     /// How to fix the clock on this OS and desktop; empty when the verdict is ok.
     pub fix_steps: Vec<String>,
+    /// The same measurement against each NTP server named in the settings (`ntp_servers`);
+    /// empty when none is, and in `status`, which checks the Lastmile server only.
+    pub ntp: Vec<NtpCheck>,
+    /// A remark on the reference itself, e.g. when the Lastmile server's clock disagrees
+    /// with NTP (codes are checked against the server's clock).
+    pub note: Option<String>,
+}
+
+/// The clock measured against one NTP server (SNTP, RFC 4330).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NtpCheck {
+    /// `host:port` as configured.
+    pub server: String,
+    /// How far this device is ahead of this server (negative: behind).
+    pub offset_ms: Option<i64>,
+    pub delay_ms: Option<i64>,
+    pub verdict: Option<ClockVerdict>,
+    /// Why there is no measurement (unresolvable, no answer, a refused answer).
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,10 +16,13 @@ pub struct SettingsFile {
     pub report_interval_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+    /// `host[:port]` of NTP servers to also check the clock against, comma-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ntp_servers: Option<String>,
 }
 
 /// The keys a settings file may hold (for error messages).
-pub const KEYS: [&str; 4] = ["server_url", "organisation", "report_interval_minutes", "proxy_url"];
+pub const KEYS: [&str; 5] = ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers"];
 
 impl From<SettingsFile> for RawLayer {
     fn from(f: SettingsFile) -> Self {
@@ -28,6 +31,7 @@ impl From<SettingsFile> for RawLayer {
             organisation: f.organisation,
             report_interval_minutes: f.report_interval_minutes,
             proxy_url: f.proxy_url,
+            ntp_servers: f.ntp_servers,
         }
     }
 }

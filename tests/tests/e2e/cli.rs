@@ -1,6 +1,6 @@
 //! The `lastmile` binary against the real `lastmile-server` on loopback.
 
-use lastmile_tests::{Home, Server, fake_http, problem_codes, require_keyring};
+use lastmile_tests::{Chrony, Home, Server, fake_http, problem_codes, require_keyring};
 
 #[test]
 fn version_and_usage_exit_codes() {
@@ -268,6 +268,58 @@ fn clock_offsets_under_faketime_are_measured_within_a_second() {
     let home = Home::new().expect("home");
     let (code, v, _) = home.run_json(&["clock", "--json"]);
     assert_eq!((code, v["error"]["code"].as_str()), (4, Some("no_server")), "{v}");
+}
+
+#[test]
+fn clock_against_ntp_names_the_clock_that_is_wrong() {
+    let ntp = Chrony::start().expect("chronyd");
+    let server = Server::start().expect("server");
+    let home = Home::new().expect("home");
+    std::fs::create_dir_all(home.settings_path().parent().expect("dir")).expect("dir");
+    let settings = |server: &Server| {
+        serde_json::json!({ "server_url": server.url(), "ntp_servers": format!("{}, 127.0.0.1:9", ntp.setting()) })
+            .to_string()
+    };
+    std::fs::write(home.settings_path(), settings(&server)).expect("settings");
+
+    // This device is 45 s fast: the Lastmile server and chronyd both say so.
+    let out = home
+        .lastmile(&["clock", "--json"])
+        .env("LD_PRELOAD", faketime_lib())
+        .env("FAKETIME", "+45")
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .output()
+        .expect("run under faketime");
+    let (code, stdout, stderr) = lastmile_tests::output(out);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    assert_eq!((code, v["source"].as_str(), v["verdict"].as_str()), (7, Some("server"), Some("fail")), "{v}");
+    let ntp_offset = v["ntp"][0]["offset_ms"].as_i64().expect("measured against chronyd");
+    assert!((ntp_offset - 45_000).abs() <= 1_000, "{v}");
+    assert_eq!(v["ntp"][0]["verdict"], "fail");
+    assert!(v["ntp"][1]["error"].as_str().is_some_and(|e| e.contains("no answer")), "a dead NTP server: {v}");
+    assert!(v["note"].is_null(), "the device is the one that is off: {v}");
+
+    // Now the server's clock is 60 s slow and this device is right: the note says which.
+    let slow = Server::start_with_env(&[
+        ("LD_PRELOAD", faketime_lib().as_str()),
+        ("FAKETIME", "-60"),
+        ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
+    ])
+    .expect("server under faketime");
+    std::fs::write(home.settings_path(), settings(&slow)).expect("settings");
+    let (code, v, err) = home.run_json(&["clock", "--json"]);
+    let offset = v["offset_ms"].as_i64().expect("offset");
+    assert!((offset - 60_000).abs() <= 1_000, "{v} {err}");
+    assert_eq!(code, 7);
+    assert!(v["ntp"][0]["offset_ms"].as_i64().is_some_and(|o| o.abs() <= 1_000), "{v}");
+    let note = v["note"].as_str().expect("a note about the server's clock");
+    assert!(note.contains("Lastmile server's clock is 60") && note.contains("behind"), "{note}");
+
+    // Without a Lastmile server, NTP alone gives the verdict.
+    std::fs::write(home.settings_path(), serde_json::json!({ "ntp_servers": ntp.setting() }).to_string())
+        .expect("settings");
+    let (code, v, err) = home.run_json(&["clock", "--json"]);
+    assert_eq!((code, v["source"].as_str()), (0, Some(format!("ntp:{}", ntp.setting()).as_str())), "{v} {err}");
 }
 
 pub(crate) fn faketime_lib() -> String {

@@ -67,13 +67,38 @@ export type ClockStatus = {
  */
 offset_ms: number | null, delay_ms: number | null, verdict: ClockVerdict | null, 
 /**
- * What the clock was measured against (`server`), or `none` when it could not be.
+ * What the clock was measured against: `server`, `ntp:<host:port>` when only NTP could
+ * be reached, or `none`.
  */
 source: string, samples: number, 
 /**
  * How to fix the clock on this OS and desktop; empty when the verdict is ok.
  */
-fix_steps: Array<string>, };
+fix_steps: Array<string>, 
+/**
+ * The same measurement against each NTP server named in the settings (`ntp_servers`);
+ * empty when none is, and in `status`, which checks the Lastmile server only.
+ */
+ntp: Array<NtpCheck>, 
+/**
+ * A remark on the reference itself, e.g. when the Lastmile server's clock disagrees
+ * with NTP (codes are checked against the server's clock).
+ */
+note: string | null, };
+
+export type NtpCheck = { 
+/**
+ * `host:port` as configured.
+ */
+server: string, 
+/**
+ * How far this device is ahead of this server (negative: behind).
+ */
+offset_ms: number | null, delay_ms: number | null, verdict: ClockVerdict | null, 
+/**
+ * Why there is no measurement (unresolvable, no answer, a refused answer).
+ */
+error: string | null, };
 
 export type Enrollment = { joined: boolean, device_id: string | null, user_email: string | null, user_name: string | null, organisation: string | null, keyring: KeyringStatus, 
 /**

@@ -22,6 +22,7 @@ export function settingLabel(key: string): string {
     organisation: "Organisation",
     report_interval_minutes: "Report every (minutes)",
     proxy_url: "Proxy",
+    ntp_servers: "NTP servers",
   };
   return labels[key] ?? key;
 }
