@@ -1,10 +1,14 @@
 //! TOTP on the server, measured: enrollment latency and verification throughput with the
 //! replay state persisted, over HTTP on loopback against a real SQLite database.
 //!
-//!     cargo run --release -p lastmile-server --example bench_totp [USERS] [CONCURRENCY]
+//!     cargo run --release -p lastmile-server --example bench_totp [USERS] [CONCURRENCY] [RATE]
 //!
 //! Each user joins a device, enrolls TOTP, then verifies one current code (computed here
-//! with lastmile-core), so every verification reads the factor and persists its step.
+//! with lastmile-core), so every verification reads the factor, persists its step and writes
+//! the audit event. Half the users are driven closed-loop (CONCURRENCY clients as fast as
+//! they go: the throughput ceiling, with queueing in the latencies); the other half
+//! open-loop at RATE requests per second (latency measured from each request's scheduled
+//! start, so a stall is not hidden): the latency at the budget's throughput.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,10 +26,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 #[allow(clippy::print_stdout)]
-fn report(name: &str, mut lat: Vec<Duration>, wall: Duration) {
+fn report(name: &str, load: &str, mut lat: Vec<Duration>, wall: Duration) {
     lat.sort();
     println!(
-        "| {name} | {} | {:.0}/s | {:.1} ms | {:.1} ms | {:.1} ms |",
+        "| {name} | {load} | {} | {:.0}/s | {:.1} ms | {:.1} ms | {:.1} ms |",
         lat.len(),
         lat.len() as f64 / wall.as_secs_f64(),
         percentile(&lat, 0.50).as_secs_f64() * 1e3,
@@ -64,12 +68,42 @@ where
     (outs, lats, start.elapsed())
 }
 
+/// Starts `f(i)` for i in 0..n at `rate` per second whatever the answers; each latency is
+/// measured from the request's scheduled start.
+async fn run_at_rate<F, Fut, T>(n: usize, rate: f64, f: F) -> (Vec<T>, Vec<Duration>, Duration)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let due = start + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(due.into()).await;
+        let fut = f(i);
+        tasks.push(tokio::spawn(async move {
+            let out = fut.await;
+            (out, due.elapsed())
+        }));
+    }
+    let mut outs = Vec::with_capacity(n);
+    let mut lats = Vec::with_capacity(n);
+    for t in tasks {
+        let (o, l) = t.await.expect("task");
+        outs.push(o);
+        lats.push(l);
+    }
+    (outs, lats, start.elapsed())
+}
+
 #[tokio::main]
 #[allow(clippy::print_stdout)]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let users: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3000);
     let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(32);
+    let rate: f64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(1200.0);
 
     let dir = tempfile::tempdir()?;
     let db = Db::open_sqlite(dir.path()).await?;
@@ -114,40 +148,58 @@ async fn main() -> anyhow::Result<()> {
     .await;
     let tokens = Arc::new(tokens);
 
-    let (enrollments, enroll_lat, enroll_wall) = run(users, concurrency, |i| {
+    let half = users / 2;
+    let enroll = |offset: usize| {
         let (http, base, tokens) = (http.clone(), base.clone(), tokens.clone());
-        async move {
-            let r = http.post(format!("{base}/v1/factors/totp")).bearer_auth(&tokens[i]).send().await.expect("begin");
-            assert_eq!(r.status(), 201);
-            r.json::<TotpEnrollment>().await.expect("json")
+        move |i: usize| {
+            let (http, base, tokens) = (http.clone(), base.clone(), tokens.clone());
+            async move {
+                let r = http
+                    .post(format!("{base}/v1/factors/totp"))
+                    .bearer_auth(&tokens[offset + i])
+                    .send()
+                    .await
+                    .expect("begin");
+                assert_eq!(r.status(), 201);
+                r.json::<TotpEnrollment>().await.expect("json")
+            }
         }
-    })
-    .await;
-    let enrollments = Arc::new(enrollments);
+    };
+    let verify = |offset: usize, enrollments: Arc<Vec<TotpEnrollment>>| {
+        let (http, base, tokens) = (http.clone(), base.clone(), tokens.clone());
+        move |i: usize| {
+            let (http, base, tokens, enrollments) = (http.clone(), base.clone(), tokens.clone(), enrollments.clone());
+            async move {
+                let e = &enrollments[i];
+                let secret = secret_from_base32(&e.secret).expect("secret");
+                let code = code_at(&secret, TotpParams::default(), SystemClock.now()).expect("code");
+                let r = http
+                    .post(format!("{base}/v1/factors/totp/{}/verify", e.factor_id))
+                    .bearer_auth(&tokens[offset + i])
+                    .json(&serde_json::json!({ "code": code }))
+                    .send()
+                    .await
+                    .expect("verify");
+                r.status() == 200
+            }
+        }
+    };
 
-    let (accepted, verify_lat, verify_wall) = run(users, concurrency, |i| {
-        let (http, base, tokens, enrollments) = (http.clone(), base.clone(), tokens.clone(), enrollments.clone());
-        async move {
-            let e = &enrollments[i];
-            let secret = secret_from_base32(&e.secret).expect("secret");
-            let code = code_at(&secret, TotpParams::default(), SystemClock.now()).expect("code");
-            let r = http
-                .post(format!("{base}/v1/factors/totp/{}/verify", e.factor_id))
-                .bearer_auth(&tokens[i])
-                .json(&serde_json::json!({ "code": code }))
-                .send()
-                .await
-                .expect("verify");
-            r.status() == 200
-        }
-    })
-    .await;
-    let ok = accepted.iter().filter(|a| **a).count();
+    let (closed_enrollments, enroll_lat, enroll_wall) = run(half, concurrency, enroll(0)).await;
+    let (closed_ok, verify_lat, verify_wall) = run(half, concurrency, verify(0, Arc::new(closed_enrollments))).await;
+    let (open_enrollments, enroll_rate_lat, enroll_rate_wall) = run_at_rate(users - half, rate, enroll(half)).await;
+    let (open_ok, verify_rate_lat, verify_rate_wall) =
+        run_at_rate(users - half, rate, verify(half, Arc::new(open_enrollments))).await;
+    let ok = closed_ok.iter().chain(&open_ok).filter(|a| **a).count();
     assert_eq!(ok, users, "every verification must be accepted");
 
-    println!("\nTOTP on the server: {users} users, {concurrency} concurrent clients, SQLite, HTTP on loopback\n");
-    println!("| operation | requests | throughput | p50 | p99 | max |\n|---|---|---|---|---|---|");
-    report("TOTP enrollment (secret, otpauth URI, factor row)", enroll_lat, enroll_wall);
-    report("TOTP verification (check + persisted replay step)", verify_lat, verify_wall);
+    println!("\nTOTP on the server: {users} users, SQLite, HTTP on loopback\n");
+    println!("| operation | load | requests | throughput | p50 | p99 | max |\n|---|---|---|---|---|---|---|");
+    let closed = format!("{concurrency} clients, closed loop");
+    let open = format!("{rate:.0}/s, open loop");
+    report("TOTP enrollment", &closed, enroll_lat, enroll_wall);
+    report("TOTP enrollment", &open, enroll_rate_lat, enroll_rate_wall);
+    report("TOTP verification (+ replay step, audit event)", &closed, verify_lat, verify_wall);
+    report("TOTP verification (+ replay step, audit event)", &open, verify_rate_lat, verify_rate_wall);
     Ok(())
 }

@@ -470,6 +470,7 @@ mod recovery_after_loss {
         let body = serde_json::json!({ "code": code }).to_string();
         let (s, v) = h.call("POST", &format!("/v1/factors/totp/{}/verify", e.factor_id), t, Some(body)).await;
         assert_eq!(s, StatusCode::OK, "{v}");
+        h.clock.advance(1_000); // so that the listing's order (oldest first) is defined
         let (_, v) = h.call("POST", "/v1/factors/recovery-codes", t, None).await;
         let codes: RecoveryCodeSet = serde_json::from_value(v).expect("codes");
         let body = serde_json::json!({ "code": codes.codes[9] }).to_string();

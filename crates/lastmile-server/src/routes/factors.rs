@@ -113,7 +113,7 @@ pub async fn verify_totp(
         .await?),
         Verification::Accepted { step } => {
             let step = i64::try_from(step).map_err(|_| ServerError::Corrupt("TOTP step".into()))?;
-            if !store::accept_totp_step(
+            let view = store::accept_totp_step(
                 pool,
                 &factor.id,
                 step,
@@ -121,15 +121,8 @@ pub async fn verify_totp(
                 now,
             )
             .await?
-            {
-                return Err(replayed());
-            }
+            .ok_or_else(replayed)?;
             tracing::info!(factor = %factor.id, "TOTP factor verified");
-            let view = store::verified_factors(pool, &device.user_id)
-                .await?
-                .into_iter()
-                .find(|f| f.id == factor.id)
-                .ok_or_else(|| ServerError::Corrupt("verified factor not found".into()))?;
             Ok(Json(view))
         }
     }

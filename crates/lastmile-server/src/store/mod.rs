@@ -36,6 +36,55 @@ pub struct Device {
     pub recovery_until_ms: Option<i64>,
 }
 
+/// A write transaction. On SQLite it also holds the process's write lock, so that writers
+/// queue on a fair async mutex instead of polling in SQLite's busy handler (which sleeps
+/// 1, 2, 5, 10... ms between tries and made the tail latency of every write path). Use
+/// `&mut **tx` as the executor.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx").field("locked", &self._lock.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::Transaction<'static, sqlx::Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), ServerError> {
+        Ok(self.tx.commit().await?)
+    }
+    pub async fn rollback(self) -> Result<(), ServerError> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+/// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
+/// taken at once (`BEGIN IMMEDIATE`).
+pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
+    static SQLITE_WRITER: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
+    if pool.connect_options().database_url.scheme().starts_with("sqlite") {
+        let lock = SQLITE_WRITER.get_or_init(Default::default).clone().lock_owned().await;
+        Ok(WriteTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _lock: Some(lock) })
+    } else {
+        Ok(WriteTx { tx: pool.begin().await?, _lock: None })
+    }
+}
+
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -178,7 +227,7 @@ pub async fn join_with_invite(
     now: UnixMillis,
 ) -> Result<Result<(Device, User, Org), InviteRefusal>, ServerError> {
     let device_id = new_id("dev");
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let claimed = sqlx::query(
         "UPDATE invites SET used_at_ms = $1, used_by_device = $2 \
          WHERE code_hash = $3 AND used_at_ms IS NULL AND expires_at_ms > $4 RETURNING user_id",
@@ -187,12 +236,12 @@ pub async fn join_with_invite(
     .bind(&device_id)
     .bind(code_hash)
     .bind(now.0)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = claimed else {
         let why = sqlx::query("SELECT used_at_ms, expires_at_ms FROM invites WHERE code_hash = $1")
             .bind(code_hash)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
         tx.rollback().await?;
         return Ok(Err(match why {
@@ -215,10 +264,10 @@ pub async fn join_with_invite(
     .bind(&claims.arch)
     .bind(&claims.app_version)
     .bind(now.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &Event {
             at: now,
             user_id: &user_id,
@@ -245,18 +294,18 @@ pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Op
 
 /// Revokes a device by the administrator's hand (see [`revoke_user_device`] for the user's).
 pub async fn revoke_device(pool: &AnyPool, device_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query(
         "UPDATE devices SET revoked_at_ms = $1, recovery_until_ms = NULL WHERE id = $2 AND revoked_at_ms IS NULL          RETURNING user_id, hostname",
     )
     .bind(now.0)
     .bind(device_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     if let Some(r) = &row {
         let user_id: String = r.get(0);
         audit::record(
-            &mut *tx,
+            &mut **tx,
             &Event {
                 at: now,
                 user_id: &user_id,
@@ -280,7 +329,7 @@ pub async fn insert_report(
     now: UnixMillis,
 ) -> Result<(), ServerError> {
     let body = serde_json::to_string(report).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     sqlx::query(
         "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body) VALUES ($1, $2, $3, $4)",
     )
@@ -288,7 +337,7 @@ pub async fn insert_report(
     .bind(now.0)
     .bind(report.generated_at_ms)
     .bind(&body)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query(
         "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, app_version = $6 WHERE id = $7",
@@ -300,7 +349,7 @@ pub async fn insert_report(
     .bind(&report.device.arch)
     .bind(&report.device.app_version)
     .bind(&device.id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     tx.commit().await?;
     Ok(())
@@ -442,15 +491,16 @@ pub struct Actor<'a> {
 
 /// Records an accepted code. The condition on the last step makes replay refusal hold even
 /// when two requests with the same code race: only one of them updates the row. The first
-/// accepted code verifies the factor, and that is an audit event.
+/// accepted code verifies the factor, and that is an audit event. Returns the factor as
+/// verified, or `None` when the step was already used.
 pub async fn accept_totp_step(
     pool: &AnyPool,
     id: &str,
     step: i64,
     actor: Actor<'_>,
     now: UnixMillis,
-) -> Result<bool, ServerError> {
-    let mut tx = pool.begin().await?;
+) -> Result<Option<lastmile_proto::api::FactorView>, ServerError> {
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query(
         "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), totp_last_step = $2, \
          failed_attempts = 0, locked_until_ms = NULL \
@@ -461,21 +511,27 @@ pub async fn accept_totp_step(
     .bind(step)
     .bind(id)
     .bind(step)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(None);
     };
-    if row.get::<i64, _>(0) == now.0 {
+    let verified_at_ms: i64 = row.get(0);
+    if verified_at_ms == now.0 {
         audit_verified(&mut tx, id, "totp", "a current code from the authenticator app", actor, now).await?;
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(lastmile_proto::api::FactorView {
+        id: id.to_string(),
+        kind: "totp".into(),
+        tier: crate::tier_name(lastmile_core::factor::FactorKind::Totp.tier()).into(),
+        verified_at_ms,
+    }))
 }
 
 async fn audit_verified(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut WriteTx,
     factor_id: &str,
     kind: &str,
     how: &str,
@@ -483,7 +539,7 @@ async fn audit_verified(
     now: UnixMillis,
 ) -> Result<(), ServerError> {
     audit::record(
-        &mut **tx,
+        &mut ***tx,
         &Event {
             at: now,
             user_id: actor.user_id,
@@ -506,14 +562,14 @@ pub async fn create_recovery_set(
     now: UnixMillis,
 ) -> Result<String, ServerError> {
     let factor_id = new_id("fac");
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let voided = sqlx::query(
         "UPDATE factors SET status = 'revoked', revoked_at_ms = $1 \
          WHERE user_id = $2 AND kind = 'recovery_codes' AND status <> 'revoked'",
     )
     .bind(now.0)
     .bind(user_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms) \
@@ -523,10 +579,10 @@ pub async fn create_recovery_set(
     .bind(user_id)
     .bind(device_id)
     .bind(now.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &Event {
             at: now,
             user_id,
@@ -546,7 +602,7 @@ pub async fn create_recovery_set(
         .bind(user_id)
         .bind(hash)
         .bind(now.0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     tx.commit().await?;
@@ -587,14 +643,14 @@ pub async fn confirm_recovery_set(
     actor: Actor<'_>,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let row = sqlx::query(
         "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), failed_attempts = 0, \
          locked_until_ms = NULL WHERE id = $2 AND status <> 'revoked' RETURNING verified_at_ms",
     )
     .bind(now.0)
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     if row.is_some_and(|r| r.get::<i64, _>(0) == now.0) {
         audit_verified(&mut tx, id, "recovery_codes", "one code typed back", actor, now).await?;

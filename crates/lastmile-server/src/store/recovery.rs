@@ -9,6 +9,7 @@ use sqlx::{AnyPool, Row};
 use crate::ServerError;
 use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
+use crate::store::begin_write;
 
 /// The user's current recovery-code set with its unused codes.
 #[derive(Debug, Clone)]
@@ -79,11 +80,11 @@ pub struct SignIn<'a> {
 /// Uses the code and opens the session, atomically. `None` when the code was used by a
 /// concurrent request first (nothing is written then).
 pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(String, u32)>, ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let used = sqlx::query("UPDATE recovery_codes SET used_at_ms = $1 WHERE id = $2 AND used_at_ms IS NULL")
         .bind(s.now.0)
         .bind(s.code_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if used.rows_affected() != 1 {
         tx.rollback().await?;
@@ -104,7 +105,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
             .bind(&d.arch)
             .bind(&d.app_version)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             id.to_string()
         }
@@ -124,7 +125,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
             .bind(&d.app_version)
             .bind(s.now.0)
             .bind(s.session_until.0)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             id
         }
@@ -140,20 +141,20 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
     .bind(s.attempt_hash)
     .bind(s.now.0)
     .bind(s.session_until.0)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE factors SET failed_attempts = 0, locked_until_ms = NULL WHERE id = $1")
         .bind(s.set_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let left: i64 = sqlx::query("SELECT COUNT(*) FROM recovery_codes WHERE factor_id = $1 AND used_at_ms IS NULL")
         .bind(s.set_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?
         .get(0);
     let left = u32::try_from(left).unwrap_or(0);
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &Event {
             at: s.now,
             user_id: s.user_id,
@@ -181,18 +182,18 @@ pub async fn resume_sign_in(
     token_hash: &str,
     now: UnixMillis,
 ) -> Result<bool, ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let done = sqlx::query("UPDATE devices SET token_hash = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
         .bind(token_hash)
         .bind(&past.device_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if done.rows_affected() != 1 {
         tx.rollback().await?;
         return Ok(false);
     }
     audit::record(
-        &mut *tx,
+        &mut **tx,
         &Event {
             at: now,
             user_id: &past.user_id,
@@ -283,11 +284,11 @@ pub async fn revoke_factor(
     by_device: &str,
     now: UnixMillis,
 ) -> Result<Option<bool>, ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let Some(row) = sqlx::query("SELECT kind, status FROM factors WHERE id = $1 AND user_id = $2")
         .bind(factor_id)
         .bind(user_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
     else {
         tx.rollback().await?;
@@ -298,11 +299,11 @@ pub async fn revoke_factor(
         sqlx::query("UPDATE factors SET status = 'revoked', revoked_at_ms = $1 WHERE id = $2 AND status <> 'revoked'")
             .bind(now.0)
             .bind(factor_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut *tx,
+            &mut **tx,
             &Event {
                 at: now,
                 user_id,
@@ -326,11 +327,11 @@ pub async fn revoke_user_device(
     by_device: &str,
     now: UnixMillis,
 ) -> Result<Option<bool>, ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let Some(row) = sqlx::query("SELECT hostname FROM devices WHERE id = $1 AND user_id = $2")
         .bind(device_id)
         .bind(user_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?
     else {
         tx.rollback().await?;
@@ -341,11 +342,11 @@ pub async fn revoke_user_device(
     )
     .bind(now.0)
     .bind(device_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut *tx,
+            &mut **tx,
             &Event {
                 at: now,
                 user_id,
@@ -363,15 +364,15 @@ pub async fn revoke_user_device(
 
 /// Ends the device's recovery session.
 pub async fn end_session(pool: &AnyPool, user_id: &str, device_id: &str, now: UnixMillis) -> Result<(), ServerError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool).await?;
     let done =
         sqlx::query("UPDATE devices SET recovery_until_ms = NULL WHERE id = $1 AND recovery_until_ms IS NOT NULL")
             .bind(device_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut *tx,
+            &mut **tx,
             &Event {
                 at: now,
                 user_id,
