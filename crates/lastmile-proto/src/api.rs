@@ -324,6 +324,54 @@ pub struct AccountView {
     pub devices: Vec<AccountDevice>,
 }
 
+/// A WebAuthn ceremony the server started: what the client passes to the authenticator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WebauthnChallenge {
+    /// Names this ceremony when finishing it. Single use.
+    pub ceremony_id: String,
+    /// The factor being verified (verification ceremonies only).
+    pub factor_id: Option<String>,
+    /// The relying party ID the credential is scoped to.
+    pub rp_id: String,
+    /// The origin the client puts in its client data; the server accepts no other.
+    pub origin: String,
+    /// WebAuthn JSON: `CreationChallengeResponse` to register, `RequestChallengeResponse`
+    /// to verify.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub options: serde_json::Value,
+    /// After this (server clock) the ceremony cannot be finished.
+    pub expires_at_ms: i64,
+}
+
+/// Finishes a WebAuthn ceremony with the authenticator's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WebauthnFinish {
+    pub ceremony_id: String,
+    /// WebAuthn JSON: `RegisterPublicKeyCredential` or `PublicKeyCredential`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+}
+
+/// A security key registered but not verified yet; verify it with `verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SecurityKeyRegistered {
+    pub factor_id: String,
+    /// The authenticator model, when the attestation said.
+    pub aaguid: Option<String>,
+    /// `packed`, `fido-u2f`, `tpm`, `none`, ...
+    pub attestation_format: String,
+    /// Whether the attestation chain reached a root the server trusts.
+    pub attestation_trusted: bool,
+    /// The credential may be copied off the authenticator (synced), and whether it is.
+    pub backup_eligible: bool,
+    pub backed_up: bool,
+    /// The assertion that turns the factor into a verified one.
+    pub verify: WebauthnChallenge,
+}
+
 /// Machine-readable error codes. Clients match on these, never on messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -346,6 +394,13 @@ pub enum ErrorCode {
     RecoverySessionRequired,
     /// The request conflicts with the current state (e.g. this device belongs to someone else).
     Conflict,
+    /// The WebAuthn ceremony is unknown, was already finished, or has expired.
+    CeremonyInvalid,
+    /// The authenticator's answer failed the relying party's checks (origin, challenge,
+    /// signature, ...).
+    WebauthnRejected,
+    /// This security key is already registered.
+    CredentialExists,
     RateLimited,
     Internal,
 }

@@ -15,6 +15,7 @@ pub mod recovery;
 pub mod routes;
 pub mod secrets;
 pub mod store;
+pub mod webauthn;
 
 use std::sync::Arc;
 
@@ -32,12 +33,24 @@ pub struct AppState {
     /// Bounds concurrent argon2id work (about 19 MiB and 50 ms each) to the number of
     /// cores, so that a burst of recovery-code guesses queues instead of exhausting memory.
     pub kdf: Arc<tokio::sync::Semaphore>,
+    /// The WebAuthn relying party (configuration only; ceremonies live in the database).
+    pub rp: Arc<webauthn::RelyingParty>,
 }
 
 impl AppState {
+    /// State with the development relying party (`localhost`); see [`AppState::with_rp`].
     pub fn new(db: db::Db, clock: Arc<dyn Clock>) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        Self { db, clock, kdf: Arc::new(tokio::sync::Semaphore::new(cores)) }
+        Self {
+            db,
+            clock,
+            kdf: Arc::new(tokio::sync::Semaphore::new(cores)),
+            rp: Arc::new(webauthn::RelyingParty::localhost()),
+        }
+    }
+
+    pub fn with_rp(self, rp: webauthn::RelyingParty) -> Self {
+        Self { rp: Arc::new(rp), ..self }
     }
 }
 

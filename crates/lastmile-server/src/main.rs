@@ -32,6 +32,15 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "LASTMILE_LISTEN", default_value = "127.0.0.1:8443")]
         listen: SocketAddr,
+        /// WebAuthn relying party ID: the domain security keys are registered for.
+        #[arg(long, env = "LASTMILE_RP_ID", default_value = "localhost")]
+        rp_id: String,
+        /// WebAuthn origin: https://<host> under the RP ID (http://localhost for development).
+        #[arg(long, env = "LASTMILE_RP_ORIGIN", default_value = "http://localhost")]
+        rp_origin: String,
+        /// The name security keys show for this relying party.
+        #[arg(long, env = "LASTMILE_RP_NAME", default_value = "Lastmile")]
+        rp_name: String,
         #[command(flatten)]
         storage: Storage,
     },
@@ -167,10 +176,11 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(cli.log_format);
     let clock = SystemClock;
     match cli.command {
-        Command::Serve { listen, storage } => {
+        Command::Serve { listen, rp_id, rp_origin, rp_name, storage } => {
+            let rp = lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?;
             let db = storage.open().await?;
-            tracing::info!(backend = ?db.backend, "database ready");
-            let state = AppState::new(db, Arc::new(clock));
+            tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
+            let state = AppState::new(db, Arc::new(clock)).with_rp(rp);
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");

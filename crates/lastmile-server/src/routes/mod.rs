@@ -8,6 +8,7 @@ mod lockout;
 mod posture;
 mod recover;
 mod recovery;
+mod security_keys;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +33,10 @@ pub(crate) use recover::__path_revoke_factor;
 pub(crate) use recover::__path_sign_in;
 pub(crate) use recovery::__path_confirm_set;
 pub(crate) use recovery::__path_create_set;
+pub(crate) use security_keys::__path_begin_registration;
+pub(crate) use security_keys::__path_begin_verification;
+pub(crate) use security_keys::__path_finish_registration;
+pub(crate) use security_keys::__path_finish_verification;
 
 /// The whole API.
 pub fn app(state: AppState) -> Router {
@@ -45,6 +50,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/factors/totp/{id}/verify", post(factors::verify_totp))
         .route("/v1/factors/recovery-codes", post(recovery::create_set))
         .route("/v1/factors/recovery-codes/{id}/confirm", post(recovery::confirm_set))
+        .route("/v1/factors/security-key", post(security_keys::begin_registration))
+        .route("/v1/factors/security-key/register", post(security_keys::finish_registration))
+        .route("/v1/factors/security-key/verify", post(security_keys::finish_verification))
+        .route("/v1/factors/security-key/{id}/verify", post(security_keys::begin_verification))
         .route("/v1/recovery/sign-in", post(recover::sign_in))
         .route("/v1/recovery/account", get(recover::get_account))
         .route("/v1/recovery/factors/{id}/revoke", post(recover::revoke_factor))

@@ -10,6 +10,7 @@ use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
 
 mod recovery;
+pub mod security_keys;
 pub use recovery::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -396,7 +397,7 @@ fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
 }
 
 /// The tables [`count`] knows.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 10] = [
     "organisations",
     "users",
     "invites",
@@ -406,6 +407,7 @@ pub const TABLES: [&str; 9] = [
     "recovery_codes",
     "recovery_signins",
     "audit_events",
+    "webauthn_ceremonies",
 ];
 
 /// Counts rows of a table (for tests and the admin command).

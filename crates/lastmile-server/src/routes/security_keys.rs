@@ -1,0 +1,234 @@
+//! Security keys through WebAuthn (webauthn-rs as the relying party). Registration, then
+//! at once an assertion with the new key: only then is the factor verified and counts, as
+//! phishing-resistant. Ceremonies are kept in the database, single use and expiring.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use lastmile_core::clock::UnixMillis;
+use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, SecurityKeyRegistered, WebauthnChallenge, WebauthnFinish};
+use webauthn_rs::prelude::{
+    AuthenticatorAttachment, CredentialID, PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey,
+    SecurityKeyAuthentication, SecurityKeyRegistration,
+};
+
+use super::extract::{ApiJson, DeviceAuth};
+use crate::store::security_keys::{self as keys, REGISTER, VERIFY};
+use crate::store::{self, Actor, Device};
+use crate::webauthn::{CEREMONY_MS, KeyFacts, user_handle};
+use crate::{ApiError, AppState, ServerError};
+
+fn ceremony_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::CeremonyInvalid,
+        "this security-key step is unknown, was already finished, or took longer than 5 minutes; start again",
+    )
+}
+
+fn rejected(what: &str, e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::WebauthnRejected, format!("{what} was refused: {e}"))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, ServerError> {
+    serde_json::to_string(v).map_err(|e| ServerError::Invalid(e.to_string()))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T, ServerError> {
+    serde_json::from_str(s).map_err(|e| ServerError::Corrupt(format!("stored {what}: {e}")))
+}
+
+fn actor(device: &Device) -> Actor<'_> {
+    Actor { user_id: &device.user_id, device_id: &device.id }
+}
+
+/// Starts registering a security key for the calling device's user.
+#[utoipa::path(post, path = "/v1/factors/security-key", tag = "factors", security(("device_token" = [])),
+    responses((status = 201, body = WebauthnChallenge), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn begin_registration(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+) -> Result<(StatusCode, Json<WebauthnChallenge>), ApiError> {
+    let pool = &state.db.pool;
+    let now = state.clock.now();
+    keys::purge_ceremonies(pool, now).await?;
+    let user = store::user_by_id(pool, &device.user_id).await?;
+    let exclude = keys::user_credentials(pool, &user.id)
+        .await?
+        .into_iter()
+        .map(|id| URL_SAFE_NO_PAD.decode(id.as_bytes()))
+        .collect::<Result<Vec<CredentialID>, _>>()
+        .map_err(|e| ServerError::Corrupt(format!("stored credential id: {e}")))?;
+    let (options, registration) = state
+        .rp
+        .webauthn
+        .start_securitykey_registration(
+            user_handle(&user.id)?,
+            &user.email,
+            &user.display_name,
+            (!exclude.is_empty()).then_some(exclude),
+            None,
+            Some(AuthenticatorAttachment::CrossPlatform),
+        )
+        .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn registration: {e}")))?;
+    let expires = UnixMillis(now.0 + CEREMONY_MS);
+    let ceremony_id =
+        keys::start_ceremony(pool, actor(&device), REGISTER, None, &json(&registration)?, now, expires).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WebauthnChallenge {
+            ceremony_id,
+            factor_id: None,
+            rp_id: state.rp.id.clone(),
+            origin: state.rp.origin.origin().ascii_serialization(),
+            options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
+            expires_at_ms: expires.0,
+        }),
+    ))
+}
+
+/// Finishes a registration; the answer also starts the verifying assertion.
+#[utoipa::path(post, path = "/v1/factors/security-key/register", tag = "factors", security(("device_token" = [])),
+    request_body = WebauthnFinish,
+    responses(
+        (status = 201, body = SecurityKeyRegistered),
+        (status = 400, description = "unknown, used or expired ceremony (`ceremony_invalid`); an answer that fails the checks (`webauthn_rejected`)", body = ErrorBody),
+        (status = 409, description = "this key is already registered (`credential_exists`)", body = ErrorBody),
+    ))]
+pub async fn finish_registration(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    ApiJson(req): ApiJson<WebauthnFinish>,
+) -> Result<(StatusCode, Json<SecurityKeyRegistered>), ApiError> {
+    let pool = &state.db.pool;
+    let now = state.clock.now();
+    let ceremony = keys::take_ceremony(pool, &req.ceremony_id, &device.user_id, REGISTER, now)
+        .await?
+        .ok_or_else(ceremony_invalid)?;
+    let registration: SecurityKeyRegistration = parse(&ceremony.state, "registration state")?;
+    let answer: RegisterPublicKeyCredential = serde_json::from_value(req.credential)
+        .map_err(|e| ApiError::bad_request(format!("credential is not a WebAuthn registration answer: {e}")))?;
+    let key = state
+        .rp
+        .webauthn
+        .finish_securitykey_registration(&answer, &registration)
+        .map_err(|e| rejected("the security key's registration", e))?;
+    let facts = KeyFacts::of(&key)?;
+    let factor_id =
+        keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::CONFLICT, ErrorCode::CredentialExists, "this security key is already registered")
+        })?;
+    tracing::info!(factor = %factor_id, aaguid = ?facts.aaguid, format = %facts.attestation_format, "security key registered");
+    let verify = start_verification(&state, &device, &factor_id, &key, now).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SecurityKeyRegistered {
+            factor_id,
+            aaguid: facts.aaguid,
+            attestation_format: facts.attestation_format,
+            attestation_trusted: facts.attestation_trusted,
+            backup_eligible: facts.backup_eligible,
+            backed_up: facts.backed_up,
+            verify,
+        }),
+    ))
+}
+
+async fn start_verification(
+    state: &AppState,
+    device: &Device,
+    factor_id: &str,
+    key: &SecurityKey,
+    now: UnixMillis,
+) -> Result<WebauthnChallenge, ApiError> {
+    let (options, authentication) = state
+        .rp
+        .webauthn
+        .start_securitykey_authentication(std::slice::from_ref(key))
+        .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn assertion: {e}")))?;
+    let expires = UnixMillis(now.0 + CEREMONY_MS);
+    let ceremony_id = keys::start_ceremony(
+        &state.db.pool,
+        actor(device),
+        VERIFY,
+        Some(factor_id),
+        &json(&authentication)?,
+        now,
+        expires,
+    )
+    .await?;
+    Ok(WebauthnChallenge {
+        ceremony_id,
+        factor_id: Some(factor_id.to_string()),
+        rp_id: state.rp.id.clone(),
+        origin: state.rp.origin.origin().ascii_serialization(),
+        options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
+        expires_at_ms: expires.0,
+    })
+}
+
+/// Starts an assertion with one of the user's security keys (to verify it, or again).
+#[utoipa::path(post, path = "/v1/factors/security-key/{id}/verify", tag = "factors", security(("device_token" = [])),
+    params(("id" = String, Path, description = "The security key's factor id")),
+    responses((status = 201, body = WebauthnChallenge), (status = 404, body = ErrorBody)))]
+pub async fn begin_verification(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<WebauthnChallenge>), ApiError> {
+    let factor = keys::security_key(&state.db.pool, &id)
+        .await?
+        .filter(|f| f.user_id == device.user_id && f.status != "revoked")
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such security key for this user")
+        })?;
+    let key: SecurityKey = parse(&factor.credential, "credential")?;
+    let challenge = start_verification(&state, &device, &factor.id, &key, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(challenge)))
+}
+
+/// Finishes an assertion; the first one verifies the key.
+#[utoipa::path(post, path = "/v1/factors/security-key/verify", tag = "factors", security(("device_token" = [])),
+    request_body = WebauthnFinish,
+    responses(
+        (status = 200, body = FactorView),
+        (status = 400, description = "`ceremony_invalid` or `webauthn_rejected`", body = ErrorBody),
+    ))]
+pub async fn finish_verification(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    ApiJson(req): ApiJson<WebauthnFinish>,
+) -> Result<Json<FactorView>, ApiError> {
+    let pool = &state.db.pool;
+    let now = state.clock.now();
+    let ceremony = keys::take_ceremony(pool, &req.ceremony_id, &device.user_id, VERIFY, now)
+        .await?
+        .ok_or_else(ceremony_invalid)?;
+    let factor_id = ceremony.factor_id.ok_or_else(|| ServerError::Corrupt("verify ceremony without factor".into()))?;
+    let factor = keys::security_key(pool, &factor_id)
+        .await?
+        .filter(|f| f.user_id == device.user_id && f.status != "revoked")
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "this security key was revoked"))?;
+    let authentication: SecurityKeyAuthentication = parse(&ceremony.state, "assertion state")?;
+    let answer: PublicKeyCredential = serde_json::from_value(req.credential)
+        .map_err(|e| ApiError::bad_request(format!("credential is not a WebAuthn assertion: {e}")))?;
+    let result = state
+        .rp
+        .webauthn
+        .finish_securitykey_authentication(&answer, &authentication)
+        .map_err(|e| rejected("the security key's assertion", e))?;
+    let mut key: SecurityKey = parse(&factor.credential, "credential")?;
+    key.update_credential(&result);
+    let verified_at_ms = keys::accept_assertion(pool, &factor, &json(&key)?, actor(&device), now)
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "this security key was revoked"))?;
+    tracing::info!(factor = %factor.id, "security key verified by an assertion");
+    Ok(Json(FactorView {
+        id: factor.id,
+        kind: "security_key".into(),
+        tier: crate::tier_name(lastmile_core::factor::FactorKind::SecurityKey.tier()).into(),
+        verified_at_ms,
+    }))
+}

@@ -1,0 +1,200 @@
+//! Statements for security keys: WebAuthn ceremonies (single use, expiring) and the
+//! credentials of registered keys.
+
+use lastmile_core::clock::UnixMillis;
+use sqlx::{AnyPool, Row};
+
+use crate::ServerError;
+use crate::audit::{self, Event, Kind};
+use crate::secrets::new_id;
+use crate::store::{Actor, begin_write};
+use crate::webauthn::KeyFacts;
+
+/// A ceremony's kind.
+pub const REGISTER: &str = "register";
+pub const VERIFY: &str = "verify";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn start_ceremony(
+    pool: &AnyPool,
+    actor: Actor<'_>,
+    kind: &str,
+    factor_id: Option<&str>,
+    state: &str,
+    now: UnixMillis,
+    expires: UnixMillis,
+) -> Result<String, ServerError> {
+    let id = new_id("cer");
+    sqlx::query(
+        "INSERT INTO webauthn_ceremonies (id, user_id, device_id, kind, factor_id, state, created_at_ms, expires_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(actor.user_id)
+    .bind(actor.device_id)
+    .bind(kind)
+    .bind(factor_id)
+    .bind(state)
+    .bind(now.0)
+    .bind(expires.0)
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+/// A ceremony taken for finishing.
+#[derive(Debug, Clone)]
+pub struct Ceremony {
+    pub factor_id: Option<String>,
+    pub state: String,
+}
+
+/// Takes a ceremony of this user and kind: deleted whatever happens next, so that an
+/// answer can be tried once. `None` when unknown, someone else's, already taken or expired.
+pub async fn take_ceremony(
+    pool: &AnyPool,
+    id: &str,
+    user_id: &str,
+    kind: &str,
+    now: UnixMillis,
+) -> Result<Option<Ceremony>, ServerError> {
+    let row = sqlx::query(
+        "DELETE FROM webauthn_ceremonies WHERE id = $1 AND user_id = $2 AND kind = $3 \
+         RETURNING factor_id, state, expires_at_ms",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(kind)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.filter(|r| r.get::<i64, _>(2) > now.0).map(|r| Ceremony { factor_id: r.get(0), state: r.get(1) }))
+}
+
+/// Removes ceremonies that can no longer be finished.
+pub async fn purge_ceremonies(pool: &AnyPool, now: UnixMillis) -> Result<u64, ServerError> {
+    Ok(sqlx::query("DELETE FROM webauthn_ceremonies WHERE expires_at_ms <= $1")
+        .bind(now.0)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
+
+/// Credential ids (base64url) of the user's security keys that are not revoked: the
+/// authenticator is told to refuse making a second credential on the same key.
+pub async fn user_credentials(pool: &AnyPool, user_id: &str) -> Result<Vec<String>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT credential_id FROM factors WHERE user_id = $1 AND kind = 'security_key' AND status <> 'revoked' \
+         AND credential_id IS NOT NULL",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+/// Stores a registered key as a pending factor. `None` when the credential is already
+/// registered (to anyone).
+pub async fn create_security_key(
+    pool: &AnyPool,
+    actor: Actor<'_>,
+    credential: &str,
+    facts: &KeyFacts,
+    now: UnixMillis,
+) -> Result<Option<String>, ServerError> {
+    let id = new_id("fac");
+    let inserted = sqlx::query(
+        "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, credential_id, credential, aaguid, \
+         attestation_format, attestation_trusted, backup_eligible, backed_up) \
+         VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(actor.user_id)
+    .bind(actor.device_id)
+    .bind(now.0)
+    .bind(&facts.credential_id)
+    .bind(credential)
+    .bind(facts.aaguid.as_deref())
+    .bind(&facts.attestation_format)
+    .bind(i64::from(facts.attestation_trusted))
+    .bind(i64::from(facts.backup_eligible))
+    .bind(i64::from(facts.backed_up))
+    .execute(pool)
+    .await;
+    match inserted {
+        Ok(_) => Ok(Some(id)),
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A security key factor as the verifier needs it.
+#[derive(Debug, Clone)]
+pub struct KeyFactor {
+    pub id: String,
+    pub user_id: String,
+    pub status: String,
+    pub credential: String,
+    pub aaguid: Option<String>,
+}
+
+pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>, ServerError> {
+    let row = sqlx::query(
+        "SELECT id, user_id, status, credential, aaguid FROM factors WHERE id = $1 AND kind = 'security_key'",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| KeyFactor {
+        id: r.get(0),
+        user_id: r.get(1),
+        status: r.get(2),
+        credential: r.get::<Option<String>, _>(3).unwrap_or_default(),
+        aaguid: r.get(4),
+    }))
+}
+
+/// Records a successful assertion: the updated credential (signature counter), and the
+/// first one verifies the factor, which is an audit event.
+pub async fn accept_assertion(
+    pool: &AnyPool,
+    key: &KeyFactor,
+    credential: &str,
+    actor: Actor<'_>,
+    now: UnixMillis,
+) -> Result<Option<i64>, ServerError> {
+    let mut tx = begin_write(pool).await?;
+    let row = sqlx::query(
+        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), credential = $2 \
+         WHERE id = $3 AND status <> 'revoked' RETURNING verified_at_ms",
+    )
+    .bind(now.0)
+    .bind(credential)
+    .bind(&key.id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    let verified_at: i64 = row.get(0);
+    if verified_at == now.0 {
+        audit::record(
+            &mut **tx,
+            &Event {
+                at: now,
+                user_id: actor.user_id,
+                device_id: Some(actor.device_id),
+                factor_id: Some(&key.id),
+                kind: Kind::FactorVerified,
+                detail: serde_json::json!({
+                    "kind": "security_key",
+                    "how": "a WebAuthn assertion after registration",
+                    "aaguid": key.aaguid,
+                }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(verified_at))
+}
