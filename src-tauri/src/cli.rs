@@ -14,7 +14,8 @@ use lastmile_proto::app::{AppErrorCode, StatusReport};
     version,
     about = "Get onto a strong, verified MFA factor, and prove it.",
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 server, \
-                  5 not joined or invite refused, 6 no OS keyring, 7 clock off by a TOTP step or more."
+                  5 not joined or invite refused, 6 no OS keyring, 7 clock off by a TOTP step or more, \
+                  8 security key problem."
 )]
 struct Cli {
     /// The Lastmile server to use, unless your organisation pins one (managed setting).
@@ -86,6 +87,9 @@ enum Command {
 enum EnrollFactor {
     /// An authenticator app (TOTP): scan the QR code, then type a code.
     Totp,
+    /// A FIDO2 security key (on Windows also Windows Hello): register it, then touch it again
+    /// so the server verifies it. Asks for the key's PIN when it has one.
+    SecurityKey,
     /// Ten single-use recovery codes (replaces any previous set), confirmed by typing one back.
     RecoveryCodes {
         /// Also save them to this new file (readable only by you; never overwrites).
@@ -187,6 +191,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             Err(e) => fail(&e, json),
         },
         Command::Enroll { factor: EnrollFactor::Totp } => crate::enroll::totp(&agent).await,
+        Command::Enroll { factor: EnrollFactor::SecurityKey } => crate::enroll::security_key(&agent).await,
         Command::Enroll { factor: EnrollFactor::RecoveryCodes { save } } => {
             crate::enroll::recovery_codes(&agent, save.as_deref()).await
         }

@@ -141,3 +141,39 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
     )
     .await
 }
+
+/// Asks for the key's PIN without echo and says when to touch the key.
+#[derive(Debug)]
+struct TerminalPrompt;
+
+impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
+    fn pin(&self) -> Option<String> {
+        let pin = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            rpassword::prompt_password("PIN of your security key (not shown): ").ok()
+        } else {
+            say("PIN of your security key: ");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).ok().filter(|&n| n > 0).map(|_| line)
+        };
+        pin.map(|p| p.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
+    }
+    fn touch(&self) {
+        say("Touch your security key now.\n");
+    }
+}
+
+/// `lastmile enroll security-key`: register, touch again to verify, done.
+pub async fn security_key(agent: &SystemAgent) -> i32 {
+    say("Plug in your security key (only that one), then follow the prompts.\n");
+    match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt)).await {
+        Ok(done) => {
+            say(&format!(
+                "Verified by the server: your {} is now a {} factor.\n",
+                done.name,
+                done.tier.replace('_', "-")
+            ));
+            exit::OK
+        }
+        Err(e) => crate::cli::fail(&e, false),
+    }
+}

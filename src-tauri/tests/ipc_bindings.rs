@@ -36,6 +36,7 @@ fn generate() -> String {
         FactorSummary::decl(&cfg),
         RecoveryCodes::decl(&cfg),
         RecoverySignedIn::decl(&cfg),
+        SecurityKeyEnrolled::decl(&cfg),
         lastmile_proto::api::AccountView::decl(&cfg),
         lastmile_proto::api::AccountFactor::decl(&cfg),
         lastmile_proto::api::AccountDevice::decl(&cfg),

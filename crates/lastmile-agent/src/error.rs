@@ -14,6 +14,33 @@ pub struct AgentError {
 }
 
 impl AgentError {
+    /// A failed ceremony with a key, with the next step for the person.
+    pub fn from_key(f: lastmile_device::keys::KeyFailure) -> Self {
+        use lastmile_device::keys::KeyFailure as K;
+        let message = f.to_string();
+        let (code, hint) = match &f {
+            K::NoKey => (AppErrorCode::KeyMissing, "Plug in your security key, then try again."),
+            K::SeveralKeys(_) => (AppErrorCode::KeyMissing, "Unplug all but the key you want to register."),
+            K::PinWrong => (AppErrorCode::KeyPinWrong, "Try again; after too many wrong PINs the key locks itself."),
+            K::PinBlocked => (
+                AppErrorCode::KeyPinBlocked,
+                "The key must be reset with its maker's tool, which erases its credentials; or use another key.",
+            ),
+            K::PinAuthBlocked => (AppErrorCode::KeyPinBlocked, "Unplug the key, plug it in again, and retry."),
+            K::PinNotSet => (AppErrorCode::KeyPinBlocked, "Set a PIN on the key first, then try again."),
+            K::Cancelled => (AppErrorCode::KeyCancelled, "Nothing was registered. Start again when ready."),
+            K::NoTouch => (AppErrorCode::KeyCancelled, "Start again and touch the key when it blinks."),
+            K::Excluded => (AppErrorCode::KeyExcluded, "This key already counts for your account."),
+            K::Removed => (AppErrorCode::KeyMissing, "Keep the key plugged in until Lastmile says it is done."),
+            K::NoPermission(_) => (
+                AppErrorCode::KeyPermission,
+                "Ask IT to install the udev rule for FIDO keys, or run `lastmile status` for the exact fix.",
+            ),
+            K::Other(_) => (AppErrorCode::KeyFailed, "Try again; if it fails again, tell your IT team."),
+        };
+        Self::new(code, message, Some(hint))
+    }
+
     pub fn new(code: AppErrorCode, message: impl Into<String>, hint: Option<&str>) -> Self {
         Self { code, message: message.into(), hint: hint.map(str::to_string) }
     }
@@ -74,6 +101,14 @@ impl AgentError {
                 message,
                 Some("Run `lastmile leave`, then join again with a new invite or recover with a recovery code."),
             ),
+            ClientError::Api { code: ErrorCode::CredentialExists, .. } => Self::new(
+                AppErrorCode::KeyExcluded,
+                message,
+                Some("This key already counts for your account; use another key or keep this one."),
+            ),
+            ClientError::Api { code: ErrorCode::WebauthnRejected | ErrorCode::CeremonyInvalid, .. } => {
+                Self::new(AppErrorCode::KeyFailed, message, Some("Start again; if it fails again, tell your IT team."))
+            }
             ClientError::Api { code: ErrorCode::RateLimited, .. } => {
                 Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
             }

@@ -11,6 +11,7 @@
 //! | 5 | not joined, the invite was refused (unknown, expired, used), the recovery code was refused, the recovery session is over, or the device was revoked |
 //! | 6 | no usable OS keyring |
 //! | 7 | clock off by a TOTP step or more (`status` and `clock`) |
+//! | 8 | security key: none plugged in (or several), PIN wrong or blocked, cancelled, not touched, already registered, no permission |
 
 use lastmile_proto::app::{AppErrorCode, ProblemCode, StatusReport};
 
@@ -22,6 +23,7 @@ pub const SERVER: i32 = 4;
 pub const NOT_JOINED: i32 = 5;
 pub const KEYRING: i32 = 6;
 pub const CLOCK: i32 = 7;
+pub const KEY: i32 = 8;
 
 pub fn for_problem(code: ProblemCode) -> i32 {
     match code {
@@ -62,6 +64,13 @@ pub fn for_error(code: AppErrorCode) -> i32 {
         | AppErrorCode::AlreadyJoined
         | AppErrorCode::NotJoined => NOT_JOINED,
         AppErrorCode::KeyringUnavailable => KEYRING,
+        AppErrorCode::KeyMissing
+        | AppErrorCode::KeyPinWrong
+        | AppErrorCode::KeyPinBlocked
+        | AppErrorCode::KeyCancelled
+        | AppErrorCode::KeyExcluded
+        | AppErrorCode::KeyPermission
+        | AppErrorCode::KeyFailed => KEY,
         AppErrorCode::Internal => INTERNAL,
     }
 }

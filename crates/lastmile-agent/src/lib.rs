@@ -12,6 +12,7 @@ pub mod exit;
 pub mod files;
 mod join;
 mod recover;
+mod security_key;
 mod settings;
 mod status;
 pub mod system;

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use lastmile_proto::api::{
     AccountView, ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView,
-    RecoveryCodeSet, RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, ServerTime, TotpEnrollment,
-    TotpVerifyRequest,
+    RecoveryCodeSet, RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, SecurityKeyRegistered, ServerTime,
+    TotpEnrollment, TotpVerifyRequest, WebauthnChallenge, WebauthnFinish,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -183,6 +183,32 @@ impl ApiClient {
         let url = self.url_with_id("v1/factors/recovery-codes/", factor_id, "confirm")?;
         let body = RecoveryConfirmRequest { code: code.to_string() };
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
+    }
+
+    /// Starts registering a security key: the options for the authenticator.
+    pub async fn begin_security_key(&self, token: &DeviceToken) -> Result<WebauthnChallenge, ClientError> {
+        let url = self.url("v1/factors/security-key");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await
+    }
+
+    /// Sends the authenticator's registration; the answer carries the assertion to verify it.
+    pub async fn finish_security_key_registration(
+        &self,
+        token: &DeviceToken,
+        finish: &WebauthnFinish,
+    ) -> Result<SecurityKeyRegistered, ClientError> {
+        let url = self.url("v1/factors/security-key/register");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(finish), &url).await
+    }
+
+    /// Sends the authenticator's assertion; the first one verifies the key.
+    pub async fn finish_security_key_verification(
+        &self,
+        token: &DeviceToken,
+        finish: &WebauthnFinish,
+    ) -> Result<FactorView, ClientError> {
+        let url = self.url("v1/factors/security-key/verify");
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(finish), &url).await
     }
 
     /// Signs in with a recovery code. `current` is this device's token when it is already

@@ -104,7 +104,7 @@ fn unreadable(why: &str) -> SecurityKey {
 }
 
 /// Explains an empty (or short) list, from what the OS shows.
-fn why_not_found(found: usize) -> Option<String> {
+pub(crate) fn why_not_found(found: usize) -> Option<String> {
     #[cfg(target_os = "linux")]
     {
         let hid = linux::fido_hidraw_devices();

@@ -6,6 +6,7 @@
 //!   getInfo facts, why none were found, and a watcher for plug and unplug.
 //! * [`platform`]: platform authenticators (Windows Hello, Touch ID) and the TPM.
 //! * [`managed`]: the settings IT pushes by MDM, read from each OS's policy location.
+//! * [`keys`]: the WebAuthn client side: register and assert with a security key.
 //! * [`keystore`]: secrets in the OS keyring.
 //! * [`paths`]: where the user's settings and state files live.
 //! * [`clock`]: the system clock, for binaries to inject.
@@ -13,6 +14,7 @@
 pub mod clock;
 pub mod error;
 pub mod fido;
+pub mod keys;
 pub mod keystore;
 pub mod managed;
 pub mod os;

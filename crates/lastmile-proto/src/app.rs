@@ -337,6 +337,20 @@ pub enum AppErrorCode {
     RecoveryRefused,
     RecoverySessionExpired,
     DeviceRevoked,
+    /// No security key is plugged in, or several are.
+    KeyMissing,
+    /// The key's PIN was wrong.
+    KeyPinWrong,
+    /// The key's PIN is blocked, or the key needs a PIN it does not have.
+    KeyPinBlocked,
+    /// The person cancelled, or nobody touched the key in time.
+    KeyCancelled,
+    /// This key is already registered.
+    KeyExcluded,
+    /// The OS does not let this user open the key.
+    KeyPermission,
+    /// The key or the server refused for another reason.
+    KeyFailed,
     RateLimited,
     LocalState,
     Internal,
@@ -360,6 +374,21 @@ pub struct RecoverySignedIn {
     pub resumed: bool,
     /// This device's clock, checked before signing in.
     pub clock: ClockStatus,
+}
+
+/// A security key registered and verified by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecurityKeyEnrolled {
+    pub factor_id: String,
+    /// The model when known, else what kind of authenticator it is.
+    pub name: String,
+    pub aaguid: Option<String>,
+    pub attestation_format: String,
+    /// Whether the credential can leave the key (a synced passkey).
+    pub backup_eligible: bool,
+    pub tier: String,
+    pub verified_at_ms: i64,
 }
 
 /// Names of the events the backend emits to the window.

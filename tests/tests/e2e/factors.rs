@@ -170,3 +170,60 @@ fn recovery_codes_in_the_terminal_saved_and_confirmed() {
     );
     assert_eq!(std::fs::read_to_string(&file).expect("kept"), saved);
 }
+
+#[test]
+fn enroll_a_security_key_in_the_terminal() {
+    let (server, home) = joined();
+    // The crate's software authenticator stands in for a USB key (this test build only).
+    let soft = home.path().join("soft-authenticator.cbor");
+    let out = home
+        .lastmile(&["enroll", "security-key"])
+        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let (code, stdout, stderr) = lastmile_tests::output(out);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("Touch your security key now.").count(), 2, "register, then verify: {stdout}");
+    assert!(stdout.contains("is now a phishing-resistant factor"), "{stdout}");
+
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(status["enrollment"]["server_view"]["best_tier"], "phishing_resistant", "{status}");
+    let audit = server.admin(&["audit"]).expect("audit");
+    let verified: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("event"))
+        .filter(|e| e["kind"] == "factor.verified")
+        .collect();
+    assert_eq!(verified.len(), 1, "{audit}");
+    assert_eq!(verified[0]["detail"]["kind"], "security_key");
+    assert_eq!(verified[0]["detail"]["aaguid"], "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28", "the model is recorded");
+}
+
+#[test]
+fn enrolling_without_a_key_says_so_and_spends_nothing() {
+    let (server, home) = joined();
+    let (code, _, err) = home.run(&["enroll", "security-key"]);
+    assert_eq!(code, 8, "{err}");
+    assert!(err.contains("no security key is plugged in") && err.contains("Plug in your security key"), "{err}");
+    assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "no challenge was started");
+}
+
+/// The software authenticator is a test backend: a release build that asks for it must not
+/// compile (checked with `cargo check --release`, in a target directory of its own).
+#[test]
+fn release_builds_cannot_carry_the_soft_authenticator() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = lastmile_tests::bin_dir().join("../guard-check");
+    let out = std::process::Command::new(cargo)
+        .args(["check", "--release", "--quiet", "-p", "lastmile-device", "--features", "soft-authenticator"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo check");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a release build with the test authenticator compiled");
+    assert!(stderr.contains("must never be in a release build"), "{stderr}");
+    // And a debug build with it does compile: the test above runs one.
+}

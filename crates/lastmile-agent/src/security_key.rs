@@ -1,0 +1,77 @@
+//! Enrolling a security key (or, on Windows, Windows Hello): the server's registration
+//! options go to the authenticator, its answer back to the server, and at once an assertion
+//! with the new credential, which is what makes the server count it. The authenticator is
+//! driven on a blocking thread; the person is asked for a PIN and touches through a
+//! [`KeyPrompt`].
+
+use std::sync::Arc;
+
+use lastmile_core::clock::Clock;
+use lastmile_device::keys::{self, Authenticator, KeyFailure, KeyPrompt};
+use lastmile_proto::api::WebauthnFinish;
+use lastmile_proto::app::{AppErrorCode, SecurityKeyEnrolled};
+
+use crate::{Agent, AgentError, DeviceProbe, SecretStore};
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AgentError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("the security-key task failed: {e}"), None))
+}
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    /// Registers and verifies a security key. Nothing counts until the server has verified
+    /// the assertion; a failure at any step leaves at most a pending, uncounted factor.
+    pub async fn enroll_security_key(&self, prompt: Arc<dyn KeyPrompt>) -> Result<SecurityKeyEnrolled, AgentError> {
+        let (api, token) = self.enrolled_api().await?;
+        // The key first: no challenge is spent when none is plugged in.
+        let mut authenticator: Box<dyn Authenticator> =
+            blocking(move || keys::open(prompt)).await?.map_err(AgentError::from_key)?;
+        let name = authenticator.name();
+
+        let challenge = api.begin_security_key(&token).await.map_err(AgentError::from_client)?;
+        let (origin, options) = (challenge.origin.clone(), challenge.options);
+        let (mut authenticator, answer) = blocking(move || {
+            let answer = authenticator.register(&origin, options);
+            (authenticator, answer)
+        })
+        .await?;
+        let answer = answer.map_err(AgentError::from_key)?;
+        let registered = api
+            .finish_security_key_registration(
+                &token,
+                &WebauthnFinish { ceremony_id: challenge.ceremony_id, credential: answer },
+            )
+            .await
+            .map_err(AgentError::from_client)?;
+
+        let verify = registered.verify.clone();
+        let (origin, options) = (verify.origin.clone(), verify.options);
+        let assertion = blocking(move || authenticator.authenticate(&origin, options)).await?;
+        let assertion = assertion.map_err(|f| match f {
+            KeyFailure::Cancelled | KeyFailure::NoTouch => AgentError::new(
+                AppErrorCode::KeyCancelled,
+                "the key was registered but not verified, so it does not count yet",
+                Some("Start again with the same key and touch it twice: once to register, once to verify."),
+            ),
+            other => AgentError::from_key(other),
+        })?;
+        let factor = api
+            .finish_security_key_verification(
+                &token,
+                &WebauthnFinish { ceremony_id: verify.ceremony_id, credential: assertion },
+            )
+            .await
+            .map_err(AgentError::from_client)?;
+        let model = registered.aaguid.as_deref().and_then(lastmile_device::fido::model_name);
+        Ok(SecurityKeyEnrolled {
+            factor_id: factor.id,
+            name: model.map_or(name, str::to_string),
+            aaguid: registered.aaguid,
+            attestation_format: registered.attestation_format,
+            backup_eligible: registered.backup_eligible,
+            tier: factor.tier,
+            verified_at_ms: factor.verified_at_ms,
+        })
+    }
+}

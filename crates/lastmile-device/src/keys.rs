@@ -1,0 +1,366 @@
+//! The WebAuthn client side: registering a security key (or the platform authenticator)
+//! with the server's options, and asserting with it, through webauthn-authenticator-rs.
+//!
+//! Backends:
+//! * USB CTAP2 security keys (feature `usb`; Linux and macOS), one key at a time;
+//! * Windows: the Windows WebAuthn API (Windows Hello and security keys; it asks for the PIN
+//!   and touch itself), from the crate's `win10` backend;
+//! * the crate's software authenticator, only with the feature `soft-authenticator`, which
+//!   exists for the end-to-end tests and cannot be compiled into a release build.
+//!
+//! The calls block (the crate drives CTAP2 with `block_on`): run them on a blocking thread.
+
+use webauthn_authenticator_rs::prelude::{
+    CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator, WebauthnCError,
+};
+use webauthn_authenticator_rs::types::{CableRequestType, CableState, EnrollSampleStatus};
+
+#[cfg(all(feature = "soft-authenticator", not(debug_assertions)))]
+compile_error!("the `soft-authenticator` feature is for tests and must never be in a release build");
+
+/// What a ceremony needs from the person, and tells them.
+pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
+    /// The key's PIN, or `None` when the person cancels.
+    fn pin(&self) -> Option<String>;
+    /// The key waits for a touch.
+    fn touch(&self);
+    /// The key is working.
+    fn processing(&self) {}
+}
+
+/// Why a ceremony with a key failed, in terms a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyFailure {
+    /// No security key is plugged in.
+    NoKey,
+    /// More than one is; Lastmile uses one at a time.
+    SeveralKeys(usize),
+    /// The PIN was wrong.
+    PinWrong,
+    /// Too many wrong PINs: the key must be reset (which erases its credentials).
+    PinBlocked,
+    /// Three wrong PINs in a row: unplug the key and plug it in again.
+    PinAuthBlocked,
+    /// The key has no PIN, and this registration needs one.
+    PinNotSet,
+    /// The person cancelled (e.g. at the PIN prompt).
+    Cancelled,
+    /// Nobody touched the key in time.
+    NoTouch,
+    /// This key is already registered for this account.
+    Excluded,
+    /// The key was pulled out or stopped answering.
+    Removed,
+    /// The OS does not let this user open the key (Linux: /dev/hidraw permissions).
+    NoPermission(String),
+    /// Anything else, described.
+    Other(String),
+}
+
+impl std::fmt::Display for KeyFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyFailure::NoKey => f.write_str("no security key is plugged in"),
+            KeyFailure::SeveralKeys(n) => write!(f, "{n} security keys are plugged in; Lastmile uses one at a time"),
+            KeyFailure::PinWrong => f.write_str("the PIN is not right"),
+            KeyFailure::PinBlocked => f.write_str("the key's PIN is blocked after too many wrong tries"),
+            KeyFailure::PinAuthBlocked => f.write_str("the key stopped accepting PINs until it is plugged in again"),
+            KeyFailure::PinNotSet => f.write_str("the key has no PIN yet, and your organisation requires one"),
+            KeyFailure::Cancelled => f.write_str("cancelled"),
+            KeyFailure::NoTouch => f.write_str("the key was not touched in time"),
+            KeyFailure::Excluded => f.write_str("this key is already registered for your account"),
+            KeyFailure::Removed => f.write_str("the key was pulled out or stopped answering"),
+            KeyFailure::NoPermission(detail) => write!(f, "this user may not open the security key: {detail}"),
+            KeyFailure::Other(detail) => f.write_str(detail),
+        }
+    }
+}
+
+impl From<WebauthnCError> for KeyFailure {
+    fn from(e: WebauthnCError) -> Self {
+        use webauthn_authenticator_rs::error::CtapError as C;
+        match e {
+            WebauthnCError::Ctap(C::Ctap2PinInvalid) => KeyFailure::PinWrong,
+            WebauthnCError::Ctap(C::Ctap2PinBlocked) => KeyFailure::PinBlocked,
+            WebauthnCError::Ctap(C::Ctap2PinAuthBlocked) => KeyFailure::PinAuthBlocked,
+            WebauthnCError::Ctap(C::Ctap2PinNotSet) => KeyFailure::PinNotSet,
+            WebauthnCError::Ctap(C::Ctap2CredentialExcluded) => KeyFailure::Excluded,
+            WebauthnCError::Ctap(C::Ctap2UserActionTimeout) => KeyFailure::NoTouch,
+            WebauthnCError::Ctap(C::Ctap2KeepAliveCancel | C::Ctap2OperationDenied) | WebauthnCError::Cancelled => {
+                KeyFailure::Cancelled
+            }
+            WebauthnCError::NoSelectedToken | WebauthnCError::NoHidDevices => KeyFailure::NoKey,
+            WebauthnCError::HidError(h) => KeyFailure::Removed.or_other(format!("{h:?}")),
+            other => KeyFailure::Other(format!("the security key refused: {other:?}")),
+        }
+    }
+}
+
+impl KeyFailure {
+    fn or_other(self, detail: String) -> KeyFailure {
+        if detail.contains("Permission") { KeyFailure::NoPermission(detail) } else { self }
+    }
+}
+
+/// One authenticator, ready for ceremonies. Options and answers are WebAuthn JSON as the
+/// server sends and expects them.
+pub trait Authenticator: Send {
+    /// What it is, for messages ("YubiKey 5 Series", "Windows Hello", ...).
+    fn name(&self) -> String;
+    fn register(&mut self, origin: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure>;
+    fn authenticate(&mut self, origin: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure>;
+}
+
+fn origin(origin: &str) -> Result<Url, KeyFailure> {
+    Url::parse(origin).map_err(|e| KeyFailure::Other(format!("the server sent an invalid origin {origin:?}: {e}")))
+}
+
+fn creation(options: serde_json::Value) -> Result<CreationChallengeResponse, KeyFailure> {
+    serde_json::from_value(options).map_err(|e| KeyFailure::Other(format!("the server's registration options: {e}")))
+}
+
+fn request(options: serde_json::Value) -> Result<RequestChallengeResponse, KeyFailure> {
+    serde_json::from_value(options).map_err(|e| KeyFailure::Other(format!("the server's assertion options: {e}")))
+}
+
+fn answer<T: serde::Serialize>(v: T) -> Result<serde_json::Value, KeyFailure> {
+    serde_json::to_value(v).map_err(|e| KeyFailure::Other(e.to_string()))
+}
+
+/// Runs ceremonies through any webauthn-authenticator-rs backend.
+fn register_with(
+    backend: &mut impl WebauthnAuthenticator,
+    o: &str,
+    options: serde_json::Value,
+) -> Result<serde_json::Value, KeyFailure> {
+    answer(backend.do_registration(origin(o)?, creation(options)?)?)
+}
+
+fn authenticate_with(
+    backend: &mut impl WebauthnAuthenticator,
+    o: &str,
+    options: serde_json::Value,
+) -> Result<serde_json::Value, KeyFailure> {
+    answer(backend.do_authentication(origin(o)?, request(options)?)?)
+}
+
+/// Bridges the crate's UI callback to a [`KeyPrompt`].
+#[derive(Debug)]
+struct Ui<'a>(&'a dyn KeyPrompt);
+
+impl webauthn_authenticator_rs::ui::UiCallback for Ui<'_> {
+    fn request_pin(&self) -> Option<String> {
+        self.0.pin()
+    }
+    fn request_touch(&self) {
+        self.0.touch();
+    }
+    fn processing(&self) {
+        self.0.processing();
+    }
+    fn fingerprint_enrollment_feedback(&self, _remaining: u32, _feedback: Option<EnrollSampleStatus>) {}
+    fn cable_qr_code(&self, _request_type: CableRequestType, _url: String) {}
+    fn dismiss_qr_code(&self) {}
+    fn cable_status_update(&self, _state: CableState) {}
+}
+
+/// The one USB security key plugged in, over CTAP2. Each ceremony opens it afresh, so
+/// pulling it out between registration and assertion is reported, not hung on.
+#[cfg(feature = "usb")]
+#[derive(Debug)]
+pub struct UsbKey {
+    prompt: std::sync::Arc<dyn KeyPrompt>,
+    name: String,
+}
+
+#[cfg(feature = "usb")]
+impl UsbKey {
+    /// Finds the key. Blocking.
+    pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<UsbKey, KeyFailure> {
+        let name = Self::with_key(&*prompt, |auth| {
+            let info = auth.get_info();
+            let aaguid = info.aaguid.map(|u| u.to_string());
+            Ok(aaguid.as_deref().and_then(crate::fido::model_name).unwrap_or("security key").to_string())
+        })?;
+        Ok(UsbKey { prompt, name })
+    }
+
+    fn with_key<T>(
+        prompt: &dyn KeyPrompt,
+        f: impl FnOnce(
+            &mut webauthn_authenticator_rs::ctap2::CtapAuthenticator<
+                '_,
+                webauthn_authenticator_rs::usb::USBToken,
+                Ui<'_>,
+            >,
+        ) -> Result<T, KeyFailure>,
+    ) -> Result<T, KeyFailure> {
+        use webauthn_authenticator_rs::ctap2::CtapAuthenticator;
+        use webauthn_authenticator_rs::transport::Transport as _;
+        use webauthn_authenticator_rs::usb::USBTransport;
+
+        let ui = Ui(prompt);
+        futures::executor::block_on(async {
+            let transport = USBTransport::new().await.map_err(KeyFailure::from)?;
+            let mut tokens = transport.tokens().await.map_err(KeyFailure::from)?;
+            let token = match tokens.len() {
+                0 => {
+                    return Err(crate::fido::why_not_found(0)
+                        .filter(|n| n.contains("may not open"))
+                        .map_or(KeyFailure::NoKey, KeyFailure::NoPermission));
+                }
+                1 => tokens.remove(0),
+                n => return Err(KeyFailure::SeveralKeys(n)),
+            };
+            let mut auth = CtapAuthenticator::new(token, &ui).await.ok_or(KeyFailure::Removed)?;
+            f(&mut auth)
+        })
+    }
+}
+
+#[cfg(feature = "usb")]
+impl Authenticator for UsbKey {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+    fn register(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        Self::with_key(&*self.prompt, |auth| register_with(auth, o, options))
+    }
+    fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        Self::with_key(&*self.prompt, |auth| authenticate_with(auth, o, options))
+    }
+}
+
+/// Windows: the Windows WebAuthn API, which shows its own prompts (Windows Hello, PIN,
+/// touch) and reaches USB keys too (Windows does not let applications talk to them
+/// directly).
+#[cfg(windows)]
+pub struct WindowsWebauthn(webauthn_authenticator_rs::win10::Win10);
+
+#[cfg(windows)]
+impl std::fmt::Debug for WindowsWebauthn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WindowsWebauthn")
+    }
+}
+
+#[cfg(windows)]
+impl WindowsWebauthn {
+    pub fn open() -> WindowsWebauthn {
+        WindowsWebauthn(webauthn_authenticator_rs::win10::Win10::default())
+    }
+}
+
+#[cfg(windows)]
+impl Authenticator for WindowsWebauthn {
+    fn name(&self) -> String {
+        "Windows Hello or a security key".into()
+    }
+    fn register(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        register_with(&mut self.0, o, options)
+    }
+    fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        authenticate_with(&mut self.0, o, options)
+    }
+}
+
+/// The crate's software authenticator, for tests only (feature `soft-authenticator`,
+/// debug builds). Its state lives in a file so that later runs can assert with the
+/// credential an earlier run registered.
+#[cfg(feature = "soft-authenticator")]
+#[derive(Debug)]
+pub struct SoftKey {
+    path: std::path::PathBuf,
+    prompt: std::sync::Arc<dyn KeyPrompt>,
+}
+
+#[cfg(feature = "soft-authenticator")]
+impl SoftKey {
+    pub fn open(path: &std::path::Path, prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<SoftKey, KeyFailure> {
+        if !path.exists() {
+            let token = webauthn_authenticator_rs::softtoken::SoftToken::new(true)
+                .map_err(|e| KeyFailure::Other(format!("software authenticator: {e:?}")))?
+                .0;
+            let cbor = token.to_cbor().map_err(|e| KeyFailure::Other(format!("software authenticator: {e:?}")))?;
+            std::fs::write(path, cbor).map_err(|e| KeyFailure::Other(format!("{}: {e}", path.display())))?;
+        }
+        Ok(SoftKey { path: path.to_path_buf(), prompt })
+    }
+
+    fn with_token<T>(
+        &self,
+        f: impl FnOnce(&mut webauthn_authenticator_rs::softtoken::SoftToken) -> Result<T, KeyFailure>,
+    ) -> Result<T, KeyFailure> {
+        use webauthn_authenticator_rs::softtoken::SoftToken;
+        let io = |e: std::io::Error| KeyFailure::Other(format!("{}: {e}", self.path.display()));
+        let mut token = SoftToken::from_cbor(&std::fs::read(&self.path).map_err(io)?)
+            .map_err(|e| KeyFailure::Other(format!("software authenticator state: {e:?}")))?;
+        self.prompt.touch();
+        let out = f(&mut token)?;
+        let cbor = token.to_cbor().map_err(|e| KeyFailure::Other(format!("software authenticator: {e:?}")))?;
+        std::fs::write(&self.path, cbor).map_err(io)?;
+        Ok(out)
+    }
+}
+
+#[cfg(feature = "soft-authenticator")]
+impl Authenticator for SoftKey {
+    fn name(&self) -> String {
+        "software test authenticator".into()
+    }
+    fn register(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        self.with_token(|t| register_with(t, o, options))
+    }
+    fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
+        self.with_token(|t| authenticate_with(t, o, options))
+    }
+}
+
+/// The authenticator this build uses on this OS. With the feature `soft-authenticator`
+/// and `LASTMILE_SOFT_AUTHENTICATOR=<state file>`, the software one. Blocking.
+pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticator>, KeyFailure> {
+    #[cfg(feature = "soft-authenticator")]
+    if let Some(path) = std::env::var_os("LASTMILE_SOFT_AUTHENTICATOR") {
+        return Ok(Box::new(SoftKey::open(std::path::Path::new(&path), prompt)?));
+    }
+    #[cfg(windows)]
+    {
+        let _ = prompt;
+        Ok(Box::new(WindowsWebauthn::open()))
+    }
+    #[cfg(all(not(windows), feature = "usb"))]
+    {
+        Ok(Box::new(UsbKey::open(prompt)?))
+    }
+    #[cfg(all(not(windows), not(feature = "usb")))]
+    {
+        let _ = prompt;
+        Err(KeyFailure::Other("this build of Lastmile has no security-key support".into()))
+    }
+}
+
+/// Whether this build carries the software test authenticator (never a release build).
+pub const SOFT_AUTHENTICATOR_BUILT_IN: bool = cfg!(feature = "soft-authenticator");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use webauthn_authenticator_rs::error::CtapError;
+
+    #[test]
+    fn ctap_errors_become_actionable_failures() {
+        let table = [
+            (WebauthnCError::Ctap(CtapError::Ctap2PinInvalid), KeyFailure::PinWrong),
+            (WebauthnCError::Ctap(CtapError::Ctap2PinBlocked), KeyFailure::PinBlocked),
+            (WebauthnCError::Ctap(CtapError::Ctap2PinAuthBlocked), KeyFailure::PinAuthBlocked),
+            (WebauthnCError::Ctap(CtapError::Ctap2CredentialExcluded), KeyFailure::Excluded),
+            (WebauthnCError::Ctap(CtapError::Ctap2UserActionTimeout), KeyFailure::NoTouch),
+            (WebauthnCError::Ctap(CtapError::Ctap2KeepAliveCancel), KeyFailure::Cancelled),
+            (WebauthnCError::NoSelectedToken, KeyFailure::NoKey),
+        ];
+        for (e, want) in table {
+            assert_eq!(KeyFailure::from(e), want);
+        }
+        assert!(matches!(KeyFailure::from(WebauthnCError::Security), KeyFailure::Other(_)));
+    }
+}
