@@ -17,6 +17,9 @@ fn main() {
         "recovery_revoke_factor",
         "recovery_revoke_device",
         "recovery_end",
+        "security_key_enroll",
+        "security_key_pin",
+        "security_key_cancel",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands)) {
         panic!("tauri-build failed: {e:#}");

@@ -143,10 +143,16 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
 }
 
 /// Asks for the key's PIN without echo and says when to touch the key.
-#[derive(Debug)]
-struct TerminalPrompt;
+#[derive(Debug, Default)]
+struct TerminalPrompt {
+    verifying: std::sync::atomic::AtomicBool,
+}
 
 impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
+    fn phase(&self, phase: lastmile_device::keys::KeyPhase) {
+        let verifying = phase == lastmile_device::keys::KeyPhase::Verify;
+        self.verifying.store(verifying, std::sync::atomic::Ordering::Relaxed);
+    }
     fn pin(&self) -> Option<String> {
         let pin = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
             rpassword::prompt_password("PIN of your security key (not shown): ").ok()
@@ -158,14 +164,18 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         pin.map(|p| p.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
     }
     fn touch(&self) {
-        say("Touch your security key now.\n");
+        if self.verifying.load(std::sync::atomic::Ordering::Relaxed) {
+            say("Touch your security key again, so the server can verify it.\n");
+        } else {
+            say("Touch your security key now.\n");
+        }
     }
 }
 
 /// `lastmile enroll security-key`: register, touch again to verify, done.
 pub async fn security_key(agent: &SystemAgent) -> i32 {
     say("Plug in your security key (only that one), then follow the prompts.\n");
-    match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt)).await {
+    match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt::default())).await {
         Ok(done) => {
             say(&format!(
                 "Verified by the server: your {} is now a {} factor.\n",

@@ -9,8 +9,8 @@ use lastmile_core::settings::RawLayer;
 use lastmile_device::clock::SystemClock;
 use lastmile_proto::api::AccountView;
 use lastmile_proto::app::{
-    AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, RecoverySignedIn, StatusReport, TotpSetup,
-    events,
+    AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, RecoverySignedIn, SecurityKeyEnrolled,
+    StatusReport, TotpSetup, events,
 };
 use tauri::{Emitter, Manager, Runtime, State};
 
@@ -20,6 +20,71 @@ type SystemAgent = Agent<SystemDevice, OsSecrets, SystemClock>;
 struct AppState {
     agent: Arc<SystemAgent>,
     launch_link: Mutex<Option<String>>,
+    /// The security-key enrollment in progress, if any.
+    key_session: Mutex<Option<Arc<WindowPrompt>>>,
+}
+
+/// How long the key waits for the window to answer a PIN prompt.
+const PIN_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Bridges a security-key ceremony to the window: each step is an event
+/// (`security-key-step`: `pin`, `touch`, `touch_again`, `working`), the PIN comes back through
+/// `security_key_pin`, and `security_key_cancel` abandons the ceremony.
+struct WindowPrompt {
+    emit: Box<dyn Fn(&str) + Send + Sync>,
+    pin_tx: std::sync::mpsc::SyncSender<Option<String>>,
+    pin_rx: Mutex<std::sync::mpsc::Receiver<Option<String>>>,
+    verifying: std::sync::atomic::AtomicBool,
+    cancelled: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for WindowPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WindowPrompt").field("cancelled", &self.is_cancelled()).finish_non_exhaustive()
+    }
+}
+
+impl WindowPrompt {
+    fn new(emit: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        let (pin_tx, pin_rx) = std::sync::mpsc::sync_channel(1);
+        WindowPrompt {
+            emit: Box::new(emit),
+            pin_tx,
+            pin_rx: Mutex::new(pin_rx),
+            verifying: std::sync::atomic::AtomicBool::new(false),
+            cancelled: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.pin_tx.try_send(None);
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl lastmile_device::keys::KeyPrompt for WindowPrompt {
+    fn phase(&self, phase: lastmile_device::keys::KeyPhase) {
+        let verifying = phase == lastmile_device::keys::KeyPhase::Verify;
+        self.verifying.store(verifying, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn pin(&self) -> Option<String> {
+        if self.is_cancelled() {
+            return None;
+        }
+        (self.emit)("pin");
+        let rx = self.pin_rx.lock().ok()?;
+        rx.recv_timeout(PIN_WAIT).ok().flatten()
+    }
+    fn touch(&self) {
+        (self.emit)(if self.verifying.load(std::sync::atomic::Ordering::SeqCst) { "touch_again" } else { "touch" });
+    }
+    fn processing(&self) {
+        (self.emit)("working");
+    }
 }
 
 /// Longest invite input accepted over IPC (a link with a long server URL fits easily).
@@ -87,7 +152,7 @@ async fn totp_verify(state: State<'_, AppState>, factor_id: String, code: String
         return Err(AppError { code: AppErrorCode::InvalidInput, message: "that is not a code".into(), hint: None });
     }
     let f = state.agent.totp_verify(&factor_id, &code).await.map_err(|e| e.to_app_error())?;
-    Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
+    Ok(lastmile_agent::factor_summary(&f))
 }
 
 /// A new set of recovery codes (the previous set stops working on the server at once).
@@ -138,7 +203,7 @@ async fn recovery_confirm(
         return Err(AppError { code: AppErrorCode::InvalidInput, message: "that is not a code".into(), hint: None });
     }
     let f = state.agent.recovery_codes_confirm(&factor_id, &code).await.map_err(|e| e.to_app_error())?;
-    Ok(FactorSummary { id: f.id, kind: f.kind, tier: f.tier, verified_at_ms: f.verified_at_ms })
+    Ok(lastmile_agent::factor_summary(&f))
 }
 
 fn invalid_input(message: &str) -> AppError {
@@ -192,6 +257,71 @@ async fn recovery_end(state: State<'_, AppState>) -> Result<AccountView, AppErro
     state.agent.recovery_end().await.map_err(|e| e.to_app_error())
 }
 
+/// Registers a security key and has the server verify it with a second touch. The window
+/// follows the steps through `security-key-step` events.
+#[tauri::command]
+async fn security_key_enroll<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<SecurityKeyEnrolled, AppError> {
+    let prompt = Arc::new(WindowPrompt::new(move |step: &str| {
+        if let Err(e) = app.emit(events::SECURITY_KEY_STEP, step) {
+            tracing::warn!(error = %e, "cannot tell the window about the security key");
+        }
+    }));
+    if let Ok(mut session) = state.key_session.lock() {
+        if let Some(previous) = session.replace(prompt.clone()) {
+            previous.cancel();
+        }
+    }
+    let result = state.agent.enroll_security_key(prompt.clone()).await;
+    if let Ok(mut session) = state.key_session.lock()
+        && session.as_ref().is_some_and(|p| Arc::ptr_eq(p, &prompt))
+    {
+        *session = None;
+    }
+    if prompt.is_cancelled() {
+        return Err(AppError {
+            code: AppErrorCode::KeyCancelled,
+            message: "cancelled; nothing counts until the key is registered and verified".into(),
+            hint: None,
+        });
+    }
+    result.map_err(|e| e.to_app_error())
+}
+
+/// The PIN the window asked for (`None`: the person cancelled).
+#[tauri::command]
+fn security_key_pin(state: State<'_, AppState>, pin: Option<String>) -> Result<(), AppError> {
+    if pin.as_ref().is_some_and(|p| p.len() > 63 || p.chars().any(char::is_control)) {
+        return Err(AppError {
+            code: AppErrorCode::InvalidInput,
+            message: "a PIN has at most 63 characters".into(),
+            hint: None,
+        });
+    }
+    let session = state.key_session.lock().ok().and_then(|s| s.clone());
+    match session {
+        Some(prompt) => {
+            let _ = prompt.pin_tx.try_send(pin);
+            Ok(())
+        }
+        None => Err(AppError {
+            code: AppErrorCode::InvalidInput,
+            message: "no security key is waiting for a PIN".into(),
+            hint: None,
+        }),
+    }
+}
+
+/// Abandons the security-key enrollment in progress.
+#[tauri::command]
+fn security_key_cancel(state: State<'_, AppState>) {
+    if let Some(prompt) = state.key_session.lock().ok().and_then(|mut s| s.take()) {
+        prompt.cancel();
+    }
+}
+
 /// The lastmile:// link the app was opened with, once.
 #[tauri::command]
 fn initial_link(state: State<'_, AppState>) -> Option<String> {
@@ -214,7 +344,10 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         recovery_account,
         recovery_revoke_factor,
         recovery_revoke_device,
-        recovery_end
+        recovery_end,
+        security_key_enroll,
+        security_key_pin,
+        security_key_cancel
     ])
 }
 
@@ -223,7 +356,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
     let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
     let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
     setup_builder(builder)
-        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link) })
+        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link), key_session: Mutex::new(None) })
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lean_webview(&window);

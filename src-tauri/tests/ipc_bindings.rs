@@ -51,9 +51,10 @@ fn generate() -> String {
         out.push_str("\n\n");
     }
     out.push_str(&format!(
-        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n}} as const;\n",
+        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n  securityKeyStep: \"{}\",\n}} as const;\n",
         events::AUTHENTICATORS_CHANGED,
-        events::DEEP_LINK
+        events::DEEP_LINK,
+        events::SECURITY_KEY_STEP
     ));
     out
 }

@@ -30,6 +30,17 @@ pub use files::LocalFiles;
 pub use recover::RecoverInput;
 pub use settings::Resolved;
 
+/// A verified factor as the window and `status --json` show it.
+pub fn factor_summary(f: &lastmile_proto::api::FactorView) -> lastmile_proto::app::FactorSummary {
+    lastmile_proto::app::FactorSummary {
+        id: f.id.clone(),
+        kind: f.kind.clone(),
+        tier: f.tier.clone(),
+        verified_at_ms: f.verified_at_ms,
+        name: f.aaguid.as_deref().and_then(lastmile_device::fido::model_name).map(str::to_string),
+    }
+}
+
 /// The keyring account that holds the API token of the device `device_id`.
 pub fn token_account(device_id: &str) -> String {
     format!("device-token:{device_id}")

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use lastmile_core::clock::Clock;
-use lastmile_device::keys::{self, Authenticator, KeyFailure, KeyPrompt};
+use lastmile_device::keys::{self, Authenticator, KeyFailure, KeyPhase, KeyPrompt};
 use lastmile_proto::api::WebauthnFinish;
 use lastmile_proto::app::{AppErrorCode, SecurityKeyEnrolled};
 
@@ -25,12 +25,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     pub async fn enroll_security_key(&self, prompt: Arc<dyn KeyPrompt>) -> Result<SecurityKeyEnrolled, AgentError> {
         let (api, token) = self.enrolled_api().await?;
         // The key first: no challenge is spent when none is plugged in.
+        let opened = prompt.clone();
         let mut authenticator: Box<dyn Authenticator> =
-            blocking(move || keys::open(prompt)).await?.map_err(AgentError::from_key)?;
+            blocking(move || keys::open(opened)).await?.map_err(AgentError::from_key)?;
         let name = authenticator.name();
 
         let challenge = api.begin_security_key(&token).await.map_err(AgentError::from_client)?;
         let (origin, options) = (challenge.origin.clone(), challenge.options);
+        prompt.phase(KeyPhase::Register);
         let (mut authenticator, answer) = blocking(move || {
             let answer = authenticator.register(&origin, options);
             (authenticator, answer)
@@ -47,6 +49,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
         let verify = registered.verify.clone();
         let (origin, options) = (verify.origin.clone(), verify.options);
+        prompt.phase(KeyPhase::Verify);
         let assertion = blocking(move || authenticator.authenticate(&origin, options)).await?;
         let assertion = assertion.map_err(|f| match f {
             KeyFailure::Cancelled | KeyFailure::NoTouch => AgentError::new(

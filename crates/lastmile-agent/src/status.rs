@@ -237,6 +237,7 @@ pub(crate) fn device_claims(facts: &DeviceFacts, app_version: &str) -> DeviceCla
 fn server_view(v: &PostureView) -> ServerView {
     ServerView {
         verified_factors: v.verified_factors.len() as u32,
+        factors: v.verified_factors.iter().map(crate::factor_summary).collect(),
         best_tier: v.best_tier.clone(),
         reports_received: v.reports_received,
         last_report_at_ms: v.last_report_at_ms,

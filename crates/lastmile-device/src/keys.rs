@@ -18,8 +18,17 @@ use webauthn_authenticator_rs::types::{CableRequestType, CableState, EnrollSampl
 #[cfg(all(feature = "soft-authenticator", not(debug_assertions)))]
 compile_error!("the `soft-authenticator` feature is for tests and must never be in a release build");
 
+/// Which ceremony is running, so that a prompt can say "touch" or "touch again to verify".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPhase {
+    Register,
+    Verify,
+}
+
 /// What a ceremony needs from the person, and tells them.
 pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
+    /// A ceremony starts.
+    fn phase(&self, _phase: KeyPhase) {}
     /// The key's PIN, or `None` when the person cancels.
     fn pin(&self) -> Option<String>;
     /// The key waits for a touch.

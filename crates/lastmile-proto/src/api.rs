@@ -138,6 +138,9 @@ pub struct FactorView {
     /// `phishing_resistant`, `strong`, `recovery`, `weak`.
     pub tier: String,
     pub verified_at_ms: i64,
+    /// Security keys: the authenticator model (AAGUID), when registration showed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aaguid: Option<String>,
 }
 
 /// What the server now believes about a device and its user.

@@ -184,6 +184,8 @@ pub struct KeyringStatus {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct ServerView {
     pub verified_factors: u32,
+    /// The verified factors themselves, oldest first.
+    pub factors: Vec<FactorSummary>,
     pub best_tier: Option<String>,
     pub reports_received: i64,
     pub last_report_at_ms: Option<i64>,
@@ -293,6 +295,8 @@ pub struct FactorSummary {
     pub kind: String,
     pub tier: String,
     pub verified_at_ms: i64,
+    /// Security keys: the model, when known.
+    pub name: Option<String>,
 }
 
 /// The IPC answer to a successful join.
@@ -397,4 +401,7 @@ pub mod events {
     pub const AUTHENTICATORS_CHANGED: &str = "authenticators-changed";
     /// The app was opened with a deep link; payload: the link (string).
     pub const DEEP_LINK: &str = "deep-link";
+    /// A security-key ceremony waits for something; payload: `pin`, `touch`, `touch_again`
+    /// or `working`.
+    pub const SECURITY_KEY_STEP: &str = "security-key-step";
 }

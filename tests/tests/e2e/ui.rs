@@ -29,11 +29,17 @@ fn require_display() {
 }
 
 fn driver(home: &Home) -> Driver {
+    driver_with(home, &[])
+}
+
+/// tauri-driver (and so the app it starts) with extra environment variables.
+fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
     let port = free_port();
     let native_port = free_port();
     let child = Command::new(tauri_driver())
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .envs(home.envs())
+        .envs(envs.iter().map(|(k, v)| (*k, v.as_os_str())))
         .env_remove("LASTMILE_SERVER")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -145,6 +151,13 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     screenshot(&c, "ui-joined.png").await;
+
+    // No security key is plugged in here: the window says so, and nothing was started.
+    find(&c, "security-key-start").await.click().await.expect("click");
+    let err = find(&c, "security-key-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("key_missing"));
+    assert!(err.text().await.expect("text").contains("Plug in your security key"));
+    assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0);
 
     // Add an authenticator app. The QR code the window rendered must decode (zbarimg) to an
     // otpauth URI with exactly the key it shows, and a code from oathtool must verify.
@@ -332,4 +345,34 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     assert!(status["enrollment"]["recovery_session_until_ms"].is_null(), "{status}");
     let kinds = crate::recover::audit_kinds(&server);
     assert_eq!(kinds.last().map(String::as_str), Some("recovery.session_ended"), "{kinds:?}");
+}
+
+/// A security key in the window, with the crate's software authenticator standing in for
+/// the USB key (this test build only): two touches, then the key is in the factor list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_security_key_is_registered_and_verified_in_the_window() {
+    require_display();
+    let (server, home) = crate::factors::joined();
+    let soft = home.path().join("soft-authenticator.cbor");
+    let driver = driver_with(&home, &[("LASTMILE_SOFT_AUTHENTICATOR", &soft)]);
+    let c = open(&driver, &[]).await;
+
+    find(&c, "security-key-start").await.click().await.expect("click");
+    let done = text(&c, "security-key-done").await;
+    assert!(done.contains("verified by the server") && done.contains("SoftToken"), "{done}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let listed = loop {
+        let listed = c.find(Locator::Css("[data-testid=factors] li[data-kind=security_key]")).await.ok();
+        if let Some(li) = listed {
+            break li.text().await.expect("text");
+        }
+        assert!(Instant::now() < deadline, "the key appears in the list of verified factors");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(listed.contains("Phishing-resistant") && listed.contains("verified"), "{listed}");
+    screenshot(&c, "ui-security-key.png").await;
+    c.close().await.expect("close");
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(status["enrollment"]["server_view"]["best_tier"], "phishing_resistant", "{status}");
+    assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "both ceremonies were finished");
 }

@@ -10,6 +10,7 @@ import {
   type JoinOutcome,
   type RecoveryCodes,
   type RecoverySignedIn,
+  type SecurityKeyEnrolled,
   type StatusReport,
   type TotpSetup,
 } from "./bindings";
@@ -73,6 +74,25 @@ export function recoveryRevokeDevice(deviceId: string): Promise<AccountView> {
 
 export function recoveryEnd(): Promise<AccountView> {
   return invoke<AccountView>("recovery_end");
+}
+
+/** Registers a security key and has the server verify it; steps arrive as events. */
+export function securityKeyEnroll(): Promise<SecurityKeyEnrolled> {
+  return invoke<SecurityKeyEnrolled>("security_key_enroll");
+}
+
+/** Answers the key's PIN prompt; `null` cancels. */
+export async function securityKeyPin(pin: string | null): Promise<void> {
+  await invoke("security_key_pin", { pin });
+}
+
+export async function securityKeyCancel(): Promise<void> {
+  await invoke("security_key_cancel");
+}
+
+/** What a security-key ceremony waits for: `pin`, `touch`, `touch_again` or `working`. */
+export function onSecurityKeyStep(handler: (step: string) => void): Promise<UnlistenFn> {
+  return listen<string>(EVENTS.securityKeyStep, (e) => handler(e.payload));
 }
 
 export function initialLink(): Promise<string | null> {

@@ -112,7 +112,11 @@ recovery_session_until_ms: number | null, };
 
 export type KeyringStatus = { available: boolean, detail: string | null, };
 
-export type ServerView = { verified_factors: number, best_tier: string | null, reports_received: number, last_report_at_ms: number | null, };
+export type ServerView = { verified_factors: number, 
+/**
+ * The verified factors themselves, oldest first.
+ */
+factors: Array<FactorSummary>, best_tier: string | null, reports_received: number, last_report_at_ms: number | null, };
 
 export type SettingSource = "managed" | "command_line" | "user" | "default";
 
@@ -142,7 +146,11 @@ secret_grouped: string, account: string, issuer: string, digits: number, period_
  */
 clock: ClockStatus, };
 
-export type FactorSummary = { id: string, kind: string, tier: string, verified_at_ms: number, };
+export type FactorSummary = { id: string, kind: string, tier: string, verified_at_ms: number, 
+/**
+ * Security keys: the model, when known.
+ */
+name: string | null, };
 
 export type RecoveryCodes = { factor_id: string, codes: Array<string>, };
 
@@ -216,4 +224,5 @@ export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid
 export const EVENTS = {
   authenticatorsChanged: "authenticators-changed",
   deepLink: "deep-link",
+  securityKeyStep: "security-key-step",
 } as const;

@@ -54,3 +54,13 @@ export function factorLabel(kind: string): string {
 export function dayAndTime(ms: number): string {
   return new Date(ms).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 }
+
+export function tierLabel(tier: string): string {
+  const labels: Record<string, string> = {
+    phishing_resistant: "Phishing-resistant",
+    strong: "Strong",
+    recovery: "Recovery",
+    weak: "Weak",
+  };
+  return labels[tier] ?? tier;
+}

@@ -230,5 +230,6 @@ pub async fn finish_verification(
         kind: "security_key".into(),
         tier: crate::tier_name(lastmile_core::factor::FactorKind::SecurityKey.tier()).into(),
         verified_at_ms,
+        aaguid: factor.aaguid,
     }))
 }

@@ -529,6 +529,7 @@ pub async fn accept_totp_step(
         kind: "totp".into(),
         tier: crate::tier_name(lastmile_core::factor::FactorKind::Totp.tier()).into(),
         verified_at_ms,
+        aaguid: None,
     }))
 }
 
@@ -697,7 +698,8 @@ pub async fn verified_factors(
     user_id: &str,
 ) -> Result<Vec<lastmile_proto::api::FactorView>, ServerError> {
     let rows = sqlx::query(
-        "SELECT id, kind, verified_at_ms FROM factors WHERE user_id = $1 AND status = 'verified' ORDER BY verified_at_ms",
+        "SELECT id, kind, verified_at_ms, aaguid FROM factors WHERE user_id = $1 AND status = 'verified' \
+         ORDER BY verified_at_ms",
     )
     .bind(user_id)
     .fetch_all(pool)
@@ -713,6 +715,7 @@ pub async fn verified_factors(
                 kind,
                 tier: tier.into(),
                 verified_at_ms: r.get::<Option<i64>, _>(2).unwrap_or_default(),
+                aaguid: r.get(3),
             })
         })
         .collect()
