@@ -269,10 +269,10 @@ async fn security_key_enroll<R: Runtime>(
             tracing::warn!(error = %e, "cannot tell the window about the security key");
         }
     }));
-    if let Ok(mut session) = state.key_session.lock() {
-        if let Some(previous) = session.replace(prompt.clone()) {
-            previous.cancel();
-        }
+    if let Ok(mut session) = state.key_session.lock()
+        && let Some(previous) = session.replace(prompt.clone())
+    {
+        previous.cancel();
     }
     let result = state.agent.enroll_security_key(prompt.clone()).await;
     if let Ok(mut session) = state.key_session.lock()
