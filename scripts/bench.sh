@@ -19,3 +19,6 @@ LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
 
 echo "==> TOTP on the server (release, SQLite, HTTP on loopback)"
 cargo run --quiet --release -p lastmile-server --example bench_totp
+
+echo "==> Security keys on the server (release, SQLite, HTTP on loopback, software authenticator)"
+cargo run --quiet --release -p lastmile-server --example bench_webauthn
