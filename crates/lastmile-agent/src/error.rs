@@ -106,6 +106,11 @@ impl AgentError {
                 message,
                 Some("This key already counts for your account; use another key or keep this one."),
             ),
+            ClientError::Api { code: ErrorCode::KeyNotAllowed, .. } => Self::new(
+                AppErrorCode::KeyNotAllowed,
+                message,
+                Some("Ask your IT team which security keys they support, or use an authenticator app."),
+            ),
             ClientError::Api { code: ErrorCode::WebauthnRejected | ErrorCode::CeremonyInvalid, .. } => {
                 Self::new(AppErrorCode::KeyFailed, message, Some("Start again; if it fails again, tell your IT team."))
             }

@@ -69,6 +69,7 @@ pub fn for_error(code: AppErrorCode) -> i32 {
         | AppErrorCode::KeyPinBlocked
         | AppErrorCode::KeyCancelled
         | AppErrorCode::KeyExcluded
+        | AppErrorCode::KeyNotAllowed
         | AppErrorCode::KeyPermission
         | AppErrorCode::KeyFailed => KEY,
         AppErrorCode::Internal => INTERNAL,

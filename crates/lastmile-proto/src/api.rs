@@ -404,6 +404,8 @@ pub enum ErrorCode {
     WebauthnRejected,
     /// This security key is already registered.
     CredentialExists,
+    /// The organisation's policy does not accept this key (model, attestation, verification).
+    KeyNotAllowed,
     RateLimited,
     Internal,
 }

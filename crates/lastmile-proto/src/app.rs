@@ -351,6 +351,8 @@ pub enum AppErrorCode {
     KeyCancelled,
     /// This key is already registered.
     KeyExcluded,
+    /// The organisation does not accept this key.
+    KeyNotAllowed,
     /// The OS does not let this user open the key.
     KeyPermission,
     /// The key or the server refused for another reason.

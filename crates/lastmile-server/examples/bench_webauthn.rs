@@ -63,8 +63,15 @@ async fn main() -> anyhow::Result<()> {
         let (http, base, codes, claims) = (http.clone(), base.clone(), codes.clone(), claims.clone());
         async move {
             let req = JoinRequest { invite_code: codes[i].clone(), device: claims };
-            let r: JoinResponse =
-                http.post(format!("{base}/v1/devices/join")).json(&req).send().await.expect("join").json().await.expect("json");
+            let r: JoinResponse = http
+                .post(format!("{base}/v1/devices/join"))
+                .json(&req)
+                .send()
+                .await
+                .expect("join")
+                .json()
+                .await
+                .expect("json");
             r.device_token
         }
     })

@@ -41,6 +41,18 @@ enum Command {
         /// The name security keys show for this relying party.
         #[arg(long, env = "LASTMILE_RP_NAME", default_value = "Lastmile")]
         rp_name: String,
+        /// Accept only security keys of these models (comma-separated AAGUIDs).
+        #[arg(long, env = "LASTMILE_KEY_ALLOW_AAGUIDS", default_value = "")]
+        key_allow_aaguids: String,
+        /// Refuse security keys of these models (comma-separated AAGUIDs).
+        #[arg(long, env = "LASTMILE_KEY_DENY_AAGUIDS", default_value = "")]
+        key_deny_aaguids: String,
+        /// Refuse keys that do not verify the person (PIN or biometrics) at registration.
+        #[arg(long, env = "LASTMILE_KEY_REQUIRE_UV")]
+        key_require_uv: bool,
+        /// Refuse keys that present no attestation.
+        #[arg(long, env = "LASTMILE_KEY_REQUIRE_ATTESTATION")]
+        key_require_attestation: bool,
         #[command(flatten)]
         storage: Storage,
     },
@@ -176,8 +188,25 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(cli.log_format);
     let clock = SystemClock;
     match cli.command {
-        Command::Serve { listen, rp_id, rp_origin, rp_name, storage } => {
-            let rp = lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?;
+        Command::Serve {
+            listen,
+            rp_id,
+            rp_origin,
+            rp_name,
+            key_allow_aaguids,
+            key_deny_aaguids,
+            key_require_uv,
+            key_require_attestation,
+            storage,
+        } => {
+            use lastmile_server::webauthn::{KeyPolicy, RelyingParty};
+            let policy = KeyPolicy {
+                allow: KeyPolicy::aaguids(&key_allow_aaguids)?,
+                deny: KeyPolicy::aaguids(&key_deny_aaguids)?,
+                require_user_verification: key_require_uv,
+                require_attestation: key_require_attestation,
+            };
+            let rp = RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
             let state = AppState::new(db, Arc::new(clock)).with_rp(rp);

@@ -15,6 +15,62 @@ pub struct RelyingParty {
     pub id: String,
     pub origin: Url,
     pub webauthn: Webauthn,
+    /// Which keys the organisation accepts.
+    pub policy: KeyPolicy,
+}
+
+/// Which security keys are accepted (server-wide for now; per group with the policy module).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPolicy {
+    /// When not empty, only these AAGUIDs (lower case).
+    pub allow: Vec<String>,
+    /// Never these AAGUIDs (lower case).
+    pub deny: Vec<String>,
+    /// The key must verify the person (PIN or biometrics) at registration.
+    pub require_user_verification: bool,
+    /// The key must present an attestation (not `none`).
+    pub require_attestation: bool,
+}
+
+impl KeyPolicy {
+    /// Parses a comma-separated AAGUID list.
+    pub fn aaguids(list: &str) -> Result<Vec<String>, ServerError> {
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Uuid::try_parse(s)
+                    .map(|u| u.to_string())
+                    .map_err(|e| ServerError::Invalid(format!("{s:?} is not an AAGUID: {e}")))
+            })
+            .collect()
+    }
+
+    /// Why a key is refused, if it is.
+    pub fn refusal(&self, facts: &KeyFacts) -> Option<String> {
+        let model = facts.aaguid.as_deref().unwrap_or("unknown");
+        if facts.aaguid.as_deref().is_some_and(|a| self.deny.iter().any(|d| d.eq_ignore_ascii_case(a))) {
+            return Some(format!("your organisation does not allow this model of security key (AAGUID {model})"));
+        }
+        if !self.allow.is_empty()
+            && !facts.aaguid.as_deref().is_some_and(|a| self.allow.iter().any(|d| d.eq_ignore_ascii_case(a)))
+        {
+            return Some(format!(
+                "your organisation allows only certain models of security key, and not this one (AAGUID {model})"
+            ));
+        }
+        if self.require_attestation && facts.attestation_format == "none" {
+            return Some(
+                "your organisation requires keys that prove their model (attestation), and this one did not".into(),
+            );
+        }
+        if self.require_user_verification && !facts.user_verified {
+            return Some(
+                "your organisation requires a key that checks a PIN or fingerprint, and this one did not".into(),
+            );
+        }
+        None
+    }
 }
 
 impl std::fmt::Debug for RelyingParty {
@@ -39,7 +95,11 @@ impl RelyingParty {
             .allow_any_port(local)
             .build()
             .map_err(|e| bad(e.to_string()))?;
-        Ok(RelyingParty { id: id.to_string(), origin: url, webauthn })
+        Ok(RelyingParty { id: id.to_string(), origin: url, webauthn, policy: KeyPolicy::default() })
+    }
+
+    pub fn with_policy(self, policy: KeyPolicy) -> RelyingParty {
+        RelyingParty { policy, ..self }
     }
 
     /// For development and tests: `localhost`.
@@ -69,6 +129,8 @@ pub struct KeyFacts {
     pub backup_eligible: bool,
     /// ... and is.
     pub backed_up: bool,
+    /// The key verified the person (PIN, biometrics) when it registered.
+    pub user_verified: bool,
 }
 
 impl KeyFacts {
@@ -89,6 +151,7 @@ impl KeyFacts {
             attestation_trusted: false,
             backup_eligible: cred["backup_eligible"].as_bool().unwrap_or(false),
             backed_up: cred["backup_state"].as_bool().unwrap_or(false),
+            user_verified: cred["user_verified"].as_bool().unwrap_or(false),
         })
     }
 }
@@ -107,6 +170,36 @@ mod tests {
             assert!(RelyingParty::new(id, origin, "Acme").is_err(), "{id} {origin}");
         }
         assert_eq!(RelyingParty::localhost().id, "localhost");
+    }
+
+    #[test]
+    fn policy_refusals() {
+        let key = |aaguid: Option<&str>, format: &str, uv: bool| KeyFacts {
+            credential_id: "c".into(),
+            attestation_format: format.into(),
+            aaguid: aaguid.map(str::to_string),
+            attestation_trusted: false,
+            backup_eligible: false,
+            backed_up: false,
+            user_verified: uv,
+        };
+        const YK: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+        const OTHER: &str = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
+        let open = KeyPolicy::default();
+        assert_eq!(open.refusal(&key(None, "none", false)), None);
+        let deny = KeyPolicy { deny: vec![OTHER.into()], ..KeyPolicy::default() };
+        assert!(deny.refusal(&key(Some(OTHER), "packed", true)).is_some());
+        assert_eq!(deny.refusal(&key(Some(YK), "packed", true)), None);
+        let allow = KeyPolicy { allow: vec![YK.into()], ..KeyPolicy::default() };
+        assert_eq!(allow.refusal(&key(Some(&YK.to_uppercase()), "packed", true)), None);
+        assert!(allow.refusal(&key(Some(OTHER), "packed", true)).is_some());
+        assert!(allow.refusal(&key(None, "none", true)).is_some(), "an unknown model is not on an allow list");
+        let strict = KeyPolicy { require_attestation: true, require_user_verification: true, ..KeyPolicy::default() };
+        assert!(strict.refusal(&key(Some(YK), "none", true)).unwrap_or_default().contains("attestation"));
+        assert!(strict.refusal(&key(Some(YK), "packed", false)).unwrap_or_default().contains("PIN"));
+        assert_eq!(strict.refusal(&key(Some(YK), "packed", true)), None);
+        assert_eq!(KeyPolicy::aaguids(&format!(" {}, {OTHER}", YK.to_uppercase())).expect("ok"), vec![YK, OTHER]);
+        assert!(KeyPolicy::aaguids("not-a-uuid").is_err());
     }
 
     #[test]

@@ -777,6 +777,40 @@ mod security_keys {
     }
 
     #[tokio::test]
+    async fn the_policy_refuses_models_and_keys_that_do_not_verify() {
+        use lastmile_server::webauthn::{KeyPolicy, RelyingParty};
+        const SOFT: &str = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
+        const YUBIKEY: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+        let mut h = harness().await;
+        let dev = h.joined().await;
+        let t = dev.device_token.clone();
+        let policies = [
+            (KeyPolicy { deny: vec![SOFT.into()], ..KeyPolicy::default() }, Some("does not allow this model")),
+            (KeyPolicy { allow: vec![YUBIKEY.into()], ..KeyPolicy::default() }, Some("allows only certain models")),
+            (KeyPolicy { require_user_verification: true, ..KeyPolicy::default() }, Some("PIN or fingerprint")),
+            (KeyPolicy { allow: vec![SOFT.into()], require_attestation: true, ..KeyPolicy::default() }, None),
+        ];
+        for (policy, refused) in policies {
+            h.state = h.state.clone().with_rp(RelyingParty::localhost().with_policy(policy.clone()));
+            let ch = begin(&h, &t).await;
+            let answer = register(&mut token(), &ch, &ch.origin);
+            let (s, v) = finish(&h, &t, REGISTER, &ch.ceremony_id, answer).await;
+            match refused {
+                Some(why) => {
+                    assert_eq!(
+                        (s, error_code(&v)),
+                        (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed),
+                        "{policy:?}: {v}"
+                    );
+                    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains(why)), "{v}");
+                    assert_eq!(h.count("factors").await, 0, "a refused key is not stored");
+                }
+                None => assert_eq!(s, StatusCode::CREATED, "{policy:?}: {v}"),
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn a_key_already_registered_is_excluded() {
         let h = harness().await;
         let dev = h.joined().await;

@@ -83,4 +83,3 @@ where
     }
     (outs, lats, start.elapsed())
 }
-

@@ -95,6 +95,7 @@ pub async fn begin_registration(
     responses(
         (status = 201, body = SecurityKeyRegistered),
         (status = 400, description = "unknown, used or expired ceremony (`ceremony_invalid`); an answer that fails the checks (`webauthn_rejected`)", body = ErrorBody),
+        (status = 403, description = "the organisation's policy does not accept this key (`key_not_allowed`)", body = ErrorBody),
         (status = 409, description = "this key is already registered (`credential_exists`)", body = ErrorBody),
     ))]
 pub async fn finish_registration(
@@ -116,6 +117,10 @@ pub async fn finish_registration(
         .finish_securitykey_registration(&answer, &registration)
         .map_err(|e| rejected("the security key's registration", e))?;
     let facts = KeyFacts::of(&key)?;
+    if let Some(why) = state.rp.policy.refusal(&facts) {
+        tracing::info!(aaguid = ?facts.aaguid, user = %device.user_id, "security key refused by policy");
+        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed, why));
+    }
     let factor_id =
         keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now).await?.ok_or_else(|| {
             ApiError::new(StatusCode::CONFLICT, ErrorCode::CredentialExists, "this security key is already registered")
