@@ -163,6 +163,9 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         };
         pin.map(|p| p.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
     }
+    fn insert(&self) {
+        say("Insert your security key (waiting up to a minute; Ctrl+C to stop).\n");
+    }
     fn touch(&self) {
         if self.verifying.load(std::sync::atomic::Ordering::Relaxed) {
             say("Touch your security key again, so the server can verify it.\n");
@@ -175,7 +178,13 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
 /// `lastmile enroll security-key`: register, touch again to verify, done.
 pub async fn security_key(agent: &SystemAgent) -> i32 {
     say("Plug in your security key (only that one), then follow the prompts.\n");
-    match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt::default())).await {
+    // Wait for a key only when someone is there to plug it in; scripts get an answer at once.
+    let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        std::time::Duration::from_secs(60)
+    } else {
+        std::time::Duration::ZERO
+    };
+    match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt::default()), wait).await {
         Ok(done) => {
             say(&format!(
                 "Verified by the server: your {} is now a {} factor.\n",

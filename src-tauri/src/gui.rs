@@ -24,11 +24,14 @@ struct AppState {
     key_session: Mutex<Option<Arc<WindowPrompt>>>,
 }
 
+/// How long the window waits for a key to be plugged in.
+const KEY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// How long the key waits for the window to answer a PIN prompt.
 const PIN_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
 
 /// Bridges a security-key ceremony to the window: each step is an event
-/// (`security-key-step`: `pin`, `touch`, `touch_again`, `working`), the PIN comes back through
+/// (`security-key-step`: `insert`, `pin`, `touch`, `touch_again`, `working`), the PIN comes back through
 /// `security_key_pin`, and `security_key_cancel` abandons the ceremony.
 struct WindowPrompt {
     emit: Box<dyn Fn(&str) + Send + Sync>,
@@ -84,6 +87,12 @@ impl lastmile_device::keys::KeyPrompt for WindowPrompt {
     }
     fn processing(&self) {
         (self.emit)("working");
+    }
+    fn insert(&self) {
+        (self.emit)("insert");
+    }
+    fn cancelled(&self) -> bool {
+        self.is_cancelled()
     }
 }
 
@@ -274,7 +283,7 @@ async fn security_key_enroll<R: Runtime>(
     {
         previous.cancel();
     }
-    let result = state.agent.enroll_security_key(prompt.clone()).await;
+    let result = state.agent.enroll_security_key(prompt.clone(), KEY_WAIT).await;
     if let Ok(mut session) = state.key_session.lock()
         && session.as_ref().is_some_and(|p| Arc::ptr_eq(p, &prompt))
     {

@@ -22,12 +22,17 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// Registers and verifies a security key. Nothing counts until the server has verified
     /// the assertion; a failure at any step leaves at most a pending, uncounted factor.
-    pub async fn enroll_security_key(&self, prompt: Arc<dyn KeyPrompt>) -> Result<SecurityKeyEnrolled, AgentError> {
+    /// When no key is plugged in, waits up to `wait` for one (telling the prompt).
+    pub async fn enroll_security_key(
+        &self,
+        prompt: Arc<dyn KeyPrompt>,
+        wait: std::time::Duration,
+    ) -> Result<SecurityKeyEnrolled, AgentError> {
         let (api, token) = self.enrolled_api().await?;
         // The key first: no challenge is spent when none is plugged in.
         let opened = prompt.clone();
         let mut authenticator: Box<dyn Authenticator> =
-            blocking(move || keys::open(opened)).await?.map_err(AgentError::from_key)?;
+            blocking(move || keys::open_waiting(opened, wait)).await?.map_err(AgentError::from_key)?;
         let name = authenticator.name();
 
         let challenge = api.begin_security_key(&token).await.map_err(AgentError::from_client)?;

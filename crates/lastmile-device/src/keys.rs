@@ -35,6 +35,12 @@ pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
     fn touch(&self);
     /// The key is working.
     fn processing(&self) {}
+    /// No key is plugged in; waiting for one.
+    fn insert(&self) {}
+    /// Whether the person gave up (checked while waiting for a key).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Why a ceremony with a key failed, in terms a person can act on.
@@ -345,6 +351,29 @@ pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticat
     {
         let _ = prompt;
         Err(KeyFailure::Other("this build of Lastmile has no security-key support".into()))
+    }
+}
+
+/// Like [`open`], but when no key is plugged in, says so once ([`KeyPrompt::insert`]) and
+/// waits up to `wait` for one, until the person cancels. Blocking.
+pub fn open_waiting(
+    prompt: std::sync::Arc<dyn KeyPrompt>,
+    wait: std::time::Duration,
+) -> Result<Box<dyn Authenticator>, KeyFailure> {
+    let started = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match open(prompt.clone()) {
+            Err(KeyFailure::NoKey) if prompt.cancelled() => return Err(KeyFailure::Cancelled),
+            Err(KeyFailure::NoKey) if started.elapsed() < wait => {
+                if !told {
+                    prompt.insert();
+                    told = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -403,7 +403,7 @@ pub mod events {
     pub const AUTHENTICATORS_CHANGED: &str = "authenticators-changed";
     /// The app was opened with a deep link; payload: the link (string).
     pub const DEEP_LINK: &str = "deep-link";
-    /// A security-key ceremony waits for something; payload: `pin`, `touch`, `touch_again`
-    /// or `working`.
+    /// A security-key ceremony waits for something; payload: `insert`, `pin`, `touch`,
+    /// `touch_again` or `working`.
     pub const SECURITY_KEY_STEP: &str = "security-key-step";
 }

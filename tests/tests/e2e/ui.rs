@@ -152,11 +152,24 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     }
     screenshot(&c, "ui-joined.png").await;
 
-    // No security key is plugged in here: the window says so, and nothing was started.
+    // No security key is plugged in here: the window asks for one and waits; cancelling
+    // returns to the start with nothing begun on the server.
     find(&c, "security-key-start").await.click().await.expect("click");
-    let err = find(&c, "security-key-error").await;
-    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("key_missing"));
-    assert!(err.text().await.expect("text").contains("Plug in your security key"));
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
+        .await
+        .expect("the window asks for the key");
+    assert!(text(&c, "security-key-waiting").await.starts_with("Insert your security key"));
+    screenshot(&c, "ui-security-key-insert.png").await;
+    find(&c, "security-key-cancel").await.click().await.expect("click");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=idle]"))
+        .await
+        .expect("back to the start");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(c.find(Locator::Css("[data-testid=security-key-error]")).await.is_err(), "a cancel is not an error");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0);
 
     // Add an authenticator app. The QR code the window rendered must decode (zbarimg) to an

@@ -90,7 +90,7 @@ export async function securityKeyCancel(): Promise<void> {
   await invoke("security_key_cancel");
 }
 
-/** What a security-key ceremony waits for: `pin`, `touch`, `touch_again` or `working`. */
+/** What a security-key ceremony waits for: `insert`, `pin`, `touch`, `touch_again` or `working`. */
 export function onSecurityKeyStep(handler: (step: string) => void): Promise<UnlistenFn> {
   return listen<string>(EVENTS.securityKeyStep, (e) => handler(e.payload));
 }
