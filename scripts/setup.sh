@@ -16,7 +16,7 @@ packages=(
   dbus dbus-x11 gnome-keyring xvfb xauth
 )
 if [[ $want_test -eq 1 ]]; then
-  packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin)
+  packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin sqlite3)
   # chronyd's libraries: chrony itself is unpacked into the target directory, not installed (it would replace the
   # machine's time daemon); the tests run it as an NTP server on a loopback port.
   packages+=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2)

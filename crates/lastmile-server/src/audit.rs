@@ -1,5 +1,8 @@
 //! The audit log: every change of a user's factors and devices, appended in the same
-//! transaction as the change where there is one. Events name ids, never secrets.
+//! transaction as the change. Events name ids, never secrets. The log is a hash chain:
+//! each event's hash covers its fields and the previous event's hash, and the chain's head
+//! (last seq and hash) is kept apart, so that changing, removing or reordering any event,
+//! the newest included, is found by [`verify`].
 
 use lastmile_core::clock::UnixMillis;
 
@@ -50,24 +53,158 @@ pub struct Event<'a> {
     pub detail: serde_json::Value,
 }
 
-/// Appends an event, on the pool or inside a transaction.
-pub async fn record<'e, E>(exec: E, ev: &Event<'_>) -> Result<(), ServerError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+/// The hash before the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of one event: SHA-256 over its fields and the previous hash, as a JSON array
+/// (so that no field can bleed into the next), hex.
+#[allow(clippy::too_many_arguments)]
+pub fn chain_hash(
+    seq: i64,
+    at_ms: i64,
+    org_id: &str,
+    user_id: Option<&str>,
+    device_id: Option<&str>,
+    factor_id: Option<&str>,
+    kind: &str,
+    detail: &str,
+    prev_hash: &str,
+) -> String {
+    let canonical = serde_json::json!([seq, at_ms, org_id, user_id, device_id, factor_id, kind, detail, prev_hash]);
+    crate::secrets::hash_secret(&canonical.to_string())
+}
+
+/// Appends an event inside the transaction that makes the change it records. The chain's
+/// head row is updated first, which serialises writers on it (a row lock on PostgreSQL,
+/// the write lock on SQLite), so two events can never take the same place.
+pub async fn record(tx: &mut crate::store::WriteTx, ev: &Event<'_>) -> Result<(), ServerError> {
+    use sqlx::Row;
+    let conn = &mut ***tx;
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await?;
+    let (seq, prev): (i64, String) = (head.get(0), head.get(1));
+    let org_id: String = sqlx::query("SELECT org_id FROM users WHERE id = $1")
+        .bind(ev.user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| ServerError::Corrupt(format!("audit event for unknown user {}", ev.user_id)))?
+        .get(0);
+    let detail = ev.detail.to_string();
+    let hash = chain_hash(
+        seq,
+        ev.at.0,
+        &org_id,
+        Some(ev.user_id),
+        ev.device_id,
+        ev.factor_id,
+        ev.kind.as_str(),
+        &detail,
+        &prev,
+    );
     sqlx::query(
-        "INSERT INTO audit_events (at_ms, org_id, user_id, device_id, factor_id, kind, detail) \
-         SELECT $1, org_id, id, $2, $3, $4, $5 FROM users WHERE id = $6",
+        "INSERT INTO audit_events (at_ms, org_id, user_id, device_id, factor_id, kind, detail, seq, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(ev.at.0)
+    .bind(&org_id)
+    .bind(ev.user_id)
     .bind(ev.device_id)
     .bind(ev.factor_id)
     .bind(ev.kind.as_str())
-    .bind(ev.detail.to_string())
-    .bind(ev.user_id)
-    .execute(exec)
+    .bind(&detail)
+    .bind(seq)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *conn)
     .await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Appends an event that goes with no other change (a refused sign-in, a lockout).
+pub async fn record_alone(pool: &sqlx::AnyPool, ev: &Event<'_>) -> Result<(), ServerError> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    record(&mut tx, ev).await?;
+    tx.commit().await
+}
+
+/// What checking the chain found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainReport {
+    /// Chained events checked.
+    pub events: i64,
+    /// Events from before the chain existed (no seq).
+    pub unchained: i64,
+    /// The first event that does not fit, and why; `None` when the log is intact.
+    pub first_bad: Option<BadEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BadEvent {
+    /// The event's row id, when the problem is a row (not a missing one).
+    pub id: Option<i64>,
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// Walks the chain from the first event and recomputes every hash.
+pub async fn verify(pool: &sqlx::AnyPool) -> Result<ChainReport, ServerError> {
+    use sqlx::Row;
+    let unchained: i64 =
+        sqlx::query("SELECT COUNT(*) FROM audit_events WHERE seq IS NULL").fetch_one(pool).await?.get(0);
+    let rows = sqlx::query(
+        "SELECT id, seq, at_ms, org_id, user_id, device_id, factor_id, kind, detail, prev_hash, hash \
+         FROM audit_events WHERE seq IS NOT NULL ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
+    let (head_seq, head_hash): (i64, String) = (head.get(0), head.get(1));
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1;
+    let bad = |id: Option<i64>, seq: i64, reason: String| Some(BadEvent { id, seq, reason });
+    let mut first_bad = None;
+    for r in &rows {
+        let (id, seq): (i64, i64) = (r.get(0), r.get(1));
+        let stored_prev: Option<String> = r.get(9);
+        let stored_hash: Option<String> = r.get(10);
+        if seq != expected_seq {
+            first_bad = bad(Some(id), expected_seq, format!("event {expected_seq} is missing (the next one is {seq})"));
+            break;
+        }
+        let detail: String = r.get(8);
+        let hash = chain_hash(
+            seq,
+            r.get(2),
+            &r.get::<String, _>(3),
+            r.get::<Option<String>, _>(4).as_deref(),
+            r.get::<Option<String>, _>(5).as_deref(),
+            r.get::<Option<String>, _>(6).as_deref(),
+            &r.get::<String, _>(7),
+            &detail,
+            &prev,
+        );
+        if stored_prev.as_deref() != Some(prev.as_str()) {
+            first_bad = bad(Some(id), seq, "it does not follow the event before it (reordered or replaced)".into());
+            break;
+        }
+        if stored_hash.as_deref() != Some(hash.as_str()) {
+            first_bad = bad(Some(id), seq, "its content was changed after it was written".into());
+            break;
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    let checked = expected_seq - 1;
+    if first_bad.is_none() && (head_seq != checked || head_hash != prev) {
+        first_bad = bad(
+            None,
+            checked + 1,
+            format!("the log ends at event {checked}, but {head_seq} were written: the newest were removed"),
+        );
+    }
+    Ok(ChainReport { events: checked, unchained, first_bad })
 }
 
 /// An event as stored.
@@ -88,7 +225,7 @@ pub async fn list(pool: &sqlx::AnyPool, user_id: Option<&str>) -> Result<Vec<Sto
     use sqlx::Row;
     let rows = sqlx::query(
         "SELECT id, at_ms, org_id, user_id, device_id, factor_id, kind, detail FROM audit_events \
-         WHERE ($1 IS NULL OR user_id = $1) ORDER BY id",
+         WHERE ($1 IS NULL OR user_id = $1) ORDER BY seq, id",
     )
     .bind(user_id)
     .fetch_all(pool)

@@ -119,8 +119,11 @@ enum AdminCommand {
     },
     /// Row counts, as JSON.
     Stats,
-    /// The audit log, one JSON event per line, oldest first.
-    Audit,
+    /// The audit log, one JSON event per line, oldest first; `audit verify` checks its chain.
+    Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -162,6 +165,12 @@ enum InviteCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Recomputes the hash chain; exits 0 when intact, 1 naming the first bad event.
+    Verify,
 }
 
 #[derive(Subcommand, Debug)]
@@ -265,9 +274,27 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
             }
             println!("{}", serde_json::Value::Object(out));
         }
-        AdminCommand::Audit => {
+        AdminCommand::Audit { command: None } => {
             for event in lastmile_server::audit::list(&db.pool, None).await? {
                 println!("{}", serde_json::to_string(&event)?);
+            }
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::Verify) } => {
+            let report = lastmile_server::audit::verify(&db.pool).await?;
+            match &report.first_bad {
+                None => println!(
+                    "audit log intact: {} events chained{}",
+                    report.events,
+                    if report.unchained > 0 {
+                        format!(", {} older events from before the chain", report.unchained)
+                    } else {
+                        String::new()
+                    }
+                ),
+                Some(bad) => {
+                    let row = bad.id.map(|id| format!(" (row {id})")).unwrap_or_default();
+                    anyhow::bail!("audit log NOT intact at event {}{row}: {}", bad.seq, bad.reason);
+                }
             }
         }
     }

@@ -322,6 +322,32 @@ fn clock_against_ntp_names_the_clock_that_is_wrong() {
     assert_eq!((code, v["source"].as_str()), (0, Some(format!("ntp:{}", ntp.setting()).as_str())), "{v} {err}");
 }
 
+#[test]
+fn audit_verify_finds_a_row_changed_behind_the_servers_back() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, _) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &code, "--server", &server.url()]).0, 0);
+    let intact = server.admin_command(&["audit", "verify"]).output().expect("verify");
+    assert!(intact.status.success(), "{}", String::from_utf8_lossy(&intact.stderr));
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("audit log intact: 1 events chained"));
+
+    // Someone with access to the database file edits the log with the sqlite3 shell.
+    let db = server.data.join("lastmile.sqlite3");
+    let edit = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("UPDATE audit_events SET device_id = 'dev_someone_else' WHERE seq = 1;")
+        .output()
+        .expect("sqlite3 (scripts/setup.sh --test installs it)");
+    assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    let tampered = server.admin_command(&["audit", "verify"]).output().expect("verify");
+    let stderr = String::from_utf8_lossy(&tampered.stderr);
+    assert!(!tampered.status.success());
+    assert!(stderr.contains("NOT intact at event 1") && stderr.contains("changed"), "{stderr}");
+}
+
 pub(crate) fn faketime_lib() -> String {
     let candidates = [
         "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",

@@ -177,7 +177,7 @@ pub async fn sign_in(
         let failures = lockout::count_failure(pool, &set.factor_id, now).await?;
         refusal_event(&state, &user, Some(&set.factor_id), "wrong code", now).await?;
         if failures >= lockout::MAX_FAILURES {
-            audit::record(
+            audit::record_alone(
                 pool,
                 &Event {
                     at: now,
@@ -226,7 +226,7 @@ async fn refusal_event(
     reason: &str,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    audit::record(
+    audit::record_alone(
         &state.db.pool,
         &Event {
             at: now,

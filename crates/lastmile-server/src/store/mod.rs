@@ -268,7 +268,7 @@ pub async fn join_with_invite(
     .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &Event {
             at: now,
             user_id: &user_id,
@@ -306,7 +306,7 @@ pub async fn revoke_device(pool: &AnyPool, device_id: &str, now: UnixMillis) -> 
     if let Some(r) = &row {
         let user_id: String = r.get(0);
         audit::record(
-            &mut **tx,
+            &mut tx,
             &Event {
                 at: now,
                 user_id: &user_id,
@@ -542,7 +542,7 @@ async fn audit_verified(
     now: UnixMillis,
 ) -> Result<(), ServerError> {
     audit::record(
-        &mut ***tx,
+        tx,
         &Event {
             at: now,
             user_id: actor.user_id,
@@ -585,7 +585,7 @@ pub async fn create_recovery_set(
     .execute(&mut **tx)
     .await?;
     audit::record(
-        &mut **tx,
+        &mut tx,
         &Event {
             at: now,
             user_id,

@@ -154,7 +154,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
         .get(0);
     let left = u32::try_from(left).unwrap_or(0);
     audit::record(
-        &mut **tx,
+        &mut tx,
         &Event {
             at: s.now,
             user_id: s.user_id,
@@ -193,7 +193,7 @@ pub async fn resume_sign_in(
         return Ok(false);
     }
     audit::record(
-        &mut **tx,
+        &mut tx,
         &Event {
             at: now,
             user_id: &past.user_id,
@@ -303,7 +303,7 @@ pub async fn revoke_factor(
             .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut **tx,
+            &mut tx,
             &Event {
                 at: now,
                 user_id,
@@ -346,7 +346,7 @@ pub async fn revoke_user_device(
     .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut **tx,
+            &mut tx,
             &Event {
                 at: now,
                 user_id,
@@ -372,7 +372,7 @@ pub async fn end_session(pool: &AnyPool, user_id: &str, device_id: &str, now: Un
             .await?;
     if done.rows_affected() == 1 {
         audit::record(
-            &mut **tx,
+            &mut tx,
             &Event {
                 at: now,
                 user_id,

@@ -179,7 +179,7 @@ pub async fn accept_assertion(
     let verified_at: i64 = row.get(0);
     if verified_at == now.0 {
         audit::record(
-            &mut **tx,
+            &mut tx,
             &Event {
                 at: now,
                 user_id: actor.user_id,
