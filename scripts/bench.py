@@ -6,6 +6,7 @@ REL = os.path.join(ROOT, "target", "release")
 APP = os.path.join(REL, "lastmile")
 SERVER = os.path.join(REL, "lastmile-server")
 BLANK = os.path.join(REL, "examples", "blank_window")
+SOFT_APP = os.path.join(ROOT, "target", "soft-bench", "lastmile")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 
@@ -96,6 +97,25 @@ def main():
     if firsts:
         rows.append(("Launch to first status delivered to the window, median of %d" % len(firsts),
                      f"{statistics.median(firsts):.0f} ms", "< 1 s"))
+
+    # A security key, with the software authenticator: from the prompt for the second touch
+    # (the last one) to the server's "verified" on screen.
+    if os.path.exists(SOFT_APP):
+        waits = []
+        for i in range(RUNS):
+            proc = subprocess.Popen([SOFT_APP, "enroll", "security-key"], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                    env=dict(env, LASTMILE_SOFT_AUTHENTICATOR=f"{work}/soft-{i}.cbor"))
+            touched = None
+            for line in proc.stdout:
+                if "Touch your security key again" in line:
+                    touched = time.perf_counter()
+                elif "Verified by the server" in line and touched is not None:
+                    waits.append((time.perf_counter() - touched) * 1000)
+            proc.wait()
+        if waits:
+            rows.append(("Security key: last touch to \"verified\" on screen (software authenticator), median of %d"
+                         % len(waits), f"{statistics.median(waits):.0f} ms", ""))
 
     # Memory (PSS of the whole process tree) after 10 s idle, app vs blank window.
     def idle_pss(cmd, e):

@@ -12,6 +12,8 @@ npx --yes @tauri-apps/cli@2.12.5 build --bundles deb >/tmp/lastmile-tauri-build.
   { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
 echo "==> cargo build --release (server, blank-window baseline)"
 cargo build --release --quiet -p lastmile-server
+echo "==> cargo build --profile soft-bench (the app with the software authenticator, to time a key)"
+cargo build --profile soft-bench --quiet -p lastmile --features soft-authenticator
 cargo build --release --quiet -p lastmile --example blank_window --features tauri/custom-protocol
 
 LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
