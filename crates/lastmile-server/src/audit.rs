@@ -211,6 +211,8 @@ pub async fn verify(pool: &sqlx::AnyPool) -> Result<ChainReport, ServerError> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Stored {
     pub id: i64,
+    /// Place in the hash chain (`None` for events from before the chain).
+    pub seq: Option<i64>,
     pub at_ms: i64,
     pub org_id: String,
     pub user_id: Option<String>,
@@ -218,32 +220,150 @@ pub struct Stored {
     pub factor_id: Option<String>,
     pub kind: String,
     pub detail: serde_json::Value,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 /// A user's events in order (all events when `user_id` is `None`).
 pub async fn list(pool: &sqlx::AnyPool, user_id: Option<&str>) -> Result<Vec<Stored>, ServerError> {
-    use sqlx::Row;
     let rows = sqlx::query(
-        "SELECT id, at_ms, org_id, user_id, device_id, factor_id, kind, detail FROM audit_events \
-         WHERE ($1 IS NULL OR user_id = $1) ORDER BY seq, id",
+        "SELECT id, at_ms, org_id, user_id, device_id, factor_id, kind, detail, seq, prev_hash, hash \
+         FROM audit_events WHERE ($1 IS NULL OR user_id = $1) ORDER BY seq, id",
     )
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let detail: String = r.get(7);
-            Ok(Stored {
-                id: r.get(0),
-                at_ms: r.get(1),
-                org_id: r.get(2),
-                user_id: r.get(3),
-                device_id: r.get(4),
-                factor_id: r.get(5),
-                kind: r.get(6),
-                detail: serde_json::from_str(&detail)
-                    .map_err(|e| ServerError::Corrupt(format!("audit event detail: {e}")))?,
-            })
-        })
-        .collect()
+    rows.into_iter().map(stored).collect()
+}
+
+/// Events with `from_ms <= at_ms < to_ms`, in chain order (for export).
+pub async fn range(pool: &sqlx::AnyPool, from_ms: i64, to_ms: i64) -> Result<Vec<Stored>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT id, at_ms, org_id, user_id, device_id, factor_id, kind, detail, seq, prev_hash, hash \
+         FROM audit_events WHERE at_ms >= $1 AND at_ms < $2 ORDER BY seq, id",
+    )
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(stored).collect()
+}
+
+fn stored(r: sqlx::any::AnyRow) -> Result<Stored, ServerError> {
+    use sqlx::Row;
+    let detail: String = r.get(7);
+    Ok(Stored {
+        id: r.get(0),
+        seq: r.get(8),
+        at_ms: r.get(1),
+        org_id: r.get(2),
+        user_id: r.get(3),
+        device_id: r.get(4),
+        factor_id: r.get(5),
+        kind: r.get(6),
+        detail: serde_json::from_str(&detail).map_err(|e| ServerError::Corrupt(format!("audit event detail: {e}")))?,
+        prev_hash: r.get(9),
+        hash: r.get(10),
+    })
+}
+
+/// Writes events as CSV (one row per event; `detail` as JSON text).
+pub fn write_csv(events: &[Stored], out: impl std::io::Write) -> Result<(), ServerError> {
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| ServerError::Invalid(format!("writing CSV: {e}"));
+    w.write_record([
+        "seq",
+        "at_ms",
+        "org_id",
+        "user_id",
+        "device_id",
+        "factor_id",
+        "kind",
+        "detail",
+        "prev_hash",
+        "hash",
+    ])
+    .map_err(io)?;
+    for e in events {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        w.write_record([
+            e.seq.map(|s| s.to_string()).unwrap_or_default(),
+            e.at_ms.to_string(),
+            e.org_id.clone(),
+            opt(&e.user_id),
+            opt(&e.device_id),
+            opt(&e.factor_id),
+            e.kind.clone(),
+            e.detail.to_string(),
+            opt(&e.prev_hash),
+            opt(&e.hash),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| ServerError::Invalid(format!("writing CSV: {e}")))
+}
+
+/// Unix ms from `YYYY-MM-DD` (midnight UTC) or from Unix ms as digits.
+pub fn parse_day(s: &str) -> Result<i64, ServerError> {
+    let bad = || ServerError::Invalid(format!("{s:?} is not a date (YYYY-MM-DD, UTC) or Unix milliseconds"));
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| bad());
+    }
+    let mut parts = s.splitn(3, '-').map(|p| p.parse::<i64>());
+    let (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days from the civil date (proleptic Gregorian), after H. Hinnant's algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400_000)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_parse_to_midnight_utc() {
+        for (s, ms) in [
+            ("1970-01-01", 0),
+            ("2026-11-23", 1_795_392_000_000),
+            ("2000-02-29", 951_782_400_000),
+            ("1790000000123", 1_790_000_000_123),
+        ] {
+            assert_eq!(super::parse_day(s).expect(s), ms, "{s}");
+        }
+        for bad in ["", "2026-13-01", "yesterday", "2026-11"] {
+            assert!(super::parse_day(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn csv_quotes_json_details() {
+        let e = super::Stored {
+            id: 1,
+            seq: Some(1),
+            at_ms: 5,
+            org_id: "org_1".into(),
+            user_id: Some("usr_1".into()),
+            device_id: None,
+            factor_id: None,
+            kind: "device.joined".into(),
+            detail: serde_json::json!({"hostname": "a,b", "via": "invite"}),
+            prev_hash: Some("00".into()),
+            hash: Some("ff".into()),
+        };
+        let mut out = Vec::new();
+        super::write_csv(&[e], &mut out).expect("csv");
+        let text = String::from_utf8(out).expect("utf8");
+        assert_eq!(
+            text.lines().nth(1),
+            Some(r#"1,5,org_1,usr_1,,,device.joined,"{""hostname"":""a,b"",""via"":""invite""}",00,ff"#)
+        );
+    }
 }

@@ -171,6 +171,23 @@ enum InviteCommand {
 enum AuditCommand {
     /// Recomputes the hash chain; exits 0 when intact, 1 naming the first bad event.
     Verify,
+    /// Events of a date range, with their chain hashes, as CSV or JSON (one array).
+    Export {
+        /// First day (YYYY-MM-DD, UTC) or Unix ms; default: the beginning.
+        #[arg(long, default_value = "0")]
+        from: String,
+        /// Last day, included (YYYY-MM-DD, UTC), or Unix ms, excluded; default: now.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -277,6 +294,20 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         AdminCommand::Audit { command: None } => {
             for event in lastmile_server::audit::list(&db.pool, None).await? {
                 println!("{}", serde_json::to_string(&event)?);
+            }
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::Export { from, to, format }) } => {
+            use lastmile_core::clock::Clock;
+            let from_ms = lastmile_server::audit::parse_day(&from)?;
+            let to_ms = match to {
+                Some(day) if day.contains('-') => lastmile_server::audit::parse_day(&day)? + 86_400_000,
+                Some(ms) => lastmile_server::audit::parse_day(&ms)?,
+                None => clock.now().0 + 1,
+            };
+            let events = lastmile_server::audit::range(&db.pool, from_ms, to_ms).await?;
+            match format {
+                ExportFormat::Csv => lastmile_server::audit::write_csv(&events, std::io::stdout().lock())?,
+                ExportFormat::Json => println!("{}", serde_json::to_string_pretty(&events)?),
             }
         }
         AdminCommand::Audit { command: Some(AuditCommand::Verify) } => {

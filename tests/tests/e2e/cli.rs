@@ -334,6 +334,18 @@ fn audit_verify_finds_a_row_changed_behind_the_servers_back() {
     assert!(intact.status.success(), "{}", String::from_utf8_lossy(&intact.stderr));
     assert!(String::from_utf8_lossy(&intact.stdout).contains("audit log intact: 1 events chained"));
 
+    // Exports for an auditor: CSV and JSON, with the chain hashes, for a date range.
+    let csv = server.admin(&["audit", "export", "--format", "csv"]).expect("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("seq,at_ms,org_id,user_id,device_id,factor_id,kind,detail,prev_hash,hash"));
+    assert!(lines[1].starts_with("1,") && lines[1].contains(",device.joined,"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&server.admin(&["audit", "export", "--format", "json"]).expect("json")).expect("json");
+    assert_eq!(json[0]["hash"].as_str().map(str::len), Some(64), "{json}");
+    let later = server.admin(&["audit", "export", "--from", "2999-01-01"]).expect("range");
+    assert_eq!(later.lines().count(), 1, "only the header: {later}");
+
     // Someone with access to the database file edits the log with the sqlite3 shell.
     let db = server.data.join("lastmile.sqlite3");
     let edit = std::process::Command::new("sqlite3")
