@@ -34,16 +34,57 @@ pub fn platform_authenticator() -> PlatformAuthenticator {
                 .into(),
         }
     }
-    #[cfg(not(any(windows, target_os = "macos")))]
+    #[cfg(target_os = "linux")]
+    {
+        let detail = match linux_fingerprint_reader() {
+            Some(reader) => format!(
+                "This computer has a fingerprint reader ({reader}), but on Linux it serves the login \
+                 screen (fprintd), not WebAuthn, so Lastmile cannot make it a factor: use a security \
+                 key, or an authenticator app with recovery codes."
+            ),
+            None => "Linux has no platform authenticator for WebAuthn; use a security key, or an \
+                     authenticator app with recovery codes."
+                .into(),
+        };
+        PlatformAuthenticator { kind: PlatformKind::None, available: Some(false), detail }
+    }
+    #[cfg(not(any(windows, target_os = "macos", target_os = "linux")))]
     {
         PlatformAuthenticator {
             kind: PlatformKind::None,
             available: Some(false),
-            detail: "Linux has no platform authenticator for WebAuthn; use a security key, or an \
+            detail: "This OS has no platform authenticator Lastmile can use; use a security key, or an \
                      authenticator app with recovery codes."
                 .into(),
         }
     }
+}
+
+/// The maker of a USB fingerprint reader, from its USB ids (the vendors libfprint drives;
+/// Elan also makes touch screens, so only its fingerprint product range counts).
+pub fn fingerprint_vendor(vendor: u16, product: u16) -> Option<&'static str> {
+    Some(match vendor {
+        0x27c6 => "Goodix",
+        0x06cb => "Synaptics",
+        0x138a => "Validity",
+        0x147e => "Upek",
+        0x08ff => "AuthenTec",
+        0x2808 => "FocalTech",
+        0x1c7a => "Egis",
+        0x04f3 if (0x0c00..=0x0cff).contains(&product) => "Elan",
+        _ => return None,
+    })
+}
+
+/// A fingerprint reader on the USB bus, as "Maker (USB vvvv:pppp)".
+#[cfg(target_os = "linux")]
+fn linux_fingerprint_reader() -> Option<String> {
+    let read_hex =
+        |p: std::path::PathBuf| std::fs::read_to_string(p).ok().and_then(|s| u16::from_str_radix(s.trim(), 16).ok());
+    std::fs::read_dir("/sys/bus/usb/devices").ok()?.flatten().find_map(|d| {
+        let (v, p) = (read_hex(d.path().join("idVendor"))?, read_hex(d.path().join("idProduct"))?);
+        fingerprint_vendor(v, p).map(|maker| format!("{maker}, USB {v:04x}:{p:04x}"))
+    })
 }
 
 pub fn tpm() -> Tpm {
@@ -113,5 +154,22 @@ pub fn clock_platform() -> lastmile_core::clockfix::ClockPlatform {
         ClockPlatform::LinuxSystemd
     } else {
         ClockPlatform::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fingerprint_readers_by_usb_id() {
+        let table = [
+            (0x27c6, 0x5395, Some("Goodix")),
+            (0x06cb, 0x00bd, Some("Synaptics")),
+            (0x04f3, 0x0c7e, Some("Elan")),
+            (0x04f3, 0x2a18, None), // an Elan touch screen
+            (0x1050, 0x0407, None), // a YubiKey
+        ];
+        for (v, p, want) in table {
+            assert_eq!(super::fingerprint_vendor(v, p), want, "{v:04x}:{p:04x}");
+        }
     }
 }
