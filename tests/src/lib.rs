@@ -6,6 +6,8 @@
 //! expect the Secret Service that `scripts/test.sh` starts (dbus-run-session with an
 //! unlocked gnome-keyring); without it they fail with a message saying so.
 
+pub mod soft_fido2;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

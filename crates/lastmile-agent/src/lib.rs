@@ -52,7 +52,20 @@ pub trait DeviceProbe: Send + Sync {
     /// Which clock-fixing instructions apply on this device.
     fn clock_platform(&self) -> lastmile_core::clockfix::ClockPlatform;
     fn authenticators(&self) -> impl Future<Output = Authenticators> + Send;
+    /// How to reach the authenticator for a ceremony (the OS's, by default). Blocking.
+    fn key_opener(&self) -> KeyOpener {
+        std::sync::Arc::new(lastmile_device::keys::open)
+    }
 }
+
+/// Opens the authenticator a ceremony uses, given the prompt for PIN and touch.
+pub type KeyOpener = std::sync::Arc<
+    dyn Fn(
+            std::sync::Arc<dyn lastmile_device::keys::KeyPrompt>,
+        ) -> Result<Box<dyn lastmile_device::keys::Authenticator>, lastmile_device::keys::KeyFailure>
+        + Send
+        + Sync,
+>;
 
 /// Where secrets are kept (the OS keyring in production). Calls may block; the agent runs
 /// them on a blocking thread. Errors are sentences for people.

@@ -31,8 +31,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         let (api, token) = self.enrolled_api().await?;
         // The key first: no challenge is spent when none is plugged in.
         let opened = prompt.clone();
+        let opener = self.device.key_opener();
         let mut authenticator: Box<dyn Authenticator> =
-            blocking(move || keys::open_waiting(opened, wait)).await?.map_err(AgentError::from_key)?;
+            blocking(move || keys::wait_for_key(opened, wait, |p| opener(p))).await?.map_err(AgentError::from_key)?;
         let name = authenticator.name();
 
         let challenge = api.begin_security_key(&token).await.map_err(AgentError::from_client)?;

@@ -179,72 +179,94 @@ impl webauthn_authenticator_rs::ui::UiCallback for Ui<'_> {
     fn cable_status_update(&self, _state: CableState) {}
 }
 
-/// The one USB security key plugged in, over CTAP2. Each ceremony opens it afresh, so
-/// pulling it out between registration and assertion is reported, not hung on.
-#[cfg(feature = "usb")]
+/// Where CTAP2 tokens come from: the USB bus in the app, a software authenticator in tests.
+pub trait TokenSource: Send + Sync + 'static {
+    type Token: webauthn_authenticator_rs::transport::Token + 'static;
+    /// The tokens present now.
+    fn tokens(&self) -> impl std::future::Future<Output = Result<Vec<Self::Token>, KeyFailure>>;
+}
+
+/// The one CTAP2 key a [`TokenSource`] offers. Each ceremony opens it afresh, so pulling it
+/// out between registration and assertion is reported, not hung on.
 #[derive(Debug)]
-pub struct UsbKey {
+pub struct CtapKey<S> {
+    source: S,
     prompt: std::sync::Arc<dyn KeyPrompt>,
     name: String,
 }
 
-#[cfg(feature = "usb")]
-impl UsbKey {
+impl<S: TokenSource> CtapKey<S> {
     /// Finds the key. Blocking.
-    pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<UsbKey, KeyFailure> {
-        let name = Self::with_key(&*prompt, |auth| {
+    pub fn open(source: S, prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<CtapKey<S>, KeyFailure> {
+        let name = Self::with_key(&source, &*prompt, |auth| {
             let info = auth.get_info();
             let aaguid = info.aaguid.map(|u| u.to_string());
             Ok(aaguid.as_deref().and_then(crate::fido::model_name).unwrap_or("security key").to_string())
         })?;
-        Ok(UsbKey { prompt, name })
+        Ok(CtapKey { source, prompt, name })
     }
 
     fn with_key<T>(
+        source: &S,
         prompt: &dyn KeyPrompt,
         f: impl FnOnce(
-            &mut webauthn_authenticator_rs::ctap2::CtapAuthenticator<
-                '_,
-                webauthn_authenticator_rs::usb::USBToken,
-                Ui<'_>,
-            >,
+            &mut webauthn_authenticator_rs::ctap2::CtapAuthenticator<'_, S::Token, Ui<'_>>,
         ) -> Result<T, KeyFailure>,
     ) -> Result<T, KeyFailure> {
         use webauthn_authenticator_rs::ctap2::CtapAuthenticator;
-        use webauthn_authenticator_rs::transport::Transport as _;
-        use webauthn_authenticator_rs::usb::USBTransport;
-
         let ui = Ui(prompt);
-        futures::executor::block_on(async {
-            let transport = USBTransport::new().await.map_err(KeyFailure::from)?;
-            let mut tokens = transport.tokens().await.map_err(KeyFailure::from)?;
+        let mut auth = futures::executor::block_on(async {
+            let mut tokens = source.tokens().await?;
             let token = match tokens.len() {
-                0 => {
-                    return Err(crate::fido::why_not_found(0)
-                        .filter(|n| n.contains("may not open"))
-                        .map_or(KeyFailure::NoKey, KeyFailure::NoPermission));
-                }
+                0 => return Err(KeyFailure::NoKey),
                 1 => tokens.remove(0),
                 n => return Err(KeyFailure::SeveralKeys(n)),
             };
-            let mut auth = CtapAuthenticator::new(token, &ui).await.ok_or(KeyFailure::Removed)?;
-            f(&mut auth)
-        })
+            CtapAuthenticator::new(token, &ui).await.ok_or(KeyFailure::Removed)
+        })?;
+        // Outside the executor above: the crate's ceremonies run their own `block_on`, and
+        // futures' executors refuse to nest (found by the soft-fido2 tests).
+        f(&mut auth)
     }
 }
 
-#[cfg(feature = "usb")]
-impl Authenticator for UsbKey {
+impl<S: TokenSource> Authenticator for CtapKey<S> {
     fn name(&self) -> String {
         self.name.clone()
     }
     fn register(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
-        Self::with_key(&*self.prompt, |auth| register_with(auth, o, options))
+        Self::with_key(&self.source, &*self.prompt, |auth| register_with(auth, o, options))
     }
     fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
-        Self::with_key(&*self.prompt, |auth| authenticate_with(auth, o, options))
+        Self::with_key(&self.source, &*self.prompt, |auth| authenticate_with(auth, o, options))
     }
 }
+
+/// USB HID security keys.
+#[cfg(feature = "usb")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Usb;
+
+#[cfg(feature = "usb")]
+impl TokenSource for Usb {
+    type Token = webauthn_authenticator_rs::usb::USBToken;
+
+    async fn tokens(&self) -> Result<Vec<Self::Token>, KeyFailure> {
+        use webauthn_authenticator_rs::transport::Transport as _;
+        let transport = webauthn_authenticator_rs::usb::USBTransport::new().await.map_err(KeyFailure::from)?;
+        let tokens = transport.tokens().await.map_err(KeyFailure::from)?;
+        if tokens.is_empty()
+            && let Some(why) = crate::fido::why_not_found(0).filter(|n| n.contains("may not open"))
+        {
+            return Err(KeyFailure::NoPermission(why));
+        }
+        Ok(tokens)
+    }
+}
+
+/// The one USB security key plugged in, over CTAP2.
+#[cfg(feature = "usb")]
+pub type UsbKey = CtapKey<Usb>;
 
 /// Windows: the Windows WebAuthn API, which shows its own prompts (Windows Hello, PIN,
 /// touch) and reaches USB keys too (Windows does not let applications talk to them
@@ -345,7 +367,7 @@ pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticat
     }
     #[cfg(all(not(windows), feature = "usb"))]
     {
-        Ok(Box::new(UsbKey::open(prompt)?))
+        Ok(Box::new(UsbKey::open(Usb, prompt)?))
     }
     #[cfg(all(not(windows), not(feature = "usb")))]
     {
@@ -360,10 +382,20 @@ pub fn open_waiting(
     prompt: std::sync::Arc<dyn KeyPrompt>,
     wait: std::time::Duration,
 ) -> Result<Box<dyn Authenticator>, KeyFailure> {
+    wait_for_key(prompt, wait, open)
+}
+
+/// Opens an authenticator with `opener`, waiting up to `wait` while there is none (see
+/// [`open_waiting`]). Blocking.
+pub fn wait_for_key(
+    prompt: std::sync::Arc<dyn KeyPrompt>,
+    wait: std::time::Duration,
+    opener: impl Fn(std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticator>, KeyFailure>,
+) -> Result<Box<dyn Authenticator>, KeyFailure> {
     let started = std::time::Instant::now();
     let mut told = false;
     loop {
-        match open(prompt.clone()) {
+        match opener(prompt.clone()) {
             Err(KeyFailure::NoKey) if prompt.cancelled() => return Err(KeyFailure::Cancelled),
             Err(KeyFailure::NoKey) if started.elapsed() < wait => {
                 if !told {

@@ -2,6 +2,7 @@
 
 mod agent;
 mod cli;
+mod ctap2;
 mod factors;
 mod recover;
 mod ui;
