@@ -166,6 +166,29 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
     fn insert(&self) {
         say("Insert your security key (waiting up to a minute; Ctrl+C to stop).\n");
     }
+    fn new_pin(&self, min_length: u32) -> Option<String> {
+        say(&format!(
+            "Your organisation requires a PIN on the key, and it has none yet. Choose one \
+             ({min_length} characters or more); the key will ask for it from now on.\n"
+        ));
+        let read = |prompt: &str| -> Option<String> {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                rpassword::prompt_password(prompt).ok()
+            } else {
+                say(prompt);
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).ok().filter(|&n| n > 0).map(|_| line)
+            }
+            .map(|p| p.trim_end_matches(['\r', '\n']).to_string())
+        };
+        let first = read("New PIN (not shown): ")?;
+        let again = read("The same PIN again: ")?;
+        if first != again {
+            say("The two PINs differ; nothing was set.\n");
+            return None;
+        }
+        Some(first)
+    }
     fn touch(&self) {
         if self.verifying.load(std::sync::atomic::Ordering::Relaxed) {
             say("Touch your security key again, so the server can verify it.\n");

@@ -10,7 +10,7 @@ use lastmile_device::clock::SystemClock;
 use lastmile_proto::api::AccountView;
 use lastmile_proto::app::{
     AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, RecoverySignedIn, SecurityKeyEnrolled,
-    StatusReport, TotpSetup, events,
+    SecurityKeyStep, StatusReport, TotpSetup, events,
 };
 use tauri::{Emitter, Manager, Runtime, State};
 
@@ -34,7 +34,7 @@ const PIN_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
 /// (`security-key-step`: `insert`, `pin`, `touch`, `touch_again`, `working`), the PIN comes back through
 /// `security_key_pin`, and `security_key_cancel` abandons the ceremony.
 struct WindowPrompt {
-    emit: Box<dyn Fn(&str) + Send + Sync>,
+    emit: Box<dyn Fn(SecurityKeyStep) + Send + Sync>,
     pin_tx: std::sync::mpsc::SyncSender<Option<String>>,
     pin_rx: Mutex<std::sync::mpsc::Receiver<Option<String>>>,
     verifying: std::sync::atomic::AtomicBool,
@@ -48,7 +48,7 @@ impl std::fmt::Debug for WindowPrompt {
 }
 
 impl WindowPrompt {
-    fn new(emit: impl Fn(&str) + Send + Sync + 'static) -> Self {
+    fn new(emit: impl Fn(SecurityKeyStep) + Send + Sync + 'static) -> Self {
         let (pin_tx, pin_rx) = std::sync::mpsc::sync_channel(1);
         WindowPrompt {
             emit: Box::new(emit),
@@ -67,6 +67,15 @@ impl WindowPrompt {
     fn is_cancelled(&self) -> bool {
         self.cancelled.load(std::sync::atomic::Ordering::SeqCst)
     }
+
+    fn step(&self, step: &str) {
+        (self.emit)(SecurityKeyStep { step: step.into(), min_pin_length: None });
+    }
+
+    fn wait_for_pin(&self) -> Option<String> {
+        let rx = self.pin_rx.lock().ok()?;
+        rx.recv_timeout(PIN_WAIT).ok().flatten()
+    }
 }
 
 impl lastmile_device::keys::KeyPrompt for WindowPrompt {
@@ -78,18 +87,24 @@ impl lastmile_device::keys::KeyPrompt for WindowPrompt {
         if self.is_cancelled() {
             return None;
         }
-        (self.emit)("pin");
-        let rx = self.pin_rx.lock().ok()?;
-        rx.recv_timeout(PIN_WAIT).ok().flatten()
+        self.step("pin");
+        self.wait_for_pin()
+    }
+    fn new_pin(&self, min_length: u32) -> Option<String> {
+        if self.is_cancelled() {
+            return None;
+        }
+        (self.emit)(SecurityKeyStep { step: "new_pin".into(), min_pin_length: Some(min_length) });
+        self.wait_for_pin()
     }
     fn touch(&self) {
-        (self.emit)(if self.verifying.load(std::sync::atomic::Ordering::SeqCst) { "touch_again" } else { "touch" });
+        self.step(if self.verifying.load(std::sync::atomic::Ordering::SeqCst) { "touch_again" } else { "touch" });
     }
     fn processing(&self) {
-        (self.emit)("working");
+        self.step("working");
     }
     fn insert(&self) {
-        (self.emit)("insert");
+        self.step("insert");
     }
     fn cancelled(&self) -> bool {
         self.is_cancelled()
@@ -273,7 +288,7 @@ async fn security_key_enroll<R: Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<SecurityKeyEnrolled, AppError> {
-    let prompt = Arc::new(WindowPrompt::new(move |step: &str| {
+    let prompt = Arc::new(WindowPrompt::new(move |step: SecurityKeyStep| {
         if let Err(e) = app.emit(events::SECURITY_KEY_STEP, step) {
             tracing::warn!(error = %e, "cannot tell the window about the security key");
         }

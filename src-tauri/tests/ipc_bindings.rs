@@ -37,6 +37,7 @@ fn generate() -> String {
         RecoveryCodes::decl(&cfg),
         RecoverySignedIn::decl(&cfg),
         SecurityKeyEnrolled::decl(&cfg),
+        SecurityKeyStep::decl(&cfg),
         lastmile_proto::api::AccountView::decl(&cfg),
         lastmile_proto::api::AccountFactor::decl(&cfg),
         lastmile_proto::api::AccountDevice::decl(&cfg),

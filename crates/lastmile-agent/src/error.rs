@@ -28,6 +28,10 @@ impl AgentError {
             ),
             K::PinAuthBlocked => (AppErrorCode::KeyPinBlocked, "Unplug the key, plug it in again, and retry."),
             K::PinNotSet => (AppErrorCode::KeyPinBlocked, "Set a PIN on the key first, then try again."),
+            K::PinTooShort(_) => (AppErrorCode::InvalidInput, "Choose a longer PIN; nothing was changed on the key."),
+            K::PinUnsupported => {
+                (AppErrorCode::KeyNotAllowed, "Use a key that supports a PIN (FIDO2), or an authenticator app.")
+            }
             K::Cancelled => (AppErrorCode::KeyCancelled, "Nothing was registered. Start again when ready."),
             K::NoTouch => (AppErrorCode::KeyCancelled, "Start again and touch the key when it blinks."),
             K::Excluded => (AppErrorCode::KeyExcluded, "This key already counts for your account."),

@@ -19,6 +19,31 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("the security-key task failed: {e}"), None))
 }
 
+/// When the organisation requires a PIN and the key has none, asks for a new one, checks it
+/// against the organisation's and the key's minimum before the key sees it, and sets it.
+fn ensure_pin(
+    mut authenticator: Box<dyn Authenticator>,
+    prompt: &dyn KeyPrompt,
+    policy_min: u32,
+) -> Result<Box<dyn Authenticator>, AgentError> {
+    let Some(state) = authenticator.pin_state().map_err(AgentError::from_key)? else {
+        return Ok(authenticator); // the OS asks for the PIN itself
+    };
+    if !state.supported {
+        return Err(AgentError::from_key(KeyFailure::PinUnsupported));
+    }
+    if state.set {
+        return Ok(authenticator);
+    }
+    let min = policy_min.max(state.min_length).max(4);
+    let pin = prompt.new_pin(min).ok_or_else(|| AgentError::from_key(KeyFailure::Cancelled))?;
+    if (pin.chars().count() as u32) < min {
+        return Err(AgentError::from_key(KeyFailure::PinTooShort(min)));
+    }
+    authenticator.set_pin(&pin).map_err(AgentError::from_key)?;
+    Ok(authenticator)
+}
+
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// Registers and verifies a security key. Nothing counts until the server has verified
     /// the assertion; a failure at any step leaves at most a pending, uncounted factor.
@@ -37,6 +62,10 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         let name = authenticator.name();
 
         let challenge = api.begin_security_key(&token).await.map_err(AgentError::from_client)?;
+        if challenge.pin_required {
+            let (p, policy_min) = (prompt.clone(), challenge.min_pin_length.unwrap_or(0));
+            authenticator = blocking(move || ensure_pin(authenticator, &*p, policy_min)).await??;
+        }
         let (origin, options) = (challenge.origin.clone(), challenge.options);
         prompt.phase(KeyPhase::Register);
         let (mut authenticator, answer) = blocking(move || {

@@ -41,6 +41,22 @@ pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
     fn cancelled(&self) -> bool {
         false
     }
+    /// A new PIN for a key that has none (at least `min_length` characters), or `None` to
+    /// cancel.
+    fn new_pin(&self, _min_length: u32) -> Option<String> {
+        None
+    }
+}
+
+/// What a key says about its PIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinState {
+    /// The key can check a PIN at all.
+    pub supported: bool,
+    /// A PIN is set.
+    pub set: bool,
+    /// The shortest PIN the key accepts.
+    pub min_length: u32,
 }
 
 /// Why a ceremony with a key failed, in terms a person can act on.
@@ -58,6 +74,10 @@ pub enum KeyFailure {
     PinAuthBlocked,
     /// The key has no PIN, and this registration needs one.
     PinNotSet,
+    /// A new PIN is shorter than the organisation or the key allows.
+    PinTooShort(u32),
+    /// The organisation requires a PIN, and this key cannot check one.
+    PinUnsupported,
     /// The person cancelled (e.g. at the PIN prompt).
     Cancelled,
     /// Nobody touched the key in time.
@@ -81,6 +101,10 @@ impl std::fmt::Display for KeyFailure {
             KeyFailure::PinBlocked => f.write_str("the key's PIN is blocked after too many wrong tries"),
             KeyFailure::PinAuthBlocked => f.write_str("the key stopped accepting PINs until it is plugged in again"),
             KeyFailure::PinNotSet => f.write_str("the key has no PIN yet, and your organisation requires one"),
+            KeyFailure::PinTooShort(n) => write!(f, "the PIN must have at least {n} characters"),
+            KeyFailure::PinUnsupported => {
+                f.write_str("this key cannot check a PIN, and your organisation requires one")
+            }
             KeyFailure::Cancelled => f.write_str("cancelled"),
             KeyFailure::NoTouch => f.write_str("the key was not touched in time"),
             KeyFailure::Excluded => f.write_str("this key is already registered for your account"),
@@ -105,6 +129,9 @@ impl From<WebauthnCError> for KeyFailure {
                 KeyFailure::Cancelled
             }
             WebauthnCError::NoSelectedToken | WebauthnCError::NoHidDevices => KeyFailure::NoKey,
+            WebauthnCError::PinTooShort | WebauthnCError::Ctap(C::Ctap2PinPolicyViolation) => {
+                KeyFailure::PinTooShort(4)
+            }
             WebauthnCError::HidError(h) => KeyFailure::Removed.or_other(format!("{h:?}")),
             other => KeyFailure::Other(format!("the security key refused: {other:?}")),
         }
@@ -124,6 +151,14 @@ pub trait Authenticator: Send {
     fn name(&self) -> String;
     fn register(&mut self, origin: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure>;
     fn authenticate(&mut self, origin: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure>;
+    /// The key's PIN state; `None` when the platform manages PINs itself (Windows).
+    fn pin_state(&mut self) -> Result<Option<PinState>, KeyFailure> {
+        Ok(None)
+    }
+    /// Sets a PIN on a key that has none.
+    fn set_pin(&mut self, _pin: &str) -> Result<(), KeyFailure> {
+        Err(KeyFailure::Other("this authenticator's PIN is managed by the operating system".into()))
+    }
 }
 
 fn origin(origin: &str) -> Result<Url, KeyFailure> {
@@ -239,6 +274,22 @@ impl<S: TokenSource> Authenticator for CtapKey<S> {
     }
     fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
         Self::with_key(&self.source, &*self.prompt, |auth| authenticate_with(auth, o, options))
+    }
+    fn pin_state(&mut self) -> Result<Option<PinState>, KeyFailure> {
+        Self::with_key(&self.source, &*self.prompt, |auth| {
+            let info = auth.get_info();
+            let client_pin = info.options.as_ref().and_then(|o| o.get("clientPin")).copied();
+            Ok(Some(PinState {
+                supported: client_pin.is_some(),
+                set: client_pin == Some(true),
+                min_length: info.get_min_pin_length() as u32,
+            }))
+        })
+    }
+    fn set_pin(&mut self, pin: &str) -> Result<(), KeyFailure> {
+        Self::with_key(&self.source, &*self.prompt, |auth| {
+            futures::executor::block_on(auth.set_new_pin(pin)).map_err(KeyFailure::from)
+        })
     }
 }
 

@@ -345,6 +345,13 @@ pub struct WebauthnChallenge {
     pub options: serde_json::Value,
     /// After this (server clock) the ceremony cannot be finished.
     pub expires_at_ms: i64,
+    /// The organisation requires the key to verify the person (a PIN): a key without one
+    /// must get one before it registers.
+    #[serde(default)]
+    pub pin_required: bool,
+    /// The shortest PIN the organisation accepts, when it sets one.
+    #[serde(default)]
+    pub min_pin_length: Option<u32>,
 }
 
 /// Finishes a WebAuthn ceremony with the authenticator's answer.

@@ -397,13 +397,22 @@ pub struct SecurityKeyEnrolled {
     pub verified_at_ms: i64,
 }
 
+/// What a security-key ceremony waits for (the `security-key-step` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecurityKeyStep {
+    /// `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`.
+    pub step: String,
+    /// For `new_pin`: the shortest PIN accepted.
+    pub min_pin_length: Option<u32>,
+}
+
 /// Names of the events the backend emits to the window.
 pub mod events {
     /// A security key was plugged in or pulled out; payload: none. Re-read the status.
     pub const AUTHENTICATORS_CHANGED: &str = "authenticators-changed";
     /// The app was opened with a deep link; payload: the link (string).
     pub const DEEP_LINK: &str = "deep-link";
-    /// A security-key ceremony waits for something; payload: `insert`, `pin`, `touch`,
-    /// `touch_again` or `working`.
+    /// A security-key ceremony waits for something; payload: [`super::SecurityKeyStep`].
     pub const SECURITY_KEY_STEP: &str = "security-key-step";
 }

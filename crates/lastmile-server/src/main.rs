@@ -53,6 +53,9 @@ enum Command {
         /// Refuse keys that present no attestation.
         #[arg(long, env = "LASTMILE_KEY_REQUIRE_ATTESTATION")]
         key_require_attestation: bool,
+        /// The shortest PIN the app lets people set on a key.
+        #[arg(long, env = "LASTMILE_KEY_MIN_PIN_LENGTH")]
+        key_min_pin_length: Option<u32>,
         #[command(flatten)]
         storage: Storage,
     },
@@ -223,6 +226,7 @@ async fn main() -> anyhow::Result<()> {
             key_deny_aaguids,
             key_require_uv,
             key_require_attestation,
+            key_min_pin_length,
             storage,
         } => {
             use lastmile_server::webauthn::{KeyPolicy, RelyingParty};
@@ -231,6 +235,7 @@ async fn main() -> anyhow::Result<()> {
                 deny: KeyPolicy::aaguids(&key_deny_aaguids)?,
                 require_user_verification: key_require_uv,
                 require_attestation: key_require_attestation,
+                min_pin_length: key_min_pin_length,
             };
             let rp = RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
             let db = storage.open().await?;

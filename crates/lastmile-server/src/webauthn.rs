@@ -30,6 +30,8 @@ pub struct KeyPolicy {
     pub require_user_verification: bool,
     /// The key must present an attestation (not `none`).
     pub require_attestation: bool,
+    /// The shortest PIN the client lets a person set on a key (the key has its own minimum).
+    pub min_pin_length: Option<u32>,
 }
 
 impl KeyPolicy {

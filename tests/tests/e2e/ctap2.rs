@@ -182,4 +182,60 @@ mod enrollment {
         assert!(err.message.contains("2 security keys are plugged in"), "{err:?}");
         assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "no challenge spent");
     }
+
+    /// Chooses `0` as the new PIN when asked, and types it afterwards.
+    #[derive(Debug)]
+    struct NewPin(&'static str);
+
+    impl KeyPrompt for NewPin {
+        fn pin(&self) -> Option<String> {
+            Some(self.0.to_string())
+        }
+        fn touch(&self) {}
+        fn new_pin(&self, _min_length: u32) -> Option<String> {
+            Some(self.0.to_string())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_required_pin_is_set_first_with_the_organisations_minimum() {
+        require_keyring();
+        // The organisation requires user verification and PINs of 6 or more.
+        let server =
+            Server::start_with_env(&[("LASTMILE_KEY_REQUIRE_UV", "true"), ("LASTMILE_KEY_MIN_PIN_LENGTH", "6")])
+                .expect("server");
+        server.seed().expect("seed");
+        let (code, _) = server.invite().expect("invite");
+        let key = SoftFido2::new();
+        let dir = tempfile::tempdir().expect("dir");
+        let agent = Agent {
+            device: KeyDevice(SoftFido2Bus(vec![key.clone()])),
+            secrets: OsSecrets,
+            clock: lastmile_device::clock::SystemClock,
+            files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
+            managed: Managed { location: "(test)".into(), settings: Ok(None) },
+            cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
+            app_version: "0.1.0-test".into(),
+        };
+        agent.join(&code).await.expect("join");
+        let wait = std::time::Duration::ZERO;
+
+        // Too short for the organisation (the key would take 4): refused before the key sees it.
+        let err = agent.enroll_security_key(Arc::new(NewPin("1234")), wait).await.expect_err("short");
+        assert_eq!(err.code, AppErrorCode::InvalidInput, "{err:?}");
+        assert!(err.message.contains("at least 6 characters"), "{err:?}");
+        let ui = super::NoPrompt;
+        let auth = CtapAuthenticator::new(key.clone(), &ui).await.expect("CTAP2");
+        let options = auth.get_info().options.clone().unwrap_or_default();
+        assert_eq!(options.get("clientPin"), Some(&false), "the key still has no PIN");
+        drop(auth);
+
+        // Long enough: the PIN is set, the key registers with it, and the server's policy
+        // (user verification) is met.
+        let done = agent.enroll_security_key(Arc::new(NewPin("246810")), wait).await.expect("enrolled");
+        assert_eq!(done.tier, "phishing_resistant");
+        let auth = CtapAuthenticator::new(key, &ui).await.expect("CTAP2");
+        let options = auth.get_info().options.clone().unwrap_or_default();
+        assert_eq!(options.get("clientPin"), Some(&true), "the key now has a PIN");
+    }
 }

@@ -11,6 +11,7 @@ import {
   type RecoveryCodes,
   type RecoverySignedIn,
   type SecurityKeyEnrolled,
+  type SecurityKeyStep,
   type StatusReport,
   type TotpSetup,
 } from "./bindings";
@@ -90,9 +91,9 @@ export async function securityKeyCancel(): Promise<void> {
   await invoke("security_key_cancel");
 }
 
-/** What a security-key ceremony waits for: `insert`, `pin`, `touch`, `touch_again` or `working`. */
-export function onSecurityKeyStep(handler: (step: string) => void): Promise<UnlistenFn> {
-  return listen<string>(EVENTS.securityKeyStep, (e) => handler(e.payload));
+/** What a security-key ceremony waits for: `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`. */
+export function onSecurityKeyStep(handler: (step: SecurityKeyStep) => void): Promise<UnlistenFn> {
+  return listen<SecurityKeyStep>(EVENTS.securityKeyStep, (e) => handler(e.payload));
 }
 
 export function initialLink(): Promise<string | null> {

@@ -182,6 +182,16 @@ name: string, aaguid: string | null, attestation_format: string,
  */
 backup_eligible: boolean, tier: string, verified_at_ms: number, };
 
+export type SecurityKeyStep = { 
+/**
+ * `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`.
+ */
+step: string, 
+/**
+ * For `new_pin`: the shortest PIN accepted.
+ */
+min_pin_length: number | null, };
+
 export type AccountView = { user: UserView, organisation: OrganisationView, 
 /**
  * When the recovery session ends; `None` once it has been ended.

@@ -85,6 +85,8 @@ pub async fn begin_registration(
             origin: state.rp.origin.origin().ascii_serialization(),
             options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
             expires_at_ms: expires.0,
+            pin_required: state.rp.policy.require_user_verification,
+            min_pin_length: state.rp.policy.min_pin_length,
         }),
     ))
 }
@@ -171,6 +173,8 @@ async fn start_verification(
         origin: state.rp.origin.origin().ascii_serialization(),
         options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
         expires_at_ms: expires.0,
+        pin_required: state.rp.policy.require_user_verification,
+        min_pin_length: state.rp.policy.min_pin_length,
     })
 }
 
