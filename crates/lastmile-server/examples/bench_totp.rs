@@ -18,9 +18,8 @@ use common::{report, run, run_at_rate};
 
 use lastmile_core::clock::Clock;
 use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
-use lastmile_proto::api::{DeviceClaims, JoinRequest, JoinResponse, TotpEnrollment};
-use lastmile_server::db::Db;
-use lastmile_server::{AppState, SystemClock, admin, app};
+use lastmile_proto::api::TotpEnrollment;
+use lastmile_server::SystemClock;
 
 #[tokio::main]
 #[allow(clippy::print_stdout)]
@@ -30,48 +29,7 @@ async fn main() -> anyhow::Result<()> {
     let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(32);
     let rate: f64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(1200.0);
 
-    let dir = tempfile::tempdir()?;
-    let db = Db::open_sqlite(dir.path()).await?;
-    let clock = SystemClock;
-    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
-    let mut codes = Vec::with_capacity(users);
-    for i in 0..users {
-        let email = format!("user{i}@bench.test");
-        admin::create_user(&db, &clock, "bench", &email, "").await?;
-        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
-    }
-    let state = AppState::new(db, Arc::new(clock));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
-    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-
-    let claims = DeviceClaims {
-        hostname: "bench".into(),
-        os_name: "Linux".into(),
-        os_version: "1".into(),
-        arch: "x86_64".into(),
-        app_version: "0".into(),
-    };
-    let codes = Arc::new(codes);
-    let (tokens, _, _) = run(users, concurrency, |i| {
-        let (http, base, codes, claims) = (http.clone(), base.clone(), codes.clone(), claims.clone());
-        async move {
-            let req = JoinRequest { invite_code: codes[i].clone(), device: claims };
-            let r: JoinResponse = http
-                .post(format!("{base}/v1/devices/join"))
-                .json(&req)
-                .send()
-                .await
-                .expect("join")
-                .json()
-                .await
-                .expect("json");
-            r.device_token
-        }
-    })
-    .await;
-    let tokens = Arc::new(tokens);
+    let (_dir, base, http, tokens) = common::joined_users(users, concurrency).await?;
 
     let half = users / 2;
     let enroll = |offset: usize| {

@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{report, run};
 
-use lastmile_proto::api::{DeviceClaims, JoinRequest, JoinResponse, SecurityKeyRegistered, WebauthnChallenge};
-use lastmile_server::db::Db;
-use lastmile_server::{AppState, SystemClock, admin, app};
+use lastmile_proto::api::{SecurityKeyRegistered, WebauthnChallenge};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softtoken::SoftToken;
 use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse, Url};
@@ -36,47 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let users: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
     let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(16);
 
-    let dir = tempfile::tempdir()?;
-    let db = Db::open_sqlite(dir.path()).await?;
-    let clock = SystemClock;
-    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
-    let mut codes = Vec::with_capacity(users);
-    for i in 0..users {
-        let email = format!("user{i}@bench.test");
-        admin::create_user(&db, &clock, "bench", &email, "").await?;
-        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
-    }
-    let state = AppState::new(db, Arc::new(clock));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
-    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    let claims = DeviceClaims {
-        hostname: "bench".into(),
-        os_name: "Linux".into(),
-        os_version: "1".into(),
-        arch: "x86_64".into(),
-        app_version: "0".into(),
-    };
-    let codes = Arc::new(codes);
-    let (tokens, _, _) = run(users, concurrency, |i| {
-        let (http, base, codes, claims) = (http.clone(), base.clone(), codes.clone(), claims.clone());
-        async move {
-            let req = JoinRequest { invite_code: codes[i].clone(), device: claims };
-            let r: JoinResponse = http
-                .post(format!("{base}/v1/devices/join"))
-                .json(&req)
-                .send()
-                .await
-                .expect("join")
-                .json()
-                .await
-                .expect("json");
-            r.device_token
-        }
-    })
-    .await;
-    let tokens = Arc::new(tokens);
+    let (_dir, base, http, tokens) = common::joined_users(users, concurrency).await?;
     // One software authenticator per client (making one creates a CA: not part of the measure).
     let authenticators: Vec<Arc<Mutex<SoftToken>>> =
         (0..concurrency).map(|_| Arc::new(Mutex::new(SoftToken::new(true).expect("soft token").0))).collect();

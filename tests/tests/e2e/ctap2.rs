@@ -104,6 +104,26 @@ mod enrollment {
         }
     }
 
+    /// An agent on this machine whose keys are `keys`, joined to `server` with `code`.
+    async fn joined_agent(
+        server: &Server,
+        code: &str,
+        keys: Vec<SoftFido2>,
+    ) -> (tempfile::TempDir, Agent<KeyDevice, OsSecrets, lastmile_device::clock::SystemClock>) {
+        let dir = tempfile::tempdir().expect("dir");
+        let agent = Agent {
+            device: KeyDevice(SoftFido2Bus(keys)),
+            secrets: OsSecrets,
+            clock: lastmile_device::clock::SystemClock,
+            files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
+            managed: Managed { location: "(test)".into(), settings: Ok(None) },
+            cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
+            app_version: "0.1.0-test".into(),
+        };
+        agent.join(code).await.expect("join");
+        (dir, agent)
+    }
+
     /// Types `pin` when the key asks.
     #[derive(Debug)]
     struct Pin(&'static str);
@@ -127,17 +147,7 @@ mod enrollment {
             let mut auth = CtapAuthenticator::new(key.clone(), &ui).await.expect("CTAP2");
             auth.set_new_pin("correct-horse").await.expect("set PIN");
         }
-        let dir = tempfile::tempdir().expect("dir");
-        let agent = Agent {
-            device: KeyDevice(SoftFido2Bus(vec![key])),
-            secrets: OsSecrets,
-            clock: lastmile_device::clock::SystemClock,
-            files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
-            managed: Managed { location: "(test)".into(), settings: Ok(None) },
-            cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
-            app_version: "0.1.0-test".into(),
-        };
-        agent.join(&code).await.expect("join");
+        let (_dir, agent) = joined_agent(&server, &code, vec![key]).await;
         let wait = std::time::Duration::ZERO;
 
         // A wrong PIN: the key refuses, Lastmile says so, nothing counts.
@@ -165,17 +175,7 @@ mod enrollment {
         let server = Server::start().expect("server");
         server.seed().expect("seed");
         let (code, _) = server.invite().expect("invite");
-        let dir = tempfile::tempdir().expect("dir");
-        let agent = Agent {
-            device: KeyDevice(SoftFido2Bus(vec![SoftFido2::new(), SoftFido2::new()])),
-            secrets: OsSecrets,
-            clock: lastmile_device::clock::SystemClock,
-            files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
-            managed: Managed { location: "(test)".into(), settings: Ok(None) },
-            cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
-            app_version: "0.1.0-test".into(),
-        };
-        agent.join(&code).await.expect("join");
+        let (_dir, agent) = joined_agent(&server, &code, vec![SoftFido2::new(), SoftFido2::new()]).await;
         let err =
             agent.enroll_security_key(Arc::new(Pin("unused")), std::time::Duration::ZERO).await.expect_err("two keys");
         assert_eq!(err.code, AppErrorCode::KeyMissing, "{err:?}");
@@ -207,17 +207,7 @@ mod enrollment {
         server.seed().expect("seed");
         let (code, _) = server.invite().expect("invite");
         let key = SoftFido2::new();
-        let dir = tempfile::tempdir().expect("dir");
-        let agent = Agent {
-            device: KeyDevice(SoftFido2Bus(vec![key.clone()])),
-            secrets: OsSecrets,
-            clock: lastmile_device::clock::SystemClock,
-            files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
-            managed: Managed { location: "(test)".into(), settings: Ok(None) },
-            cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
-            app_version: "0.1.0-test".into(),
-        };
-        agent.join(&code).await.expect("join");
+        let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
         let wait = std::time::Duration::ZERO;
 
         // Too short for the organisation (the key would take 4): refused before the key sees it.

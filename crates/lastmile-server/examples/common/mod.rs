@@ -83,3 +83,57 @@ where
     }
     (outs, lats, start.elapsed())
 }
+
+/// A server on loopback with an SQLite database and `users` users whose devices have
+/// joined: the base URL, an HTTP client and one device token per user. The temporary
+/// directory must outlive the run.
+pub async fn joined_users(
+    users: usize,
+    concurrency: usize,
+) -> anyhow::Result<(tempfile::TempDir, String, reqwest::Client, Arc<Vec<String>>)> {
+    use lastmile_proto::api::{DeviceClaims, JoinRequest, JoinResponse};
+    use lastmile_server::db::Db;
+    use lastmile_server::{AppState, SystemClock, admin, app};
+
+    let dir = tempfile::tempdir()?;
+    let db = Db::open_sqlite(dir.path()).await?;
+    let clock = SystemClock;
+    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
+    let mut codes = Vec::with_capacity(users);
+    for i in 0..users {
+        let email = format!("user{i}@bench.test");
+        admin::create_user(&db, &clock, "bench", &email, "").await?;
+        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
+    }
+    let state = AppState::new(db, Arc::new(clock));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let claims = DeviceClaims {
+        hostname: "bench".into(),
+        os_name: "Linux".into(),
+        os_version: "1".into(),
+        arch: "x86_64".into(),
+        app_version: "0".into(),
+    };
+    let codes = Arc::new(codes);
+    let (tokens, _, _) = run(users, concurrency, |i| {
+        let (http, base, codes, claims) = (http.clone(), base.clone(), codes.clone(), claims.clone());
+        async move {
+            let req = JoinRequest { invite_code: codes[i].clone(), device: claims };
+            let r: JoinResponse = http
+                .post(format!("{base}/v1/devices/join"))
+                .json(&req)
+                .send()
+                .await
+                .expect("join")
+                .json()
+                .await
+                .expect("json");
+            r.device_token
+        }
+    })
+    .await;
+    Ok((dir, base, http, Arc::new(tokens)))
+}

@@ -73,22 +73,35 @@ pub async fn begin_registration(
             Some(AuthenticatorAttachment::CrossPlatform),
         )
         .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn registration: {e}")))?;
+    let challenge =
+        start_ceremony(&state, &device, REGISTER, None, &json(&registration)?, serde_json::to_value(&options), now)
+            .await?;
+    Ok((StatusCode::CREATED, Json(challenge)))
+}
+
+/// Stores a ceremony's state and answers with what the client passes to the authenticator.
+async fn start_ceremony(
+    state: &AppState,
+    device: &Device,
+    kind: &str,
+    factor_id: Option<&str>,
+    ceremony_state: &str,
+    options: Result<serde_json::Value, serde_json::Error>,
+    now: UnixMillis,
+) -> Result<WebauthnChallenge, ApiError> {
     let expires = UnixMillis(now.0 + CEREMONY_MS);
     let ceremony_id =
-        keys::start_ceremony(pool, actor(&device), REGISTER, None, &json(&registration)?, now, expires).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(WebauthnChallenge {
-            ceremony_id,
-            factor_id: None,
-            rp_id: state.rp.id.clone(),
-            origin: state.rp.origin.origin().ascii_serialization(),
-            options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
-            expires_at_ms: expires.0,
-            pin_required: state.rp.policy.require_user_verification,
-            min_pin_length: state.rp.policy.min_pin_length,
-        }),
-    ))
+        keys::start_ceremony(&state.db.pool, actor(device), kind, factor_id, ceremony_state, now, expires).await?;
+    Ok(WebauthnChallenge {
+        ceremony_id,
+        factor_id: factor_id.map(str::to_string),
+        rp_id: state.rp.id.clone(),
+        origin: state.rp.origin.origin().ascii_serialization(),
+        options: options.map_err(|e| ServerError::Invalid(e.to_string()))?,
+        expires_at_ms: expires.0,
+        pin_required: state.rp.policy.require_user_verification,
+        min_pin_length: state.rp.policy.min_pin_length,
+    })
 }
 
 /// Finishes a registration; the answer also starts the verifying assertion.
@@ -155,27 +168,8 @@ async fn start_verification(
         .webauthn
         .start_securitykey_authentication(std::slice::from_ref(key))
         .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn assertion: {e}")))?;
-    let expires = UnixMillis(now.0 + CEREMONY_MS);
-    let ceremony_id = keys::start_ceremony(
-        &state.db.pool,
-        actor(device),
-        VERIFY,
-        Some(factor_id),
-        &json(&authentication)?,
-        now,
-        expires,
-    )
-    .await?;
-    Ok(WebauthnChallenge {
-        ceremony_id,
-        factor_id: Some(factor_id.to_string()),
-        rp_id: state.rp.id.clone(),
-        origin: state.rp.origin.origin().ascii_serialization(),
-        options: serde_json::to_value(&options).map_err(|e| ServerError::Invalid(e.to_string()))?,
-        expires_at_ms: expires.0,
-        pin_required: state.rp.policy.require_user_verification,
-        min_pin_length: state.rp.policy.min_pin_length,
-    })
+    start_ceremony(state, device, VERIFY, Some(factor_id), &json(&authentication)?, serde_json::to_value(&options), now)
+        .await
 }
 
 /// Starts an assertion with one of the user's security keys (to verify it, or again).
