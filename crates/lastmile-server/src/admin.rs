@@ -111,9 +111,8 @@ pub async fn demo(db: &Db, clock: &dyn Clock, server_url: &str) -> Result<Issued
 }
 
 pub async fn revoke_device(db: &Db, clock: &dyn Clock, device_id: &str) -> Result<(), ServerError> {
-    if store::revoke_device(&db.pool, device_id, clock.now()).await? {
-        Ok(())
-    } else {
-        Err(ServerError::NotFound(format!("active device {device_id:?}")))
+    match store::revoke_device(&db.pool, device_id, None, serde_json::json!("admin"), clock.now()).await? {
+        Some(true) => Ok(()),
+        _ => Err(ServerError::NotFound(format!("active device {device_id:?}"))),
     }
 }

@@ -74,6 +74,13 @@ pub fn factor_kind(name: &str) -> Option<lastmile_core::factor::FactorKind> {
     })
 }
 
+/// The wire name of the tier of a factor kind given by its wire name.
+pub fn tier_of(kind: &str) -> Result<&'static str, ServerError> {
+    factor_kind(kind)
+        .map(|k| tier_name(k.tier()))
+        .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))
+}
+
 /// The wire name of a tier.
 pub fn tier_name(tier: lastmile_core::factor::Tier) -> &'static str {
     use lastmile_core::factor::Tier::*;

@@ -323,9 +323,15 @@ pub async fn revoke_device(
         ));
     }
     let now = state.clock.now();
-    let changed = store::revoke_user_device(&state.db.pool, &device.user_id, &id, &device.id, now)
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such device for this user"))?;
+    let changed = store::revoke_device(
+        &state.db.pool,
+        &id,
+        Some(&device.user_id),
+        serde_json::json!({ "device": device.id }),
+        now,
+    )
+    .await?
+    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such device for this user"))?;
     if changed {
         tracing::info!(device = %id, by = %device.id, "device revoked in a recovery session");
     }

@@ -293,35 +293,6 @@ pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Op
     Ok(row.map(|r| Device { id: r.get(0), user_id: r.get(1), revoked_at_ms: r.get(2), recovery_until_ms: r.get(3) }))
 }
 
-/// Revokes a device by the administrator's hand (see [`revoke_user_device`] for the user's).
-pub async fn revoke_device(pool: &AnyPool, device_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
-    let mut tx = begin_write(pool).await?;
-    let row = sqlx::query(
-        "UPDATE devices SET revoked_at_ms = $1, recovery_until_ms = NULL WHERE id = $2 AND revoked_at_ms IS NULL          RETURNING user_id, hostname",
-    )
-    .bind(now.0)
-    .bind(device_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(r) = &row {
-        let user_id: String = r.get(0);
-        audit::record(
-            &mut tx,
-            &Event {
-                at: now,
-                user_id: &user_id,
-                device_id: Some(device_id),
-                factor_id: None,
-                kind: Kind::DeviceRevoked,
-                detail: serde_json::json!({ "hostname": r.get::<String, _>(1), "by": "admin" }),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(row.is_some())
-}
-
 /// Stores a report and updates the device's claims, in one transaction.
 pub async fn insert_report(
     pool: &AnyPool,
@@ -707,9 +678,7 @@ pub async fn verified_factors(
     rows.into_iter()
         .map(|r| {
             let kind: String = r.get(1);
-            let tier = crate::factor_kind(&kind)
-                .map(|k| crate::tier_name(k.tier()))
-                .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))?;
+            let tier = crate::tier_of(&kind)?;
             Ok(lastmile_proto::api::FactorView {
                 id: r.get(0),
                 kind,

@@ -232,9 +232,7 @@ pub async fn account_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<Accoun
     rows.into_iter()
         .map(|r| {
             let kind: String = r.get(1);
-            let tier = crate::factor_kind(&kind)
-                .map(|k| crate::tier_name(k.tier()))
-                .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))?;
+            let tier = crate::tier_of(&kind)?;
             let left: i64 = r.get(6);
             Ok(AccountFactor {
                 id: r.get(0),
@@ -319,18 +317,20 @@ pub async fn revoke_factor(
     Ok(Some(done.rows_affected() == 1))
 }
 
-/// Revokes another of the user's devices; its token stops working at once.
-pub async fn revoke_user_device(
+/// Revokes a device; its token stops working at once. With `owner`, only one of that
+/// user's devices. `by` says who did it, for the audit log. `None`: no such device;
+/// `Some(false)`: it was already revoked.
+pub async fn revoke_device(
     pool: &AnyPool,
-    user_id: &str,
     device_id: &str,
-    by_device: &str,
+    owner: Option<&str>,
+    by: serde_json::Value,
     now: UnixMillis,
 ) -> Result<Option<bool>, ServerError> {
     let mut tx = begin_write(pool).await?;
-    let Some(row) = sqlx::query("SELECT hostname FROM devices WHERE id = $1 AND user_id = $2")
+    let Some(row) = sqlx::query("SELECT user_id, hostname FROM devices WHERE id = $1 AND ($2 IS NULL OR user_id = $2)")
         .bind(device_id)
-        .bind(user_id)
+        .bind(owner)
         .fetch_optional(&mut **tx)
         .await?
     else {
@@ -345,15 +345,16 @@ pub async fn revoke_user_device(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
+        let user_id: String = row.get(0);
         audit::record(
             &mut tx,
             &Event {
                 at: now,
-                user_id,
+                user_id: &user_id,
                 device_id: Some(device_id),
                 factor_id: None,
                 kind: Kind::DeviceRevoked,
-                detail: serde_json::json!({ "hostname": row.get::<String, _>(0), "by_device": by_device }),
+                detail: serde_json::json!({ "hostname": row.get::<String, _>(1), "by": by }),
             },
         )
         .await?;
