@@ -214,6 +214,9 @@ pub async fn security_key(agent: &SystemAgent) -> i32 {
                 done.name,
                 done.tier.replace('_', "-")
             ));
+            if done.attestation_trusted {
+                say("The server checked the key's attestation against the FIDO metadata: the model is genuine.\n");
+            }
             exit::OK
         }
         Err(e) => crate::cli::fail(&e, false),

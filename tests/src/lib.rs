@@ -6,6 +6,7 @@
 //! expect the Secret Service that `scripts/test.sh` starts (dbus-run-session with an
 //! unlocked gnome-keyring); without it they fail with a message saying so.
 
+pub mod mds_blob;
 pub mod soft_fido2;
 
 use std::net::TcpListener;
@@ -82,14 +83,17 @@ impl Server {
             .stderr(log)
             .spawn()
             .context("starting lastmile-server")?;
-        let server = Server { child, dir, data, port };
+        let mut server = Server { child, dir, data, port };
         server.wait_ready()?;
         Ok(server)
     }
 
-    fn wait_ready(&self) -> anyhow::Result<()> {
+    fn wait_ready(&mut self) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("lastmile-server exited ({status}) before listening; log:\n{}", self.log());
+            }
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return Ok(());
             }

@@ -37,7 +37,20 @@ pub fn factor_summary(f: &lastmile_proto::api::FactorView) -> lastmile_proto::ap
         kind: f.kind.clone(),
         tier: f.tier.clone(),
         verified_at_ms: f.verified_at_ms,
-        name: f.aaguid.as_deref().and_then(lastmile_device::fido::model_name).map(str::to_string),
+        name: f
+            .model
+            .clone()
+            .or_else(|| f.aaguid.as_deref().and_then(lastmile_device::fido::model_name).map(str::to_string)),
+        certification: f.certification.as_deref().map(certification_level),
+    }
+}
+
+/// `FIDO_CERTIFIED_L2` -> `L2`; `FIDO_CERTIFIED` -> `L1` (the level before levels had names).
+fn certification_level(status: &str) -> String {
+    match status.strip_prefix("FIDO_CERTIFIED") {
+        Some("") => "L1".into(),
+        Some(level) => level.trim_start_matches('_').to_string(),
+        None => status.to_string(),
     }
 }
 

@@ -101,10 +101,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             )
             .await
             .map_err(AgentError::from_client)?;
-        let model = registered.aaguid.as_deref().and_then(lastmile_device::fido::model_name);
+        let model = registered
+            .model
+            .clone()
+            .or_else(|| registered.aaguid.as_deref().and_then(lastmile_device::fido::model_name).map(str::to_string));
         Ok(SecurityKeyEnrolled {
             factor_id: factor.id,
-            name: model.map_or(name, str::to_string),
+            name: model.unwrap_or(name),
+            attestation_trusted: registered.attestation_trusted,
             aaguid: registered.aaguid,
             attestation_format: registered.attestation_format,
             backup_eligible: registered.backup_eligible,

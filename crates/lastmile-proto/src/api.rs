@@ -141,6 +141,12 @@ pub struct FactorView {
     /// Security keys: the authenticator model (AAGUID), when registration showed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aaguid: Option<String>,
+    /// Security keys: the model's name in the FIDO metadata, when the server has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Security keys: the model's FIDO certification (`FIDO_CERTIFIED_L1`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification: Option<String>,
 }
 
 /// What the server now believes about a device and its user.
@@ -373,8 +379,14 @@ pub struct SecurityKeyRegistered {
     pub aaguid: Option<String>,
     /// `packed`, `fido-u2f`, `tpm`, `none`, ...
     pub attestation_format: String,
-    /// Whether the attestation chain reached a root the server trusts.
+    /// Whether the attestation chain reached a root the FIDO metadata lists for the model.
     pub attestation_trusted: bool,
+    /// The model's name in the FIDO metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The model's FIDO certification (`FIDO_CERTIFIED_L1`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certification: Option<String>,
     /// The credential may be copied off the authenticator (synced), and whether it is.
     pub backup_eligible: bool,
     pub backed_up: bool,

@@ -295,8 +295,10 @@ pub struct FactorSummary {
     pub kind: String,
     pub tier: String,
     pub verified_at_ms: i64,
-    /// Security keys: the model, when known.
+    /// Security keys: the model, when known (the server's FIDO metadata first).
     pub name: Option<String>,
+    /// Security keys: the model's FIDO certification level (`L1`, `L2`, ...), when known.
+    pub certification: Option<String>,
 }
 
 /// The IPC answer to a successful join.
@@ -391,6 +393,9 @@ pub struct SecurityKeyEnrolled {
     pub name: String,
     pub aaguid: Option<String>,
     pub attestation_format: String,
+    /// Whether the server checked the attestation against the model's roots in the FIDO
+    /// metadata (the model is then proven, not just claimed).
+    pub attestation_trusted: bool,
     /// Whether the credential can leave the key (a synced passkey).
     pub backup_eligible: bool,
     pub tier: String,

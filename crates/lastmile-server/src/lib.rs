@@ -10,6 +10,7 @@ pub mod admin;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod mds;
 pub mod openapi;
 pub mod recovery;
 pub mod routes;
@@ -35,6 +36,9 @@ pub struct AppState {
     pub kdf: Arc<tokio::sync::Semaphore>,
     /// The WebAuthn relying party (configuration only; ceremonies live in the database).
     pub rp: Arc<webauthn::RelyingParty>,
+    /// FIDO metadata (models, certification, status), when configured. Each replica loads it
+    /// from the same source; it is configuration, not state to share.
+    pub mds: Option<Arc<mds::MetadataService>>,
 }
 
 impl AppState {
@@ -46,7 +50,12 @@ impl AppState {
             clock,
             kdf: Arc::new(tokio::sync::Semaphore::new(cores)),
             rp: Arc::new(webauthn::RelyingParty::localhost()),
+            mds: None,
         }
+    }
+
+    pub fn with_mds(self, mds: Arc<mds::MetadataService>) -> Self {
+        Self { mds: Some(mds), ..self }
     }
 
     pub fn with_rp(self, rp: webauthn::RelyingParty) -> Self {

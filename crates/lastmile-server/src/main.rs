@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lastmile_server::db::{Db, redact_url};
-use lastmile_server::{AppState, SystemClock, admin, app, store};
+use lastmile_server::{AppState, SystemClock, admin, app, mds, store};
 
 #[derive(Parser, Debug)]
 #[command(name = "lastmile-server", version, about = "The Lastmile posture API server")]
@@ -41,21 +41,10 @@ enum Command {
         /// The name security keys show for this relying party.
         #[arg(long, env = "LASTMILE_RP_NAME", default_value = "Lastmile")]
         rp_name: String,
-        /// Accept only security keys of these models (comma-separated AAGUIDs).
-        #[arg(long, env = "LASTMILE_KEY_ALLOW_AAGUIDS", default_value = "")]
-        key_allow_aaguids: String,
-        /// Refuse security keys of these models (comma-separated AAGUIDs).
-        #[arg(long, env = "LASTMILE_KEY_DENY_AAGUIDS", default_value = "")]
-        key_deny_aaguids: String,
-        /// Refuse keys that do not verify the person (PIN or biometrics) at registration.
-        #[arg(long, env = "LASTMILE_KEY_REQUIRE_UV")]
-        key_require_uv: bool,
-        /// Refuse keys that present no attestation.
-        #[arg(long, env = "LASTMILE_KEY_REQUIRE_ATTESTATION")]
-        key_require_attestation: bool,
-        /// The shortest PIN the app lets people set on a key.
-        #[arg(long, env = "LASTMILE_KEY_MIN_PIN_LENGTH")]
-        key_min_pin_length: Option<u32>,
+        #[command(flatten)]
+        keys: KeyFlags,
+        #[command(flatten)]
+        metadata: MetadataFlags,
         #[command(flatten)]
         storage: Storage,
     },
@@ -66,6 +55,84 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// Which security keys the organisation accepts.
+#[derive(Args, Debug)]
+struct KeyFlags {
+    /// Accept only security keys of these models (comma-separated AAGUIDs).
+    #[arg(long, env = "LASTMILE_KEY_ALLOW_AAGUIDS", default_value = "")]
+    key_allow_aaguids: String,
+    /// Refuse security keys of these models (comma-separated AAGUIDs).
+    #[arg(long, env = "LASTMILE_KEY_DENY_AAGUIDS", default_value = "")]
+    key_deny_aaguids: String,
+    /// Refuse keys that do not verify the person (PIN or biometrics) at registration.
+    #[arg(long, env = "LASTMILE_KEY_REQUIRE_UV")]
+    key_require_uv: bool,
+    /// Refuse keys whose attestation does not chain to a root the FIDO metadata lists for
+    /// their model (needs --mds-blob).
+    #[arg(long, env = "LASTMILE_KEY_REQUIRE_ATTESTATION")]
+    key_require_attestation: bool,
+    /// The shortest PIN the app lets people set on a key.
+    #[arg(long, env = "LASTMILE_KEY_MIN_PIN_LENGTH")]
+    key_min_pin_length: Option<u32>,
+}
+
+impl KeyFlags {
+    fn policy(&self) -> anyhow::Result<lastmile_server::webauthn::KeyPolicy> {
+        use lastmile_server::webauthn::KeyPolicy;
+        Ok(KeyPolicy {
+            allow: KeyPolicy::aaguids(&self.key_allow_aaguids)?,
+            deny: KeyPolicy::aaguids(&self.key_deny_aaguids)?,
+            require_user_verification: self.key_require_uv,
+            require_attestation: self.key_require_attestation,
+            min_pin_length: self.key_min_pin_length,
+        })
+    }
+}
+
+/// The FIDO Metadata Service BLOB: models, certification, compromised models.
+#[derive(Args, Debug)]
+struct MetadataFlags {
+    /// FIDO metadata BLOB: a file, or an https URL such as https://mds3.fidoalliance.org/.
+    /// Without it, security keys are accepted without a model check.
+    #[arg(long, env = "LASTMILE_MDS_BLOB")]
+    mds_blob: Option<String>,
+    /// PEM file with the root(s) the BLOB must be signed under (default: the FIDO Alliance's).
+    #[arg(long, env = "LASTMILE_MDS_ROOT")]
+    mds_root: Option<PathBuf>,
+    /// How often to load the BLOB again.
+    #[arg(long, env = "LASTMILE_MDS_REFRESH_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+    mds_refresh_hours: u64,
+}
+
+impl MetadataFlags {
+    /// Loads the BLOB once (the server does not start without it: it would accept revoked
+    /// models) and keeps loading it on schedule.
+    async fn start(&self, clock: SystemClock) -> anyhow::Result<Option<Arc<mds::MetadataService>>> {
+        use lastmile_core::clock::Clock;
+        let Some(blob) = &self.mds_blob else { return Ok(None) };
+        let roots = match &self.mds_root {
+            Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            None => mds::FIDO_ROOT_PEM.to_string(),
+        };
+        let service =
+            Arc::new(mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?));
+        let loaded = service.refresh(clock.now()).await.context("loading the FIDO metadata (--mds-blob)")?;
+        tracing::info!(source = %service.source(), ?loaded, "FIDO metadata loaded");
+        let every = std::time::Duration::from_secs(self.mds_refresh_hours * 3600);
+        let background = service.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match background.refresh(clock.now()).await {
+                    Ok(outcome) => tracing::info!(?outcome, "FIDO metadata refreshed"),
+                    Err(e) => tracing::warn!(error = %e, "FIDO metadata not refreshed; the one in use is kept"),
+                }
+            }
+        });
+        Ok(Some(service))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -217,30 +284,21 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(cli.log_format);
     let clock = SystemClock;
     match cli.command {
-        Command::Serve {
-            listen,
-            rp_id,
-            rp_origin,
-            rp_name,
-            key_allow_aaguids,
-            key_deny_aaguids,
-            key_require_uv,
-            key_require_attestation,
-            key_min_pin_length,
-            storage,
-        } => {
-            use lastmile_server::webauthn::{KeyPolicy, RelyingParty};
-            let policy = KeyPolicy {
-                allow: KeyPolicy::aaguids(&key_allow_aaguids)?,
-                deny: KeyPolicy::aaguids(&key_deny_aaguids)?,
-                require_user_verification: key_require_uv,
-                require_attestation: key_require_attestation,
-                min_pin_length: key_min_pin_length,
-            };
-            let rp = RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
+        Command::Serve { listen, rp_id, rp_origin, rp_name, keys, metadata, storage } => {
+            let policy = keys.policy()?;
+            if policy.require_attestation && metadata.mds_blob.is_none() {
+                anyhow::bail!(
+                    "--key-require-attestation needs FIDO metadata to check attestations against: add --mds-blob"
+                );
+            }
+            let rp = lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
+            let mds = metadata.start(clock).await?;
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
-            let state = AppState::new(db, Arc::new(clock)).with_rp(rp);
+            let mut state = AppState::new(db, Arc::new(clock)).with_rp(rp);
+            if let Some(mds) = mds {
+                state = state.with_mds(mds);
+            }
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");

@@ -1,10 +1,14 @@
 //! The WebAuthn relying party (webauthn-rs): its identity (RP ID and origin, from the
 //! server's configuration) and what a registered security key tells about itself.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use lastmile_core::clock::UnixMillis;
 use webauthn_rs::prelude::{SecurityKey, Url, Uuid};
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use crate::ServerError;
+use crate::mds::Metadata;
 
 /// How long a started ceremony may be finished (the authenticator's own timeout is 60 s; a
 /// PIN and two touches fit well within this).
@@ -28,7 +32,8 @@ pub struct KeyPolicy {
     pub deny: Vec<String>,
     /// The key must verify the person (PIN or biometrics) at registration.
     pub require_user_verification: bool,
-    /// The key must present an attestation (not `none`).
+    /// The key must prove its model: an attestation that chains to a root the FIDO
+    /// metadata lists for that model.
     pub require_attestation: bool,
     /// The shortest PIN the client lets a person set on a key (the key has its own minimum).
     pub min_pin_length: Option<u32>,
@@ -50,6 +55,12 @@ impl KeyPolicy {
 
     /// Why a key is refused, if it is.
     pub fn refusal(&self, facts: &KeyFacts) -> Option<String> {
+        if let Some(status) = &facts.metadata_refusal {
+            let name = facts.model.as_deref().unwrap_or("this model");
+            return Some(format!(
+                "the FIDO Alliance reports {name} as {status}, so it cannot protect your account; use another security key"
+            ));
+        }
         let model = facts.aaguid.as_deref().unwrap_or("unknown");
         if facts.aaguid.as_deref().is_some_and(|a| self.deny.iter().any(|d| d.eq_ignore_ascii_case(a))) {
             return Some(format!("your organisation does not allow this model of security key (AAGUID {model})"));
@@ -61,10 +72,12 @@ impl KeyPolicy {
                 "your organisation allows only certain models of security key, and not this one (AAGUID {model})"
             ));
         }
-        if self.require_attestation && facts.attestation_format == "none" {
-            return Some(
-                "your organisation requires keys that prove their model (attestation), and this one did not".into(),
-            );
+        if self.require_attestation && !facts.attestation_trusted {
+            return Some(format!(
+                "your organisation requires keys that prove their model (attestation signed by the maker, checked \
+                 against the FIDO metadata), and this one did not (attestation {}, model {model})",
+                facts.attestation_format
+            ));
         }
         if self.require_user_verification && !facts.user_verified {
             return Some(
@@ -125,8 +138,14 @@ pub struct KeyFacts {
     pub attestation_format: String,
     /// The AAGUID (authenticator model), when the attestation carried one.
     pub aaguid: Option<String>,
-    /// Whether the attestation chain reached a root the server trusts.
+    /// Whether the attestation chain reached a root the FIDO metadata lists for the model.
     pub attestation_trusted: bool,
+    /// The model's name in the FIDO metadata.
+    pub model: Option<String>,
+    /// Its latest certification status in the FIDO metadata (`FIDO_CERTIFIED_L1`, ...).
+    pub certification: Option<String>,
+    /// The status for which the FIDO metadata says the model must be refused.
+    pub metadata_refusal: Option<String>,
     /// The key may be copied off the device (synced passkey) ...
     pub backup_eligible: bool,
     /// ... and is.
@@ -136,21 +155,33 @@ pub struct KeyFacts {
 }
 
 impl KeyFacts {
-    pub fn of(key: &SecurityKey) -> Result<KeyFacts, ServerError> {
+    /// What `key` shows, looked up in `metadata` (when the server has FIDO metadata) at `now`.
+    pub fn of(key: &SecurityKey, metadata: Option<&Metadata>, now: UnixMillis) -> Result<KeyFacts, ServerError> {
         // The credential's fields are reached through its serialised form: webauthn-rs only
         // exposes them to callers with the `danger-credential-internals` feature.
         let v = serde_json::to_value(key).map_err(|e| ServerError::Invalid(e.to_string()))?;
         let cred = &v["cred"];
         let text = |x: &serde_json::Value| x.as_str().map(str::to_string);
-        let metadata = &cred["attestation"]["metadata"];
-        let aaguid = ["Packed", "Tpm"].iter().find_map(|k| text(&metadata[k]["aaguid"]));
+        let aaguid = ["Packed", "Tpm"].iter().find_map(|k| text(&cred["attestation"]["metadata"][k]["aaguid"]));
+        let model = aaguid.as_deref().and_then(|a| metadata.and_then(|m| m.model(a)));
+        // The attestation's certificate chain (DER, the attestation certificate first).
+        let chain: Vec<Vec<u8>> = ["Basic", "AttCa"]
+            .iter()
+            .find_map(|k| cred["attestation"]["data"][k].as_array())
+            .map(|certs| {
+                certs.iter().filter_map(|c| c.as_str()).filter_map(|c| URL_SAFE_NO_PAD.decode(c).ok()).collect()
+            })
+            .unwrap_or_default();
         Ok(KeyFacts {
             credential_id: text(&cred["cred_id"]).unwrap_or_default(),
             attestation_format: text(&cred["attestation_format"]).unwrap_or_else(|| "none".into()).to_lowercase(),
             aaguid,
-            // A certificate in the attestation proves nothing until its chain is checked
-            // against roots the server trusts (FIDO metadata); none are configured yet.
-            attestation_trusted: false,
+            // A certificate in the attestation proves nothing until its chain reaches a root
+            // that the FIDO metadata lists for the model the key claims to be.
+            attestation_trusted: model.is_some_and(|m| m.trusts(&chain, now)),
+            model: model.map(|m| m.description.clone()),
+            certification: model.and_then(|m| m.certification.clone()),
+            metadata_refusal: model.and_then(|m| m.refused.clone()),
             backup_eligible: cred["backup_eligible"].as_bool().unwrap_or(false),
             backed_up: cred["backup_state"].as_bool().unwrap_or(false),
             user_verified: cred["user_verified"].as_bool().unwrap_or(false),
@@ -180,7 +211,10 @@ mod tests {
             credential_id: "c".into(),
             attestation_format: format.into(),
             aaguid: aaguid.map(str::to_string),
-            attestation_trusted: false,
+            attestation_trusted: format != "none",
+            model: None,
+            certification: None,
+            metadata_refusal: None,
             backup_eligible: false,
             backed_up: false,
             user_verified: uv,
@@ -200,6 +234,13 @@ mod tests {
         assert!(strict.refusal(&key(Some(YK), "none", true)).unwrap_or_default().contains("attestation"));
         assert!(strict.refusal(&key(Some(YK), "packed", false)).unwrap_or_default().contains("PIN"));
         assert_eq!(strict.refusal(&key(Some(YK), "packed", true)), None);
+        let revoked = KeyFacts {
+            model: Some("Old Key".into()),
+            metadata_refusal: Some("ATTESTATION_KEY_COMPROMISE".into()),
+            ..key(Some(YK), "packed", true)
+        };
+        let why = open.refusal(&revoked).unwrap_or_default();
+        assert!(why.contains("Old Key") && why.contains("ATTESTATION_KEY_COMPROMISE"), "{why}");
         assert_eq!(KeyPolicy::aaguids(&format!(" {}, {OTHER}", YK.to_uppercase())).expect("ok"), vec![YK, OTHER]);
         assert!(KeyPolicy::aaguids("not-a-uuid").is_err());
     }

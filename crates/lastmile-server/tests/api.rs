@@ -742,8 +742,8 @@ mod security_keys {
         assert_eq!(s, StatusCode::CREATED, "{v}");
         let reg: SecurityKeyRegistered = serde_json::from_value(v).expect("registered");
         assert!(!reg.backup_eligible && !reg.backed_up, "a hardware-bound key: {reg:?}");
-        // The SoftToken's packed attestation names its model; with no trusted roots configured
-        // the chain is recorded as not verified.
+        // The SoftToken's packed attestation names its model; with no FIDO metadata to check
+        // its chain against, the chain is recorded as not verified.
         assert_eq!(reg.aaguid.as_deref(), Some("0fb9bcbc-a0d4-4042-bbb0-559bc1631e28"));
         assert_eq!((reg.attestation_format.as_str(), reg.attestation_trusted), ("packed", false));
         let (_, me) = h.call("GET", "/v1/devices/me", Some(t), None).await;
@@ -788,7 +788,12 @@ mod security_keys {
             (KeyPolicy { deny: vec![SOFT.into()], ..KeyPolicy::default() }, Some("does not allow this model")),
             (KeyPolicy { allow: vec![YUBIKEY.into()], ..KeyPolicy::default() }, Some("allows only certain models")),
             (KeyPolicy { require_user_verification: true, ..KeyPolicy::default() }, Some("PIN or fingerprint")),
-            (KeyPolicy { allow: vec![SOFT.into()], require_attestation: true, ..KeyPolicy::default() }, None),
+            // Without FIDO metadata nothing can vouch for the attestation chain.
+            (
+                KeyPolicy { allow: vec![SOFT.into()], require_attestation: true, ..KeyPolicy::default() },
+                Some("prove their model"),
+            ),
+            (KeyPolicy { allow: vec![SOFT.into()], ..KeyPolicy::default() }, None),
         ];
         for (policy, refused) in policies {
             h.state = h.state.clone().with_rp(RelyingParty::localhost().with_policy(policy.clone()));
@@ -807,6 +812,150 @@ mod security_keys {
                 }
                 None => assert_eq!(s, StatusCode::CREATED, "{policy:?}: {v}"),
             }
+        }
+    }
+
+    mod metadata {
+        use super::*;
+        use lastmile_core::clock::Clock;
+        use lastmile_server::mds::{self, Metadata, MetadataService, Refresh, Source};
+        use lastmile_server::webauthn::{KeyPolicy, RelyingParty};
+        use lastmile_tests::mds_blob::{Alg, TestChain, entry, payload};
+
+        const SOFT: &str = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
+
+        fn now_ms() -> i64 {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64
+        }
+
+        /// A SoftToken and the DER of the CA its attestation chains to.
+        fn token_and_root() -> (SoftToken, Vec<u8>) {
+            let (token, ca) = SoftToken::new(true).expect("soft token");
+            (token, lastmile_tests::mds_blob::der_of(&ca))
+        }
+
+        fn roots(chain: &TestChain) -> Vec<lastmile_server::mds::Certificate> {
+            mds::certificates_from_pem(&chain.root_pem()).expect("root")
+        }
+
+        async fn register_with(h: &Harness, t: &str, key: &mut SoftToken) -> (StatusCode, Value) {
+            let ch = begin(h, t).await;
+            let answer = register(key, &ch, &ch.origin);
+            finish(h, t, REGISTER, &ch.ceremony_id, answer).await
+        }
+
+        #[tokio::test]
+        async fn models_are_named_chains_checked_and_compromised_models_refused() {
+            let mut h = harness().await;
+            h.clock.set(now_ms());
+            let dev = h.joined().await;
+            let t = dev.device_token.clone();
+            let (mut key, root) = token_and_root();
+            let chain = TestChain::new(Alg::Es256);
+            let dir = tempfile::tempdir().expect("dir");
+            let file = dir.path().join("blob.jwt");
+            let certified = [("FIDO_CERTIFIED_L1", "2025-01-10")];
+            std::fs::write(
+                &file,
+                chain.sign(&payload(1, vec![entry(SOFT, "Soft Key 5", &certified, std::slice::from_ref(&root))])),
+            )
+            .expect("write");
+            let service = Arc::new(MetadataService::new(Source::File(file.clone()), roots(&chain)));
+            assert_eq!(service.refresh(h.clock.now()).await.expect("load"), Refresh::Loaded { serial: 1, models: 1 });
+            h.state = h.state.clone().with_mds(service.clone()).with_rp(
+                RelyingParty::localhost().with_policy(KeyPolicy { require_attestation: true, ..KeyPolicy::default() }),
+            );
+
+            // A key of a listed model whose attestation chains to the model's root.
+            let (s, v) = register_with(&h, &t, &mut key).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            let reg: SecurityKeyRegistered = serde_json::from_value(v).expect("registered");
+            assert!(reg.attestation_trusted, "{reg:?}");
+            assert_eq!(reg.model.as_deref(), Some("Soft Key 5"));
+            assert_eq!(reg.certification.as_deref(), Some("FIDO_CERTIFIED_L1"));
+            let answer = assert_with(&mut key, &reg.verify, &reg.verify.origin);
+            let (s, v) = finish(&h, &t, VERIFY, &reg.verify.ceremony_id, answer).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            let f: FactorView = serde_json::from_value(v).expect("factor");
+            assert_eq!(
+                (f.model.as_deref(), f.certification.as_deref()),
+                (Some("Soft Key 5"), Some("FIDO_CERTIFIED_L1"))
+            );
+            let (_, me) = h.call("GET", "/v1/devices/me", Some(&t), None).await;
+            assert_eq!(me["verified_factors"][0]["model"], "Soft Key 5", "{me}");
+
+            // Same model, but its attestation comes from a CA the metadata does not list: the
+            // chain is not trusted, and this organisation requires it.
+            let (mut stranger, _) = token_and_root();
+            let (s, v) = register_with(&h, &t, &mut stranger).await;
+            assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
+            assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("prove their model")), "{v}");
+
+            // BLOB 2 reports the model's attestation key compromised (and, later, certified
+            // again: the compromise stays). New keys of the model are refused, with the reason.
+            let reports = [
+                ("FIDO_CERTIFIED_L1", "2025-01-10"),
+                ("ATTESTATION_KEY_COMPROMISE", "2026-06-01"),
+                ("FIDO_CERTIFIED_L2", "2026-07-01"),
+            ];
+            std::fs::write(
+                &file,
+                chain.sign(&payload(2, vec![entry(SOFT, "Soft Key 5", &reports, std::slice::from_ref(&root))])),
+            )
+            .expect("write");
+            assert_eq!(service.refresh(h.clock.now()).await.expect("reload"), Refresh::Loaded { serial: 2, models: 1 });
+            let factors = h.count("factors").await;
+            let (mut another, _) = token_and_root();
+            let (s, v) = register_with(&h, &t, &mut another).await;
+            assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
+            let why = v["error"]["message"].as_str().unwrap_or_default();
+            assert!(why.contains("Soft Key 5") && why.contains("ATTESTATION_KEY_COMPROMISE"), "{why}");
+            assert_eq!(h.count("factors").await, factors, "a refused key is not stored");
+
+            // An older BLOB served again (a replay or a stale mirror) is refused; 2 stays.
+            std::fs::write(&file, chain.sign(&payload(1, vec![entry(SOFT, "Soft Key 5", &certified, &[root])])))
+                .expect("write");
+            let err = service.refresh(h.clock.now()).await.expect_err("older").to_string();
+            assert!(err.contains("older"), "{err}");
+            assert_eq!(service.current().map(|m| m.serial), Some(2));
+        }
+
+        #[test]
+        fn only_blobs_signed_under_the_trusted_root_are_read() {
+            let now = lastmile_core::clock::UnixMillis(now_ms());
+            let body = payload(7, vec![entry(SOFT, "Soft Key 5", &[("FIDO_CERTIFIED", "2025-01-01")], &[])]);
+            for alg in [Alg::Es256, Alg::Rs256] {
+                let chain = TestChain::new(alg);
+                let m = Metadata::from_blob(&chain.sign(&body), &roots(&chain), now).expect("a good BLOB");
+                assert_eq!((m.serial, m.len()), (7, 1));
+                let model = m.model(&SOFT.to_uppercase()).expect("by AAGUID, any case");
+                assert_eq!((model.description.as_str(), model.refused.as_deref()), ("Soft Key 5", None));
+
+                // Someone else's chain.
+                let other = TestChain::new(alg);
+                let err = Metadata::from_blob(&other.sign(&body), &roots(&chain), now).expect_err("foreign");
+                assert!(err.to_string().contains("does not chain"), "{err}");
+                // The payload changed after signing.
+                let tampered = chain.sign_with_header_and_payload(&body, |p| {
+                    *p = base64_url(&payload(8, vec![]).to_string());
+                });
+                let err = Metadata::from_blob(&tampered, &roots(&chain), now).expect_err("tampered");
+                assert!(err.to_string().contains("signature"), "{err}");
+            }
+            // A signer whose certificate has expired, or is not valid yet.
+            for days in [(-30, -1), (1, 30)] {
+                let chain = TestChain::with_signer_validity(Alg::Es256, days);
+                let err = Metadata::from_blob(&chain.sign(&body), &roots(&chain), now).expect_err("validity");
+                assert!(err.to_string().contains("does not chain"), "{days:?}: {err}");
+            }
+            // The FIDO Alliance's root does not vouch for the project's test chain.
+            let fido = mds::certificates_from_pem(mds::FIDO_ROOT_PEM).expect("fido root");
+            assert!(Metadata::from_blob(&TestChain::new(Alg::Rs256).sign(&body), &fido, now).is_err());
+        }
+
+        fn base64_url(s: &str) -> String {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s)
         }
     }
 

@@ -201,6 +201,68 @@ fn enroll_a_security_key_in_the_terminal() {
     assert_eq!(verified[0]["detail"]["aaguid"], "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28", "the model is recorded");
 }
 
+/// With FIDO metadata (a BLOB signed by the project's test chain) and attestation required:
+/// the server names the model and proves it; a BLOB under an untrusted root stops the start.
+#[test]
+fn a_security_key_proven_by_fido_metadata() {
+    use lastmile_tests::mds_blob::{Alg, TestChain, entry, payload};
+    require_keyring();
+    let dir = tempfile::tempdir().expect("dir");
+    let (token, ca) = webauthn_authenticator_rs::softtoken::SoftToken::new(true).expect("soft token");
+    let soft = dir.path().join("soft-authenticator.cbor");
+    std::fs::write(&soft, token.to_cbor().expect("cbor")).expect("write");
+    let ca_der = lastmile_tests::mds_blob::der_of(&ca);
+    let chain = TestChain::new(Alg::Rs256);
+    let reports = [("FIDO_CERTIFIED_L1", "2024-03-01"), ("FIDO_CERTIFIED_L2", "2025-09-01")];
+    let blob = dir.path().join("mds.jwt");
+    let aaguid = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
+    std::fs::write(&blob, chain.sign(&payload(41, vec![entry(aaguid, "Soft Key 5 NFC", &reports, &[ca_der])])))
+        .expect("write");
+    let root = dir.path().join("root.pem");
+    std::fs::write(&root, chain.root_pem()).expect("write");
+    let other_root = dir.path().join("other-root.pem");
+    std::fs::write(&other_root, TestChain::new(Alg::Rs256).root_pem()).expect("write");
+    let blob_s = blob.to_str().expect("path");
+
+    let refused = Server::start_with_env(&[
+        ("LASTMILE_MDS_BLOB", blob_s),
+        ("LASTMILE_MDS_ROOT", other_root.to_str().expect("path")),
+    ]);
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(why.contains("FIDO metadata") && why.contains("does not chain to a trusted root"), "{why}");
+    let refused = Server::start_with_env(&[("LASTMILE_KEY_REQUIRE_ATTESTATION", "true")]);
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(why.contains("needs FIDO metadata") && why.contains("--mds-blob"), "{why}");
+
+    let server = Server::start_with_env(&[
+        ("LASTMILE_MDS_BLOB", blob_s),
+        ("LASTMILE_MDS_ROOT", root.to_str().expect("path")),
+        ("LASTMILE_KEY_REQUIRE_ATTESTATION", "true"),
+    ])
+    .expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let out = home
+        .lastmile(&["enroll", "security-key"])
+        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let (code, stdout, stderr) = lastmile_tests::output(out);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("your Soft Key 5 NFC is now a phishing-resistant factor"), "{stdout}");
+    assert!(stdout.contains("the model is genuine"), "{stdout}");
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    let factor = &status["enrollment"]["server_view"]["factors"][0];
+    assert_eq!(
+        (factor["name"].as_str(), factor["certification"].as_str()),
+        (Some("Soft Key 5 NFC"), Some("L2")),
+        "{status}"
+    );
+}
+
 #[test]
 fn enrolling_without_a_key_says_so_and_spends_nothing() {
     let (server, home) = joined();

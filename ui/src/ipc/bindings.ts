@@ -148,9 +148,13 @@ clock: ClockStatus, };
 
 export type FactorSummary = { id: string, kind: string, tier: string, verified_at_ms: number, 
 /**
- * Security keys: the model, when known.
+ * Security keys: the model, when known (the server's FIDO metadata first).
  */
-name: string | null, };
+name: string | null, 
+/**
+ * Security keys: the model's FIDO certification level (`L1`, `L2`, ...), when known.
+ */
+certification: string | null, };
 
 export type RecoveryCodes = { factor_id: string, codes: Array<string>, };
 
@@ -177,6 +181,11 @@ export type SecurityKeyEnrolled = { factor_id: string,
  * The model when known, else what kind of authenticator it is.
  */
 name: string, aaguid: string | null, attestation_format: string, 
+/**
+ * Whether the server checked the attestation against the model's roots in the FIDO
+ * metadata (the model is then proven, not just claimed).
+ */
+attestation_trusted: boolean, 
 /**
  * Whether the credential can leave the key (a synced passkey).
  */

@@ -131,7 +131,8 @@ pub async fn finish_registration(
         .webauthn
         .finish_securitykey_registration(&answer, &registration)
         .map_err(|e| rejected("the security key's registration", e))?;
-    let facts = KeyFacts::of(&key)?;
+    let metadata = state.mds.as_ref().and_then(|m| m.current());
+    let facts = KeyFacts::of(&key, metadata.as_deref(), now)?;
     if let Some(why) = state.rp.policy.refusal(&facts) {
         tracing::info!(aaguid = ?facts.aaguid, user = %device.user_id, "security key refused by policy");
         return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed, why));
@@ -140,7 +141,8 @@ pub async fn finish_registration(
         keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now).await?.ok_or_else(|| {
             ApiError::new(StatusCode::CONFLICT, ErrorCode::CredentialExists, "this security key is already registered")
         })?;
-    tracing::info!(factor = %factor_id, aaguid = ?facts.aaguid, format = %facts.attestation_format, "security key registered");
+    tracing::info!(factor = %factor_id, aaguid = ?facts.aaguid, model = ?facts.model, format = %facts.attestation_format,
+        trusted = facts.attestation_trusted, "security key registered");
     let verify = start_verification(&state, &device, &factor_id, &key, now).await?;
     Ok((
         StatusCode::CREATED,
@@ -149,6 +151,8 @@ pub async fn finish_registration(
             aaguid: facts.aaguid,
             attestation_format: facts.attestation_format,
             attestation_trusted: facts.attestation_trusted,
+            model: facts.model,
+            certification: facts.certification,
             backup_eligible: facts.backup_eligible,
             backed_up: facts.backed_up,
             verify,
@@ -234,5 +238,7 @@ pub async fn finish_verification(
         tier: crate::tier_name(lastmile_core::factor::FactorKind::SecurityKey.tier()).into(),
         verified_at_ms,
         aaguid: factor.aaguid,
+        model: factor.model,
+        certification: factor.certification,
     }))
 }

@@ -501,6 +501,8 @@ pub async fn accept_totp_step(
         tier: crate::tier_name(lastmile_core::factor::FactorKind::Totp.tier()).into(),
         verified_at_ms,
         aaguid: None,
+        model: None,
+        certification: None,
     }))
 }
 
@@ -669,7 +671,8 @@ pub async fn verified_factors(
     user_id: &str,
 ) -> Result<Vec<lastmile_proto::api::FactorView>, ServerError> {
     let rows = sqlx::query(
-        "SELECT id, kind, verified_at_ms, aaguid FROM factors WHERE user_id = $1 AND status = 'verified' \
+        "SELECT id, kind, verified_at_ms, aaguid, model, certification FROM factors \
+         WHERE user_id = $1 AND status = 'verified' \
          ORDER BY verified_at_ms",
     )
     .bind(user_id)
@@ -685,6 +688,8 @@ pub async fn verified_factors(
                 tier: tier.into(),
                 verified_at_ms: r.get::<Option<i64>, _>(2).unwrap_or_default(),
                 aaguid: r.get(3),
+                model: r.get(4),
+                certification: r.get(5),
             })
         })
         .collect()

@@ -104,8 +104,8 @@ pub async fn create_security_key(
     let id = new_id("fac");
     let inserted = sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, credential_id, credential, aaguid, \
-         attestation_format, attestation_trusted, backup_eligible, backed_up) \
-         VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11)",
+         attestation_format, attestation_trusted, backup_eligible, backed_up, model, certification) \
+         VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&id)
     .bind(actor.user_id)
@@ -118,6 +118,8 @@ pub async fn create_security_key(
     .bind(i64::from(facts.attestation_trusted))
     .bind(i64::from(facts.backup_eligible))
     .bind(i64::from(facts.backed_up))
+    .bind(facts.model.as_deref())
+    .bind(facts.certification.as_deref())
     .execute(pool)
     .await;
     match inserted {
@@ -135,11 +137,14 @@ pub struct KeyFactor {
     pub status: String,
     pub credential: String,
     pub aaguid: Option<String>,
+    pub model: Option<String>,
+    pub certification: Option<String>,
 }
 
 pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>, ServerError> {
     let row = sqlx::query(
-        "SELECT id, user_id, status, credential, aaguid FROM factors WHERE id = $1 AND kind = 'security_key'",
+        "SELECT id, user_id, status, credential, aaguid, model, certification FROM factors \
+         WHERE id = $1 AND kind = 'security_key'",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -150,6 +155,8 @@ pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>,
         status: r.get(2),
         credential: r.get::<Option<String>, _>(3).unwrap_or_default(),
         aaguid: r.get(4),
+        model: r.get(5),
+        certification: r.get(6),
     }))
 }
 
@@ -190,6 +197,8 @@ pub async fn accept_assertion(
                     "kind": "security_key",
                     "how": "a WebAuthn assertion after registration",
                     "aaguid": key.aaguid,
+                    "model": key.model,
+                    "certification": key.certification,
                 }),
             },
         )

@@ -1,0 +1,184 @@
+//! FIDO metadata BLOBs signed by the project's own test chain (root CA -> intermediate ->
+//! signer), with OpenSSL: an implementation independent of the server's verifier.
+
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::ecdsa::EcdsaSig;
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::sign::Signer;
+use openssl::x509::extension::{BasicConstraints, KeyUsage};
+use openssl::x509::{X509, X509NameBuilder};
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+/// The signature algorithm of the signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    /// ECDSA P-256 with SHA-256.
+    Es256,
+    /// RSA PKCS#1 v1.5 with SHA-256 (what the FIDO Alliance uses).
+    Rs256,
+}
+
+/// A signing chain for test BLOBs.
+#[allow(missing_debug_implementations)]
+pub struct TestChain {
+    alg: Alg,
+    root: X509,
+    intermediate: X509,
+    signer: X509,
+    signer_key: PKey<Private>,
+}
+
+fn ec_key() -> PKey<Private> {
+    #[allow(clippy::expect_used)]
+    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
+    #[allow(clippy::expect_used)]
+    PKey::from_ec_key(EcKey::generate(&group).expect("EC key")).expect("EC key")
+}
+
+#[allow(clippy::expect_used)] // test fixtures: a failure here is a broken test setup
+fn certificate(
+    cn: &str,
+    key: &PKey<Private>,
+    issuer: Option<(&X509, &PKey<Private>)>,
+    ca: bool,
+    days: (i64, i64),
+) -> X509 {
+    let mut name = X509NameBuilder::new().expect("name");
+    name.append_entry_by_nid(Nid::COMMONNAME, cn).expect("cn");
+    name.append_entry_by_nid(Nid::ORGANIZATIONNAME, "Lastmile test chain").expect("o");
+    let name = name.build();
+    let mut b = X509::builder().expect("builder");
+    b.set_version(2).expect("v3");
+    let mut serial = BigNum::new().expect("bn");
+    serial.rand(120, MsbOption::MAYBE_ZERO, false).expect("rand");
+    b.set_serial_number(&serial.to_asn1_integer().expect("serial")).expect("serial");
+    b.set_subject_name(&name).expect("subject");
+    b.set_issuer_name(issuer.map_or(&name, |(c, _)| c.subject_name())).expect("issuer");
+    b.set_pubkey(key).expect("key");
+    let day = |d: i64| {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+            + d * 86_400;
+        Asn1Time::from_unix(secs).expect("time")
+    };
+    b.set_not_before(&day(days.0)).expect("nb");
+    b.set_not_after(&day(days.1)).expect("na");
+    if ca {
+        b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc")).expect("bc");
+        b.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build().expect("ku")).expect("ku");
+    } else {
+        b.append_extension(BasicConstraints::new().critical().build().expect("bc")).expect("bc");
+        b.append_extension(KeyUsage::new().critical().digital_signature().build().expect("ku")).expect("ku");
+    }
+    let signing_key = issuer.map_or(key, |(_, k)| k);
+    b.sign(signing_key, MessageDigest::sha256()).expect("sign");
+    b.build()
+}
+
+impl TestChain {
+    /// A root, an intermediate and a signer valid from yesterday for a year.
+    pub fn new(alg: Alg) -> TestChain {
+        TestChain::with_signer_validity(alg, (-1, 365))
+    }
+
+    /// A chain whose signer is valid only between these days from today (negative: past).
+    #[allow(clippy::expect_used)]
+    pub fn with_signer_validity(alg: Alg, days: (i64, i64)) -> TestChain {
+        let root_key = ec_key();
+        let root = certificate("Lastmile Test Metadata Root", &root_key, None, true, (-2, 3650));
+        let int_key = ec_key();
+        let intermediate =
+            certificate("Lastmile Test Metadata CA", &int_key, Some((&root, &root_key)), true, (-2, 3650));
+        let signer_key = match alg {
+            Alg::Es256 => ec_key(),
+            Alg::Rs256 => PKey::from_rsa(Rsa::generate(2048).expect("RSA")).expect("RSA"),
+        };
+        let signer =
+            certificate("Lastmile Test Metadata Signer", &signer_key, Some((&intermediate, &int_key)), false, days);
+        TestChain { alg, root, intermediate, signer, signer_key }
+    }
+
+    /// The root, to give the server (`--mds-root`).
+    #[allow(clippy::expect_used)]
+    pub fn root_pem(&self) -> String {
+        String::from_utf8(self.root.to_pem().expect("pem")).expect("ascii")
+    }
+
+    /// The BLOB: `payload` as a compact JWS with the chain in `x5c`.
+    pub fn sign(&self, payload: &serde_json::Value) -> String {
+        self.sign_with_header_and_payload(payload, |_| {})
+    }
+
+    /// Signs, then lets `tamper` change the payload text after signing (to test refusal).
+    #[allow(clippy::expect_used)]
+    pub fn sign_with_header_and_payload(
+        &self,
+        payload: &serde_json::Value,
+        tamper: impl FnOnce(&mut String),
+    ) -> String {
+        let der = |c: &X509| STANDARD.encode(c.to_der().expect("der"));
+        let alg = match self.alg {
+            Alg::Es256 => "ES256",
+            Alg::Rs256 => "RS256",
+        };
+        let header = serde_json::json!({"alg": alg, "typ": "JWT", "x5c": [der(&self.signer), der(&self.intermediate)]});
+        let h = URL_SAFE_NO_PAD.encode(header.to_string());
+        let mut p = URL_SAFE_NO_PAD.encode(payload.to_string());
+        let mut signer = Signer::new(MessageDigest::sha256(), &self.signer_key).expect("signer");
+        signer.update(format!("{h}.{p}").as_bytes()).expect("update");
+        let sig = signer.sign_to_vec().expect("sign");
+        let sig = match self.alg {
+            Alg::Rs256 => sig,
+            Alg::Es256 => {
+                let s = EcdsaSig::from_der(&sig).expect("ecdsa der");
+                let mut raw = s.r().to_vec_padded(32).expect("r");
+                raw.extend(s.s().to_vec_padded(32).expect("s"));
+                raw
+            }
+        };
+        tamper(&mut p);
+        format!("{h}.{p}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+}
+
+/// The DER of a certificate of the crate's software authenticator (its attestation CA).
+#[allow(clippy::expect_used)]
+pub fn der_of(cert: &crypto_glue::x509::Certificate) -> Vec<u8> {
+    use crypto_glue::traits::EncodeDer;
+    cert.to_der().expect("der")
+}
+
+/// One FIDO2 entry: `statuses` are (status, effective date) pairs; `roots` are DER
+/// attestation roots.
+pub fn entry(aaguid: &str, description: &str, statuses: &[(&str, &str)], roots: &[Vec<u8>]) -> serde_json::Value {
+    serde_json::json!({
+        "aaguid": aaguid,
+        "metadataStatement": {
+            "legalHeader": "test",
+            "aaguid": aaguid,
+            "description": description,
+            "authenticatorVersion": 1,
+            "protocolFamily": "fido2",
+            "schema": 3,
+            "attestationRootCertificates": roots.iter().map(|d| STANDARD.encode(d)).collect::<Vec<_>>(),
+        },
+        "statusReports": statuses.iter().map(|(s, d)| serde_json::json!({"status": s, "effectiveDate": d})).collect::<Vec<_>>(),
+        "timeOfLastStatusChange": "2026-01-01",
+    })
+}
+
+/// A BLOB payload with serial number `no`.
+pub fn payload(no: u64, entries: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "legalHeader": "Lastmile test metadata",
+        "no": no,
+        "nextUpdate": "2099-01-01",
+        "entries": entries,
+    })
+}
