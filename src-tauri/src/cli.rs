@@ -79,8 +79,19 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         save: Option<std::path::PathBuf>,
     },
+    /// Your security key itself (no server needed).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
     /// Forget this device's enrollment (keyring credential and local state).
     Leave,
+}
+
+#[derive(Subcommand, Debug)]
+enum KeyCommand {
+    /// Set a PIN on a key that has none, or change it (asks for the current one first).
+    Pin,
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +203,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         },
         Command::Enroll { factor: EnrollFactor::Totp } => crate::enroll::totp(&agent).await,
         Command::Enroll { factor: EnrollFactor::SecurityKey } => crate::enroll::security_key(&agent).await,
+        Command::Key { command: KeyCommand::Pin } => crate::enroll::key_pin(&agent).await,
         Command::Enroll { factor: EnrollFactor::RecoveryCodes { save } } => {
             crate::enroll::recovery_codes(&agent, save.as_deref()).await
         }

@@ -146,6 +146,8 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
 #[derive(Debug, Default)]
 struct TerminalPrompt {
     verifying: std::sync::atomic::AtomicBool,
+    /// `lastmile key pin`: the person asked for a new PIN (not the organisation).
+    changing: bool,
 }
 
 impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
@@ -155,7 +157,12 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
     }
     fn pin(&self) -> Option<String> {
         let pin = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-            rpassword::prompt_password("PIN of your security key (not shown): ").ok()
+            rpassword::prompt_password(if self.changing {
+                "Current PIN of your security key (not shown): "
+            } else {
+                "PIN of your security key (not shown): "
+            })
+            .ok()
         } else {
             say("PIN of your security key: ");
             let mut line = String::new();
@@ -167,10 +174,14 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         say("Insert your security key (waiting up to a minute; Ctrl+C to stop).\n");
     }
     fn new_pin(&self, min_length: u32) -> Option<String> {
-        say(&format!(
-            "Your organisation requires a PIN on the key, and it has none yet. Choose one \
-             ({min_length} characters or more); the key will ask for it from now on.\n"
-        ));
+        if self.changing {
+            say(&format!("Choose the new PIN ({min_length} characters or more).\n"));
+        } else {
+            say(&format!(
+                "Your organisation requires a PIN on the key, and it has none yet. Choose one \
+                 ({min_length} characters or more); the key will ask for it from now on.\n"
+            ));
+        }
         let read = |prompt: &str| -> Option<String> {
             if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
                 rpassword::prompt_password(prompt).ok()
@@ -195,6 +206,27 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         } else {
             say("Touch your security key now.\n");
         }
+    }
+}
+
+/// `lastmile key pin`: set or change the PIN of the key plugged in.
+pub async fn key_pin(agent: &SystemAgent) -> i32 {
+    say("Plug in your security key (only that one).\n");
+    let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        std::time::Duration::from_secs(60)
+    } else {
+        std::time::Duration::ZERO
+    };
+    let prompt = TerminalPrompt { changing: true, ..TerminalPrompt::default() };
+    match agent.change_key_pin(std::sync::Arc::new(prompt), wait).await {
+        Ok(done) => {
+            say(&format!(
+                "The PIN of your {} is {}. The key asks for it from now on; nobody else knows it.\n",
+                done.name, done.action
+            ));
+            exit::OK
+        }
+        Err(e) => crate::cli::fail(&e, false),
     }
 }
 

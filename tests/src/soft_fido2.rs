@@ -120,13 +120,24 @@ impl Token for SoftFido2 {
     }
 }
 
-/// The software keys "plugged in" (usually one).
+/// The software keys "plugged in" (usually one); a test can pull them out at any moment.
 #[derive(Debug, Clone, Default)]
-pub struct SoftFido2Bus(pub Vec<SoftFido2>);
+pub struct SoftFido2Bus(std::sync::Arc<std::sync::Mutex<Vec<SoftFido2>>>);
+
+impl SoftFido2Bus {
+    pub fn new(keys: Vec<SoftFido2>) -> SoftFido2Bus {
+        SoftFido2Bus(std::sync::Arc::new(std::sync::Mutex::new(keys)))
+    }
+
+    /// Pulls every key out.
+    pub fn unplug(&self) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
 
 impl lastmile_device::keys::TokenSource for SoftFido2Bus {
     type Token = SoftFido2;
     async fn tokens(&self) -> Result<Vec<SoftFido2>, lastmile_device::keys::KeyFailure> {
-        Ok(self.0.clone())
+        Ok(self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
     }
 }

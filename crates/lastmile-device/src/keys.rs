@@ -41,8 +41,8 @@ pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
     fn cancelled(&self) -> bool {
         false
     }
-    /// A new PIN for a key that has none (at least `min_length` characters), or `None` to
-    /// cancel.
+    /// A new PIN (at least `min_length` characters) for a key that has none, or to replace
+    /// the current one; `None` to cancel.
     fn new_pin(&self, _min_length: u32) -> Option<String> {
         None
     }
@@ -122,7 +122,7 @@ impl From<WebauthnCError> for KeyFailure {
             WebauthnCError::Ctap(C::Ctap2PinInvalid) => KeyFailure::PinWrong,
             WebauthnCError::Ctap(C::Ctap2PinBlocked) => KeyFailure::PinBlocked,
             WebauthnCError::Ctap(C::Ctap2PinAuthBlocked) => KeyFailure::PinAuthBlocked,
-            WebauthnCError::Ctap(C::Ctap2PinNotSet) => KeyFailure::PinNotSet,
+            WebauthnCError::Ctap(C::Ctap2PinNotSet) | WebauthnCError::UserVerificationRequired => KeyFailure::PinNotSet,
             WebauthnCError::Ctap(C::Ctap2CredentialExcluded) => KeyFailure::Excluded,
             WebauthnCError::Ctap(C::Ctap2UserActionTimeout) => KeyFailure::NoTouch,
             WebauthnCError::Ctap(C::Ctap2KeepAliveCancel | C::Ctap2OperationDenied) | WebauthnCError::Cancelled => {
@@ -158,6 +158,14 @@ pub trait Authenticator: Send {
     /// Sets a PIN on a key that has none.
     fn set_pin(&mut self, _pin: &str) -> Result<(), KeyFailure> {
         Err(KeyFailure::Other("this authenticator's PIN is managed by the operating system".into()))
+    }
+    /// Replaces the key's PIN (the current one proves the person may).
+    fn change_pin(&mut self, _current: &str, _new: &str) -> Result<(), KeyFailure> {
+        Err(KeyFailure::Other("this authenticator's PIN is managed by the operating system".into()))
+    }
+    /// How many wrong PINs the key still takes before it locks itself, when it says.
+    fn pin_retries(&mut self) -> Option<u32> {
+        None
     }
 }
 
@@ -289,6 +297,29 @@ impl<S: TokenSource> Authenticator for CtapKey<S> {
     fn set_pin(&mut self, pin: &str) -> Result<(), KeyFailure> {
         Self::with_key(&self.source, &*self.prompt, |auth| {
             futures::executor::block_on(auth.set_new_pin(pin)).map_err(KeyFailure::from)
+        })
+    }
+    fn change_pin(&mut self, current: &str, new: &str) -> Result<(), KeyFailure> {
+        Self::with_key(&self.source, &*self.prompt, |auth| {
+            futures::executor::block_on(auth.change_pin(current, new)).map_err(KeyFailure::from)
+        })
+    }
+    fn pin_retries(&mut self) -> Option<u32> {
+        // The crate asks for the retries only inside its own PIN prompt, so ask the key
+        // directly (authenticatorClientPin, getPinRetries).
+        use webauthn_authenticator_rs::ctap2::commands::{ClientPinRequest, ClientPinSubCommand};
+        use webauthn_authenticator_rs::transport::Token;
+        let ui = Ui(&*self.prompt);
+        futures::executor::block_on(async {
+            let mut tokens = self.source.tokens().await.ok()?;
+            let mut token = (tokens.len() == 1).then(|| tokens.remove(0))?;
+            token.init().await.ok()?;
+            let request = ClientPinRequest {
+                pin_uv_protocol: Some(1),
+                sub_command: ClientPinSubCommand::GetPinRetries,
+                ..Default::default()
+            };
+            token.transmit(request, &ui).await.ok()?.pin_retries
         })
     }
 }

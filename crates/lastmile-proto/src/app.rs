@@ -402,6 +402,16 @@ pub struct SecurityKeyEnrolled {
     pub verified_at_ms: i64,
 }
 
+/// A security key's PIN was set or changed (`lastmile key pin`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct KeyPinChanged {
+    /// The key, for messages.
+    pub name: String,
+    /// `set` (the key had no PIN) or `changed`.
+    pub action: String,
+}
+
 /// What a security-key ceremony waits for (the `security-key-step` event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -112,7 +112,7 @@ mod enrollment {
     ) -> (tempfile::TempDir, Agent<KeyDevice, OsSecrets, lastmile_device::clock::SystemClock>) {
         let dir = tempfile::tempdir().expect("dir");
         let agent = Agent {
-            device: KeyDevice(SoftFido2Bus(keys)),
+            device: KeyDevice(SoftFido2Bus::new(keys)),
             secrets: OsSecrets,
             clock: lastmile_device::clock::SystemClock,
             files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
@@ -153,6 +153,7 @@ mod enrollment {
         // A wrong PIN: the key refuses, Lastmile says so, nothing counts.
         let err = agent.enroll_security_key(Arc::new(Pin("wrong-pin")), wait).await.expect_err("wrong PIN");
         assert_eq!(err.code, AppErrorCode::KeyPinWrong, "{err:?}");
+        assert!(err.message.contains("7 more tries"), "the tries left, from the key: {err:?}");
         assert_eq!(server.stats().expect("stats")["factors"], 0);
 
         // The right PIN: registered, then verified by an assertion, through the real server.
@@ -227,5 +228,107 @@ mod enrollment {
         let auth = CtapAuthenticator::new(key, &ui).await.expect("CTAP2");
         let options = auth.get_info().options.clone().unwrap_or_default();
         assert_eq!(options.get("clientPin"), Some(&true), "the key now has a PIN");
+    }
+
+    /// Answers the current PIN with `.0` and the new one with `.1`.
+    #[derive(Debug)]
+    struct ChangePin(&'static str, &'static str);
+
+    impl KeyPrompt for ChangePin {
+        fn pin(&self) -> Option<String> {
+            Some(self.0.to_string())
+        }
+        fn touch(&self) {}
+        fn new_pin(&self, _min_length: u32) -> Option<String> {
+            Some(self.1.to_string())
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_pin_is_set_then_changed_and_a_wrong_current_pin_tells_the_tries_left() {
+        require_keyring();
+        let server = Server::start().expect("server");
+        server.seed().expect("seed");
+        let (code, _) = server.invite().expect("invite");
+        let key = SoftFido2::new();
+        let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
+        let wait = std::time::Duration::ZERO;
+        let has_pin = async || {
+            let ui = super::NoPrompt;
+            let auth = CtapAuthenticator::new(key.clone(), &ui).await.expect("CTAP2");
+            auth.get_info().options.clone().unwrap_or_default().get("clientPin").copied()
+        };
+
+        // Shorter than the key's minimum (4): refused before the key sees it.
+        let err = agent.change_key_pin(Arc::new(ChangePin("", "12")), wait).await.expect_err("short");
+        assert!(err.message.contains("at least 4 characters"), "{err:?}");
+        assert_eq!(has_pin().await, Some(false));
+
+        let done = agent.change_key_pin(Arc::new(ChangePin("", "first-pin")), wait).await.expect("set");
+        assert_eq!(done.action, "set");
+        assert_eq!(has_pin().await, Some(true));
+
+        // A wrong current PIN: the key refuses and says how many tries it still takes.
+        let err = agent.change_key_pin(Arc::new(ChangePin("wrong-pin", "second-pin")), wait).await.expect_err("wrong");
+        assert_eq!(err.code, AppErrorCode::KeyPinWrong, "{err:?}");
+        assert!(err.message.contains("7 more tries"), "{err:?}");
+
+        let done = agent.change_key_pin(Arc::new(ChangePin("first-pin", "second-pin")), wait).await.expect("change");
+        assert_eq!(done.action, "changed");
+        // The old PIN no longer opens the key; the new one does.
+        let err = agent.change_key_pin(Arc::new(ChangePin("first-pin", "third-pin")), wait).await.expect_err("old");
+        assert_eq!(err.code, AppErrorCode::KeyPinWrong, "{err:?}");
+        agent.change_key_pin(Arc::new(ChangePin("second-pin", "third-pin")), wait).await.expect("new PIN works");
+    }
+
+    /// Types the PIN, and pulls the key out when the verifying assertion starts.
+    #[derive(Debug)]
+    struct PullOutBeforeVerifying(SoftFido2Bus);
+
+    impl KeyPrompt for PullOutBeforeVerifying {
+        fn phase(&self, phase: lastmile_device::keys::KeyPhase) {
+            if phase == lastmile_device::keys::KeyPhase::Verify {
+                self.0.unplug();
+            }
+        }
+        fn pin(&self) -> Option<String> {
+            Some("correct-horse".into())
+        }
+        fn touch(&self) {}
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_key_pulled_out_before_verifying_is_reported_and_does_not_count() {
+        require_keyring();
+        let server = Server::start().expect("server");
+        server.seed().expect("seed");
+        let (code, _) = server.invite().expect("invite");
+        let (_dir, agent) = joined_agent(&server, &code, vec![SoftFido2::new()]).await;
+        let prompt = Arc::new(PullOutBeforeVerifying(agent.device.0.clone()));
+        let err = agent.enroll_security_key(prompt, std::time::Duration::ZERO).await.expect_err("pulled out");
+        assert_eq!(err.code, AppErrorCode::KeyCancelled, "{err:?}");
+        assert!(err.message.contains("pulled out") && err.message.contains("does not count"), "{err:?}");
+        assert!(err.hint.as_deref().is_some_and(|h| h.contains("Plug it in again")), "{err:?}");
+        assert_eq!(server.stats().expect("stats")["factors"], 1, "registered (pending) ...");
+        let status = agent.status().await.expect("status");
+        let verified = status.enrollment.server_view.map(|v| v.verified_factors);
+        assert_eq!(verified, Some(0), "... but not verified, so it does not count");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_key_without_a_pin_enrolls_by_touch_when_no_pin_is_required() {
+        require_keyring();
+        let server = Server::start().expect("server");
+        server.seed().expect("seed");
+        let (code, _) = server.invite().expect("invite");
+        let key = SoftFido2::new();
+        let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
+        // The prompt would type a PIN if asked: it must not be asked, and no PIN gets set.
+        let done = agent.enroll_security_key(Arc::new(Pin("never-asked")), std::time::Duration::ZERO).await;
+        let done = done.expect("enrolled by touch");
+        assert_eq!(done.tier, "phishing_resistant", "{done:?}");
+        let ui = super::NoPrompt;
+        let auth = CtapAuthenticator::new(key, &ui).await.expect("CTAP2");
+        assert_eq!(auth.get_info().options.clone().unwrap_or_default().get("clientPin"), Some(&false));
     }
 }

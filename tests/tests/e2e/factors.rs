@@ -270,6 +270,9 @@ fn enrolling_without_a_key_says_so_and_spends_nothing() {
     assert_eq!(code, 8, "{err}");
     assert!(err.contains("no security key is plugged in") && err.contains("Plug in your security key"), "{err}");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "no challenge was started");
+    let (code, _, err) = home.run(&["key", "pin"]);
+    assert_eq!(code, 8, "{err}");
+    assert!(err.contains("no security key is plugged in"), "{err}");
 }
 
 /// The software authenticator is a test backend: a release build that asks for it must not
