@@ -17,6 +17,9 @@ packages=(
 )
 if [[ $want_test -eq 1 ]]; then
   packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin sqlite3)
+  # PostgreSQL: the server's API suite runs against it too, and two replicas share one.
+  # The tests start their own throwaway server (scripts/postgres.sh), not the system one.
+  packages+=(postgresql)
   # chronyd's libraries: chrony itself is unpacked into the target directory, not installed (it would replace the
   # machine's time daemon); the tests run it as an NTP server on a loopback port.
   packages+=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2)

@@ -35,6 +35,12 @@ LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
   xvfb-run -a -s "-screen 0 1280x860x24" \
   cargo test --workspace --quiet "${test_features[@]}"
 
+step "the server's API suite again, on PostgreSQL (a throwaway server on a loopback port)"
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
+pg_url=$(PG_FAST=1 scripts/postgres.sh start "$pg_dir" 55439)
+LASTMILE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p lastmile-server --test api
+
 step "cargo check --target x86_64-pc-windows-msvc (the app and every crate it is built from)"
 cargo check --quiet -p lastmile --target x86_64-pc-windows-msvc
 

@@ -50,6 +50,8 @@ pub fn require_keyring() {
 #[derive(Debug)]
 pub struct Server {
     child: Child,
+    /// The PostgreSQL database, when the server uses one instead of SQLite.
+    pub database_url: Option<String>,
     /// Holds the log (and the data, unless it was given).
     pub dir: tempfile::TempDir,
     pub data: PathBuf,
@@ -83,7 +85,8 @@ impl Server {
             .stderr(log)
             .spawn()
             .context("starting lastmile-server")?;
-        let mut server = Server { child, dir, data, port };
+        let database_url = envs.iter().find(|(k, _)| *k == "LASTMILE_DATABASE_URL").map(|(_, v)| (*v).to_string());
+        let mut server = Server { child, database_url, dir, data, port };
         server.wait_ready()?;
         Ok(server)
     }
@@ -122,6 +125,9 @@ impl Server {
     pub fn admin_command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin("lastmile-server"));
         cmd.arg("admin").arg("--data-dir").arg(&self.data).args(args);
+        if let Some(url) = &self.database_url {
+            cmd.env("LASTMILE_DATABASE_URL", url);
+        }
         cmd
     }
 
@@ -169,6 +175,51 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A throwaway PostgreSQL server on a loopback port (`scripts/postgres.sh`, fsync off);
+/// stopped on drop.
+#[derive(Debug)]
+pub struct Postgres {
+    dir: tempfile::TempDir,
+    /// The server's `postgres` database (for creating others).
+    pub url: String,
+}
+
+impl Postgres {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh")
+    }
+
+    pub fn start() -> anyhow::Result<Postgres> {
+        let dir = tempfile::tempdir()?;
+        let out = Command::new(Self::script())
+            .arg("start")
+            .arg(dir.path())
+            .arg(free_port().to_string())
+            .env("PG_FAST", "1")
+            .output()
+            .context("running scripts/postgres.sh")?;
+        if !out.status.success() {
+            bail!("PostgreSQL did not start: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(Postgres { dir, url: String::from_utf8(out.stdout)?.trim().to_string() })
+    }
+
+    /// Creates a database; returns its URL.
+    pub fn database(&self, name: &str) -> anyhow::Result<String> {
+        let out = Command::new(Self::script()).args(["createdb", &self.url, name]).output()?;
+        if !out.status.success() {
+            bail!("createdb {name}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(Self::script()).arg("stop").arg(self.dir.path()).status();
     }
 }
 

@@ -99,3 +99,30 @@ pub fn redact_url(url: &str) -> String {
         _ => url.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The two migration folders are kept in lockstep: the same versions, the same names,
+    /// and the same tables and columns created (compared by name, not by dialect).
+    #[test]
+    fn migrations_are_in_lockstep() {
+        let names =
+            |m: &sqlx::migrate::Migrator| m.iter().map(|x| (x.version, x.description.to_string())).collect::<Vec<_>>();
+        assert_eq!(names(&super::SQLITE_MIGRATIONS), names(&super::POSTGRES_MIGRATIONS));
+        let words = |sql: &str| {
+            let mut w: Vec<String> = sql
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .flat_map(|l| l.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+                .filter(|w| w.chars().any(char::is_lowercase) && w.len() > 2)
+                .map(str::to_string)
+                .collect();
+            w.sort();
+            w.dedup();
+            w
+        };
+        for (s, p) in super::SQLITE_MIGRATIONS.iter().zip(super::POSTGRES_MIGRATIONS.iter()) {
+            assert_eq!(words(&s.sql), words(&p.sql), "migration {} differs in names", s.version);
+        }
+    }
+}

@@ -23,9 +23,24 @@ struct Harness {
     clock: Arc<ManualClock>,
 }
 
+/// SQLite in `dir`; or, when `LASTMILE_TEST_DATABASE_URL` names a PostgreSQL server (as
+/// `scripts/test.sh` does for its second run of this suite), a fresh database on it.
+async fn open_db(dir: &std::path::Path) -> Db {
+    let Ok(admin_url) = std::env::var("LASTMILE_TEST_DATABASE_URL") else {
+        return Db::open_sqlite(dir).await.expect("open db");
+    };
+    use sqlx::{Connection, Executor};
+    sqlx::any::install_default_drivers();
+    let name = format!("lm_{}", lastmile_server::secrets::new_id("t").to_lowercase().replace(['-', '_'], ""));
+    let mut admin = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
+    Db::open(&format!("{base}/{name}")).await.expect("open db")
+}
+
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = Db::open_sqlite(dir.path()).await.expect("open db");
+    let db = open_db(dir.path()).await;
     let clock = Arc::new(ManualClock::at(T0));
     let state = AppState::new(db, clock.clone());
     admin::create_org(&state.db, &*clock, "acme", "Acme Ltd").await.expect("org");
@@ -67,6 +82,35 @@ impl Harness {
     async fn joined(&self) -> JoinResponse {
         let code = self.invite(1).await;
         serde_json::from_value(self.join(&code).await.1).expect("joined")
+    }
+
+    /// Everything the database holds, as text: SQLite's files byte for byte (after closing
+    /// the pool, which flushes the WAL), or every row of every PostgreSQL table.
+    async fn database_content(&self) -> String {
+        let pool = &self.state.db.pool;
+        if self.state.db.backend == lastmile_server::db::Backend::Postgres {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("tables");
+            let mut text = String::new();
+            for table in tables {
+                let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT r::text FROM \"{table}\" r"))
+                    .fetch_all(pool)
+                    .await
+                    .expect("rows");
+                text.extend(rows);
+            }
+            return text;
+        }
+        pool.close().await;
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(self._dir.path()).expect("dir") {
+            bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     async fn count(&self, table: &str) -> i64 {
@@ -223,12 +267,7 @@ async fn the_database_never_holds_codes_or_tokens_in_the_clear() {
     let code = h.invite(1).await;
     let (_, v) = h.join(&code).await;
     let joined: JoinResponse = serde_json::from_value(v).expect("joined");
-    h.state.db.pool.close().await; // flush the WAL into the main file
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(h._dir.path()).expect("dir") {
-        bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
-    }
-    let haystack = String::from_utf8_lossy(&bytes);
+    let haystack = h.database_content().await;
     assert!(haystack.contains("ada@acme.test"), "the scan must see the database content");
     for secret in [code.replace('-', ""), code.clone(), joined.device_token.clone()] {
         assert!(!haystack.contains(&secret), "{secret} is stored in the clear");
@@ -410,12 +449,7 @@ mod recovery_codes {
         assert_eq!(me["verified_factors"], serde_json::json!([]), "the old set no longer counts, the new one not yet");
 
         // The database holds argon2id hashes, never a code.
-        h.state.db.pool.close().await;
-        let mut bytes = Vec::new();
-        for entry in std::fs::read_dir(h._dir.path()).expect("dir") {
-            bytes.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
-        }
-        let haystack = String::from_utf8_lossy(&bytes);
+        let haystack = h.database_content().await;
         assert!(haystack.contains("$argon2id$v=19$m=19456,t=2,p=1$"), "hashes are there");
         for code in set.codes.iter().chain(&newer.codes) {
             assert!(

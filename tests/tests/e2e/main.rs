@@ -5,4 +5,5 @@ mod cli;
 mod ctap2;
 mod factors;
 mod recover;
+mod replicas;
 mod ui;
