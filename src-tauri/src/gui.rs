@@ -396,6 +396,21 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
                 let _ = task.await;
             });
             app.manage(Watcher(watcher));
+            // The background reporter: a report every report interval, and whatever is
+            // waiting in the outbox as soon as it is due.
+            let (handle, agent) = (app.handle().clone(), app.state::<AppState>().agent.clone());
+            let reporter = tauri::async_runtime::spawn(async move {
+                let mut last_report = None;
+                loop {
+                    tokio::time::sleep(REPORTER_TICK).await;
+                    match agent.background_tick(last_report).await {
+                        Ok(at) => last_report = at,
+                        Err(e) => tracing::debug!(error = %e.message, "background report not sent"),
+                    }
+                    let _ = handle.emit(events::STATUS_CHANGED, ());
+                }
+            });
+            app.manage(Reporter(reporter));
             Ok(())
         })
         .run(tauri::generate_context!())?;
@@ -427,6 +442,10 @@ fn lean_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
 }
 
 struct Watcher(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
+struct Reporter(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
+
+/// How often the background reporter looks at the clock and the outbox.
+const REPORTER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
     if std::env::var_os("DISPLAY").is_none()

@@ -26,6 +26,7 @@ fn generate() -> String {
         NtpCheck::decl(&cfg),
         Enrollment::decl(&cfg),
         KeyringStatus::decl(&cfg),
+        lastmile_proto::app::OutboxView::decl(&cfg),
         ServerView::decl(&cfg),
         SettingSource::decl(&cfg),
         SettingView::decl(&cfg),
@@ -52,10 +53,11 @@ fn generate() -> String {
         out.push_str("\n\n");
     }
     out.push_str(&format!(
-        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n  securityKeyStep: \"{}\",\n}} as const;\n",
+        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n  securityKeyStep: \"{}\",\n  statusChanged: \"{}\",\n}} as const;\n",
         events::AUTHENTICATORS_CHANGED,
         events::DEEP_LINK,
-        events::SECURITY_KEY_STEP
+        events::SECURITY_KEY_STEP,
+        events::STATUS_CHANGED
     ));
     out
 }

@@ -323,6 +323,8 @@ pub struct FlakyProxy {
     pub port: u16,
     drops: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     dropped: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    holds: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    held: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FlakyProxy {
@@ -333,10 +335,12 @@ impl FlakyProxy {
         let port = listener.local_addr().expect("addr").port();
         let drops = Arc::new(AtomicUsize::new(0));
         let dropped = Arc::new(AtomicUsize::new(0));
-        let (d, dd) = (drops.clone(), dropped.clone());
+        let holds = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicUsize::new(0));
+        let (d, dd, h, hh) = (drops.clone(), dropped.clone(), holds.clone(), held.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (d, dd) = (d.clone(), dd.clone());
+                let (d, dd, h, hh) = (d.clone(), dd.clone(), h.clone(), hh.clone());
                 std::thread::spawn(move || {
                     let mut client = std::io::BufReader::new(client);
                     while let Some(request) = read_http_message(&mut client) {
@@ -354,6 +358,13 @@ impl FlakyProxy {
                             dd.fetch_add(1, Ordering::SeqCst);
                             return; // the answer is lost; the connection closes
                         }
+                        if matches && h.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+                            hh.fetch_add(1, Ordering::SeqCst);
+                            // The server has acted; the client waits for an answer that does
+                            // not come (until it gives up or is killed).
+                            std::thread::sleep(Duration::from_secs(120));
+                            return;
+                        }
                         if std::io::Write::write_all(client.get_mut(), &response).is_err() {
                             return;
                         }
@@ -361,7 +372,7 @@ impl FlakyProxy {
                 });
             }
         });
-        FlakyProxy { port, drops, dropped }
+        FlakyProxy { port, drops, dropped, holds, held }
     }
 
     pub fn url(&self) -> String {
@@ -371,6 +382,16 @@ impl FlakyProxy {
     /// Loses the answers of the next `n` matching requests.
     pub fn drop_next(&self, n: usize) {
         self.drops.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Holds back the answers of the next `n` matching requests (the server acts).
+    pub fn hold_next(&self, n: usize) {
+        self.holds.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// How many answers are being held back.
+    pub fn held(&self) -> usize {
+        self.held.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// How many answers were lost so far.

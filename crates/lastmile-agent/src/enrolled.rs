@@ -11,6 +11,13 @@ use crate::{Agent, AgentError, DeviceProbe, SecretStore, token_account};
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// The enrolled server's client and this device's token.
     pub(crate) async fn enrolled_api(&self) -> Result<(ApiClient, DeviceToken), AgentError> {
+        self.enrolled().await.map(|(api, token, _)| (api, token))
+    }
+
+    /// [`Self::enrolled_api`] and the enrollment record.
+    pub(crate) async fn enrolled(
+        &self,
+    ) -> Result<(ApiClient, DeviceToken, lastmile_proto::state_file::EnrollmentRecord), AgentError> {
         let resolved = self.resolve_settings()?;
         let state = self.files.read_state().map_err(|p| {
             AgentError::new(AppErrorCode::LocalState, format!("the local enrollment state cannot be read: {p}"), None)
@@ -25,6 +32,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         let server = url::Url::parse(&rec.server_url)
             .map_err(|e| AgentError::new(AppErrorCode::LocalState, format!("stored server address: {e}"), None))?;
         let account = token_account(&rec.device_id);
+        let rec_for_caller = rec.clone();
         let token = self
             .secrets(move |s| s.load(&account))
             .await
@@ -36,7 +44,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                     Some("Run `lastmile leave`, then join again with a new invite."),
                 )
             })?;
-        Ok((self.api(&resolved, &server)?, DeviceToken::new(token)))
+        Ok((self.api(&resolved, &server)?, DeviceToken::new(token), rec_for_caller))
     }
 
     /// Starts a TOTP enrollment. The answer holds the secret: keep it in memory only and

@@ -136,6 +136,7 @@ mod tests {
             version: STATE_FILE_VERSION,
             pending_recovery: None,
             enrollment: Some(EnrollmentRecord {
+                device_key_account: None,
                 server_url: "https://mfa.example.com/".into(),
                 device_id: "dev_1".into(),
                 user_email: "a@b.test".into(),

@@ -44,13 +44,24 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
         let api = self.api(&resolved, &server)?;
         let facts = self.device.facts();
+        // The device key goes into the keyring before the invite is spent: a keyring that
+        // refuses it costs nothing.
+        let (key, key_account) = self.new_device_key().await?;
         let joined = api
             .join(&JoinRequest {
                 invite_code: join.code.canonical().to_string(),
                 device: device_claims(&facts, &self.app_version),
+                device_public_key: Some(key.public_key()),
             })
-            .await
-            .map_err(AgentError::from_client)?;
+            .await;
+        let joined = match joined {
+            Ok(joined) => joined,
+            Err(e) => {
+                let account = key_account.clone();
+                let _ = self.secrets(move |s| s.delete(&account)).await;
+                return Err(AgentError::from_client(e));
+            }
+        };
 
         let token = joined.device_token.clone();
         let account = token_account(&joined.device_id);
@@ -69,8 +80,10 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             organisation: joined.organisation.name.clone(),
             joined_at_ms: self.clock.now().0,
             recovery_until_ms: None,
+            device_key_account: Some(key_account),
         };
-        self.write_state(&StateFile { enrollment: Some(record), ..StateFile::empty() })?;
+        let _ = self.outbox().clear(); // a new device starts its report sequence afresh
+        self.write_state(&StateFile { enrollment: Some(record.clone()), ..StateFile::empty() })?;
         self.remember_server(&resolved, &server);
 
         // A first report, so the server knows this device's facts at once. Best effort:
@@ -82,8 +95,13 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             .ok()
             .map(|(o, _)| lastmile_proto::api::ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
         let report = posture_report(self.clock.now(), &facts, &auth, clock, &self.app_version);
-        if let Err(e) = api.report(&lastmile_client::DeviceToken::new(joined.device_token), &report).await {
-            tracing::warn!(error = %e, "first posture report not sent");
+        let token = lastmile_client::DeviceToken::new(joined.device_token);
+        let sent = match self.queue_report(&record, report).await {
+            Ok(_) => self.send_outbox_to(&api, &token).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e.message, "first posture report not sent yet (kept in the outbox)");
         }
 
         Ok(JoinOutcome {
@@ -102,8 +120,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             _ => None,
         };
         if let Some(rec) = &enrolled {
-            let account = token_account(&rec.device_id);
-            self.secrets(move |s| s.delete(&account)).await.map_err(|e| {
+            let accounts: Vec<String> =
+                std::iter::once(token_account(&rec.device_id)).chain(rec.device_key_account.clone()).collect();
+            self.secrets(move |s| accounts.iter().try_for_each(|a| s.delete(a))).await.map_err(|e| {
                 AgentError::new(
                     AppErrorCode::KeyringUnavailable,
                     format!("cannot remove the device credential: {e}"),
@@ -111,6 +130,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 )
             })?;
         }
+        let _ = self.outbox().clear();
         self.write_state(&StateFile::empty())?;
         Ok(enrolled.is_some())
     }

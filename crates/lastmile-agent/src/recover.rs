@@ -132,14 +132,24 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 id
             }
         };
+        // A new device key: a device that lost its keyring lost its key too.
+        let (key, key_account) = self.new_device_key().await?;
         let req = RecoverySignInRequest {
             organisation: input.organisation.clone().filter(|o| !o.trim().is_empty()),
             username,
             recovery_code: code.canonical().to_string(),
             attempt_id,
             device: device_claims(&self.device.facts(), &self.app_version),
+            device_public_key: Some(key.public_key()),
         };
-        let session = self.sign_in_with_retries(&api, &req, current.as_ref()).await?;
+        let session = match self.sign_in_with_retries(&api, &req, current.as_ref()).await {
+            Ok(session) => session,
+            Err(e) => {
+                let account = key_account.clone();
+                let _ = self.secrets(move |s| s.delete(&account)).await;
+                return Err(e);
+            }
+        };
 
         let token = session.device_token.clone();
         let account = token_account(&session.device_id);
@@ -154,6 +164,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             let account = token_account(&old.device_id);
             let _ = self.secrets(move |s| s.delete(&account)).await;
         }
+        if let Some(old_key) = state.enrollment.as_ref().and_then(|r| r.device_key_account.clone()) {
+            let _ = self.secrets(move |s| s.delete(&old_key)).await;
+        }
+        // Reports signed with the old key would be refused; the sequence starts again.
+        let _ = self.outbox().clear();
         let record = EnrollmentRecord {
             server_url: server.to_string(),
             device_id: session.device_id.clone(),
@@ -162,6 +177,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             organisation: session.organisation.name.clone(),
             joined_at_ms: state.enrollment.as_ref().map_or(self.clock.now().0, |r| r.joined_at_ms),
             recovery_until_ms: Some(session.session_expires_at_ms),
+            device_key_account: Some(key_account),
         };
         self.write_state(&StateFile { enrollment: Some(record), pending_recovery: None, ..state })?;
         self.remember_server(&resolved, &server);

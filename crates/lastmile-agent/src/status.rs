@@ -179,24 +179,10 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             authenticators,
             server: server_status,
             clock,
-            enrollment: enrollment(enrollment_record.as_ref(), keyring_status, side.view),
+            enrollment: enrollment(enrollment_record.as_ref(), keyring_status, side.view, self.outbox_view()),
             settings: resolved.views(),
             problems,
         })
-    }
-
-    /// Sends a posture report for this device and returns what the server believes.
-    pub async fn report(&self) -> Result<PostureView, AgentError> {
-        let (api, token) = self.enrolled_api().await?;
-        let facts = self.device.facts();
-        let authenticators = self.device.authenticators().await;
-        let clock = self
-            .measure_clock(&api)
-            .await
-            .ok()
-            .map(|(o, _)| ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
-        let report = posture_report(self.clock.now(), &facts, &authenticators, clock, &self.app_version);
-        api.report(&token, &report).await.map_err(AgentError::from_client)
     }
 }
 
@@ -209,6 +195,9 @@ pub(crate) fn posture_report(
     app_version: &str,
 ) -> PostureReport {
     PostureReport {
+        // Numbered and named when queued (see `reporting`).
+        report_id: String::new(),
+        sequence: 0,
         generated_at_ms: now.0,
         device: device_claims(facts, app_version),
         authenticators: AuthenticatorClaims {
@@ -244,7 +233,12 @@ fn server_view(v: &PostureView) -> ServerView {
     }
 }
 
-fn enrollment(rec: Option<&EnrollmentRecord>, keyring: KeyringStatus, view: Option<ServerView>) -> Enrollment {
+fn enrollment(
+    rec: Option<&EnrollmentRecord>,
+    keyring: KeyringStatus,
+    view: Option<ServerView>,
+    outbox: lastmile_proto::app::OutboxView,
+) -> Enrollment {
     Enrollment {
         joined: rec.is_some(),
         device_id: rec.map(|r| r.device_id.clone()),
@@ -254,5 +248,6 @@ fn enrollment(rec: Option<&EnrollmentRecord>, keyring: KeyringStatus, view: Opti
         keyring,
         server_view: view,
         recovery_session_until_ms: rec.and_then(|r| r.recovery_until_ms),
+        outbox,
     }
 }

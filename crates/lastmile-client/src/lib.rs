@@ -153,6 +153,27 @@ impl ApiClient {
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(report), &url).await
     }
 
+    /// Sends a report body exactly as it was signed (`signature`: base64url, from the
+    /// device key), so that a retry repeats the same bytes.
+    pub async fn report_signed(
+        &self,
+        token: &DeviceToken,
+        body: String,
+        signature: Option<&str>,
+    ) -> Result<PostureView, ClientError> {
+        let url = self.url("v1/posture");
+        let mut req = self
+            .http
+            .post(url.clone())
+            .bearer_auth(token.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        if let Some(sig) = signature {
+            req = req.header(lastmile_proto::api::SIGNATURE_HEADER, sig);
+        }
+        self.send(req, &url).await
+    }
+
     pub async fn begin_totp(&self, token: &DeviceToken) -> Result<TotpEnrollment, ClientError> {
         let url = self.url("v1/factors/totp");
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await

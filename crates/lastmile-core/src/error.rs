@@ -21,4 +21,6 @@ pub enum CoreError {
     Sntp(String),
     #[error("clock-offset measurement needs at least one sample")]
     NoClockSamples,
+    #[error("device key: {0}")]
+    DeviceKey(String),
 }

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod clockfix;
 pub mod code80;
+pub mod device_key;
 pub mod error;
 pub mod factor;
 pub mod invite;

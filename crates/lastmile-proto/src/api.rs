@@ -50,6 +50,10 @@ pub struct JoinRequest {
     /// The invite code, as typed (separators and case are ignored).
     pub invite_code: String,
     pub device: DeviceClaims,
+    /// The device's public key (P-256 SubjectPublicKeyInfo DER, base64url). When given, the
+    /// server accepts this device's posture reports only when signed with its private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,10 +121,18 @@ pub struct ClockClaim {
     pub delay_ms: i64,
 }
 
+/// The HTTP header that carries a posture report's signature by the device key.
+pub const SIGNATURE_HEADER: &str = "lastmile-signature";
+
 /// `POST /v1/posture`: a posture report, authenticated by the device token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PostureReport {
+    /// The report's idempotency key (16 to 64 characters `[A-Za-z0-9_-]`): sending the same
+    /// report again is answered, not stored twice.
+    pub report_id: String,
+    /// Grows by one with each new report of this device; an old number is a replay.
+    pub sequence: i64,
     /// When the device made the report (Unix ms, device clock).
     pub generated_at_ms: i64,
     pub device: DeviceClaims,
@@ -245,6 +257,10 @@ pub struct RecoverySignInRequest {
     /// continues the same sign-in instead of finding the code used.
     pub attempt_id: String,
     pub device: DeviceClaims,
+    /// The device's public key, as at join; it replaces the one the server had for this
+    /// device (a recovered device may have lost its keyring).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public_key: Option<String>,
 }
 
 impl std::fmt::Debug for RecoverySignInRequest {
@@ -425,6 +441,10 @@ pub enum ErrorCode {
     CredentialExists,
     /// The organisation's policy does not accept this key (model, attestation, verification).
     KeyNotAllowed,
+    /// The report's signature is missing or does not verify with the device's key.
+    SignatureInvalid,
+    /// A report with this sequence number (or an older one) was already received.
+    ReportReplayed,
     RateLimited,
     Internal,
 }

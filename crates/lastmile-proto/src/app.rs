@@ -171,6 +171,22 @@ pub struct Enrollment {
     pub server_view: Option<ServerView>,
     /// When this device's recovery session ends (server clock), while one is open.
     pub recovery_session_until_ms: Option<i64>,
+    /// Reports waiting to be sent.
+    pub outbox: OutboxView,
+}
+
+/// Posture reports kept on this device until the server acknowledges them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct OutboxView {
+    /// How many are waiting.
+    pub pending: u32,
+    /// When the next try is due (Unix ms, this device's clock), if any are waiting.
+    pub next_try_at_ms: Option<i64>,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+    /// How many the server refused for good (kept on disk, not retried).
+    pub rejected: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -430,4 +446,7 @@ pub mod events {
     pub const DEEP_LINK: &str = "deep-link";
     /// A security-key ceremony waits for something; payload: [`super::SecurityKeyStep`].
     pub const SECURITY_KEY_STEP: &str = "security-key-step";
+    /// The background reporter sent (or failed to send) reports; payload: none. Re-read the
+    /// status.
+    pub const STATUS_CHANGED: &str = "status-changed";
 }

@@ -45,4 +45,7 @@ pub struct EnrollmentRecord {
     /// take the user back to it after a restart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_until_ms: Option<i64>,
+    /// The keyring account holding this device's private key (reports are signed with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key_account: Option<String>,
 }

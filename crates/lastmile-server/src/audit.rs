@@ -21,6 +21,8 @@ pub enum Kind {
     RecoverySignInRefused,
     RecoveryLockedOut,
     RecoverySessionEnded,
+    /// A device's report was refused: a bad signature, a replay, a reused id.
+    ReportRefused,
 }
 
 impl Kind {
@@ -36,6 +38,7 @@ impl Kind {
             Kind::RecoverySignInRefused => "recovery.sign_in_refused",
             Kind::RecoveryLockedOut => "recovery.locked_out",
             Kind::RecoverySessionEnded => "recovery.session_ended",
+            Kind::ReportRefused => "report.refused",
         }
     }
 }

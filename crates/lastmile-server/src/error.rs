@@ -79,16 +79,23 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => {
                 ApiError::bad_request("send the body as JSON with Content-Type: application/json")
             }
-            JsonRejection::BytesRejection(_) => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "the request body is larger than {} bytes or could not be read",
-                    lastmile_proto::api::MAX_BODY_BYTES
-                ),
-            ),
+            JsonRejection::BytesRejection(_) => too_large(),
             other => ApiError::bad_request(format!("the JSON body is not valid: {}", other.body_text())),
         }
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+        format!("the request body is larger than {} bytes or could not be read", lastmile_proto::api::MAX_BODY_BYTES),
+    )
+}
+
+impl From<axum::extract::rejection::BytesRejection> for ApiError {
+    fn from(_: axum::extract::rejection::BytesRejection) -> Self {
+        too_large()
     }
 }
 

@@ -6,6 +6,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lastmile_core::clock::ManualClock;
+use lastmile_core::device_key::DeviceKey;
+use lastmile_proto::api::SIGNATURE_HEADER;
 use lastmile_proto::api::{
     AuthenticatorClaims, ClockClaim, DeviceClaims, ErrorBody, ErrorCode, JoinRequest, JoinResponse, PostureReport,
     PostureView, SecurityKeyClaim, ServerTime,
@@ -21,6 +23,8 @@ struct Harness {
     _dir: tempfile::TempDir,
     state: AppState,
     clock: Arc<ManualClock>,
+    /// The key every device this harness joins holds.
+    key: DeviceKey,
 }
 
 /// SQLite in `dir`; or, when `LASTMILE_TEST_DATABASE_URL` names a PostgreSQL server (as
@@ -45,7 +49,7 @@ async fn harness() -> Harness {
     let state = AppState::new(db, clock.clone());
     admin::create_org(&state.db, &*clock, "acme", "Acme Ltd").await.expect("org");
     admin::create_user(&state.db, &*clock, "acme", "ada@acme.test", "Ada").await.expect("user");
-    Harness { _dir: dir, state, clock }
+    Harness { _dir: dir, state, clock, key: DeviceKey::generate() }
 }
 
 impl Harness {
@@ -57,7 +61,29 @@ impl Harness {
     }
 
     async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: Option<String>) -> (StatusCode, Value) {
+        self.call_with(method, uri, token, body, &[]).await
+    }
+
+    /// Sends a report signed with the harness's device key.
+    async fn report(&self, dev: &JoinResponse, report: &PostureReport) -> (StatusCode, Value) {
+        let body = serde_json::to_string(report).expect("json");
+        let signature = self.key.sign_report(&dev.device_id, body.as_bytes());
+        self.call_with("POST", "/v1/posture", Some(&dev.device_token), Some(body), &[(SIGNATURE_HEADER, signature)])
+            .await
+    }
+
+    async fn call_with(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<String>,
+        headers: &[(&str, String)],
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            req = req.header(*name, value);
+        }
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -74,7 +100,8 @@ impl Harness {
     }
 
     async fn join(&self, code: &str) -> (StatusCode, Value) {
-        let req = JoinRequest { invite_code: code.into(), device: claims() };
+        let req =
+            JoinRequest { invite_code: code.into(), device: claims(), device_public_key: Some(self.key.public_key()) };
         self.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await
     }
 
@@ -129,7 +156,14 @@ fn claims() -> DeviceClaims {
 }
 
 fn report() -> PostureReport {
+    report_n(1)
+}
+
+/// Report number `n` (its sequence number; the id follows from it).
+fn report_n(n: i64) -> PostureReport {
     PostureReport {
+        report_id: format!("report-{n:016}"),
+        sequence: n,
         generated_at_ms: T0,
         device: claims(),
         authenticators: AuthenticatorClaims {
@@ -178,8 +212,7 @@ async fn join_then_report_then_read_back() {
     assert_eq!((view.reports_received, view.last_claims), (0, None));
 
     h.clock.advance(5_000);
-    let body = serde_json::to_string(&report()).expect("json");
-    let (s, v) = h.call("POST", "/v1/posture", Some(&joined.device_token), Some(body)).await;
+    let (s, v) = h.report(&joined, &report()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let view: PostureView = serde_json::from_value(v).expect("view");
     assert_eq!(view.device_id, joined.device_id);
@@ -229,7 +262,8 @@ async fn malformed_requests_get_the_error_shape() {
     }
     // A device claim with control characters is refused and nothing is stored.
     let code = h.invite(1).await;
-    let mut req = serde_json::to_value(JoinRequest { invite_code: code, device: claims() }).expect("json");
+    let mut req = serde_json::to_value(JoinRequest { invite_code: code, device: claims(), device_public_key: None })
+        .expect("json");
     req["device"]["hostname"] = "evil\u{1b}[31m".into();
     let (s, v) = h.call("POST", "/v1/devices/join", None, Some(req.to_string())).await;
     assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::BadRequest), "{v}");
@@ -245,9 +279,7 @@ async fn oversized_and_forged_reports_are_refused() {
 
     let mut big = report();
     big.device.hostname = "x".repeat(100_000);
-    let (s, v) = h
-        .call("POST", "/v1/posture", Some(&joined.device_token), Some(serde_json::to_string(&big).expect("json")))
-        .await;
+    let (s, v) = h.report(&joined, &big).await;
     assert_eq!((s, error_code(&v)), (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge));
 
     let body = serde_json::to_string(&report()).expect("json");
@@ -259,6 +291,127 @@ async fn oversized_and_forged_reports_are_refused() {
     let (s, v) = h.call("POST", "/v1/posture", Some(&joined.device_token), Some(body)).await;
     assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::DeviceRevoked));
     assert_eq!(h.count("posture_reports").await, 0);
+}
+
+mod signed_reports {
+    use super::*;
+
+    async fn joined(h: &Harness) -> JoinResponse {
+        h.joined().await
+    }
+
+    async fn refusals(h: &Harness) -> Vec<String> {
+        lastmile_server::audit::list(&h.state.db.pool, None)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.kind == "report.refused")
+            .map(|e| e.detail["reason"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_report_is_stored_once_and_can_be_checked_later() {
+        let h = harness().await;
+        let dev = joined(&h).await;
+        let (s, v) = h.report(&dev, &report_n(1)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        // The same report again (its answer was lost): answered, not stored twice.
+        let (s, v) = h.report(&dev, &report_n(1)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["reports_received"], 1, "{v}");
+        let (s, _) = h.report(&dev, &report_n(2)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(h.count("posture_reports").await, 2);
+
+        // Evidence: the stored body and signature verify with the device's public key.
+        let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT d.public_key, r.body, r.signature FROM posture_reports r JOIN devices d ON d.id = r.device_id",
+        )
+        .fetch_all(&h.state.db.pool)
+        .await
+        .expect("rows");
+        for (key, body, signature) in rows {
+            let signature = signature.expect("signed");
+            lastmile_core::device_key::verify_report(&key, &dev.device_id, body.as_bytes(), &signature)
+                .expect("the stored report verifies");
+        }
+    }
+
+    #[tokio::test]
+    async fn forged_replayed_and_misdated_reports_are_refused_and_logged() {
+        let h = harness().await;
+        let dev = joined(&h).await;
+        assert_eq!(h.report(&dev, &report_n(5)).await.0, StatusCode::OK);
+        let body = serde_json::to_string(&report_n(6)).expect("json");
+        let token = Some(dev.device_token.as_str());
+
+        // No signature; a signature by another key; a signature over another body; garbage.
+        let other = DeviceKey::generate().sign_report(&dev.device_id, body.as_bytes());
+        let moved = h.key.sign_report(&dev.device_id, b"{}");
+        for headers in [
+            vec![],
+            vec![(SIGNATURE_HEADER, other)],
+            vec![(SIGNATURE_HEADER, moved)],
+            vec![(SIGNATURE_HEADER, "%%".into())],
+        ] {
+            let (s, v) = h.call_with("POST", "/v1/posture", token, Some(body.clone()), &headers).await;
+            assert_eq!(
+                (s, error_code(&v)),
+                (StatusCode::UNAUTHORIZED, ErrorCode::SignatureInvalid),
+                "{headers:?}: {v}"
+            );
+        }
+        // Replays: an older sequence number under a new id; a used id with another body.
+        let mut old = report_n(4);
+        old.report_id = "report-fresh-id-0004".into();
+        let (s, v) = h.report(&dev, &old).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::ReportReplayed), "{v}");
+        let mut reused = report_n(9);
+        reused.report_id = report_n(5).report_id;
+        let (s, v) = h.report(&dev, &reused).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::ReportReplayed), "{v}");
+        // Dated far in the past or the future; malformed fields.
+        for (field, value) in [
+            ("generated_at_ms", serde_json::json!(T0 - 31 * 24 * 3_600_000)),
+            ("generated_at_ms", serde_json::json!(T0 + 25 * 3_600_000)),
+            ("report_id", serde_json::json!("short")),
+            ("sequence", serde_json::json!(0)),
+        ] {
+            let mut r = serde_json::to_value(report_n(7)).expect("json");
+            r[field] = value.clone();
+            let r: PostureReport = serde_json::from_value(r).expect("report");
+            let (s, v) = h.report(&dev, &r).await;
+            assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::BadRequest), "{field}={value}: {v}");
+        }
+        assert_eq!(h.count("posture_reports").await, 1, "nothing refused was stored");
+        let reasons = refusals(&h).await;
+        assert_eq!(reasons.iter().filter(|r| *r == "unsigned").count(), 1, "{reasons:?}");
+        assert_eq!(reasons.iter().filter(|r| *r == "bad signature").count(), 3, "{reasons:?}");
+        assert_eq!(reasons.iter().filter(|r| *r == "old sequence number" || *r == "reused report id").count(), 2);
+        // The log of refusals is part of the chain, which stays whole.
+        assert!(lastmile_server::audit::verify(&h.state.db.pool).await.expect("verify").first_bad.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_device_that_joined_without_a_key_reports_unsigned() {
+        let h = harness().await;
+        let code = h.invite(1).await;
+        let req = JoinRequest { invite_code: code, device: claims(), device_public_key: None };
+        let (_, v) = h.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await;
+        let dev: JoinResponse = serde_json::from_value(v).expect("joined");
+        let body = serde_json::to_string(&report()).expect("json");
+        let (s, v) = h.call("POST", "/v1/posture", Some(&dev.device_token), Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let signed: Option<String> =
+            sqlx::query_scalar("SELECT signature FROM posture_reports").fetch_one(&h.state.db.pool).await.expect("row");
+        assert_eq!(signed, None, "stored as unsigned");
+        // A join with a key that is not a P-256 public key is refused.
+        let code = h.invite(1).await;
+        let req = JoinRequest { invite_code: code, device: claims(), device_public_key: Some("AAAA".into()) };
+        let (s, v) = h.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::BadRequest), "{v}");
+    }
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ mod agent;
 mod cli;
 mod ctap2;
 mod factors;
+mod outbox;
 mod recover;
 mod replicas;
 mod ui;

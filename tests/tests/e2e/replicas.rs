@@ -45,7 +45,8 @@ async fn two_replicas_serve_one_postgres_database() {
     }
     let joins = codes.into_iter().enumerate().map(|(n, code)| {
         let base = if n % 2 == 0 { a.url() } else { b.url() };
-        let body = serde_json::to_value(JoinRequest { invite_code: code, device: claims(n) }).expect("json");
+        let body = serde_json::to_value(JoinRequest { invite_code: code, device: claims(n), device_public_key: None })
+            .expect("json");
         let http = http.clone();
         tokio::spawn(async move { post(&http, format!("{base}/v1/devices/join"), None, body).await })
     });

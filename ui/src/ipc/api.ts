@@ -104,6 +104,11 @@ export function onAuthenticatorsChanged(handler: () => void): Promise<UnlistenFn
   return listen(EVENTS.authenticatorsChanged, () => handler());
 }
 
+/// The background reporter sent reports (or could not): re-read the status.
+export function onStatusChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen(EVENTS.statusChanged, () => handler());
+}
+
 function isAppError(e: unknown): e is AppError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }

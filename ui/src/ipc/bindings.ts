@@ -108,9 +108,31 @@ server_view: ServerView | null,
 /**
  * When this device's recovery session ends (server clock), while one is open.
  */
-recovery_session_until_ms: number | null, };
+recovery_session_until_ms: number | null, 
+/**
+ * Reports waiting to be sent.
+ */
+outbox: OutboxView, };
 
 export type KeyringStatus = { available: boolean, detail: string | null, };
+
+export type OutboxView = { 
+/**
+ * How many are waiting.
+ */
+pending: number, 
+/**
+ * When the next try is due (Unix ms, this device's clock), if any are waiting.
+ */
+next_try_at_ms: number | null, 
+/**
+ * Why the last try failed.
+ */
+last_error: string | null, 
+/**
+ * How many the server refused for good (kept on disk, not retried).
+ */
+rejected: number, };
 
 export type ServerView = { verified_factors: number, 
 /**
@@ -244,4 +266,5 @@ export const EVENTS = {
   authenticatorsChanged: "authenticators-changed",
   deepLink: "deep-link",
   securityKeyStep: "security-key-step",
+  statusChanged: "status-changed",
 } as const;

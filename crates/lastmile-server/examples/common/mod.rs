@@ -121,7 +121,7 @@ pub async fn joined_users(
     let (tokens, _, _) = run(users, concurrency, |i| {
         let (http, base, codes, claims) = (http.clone(), base.clone(), codes.clone(), claims.clone());
         async move {
-            let req = JoinRequest { invite_code: codes[i].clone(), device: claims };
+            let req = JoinRequest { invite_code: codes[i].clone(), device: claims, device_public_key: None };
             let r: JoinResponse = http
                 .post(format!("{base}/v1/devices/join"))
                 .json(&req)

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use lastmile_core::invite::InviteCode;
 use lastmile_proto::api::{ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView};
 
-use super::extract::{ApiJson, DeviceAuth, check_claims};
+use super::extract::{ApiJson, DeviceAuth, check_claims, check_device_key};
 use crate::secrets::{hash_secret, new_device_token};
 use crate::store::{self, InviteRefusal};
 use crate::{ApiError, AppState};
@@ -28,10 +28,13 @@ pub async fn join(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidInvite, e.to_string()))?;
     let d = &req.device;
     check_claims(d)?;
+    let key = req.device_public_key.as_deref();
+    check_device_key(key)?;
     let token = new_device_token();
     let now = state.clock.now();
     let outcome =
-        store::join_with_invite(&state.db.pool, &hash_secret(code.canonical()), d, &hash_secret(&token), now).await?;
+        store::join_with_invite(&state.db.pool, &hash_secret(code.canonical()), d, key, &hash_secret(&token), now)
+            .await?;
     match outcome {
         Ok((device, user, org)) => {
             tracing::info!(device = %device.id, user = %user.id, org = %org.slug, "device joined");

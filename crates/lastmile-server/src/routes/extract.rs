@@ -25,6 +25,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The raw body (for checking a signature over the exact bytes); rejections answer with
+/// [`ApiError`].
+#[derive(Debug)]
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(RawBody(axum::body::Bytes::from_request(req, state).await?))
+    }
+}
+
 /// A request authenticated by a device token (`Authorization: Bearer lmd_...`).
 #[derive(Debug)]
 pub struct DeviceAuth(pub Device);
@@ -55,6 +68,16 @@ impl FromRequestParts<AppState> for DeviceAuth {
             ));
         }
         Ok(DeviceAuth(device))
+    }
+}
+
+/// Checks a device public key sent at join or recovery (P-256 SubjectPublicKeyInfo).
+pub fn check_device_key(key: Option<&str>) -> Result<(), ApiError> {
+    match key {
+        Some(k) if k.len() > 512 => Err(ApiError::bad_request("device_public_key is longer than 512 characters")),
+        Some(k) => lastmile_core::device_key::check_public_key(k)
+            .map_err(|e| ApiError::bad_request(format!("device_public_key: {e}"))),
+        None => Ok(()),
     }
 }
 

@@ -117,6 +117,7 @@ pub async fn sign_in(
     ApiJson(req): ApiJson<RecoverySignInRequest>,
 ) -> Result<(StatusCode, Json<RecoverySession>), ApiError> {
     check_claims(&req.device)?;
+    super::extract::check_device_key(req.device_public_key.as_deref())?;
     check_attempt_id(&req.attempt_id)?;
     if req.username.len() > 254 {
         return Err(ApiError::bad_request("username is longer than 254 bytes"));
@@ -150,7 +151,7 @@ pub async fn sign_in(
             return Err(refused());
         }
         let token = new_device_token();
-        if !store::resume_sign_in(pool, &past, &hash_secret(&token), now).await? {
+        if !store::resume_sign_in(pool, &past, &hash_secret(&token), req.device_public_key.as_deref(), now).await? {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::DeviceRevoked,
@@ -204,6 +205,7 @@ pub async fn sign_in(
             code_id: &set.unused[index].0,
             existing_device: current.as_ref().map(|d| d.id.as_str()),
             claims: &req.device,
+            public_key: req.device_public_key.as_deref(),
             token_hash: &hash_secret(&token),
             attempt_hash: &attempt_hash,
             now,

@@ -35,6 +35,9 @@ pub struct Device {
     pub revoked_at_ms: Option<i64>,
     /// Until when this device holds a recovery session (server clock), if it does.
     pub recovery_until_ms: Option<i64>,
+    /// Its public key: reports must be signed with the private half. `None` for devices that
+    /// joined without one (their reports are stored as unsigned).
+    pub public_key: Option<String>,
 }
 
 /// A write transaction. On SQLite it also holds the process's write lock, so that writers
@@ -224,6 +227,7 @@ pub async fn join_with_invite(
     pool: &AnyPool,
     code_hash: &str,
     claims: &DeviceClaims,
+    public_key: Option<&str>,
     token_hash: &str,
     now: UnixMillis,
 ) -> Result<Result<(Device, User, Org), InviteRefusal>, ServerError> {
@@ -253,8 +257,8 @@ pub async fn join_with_invite(
     };
     let user_id: String = row.get(0);
     sqlx::query(
-        "INSERT INTO devices (id, user_id, token_hash, hostname, os_name, os_version, arch, app_version, created_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO devices (id, user_id, token_hash, hostname, os_name, os_version, arch, app_version, created_at_ms, \
+         public_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&device_id)
     .bind(&user_id)
@@ -265,6 +269,7 @@ pub async fn join_with_invite(
     .bind(&claims.arch)
     .bind(&claims.app_version)
     .bind(now.0)
+    .bind(public_key)
     .execute(&mut **tx)
     .await?;
     audit::record(
@@ -275,44 +280,102 @@ pub async fn join_with_invite(
             device_id: Some(&device_id),
             factor_id: None,
             kind: Kind::DeviceJoined,
-            detail: serde_json::json!({ "hostname": claims.hostname, "os_name": claims.os_name, "via": "invite" }),
+            detail: serde_json::json!({
+                "hostname": claims.hostname, "os_name": claims.os_name, "via": "invite", "device_key": public_key.is_some(),
+            }),
         },
     )
     .await?;
     tx.commit().await?;
     let user = user_by_id(pool, &user_id).await?;
     let org = org_by_id(pool, &user.org_id).await?;
-    Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None, recovery_until_ms: None }, user, org)))
+    let public_key = public_key.map(str::to_string);
+    Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None, recovery_until_ms: None, public_key }, user, org)))
 }
 
 pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Option<Device>, ServerError> {
-    let row = sqlx::query("SELECT id, user_id, revoked_at_ms, recovery_until_ms FROM devices WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|r| Device { id: r.get(0), user_id: r.get(1), revoked_at_ms: r.get(2), recovery_until_ms: r.get(3) }))
+    let row = sqlx::query(
+        "SELECT id, user_id, revoked_at_ms, recovery_until_ms, public_key FROM devices WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Device {
+        id: r.get(0),
+        user_id: r.get(1),
+        revoked_at_ms: r.get(2),
+        recovery_until_ms: r.get(3),
+        public_key: r.get(4),
+    }))
 }
 
-/// Stores a report and updates the device's claims, in one transaction.
+/// A report as received: the parsed claims and the exact bytes that were signed.
+#[derive(Debug, Clone, Copy)]
+pub struct ReceivedReport<'a> {
+    pub report: &'a PostureReport,
+    pub body: &'a str,
+    pub signature: Option<&'a str>,
+}
+
+/// What storing a report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportOutcome {
+    Stored,
+    /// The same report (same id, same body) was stored before: nothing new.
+    Duplicate,
+    /// Another report already used this id.
+    IdConflict,
+    /// The sequence number is not after the last one received.
+    Replayed {
+        last: i64,
+    },
+}
+
+/// Stores a report (once: its id is an idempotency key) and updates the device's claims and
+/// last sequence number, in one transaction.
 pub async fn insert_report(
     pool: &AnyPool,
     device: &Device,
-    report: &PostureReport,
+    received: ReceivedReport<'_>,
     now: UnixMillis,
-) -> Result<(), ServerError> {
-    let body = serde_json::to_string(report).map_err(|e| ServerError::Invalid(e.to_string()))?;
+) -> Result<ReportOutcome, ServerError> {
+    let report = received.report;
     let mut tx = begin_write(pool).await?;
+    let existing = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
+        .bind(&device.id)
+        .bind(&report.report_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = existing {
+        tx.rollback().await?;
+        let same = row.get::<String, _>(0) == received.body;
+        return Ok(if same { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
+    }
+    let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
+        .bind(&device.id)
+        .fetch_one(&mut **tx)
+        .await?
+        .get(0);
+    if report.sequence <= last {
+        tx.rollback().await?;
+        return Ok(ReportOutcome::Replayed { last });
+    }
     sqlx::query(
-        "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&device.id)
     .bind(now.0)
     .bind(report.generated_at_ms)
-    .bind(&body)
+    .bind(received.body)
+    .bind(&report.report_id)
+    .bind(report.sequence)
+    .bind(received.signature)
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, app_version = $6 WHERE id = $7",
+        "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, \
+         app_version = $6, last_sequence = $7 WHERE id = $8",
     )
     .bind(now.0)
     .bind(&report.device.hostname)
@@ -320,11 +383,12 @@ pub async fn insert_report(
     .bind(&report.device.os_version)
     .bind(&report.device.arch)
     .bind(&report.device.app_version)
+    .bind(report.sequence)
     .bind(&device.id)
     .execute(&mut **tx)
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(ReportOutcome::Stored)
 }
 
 /// What the server believes about a device and its user.

@@ -9,7 +9,7 @@ use sqlx::{AnyPool, Row};
 use crate::ServerError;
 use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
-use crate::store::begin_write;
+use crate::store::{WriteTx, begin_write};
 
 /// The user's current recovery-code set with its unused codes.
 #[derive(Debug, Clone)]
@@ -71,6 +71,8 @@ pub struct SignIn<'a> {
     /// This device, when it is already joined for the same user: it gets the new token.
     pub existing_device: Option<&'a str>,
     pub claims: &'a DeviceClaims,
+    /// The device's (new) public key; replacing it restarts the report sequence.
+    pub public_key: Option<&'a str>,
     pub token_hash: &'a str,
     pub attempt_hash: &'a str,
     pub now: UnixMillis,
@@ -130,6 +132,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
             id
         }
     };
+    set_device_key(&mut tx, &device_id, s.public_key).await?;
     sqlx::query(
         "INSERT INTO recovery_signins (id, user_id, device_id, code_id, attempt_hash, created_at_ms, expires_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -174,12 +177,25 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
     Ok(Some((device_id, left)))
 }
 
+/// Binds a (new) public key to a device; its report sequence starts again.
+async fn set_device_key(tx: &mut WriteTx, device_id: &str, key: Option<&str>) -> Result<(), ServerError> {
+    if let Some(key) = key {
+        sqlx::query("UPDATE devices SET public_key = $1, last_sequence = 0 WHERE id = $2")
+            .bind(key)
+            .bind(device_id)
+            .execute(&mut ***tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Answers a retry of a sign-in that succeeded: the device gets a new token (the lost
 /// answer held the old one). `false` when the device has been revoked since.
 pub async fn resume_sign_in(
     pool: &AnyPool,
     past: &PastSignIn,
     token_hash: &str,
+    public_key: Option<&str>,
     now: UnixMillis,
 ) -> Result<bool, ServerError> {
     let mut tx = begin_write(pool).await?;
@@ -192,6 +208,7 @@ pub async fn resume_sign_in(
         tx.rollback().await?;
         return Ok(false);
     }
+    set_device_key(&mut tx, &past.device_id, public_key).await?;
     audit::record(
         &mut tx,
         &Event {

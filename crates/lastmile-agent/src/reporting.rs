@@ -1,0 +1,226 @@
+//! Posture reports: made, signed with the device key, queued durably in the [`Outbox`], and
+//! sent oldest first. A report is in the outbox before the first byte goes out; only the
+//! server's answer takes it out, so pulling the network or killing the app loses nothing,
+//! and the idempotency key makes sure a resend is not counted twice.
+
+use lastmile_client::{ApiClient, ClientError, DeviceToken};
+use lastmile_core::clock::Clock;
+use lastmile_core::device_key::DeviceKey;
+use lastmile_proto::api::{ErrorCode, PostureReport, PostureView};
+use lastmile_proto::app::{AppErrorCode, OutboxView};
+use lastmile_proto::state_file::EnrollmentRecord;
+
+use crate::outbox::{Entry, Outbox, backoff_ms};
+use crate::status::posture_report;
+use crate::{Agent, AgentError, DeviceProbe, SecretStore};
+
+/// The keyring account for a new device key.
+pub(crate) fn new_key_account() -> String {
+    format!("device-key:{}", random_hex(8))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    // The OS random source failing is not something to carry on from quietly; but a
+    // report id or a keyring account name from a weaker source is still unique enough.
+    if getrandom::fill(&mut b).is_err() {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        b.iter_mut().enumerate().for_each(|(i, x)| *x = (t >> (8 * (i % 16))) as u8);
+    }
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn jitter() -> f64 {
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn outbox_error(e: std::io::Error) -> AgentError {
+    AgentError::new(
+        AppErrorCode::LocalState,
+        format!("cannot keep the report on disk: {e}"),
+        Some("Check that your home directory is writable and not full."),
+    )
+}
+
+impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
+    pub(crate) fn outbox(&self) -> Outbox {
+        Outbox::new(self.files.state_dir.join("outbox"))
+    }
+
+    /// What is waiting to be sent.
+    pub fn outbox_view(&self) -> OutboxView {
+        let outbox = self.outbox();
+        let pending = outbox.pending();
+        OutboxView {
+            pending: pending.len() as u32,
+            next_try_at_ms: pending.iter().map(|e| e.next_try_at_ms).min(),
+            last_error: pending.iter().rev().find_map(|e| e.last_error.clone()),
+            rejected: outbox.rejected() as u32,
+        }
+    }
+
+    /// Makes a report of this device now, queues it, and sends everything waiting.
+    pub async fn report(&self) -> Result<PostureView, AgentError> {
+        let (api, token, rec) = self.enrolled().await?;
+        let facts = self.device.facts();
+        let authenticators = self.device.authenticators().await;
+        let clock = self
+            .measure_clock(&api)
+            .await
+            .ok()
+            .map(|(o, _)| lastmile_proto::api::ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
+        let report = posture_report(self.clock.now(), &facts, &authenticators, clock, &self.app_version);
+        self.queue_report(&rec, report).await?;
+        match self.send_queued(&api, &token, true).await? {
+            Some(view) => Ok(view),
+            None => api.me(&token).await.map_err(AgentError::from_client),
+        }
+    }
+
+    /// One turn of the background reporter: a new report when the last one is older than
+    /// the report interval (or there was none this run), else the queued reports that are
+    /// due. Returns when the last report was made. Does nothing before joining.
+    pub async fn background_tick(&self, last_report_ms: Option<i64>) -> Result<Option<i64>, AgentError> {
+        if !matches!(self.files.read_state(), Ok(s) if s.enrollment.is_some()) {
+            return Ok(last_report_ms);
+        }
+        let interval_min = self
+            .resolve_settings()?
+            .settings
+            .report_interval_minutes
+            .value
+            .unwrap_or(lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES);
+        let now = self.clock.now().0;
+        if last_report_ms.is_none_or(|t| now - t >= i64::from(interval_min) * 60_000) {
+            // Made and queued even when the send fails: it then waits in the outbox.
+            let _ = self.report().await;
+            return Ok(Some(now));
+        }
+        self.send_outbox().await.map(|_| last_report_ms)
+    }
+
+    /// Sends what is due (or everything, when the person asked), for the background timer.
+    pub async fn send_outbox(&self) -> Result<Option<PostureView>, AgentError> {
+        if self.outbox().pending().is_empty() {
+            return Ok(None);
+        }
+        let (api, token, _) = self.enrolled().await?;
+        self.send_queued(&api, &token, false).await
+    }
+
+    /// Sends what is waiting (right after joining or recovering, with a fresh token).
+    pub(crate) async fn send_outbox_to(&self, api: &ApiClient, token: &DeviceToken) -> Result<(), AgentError> {
+        self.send_queued(api, token, true).await.map(|_| ())
+    }
+
+    /// A new device key, already stored in the keyring; with its account name.
+    pub(crate) async fn new_device_key(&self) -> Result<(DeviceKey, String), AgentError> {
+        let key = DeviceKey::generate();
+        let stored =
+            key.to_stored().map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
+        let account = new_key_account();
+        let (a, secret) = (account.clone(), stored.to_string());
+        self.secrets(move |s| s.store(&a, &secret)).await.map_err(|e| {
+            AgentError::new(
+                AppErrorCode::KeyringUnavailable,
+                format!("the keyring refused this device's signing key: {e}"),
+                Some("Nothing was used up. On Linux, start and unlock GNOME Keyring or KWallet, then try again."),
+            )
+        })?;
+        Ok((key, account))
+    }
+
+    /// Numbers, signs and durably queues a report.
+    pub(crate) async fn queue_report(
+        &self,
+        rec: &EnrollmentRecord,
+        mut report: PostureReport,
+    ) -> Result<Entry, AgentError> {
+        let key = match rec.device_key_account.clone() {
+            None => None,
+            Some(account) => {
+                let stored = self.secrets(move |s| s.load(&account)).await.map_err(|e| {
+                    AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None)
+                })?;
+                let stored = stored.ok_or_else(|| {
+                    AgentError::new(
+                        AppErrorCode::KeyringUnavailable,
+                        "this device's signing key is missing from the keyring, so the server cannot trust its reports",
+                        Some("Recover with a recovery code (`lastmile recover`), or leave and join again."),
+                    )
+                })?;
+                Some(DeviceKey::from_stored(&stored).map_err(|e| {
+                    AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
+                })?)
+            }
+        };
+        let outbox = self.outbox();
+        report.sequence = outbox.next_sequence().map_err(outbox_error)?;
+        report.report_id = format!("rpt_{}", random_hex(16));
+        let body = serde_json::to_string(&report)
+            .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("report: {e}"), None))?;
+        let entry = Entry {
+            sequence: report.sequence,
+            report_id: report.report_id.clone(),
+            device_id: rec.device_id.clone(),
+            signature: key.as_ref().map(|k| k.sign_report(&rec.device_id, body.as_bytes())),
+            body,
+            queued_at_ms: self.clock.now().0,
+            attempts: 0,
+            next_try_at_ms: 0,
+            last_error: None,
+        };
+        outbox.put(&entry).map_err(outbox_error)?;
+        Ok(entry)
+    }
+
+    /// Sends queued reports oldest first. A failure worth retrying keeps the report and
+    /// schedules the next try; a report the server refuses for good is set aside.
+    async fn send_queued(
+        &self,
+        api: &ApiClient,
+        token: &DeviceToken,
+        now_please: bool,
+    ) -> Result<Option<PostureView>, AgentError> {
+        let outbox = self.outbox();
+        let mut last = None;
+        for mut entry in outbox.pending() {
+            let now = self.clock.now().0;
+            if !now_please && entry.next_try_at_ms > now {
+                break; // in order: later reports wait for earlier ones
+            }
+            match api.report_signed(token, entry.body.clone(), entry.signature.as_deref()).await {
+                Ok(view) => {
+                    outbox.remove(entry.sequence).map_err(outbox_error)?;
+                    last = Some(view);
+                }
+                Err(ClientError::Api {
+                    code: ErrorCode::SignatureInvalid | ErrorCode::ReportReplayed | ErrorCode::BadRequest,
+                    message,
+                    ..
+                }) => {
+                    tracing::warn!(sequence = entry.sequence, %message, "report refused for good; set aside");
+                    outbox.reject(entry, &message).map_err(outbox_error)?;
+                }
+                Err(e) if e.is_transient() => {
+                    entry.attempts += 1;
+                    entry.next_try_at_ms = now + backoff_ms(entry.attempts, jitter());
+                    entry.last_error = Some(e.to_string());
+                    outbox.put(&entry).map_err(outbox_error)?;
+                    let waiting = outbox.pending().len();
+                    let mut error = AgentError::from_client(e);
+                    error.hint = Some(format!(
+                        "{waiting} report(s) kept on this device; they are sent automatically when the server can be \
+                         reached (next try in about {} s), or run `lastmile report` again.",
+                        (entry.next_try_at_ms - now) / 1000
+                    ));
+                    return Err(error);
+                }
+                Err(e) => return Err(AgentError::from_client(e)),
+            }
+        }
+        Ok(last)
+    }
+}
