@@ -1,7 +1,8 @@
 //! Factor kinds and their strength tiers (DESIGN.md, "Factors and strength").
 
 /// How strong a factor is. Ordered: `Weak < Recovery < Strong < PhishingResistant`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Tier {
     Weak,
     Recovery,
@@ -10,7 +11,8 @@ pub enum Tier {
 }
 
 /// The kinds of factor Lastmile knows about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FactorKind {
     SecurityKey,
     PlatformAuthenticator,

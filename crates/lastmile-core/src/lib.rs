@@ -11,6 +11,7 @@ pub mod error;
 pub mod factor;
 pub mod invite;
 pub mod offset;
+pub mod policy;
 pub mod recovery;
 pub mod settings;
 pub mod sntp;

@@ -178,6 +178,36 @@ pub struct PostureView {
     pub last_report_at_ms: Option<i64>,
     /// The device's claims from its last report, labelled as claims.
     pub last_claims: Option<PostureReport>,
+    /// The user's standing under their group's policy (from verified factors only).
+    pub compliance: ComplianceView,
+}
+
+/// A user's standing under their group's policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ComplianceView {
+    /// The verified factors meet the policy.
+    pub met: bool,
+    /// Met, or covered by an exception in force.
+    pub ok: bool,
+    /// The user's policy group (`None`: the built-in default policy).
+    pub group: Option<String>,
+    /// The policy: the strongest factor's minimum tier, how many factors, recovery codes.
+    pub min_tier: String,
+    pub min_factors: u32,
+    pub recovery_codes_required: bool,
+    /// What is missing, in words.
+    pub gaps: Vec<String>,
+    /// The tier the user still needs, when the strongest factor is too weak.
+    pub missing_tier: Option<String>,
+    pub missing_recovery_codes: bool,
+    /// `remind`, `warn` or `block` while a gap is open and enforcement has started.
+    pub level: Option<String>,
+    pub deadline_ms: Option<i64>,
+    /// An exception covers the gap until then.
+    pub excepted_until_ms: Option<i64>,
+    /// Security key models (AAGUIDs) the group accepts; empty: any.
+    pub allowed_key_models: Vec<String>,
 }
 
 /// `POST /v1/factors/totp`: a TOTP factor waiting for its first code. Shown once; the

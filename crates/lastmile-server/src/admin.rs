@@ -116,3 +116,83 @@ pub async fn revoke_device(db: &Db, clock: &dyn Clock, device_id: &str) -> Resul
         _ => Err(ServerError::NotFound(format!("active device {device_id:?}"))),
     }
 }
+
+/// Creates or replaces a policy group (the group named `default` applies to users in no
+/// group), then re-evaluates its users. Returns how many users were re-evaluated.
+pub async fn set_group(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    name: &str,
+    policy_json: &str,
+) -> Result<usize, ServerError> {
+    use lastmile_core::policy::Policy;
+    let policy: Policy =
+        serde_json::from_str(policy_json).map_err(|e| ServerError::Invalid(format!("the policy is not valid: {e}")))?;
+    policy.validate().map_err(|e| ServerError::Invalid(format!("the policy is not valid: {e}")))?;
+    for list in [&policy.keys.allow_aaguids, &policy.keys.deny_aaguids] {
+        crate::webauthn::KeyPolicy::aaguids(&list.join(","))?;
+    }
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        return Err(ServerError::Invalid("a group name is 1 to 64 printable characters".into()));
+    }
+    let org = org(db, org_slug).await?;
+    let canonical = serde_json::to_string(&policy).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let now = clock.now();
+    store::policy::upsert_group(&db.pool, &org, name, &canonical, now).await?;
+    store::policy::refresh_group(&db.pool, &org, name, now).await
+}
+
+/// Puts a user in a group (`None`: back to the default).
+pub async fn set_user_group(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    email: &str,
+    group: Option<&str>,
+) -> Result<(), ServerError> {
+    let org = org(db, org_slug).await?;
+    let user = store::user_by_email(&db.pool, &org, &email.to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("user {email:?} in {org_slug:?}")))?;
+    store::policy::set_user_group(&db.pool, &org, &user, group, clock.now()).await
+}
+
+/// Grants a user an exception for `days` days; `owner` answers for it.
+pub async fn grant_exception(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    email: &str,
+    owner: &str,
+    reason: &str,
+    days: u32,
+) -> Result<i64, ServerError> {
+    if !(1..=365).contains(&days) {
+        return Err(ServerError::Invalid("an exception lasts 1 to 365 days".into()));
+    }
+    check_email(owner)?;
+    if reason.trim().len() < 3 || reason.len() > 500 {
+        return Err(ServerError::Invalid("give the reason in 3 to 500 characters".into()));
+    }
+    let org = org(db, org_slug).await?;
+    let user = store::user_by_email(&db.pool, &org, &email.to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| ServerError::NotFound(format!("user {email:?} in {org_slug:?}")))?;
+    let now = clock.now();
+    let expires = now.saturating_add_ms(i64::from(days) * 86_400_000);
+    store::policy::grant_exception(&db.pool, &user, owner, reason.trim(), now, expires).await?;
+    Ok(expires.0)
+}
+
+/// An admin token for the dashboard of one organisation, shown once.
+pub async fn create_admin_token(db: &Db, clock: &dyn Clock, org_slug: &str, name: &str) -> Result<String, ServerError> {
+    if name.trim().is_empty() || name.len() > 100 {
+        return Err(ServerError::Invalid("name the token (1 to 100 characters), e.g. who uses it".into()));
+    }
+    let org = org(db, org_slug).await?;
+    let token = crate::secrets::new_admin_token();
+    store::policy::create_admin_token(&db.pool, &org, name.trim(), &hash_secret(&token), clock.now()).await?;
+    Ok(token)
+}

@@ -23,6 +23,10 @@ pub enum Kind {
     RecoverySessionEnded,
     /// A device's report was refused: a bad signature, a replay, a reused id.
     ReportRefused,
+    /// An administrator excused a user from the policy until a date.
+    ExceptionGranted,
+    /// A user moved to another policy group.
+    GroupChanged,
 }
 
 impl Kind {
@@ -39,6 +43,8 @@ impl Kind {
             Kind::RecoveryLockedOut => "recovery.locked_out",
             Kind::RecoverySessionEnded => "recovery.session_ended",
             Kind::ReportRefused => "report.refused",
+            Kind::ExceptionGranted => "policy.exception_granted",
+            Kind::GroupChanged => "policy.group_changed",
         }
     }
 }
@@ -122,6 +128,11 @@ pub async fn record(tx: &mut crate::store::WriteTx, ev: &Event<'_>) -> Result<()
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
+    // Every change of a user's factors is an event recorded here, in the transaction that
+    // makes it: the natural place to keep the user's compliance row current.
+    if matches!(ev.kind, Kind::FactorVerified | Kind::FactorRevoked) {
+        crate::compliance::refresh(conn, ev.user_id, ev.at).await?;
+    }
     Ok(())
 }
 

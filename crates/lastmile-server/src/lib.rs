@@ -8,6 +8,8 @@
 
 pub mod admin;
 pub mod audit;
+pub mod compliance;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod mds;

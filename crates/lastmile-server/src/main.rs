@@ -187,6 +187,26 @@ enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Policy groups.
+    Group {
+        #[command(subcommand)]
+        command: GroupCommand,
+    },
+    /// Exceptions to the policy.
+    Exception {
+        #[command(subcommand)]
+        command: ExceptionCommand,
+    },
+    /// Admin tokens for the dashboard.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The dashboard's data for one organisation, as JSON.
+    Dashboard {
+        #[arg(long)]
+        org: String,
+    },
     /// Row counts, as JSON.
     Stats,
     /// The audit log, one JSON event per line, oldest first; `audit verify` checks its chain.
@@ -214,6 +234,60 @@ enum UserCommand {
         #[arg(long)]
         email: String,
         #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Put a user in a policy group (`default` for the organisation's default).
+    SetGroup {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        group: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum GroupCommand {
+    /// Create a policy group or replace its policy (JSON; see lastmile_core::policy), then
+    /// re-evaluate its users. The group named `default` applies to users in no group.
+    Set {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// A file with the policy as JSON (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        policy_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExceptionCommand {
+    /// Excuse a user from the policy for some days; the owner answers for it.
+    Grant {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Who granted it (an email address).
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// A token for the dashboard (/admin) of one organisation, shown once.
+    Create {
+        #[arg(long)]
+        org: String,
+        /// Who or what uses it.
+        #[arg(long)]
         name: String,
     },
 }
@@ -338,6 +412,35 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
         AdminCommand::Invite { command: InviteCommand::Create { org, email, ttl_hours, server_url, json } } => {
             let inv = admin::create_invite(db, clock, &org, &email, ttl_hours, server_url.as_deref()).await?;
             print_invite(inv, json)?;
+        }
+        AdminCommand::User { command: UserCommand::SetGroup { org, email, group } } => {
+            admin::set_user_group(db, clock, &org, &email, Some(&group)).await?;
+            println!("{email} now follows the policy of group {group:?}");
+        }
+        AdminCommand::Group { command: GroupCommand::Set { org, name, policy_file } } => {
+            let text = if policy_file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&policy_file).with_context(|| format!("reading {}", policy_file.display()))?
+            };
+            let users = admin::set_group(db, clock, &org, &name, &text).await?;
+            println!("policy group {name:?} set; {users} user(s) re-evaluated");
+        }
+        AdminCommand::Exception { command: ExceptionCommand::Grant { org, email, owner, reason, days } } => {
+            let until = admin::grant_exception(db, clock, &org, &email, &owner, &reason, days).await?;
+            println!("exception for {email} granted by {owner} until {until} (Unix ms)");
+        }
+        AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
+            let token = admin::create_admin_token(db, clock, &org, &name).await?;
+            println!("{token}");
+            eprintln!("Shown once. Open /admin on the server and paste it, or send it as Authorization: Bearer.");
+        }
+        AdminCommand::Dashboard { org } => {
+            use lastmile_core::clock::Clock;
+            let org =
+                store::org_by_slug(&db.pool, &org).await?.ok_or_else(|| anyhow::anyhow!("no organisation {org:?}"))?;
+            let d = lastmile_server::dashboard::build(&db.pool, &org, clock.now()).await?;
+            println!("{}", serde_json::to_string_pretty(&d)?);
         }
         AdminCommand::Device { command: DeviceCommand::Revoke { device_id } } => {
             admin::revoke_device(db, clock, &device_id).await?;

@@ -26,9 +26,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::revoke_factor,
         crate::routes::revoke_device,
         crate::routes::end,
+        crate::routes::dashboard_json,
     ),
     modifiers(&DeviceToken),
-    tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"), (name = "recovery"))
+    tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"), (name = "recovery"), (name = "admin"))
 )]
 pub struct ApiDoc;
 
@@ -43,6 +44,15 @@ impl Modify for DeviceToken {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some("The device token returned once by /v1/devices/join or /v1/recovery/sign-in"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "admin_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An admin token from `lastmile-server admin token create`"))
                     .build(),
             ),
         );

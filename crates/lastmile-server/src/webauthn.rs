@@ -53,6 +53,31 @@ impl KeyPolicy {
             .collect()
     }
 
+    /// This server-wide policy made stricter by a group's key rules: both allow lists must
+    /// let a model through, either deny list stops it, either requirement applies.
+    pub fn with_group(&self, rules: &lastmile_core::policy::KeyRules) -> KeyPolicy {
+        let lower = |v: &[String]| v.iter().map(|a| a.to_ascii_lowercase()).collect::<Vec<_>>();
+        let group_allow = lower(&rules.allow_aaguids);
+        let allow = match (self.allow.is_empty(), group_allow.is_empty()) {
+            (true, _) => group_allow,
+            (false, true) => self.allow.clone(),
+            // Both restrict: only models on both lists; none in common refuses every key.
+            (false, false) => {
+                let both: Vec<String> = self.allow.iter().filter(|a| group_allow.contains(a)).cloned().collect();
+                if both.is_empty() { vec!["00000000-0000-0000-0000-000000000000".into()] } else { both }
+            }
+        };
+        let mut deny = self.deny.clone();
+        deny.extend(lower(&rules.deny_aaguids));
+        KeyPolicy {
+            allow,
+            deny,
+            require_user_verification: self.require_user_verification || rules.require_user_verification,
+            require_attestation: self.require_attestation || rules.require_attestation,
+            min_pin_length: self.min_pin_length.max(rules.min_pin_length),
+        }
+    }
+
     /// Why a key is refused, if it is.
     pub fn refusal(&self, facts: &KeyFacts) -> Option<String> {
         if let Some(status) = &facts.metadata_refusal {

@@ -70,5 +70,5 @@ pub async fn join(
 #[utoipa::path(get, path = "/v1/devices/me", tag = "devices", security(("device_token" = [])),
     responses((status = 200, body = PostureView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, DeviceAuth(device): DeviceAuth) -> Result<Json<PostureView>, ApiError> {
-    Ok(Json(store::posture_view(&state.db.pool, &device).await?))
+    Ok(Json(store::posture_view(&state.db.pool, &device, state.clock.now()).await?))
 }

@@ -1,5 +1,6 @@
 //! The HTTP API. [`app`] builds the router so that tests can drive it without a socket.
 
+mod admin;
 mod devices;
 mod extract;
 mod factors;
@@ -19,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::{ApiError, AppState};
 
+pub(crate) use admin::__path_dashboard_json;
 pub(crate) use devices::__path_join;
 pub(crate) use devices::__path_me;
 pub(crate) use factors::__path_begin_totp;
@@ -59,6 +61,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/recovery/factors/{id}/revoke", post(recover::revoke_factor))
         .route("/v1/recovery/devices/{id}/revoke", post(recover::revoke_device))
         .route("/v1/recovery/end", post(recover::end))
+        .route("/admin", get(admin::dashboard_page))
+        .route("/admin/login", post(admin::login))
+        .route("/admin/api/dashboard", get(admin::dashboard_json))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")

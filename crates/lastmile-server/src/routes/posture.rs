@@ -72,7 +72,7 @@ pub async fn report(
             return Err(refuse(&state, &device, now, "old sequence number", e).await);
         }
     }
-    Ok(Json(store::posture_view(&state.db.pool, &device).await?))
+    Ok(Json(store::posture_view(&state.db.pool, &device, now).await?))
 }
 
 fn signature_invalid(why: &str) -> ApiError {

@@ -17,7 +17,7 @@ use webauthn_rs::prelude::{
 use super::extract::{ApiJson, DeviceAuth};
 use crate::store::security_keys::{self as keys, REGISTER, VERIFY};
 use crate::store::{self, Actor, Device};
-use crate::webauthn::{CEREMONY_MS, KeyFacts, user_handle};
+use crate::webauthn::{CEREMONY_MS, KeyFacts, KeyPolicy, user_handle};
 use crate::{ApiError, AppState, ServerError};
 
 fn ceremony_invalid() -> ApiError {
@@ -73,16 +73,26 @@ pub async fn begin_registration(
             Some(AuthenticatorAttachment::CrossPlatform),
         )
         .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn registration: {e}")))?;
+    let policy = key_policy(&state, &user.id).await?;
+    let options = serde_json::to_value(&options);
     let challenge =
-        start_ceremony(&state, &device, REGISTER, None, &json(&registration)?, serde_json::to_value(&options), now)
-            .await?;
+        start_ceremony(&state, &device, &policy, REGISTER, None, &json(&registration)?, options, now).await?;
     Ok((StatusCode::CREATED, Json(challenge)))
 }
 
+/// The key rules for this user: the server's, made stricter by the user's policy group.
+async fn key_policy(state: &AppState, user_id: &str) -> Result<KeyPolicy, ApiError> {
+    let mut conn = state.db.pool.acquire().await.map_err(ServerError::from)?;
+    let (_, policy) = crate::compliance::policy_of(&mut conn, user_id).await?;
+    Ok(state.rp.policy.with_group(&policy.keys))
+}
+
 /// Stores a ceremony's state and answers with what the client passes to the authenticator.
+#[allow(clippy::too_many_arguments)]
 async fn start_ceremony(
     state: &AppState,
     device: &Device,
+    policy: &KeyPolicy,
     kind: &str,
     factor_id: Option<&str>,
     ceremony_state: &str,
@@ -99,8 +109,8 @@ async fn start_ceremony(
         origin: state.rp.origin.origin().ascii_serialization(),
         options: options.map_err(|e| ServerError::Invalid(e.to_string()))?,
         expires_at_ms: expires.0,
-        pin_required: state.rp.policy.require_user_verification,
-        min_pin_length: state.rp.policy.min_pin_length,
+        pin_required: policy.require_user_verification,
+        min_pin_length: policy.min_pin_length,
     })
 }
 
@@ -133,7 +143,7 @@ pub async fn finish_registration(
         .map_err(|e| rejected("the security key's registration", e))?;
     let metadata = state.mds.as_ref().and_then(|m| m.current());
     let facts = KeyFacts::of(&key, metadata.as_deref(), now)?;
-    if let Some(why) = state.rp.policy.refusal(&facts) {
+    if let Some(why) = key_policy(&state, &device.user_id).await?.refusal(&facts) {
         tracing::info!(aaguid = ?facts.aaguid, user = %device.user_id, "security key refused by policy");
         return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed, why));
     }
@@ -172,8 +182,9 @@ async fn start_verification(
         .webauthn
         .start_securitykey_authentication(std::slice::from_ref(key))
         .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn assertion: {e}")))?;
-    start_ceremony(state, device, VERIFY, Some(factor_id), &json(&authentication)?, serde_json::to_value(&options), now)
-        .await
+    let policy = key_policy(state, &device.user_id).await?;
+    let options = serde_json::to_value(&options);
+    start_ceremony(state, device, &policy, VERIFY, Some(factor_id), &json(&authentication)?, options, now).await
 }
 
 /// Starts an assertion with one of the user's security keys (to verify it, or again).

@@ -9,6 +9,7 @@ use crate::ServerError;
 use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
 
+pub mod policy;
 mod recovery;
 pub mod security_keys;
 pub use recovery::*;
@@ -392,7 +393,7 @@ pub async fn insert_report(
 }
 
 /// What the server believes about a device and its user.
-pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView, ServerError> {
+pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> Result<PostureView, ServerError> {
     let (user, org) = user_with_org(pool, &device.user_id).await?;
     let factors = verified_factors(pool, &user.id).await?;
     let count: i64 = sqlx::query("SELECT COUNT(*) FROM posture_reports WHERE device_id = $1")
@@ -423,6 +424,11 @@ pub async fn posture_view(pool: &AnyPool, device: &Device) -> Result<PostureView
         reports_received: count,
         last_report_at_ms,
         last_claims,
+        compliance: {
+            let mut conn = pool.acquire().await?;
+            let (group, policy, c) = crate::compliance::standing(&mut conn, &device.user_id, now).await?;
+            crate::compliance::view(group, &policy, &c)
+        },
     })
 }
 
