@@ -27,6 +27,8 @@ fn generate() -> String {
         Enrollment::decl(&cfg),
         KeyringStatus::decl(&cfg),
         lastmile_proto::app::OutboxView::decl(&cfg),
+        lastmile_proto::app::Standing::decl(&cfg),
+        lastmile_proto::app::NextStepView::decl(&cfg),
         ServerView::decl(&cfg),
         SettingSource::decl(&cfg),
         SettingView::decl(&cfg),

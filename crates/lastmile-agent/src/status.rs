@@ -21,6 +21,8 @@ struct ServerSide {
     status: Option<ServerStatus>,
     clock: Option<(Offset, u32)>,
     view: Option<ServerView>,
+    /// The server's answer behind `view`.
+    posture: Option<PostureView>,
     problems: Vec<Problem>,
 }
 
@@ -71,7 +73,10 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         }
         if let Some(token) = token {
             match api.me(token).await {
-                Ok(view) => side.view = Some(server_view(&view)),
+                Ok(view) => {
+                    side.view = Some(server_view(&view));
+                    side.posture = Some(view);
+                }
                 Err(e) => side.problems.push(server_problem(&e)),
             }
         }
@@ -141,8 +146,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 },
             }
         };
-        let ((facts, authenticators), side) = tokio::join!(device_future, server_future);
+        let ((facts, authenticators), mut side) = tokio::join!(device_future, server_future);
         problems.extend(side.problems);
+        if let (Some(view), Some(posture)) = (side.view.as_mut(), side.posture.as_ref()) {
+            view.next_step = next_step(posture, &authenticators);
+        }
 
         if server.is_none() {
             problems.push(problem(
@@ -224,13 +232,82 @@ pub(crate) fn device_claims(facts: &DeviceFacts, app_version: &str) -> DeviceCla
 }
 
 fn server_view(v: &PostureView) -> ServerView {
+    let c = &v.compliance;
     ServerView {
         verified_factors: v.verified_factors.len() as u32,
         factors: v.verified_factors.iter().map(crate::factor_summary).collect(),
         best_tier: v.best_tier.clone(),
         reports_received: v.reports_received,
         last_report_at_ms: v.last_report_at_ms,
+        standing: lastmile_proto::app::Standing {
+            ok: c.ok,
+            met: c.met,
+            group: c.group.clone(),
+            gaps: c.gaps.clone(),
+            level: c.level.clone(),
+            deadline_ms: c.deadline_ms,
+            excepted_until_ms: c.excepted_until_ms,
+        },
+        next_step: None,
     }
+}
+
+/// The next step for this user on this device: the server's view of the policy and the
+/// gaps, and what is plugged in here.
+fn next_step(v: &PostureView, auth: &Authenticators) -> Option<lastmile_proto::app::NextStepView> {
+    use lastmile_core::factor::Tier;
+    use lastmile_core::policy::{Compliance, DeviceCan, Gap, NextStep, Policy};
+    let c = &v.compliance;
+    let tier = |t: &str| match t {
+        "phishing_resistant" => Some(Tier::PhishingResistant),
+        "strong" => Some(Tier::Strong),
+        "recovery" => Some(Tier::Recovery),
+        "weak" => Some(Tier::Weak),
+        _ => None,
+    };
+    let policy = Policy {
+        min_tier: tier(&c.min_tier).unwrap_or(Tier::Strong),
+        min_factors: c.min_factors,
+        recovery_codes_required: c.recovery_codes_required,
+        ..Policy::default()
+    };
+    let mut gaps: Vec<Gap> = Vec::new();
+    if let Some(need) = c.missing_tier.as_deref().and_then(tier) {
+        gaps.push(Gap::Tier { have: v.best_tier.as_deref().and_then(tier), need });
+    }
+    if c.missing_recovery_codes {
+        gaps.push(Gap::RecoveryCodes);
+    }
+    if !c.met && gaps.is_empty() {
+        gaps.push(Gap::Factors { have: v.verified_factors.len() as u32, need: c.min_factors });
+    }
+    let compliance = Compliance { met: c.met, excepted_until_ms: None, gaps, level: None, best_tier: None };
+    // A key that is plugged in and that the group accepts (any, when the list is empty).
+    let key = auth.security_keys.iter().find(|k| {
+        k.error.is_none()
+            && (c.allowed_key_models.is_empty()
+                || k.aaguid.as_deref().is_some_and(|a| c.allowed_key_models.iter().any(|m| m.eq_ignore_ascii_case(a))))
+    });
+    let can = DeviceCan {
+        security_key: key.map(|k| k.model.clone().unwrap_or_default()),
+        // Only Windows Hello can be enrolled from the app (macOS and Linux say why not).
+        platform_authenticator: auth.platform.kind == lastmile_proto::app::PlatformKind::WindowsHello
+            && auth.platform.available == Some(true),
+    };
+    let have: Vec<_> =
+        v.verified_factors.iter().filter_map(|f| lastmile_core::factor::FactorKind::from_wire(&f.kind)).collect();
+    let step = lastmile_core::policy::next_step(&policy, &compliance, &can, &have)?;
+    let (name, title) = match step {
+        NextStep::SecurityKey { model: Some(m) } => ("security_key", format!("Register your {m}")),
+        NextStep::SecurityKey { model: None } => {
+            ("security_key", "Register the security key that is plugged in".into())
+        }
+        NextStep::PlugInSecurityKey => ("plug_in_security_key", "Plug in a security key to register it".into()),
+        NextStep::PlatformAuthenticator => ("platform_authenticator", "Set up Windows Hello".into()),
+        NextStep::Totp => ("totp", "Set up an authenticator app".into()),
+        NextStep::RecoveryCodes => ("recovery_codes", "Get recovery codes".into()),
+    };
+    Some(lastmile_proto::app::NextStepView { step: name.into(), title })
 }
 
 fn enrollment(

@@ -41,6 +41,23 @@ impl FactorKind {
         }
     }
 
+    /// The kind from its wire name (`security_key`, `totp`, ...).
+    pub fn from_wire(name: &str) -> Option<FactorKind> {
+        FactorKind::ALL.into_iter().find(|k| k.wire() == name)
+    }
+
+    /// The wire name.
+    pub fn wire(self) -> &'static str {
+        match self {
+            FactorKind::SecurityKey => "security_key",
+            FactorKind::PlatformAuthenticator => "platform_authenticator",
+            FactorKind::Totp => "totp",
+            FactorKind::RecoveryCodes => "recovery_codes",
+            FactorKind::Sms => "sms",
+            FactorKind::Voice => "voice",
+        }
+    }
+
     /// Whether Lastmile ever enrolls this kind (SMS and voice are only ever reported).
     pub fn enrollable(self) -> bool {
         !matches!(self, FactorKind::Sms | FactorKind::Voice)
@@ -68,6 +85,8 @@ mod tests {
         ];
         assert_eq!(table.len(), FactorKind::ALL.len());
         for (kind, tier, enrollable) in table {
+            assert_eq!(FactorKind::from_wire(kind.wire()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.wire())), "serde agrees");
             assert_eq!(kind.tier(), tier, "{kind:?}");
             assert_eq!(kind.enrollable(), enrollable, "{kind:?}");
         }

@@ -213,7 +213,9 @@ impl Policy {
             gaps.push(Gap::Tier { have: best_tier, need: self.min_tier });
         }
         let have = counting.len() as u32;
-        if have < self.min_factors {
+        // One missing factor is already said by a tier gap ("needs a strong factor").
+        let implied = u32::from(!gaps.is_empty());
+        if have + implied < self.min_factors {
             gaps.push(Gap::Factors { have, need: self.min_factors });
         }
         if self.recovery_codes_required && !counting.iter().any(|f| f.kind == FactorKind::RecoveryCodes) {

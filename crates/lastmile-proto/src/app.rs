@@ -205,6 +205,38 @@ pub struct ServerView {
     pub best_tier: Option<String>,
     pub reports_received: i64,
     pub last_report_at_ms: Option<i64>,
+    /// The user's standing under their organisation's policy, from verified factors.
+    pub standing: Standing,
+    /// The one recommended next step, chosen from what this device can do; `None` when
+    /// nothing is missing.
+    pub next_step: Option<NextStepView>,
+}
+
+/// Where the user stands under their group's policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Standing {
+    /// The policy is met by verified factors, or an exception covers the gap.
+    pub ok: bool,
+    pub met: bool,
+    pub group: Option<String>,
+    /// What is missing, in words.
+    pub gaps: Vec<String>,
+    /// `remind`, `warn` or `block` while a gap is open and enforcement has started.
+    pub level: Option<String>,
+    pub deadline_ms: Option<i64>,
+    pub excepted_until_ms: Option<i64>,
+}
+
+/// The next thing to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NextStepView {
+    /// `security_key`, `plug_in_security_key`, `platform_authenticator`, `totp` or
+    /// `recovery_codes`.
+    pub step: String,
+    /// What to do, e.g. "Register your YubiKey 5 NFC".
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

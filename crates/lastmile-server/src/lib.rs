@@ -71,18 +71,9 @@ impl std::fmt::Debug for AppState {
     }
 }
 
-/// The wire name of a factor kind, and back.
+/// The factor kind of a wire name.
 pub fn factor_kind(name: &str) -> Option<lastmile_core::factor::FactorKind> {
-    use lastmile_core::factor::FactorKind::*;
-    Some(match name {
-        "security_key" => SecurityKey,
-        "platform_authenticator" => PlatformAuthenticator,
-        "totp" => Totp,
-        "recovery_codes" => RecoveryCodes,
-        "sms" => Sms,
-        "voice" => Voice,
-        _ => return None,
-    })
+    lastmile_core::factor::FactorKind::from_wire(name)
 }
 
 /// The wire name of the tier of a factor kind given by its wire name.

@@ -79,6 +79,12 @@ fn oathtool(secret_b32: &str) -> String {
 #[test]
 fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
     let (server, home) = joined();
+    // Joined, nothing verified: the default policy's gap, and the step this device can take
+    // (no security key here, so the authenticator app).
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    let view = &status["enrollment"]["server_view"];
+    assert_eq!(view["standing"]["met"], false, "{status}");
+    assert_eq!(view["next_step"]["step"], "totp", "{status}");
 
     let (mut child, out, mut stdin) = interactive(&home, &["enroll", "totp"]);
 
@@ -106,6 +112,9 @@ fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
     assert!(problem_codes(&status).is_empty());
     assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 1);
     assert_eq!(status["enrollment"]["server_view"]["best_tier"], "strong");
+    // The built-in default policy (a strong factor) is met; nothing is left to do.
+    assert_eq!(status["enrollment"]["server_view"]["standing"]["met"], true, "{status}");
+    assert_eq!(status["enrollment"]["server_view"]["next_step"], serde_json::Value::Null);
 }
 
 #[test]

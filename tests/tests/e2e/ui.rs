@@ -150,6 +150,11 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         assert!(Instant::now() < deadline, "the header shows who is signed in");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The gap under the default policy, and the one step this laptop (no key) can take.
+    assert!(text(&c, "standing-gap").await.contains("needs a strong"), "the gap is named");
+    let next = find(&c, "next-step").await;
+    assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("totp"));
+    assert!(next.text().await.expect("text").contains("Set up an authenticator app"));
     screenshot(&c, "ui-joined.png").await;
 
     // No security key is plugged in here: the window asks for one and waits; cancelling
@@ -232,6 +237,8 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         assert!(Instant::now() < deadline, "the window shows both verified factors");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    assert!(text(&c, "standing-met").await.contains("meet your organisation's policy"));
+    screenshot(&c, "ui-compliant.png").await;
     c.close().await.expect("close");
 }
 

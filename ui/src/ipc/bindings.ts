@@ -134,11 +134,45 @@ last_error: string | null,
  */
 rejected: number, };
 
+export type Standing = { 
+/**
+ * The policy is met by verified factors, or an exception covers the gap.
+ */
+ok: boolean, met: boolean, group: string | null, 
+/**
+ * What is missing, in words.
+ */
+gaps: Array<string>, 
+/**
+ * `remind`, `warn` or `block` while a gap is open and enforcement has started.
+ */
+level: string | null, deadline_ms: number | null, excepted_until_ms: number | null, };
+
+export type NextStepView = { 
+/**
+ * `security_key`, `plug_in_security_key`, `platform_authenticator`, `totp` or
+ * `recovery_codes`.
+ */
+step: string, 
+/**
+ * What to do, e.g. "Register your YubiKey 5 NFC".
+ */
+title: string, };
+
 export type ServerView = { verified_factors: number, 
 /**
  * The verified factors themselves, oldest first.
  */
-factors: Array<FactorSummary>, best_tier: string | null, reports_received: number, last_report_at_ms: number | null, };
+factors: Array<FactorSummary>, best_tier: string | null, reports_received: number, last_report_at_ms: number | null, 
+/**
+ * The user's standing under their organisation's policy, from verified factors.
+ */
+standing: Standing, 
+/**
+ * The one recommended next step, chosen from what this device can do; `None` when
+ * nothing is missing.
+ */
+next_step: NextStepView | null, };
 
 export type SettingSource = "managed" | "command_line" | "user" | "default";
 
