@@ -117,7 +117,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// A new device key, already stored in the keyring; with its account name.
     pub(crate) async fn new_device_key(&self) -> Result<(DeviceKey, String), AgentError> {
-        let key = DeviceKey::generate();
+        let key = loop {
+            let mut seed = lastmile_core::device_key::Zeroizing::new([0u8; 32]);
+            getrandom::fill(&mut *seed).map_err(|e| {
+                AgentError::new(AppErrorCode::Internal, format!("no random source for the device key: {e}"), None)
+            })?;
+            if let Ok(key) = DeviceKey::from_random(&seed) {
+                break key;
+            }
+        };
         let stored =
             key.to_stored().map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
         let account = new_key_account();

@@ -13,8 +13,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use crypto_glue::ecdsa_p256::{
     EcdsaP256DerSignature, EcdsaP256PrivateKey, EcdsaP256PublicKey, EcdsaP256SigningKey, EcdsaP256VerifyingKey,
 };
+pub use crypto_glue::traits::Zeroizing;
 use crypto_glue::traits::{
-    Pkcs8DecodePrivateKey, Pkcs8EncodePrivateKey, Signer, SpkiDecodePublicKey, SpkiEncodePublicKey, Verifier, Zeroizing,
+    Pkcs8DecodePrivateKey, Pkcs8EncodePrivateKey, Signer, SpkiDecodePublicKey, SpkiEncodePublicKey, Verifier,
 };
 
 use crate::error::CoreError;
@@ -45,9 +46,11 @@ impl std::fmt::Debug for DeviceKey {
 }
 
 impl DeviceKey {
-    /// A new key from the operating system's random source.
-    pub fn generate() -> DeviceKey {
-        DeviceKey(EcdsaP256SigningKey::from(&crypto_glue::ecdsa_p256::new_key()))
+    /// A key from 32 random bytes (the caller's random source: the core reads none). Fails
+    /// only for the astronomically unlikely bytes that are not a valid P-256 scalar.
+    pub fn from_random(bytes: &[u8; 32]) -> Result<DeviceKey, CoreError> {
+        let secret = EcdsaP256PrivateKey::from_slice(bytes).map_err(|_| bad("those bytes are not a P-256 key"))?;
+        Ok(DeviceKey(EcdsaP256SigningKey::from(&secret)))
     }
 
     /// The key as stored (PKCS#8 DER, base64url).
@@ -100,9 +103,13 @@ pub fn verify_report(public_key: &str, device_id: &str, body: &[u8], signature: 
 mod tests {
     use super::*;
 
+    fn key_from(n: u8) -> DeviceKey {
+        DeviceKey::from_random(&[n; 32]).expect("key")
+    }
+
     #[test]
     fn a_signature_binds_key_device_and_body() {
-        let key = DeviceKey::generate();
+        let key = key_from(1);
         let public = key.public_key();
         check_public_key(&public).expect("valid public key");
         let body = br#"{"report_id":"r1","sequence":1}"#;
@@ -111,7 +118,7 @@ mod tests {
 
         assert!(verify_report(&public, "dev_2", body, &sig).is_err(), "another device");
         assert!(verify_report(&public, "dev_1", br#"{"report_id":"r1","sequence":2}"#, &sig).is_err(), "another body");
-        let other = DeviceKey::generate();
+        let other = key_from(7);
         assert!(verify_report(&other.public_key(), "dev_1", body, &sig).is_err(), "another key");
         assert!(verify_report(&public, "dev_1", body, "not-base64!").is_err());
         assert!(verify_report(&public, "dev_1", body, "AAAA").is_err());
@@ -120,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_stored_key_comes_back_the_same() {
-        let key = DeviceKey::generate();
+        let key = key_from(1);
         let stored = key.to_stored().expect("store");
         let back = DeviceKey::from_stored(&stored).expect("read");
         assert_eq!(back.public_key(), key.public_key());
@@ -128,5 +135,7 @@ mod tests {
         verify_report(&key.public_key(), "dev_1", b"x", &sig).expect("same key");
         assert!(DeviceKey::from_stored("garbage").is_err());
         assert!(!format!("{key:?}").contains(stored.as_str()), "Debug shows only the public key");
+        assert!(DeviceKey::from_random(&[0; 32]).is_err(), "zero is not a key");
+        assert!(DeviceKey::from_random(&[0xff; 32]).is_err(), "above the group order is not a key");
     }
 }

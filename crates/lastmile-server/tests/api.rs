@@ -42,6 +42,12 @@ async fn open_db(dir: &std::path::Path) -> Db {
     Db::open(&format!("{base}/{name}")).await.expect("open db")
 }
 
+/// A device key from fresh random bytes.
+fn random_key() -> DeviceKey {
+    use rand::Rng;
+    DeviceKey::from_random(&rand::rng().random()).expect("a valid key (all but certain)")
+}
+
 async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = open_db(dir.path()).await;
@@ -49,7 +55,7 @@ async fn harness() -> Harness {
     let state = AppState::new(db, clock.clone());
     admin::create_org(&state.db, &*clock, "acme", "Acme Ltd").await.expect("org");
     admin::create_user(&state.db, &*clock, "acme", "ada@acme.test", "Ada").await.expect("user");
-    Harness { _dir: dir, state, clock, key: DeviceKey::generate() }
+    Harness { _dir: dir, state, clock, key: random_key() }
 }
 
 impl Harness {
@@ -347,7 +353,7 @@ mod signed_reports {
         let token = Some(dev.device_token.as_str());
 
         // No signature; a signature by another key; a signature over another body; garbage.
-        let other = DeviceKey::generate().sign_report(&dev.device_id, body.as_bytes());
+        let other = random_key().sign_report(&dev.device_id, body.as_bytes());
         let moved = h.key.sign_report(&dev.device_id, b"{}");
         for headers in [
             vec![],
