@@ -24,3 +24,9 @@ cargo run --quiet --release -p lastmile-server --example bench_totp
 
 echo "==> Security keys on the server (release, SQLite, HTTP on loopback, software authenticator)"
 cargo run --quiet --release -p lastmile-server --example bench_webauthn
+
+echo "==> Posture reports and the dashboard (release; SQLite, then PostgreSQL with fsync on, both on loopback)"
+pg_dir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
+pg_url=$(scripts/postgres.sh start "$pg_dir" 55438)
+LASTMILE_BENCH_DATABASE_URL="$pg_url" cargo run --quiet --release -p lastmile-server --example bench_reports

@@ -23,7 +23,8 @@ use crate::error::CoreError;
 /// Label that makes a report signature useless for anything else.
 const REPORT_LABEL: &[u8] = b"lastmile posture report v1\0";
 
-fn message(device_id: &str, body: &[u8]) -> Vec<u8> {
+/// The bytes a report signature covers: a label, the device id and the body.
+pub fn report_message(device_id: &str, body: &[u8]) -> Vec<u8> {
     let mut m = Vec::with_capacity(REPORT_LABEL.len() + device_id.len() + 1 + body.len());
     m.extend_from_slice(REPORT_LABEL);
     m.extend_from_slice(device_id.as_bytes());
@@ -75,7 +76,7 @@ impl DeviceKey {
 
     /// Signs a report body sent by `device_id` (DER signature, base64url).
     pub fn sign_report(&self, device_id: &str, body: &[u8]) -> String {
-        let signature: EcdsaP256DerSignature = self.0.sign(&message(device_id, body));
+        let signature: EcdsaP256DerSignature = self.0.sign(&report_message(device_id, body));
         URL_SAFE_NO_PAD.encode(signature.as_bytes())
     }
 }
@@ -96,7 +97,7 @@ pub fn verify_report(public_key: &str, device_id: &str, body: &[u8], signature: 
     let key = verifying_key(public_key)?;
     let der = URL_SAFE_NO_PAD.decode(signature.trim()).map_err(|e| bad(format!("signature: {e}")))?;
     let signature = EcdsaP256DerSignature::try_from(der.as_slice()).map_err(|e| bad(format!("signature: {e}")))?;
-    key.verify(&message(device_id, body), &signature).map_err(|_| bad("the signature does not match"))
+    key.verify(&report_message(device_id, body), &signature).map_err(|_| bad("the signature does not match"))
 }
 
 #[cfg(test)]

@@ -65,7 +65,8 @@ pub fn tier_text(t: Tier) -> &'static str {
 /// Re-evaluates a user from their verified factors and stores the result: when a gap opened
 /// and when it closed (for the time to remediate).
 pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -> Result<Compliance, ServerError> {
-    let (_, policy) = policy_of(conn, user_id).await?;
+    let (group, policy) = policy_of(conn, user_id).await?;
+    let group = group.unwrap_or_else(|| DEFAULT_GROUP.to_string());
     let factors = verified_factors(conn, user_id).await?;
     let c = policy.evaluate(&factors, &[], now);
     let user = sqlx::query("SELECT org_id, created_at_ms FROM users WHERE id = $1")
@@ -86,13 +87,24 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -
         (false, true) => (gap_since, Some(now.0)),
         (true, true) => (gap_since, remediated),
     };
+    if let (false, true, Some(since)) = (was_met, c.met, gap_since) {
+        sqlx::query(
+            "INSERT INTO remediation_totals (org_id, closed, total_ms) VALUES ($1, 1, $2) \
+             ON CONFLICT (org_id) DO UPDATE SET closed = remediation_totals.closed + 1, \
+             total_ms = remediation_totals.total_ms + excluded.total_ms",
+        )
+        .bind(&org_id)
+        .bind(now.0 - since)
+        .execute(&mut *conn)
+        .await?;
+    }
     let gaps = serde_json::to_string(&c.gaps).map_err(|e| ServerError::Invalid(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO user_compliance (user_id, org_id, met, best_tier, gaps, gap_since_ms, remediated_at_ms, updated_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        "INSERT INTO user_compliance (user_id, org_id, met, best_tier, gaps, gap_since_ms, remediated_at_ms, updated_at_ms, \
+         group_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (user_id) DO UPDATE SET met = excluded.met, best_tier = excluded.best_tier, \
          gaps = excluded.gaps, gap_since_ms = excluded.gap_since_ms, remediated_at_ms = excluded.remediated_at_ms, \
-         updated_at_ms = excluded.updated_at_ms",
+         updated_at_ms = excluded.updated_at_ms, group_name = excluded.group_name",
     )
     .bind(user_id)
     .bind(&org_id)
@@ -102,6 +114,7 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -
     .bind(gap_since)
     .bind(remediated)
     .bind(now.0)
+    .bind(&group)
     .execute(&mut *conn)
     .await?;
     Ok(c)
@@ -114,10 +127,20 @@ pub async fn standing(
     user_id: &str,
     now: UnixMillis,
 ) -> Result<(Option<String>, Policy, Compliance), ServerError> {
-    let (group, policy) = policy_of(conn, user_id).await?;
     let factors = verified_factors(conn, user_id).await?;
+    standing_of(conn, user_id, &factors, now).await
+}
+
+/// [`standing`] when the caller already has the user's verified factors.
+pub async fn standing_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    factors: &[VerifiedFactor],
+    now: UnixMillis,
+) -> Result<(Option<String>, Policy, Compliance), ServerError> {
+    let (group, policy) = policy_of(conn, user_id).await?;
     let exceptions = exceptions(conn, user_id).await?;
-    let c = policy.evaluate(&factors, &exceptions, now);
+    let c = policy.evaluate(factors, &exceptions, now);
     Ok((group, policy, c))
 }
 

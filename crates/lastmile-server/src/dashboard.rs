@@ -89,8 +89,6 @@ pub struct EventView {
     pub detail: String,
 }
 
-const EXCEPTED: &str = "EXISTS (SELECT 1 FROM policy_exceptions e WHERE e.user_id = u.id AND e.expires_at_ms > $2)";
-
 /// Builds the dashboard of `org` at `now`.
 pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboard, ServerError> {
     let policies: Vec<(String, Policy)> =
@@ -107,24 +105,43 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
             .collect::<Result<_, ServerError>>()?;
     let policy_of = |name: &str| policies.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).unwrap_or_default();
 
-    let rows = sqlx::query(&format!(
-        "SELECT COALESCE(g.name, 'default'), COUNT(*), \
-         SUM(CASE WHEN c.met = 1 THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN (c.met IS NULL OR c.met = 0) AND {EXCEPTED} THEN 1 ELSE 0 END) \
-         FROM users u LEFT JOIN user_compliance c ON c.user_id = u.id LEFT JOIN policy_groups g ON g.id = u.group_id \
-         WHERE u.org_id = $1 GROUP BY COALESCE(g.name, 'default') ORDER BY 1"
-    ))
+    // Counts per group, standing and tier: one index-only scan of the compliance rows.
+    let counts = sqlx::query(
+        "SELECT group_name, met, best_tier, COUNT(*) FROM user_compliance WHERE org_id = $1 \
+         GROUP BY group_name, met, best_tier",
+    )
+    .bind(&org.id)
+    .fetch_all(pool)
+    .await?;
+    // Exceptions in force for users with a gap, per group (there are few exceptions).
+    let excepted = sqlx::query(
+        "SELECT c.group_name, COUNT(DISTINCT c.user_id) FROM policy_exceptions e \
+         JOIN user_compliance c ON c.user_id = e.user_id \
+         WHERE c.org_id = $1 AND c.met = 0 AND e.expires_at_ms > $2 GROUP BY c.group_name",
+    )
     .bind(&org.id)
     .bind(now.0)
     .fetch_all(pool)
     .await?;
+    let mut by_group: std::collections::BTreeMap<String, Coverage> = std::collections::BTreeMap::new();
+    let mut by_tier: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for r in counts {
+        let entry = by_group.entry(r.get(0)).or_default();
+        let n: i64 = r.get(3);
+        entry.users += n;
+        if r.get::<i64, _>(1) != 0 {
+            entry.compliant += n;
+        }
+        *by_tier.entry(r.get::<Option<String>, _>(2).unwrap_or_else(|| "none".into())).or_default() += n;
+    }
+    for r in excepted {
+        by_group.entry(r.get(0)).or_default().excepted = r.get(1);
+    }
     let mut totals = Coverage::default();
-    let groups = rows
+    let groups = by_group
         .into_iter()
-        .map(|r| {
-            let name: String = r.get(0);
-            let (users, compliant, excepted): (i64, i64, i64) = (r.get(1), r.get(2), r.get(3));
-            let coverage = Coverage { users, compliant, excepted, with_gap: users - compliant - excepted };
+        .map(|(name, mut coverage)| {
+            coverage.with_gap = coverage.users - coverage.compliant - coverage.excepted;
             totals.users += coverage.users;
             totals.compliant += coverage.compliant;
             totals.excepted += coverage.excepted;
@@ -140,21 +157,16 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
         })
         .collect();
 
-    let tiers = sqlx::query(
-        "SELECT COALESCE(c.best_tier, 'none'), COUNT(*) FROM users u LEFT JOIN user_compliance c ON c.user_id = u.id \
-         WHERE u.org_id = $1 GROUP BY COALESCE(c.best_tier, 'none') ORDER BY 2 DESC",
-    )
-    .bind(&org.id)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| TierCount { tier: r.get(0), users: r.get(1) })
-    .collect();
+    let mut tiers: Vec<TierCount> = by_tier.into_iter().map(|(tier, users)| TierCount { tier, users }).collect();
+    tiers.sort_by_key(|t| std::cmp::Reverse(t.users));
 
+    // The longest-standing gaps, along the (org, met, gap since) index.
     let gaps = sqlx::query(&format!(
-        "SELECT u.email, COALESCE(g.name, 'default'), c.gaps, COALESCE(c.gap_since_ms, u.created_at_ms) AS since \
-         FROM users u LEFT JOIN user_compliance c ON c.user_id = u.id LEFT JOIN policy_groups g ON g.id = u.group_id \
-         WHERE u.org_id = $1 AND (c.met IS NULL OR c.met = 0) AND NOT {EXCEPTED} ORDER BY since, u.email LIMIT {LIST_LIMIT}"
+        "SELECT u.email, c.group_name, c.gaps, COALESCE(c.gap_since_ms, u.created_at_ms) \
+         FROM user_compliance c JOIN users u ON u.id = c.user_id \
+         WHERE c.org_id = $1 AND c.met = 0 \
+         AND NOT EXISTS (SELECT 1 FROM policy_exceptions e WHERE e.user_id = c.user_id AND e.expires_at_ms > $2) \
+         ORDER BY c.gap_since_ms LIMIT {LIST_LIMIT}"
     ))
     .bind(&org.id)
     .bind(now.0)
@@ -162,22 +174,20 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
     .await?
     .into_iter()
     .map(|r| {
-        let gaps: Option<String> = r.get(2);
-        let gaps = match gaps.and_then(|g| serde_json::from_str::<Vec<Gap>>(&g).ok()) {
-            Some(list) => list.iter().map(ToString::to_string).collect(),
-            None => vec!["no verified factor yet".to_string()],
+        let gaps: String = r.get(2);
+        let gaps = match serde_json::from_str::<Vec<Gap>>(&gaps) {
+            Ok(list) if !list.is_empty() => list.iter().map(ToString::to_string).collect(),
+            _ => vec!["no verified factor yet".to_string()],
         };
         UserGap { email: r.get(0), group: r.get(1), gaps, since_ms: r.get(3) }
     })
     .collect();
 
-    let mttr = sqlx::query(
-        "SELECT CAST(AVG(remediated_at_ms - gap_since_ms) AS BIGINT), COUNT(*) FROM user_compliance \
-         WHERE org_id = $1 AND remediated_at_ms IS NOT NULL AND gap_since_ms IS NOT NULL",
-    )
-    .bind(&org.id)
-    .fetch_one(pool)
-    .await?;
+    let mttr = sqlx::query("SELECT closed, total_ms FROM remediation_totals WHERE org_id = $1")
+        .bind(&org.id)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)));
 
     let exceptions = sqlx::query(&format!(
         "SELECT u.email, e.owner, e.reason, e.expires_at_ms FROM policy_exceptions e JOIN users u ON u.id = e.user_id \
@@ -210,8 +220,8 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
         groups,
         tiers,
         gaps,
-        mean_time_to_remediate_ms: mttr.get(0),
-        remediations: mttr.get(1),
+        mean_time_to_remediate_ms: mttr.filter(|(n, _)| *n > 0).map(|(n, total)| total / n),
+        remediations: mttr.map_or(0, |(n, _)| n),
         exceptions,
         recent_events,
     })

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod compliance;
 pub mod dashboard;
 pub mod db;
+pub mod device_sig;
 pub mod error;
 pub mod mds;
 pub mod openapi;

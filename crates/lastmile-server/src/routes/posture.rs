@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use lastmile_core::clock::UnixMillis;
-use lastmile_core::device_key::verify_report;
 use lastmile_proto::api::{ErrorBody, ErrorCode, PostureReport, PostureView, SIGNATURE_HEADER};
 
 use super::extract::{DeviceAuth, RawBody, check_claims};
@@ -47,8 +46,8 @@ pub async fn report(
         let Some(signature) = signature.as_deref() else {
             return Err(refuse(&state, &device, now, "unsigned", signature_invalid("this report is not signed")).await);
         };
-        if let Err(e) = verify_report(key, &device.id, &body, signature) {
-            return Err(refuse(&state, &device, now, "bad signature", signature_invalid(&e.to_string())).await);
+        if let Err(e) = crate::device_sig::verify_report(key, &device.id, &body, signature) {
+            return Err(refuse(&state, &device, now, "bad signature", signature_invalid(&e)).await);
         }
     }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("the report is not UTF-8 JSON"))?;
@@ -57,8 +56,10 @@ pub async fn report(
     check(&report, now)?;
     let received = ReceivedReport { report: &report, body: text, signature: signature.as_deref() };
     match store::insert_report(&state.db.pool, &device, received, now).await? {
-        ReportOutcome::Stored => {
-            tracing::info!(device = %device.id, sequence = report.sequence, "posture report stored")
+        ReportOutcome::Stored { reports } => {
+            tracing::debug!(device = %device.id, sequence = report.sequence, "posture report stored");
+            let last = Some((now.0, report));
+            return Ok(Json(store::posture_view_with(&state.db.pool, &device, now, reports, last).await?));
         }
         ReportOutcome::Duplicate => {
             tracing::info!(device = %device.id, report = %report.report_id, "report sent again")

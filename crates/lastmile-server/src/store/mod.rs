@@ -141,13 +141,14 @@ pub async fn create_user(
     now: UnixMillis,
 ) -> Result<User, ServerError> {
     let id = new_id("usr");
+    let mut tx = begin_write(pool).await?;
     sqlx::query("INSERT INTO users (id, org_id, email, display_name, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(&org.id)
         .bind(email)
         .bind(display_name)
         .bind(now.0)
-        .execute(pool)
+        .execute(&mut **tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -156,6 +157,10 @@ pub async fn create_user(
                 e.into()
             }
         })?;
+    // Every user has a compliance row from the start (a gap since now, unless the policy is
+    // somehow met with no factor).
+    crate::compliance::refresh(&mut tx, &id, now).await?;
+    tx.commit().await?;
     Ok(User { id, org_id: org.id.clone(), email: email.into(), display_name: display_name.into() })
 }
 
@@ -321,19 +326,19 @@ pub struct ReceivedReport<'a> {
 /// What storing a report did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportOutcome {
-    Stored,
+    /// Stored; the device's reports now number `reports`.
+    Stored { reports: i64 },
     /// The same report (same id, same body) was stored before: nothing new.
     Duplicate,
     /// Another report already used this id.
     IdConflict,
     /// The sequence number is not after the last one received.
-    Replayed {
-        last: i64,
-    },
+    Replayed { last: i64 },
 }
 
-/// Stores a report (once: its id is an idempotency key) and updates the device's claims and
-/// last sequence number, in one transaction.
+/// Stores a report (once: its id is an idempotency key) and updates the device's claims,
+/// last sequence number and report count, in one transaction of two statements when all is
+/// well.
 pub async fn insert_report(
     pool: &AnyPool,
     device: &Device,
@@ -342,28 +347,9 @@ pub async fn insert_report(
 ) -> Result<ReportOutcome, ServerError> {
     let report = received.report;
     let mut tx = begin_write(pool).await?;
-    let existing = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
-        .bind(&device.id)
-        .bind(&report.report_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(row) = existing {
-        tx.rollback().await?;
-        let same = row.get::<String, _>(0) == received.body;
-        return Ok(if same { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
-    }
-    let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
-        .bind(&device.id)
-        .fetch_one(&mut **tx)
-        .await?
-        .get(0);
-    if report.sequence <= last {
-        tx.rollback().await?;
-        return Ok(ReportOutcome::Replayed { last });
-    }
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_id, report_id) DO NOTHING",
     )
     .bind(&device.id)
     .bind(now.0)
@@ -373,10 +359,22 @@ pub async fn insert_report(
     .bind(report.sequence)
     .bind(received.signature)
     .execute(&mut **tx)
-    .await?;
-    sqlx::query(
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        let body: String = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
+            .bind(&device.id)
+            .bind(&report.report_id)
+            .fetch_one(&mut **tx)
+            .await?
+            .get(0);
+        tx.rollback().await?;
+        return Ok(if body == received.body { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
+    }
+    let updated = sqlx::query(
         "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, \
-         app_version = $6, last_sequence = $7 WHERE id = $8",
+         app_version = $6, last_sequence = $7, report_count = report_count + 1 \
+         WHERE id = $8 AND last_sequence < $7 RETURNING report_count",
     )
     .bind(now.0)
     .bind(&report.device.hostname)
@@ -386,49 +384,76 @@ pub async fn insert_report(
     .bind(&report.device.app_version)
     .bind(report.sequence)
     .bind(&device.id)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
+    let Some(row) = updated else {
+        let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
+            .bind(&device.id)
+            .fetch_one(&mut **tx)
+            .await?
+            .get(0);
+        tx.rollback().await?;
+        return Ok(ReportOutcome::Replayed { last });
+    };
     tx.commit().await?;
-    Ok(ReportOutcome::Stored)
+    Ok(ReportOutcome::Stored { reports: row.get(0) })
 }
 
 /// What the server believes about a device and its user.
 pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> Result<PostureView, ServerError> {
-    let (user, org) = user_with_org(pool, &device.user_id).await?;
-    let factors = verified_factors(pool, &user.id).await?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) FROM posture_reports WHERE device_id = $1")
-        .bind(&device.id)
-        .fetch_one(pool)
-        .await?
-        .get(0);
+    let count: i64 =
+        sqlx::query("SELECT report_count FROM devices WHERE id = $1").bind(&device.id).fetch_one(pool).await?.get(0);
     let last =
         sqlx::query("SELECT received_at_ms, body FROM posture_reports WHERE device_id = $1 ORDER BY id DESC LIMIT 1")
             .bind(&device.id)
             .fetch_optional(pool)
             .await?;
-    let (last_report_at_ms, last_claims) = match last {
+    let last = match last {
         Some(r) => {
             let body: String = r.get(1);
             let claims: PostureReport = serde_json::from_str(&body)
                 .map_err(|e| ServerError::Corrupt(format!("stored report of {}: {e}", device.id)))?;
-            (Some(r.get::<i64, _>(0)), Some(claims))
+            Some((r.get::<i64, _>(0), claims))
         }
-        None => (None, None),
+        None => None,
     };
+    posture_view_with(pool, device, now, count, last).await
+}
+
+/// [`posture_view`] when the caller already knows the report count and the last report
+/// (right after storing one): three queries instead of five.
+pub async fn posture_view_with(
+    pool: &AnyPool,
+    device: &Device,
+    now: UnixMillis,
+    reports_received: i64,
+    last: Option<(i64, PostureReport)>,
+) -> Result<PostureView, ServerError> {
+    let (user, org) = user_with_org(pool, &device.user_id).await?;
+    let factors = verified_factors(pool, &user.id).await?;
+    let compliance = {
+        let verified: Vec<lastmile_core::policy::VerifiedFactor> = factors
+            .iter()
+            .filter_map(|f| {
+                crate::factor_kind(&f.kind)
+                    .map(|kind| lastmile_core::policy::VerifiedFactor { kind, aaguid: f.aaguid.clone() })
+            })
+            .collect();
+        let mut conn = pool.acquire().await?;
+        let (group, policy, c) = crate::compliance::standing_of(&mut conn, &device.user_id, &verified, now).await?;
+        crate::compliance::view(group, &policy, &c)
+    };
+    let (last_report_at_ms, last_claims) = last.map_or((None, None), |(at, r)| (Some(at), Some(r)));
     Ok(PostureView {
         device_id: device.id.clone(),
         user: UserView { id: user.id, email: user.email, display_name: user.display_name },
         organisation: OrganisationView { slug: org.slug, name: org.name },
         best_tier: best_tier(&factors),
         verified_factors: factors,
-        reports_received: count,
+        reports_received,
         last_report_at_ms,
         last_claims,
-        compliance: {
-            let mut conn = pool.acquire().await?;
-            let (group, policy, c) = crate::compliance::standing(&mut conn, &device.user_id, now).await?;
-            crate::compliance::view(group, &policy, &c)
-        },
+        compliance,
     })
 }
 
