@@ -346,10 +346,23 @@ fn security_key_cancel(state: State<'_, AppState>) {
     }
 }
 
-/// The lastmile:// link the app was opened with, once.
+/// The lastmile:// link the app was opened with, once, checked: a link that is not one of
+/// Lastmile's own (join or open a known step) is dropped and logged.
 #[tauri::command]
-fn initial_link(state: State<'_, AppState>) -> Option<String> {
-    state.launch_link.lock().ok().and_then(|mut l| l.take())
+fn initial_link(state: State<'_, AppState>) -> Option<lastmile_proto::app::LaunchLink> {
+    use lastmile_core::deep_link::DeepLink;
+    let link = state.launch_link.lock().ok().and_then(|mut l| l.take())?;
+    match DeepLink::parse(&link) {
+        Ok(parsed) => Some(lastmile_proto::app::LaunchLink {
+            action: if matches!(parsed, DeepLink::Join { .. }) { "join" } else { "open" }.into(),
+            step: parsed.step().map(|s| s.wire().to_string()),
+            link,
+        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "ignoring a link the app was opened with");
+            None
+        }
+    }
 }
 
 /// The builder with every command registered; tests pass a mock runtime's builder.

@@ -29,6 +29,7 @@ fn generate() -> String {
         lastmile_proto::app::OutboxView::decl(&cfg),
         lastmile_proto::app::Standing::decl(&cfg),
         lastmile_proto::app::NextStepView::decl(&cfg),
+        lastmile_proto::app::LaunchLink::decl(&cfg),
         ServerView::decl(&cfg),
         SettingSource::decl(&cfg),
         SettingView::decl(&cfg),

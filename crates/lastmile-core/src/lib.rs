@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod clockfix;
 pub mod code80;
+pub mod deep_link;
 pub mod device_key;
 pub mod error;
 pub mod factor;

@@ -228,6 +228,18 @@ pub struct Standing {
     pub excepted_until_ms: Option<i64>,
 }
 
+/// The `lastmile://` link the app was opened with, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LaunchLink {
+    /// The link as given (for the join form).
+    pub link: String,
+    /// `join` or `open`.
+    pub action: String,
+    /// `security_key`, `totp`, `recovery_codes` or `recover`: the screen to open.
+    pub step: Option<String>,
+}
+
 /// The next thing to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -27,6 +27,8 @@ pub enum Kind {
     ExceptionGranted,
     /// A user moved to another policy group.
     GroupChanged,
+    /// A user with a gap was sent a nudge (engagement webhook).
+    Nudged,
 }
 
 impl Kind {
@@ -45,6 +47,7 @@ impl Kind {
             Kind::ReportRefused => "report.refused",
             Kind::ExceptionGranted => "policy.exception_granted",
             Kind::GroupChanged => "policy.group_changed",
+            Kind::Nudged => "engagement.nudged",
         }
     }
 }

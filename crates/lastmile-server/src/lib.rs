@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod dashboard;
 pub mod db;
 pub mod device_sig;
+pub mod engage;
 pub mod error;
 pub mod mds;
 pub mod openapi;

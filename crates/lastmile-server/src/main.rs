@@ -202,6 +202,27 @@ enum AdminCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Nudge users with a gap through a webhook, with a lastmile:// link to the right step
+    /// (and a fresh single-use invite for users with no device). Run it from cron.
+    Engage {
+        #[arg(long)]
+        org: String,
+        /// This server's address, for invite links.
+        #[arg(long)]
+        server_url: String,
+        /// Where to POST each nudge. Without it: a dry run that prints what would be sent.
+        #[arg(long, env = "LASTMILE_ENGAGE_WEBHOOK")]
+        webhook_url: Option<String>,
+        /// `json` (the nudge) or `slack` ({"text": ...}).
+        #[arg(long, default_value = "json", value_parser = ["json", "slack"])]
+        format: String,
+        /// Nudge a user at most once in this many hours.
+        #[arg(long, default_value_t = 72)]
+        every_hours: u32,
+        /// At most this many nudges per run.
+        #[arg(long, default_value_t = 500)]
+        limit: u32,
+    },
     /// The dashboard's data for one organisation, as JSON.
     Dashboard {
         #[arg(long)]
@@ -434,6 +455,27 @@ async fn run_admin(db: &Db, clock: &SystemClock, command: AdminCommand) -> anyho
             let token = admin::create_admin_token(db, clock, &org, &name).await?;
             println!("{token}");
             eprintln!("Shown once. Open /admin on the server and paste it, or send it as Authorization: Bearer.");
+        }
+        AdminCommand::Engage { org, server_url, webhook_url, format, every_hours, limit } => {
+            use lastmile_core::clock::Clock;
+            use lastmile_server::engage::{self, Format, Webhook};
+            let org =
+                store::org_by_slug(&db.pool, &org).await?.ok_or_else(|| anyhow::anyhow!("no organisation {org:?}"))?;
+            let server = lastmile_core::invite::parse_server_url(&server_url)?;
+            let webhook = webhook_url
+                .map(|u| -> anyhow::Result<Webhook> {
+                    let url = url::Url::parse(&u).with_context(|| format!("webhook URL {u:?}"))?;
+                    let format = if format == "slack" { Format::Slack } else { Format::Json };
+                    Ok(Webhook { url, format })
+                })
+                .transpose()?;
+            let interval = i64::from(every_hours) * 3_600_000;
+            let out =
+                engage::run(&db.pool, &org, &server, webhook.as_ref(), interval, i64::from(limit), clock.now()).await?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            if !out.failed.is_empty() {
+                anyhow::bail!("{} nudge(s) were not delivered; they are tried again on the next run", out.failed.len());
+            }
         }
         AdminCommand::Dashboard { org } => {
             use lastmile_core::clock::Clock;

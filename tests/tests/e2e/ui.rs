@@ -396,3 +396,31 @@ async fn a_security_key_is_registered_and_verified_in_the_window() {
     assert_eq!(status["enrollment"]["server_view"]["best_tier"], "phishing_resistant", "{status}");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "both ceremonies were finished");
 }
+
+/// A nudge's link (`lastmile://open?step=...`) opens the window at that step; a link that is
+/// not Lastmile's own is ignored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_opens_the_window_at_its_step() {
+    require_display();
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let driver = driver(&home);
+    let c = open(&driver, &["lastmile://open?step=recovery_codes"]).await;
+    let asked = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#step-recovery_codes.asked"))
+        .await
+        .expect("the step the link names is brought forward");
+    assert!(asked.text().await.expect("text").contains("recovery codes"));
+    c.close().await.expect("close");
+
+    let c = open(&driver, &["lastmile://open?step=format_disk"]).await;
+    find(&c, "joined").await;
+    assert!(c.find(Locator::Css(".asked")).await.is_err(), "an unknown step opens nothing");
+    c.close().await.expect("close");
+}

@@ -8,6 +8,7 @@ import {
   type AppError,
   type FactorSummary,
   type JoinOutcome,
+  type LaunchLink,
   type RecoveryCodes,
   type RecoverySignedIn,
   type SecurityKeyEnrolled,
@@ -96,8 +97,8 @@ export function onSecurityKeyStep(handler: (step: SecurityKeyStep) => void): Pro
   return listen<SecurityKeyStep>(EVENTS.securityKeyStep, (e) => handler(e.payload));
 }
 
-export function initialLink(): Promise<string | null> {
-  return invoke<string | null>("initial_link");
+export function initialLink(): Promise<LaunchLink | null> {
+  return invoke<LaunchLink | null>("initial_link");
 }
 
 export function onAuthenticatorsChanged(handler: () => void): Promise<UnlistenFn> {

@@ -159,6 +159,20 @@ step: string,
  */
 title: string, };
 
+export type LaunchLink = { 
+/**
+ * The link as given (for the join form).
+ */
+link: string, 
+/**
+ * `join` or `open`.
+ */
+action: string, 
+/**
+ * `security_key`, `totp`, `recovery_codes` or `recover`: the screen to open.
+ */
+step: string | null, };
+
 export type ServerView = { verified_factors: number, 
 /**
  * The verified factors themselves, oldest first.

@@ -463,7 +463,7 @@ fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
 }
 
 /// The tables [`count`] knows.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 13] = [
     "organisations",
     "users",
     "invites",
@@ -474,6 +474,9 @@ pub const TABLES: [&str; 10] = [
     "recovery_signins",
     "audit_events",
     "webauthn_ceremonies",
+    "nudges",
+    "policy_exceptions",
+    "policy_groups",
 ];
 
 /// Counts rows of a table (for tests and the admin command).

@@ -1,0 +1,279 @@
+//! Engagement: users with a gap are nudged through a webhook (a chat or mail bridge) with a
+//! `lastmile://` link that opens the app at the step that closes the gap. A user with no
+//! joined device gets a fresh single-use, expiring invite in the link; one who has a device
+//! gets `lastmile://open?step=...`, which carries no secret. Each user is nudged at most once
+//! per interval; a webhook that fails is tried again on the next run, and nothing is recorded
+//! for a nudge that was not delivered.
+
+use lastmile_core::clock::UnixMillis;
+use lastmile_core::deep_link::{DeepLink, Step};
+use lastmile_core::invite::{InviteCode, JoinInput};
+use lastmile_core::policy::Gap;
+use serde::Serialize;
+use sqlx::{AnyPool, Row};
+
+use crate::ServerError;
+use crate::audit::{self, Event, Kind};
+use crate::secrets::{hash_secret, new_id, new_invite_entropy};
+use crate::store::{Org, begin_write};
+
+/// How long an invite sent in a nudge stays valid.
+pub const NUDGE_INVITE_MS: i64 = 72 * 3_600_000;
+
+/// The webhook's body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// [`Nudge`] as JSON.
+    Json,
+    /// `{"text": "..."}`, which Slack's incoming webhooks (and Mattermost, Teams connectors...)
+    /// take.
+    Slack,
+}
+
+/// One nudge, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Nudge {
+    pub organisation: String,
+    pub email: String,
+    pub name: String,
+    /// What is missing, in words.
+    pub gaps: Vec<String>,
+    /// `remind`, `warn` or `block`, when enforcement has started.
+    pub level: Option<String>,
+    pub deadline_ms: Option<i64>,
+    /// The step that closes the most important gap.
+    pub step: String,
+    /// Opens the app at that step (with a single-use invite when the user has no device).
+    pub link: String,
+    /// When the invite in the link expires, if there is one.
+    pub invite_expires_at_ms: Option<i64>,
+}
+
+impl Nudge {
+    fn text(&self) -> String {
+        let push = match self.level.as_deref() {
+            Some("block") => "Your access is blocked until this is done. ",
+            Some("warn") => "Your access will be blocked soon. ",
+            _ => "",
+        };
+        format!(
+            "Hi {}, your {} account {}. {push}Open Lastmile to fix it in a minute: {}",
+            self.name,
+            self.organisation,
+            self.gaps.join("; "),
+            self.link
+        )
+    }
+}
+
+/// The step for a user's gaps (the most important first).
+pub fn step_for(gaps: &[Gap]) -> Step {
+    use lastmile_core::factor::Tier;
+    for gap in gaps {
+        match gap {
+            Gap::Tier { need: Tier::PhishingResistant, .. } => return Step::SecurityKey,
+            Gap::Tier { .. } => return Step::Totp,
+            Gap::RecoveryCodes => return Step::RecoveryCodes,
+            Gap::Factors { .. } => {}
+        }
+    }
+    Step::Totp
+}
+
+struct Due {
+    user_id: String,
+    email: String,
+    name: String,
+    gaps: Vec<Gap>,
+    has_device: bool,
+}
+
+async fn due(
+    pool: &AnyPool,
+    org: &Org,
+    now: UnixMillis,
+    min_interval_ms: i64,
+    limit: i64,
+) -> Result<Vec<Due>, ServerError> {
+    let rows = sqlx::query(&format!(
+        "SELECT u.id, u.email, u.display_name, c.gaps, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM devices d WHERE d.user_id = u.id AND d.revoked_at_ms IS NULL) \
+         THEN 1 ELSE 0 END AS BIGINT) \
+         FROM user_compliance c JOIN users u ON u.id = c.user_id \
+         WHERE c.org_id = $1 AND c.met = 0 \
+         AND NOT EXISTS (SELECT 1 FROM policy_exceptions e WHERE e.user_id = u.id AND e.expires_at_ms > $2) \
+         AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.user_id = u.id AND n.sent_at_ms > $3) \
+         ORDER BY c.gap_since_ms LIMIT {limit}"
+    ))
+    .bind(&org.id)
+    .bind(now.0)
+    .bind(now.0 - min_interval_ms)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Due {
+            user_id: r.get(0),
+            email: r.get(1),
+            name: r.get(2),
+            gaps: serde_json::from_str(&r.get::<String, _>(3)).unwrap_or_default(),
+            has_device: r.get::<i64, _>(4) != 0,
+        })
+        .collect())
+}
+
+/// Where and how to send.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub url: url::Url,
+    pub format: Format,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub sent: Vec<Nudge>,
+    pub failed: Vec<String>,
+}
+
+/// Nudges up to `limit` users of `org` with a gap (none twice within `min_interval_ms`).
+/// `server_url` goes into invite links. With `webhook` `None`, nothing is sent or recorded
+/// (a dry run that shows what would go out, without invites).
+pub async fn run(
+    pool: &AnyPool,
+    org: &Org,
+    server_url: &url::Url,
+    webhook: Option<&Webhook>,
+    min_interval_ms: i64,
+    limit: i64,
+    now: UnixMillis,
+) -> Result<Outcome, ServerError> {
+    let (policies, http) = (org_levels(pool, org, now).await?, reqwest::Client::new());
+    let mut outcome = Outcome::default();
+    for user in due(pool, org, now, min_interval_ms, limit).await? {
+        let step = step_for(&user.gaps);
+        let (deadline, level) = policies.get(&user.user_id).cloned().unwrap_or_default();
+        let gaps = if user.gaps.is_empty() {
+            vec!["has no verified factor yet".to_string()]
+        } else {
+            user.gaps.iter().map(ToString::to_string).collect()
+        };
+        let mut nudge = Nudge {
+            organisation: org.name.clone(),
+            email: user.email.clone(),
+            name: user.name.clone(),
+            gaps,
+            level,
+            deadline_ms: deadline,
+            step: step.wire().into(),
+            link: DeepLink::Open { step }.to_link(),
+            invite_expires_at_ms: None,
+        };
+        let Some(webhook) = webhook else {
+            outcome.sent.push(nudge);
+            continue;
+        };
+        // A user without a device needs an invite: made now, stored only if the nudge goes out.
+        let invite = (!user.has_device).then(|| InviteCode::from_entropy(new_invite_entropy()));
+        if let Some(code) = &invite {
+            let input = JoinInput { code: code.clone(), server: Some(server_url.clone()) };
+            nudge.link = DeepLink::Join { input, step: Some(step) }.to_link();
+            nudge.invite_expires_at_ms = Some(now.0 + NUDGE_INVITE_MS);
+        }
+        let body = match webhook.format {
+            Format::Json => serde_json::to_value(&nudge).map_err(|e| ServerError::Invalid(e.to_string()))?,
+            Format::Slack => serde_json::json!({ "text": nudge.text() }),
+        };
+        let sent = http
+            .post(webhook.url.clone())
+            .timeout(std::time::Duration::from_secs(10))
+            .json(&body)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status);
+        if let Err(e) = sent {
+            tracing::warn!(user = %user.user_id, error = %e, "nudge not delivered; tried again next run");
+            outcome.failed.push(user.email);
+            continue;
+        }
+        record(pool, &user.user_id, &org.id, step, invite.as_ref(), now).await?;
+        outcome.sent.push(nudge);
+    }
+    Ok(outcome)
+}
+
+/// Each user's (deadline, enforcement level now), from their group's policy.
+async fn org_levels(
+    pool: &AnyPool,
+    org: &Org,
+    now: UnixMillis,
+) -> Result<std::collections::HashMap<String, (Option<i64>, Option<String>)>, ServerError> {
+    let groups: Vec<(String, lastmile_core::policy::Policy)> =
+        sqlx::query("SELECT name, policy FROM policy_groups WHERE org_id = $1")
+            .bind(&org.id)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .filter_map(|r| serde_json::from_str(&r.get::<String, _>(1)).ok().map(|p| (r.get(0), p)))
+            .collect();
+    let rows = sqlx::query("SELECT user_id, group_name FROM user_compliance WHERE org_id = $1 AND met = 0")
+        .bind(&org.id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (user, group): (String, String) = (r.get(0), r.get(1));
+            let policy = groups.iter().find(|(n, _)| *n == group).map(|(_, p)| p.clone()).unwrap_or_default();
+            let level = policy.level_at(now).map(|l| format!("{l:?}").to_lowercase());
+            (user, (policy.deadline_ms, level))
+        })
+        .collect())
+}
+
+async fn record(
+    pool: &AnyPool,
+    user_id: &str,
+    org_id: &str,
+    step: Step,
+    invite: Option<&InviteCode>,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
+    let mut tx = begin_write(pool).await?;
+    if let Some(code) = invite {
+        sqlx::query(
+            "INSERT INTO invites (id, user_id, code_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id("inv"))
+        .bind(user_id)
+        .bind(hash_secret(code.canonical()))
+        .bind(now.0)
+        .bind(now.0 + NUDGE_INVITE_MS)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO nudges (id, user_id, org_id, step, with_invite, sent_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id("ndg"))
+    .bind(user_id)
+    .bind(org_id)
+    .bind(step.wire())
+    .bind(i64::from(invite.is_some()))
+    .bind(now.0)
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        &Event {
+            at: now,
+            user_id,
+            device_id: None,
+            factor_id: None,
+            kind: Kind::Nudged,
+            detail: serde_json::json!({ "step": step.wire(), "invite": invite.is_some() }),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
