@@ -140,6 +140,11 @@ impl Server {
 
     /// Issues an invite for ada@acme.test; returns (code, link).
     pub fn invite(&self) -> anyhow::Result<(String, String)> {
+        self.invite_via(&self.url())
+    }
+
+    /// Issues an invite whose link names `server_url` (e.g. a proxy in front of this server).
+    pub fn invite_via(&self, server_url: &str) -> anyhow::Result<(String, String)> {
         let out = self.admin(&[
             "invite",
             "create",
@@ -148,7 +153,7 @@ impl Server {
             "--email",
             "ada@acme.test",
             "--server-url",
-            &self.url(),
+            server_url,
             "--json",
         ])?;
         let v: serde_json::Value = serde_json::from_str(&out)?;

@@ -65,6 +65,13 @@ pub struct Event<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Event<'a> {
+    /// An event about a user alone (no device, no factor): policy, exceptions, nudges.
+    pub fn about_user(at: UnixMillis, user_id: &'a str, kind: Kind, detail: serde_json::Value) -> Event<'a> {
+        Event { at, user_id, device_id: None, factor_id: None, kind, detail }
+    }
+}
+
 /// The hash before the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -265,14 +265,12 @@ async fn record(
     .await?;
     audit::record(
         &mut tx,
-        &Event {
-            at: now,
+        &Event::about_user(
+            now,
             user_id,
-            device_id: None,
-            factor_id: None,
-            kind: Kind::Nudged,
-            detail: serde_json::json!({ "step": step.wire(), "invite": invite.is_some() }),
-        },
+            Kind::Nudged,
+            serde_json::json!({ "step": step.wire(), "invite": invite.is_some() }),
+        ),
     )
     .await?;
     tx.commit().await

@@ -104,6 +104,14 @@ mod enrollment {
         }
     }
 
+    /// A server (with `envs`) with the seed organisation and user, and an invite code for her.
+    fn seeded(envs: &[(&str, &str)]) -> (Server, String) {
+        let server = Server::start_with_env(envs).expect("server");
+        server.seed().expect("seed");
+        let (code, _) = server.invite().expect("invite");
+        (server, code)
+    }
+
     /// An agent on this machine whose keys are `keys`, joined to `server` with `code`.
     async fn joined_agent(
         server: &Server,
@@ -138,9 +146,7 @@ mod enrollment {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_key_with_a_pin_enrolls_and_is_excluded_the_second_time() {
         require_keyring();
-        let server = Server::start().expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[]);
         let key = SoftFido2::new();
         {
             let ui = super::NoPrompt;
@@ -173,9 +179,7 @@ mod enrollment {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_keys_at_once_are_refused_before_anything_starts() {
         require_keyring();
-        let server = Server::start().expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[]);
         let (_dir, agent) = joined_agent(&server, &code, vec![SoftFido2::new(), SoftFido2::new()]).await;
         let err =
             agent.enroll_security_key(Arc::new(Pin("unused")), std::time::Duration::ZERO).await.expect_err("two keys");
@@ -184,35 +188,17 @@ mod enrollment {
         assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "no challenge spent");
     }
 
-    /// Chooses `0` as the new PIN when asked, and types it afterwards.
-    #[derive(Debug)]
-    struct NewPin(&'static str);
-
-    impl KeyPrompt for NewPin {
-        fn pin(&self) -> Option<String> {
-            Some(self.0.to_string())
-        }
-        fn touch(&self) {}
-        fn new_pin(&self, _min_length: u32) -> Option<String> {
-            Some(self.0.to_string())
-        }
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_required_pin_is_set_first_with_the_organisations_minimum() {
         require_keyring();
         // The organisation requires user verification and PINs of 6 or more.
-        let server =
-            Server::start_with_env(&[("LASTMILE_KEY_REQUIRE_UV", "true"), ("LASTMILE_KEY_MIN_PIN_LENGTH", "6")])
-                .expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[("LASTMILE_KEY_REQUIRE_UV", "true"), ("LASTMILE_KEY_MIN_PIN_LENGTH", "6")]);
         let key = SoftFido2::new();
         let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
         let wait = std::time::Duration::ZERO;
 
         // Too short for the organisation (the key would take 4): refused before the key sees it.
-        let err = agent.enroll_security_key(Arc::new(NewPin("1234")), wait).await.expect_err("short");
+        let err = agent.enroll_security_key(Arc::new(Prompted("1234", "1234")), wait).await.expect_err("short");
         assert_eq!(err.code, AppErrorCode::InvalidInput, "{err:?}");
         assert!(err.message.contains("at least 6 characters"), "{err:?}");
         let ui = super::NoPrompt;
@@ -223,18 +209,18 @@ mod enrollment {
 
         // Long enough: the PIN is set, the key registers with it, and the server's policy
         // (user verification) is met.
-        let done = agent.enroll_security_key(Arc::new(NewPin("246810")), wait).await.expect("enrolled");
+        let done = agent.enroll_security_key(Arc::new(Prompted("246810", "246810")), wait).await.expect("enrolled");
         assert_eq!(done.tier, "phishing_resistant");
         let auth = CtapAuthenticator::new(key, &ui).await.expect("CTAP2");
         let options = auth.get_info().options.clone().unwrap_or_default();
         assert_eq!(options.get("clientPin"), Some(&true), "the key now has a PIN");
     }
 
-    /// Answers the current PIN with `.0` and the new one with `.1`.
+    /// Types `.0` when the key asks for its PIN and `.1` when a new PIN is wanted.
     #[derive(Debug)]
-    struct ChangePin(&'static str, &'static str);
+    struct Prompted(&'static str, &'static str);
 
-    impl KeyPrompt for ChangePin {
+    impl KeyPrompt for Prompted {
         fn pin(&self) -> Option<String> {
             Some(self.0.to_string())
         }
@@ -247,9 +233,7 @@ mod enrollment {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_pin_is_set_then_changed_and_a_wrong_current_pin_tells_the_tries_left() {
         require_keyring();
-        let server = Server::start().expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[]);
         let key = SoftFido2::new();
         let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
         let wait = std::time::Duration::ZERO;
@@ -260,25 +244,25 @@ mod enrollment {
         };
 
         // Shorter than the key's minimum (4): refused before the key sees it.
-        let err = agent.change_key_pin(Arc::new(ChangePin("", "12")), wait).await.expect_err("short");
+        let err = agent.change_key_pin(Arc::new(Prompted("", "12")), wait).await.expect_err("short");
         assert!(err.message.contains("at least 4 characters"), "{err:?}");
         assert_eq!(has_pin().await, Some(false));
 
-        let done = agent.change_key_pin(Arc::new(ChangePin("", "first-pin")), wait).await.expect("set");
+        let done = agent.change_key_pin(Arc::new(Prompted("", "first-pin")), wait).await.expect("set");
         assert_eq!(done.action, "set");
         assert_eq!(has_pin().await, Some(true));
 
         // A wrong current PIN: the key refuses and says how many tries it still takes.
-        let err = agent.change_key_pin(Arc::new(ChangePin("wrong-pin", "second-pin")), wait).await.expect_err("wrong");
+        let err = agent.change_key_pin(Arc::new(Prompted("wrong-pin", "second-pin")), wait).await.expect_err("wrong");
         assert_eq!(err.code, AppErrorCode::KeyPinWrong, "{err:?}");
         assert!(err.message.contains("7 more tries"), "{err:?}");
 
-        let done = agent.change_key_pin(Arc::new(ChangePin("first-pin", "second-pin")), wait).await.expect("change");
+        let done = agent.change_key_pin(Arc::new(Prompted("first-pin", "second-pin")), wait).await.expect("change");
         assert_eq!(done.action, "changed");
         // The old PIN no longer opens the key; the new one does.
-        let err = agent.change_key_pin(Arc::new(ChangePin("first-pin", "third-pin")), wait).await.expect_err("old");
+        let err = agent.change_key_pin(Arc::new(Prompted("first-pin", "third-pin")), wait).await.expect_err("old");
         assert_eq!(err.code, AppErrorCode::KeyPinWrong, "{err:?}");
-        agent.change_key_pin(Arc::new(ChangePin("second-pin", "third-pin")), wait).await.expect("new PIN works");
+        agent.change_key_pin(Arc::new(Prompted("second-pin", "third-pin")), wait).await.expect("new PIN works");
     }
 
     /// Types the PIN, and pulls the key out when the verifying assertion starts.
@@ -300,9 +284,7 @@ mod enrollment {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_key_pulled_out_before_verifying_is_reported_and_does_not_count() {
         require_keyring();
-        let server = Server::start().expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[]);
         let (_dir, agent) = joined_agent(&server, &code, vec![SoftFido2::new()]).await;
         let prompt = Arc::new(PullOutBeforeVerifying(agent.device.0.clone()));
         let err = agent.enroll_security_key(prompt, std::time::Duration::ZERO).await.expect_err("pulled out");
@@ -318,9 +300,7 @@ mod enrollment {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_key_without_a_pin_enrolls_by_touch_when_no_pin_is_required() {
         require_keyring();
-        let server = Server::start().expect("server");
-        server.seed().expect("seed");
-        let (code, _) = server.invite().expect("invite");
+        let (server, code) = seeded(&[]);
         let key = SoftFido2::new();
         let (_dir, agent) = joined_agent(&server, &code, vec![key.clone()]).await;
         // The prompt would type a PIN if asked: it must not be asked, and no PIN gets set.

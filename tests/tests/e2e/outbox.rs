@@ -53,21 +53,7 @@ fn a_lost_answer_and_a_killed_app_do_not_double_a_report() {
     let server = Server::start().expect("server");
     server.seed().expect("seed");
     let proxy = FlakyProxy::start(server.port, "/v1/posture");
-    let out = server
-        .admin(&[
-            "invite",
-            "create",
-            "--org",
-            "acme",
-            "--email",
-            "ada@acme.test",
-            "--server-url",
-            &proxy.url(),
-            "--json",
-        ])
-        .expect("invite");
-    let link =
-        serde_json::from_str::<serde_json::Value>(&out).expect("json")["link"].as_str().expect("link").to_string();
+    let (_, link) = server.invite_via(&proxy.url()).expect("invite");
     let home = Home::new().expect("home");
     assert_eq!(home.run(&["join", &link]).0, 0);
     assert_eq!(reports(&server), 1);

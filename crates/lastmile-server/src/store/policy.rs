@@ -80,14 +80,12 @@ pub async fn set_user_group(
         .await?;
     audit::record(
         &mut tx,
-        &Event {
-            at: now,
-            user_id: &user.id,
-            device_id: None,
-            factor_id: None,
-            kind: Kind::GroupChanged,
-            detail: serde_json::json!({ "group": group.unwrap_or(DEFAULT_GROUP) }),
-        },
+        &Event::about_user(
+            now,
+            &user.id,
+            Kind::GroupChanged,
+            serde_json::json!({ "group": group.unwrap_or(DEFAULT_GROUP) }),
+        ),
     )
     .await?;
     compliance::refresh(&mut tx, &user.id, now).await?;
@@ -117,14 +115,12 @@ pub async fn grant_exception(
     .await?;
     audit::record(
         &mut tx,
-        &Event {
-            at: now,
-            user_id: &user.id,
-            device_id: None,
-            factor_id: None,
-            kind: Kind::ExceptionGranted,
-            detail: serde_json::json!({ "owner": owner, "reason": reason, "expires_at_ms": expires.0 }),
-        },
+        &Event::about_user(
+            now,
+            &user.id,
+            Kind::ExceptionGranted,
+            serde_json::json!({ "owner": owner, "reason": reason, "expires_at_ms": expires.0 }),
+        ),
     )
     .await?;
     tx.commit().await
