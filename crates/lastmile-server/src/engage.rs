@@ -129,6 +129,35 @@ pub struct Webhook {
     pub format: Format,
 }
 
+/// Tells the user's other channels that someone signed in with one of their recovery codes
+/// (if it was not them, they should call IT at once). Best effort, in the background: the
+/// sign-in never waits for the webhook, and a failure is logged.
+pub fn notify_recovery(webhook: &Webhook, org: &str, email: &str, name: &str, hostname: &str, at: UnixMillis) {
+    let body = match webhook.format {
+        Format::Json => serde_json::json!({
+            "event": "recovery.signed_in", "organisation": org, "email": email, "name": name,
+            "device": hostname, "at_ms": at.0,
+        }),
+        Format::Slack => serde_json::json!({ "text": format!(
+            "Hi {name}, someone signed in to your {org} account with one of your recovery codes, on a device \
+             named {hostname}. If that was not you, tell your IT team now."
+        )}),
+    };
+    let url = webhook.url.clone();
+    tokio::spawn(async move {
+        let sent = reqwest::Client::new()
+            .post(url)
+            .timeout(std::time::Duration::from_secs(10))
+            .json(&body)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status);
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "recovery notice not delivered");
+        }
+    });
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Outcome {

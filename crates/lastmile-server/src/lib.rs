@@ -43,6 +43,8 @@ pub struct AppState {
     /// FIDO metadata (models, certification, status), when configured. Each replica loads it
     /// from the same source; it is configuration, not state to share.
     pub mds: Option<Arc<mds::MetadataService>>,
+    /// Where to tell users about security events on their account (a recovery sign-in).
+    pub notify: Option<Arc<engage::Webhook>>,
 }
 
 impl AppState {
@@ -55,7 +57,12 @@ impl AppState {
             kdf: Arc::new(tokio::sync::Semaphore::new(cores)),
             rp: Arc::new(webauthn::RelyingParty::localhost()),
             mds: None,
+            notify: None,
         }
+    }
+
+    pub fn with_notify(self, webhook: engage::Webhook) -> Self {
+        Self { notify: Some(Arc::new(webhook)), ..self }
     }
 
     pub fn with_mds(self, mds: Arc<mds::MetadataService>) -> Self {

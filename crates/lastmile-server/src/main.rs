@@ -45,6 +45,12 @@ enum Command {
         keys: KeyFlags,
         #[command(flatten)]
         metadata: MetadataFlags,
+        /// A webhook (JSON, or Slack-compatible with --notify-format slack) told of security
+        /// events on a user's account, such as a sign-in with a recovery code.
+        #[arg(long, env = "LASTMILE_NOTIFY_WEBHOOK")]
+        notify_webhook: Option<String>,
+        #[arg(long, default_value = "json", value_parser = ["json", "slack"])]
+        notify_format: String,
         #[command(flatten)]
         storage: Storage,
     },
@@ -379,7 +385,17 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(cli.log_format);
     let clock = SystemClock;
     match cli.command {
-        Command::Serve { listen, rp_id, rp_origin, rp_name, keys, metadata, storage } => {
+        Command::Serve {
+            listen,
+            rp_id,
+            rp_origin,
+            rp_name,
+            keys,
+            metadata,
+            notify_webhook,
+            notify_format,
+            storage,
+        } => {
             let policy = keys.policy()?;
             if policy.require_attestation && metadata.mds_blob.is_none() {
                 anyhow::bail!(
@@ -393,6 +409,12 @@ async fn main() -> anyhow::Result<()> {
             let mut state = AppState::new(db, Arc::new(clock)).with_rp(rp);
             if let Some(mds) = mds {
                 state = state.with_mds(mds);
+            }
+            if let Some(url) = notify_webhook {
+                use lastmile_server::engage::{Format, Webhook};
+                let url = url::Url::parse(&url).with_context(|| format!("--notify-webhook {url:?}"))?;
+                let format = if notify_format == "slack" { Format::Slack } else { Format::Json };
+                state = state.with_notify(Webhook { url, format });
             }
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;

@@ -688,6 +688,33 @@ mod recovery_after_loss {
         lastmile_server::audit::list(&h.state.db.pool, None).await.expect("audit").into_iter().map(|e| e.kind).collect()
     }
 
+    /// A sign-in with a recovery code is told to the user's other channels (the notify
+    /// webhook); a refused guess is not.
+    #[tokio::test]
+    async fn a_recovery_sign_in_is_told_to_the_users_other_channels() {
+        use lastmile_server::engage::{Format, Webhook};
+        let mut h = harness().await;
+        let ada = ada(&h).await;
+        let (url, got) = super::engagement::receiver(200).await;
+        h.state = h.state.clone().with_notify(Webhook { url, format: Format::Json });
+        let (s, _) = sign_in(&h, "ada@acme.test", "AAAA-BBBB-CCCC-DDDD", "attempt-0003-abcdefgh").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, v) = sign_in(&h, "ada@acme.test", &ada.codes.codes[1], "attempt-0004-abcdefgh").await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while got.lock().expect("lock").is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the notice was not sent");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let notices = got.lock().expect("lock").clone();
+        assert_eq!(notices.len(), 1, "one notice, for the sign-in that succeeded: {notices:?}");
+        assert_eq!(
+            (notices[0]["event"].as_str(), notices[0]["email"].as_str(), notices[0]["device"].as_str()),
+            (Some("recovery.signed_in"), Some("ada@acme.test"), Some("hotel-pc"))
+        );
+    }
+
     #[tokio::test]
     async fn a_code_opens_a_session_that_lists_and_revokes_what_was_lost() {
         let h = harness().await;
@@ -1482,7 +1509,7 @@ mod engagement {
     use std::sync::Mutex;
 
     /// A webhook receiver on loopback: keeps each body; answers `status`.
-    async fn receiver(status: u16) -> (url::Url, Arc<Mutex<Vec<Value>>>) {
+    pub(super) async fn receiver(status: u16) -> (url::Url, Arc<Mutex<Vec<Value>>>) {
         use axum::routing::post;
         let got = Arc::new(Mutex::new(Vec::new()));
         let keep = got.clone();

@@ -218,6 +218,9 @@ pub async fn sign_in(
         return Err(refused());
     };
     tracing::info!(user = %user.id, device = %device_id, codes_left = left, "recovery sign-in");
+    if let Some(webhook) = &state.notify {
+        crate::engage::notify_recovery(webhook, &org.name, &user.email, &user.display_name, &req.device.hostname, now);
+    }
     Ok((StatusCode::CREATED, Json(session(device_id, token, user, org, until, left, false))))
 }
 
