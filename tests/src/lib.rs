@@ -160,6 +160,20 @@ impl Server {
         Ok((v["code"].as_str().unwrap_or_default().into(), v["link"].as_str().unwrap_or_default().into()))
     }
 
+    /// A server on `data` and `port` (to be restarted there later), seeded, and a home
+    /// whose device has joined it.
+    pub fn joined_on(data: &Path, port: u16) -> anyhow::Result<(Server, Home)> {
+        let server = Server::start_on(data, port)?;
+        server.seed()?;
+        let (_, link) = server.invite()?;
+        let home = Home::new()?;
+        let (code, _, err) = home.run(&["join", &link]);
+        if code != 0 {
+            bail!("join failed ({code}): {err}");
+        }
+        Ok((server, home))
+    }
+
     /// Row counts from `admin stats`.
     pub fn stats(&self) -> anyhow::Result<serde_json::Value> {
         Ok(serde_json::from_str(&self.admin(&["stats"])?)?)

@@ -9,9 +9,9 @@ use std::fmt;
 use std::time::Duration;
 
 use lastmile_proto::api::{
-    AccountView, ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureReport, PostureView,
-    RecoveryCodeSet, RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, SecurityKeyRegistered, ServerTime,
-    TotpEnrollment, TotpVerifyRequest, WebauthnChallenge, WebauthnFinish,
+    AccountView, ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureView, RecoveryCodeSet,
+    RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, SecurityKeyRegistered, ServerTime, TotpEnrollment,
+    TotpVerifyRequest, WebauthnChallenge, WebauthnFinish,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -146,11 +146,6 @@ impl ApiClient {
     pub async fn me(&self, token: &DeviceToken) -> Result<PostureView, ClientError> {
         let url = self.url("v1/devices/me");
         self.send(self.http.get(url.clone()).bearer_auth(token.expose()), &url).await
-    }
-
-    pub async fn report(&self, token: &DeviceToken, report: &PostureReport) -> Result<PostureView, ClientError> {
-        let url = self.url("v1/posture");
-        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(report), &url).await
     }
 
     /// Sends a report body exactly as it was signed (`signature`: base64url, from the

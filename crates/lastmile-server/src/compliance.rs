@@ -120,18 +120,8 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -
     Ok(c)
 }
 
-/// A user's standing now, exceptions and enforcement dates applied; with the group's name
-/// and policy.
-pub async fn standing(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    now: UnixMillis,
-) -> Result<(Option<String>, Policy, Compliance), ServerError> {
-    let factors = verified_factors(conn, user_id).await?;
-    standing_of(conn, user_id, &factors, now).await
-}
-
-/// [`standing`] when the caller already has the user's verified factors.
+/// A user's standing now, exceptions and enforcement dates applied, from the verified
+/// factors the caller already has; with the group's name and policy.
 pub async fn standing_of(
     conn: &mut AnyConnection,
     user_id: &str,

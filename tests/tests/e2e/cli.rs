@@ -412,11 +412,7 @@ fn a_restarted_server_keeps_its_data_and_the_device_carries_on() {
     require_keyring();
     let data = tempfile::tempdir().expect("data dir");
     let port = lastmile_tests::free_port();
-    let server = Server::start_on(data.path(), port).expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (server, home) = Server::joined_on(data.path(), port).expect("server and a joined device");
     let status = server.stop().expect("stop");
     assert!(status.success(), "SIGTERM must lead to a clean exit: {status:?}");
 

@@ -180,18 +180,23 @@ fn recovery_codes_in_the_terminal_saved_and_confirmed() {
     assert_eq!(std::fs::read_to_string(&file).expect("kept"), saved);
 }
 
+/// `lastmile enroll security-key` with the software authenticator whose state is in `soft`.
+fn enroll_soft_key(home: &Home, soft: &std::path::Path) -> (i32, String, String) {
+    let out = home
+        .lastmile(&["enroll", "security-key"])
+        .env("LASTMILE_SOFT_AUTHENTICATOR", soft)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    lastmile_tests::output(out)
+}
+
 #[test]
 fn enroll_a_security_key_in_the_terminal() {
     let (server, home) = joined();
     // The crate's software authenticator stands in for a USB key (this test build only).
     let soft = home.path().join("soft-authenticator.cbor");
-    let out = home
-        .lastmile(&["enroll", "security-key"])
-        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run");
-    let (code, stdout, stderr) = lastmile_tests::output(out);
+    let (code, stdout, stderr) = enroll_soft_key(&home, &soft);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert_eq!(stdout.matches("Touch your security key now.").count(), 1, "register: {stdout}");
     assert_eq!(stdout.matches("Touch your security key again").count(), 1, "then verify: {stdout}");
@@ -253,13 +258,7 @@ fn a_security_key_proven_by_fido_metadata() {
     let (_, link) = server.invite().expect("invite");
     let home = Home::new().expect("home");
     assert_eq!(home.run(&["join", &link]).0, 0);
-    let out = home
-        .lastmile(&["enroll", "security-key"])
-        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run");
-    let (code, stdout, stderr) = lastmile_tests::output(out);
+    let (code, stdout, stderr) = enroll_soft_key(&home, &soft);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("your Soft Key 5 NFC is now a phishing-resistant factor"), "{stdout}");
     assert!(stdout.contains("the model is genuine"), "{stdout}");

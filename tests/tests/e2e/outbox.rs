@@ -19,11 +19,7 @@ fn reports_wait_out_a_dead_server_and_arrive_once() {
     require_keyring();
     let data = tempfile::tempdir().expect("data dir");
     let port = lastmile_tests::free_port();
-    let server = Server::start_on(data.path(), port).expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (server, home) = Server::joined_on(data.path(), port).expect("server and a joined device");
     assert_eq!(reports(&server), 1, "the first report, at join");
     assert_eq!(pending(&home)["pending"], 0);
     server.stop().expect("stop");
