@@ -1048,9 +1048,13 @@ mod security_keys {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64
         }
 
-        /// A SoftToken and the DER of the CA its attestation chains to.
-        fn token_and_root() -> (SoftToken, Vec<u8>) {
+        /// A SoftToken and the DER of the CA its attestation chains to. The token's CA is
+        /// valid from the second it is made, so the server's clock is moved to after that:
+        /// a clock read before it can fall in the previous second, where the CA is not yet
+        /// valid (this raced on a slow machine).
+        fn token_and_root(h: &Harness) -> (SoftToken, Vec<u8>) {
             let (token, ca) = SoftToken::new(true).expect("soft token");
+            h.clock.set(now_ms() + 1_000);
             (token, lastmile_tests::mds_blob::der_of(&ca))
         }
 
@@ -1070,7 +1074,7 @@ mod security_keys {
             h.clock.set(now_ms());
             let dev = h.joined().await;
             let t = dev.device_token.clone();
-            let (mut key, root) = token_and_root();
+            let (mut key, root) = token_and_root(&h);
             let chain = TestChain::new(Alg::Es256);
             let dir = tempfile::tempdir().expect("dir");
             let file = dir.path().join("blob.jwt");
@@ -1106,7 +1110,7 @@ mod security_keys {
 
             // Same model, but its attestation comes from a CA the metadata does not list: the
             // chain is not trusted, and this organisation requires it.
-            let (mut stranger, _) = token_and_root();
+            let (mut stranger, _) = token_and_root(&h);
             let (s, v) = register_with(&h, &t, &mut stranger).await;
             assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
             assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("prove their model")), "{v}");
@@ -1125,7 +1129,7 @@ mod security_keys {
             .expect("write");
             assert_eq!(service.refresh(h.clock.now()).await.expect("reload"), Refresh::Loaded { serial: 2, models: 1 });
             let factors = h.count("factors").await;
-            let (mut another, _) = token_and_root();
+            let (mut another, _) = token_and_root(&h);
             let (s, v) = register_with(&h, &t, &mut another).await;
             assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
             let why = v["error"]["message"].as_str().unwrap_or_default();
