@@ -3,6 +3,8 @@
 //!
 //!     cargo run --release -p lastmile-server --example bench_reports [REPORTS] [CONCURRENCY] [USERS] [EVENTS]
 //!
+//! (USERS 0 leaves the dashboard out.)
+//!
 //! Reports: DEVICES devices join with device keys; every report is signed beforehand (the
 //! client's cost is not the server's), then sent closed-loop by CONCURRENCY clients. Each one
 //! is authenticated, its signature verified, stored once with its sequence number, and
@@ -25,6 +27,7 @@ use lastmile_core::device_key::DeviceKey;
 use lastmile_proto::api::{
     AuthenticatorClaims, DeviceClaims, JoinRequest, JoinResponse, PostureReport, SIGNATURE_HEADER,
 };
+use lastmile_server::batch::Queues;
 use lastmile_server::db::Db;
 use lastmile_server::{AppState, SystemClock, admin, app};
 
@@ -49,12 +52,18 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-async fn serve(db: Db) -> anyhow::Result<String> {
+async fn serve(db: Db) -> anyhow::Result<(String, Queues)> {
     let state = AppState::new(db, Arc::new(SystemClock));
+    let queues = state.queues.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
-    Ok(base)
+    Ok((base, queues))
+}
+
+/// The mean number of calls per batch since `before`.
+fn mean_batch(now: (u64, u64), before: (u64, u64)) -> f64 {
+    (now.1 - before.1) as f64 / (now.0 - before.0).max(1) as f64
 }
 
 /// Resident memory of this process (server and load generator together), in MiB.
@@ -76,7 +85,7 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         admin::create_user(&db, &clock, "bench", &email, "").await?;
         codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
     }
-    let base = serve(db).await?;
+    let (base, queues) = serve(db).await?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
     let codes = Arc::new(codes);
     let (devices, _, _) = run(DEVICES, concurrency, |i| {
@@ -116,6 +125,7 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         })
         .collect();
     let bodies = Arc::new(bodies);
+    let before = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
     let (statuses, lat, wall) = run(n, concurrency, |i| {
         let (http, base, bodies) = (http.clone(), base.clone(), bodies.clone());
         async move {
@@ -136,6 +146,13 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let failed = statuses.iter().filter(|&&s| s != 200).count();
     assert_eq!(failed, 0, "{failed} reports were refused");
     report(&format!("posture report, {label}"), &format!("{concurrency} clients"), lat, wall);
+    let after = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
+    println!(
+        "| mean batch, {label}: device lookups {:.1}, report writes {:.1}, answers {:.1} | | | | | | |",
+        mean_batch(after[0], before[0]),
+        mean_batch(after[1], before[1]),
+        mean_batch(after[2], before[2])
+    );
     if label == "SQLite" {
         // Only meaningful for the first run: later ones inherit the heap of the seeding.
         println!(
@@ -242,7 +259,7 @@ async fn dashboard(db: Db, label: &str, users: usize, events: usize) -> anyhow::
     let t = Instant::now();
     let token = seed_dashboard(&db, users, events).await?;
     eprintln!("seeded {users} users and {events} events on {label} in {:.0} s", t.elapsed().as_secs_f64());
-    let base = serve(db).await?;
+    let (base, _) = serve(db).await?;
     let http = reqwest::Client::new();
     for (what, path) in [("dashboard JSON", "/admin/api/dashboard"), ("dashboard page", "/admin")] {
         let mut lat = Vec::new();
@@ -274,7 +291,9 @@ async fn main() -> anyhow::Result<()> {
     reports(Db::open_sqlite(&dir.path().join("reports")).await?, "SQLite", n, concurrency).await?;
     // LASTMILE_BENCH_KEEP=DIR keeps the SQLite dashboard database there, for EXPLAIN.
     let dash_dir = std::env::var("LASTMILE_BENCH_KEEP").map_or_else(|_| dir.path().join("dashboard"), Into::into);
-    dashboard(Db::open_sqlite(&dash_dir).await?, "SQLite", users, events).await?;
+    if users > 0 {
+        dashboard(Db::open_sqlite(&dash_dir).await?, "SQLite", users, events).await?;
+    }
     if let Ok(admin_url) = std::env::var("LASTMILE_BENCH_DATABASE_URL") {
         let (base_url, _) = admin_url.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("URL without a database"))?;
         for name in ["bench_reports", "bench_dashboard"] {
@@ -285,7 +304,9 @@ async fn main() -> anyhow::Result<()> {
             conn.execute(format!("CREATE DATABASE {name}").as_str()).await?;
         }
         reports(Db::open(&format!("{base_url}/bench_reports")).await?, "PostgreSQL", n, concurrency).await?;
-        dashboard(Db::open(&format!("{base_url}/bench_dashboard")).await?, "PostgreSQL", users, events).await?;
+        if users > 0 {
+            dashboard(Db::open(&format!("{base_url}/bench_dashboard")).await?, "PostgreSQL", users, events).await?;
+        }
     }
     Ok(())
 }

@@ -25,12 +25,13 @@ pub async fn policy_of(conn: &mut AnyConnection, user_id: &str) -> Result<(Optio
     .await?;
     match row {
         None => Ok((None, Policy::default())),
-        Some(r) => {
-            let policy: Policy = serde_json::from_str(&r.get::<String, _>(1))
-                .map_err(|e| ServerError::Corrupt(format!("stored policy: {e}")))?;
-            Ok((Some(r.get(0)), policy))
-        }
+        Some(r) => Ok((Some(r.get(0)), parse_policy(&r.get::<String, _>(1))?)),
     }
+}
+
+/// A policy as stored (JSON, checked when it was set).
+pub fn parse_policy(json: &str) -> Result<Policy, ServerError> {
+    serde_json::from_str(json).map_err(|e| ServerError::Corrupt(format!("stored policy: {e}")))
 }
 
 async fn verified_factors(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<VerifiedFactor>, ServerError> {

@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod batch;
 pub mod compliance;
 pub mod dashboard;
 pub mod db;
@@ -45,13 +46,17 @@ pub struct AppState {
     pub mds: Option<Arc<mds::MetadataService>>,
     /// Where to tell users about security events on their account (a recovery sign-in).
     pub notify: Option<Arc<engage::Webhook>>,
+    /// The report path's batch queues (group commit; see [`batch`]).
+    pub queues: batch::Queues,
 }
 
 impl AppState {
     /// State with the development relying party (`localhost`); see [`AppState::with_rp`].
+    /// Starts the batch queues, so it must be called on a Tokio runtime.
     pub fn new(db: db::Db, clock: Arc<dyn Clock>) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
+            queues: batch::Queues::start(&db.pool),
             db,
             clock,
             kdf: Arc::new(tokio::sync::Semaphore::new(cores)),

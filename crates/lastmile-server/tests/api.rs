@@ -399,6 +399,101 @@ mod signed_reports {
         assert!(lastmile_server::audit::verify(&h.state.db.pool).await.expect("verify").first_bad.is_none());
     }
 
+    /// Many devices report at once: the reports share batches (one transaction, one lookup),
+    /// and each device still gets the answer about itself.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_reports_are_batched_and_each_answer_goes_to_its_device() {
+        let h = harness().await;
+        let mut devices = Vec::new();
+        for _ in 0..24 {
+            devices.push(joined(&h).await);
+        }
+        let (batches, _) = h.state.queues.reports.counts();
+        let mut sends = tokio::task::JoinSet::new();
+        for (i, dev) in devices.iter().enumerate() {
+            let mut r = report_n(1);
+            r.device.hostname = format!("laptop-{i}");
+            let body = serde_json::to_string(&r).expect("json");
+            let signature = h.key.sign_report(&dev.device_id, body.as_bytes());
+            let req = Request::builder()
+                .method("POST")
+                .uri("/v1/posture")
+                .header(header::AUTHORIZATION, format!("Bearer {}", dev.device_token))
+                .header(SIGNATURE_HEADER, signature)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .expect("request");
+            let (state, id) = (h.state.clone(), dev.device_id.clone());
+            sends.spawn(async move {
+                let resp = app(state).oneshot(req).await.expect("response");
+                let status = resp.status();
+                let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+                (i, id, status, serde_json::from_slice::<PostureView>(&bytes).expect("a view"))
+            });
+        }
+        while let Some(done) = sends.join_next().await {
+            let (i, id, status, view) = done.expect("task");
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(view.device_id, id, "an answer went to another device");
+            assert_eq!(view.last_claims.expect("claims").device.hostname, format!("laptop-{i}"));
+            assert_eq!(view.reports_received, 1);
+        }
+        assert_eq!(h.count("posture_reports").await, 24);
+        let (after, calls) = h.state.queues.reports.counts();
+        assert_eq!(calls, 24);
+        assert!(after - batches < 24, "{} batches for 24 reports: nothing was batched", after - batches);
+    }
+
+    /// One batch holding every case at once: two reports of one device (stored in order), a
+    /// replay, a report sent again and a reused id; each gets its own outcome, and the replay
+    /// leaves nothing behind.
+    #[tokio::test]
+    async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
+        use lastmile_core::clock::UnixMillis;
+        use store::{NewReport, ReportOutcome};
+        let h = harness().await;
+        let (a, b, c) = (joined(&h).await, joined(&h).await, joined(&h).await);
+        let new = |dev: &JoinResponse, r: PostureReport| NewReport {
+            device_id: dev.device_id.clone(),
+            received: UnixMillis(T0),
+            body: serde_json::to_string(&r).expect("json"),
+            report: r,
+            signature: None,
+        };
+        let pool = &h.state.db.pool;
+        let sent = new(&c, report_n(3));
+        assert_eq!(
+            store::insert_reports(pool, std::slice::from_ref(&sent)).await.expect("stored"),
+            [ReportOutcome::Stored { reports: 1 }]
+        );
+        let mut reused = report_n(4);
+        reused.report_id = report_n(3).report_id;
+        let mut stale = report_n(2);
+        stale.report_id = "report-stale-but-new-id".into();
+        let batch =
+            [new(&a, report_n(1)), new(&a, report_n(2)), new(&b, report_n(5)), new(&b, stale), sent, new(&c, reused)];
+        let outcomes = store::insert_reports(pool, &batch).await.expect("stored");
+        assert_eq!(
+            outcomes,
+            [
+                ReportOutcome::Stored { reports: 1 },
+                ReportOutcome::Stored { reports: 2 },
+                ReportOutcome::Stored { reports: 1 },
+                ReportOutcome::Replayed { last: 5 },
+                ReportOutcome::Duplicate,
+                ReportOutcome::IdConflict,
+            ]
+        );
+        assert_eq!(h.count("posture_reports").await, 4, "a's two, b's first and c's one");
+        let last: Vec<(String, i64, i64)> =
+            sqlx::query_as("SELECT id, last_sequence, report_count FROM devices ORDER BY id")
+                .fetch_all(pool)
+                .await
+                .expect("devices");
+        let of = |dev: &JoinResponse| last.iter().find(|(id, ..)| *id == dev.device_id).map(|(_, s, n)| (*s, *n));
+        assert_eq!((of(&a), of(&b), of(&c)), (Some((2, 2)), Some((5, 1)), Some((3, 1))));
+    }
+
     #[tokio::test]
     async fn a_device_that_joined_without_a_key_reports_unsigned() {
         let h = harness().await;

@@ -9,7 +9,7 @@ use lastmile_proto::api::{DeviceClaims, ErrorCode};
 use serde::de::DeserializeOwned;
 
 use crate::secrets::hash_secret;
-use crate::store::{self, Device};
+use crate::store::Device;
 use crate::{ApiError, AppState};
 
 /// `axum::Json`, but rejections answer with [`ApiError`].
@@ -57,7 +57,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .map(str::trim)
             .filter(|t| t.starts_with("lmd_"))
             .ok_or_else(|| ApiError::unauthorized("the Authorization header is not a Lastmile device token"))?;
-        let device = store::device_by_token_hash(&state.db.pool, &hash_secret(token)).await?.ok_or_else(|| {
+        let device = state.queues.devices.call(hash_secret(token)).await?.ok_or_else(|| {
             ApiError::unauthorized("this device is not known to the server; join again with a new invite")
         })?;
         if device.revoked_at_ms.is_some() {

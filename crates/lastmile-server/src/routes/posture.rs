@@ -10,7 +10,7 @@ use lastmile_proto::api::{ErrorBody, ErrorCode, PostureReport, PostureView, SIGN
 
 use super::extract::{DeviceAuth, RawBody, check_claims};
 use crate::audit::{self, Event, Kind};
-use crate::store::{self, Device, ReceivedReport, ReportOutcome};
+use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
 use crate::{ApiError, AppState};
 
 /// How old a report may be when it arrives (a device that was offline sends what it queued).
@@ -54,12 +54,18 @@ pub async fn report(
     let report: PostureReport =
         serde_json::from_str(text).map_err(|e| ApiError::bad_request(format!("the report is not valid: {e}")))?;
     check(&report, now)?;
-    let received = ReceivedReport { report: &report, body: text, signature: signature.as_deref() };
-    match store::insert_report(&state.db.pool, &device, received, now).await? {
+    let new = NewReport {
+        device_id: device.id.clone(),
+        received: now,
+        report: report.clone(),
+        body: text.to_string(),
+        signature: signature.clone(),
+    };
+    match state.queues.reports.call(new).await? {
         ReportOutcome::Stored { reports } => {
             tracing::debug!(device = %device.id, sequence = report.sequence, "posture report stored");
-            let last = Some((now.0, report));
-            return Ok(Json(store::posture_view_with(&state.db.pool, &device, now, reports, last).await?));
+            let ask = ViewOf { device, now, reports_received: reports, last: Some((now.0, report)) };
+            return Ok(Json(state.queues.views.call(ask).await?));
         }
         ReportOutcome::Duplicate => {
             tracing::info!(device = %device.id, report = %report.report_id, "report sent again")

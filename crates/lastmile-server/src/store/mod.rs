@@ -2,17 +2,20 @@
 //! plain values; they know nothing about HTTP.
 
 use lastmile_core::clock::UnixMillis;
-use lastmile_proto::api::{DeviceClaims, OrganisationView, PostureReport, PostureView, UserView};
+use lastmile_proto::api::{DeviceClaims, FactorView, PostureReport, PostureView};
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
 use crate::audit::{self, Event, Kind};
 use crate::secrets::new_id;
 
+mod list;
 pub mod policy;
 mod recovery;
+mod reports;
 pub mod security_keys;
 pub use recovery::*;
+pub use reports::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Org {
@@ -300,106 +303,34 @@ pub async fn join_with_invite(
 }
 
 pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Option<Device>, ServerError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, revoked_at_ms, recovery_until_ms, public_key FROM devices WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| Device {
-        id: r.get(0),
-        user_id: r.get(1),
-        revoked_at_ms: r.get(2),
-        recovery_until_ms: r.get(3),
-        public_key: r.get(4),
-    }))
+    Ok(devices_by_token_hashes(pool, &[token_hash]).await?.pop().flatten())
 }
 
-/// A report as received: the parsed claims and the exact bytes that were signed.
-#[derive(Debug, Clone, Copy)]
-pub struct ReceivedReport<'a> {
-    pub report: &'a PostureReport,
-    pub body: &'a str,
-    pub signature: Option<&'a str>,
+/// Devices by the hashes of their tokens, in the order asked (one query for many).
+pub async fn devices_by_token_hashes(pool: &AnyPool, hashes: &[&str]) -> Result<Vec<Option<Device>>, ServerError> {
+    let sql = format!(
+        "SELECT token_hash, id, user_id, revoked_at_ms, recovery_until_ms, public_key FROM devices \
+         WHERE token_hash IN ({})",
+        list::in_list(hashes.len())
+    );
+    let rows = list::bind_all(sqlx::query(&sql), hashes).fetch_all(pool).await?;
+    let found: std::collections::HashMap<String, Device> = rows
+        .into_iter()
+        .map(|r| {
+            let device = Device {
+                id: r.get(1),
+                user_id: r.get(2),
+                revoked_at_ms: r.get(3),
+                recovery_until_ms: r.get(4),
+                public_key: r.get(5),
+            };
+            (r.get(0), device)
+        })
+        .collect();
+    Ok(hashes.iter().map(|h| found.get(*h).cloned()).collect())
 }
 
-/// What storing a report did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReportOutcome {
-    /// Stored; the device's reports now number `reports`.
-    Stored { reports: i64 },
-    /// The same report (same id, same body) was stored before: nothing new.
-    Duplicate,
-    /// Another report already used this id.
-    IdConflict,
-    /// The sequence number is not after the last one received.
-    Replayed { last: i64 },
-}
-
-/// Stores a report (once: its id is an idempotency key) and updates the device's claims,
-/// last sequence number and report count, in one transaction of two statements when all is
-/// well.
-pub async fn insert_report(
-    pool: &AnyPool,
-    device: &Device,
-    received: ReceivedReport<'_>,
-    now: UnixMillis,
-) -> Result<ReportOutcome, ServerError> {
-    let report = received.report;
-    let mut tx = begin_write(pool).await?;
-    let inserted = sqlx::query(
-        "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_id, report_id) DO NOTHING",
-    )
-    .bind(&device.id)
-    .bind(now.0)
-    .bind(report.generated_at_ms)
-    .bind(received.body)
-    .bind(&report.report_id)
-    .bind(report.sequence)
-    .bind(received.signature)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        let body: String = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
-            .bind(&device.id)
-            .bind(&report.report_id)
-            .fetch_one(&mut **tx)
-            .await?
-            .get(0);
-        tx.rollback().await?;
-        return Ok(if body == received.body { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
-    }
-    let updated = sqlx::query(
-        "UPDATE devices SET last_report_at_ms = $1, hostname = $2, os_name = $3, os_version = $4, arch = $5, \
-         app_version = $6, last_sequence = $7, report_count = report_count + 1 \
-         WHERE id = $8 AND last_sequence < $7 RETURNING report_count",
-    )
-    .bind(now.0)
-    .bind(&report.device.hostname)
-    .bind(&report.device.os_name)
-    .bind(&report.device.os_version)
-    .bind(&report.device.arch)
-    .bind(&report.device.app_version)
-    .bind(report.sequence)
-    .bind(&device.id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = updated else {
-        let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
-            .bind(&device.id)
-            .fetch_one(&mut **tx)
-            .await?
-            .get(0);
-        tx.rollback().await?;
-        return Ok(ReportOutcome::Replayed { last });
-    };
-    tx.commit().await?;
-    Ok(ReportOutcome::Stored { reports: row.get(0) })
-}
-
-/// What the server believes about a device and its user.
+/// What the server believes about a device and its user (see [`posture_views`]).
 pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> Result<PostureView, ServerError> {
     let count: i64 =
         sqlx::query("SELECT report_count FROM devices WHERE id = $1").bind(&device.id).fetch_one(pool).await?.get(0);
@@ -417,49 +348,9 @@ pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> R
         }
         None => None,
     };
-    posture_view_with(pool, device, now, count, last).await
-}
-
-/// [`posture_view`] when the caller already knows the report count and the last report
-/// (right after storing one): three queries instead of five.
-pub async fn posture_view_with(
-    pool: &AnyPool,
-    device: &Device,
-    now: UnixMillis,
-    reports_received: i64,
-    last: Option<(i64, PostureReport)>,
-) -> Result<PostureView, ServerError> {
-    let (user, org) = user_with_org(pool, &device.user_id).await?;
-    let factors = verified_factors(pool, &user.id).await?;
-    let compliance = {
-        let verified: Vec<lastmile_core::policy::VerifiedFactor> = factors
-            .iter()
-            .filter_map(|f| {
-                crate::factor_kind(&f.kind)
-                    .map(|kind| lastmile_core::policy::VerifiedFactor { kind, aaguid: f.aaguid.clone() })
-            })
-            .collect();
-        let mut conn = pool.acquire().await?;
-        let (group, policy, c) = crate::compliance::standing_of(&mut conn, &device.user_id, &verified, now).await?;
-        crate::compliance::view(group, &policy, &c)
-    };
-    let (last_report_at_ms, last_claims) = last.map_or((None, None), |(at, r)| (Some(at), Some(r)));
-    Ok(PostureView {
-        device_id: device.id.clone(),
-        user: UserView { id: user.id, email: user.email, display_name: user.display_name },
-        organisation: OrganisationView { slug: org.slug, name: org.name },
-        best_tier: best_tier(&factors),
-        verified_factors: factors,
-        reports_received,
-        last_report_at_ms,
-        last_claims,
-        compliance,
-    })
-}
-
-fn best_tier(factors: &[lastmile_proto::api::FactorView]) -> Option<String> {
-    lastmile_core::factor::best_tier(factors.iter().filter_map(|f| crate::factor_kind(&f.kind)))
-        .map(|t| crate::tier_name(t).to_string())
+    let ask = ViewOf { device: device.clone(), now, reports_received: count, last };
+    let mut views = posture_views(pool, vec![ask]).await?;
+    views.pop().ok_or_else(|| ServerError::Corrupt(format!("no view of device {}", device.id)))
 }
 
 /// The tables [`count`] knows.
@@ -764,31 +655,6 @@ pub async fn reset_expired_lock(pool: &AnyPool, id: &str) -> Result<(), ServerEr
 }
 
 /// The factors the server has verified for a user.
-pub async fn verified_factors(
-    pool: &AnyPool,
-    user_id: &str,
-) -> Result<Vec<lastmile_proto::api::FactorView>, ServerError> {
-    let rows = sqlx::query(
-        "SELECT id, kind, verified_at_ms, aaguid, model, certification FROM factors \
-         WHERE user_id = $1 AND status = 'verified' \
-         ORDER BY verified_at_ms",
-    )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            let kind: String = r.get(1);
-            let tier = crate::tier_of(&kind)?;
-            Ok(lastmile_proto::api::FactorView {
-                id: r.get(0),
-                kind,
-                tier: tier.into(),
-                verified_at_ms: r.get::<Option<i64>, _>(2).unwrap_or_default(),
-                aaguid: r.get(3),
-                model: r.get(4),
-                certification: r.get(5),
-            })
-        })
-        .collect()
+pub async fn verified_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<FactorView>, ServerError> {
+    Ok(verified_factors_of(pool, &[user_id]).await?.remove(user_id).unwrap_or_default())
 }

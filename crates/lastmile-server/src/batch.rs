@@ -1,0 +1,208 @@
+//! Coalescing concurrent requests into batches (group commit).
+//!
+//! The hot path (posture reports from every device, every few hours, in bursts after a
+//! policy push or at 9 a.m.) does a few small statements per request. Each statement costs
+//! a round trip to the database (on SQLite, a hand-off to the connection's worker thread and
+//! back), which dominated the cost of a report. A [`Batcher`] queues calls from concurrent
+//! requests and runs them as one batch: a lookup of 30 devices is one `IN (...)` query, 30
+//! reports are one transaction of two multi-row statements.
+//!
+//! Nothing waits for a batch to fill: a batch is whatever queued while the previous one ran,
+//! so a lone request goes straight through and latency grows only under load. The queue
+//! lives in this process only and holds nothing once answered: replicas share no state.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use lastmile_proto::api::PostureView;
+use sqlx::AnyPool;
+use tokio::sync::{Semaphore, mpsc, oneshot};
+
+use crate::ServerError;
+use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
+
+type Job<I, O> = (I, oneshot::Sender<Result<O, ServerError>>);
+
+/// A queue in front of a batch operation. Cloning shares the queue.
+pub struct Batcher<I, O> {
+    tx: mpsc::Sender<Job<I, O>>,
+    name: &'static str,
+    counts: Arc<Counts>,
+}
+
+/// How many batches ran and how many calls they held.
+#[derive(Debug, Default)]
+struct Counts {
+    batches: AtomicU64,
+    calls: AtomicU64,
+}
+
+impl<I, O> Clone for Batcher<I, O> {
+    fn clone(&self) -> Self {
+        Self { tx: self.tx.clone(), name: self.name, counts: self.counts.clone() }
+    }
+}
+
+impl<I, O> std::fmt::Debug for Batcher<I, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batcher").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
+    /// Starts the queue on the current Tokio runtime. `work` gets at most `max` inputs and
+    /// returns one output per input, in order; at most `in_flight` batches run at once. An
+    /// error fails every call of its batch. The queue stops when the last clone is dropped.
+    pub fn spawn<F, Fut>(name: &'static str, max: usize, in_flight: usize, work: F) -> Self
+    where
+        F: Fn(Vec<I>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Vec<O>, ServerError>> + Send + 'static,
+    {
+        let (tx, mut rx) = mpsc::channel::<Job<I, O>>(max.max(1) * 4);
+        let work = Arc::new(work);
+        let slots = Arc::new(Semaphore::new(in_flight.max(1)));
+        let counts = Arc::new(Counts::default());
+        let counted = counts.clone();
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let Ok(slot) = slots.clone().acquire_owned().await else { break };
+                // Taken after a slot is free: what queued meanwhile joins this batch.
+                let mut jobs = vec![first];
+                while jobs.len() < max {
+                    match rx.try_recv() {
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
+                }
+                counted.batches.fetch_add(1, Ordering::Relaxed);
+                counted.calls.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+                let work = work.clone();
+                tokio::spawn(async move {
+                    let (inputs, replies): (Vec<I>, Vec<_>) = jobs.into_iter().unzip();
+                    let n = inputs.len();
+                    match work(inputs).await {
+                        Ok(outputs) if outputs.len() == n => {
+                            for (reply, output) in replies.into_iter().zip(outputs) {
+                                let _ = reply.send(Ok(output));
+                            }
+                        }
+                        Ok(outputs) => {
+                            let e = ServerError::Corrupt(format!("{name}: {} answers for {n} calls", outputs.len()));
+                            fail(replies, e);
+                        }
+                        Err(e) => fail(replies, e),
+                    }
+                    drop(slot);
+                });
+            }
+        });
+        Self { tx, name, counts }
+    }
+
+    /// Batches run so far, and the calls they held.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.counts.batches.load(Ordering::Relaxed), self.counts.calls.load(Ordering::Relaxed))
+    }
+
+    /// Queues one input and waits for its output.
+    pub async fn call(&self, input: I) -> Result<O, ServerError> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || ServerError::Stopped(self.name);
+        self.tx.send((input, reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+/// The queues of the report path.
+#[derive(Debug, Clone)]
+pub struct Queues {
+    /// Device token hashes to devices (every device request is authenticated this way).
+    pub devices: Batcher<String, Option<Device>>,
+    /// Reports to store: one write transaction at a time, as SQLite allows anyway.
+    pub reports: Batcher<NewReport, ReportOutcome>,
+    /// The answers to stored reports.
+    pub views: Batcher<ViewOf, PostureView>,
+}
+
+/// The most calls in one batch (the widest statement binds 8 values per call).
+pub const MAX_BATCH: usize = 64;
+
+impl Queues {
+    /// Starts the queues on the current Tokio runtime.
+    pub fn start(pool: &AnyPool) -> Self {
+        let p = pool.clone();
+        let devices = Batcher::spawn("device lookup", MAX_BATCH, 1, move |hashes: Vec<String>| {
+            let pool = p.clone();
+            async move {
+                let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
+                store::devices_by_token_hashes(&pool, &hashes).await
+            }
+        });
+        let p = pool.clone();
+        let reports = Batcher::spawn("report writer", MAX_BATCH, 1, move |reports: Vec<NewReport>| {
+            let pool = p.clone();
+            async move { store::insert_reports(&pool, &reports).await }
+        });
+        let p = pool.clone();
+        let views = Batcher::spawn("report answers", MAX_BATCH, 1, move |asks: Vec<ViewOf>| {
+            let pool = p.clone();
+            async move { store::posture_views(&pool, asks).await }
+        });
+        Self { devices, reports, views }
+    }
+}
+
+fn fail<O>(replies: Vec<oneshot::Sender<Result<O, ServerError>>>, e: ServerError) {
+    let e = Arc::new(e);
+    for reply in replies {
+        let _ = reply.send(Err(ServerError::Batch(e.clone())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_calls_share_batches_and_each_gets_its_own_answer() {
+        let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = sizes.clone();
+        let doubler = Batcher::spawn("doubler", 8, 1, move |xs: Vec<u32>| {
+            let seen = seen.clone();
+            async move {
+                seen.lock().expect("lock").push(xs.len());
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                Ok(xs.into_iter().map(|x| x * 2).collect())
+            }
+        });
+        let calls: Vec<_> = (0..40u32)
+            .map(|i| {
+                let d = doubler.clone();
+                tokio::spawn(async move { (i, d.call(i).await.expect("answer")) })
+            })
+            .collect();
+        for c in calls {
+            let (i, doubled) = c.await.expect("task");
+            assert_eq!(doubled, i * 2);
+        }
+        let sizes = sizes.lock().expect("lock").clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 40);
+        assert_eq!(doubler.counts(), (sizes.len() as u64, 40));
+        assert!(sizes.iter().all(|&s| s <= 8), "{sizes:?}");
+        assert!(sizes.len() < 40, "no call was batched with another: {sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_fails_each_of_its_calls_and_the_queue_goes_on() {
+        let b = Batcher::spawn("flaky", 4, 1, |xs: Vec<u32>| async move {
+            if xs.contains(&13) { Err(ServerError::Invalid("unlucky".into())) } else { Ok(xs) }
+        });
+        let e = b.call(13).await.expect_err("fails");
+        assert!(matches!(&e, ServerError::Batch(inner) if inner.to_string() == "unlucky"), "{e:?}");
+        assert_eq!(b.call(7).await.expect("next batch"), 7);
+        let short = Batcher::spawn("short", 4, 1, |_: Vec<u32>| async { Ok(Vec::<u32>::new()) });
+        let e = short.call(1).await.expect_err("no answer");
+        assert!(matches!(&e, ServerError::Batch(inner) if matches!(**inner, ServerError::Corrupt(_))), "{e:?}");
+    }
+}

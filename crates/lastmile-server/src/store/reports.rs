@@ -1,0 +1,280 @@
+//! The report path's statements, for many reports at once (see [`crate::batch`]): storing
+//! a batch of reports is one transaction of two multi-row statements when all is well, and
+//! the answers for a batch of devices are three queries.
+
+use std::collections::{HashMap, HashSet};
+
+use lastmile_core::clock::UnixMillis;
+use lastmile_core::policy::{Exception, Policy, VerifiedFactor};
+use lastmile_proto::api::{FactorView, OrganisationView, PostureReport, PostureView, UserView};
+use sqlx::{AnyPool, Row};
+
+use super::{Device, WriteTx, begin_write, list};
+use crate::ServerError;
+
+/// A report to store: the parsed claims and the exact bytes that were signed.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub device_id: String,
+    pub received: UnixMillis,
+    pub report: PostureReport,
+    pub body: String,
+    pub signature: Option<String>,
+}
+
+/// What storing a report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// Stored; the device's reports now number `reports`.
+    Stored { reports: i64 },
+    /// The same report (same id, same body) was stored before: nothing new.
+    Duplicate,
+    /// Another report already used this id.
+    IdConflict,
+    /// The sequence number is not after the last one received.
+    Replayed { last: i64 },
+}
+
+/// Stores reports, each once (its id is an idempotency key), and updates their devices'
+/// claims, last sequence numbers and report counts, all in one transaction. Outcomes are in
+/// the order of `reports`. Two reports of one device are stored in that order.
+pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec<ReportOutcome>, ServerError> {
+    let mut outcomes: Vec<Option<ReportOutcome>> = vec![None; reports.len()];
+    let mut tx = begin_write(pool).await?;
+    let mut pending: Vec<usize> = (0..reports.len()).collect();
+    while !pending.is_empty() {
+        // One report per device per round: the sequence check of a device's second report
+        // must see its first.
+        let mut devices = HashSet::new();
+        let (round, later): (Vec<usize>, Vec<usize>) =
+            pending.iter().partition(|&&i| devices.insert(reports[i].device_id.as_str()));
+        store_round(&mut tx, reports, &round, &mut outcomes).await?;
+        pending = later;
+    }
+    tx.commit().await?;
+    outcomes
+        .into_iter()
+        .map(|o| o.ok_or_else(|| ServerError::Corrupt("a report of the batch has no outcome".into())))
+        .collect()
+}
+
+/// One round: reports of distinct devices.
+async fn store_round(
+    tx: &mut WriteTx,
+    reports: &[NewReport],
+    round: &[usize],
+    outcomes: &mut [Option<ReportOutcome>],
+) -> Result<(), ServerError> {
+    let sql = format!(
+        "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
+         VALUES {} ON CONFLICT (device_id, report_id) DO NOTHING RETURNING device_id",
+        list::rows(round.len(), 7)
+    );
+    let mut insert = sqlx::query(&sql);
+    for r in round.iter().map(|&i| &reports[i]) {
+        insert = insert
+            .bind(&r.device_id)
+            .bind(r.received.0)
+            .bind(r.report.generated_at_ms)
+            .bind(&r.body)
+            .bind(&r.report.report_id)
+            .bind(r.report.sequence)
+            .bind(&r.signature);
+    }
+    let inserted: HashSet<String> = insert.fetch_all(&mut ***tx).await?.iter().map(|r| r.get(0)).collect();
+    let (new, seen): (Vec<usize>, Vec<usize>) =
+        round.iter().partition(|&&i| inserted.contains(reports[i].device_id.as_str()));
+
+    // Not inserted: this id was used before, by this report (sent again) or another one.
+    for i in seen {
+        let r = &reports[i];
+        let body: String = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
+            .bind(&r.device_id)
+            .bind(&r.report.report_id)
+            .fetch_one(&mut ***tx)
+            .await?
+            .get(0);
+        outcomes[i] = Some(if body == r.body { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
+    }
+    if new.is_empty() {
+        return Ok(());
+    }
+
+    // The devices move forward only if each sequence number is after the last one.
+    let sql = format!(
+        "UPDATE devices SET last_report_at_ms = v.column2, hostname = v.column3, os_name = v.column4, \
+         os_version = v.column5, arch = v.column6, app_version = v.column7, last_sequence = v.column8, \
+         report_count = report_count + 1 \
+         FROM (VALUES {}) AS v WHERE devices.id = v.column1 AND devices.last_sequence < v.column8 \
+         RETURNING id, report_count",
+        list::rows(new.len(), 8)
+    );
+    let mut update = sqlx::query(&sql);
+    for r in new.iter().map(|&i| &reports[i]) {
+        let d = &r.report.device;
+        update = update
+            .bind(&r.device_id)
+            .bind(r.received.0)
+            .bind(&d.hostname)
+            .bind(&d.os_name)
+            .bind(&d.os_version)
+            .bind(&d.arch)
+            .bind(&d.app_version)
+            .bind(r.report.sequence);
+    }
+    let counts: HashMap<String, i64> =
+        update.fetch_all(&mut ***tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    for i in new {
+        let r = &reports[i];
+        if let Some(&reports) = counts.get(&r.device_id) {
+            outcomes[i] = Some(ReportOutcome::Stored { reports });
+            continue;
+        }
+        // A replay (or a report overtaken by a later one): take back what was inserted.
+        sqlx::query("DELETE FROM posture_reports WHERE device_id = $1 AND report_id = $2")
+            .bind(&r.device_id)
+            .bind(&r.report.report_id)
+            .execute(&mut ***tx)
+            .await?;
+        let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
+            .bind(&r.device_id)
+            .fetch_one(&mut ***tx)
+            .await?
+            .get(0);
+        outcomes[i] = Some(ReportOutcome::Replayed { last });
+    }
+    Ok(())
+}
+
+/// What a device's answer is made of, besides what the database holds.
+#[derive(Debug, Clone)]
+pub struct ViewOf {
+    pub device: Device,
+    pub now: UnixMillis,
+    pub reports_received: i64,
+    /// When the last report was received, and its claims.
+    pub last: Option<(i64, PostureReport)>,
+}
+
+/// A user as the answer shows them, with their organisation and policy.
+struct Person {
+    user: UserView,
+    organisation: OrganisationView,
+    group: Option<String>,
+    policy: Policy,
+}
+
+/// What the server believes about each device and its user, in the order asked. Device
+/// claims are claims; only factors the server verified count, under the user's policy at
+/// each `now`.
+pub async fn posture_views(pool: &AnyPool, asks: Vec<ViewOf>) -> Result<Vec<PostureView>, ServerError> {
+    let mut users: Vec<&str> = asks.iter().map(|a| a.device.user_id.as_str()).collect();
+    users.sort_unstable();
+    users.dedup();
+    let people = people(pool, &users).await?;
+    let factors = verified_factors_of(pool, &users).await?;
+    let exceptions = exceptions_of(pool, &users).await?;
+    asks.into_iter()
+        .map(|a| {
+            let user_id = &a.device.user_id;
+            let p = people
+                .get(user_id)
+                .ok_or_else(|| ServerError::Corrupt(format!("user {user_id} is referenced but missing")))?;
+            let factors = factors.get(user_id).cloned().unwrap_or_default();
+            let verified: Vec<VerifiedFactor> = factors
+                .iter()
+                .filter_map(|f| {
+                    crate::factor_kind(&f.kind).map(|kind| VerifiedFactor { kind, aaguid: f.aaguid.clone() })
+                })
+                .collect();
+            let excepted = exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
+            let compliance = p.policy.evaluate(&verified, excepted, a.now);
+            let (last_report_at_ms, last_claims) = a.last.map_or((None, None), |(at, r)| (Some(at), Some(r)));
+            Ok(PostureView {
+                device_id: a.device.id,
+                user: p.user.clone(),
+                organisation: p.organisation.clone(),
+                best_tier: best_tier(&factors),
+                verified_factors: factors,
+                reports_received: a.reports_received,
+                last_report_at_ms,
+                last_claims,
+                compliance: crate::compliance::view(p.group.clone(), &p.policy, &compliance),
+            })
+        })
+        .collect()
+}
+
+fn best_tier(factors: &[FactorView]) -> Option<String> {
+    lastmile_core::factor::best_tier(factors.iter().filter_map(|f| crate::factor_kind(&f.kind)))
+        .map(|t| crate::tier_name(t).to_string())
+}
+
+/// Users with their organisation and group policy (the `default` group's when in none).
+async fn people(pool: &AnyPool, users: &[&str]) -> Result<HashMap<String, Person>, ServerError> {
+    let sql = format!(
+        "SELECT u.id, u.email, u.display_name, o.slug, o.name, g.name, g.policy \
+         FROM users u JOIN organisations o ON o.id = u.org_id \
+         LEFT JOIN policy_groups g ON g.id = COALESCE(u.group_id, \
+           (SELECT d.id FROM policy_groups d WHERE d.org_id = u.org_id AND d.name = 'default')) \
+         WHERE u.id IN ({})",
+        list::in_list(users.len())
+    );
+    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|r| {
+            let group: Option<String> = r.get(5);
+            let policy = match r.get::<Option<String>, _>(6) {
+                Some(json) => crate::compliance::parse_policy(&json)?,
+                None => Policy::default(),
+            };
+            let user = UserView { id: r.get(0), email: r.get(1), display_name: r.get(2) };
+            Ok((
+                user.id.clone(),
+                Person { user, organisation: OrganisationView { slug: r.get(3), name: r.get(4) }, group, policy },
+            ))
+        })
+        .collect()
+}
+
+/// The factors the server verified, per user, oldest first.
+pub async fn verified_factors_of(
+    pool: &AnyPool,
+    users: &[&str],
+) -> Result<HashMap<String, Vec<FactorView>>, ServerError> {
+    let sql = format!(
+        "SELECT user_id, id, kind, verified_at_ms, aaguid, model, certification FROM factors \
+         WHERE status = 'verified' AND user_id IN ({}) ORDER BY verified_at_ms, id",
+        list::in_list(users.len())
+    );
+    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
+    let mut out: HashMap<String, Vec<FactorView>> = HashMap::new();
+    for r in rows {
+        let kind: String = r.get(2);
+        let tier = crate::tier_of(&kind)?;
+        out.entry(r.get(0)).or_default().push(FactorView {
+            id: r.get(1),
+            kind,
+            tier: tier.into(),
+            verified_at_ms: r.get::<Option<i64>, _>(3).unwrap_or_default(),
+            aaguid: r.get(4),
+            model: r.get(5),
+            certification: r.get(6),
+        });
+    }
+    Ok(out)
+}
+
+/// The users' exceptions (all of them; [`Policy::evaluate`] ignores the expired).
+pub async fn exceptions_of(pool: &AnyPool, users: &[&str]) -> Result<HashMap<String, Vec<Exception>>, ServerError> {
+    let sql = format!(
+        "SELECT user_id, owner, reason, expires_at_ms FROM policy_exceptions WHERE user_id IN ({})",
+        list::in_list(users.len())
+    );
+    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
+    let mut out: HashMap<String, Vec<Exception>> = HashMap::new();
+    for r in rows {
+        out.entry(r.get(0)).or_default().push(Exception { owner: r.get(1), reason: r.get(2), expires_at_ms: r.get(3) });
+    }
+    Ok(out)
+}
