@@ -126,6 +126,7 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         .collect();
     let bodies = Arc::new(bodies);
     let before = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
+    let busy_before = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
     let (statuses, lat, wall) = run(n, concurrency, |i| {
         let (http, base, bodies) = (http.clone(), base.clone(), bodies.clone());
         async move {
@@ -152,6 +153,14 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         mean_batch(after[0], before[0]),
         mean_batch(after[1], before[1]),
         mean_batch(after[2], before[2])
+    );
+    let busy = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
+    let per = |i: usize| (busy[i] - busy_before[i]).as_secs_f64() * 1e6 / (after[i].0 - before[i].0).max(1) as f64;
+    println!(
+        "| time per batch, {label}: device lookups {:.0} us, report writes {:.0} us, answers {:.0} us | | | | | | |",
+        per(0),
+        per(1),
+        per(2)
     );
     if label == "SQLite" {
         // Only meaningful for the first run: later ones inherit the heap of the seeding.

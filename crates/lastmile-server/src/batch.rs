@@ -31,11 +31,14 @@ pub struct Batcher<I, O> {
     counts: Arc<Counts>,
 }
 
-/// How many batches ran and how many calls they held.
+/// How many batches ran, how many calls they held, and how long they took in all.
 #[derive(Debug, Default)]
 struct Counts {
     batches: AtomicU64,
     calls: AtomicU64,
+    busy_us: AtomicU64,
+    /// Calls sent and not yet taken into a batch.
+    waiting: AtomicU64,
 }
 
 impl<I, O> Clone for Batcher<I, O> {
@@ -50,13 +53,16 @@ impl<I, O> std::fmt::Debug for Batcher<I, O> {
     }
 }
 
-impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
+impl<I: Clone + Send + Sync + 'static, O: Send + 'static> Batcher<I, O> {
     /// Starts the queue on the current Tokio runtime. `work` gets at most `max` inputs and
-    /// returns one output per input, in order; at most `in_flight` batches run at once. An
-    /// error fails every call of its batch. The queue stops when the last clone is dropped.
+    /// returns one output per input, in order; at most `in_flight` batches run at once.
+    ///
+    /// When a batch fails, each of its calls is tried again alone, so that one bad input
+    /// (or a conflict between two) fails only its own call, not its neighbours'. The queue
+    /// stops when the last clone is dropped.
     pub fn spawn<F, Fut>(name: &'static str, max: usize, in_flight: usize, work: F) -> Self
     where
-        F: Fn(Vec<I>) -> Fut + Send + Sync + 'static,
+        F: Fn(Arc<[I]>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Vec<O>, ServerError>> + Send + 'static,
     {
         let (tx, mut rx) = mpsc::channel::<Job<I, O>>(max.max(1) * 4);
@@ -77,22 +83,36 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
                 }
                 counted.batches.fetch_add(1, Ordering::Relaxed);
                 counted.calls.fetch_add(jobs.len() as u64, Ordering::Relaxed);
+                counted.waiting.fetch_sub(jobs.len() as u64, Ordering::Relaxed);
                 let work = work.clone();
+                let counted = counted.clone();
                 tokio::spawn(async move {
+                    let started = std::time::Instant::now();
                     let (inputs, replies): (Vec<I>, Vec<_>) = jobs.into_iter().unzip();
-                    let n = inputs.len();
-                    match work(inputs).await {
-                        Ok(outputs) if outputs.len() == n => {
+                    let inputs: Arc<[I]> = inputs.into();
+                    match run(&*work, name, inputs.clone()).await {
+                        Ok(outputs) => {
                             for (reply, output) in replies.into_iter().zip(outputs) {
                                 let _ = reply.send(Ok(output));
                             }
                         }
-                        Ok(outputs) => {
-                            let e = ServerError::Corrupt(format!("{name}: {} answers for {n} calls", outputs.len()));
-                            fail(replies, e);
+                        Err(e) if replies.len() == 1 => {
+                            if let Some(reply) = replies.into_iter().next() {
+                                let _ = reply.send(Err(e));
+                            }
                         }
-                        Err(e) => fail(replies, e),
+                        Err(e) => {
+                            tracing::warn!(queue = name, error = %e, calls = replies.len(), "a batch failed; its calls are tried one by one");
+                            for (input, reply) in inputs.iter().zip(replies) {
+                                let alone = run(&*work, name, Arc::from([input.clone()])).await;
+                                let _ = reply.send(alone.and_then(|mut o| {
+                                    o.pop().ok_or_else(|| ServerError::Corrupt(format!("{name}: no answer")))
+                                }));
+                            }
+                        }
                     }
+                    let busy = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    counted.busy_us.fetch_add(busy, Ordering::Relaxed);
                     drop(slot);
                 });
             }
@@ -105,11 +125,25 @@ impl<I: Send + 'static, O: Send + 'static> Batcher<I, O> {
         (self.counts.batches.load(Ordering::Relaxed), self.counts.calls.load(Ordering::Relaxed))
     }
 
+    /// Calls queued and not yet taken into a batch.
+    pub fn waiting(&self) -> u64 {
+        self.counts.waiting.load(Ordering::Relaxed)
+    }
+
+    /// The time batches took so far, in all (wall clock, from start to answers sent).
+    pub fn busy(&self) -> std::time::Duration {
+        std::time::Duration::from_micros(self.counts.busy_us.load(Ordering::Relaxed))
+    }
+
     /// Queues one input and waits for its output.
     pub async fn call(&self, input: I) -> Result<O, ServerError> {
         let (reply, answer) = oneshot::channel();
         let stopped = || ServerError::Stopped(self.name);
-        self.tx.send((input, reply)).await.map_err(|_| stopped())?;
+        self.counts.waiting.fetch_add(1, Ordering::Relaxed);
+        if self.tx.send((input, reply)).await.is_err() {
+            self.counts.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(stopped());
+        }
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -132,7 +166,7 @@ impl Queues {
     /// Starts the queues on the current Tokio runtime.
     pub fn start(pool: &AnyPool) -> Self {
         let p = pool.clone();
-        let devices = Batcher::spawn("device lookup", MAX_BATCH, 1, move |hashes: Vec<String>| {
+        let devices = Batcher::spawn("device lookup", MAX_BATCH, 1, move |hashes: Arc<[String]>| {
             let pool = p.clone();
             async move {
                 let hashes: Vec<&str> = hashes.iter().map(String::as_str).collect();
@@ -140,23 +174,31 @@ impl Queues {
             }
         });
         let p = pool.clone();
-        let reports = Batcher::spawn("report writer", MAX_BATCH, 1, move |reports: Vec<NewReport>| {
+        let reports = Batcher::spawn("report writer", MAX_BATCH, 1, move |reports: Arc<[NewReport]>| {
             let pool = p.clone();
             async move { store::insert_reports(&pool, &reports).await }
         });
         let p = pool.clone();
-        let views = Batcher::spawn("report answers", MAX_BATCH, 1, move |asks: Vec<ViewOf>| {
+        let views = Batcher::spawn("report answers", MAX_BATCH, 1, move |asks: Arc<[ViewOf]>| {
             let pool = p.clone();
-            async move { store::posture_views(&pool, asks).await }
+            async move { store::posture_views(&pool, &asks).await }
         });
         Self { devices, reports, views }
     }
 }
 
-fn fail<O>(replies: Vec<oneshot::Sender<Result<O, ServerError>>>, e: ServerError) {
-    let e = Arc::new(e);
-    for reply in replies {
-        let _ = reply.send(Err(ServerError::Batch(e.clone())));
+/// One batch: its outputs, one per input.
+async fn run<I, O, F, Fut>(work: &F, name: &str, inputs: Arc<[I]>) -> Result<Vec<O>, ServerError>
+where
+    F: Fn(Arc<[I]>) -> Fut,
+    Fut: Future<Output = Result<Vec<O>, ServerError>>,
+{
+    let n = inputs.len();
+    let outputs = work(inputs).await?;
+    if outputs.len() == n {
+        Ok(outputs)
+    } else {
+        Err(ServerError::Corrupt(format!("{name}: {} answers for {n} calls", outputs.len())))
     }
 }
 
@@ -168,12 +210,12 @@ mod tests {
     async fn concurrent_calls_share_batches_and_each_gets_its_own_answer() {
         let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = sizes.clone();
-        let doubler = Batcher::spawn("doubler", 8, 1, move |xs: Vec<u32>| {
+        let doubler = Batcher::spawn("doubler", 8, 1, move |xs: Arc<[u32]>| {
             let seen = seen.clone();
             async move {
                 seen.lock().expect("lock").push(xs.len());
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                Ok(xs.into_iter().map(|x| x * 2).collect())
+                Ok(xs.iter().map(|x| x * 2).collect())
             }
         });
         let calls: Vec<_> = (0..40u32)
@@ -193,16 +235,32 @@ mod tests {
         assert!(sizes.len() < 40, "no call was batched with another: {sizes:?}");
     }
 
-    #[tokio::test]
-    async fn a_failed_batch_fails_each_of_its_calls_and_the_queue_goes_on() {
-        let b = Batcher::spawn("flaky", 4, 1, |xs: Vec<u32>| async move {
-            if xs.contains(&13) { Err(ServerError::Invalid("unlucky".into())) } else { Ok(xs) }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_bad_input_fails_only_its_own_call() {
+        let b = Batcher::spawn("flaky", 16, 1, |xs: Arc<[u32]>| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            if xs.contains(&13) { Err(ServerError::Invalid("unlucky".into())) } else { Ok(xs.to_vec()) }
         });
-        let e = b.call(13).await.expect_err("fails");
-        assert!(matches!(&e, ServerError::Batch(inner) if inner.to_string() == "unlucky"), "{e:?}");
-        assert_eq!(b.call(7).await.expect("next batch"), 7);
-        let short = Batcher::spawn("short", 4, 1, |_: Vec<u32>| async { Ok(Vec::<u32>::new()) });
+        let calls: Vec<_> = (10..20u32)
+            .map(|i| {
+                let b = b.clone();
+                tokio::spawn(async move { (i, b.call(i).await) })
+            })
+            .collect();
+        for c in calls {
+            match c.await.expect("task") {
+                (13, answer) => {
+                    let e = answer.expect_err("13 fails");
+                    assert!(matches!(&e, ServerError::Invalid(m) if m == "unlucky"), "{e:?}");
+                }
+                (i, answer) => assert_eq!(answer.expect("its neighbours do not"), i),
+            }
+        }
+        let (batches, calls) = b.counts();
+        assert!(batches < calls, "13 never shared a batch: {batches} batches for {calls} calls");
+        assert_eq!(b.call(7).await.expect("the queue goes on"), 7);
+        let short = Batcher::spawn("short", 4, 1, |_: Arc<[u32]>| async { Ok(Vec::<u32>::new()) });
         let e = short.call(1).await.expect_err("no answer");
-        assert!(matches!(&e, ServerError::Batch(inner) if matches!(**inner, ServerError::Corrupt(_))), "{e:?}");
+        assert!(matches!(e, ServerError::Corrupt(_)), "{e:?}");
     }
 }

@@ -60,6 +60,9 @@ impl Db {
                 AnyPoolOptions::new()
                     // SQLite allows one writer at a time; WAL lets readers run alongside it.
                     .max_connections(4)
+                    // A file does not go away under an open connection; the ping before each
+                    // use was a round trip to the connection's thread for every statement.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute("PRAGMA journal_mode = WAL").await?;

@@ -23,9 +23,6 @@ pub enum ServerError {
     Conflict(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
-    /// The error of a batch this call was part of (see [`crate::batch`]).
-    #[error("{0}")]
-    Batch(std::sync::Arc<ServerError>),
     /// A batch queue is gone (the server is shutting down).
     #[error("the {0} queue has stopped")]
     Stopped(&'static str),
@@ -65,16 +62,6 @@ impl From<ServerError> for ApiError {
             ServerError::NotFound(m) => {
                 ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{m} not found"))
             }
-            ServerError::Batch(inner) => match std::sync::Arc::try_unwrap(inner) {
-                Ok(alone) => alone.into(),
-                Err(shared) => match &*shared {
-                    ServerError::Invalid(m) => ApiError::bad_request(m.clone()),
-                    other => {
-                        tracing::error!(error = %other, "internal error (in a batch)");
-                        ApiError::internal()
-                    }
-                },
-            },
             other => {
                 tracing::error!(error = %other, "internal error");
                 ApiError::internal()

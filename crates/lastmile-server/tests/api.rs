@@ -400,7 +400,8 @@ mod signed_reports {
     }
 
     /// Many devices report at once: the reports share batches (one transaction, one lookup),
-    /// and each device still gets the answer about itself.
+    /// and each device still gets the answer about itself. The database is held by another
+    /// writer meanwhile, so that the reports queue behind the first one whatever the timing.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_reports_are_batched_and_each_answer_goes_to_its_device() {
         let h = harness().await;
@@ -408,7 +409,11 @@ mod signed_reports {
         for _ in 0..24 {
             devices.push(joined(&h).await);
         }
-        let (batches, _) = h.state.queues.reports.counts();
+        let (batches, calls_before) = h.state.queues.reports.counts();
+        let mut hold = store::begin_write(&h.state.db.pool).await.expect("hold the writer");
+        if h.state.db.backend == lastmile_server::db::Backend::Postgres {
+            sqlx::query("LOCK TABLE posture_reports IN EXCLUSIVE MODE").execute(&mut **hold).await.expect("lock");
+        }
         let mut sends = tokio::task::JoinSet::new();
         for (i, dev) in devices.iter().enumerate() {
             let mut r = report_n(1);
@@ -431,6 +436,18 @@ mod signed_reports {
                 (i, id, status, serde_json::from_slice::<PostureView>(&bytes).expect("a view"))
             });
         }
+        // The first batch (the first report, or the first few) waits for the database; the
+        // others wait for it.
+        let queue = &h.state.queues.reports;
+        let queued = || queue.waiting() + queue.counts().1 - calls_before;
+        for _ in 0..2_000 {
+            if queued() == 24 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(queued(), 24, "the reports did not queue behind the held database");
+        hold.rollback().await.expect("let go");
         while let Some(done) = sends.join_next().await {
             let (i, id, status, view) = done.expect("task");
             assert_eq!(status, StatusCode::OK);
@@ -441,7 +458,7 @@ mod signed_reports {
         assert_eq!(h.count("posture_reports").await, 24);
         let (after, calls) = h.state.queues.reports.counts();
         assert_eq!(calls, 24);
-        assert!(after - batches < 24, "{} batches for 24 reports: nothing was batched", after - batches);
+        assert_eq!(after - batches, 2, "the first batch, then all that queued behind it");
     }
 
     /// One batch holding every case at once: two reports of one device (stored in order), a

@@ -349,7 +349,7 @@ pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> R
         None => None,
     };
     let ask = ViewOf { device: device.clone(), now, reports_received: count, last };
-    let mut views = posture_views(pool, vec![ask]).await?;
+    let mut views = posture_views(pool, &[ask]).await?;
     views.pop().ok_or_else(|| ServerError::Corrupt(format!("no view of device {}", device.id)))
 }
 

@@ -167,14 +167,14 @@ struct Person {
 /// What the server believes about each device and its user, in the order asked. Device
 /// claims are claims; only factors the server verified count, under the user's policy at
 /// each `now`.
-pub async fn posture_views(pool: &AnyPool, asks: Vec<ViewOf>) -> Result<Vec<PostureView>, ServerError> {
+pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<PostureView>, ServerError> {
     let mut users: Vec<&str> = asks.iter().map(|a| a.device.user_id.as_str()).collect();
     users.sort_unstable();
     users.dedup();
     let people = people(pool, &users).await?;
     let factors = verified_factors_of(pool, &users).await?;
     let exceptions = exceptions_of(pool, &users).await?;
-    asks.into_iter()
+    asks.iter()
         .map(|a| {
             let user_id = &a.device.user_id;
             let p = people
@@ -189,9 +189,10 @@ pub async fn posture_views(pool: &AnyPool, asks: Vec<ViewOf>) -> Result<Vec<Post
                 .collect();
             let excepted = exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
             let compliance = p.policy.evaluate(&verified, excepted, a.now);
-            let (last_report_at_ms, last_claims) = a.last.map_or((None, None), |(at, r)| (Some(at), Some(r)));
+            let (last_report_at_ms, last_claims) =
+                a.last.as_ref().map_or((None, None), |(at, r)| (Some(*at), Some(r.clone())));
             Ok(PostureView {
-                device_id: a.device.id,
+                device_id: a.device.id.clone(),
                 user: p.user.clone(),
                 organisation: p.organisation.clone(),
                 best_tier: best_tier(&factors),
