@@ -163,7 +163,10 @@ pub struct Queues {
 pub const MAX_BATCH: usize = 64;
 
 impl Queues {
-    /// Starts the queues on the current Tokio runtime.
+    /// Starts the queues on the current Tokio runtime, each running one batch at a time:
+    /// SQLite has one writer anyway, and on PostgreSQL too a batch in flight makes the next
+    /// one bigger. (Measured on PostgreSQL with 2 and 4 write batches at once: smaller
+    /// batches and fewer reports per second, 1,791/s and 1,587/s against 2,014/s.)
     pub fn start(pool: &AnyPool) -> Self {
         let p = pool.clone();
         let devices = Batcher::spawn("device lookup", MAX_BATCH, 1, move |hashes: Arc<[String]>| {
