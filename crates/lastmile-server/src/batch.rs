@@ -159,7 +159,7 @@ pub struct Queues {
     pub views: Batcher<ViewOf, PostureView>,
 }
 
-/// The most calls in one batch (the widest statement binds 8 values per call).
+/// The most calls in one batch (the widest statement binds 9 values per call).
 pub const MAX_BATCH: usize = 64;
 
 impl Queues {

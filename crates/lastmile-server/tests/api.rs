@@ -509,6 +509,13 @@ mod signed_reports {
                 .expect("devices");
         let of = |dev: &JoinResponse| last.iter().find(|(id, ..)| *id == dev.device_id).map(|(_, s, n)| (*s, *n));
         assert_eq!((of(&a), of(&b), of(&c)), (Some((2, 2)), Some((5, 1)), Some((3, 1))));
+        // What each device's answer shows as its last report: the last stored, never the
+        // replay that was taken back.
+        for (dev, want) in [(&a, 2), (&b, 5), (&c, 3)] {
+            let (s, v) = h.call("GET", "/v1/devices/me", Some(&dev.device_token), None).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            assert_eq!(v["last_claims"]["sequence"], want, "{v}");
+        }
     }
 
     #[tokio::test]

@@ -335,7 +335,7 @@ pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> R
     let count: i64 =
         sqlx::query("SELECT report_count FROM devices WHERE id = $1").bind(&device.id).fetch_one(pool).await?.get(0);
     let last =
-        sqlx::query("SELECT received_at_ms, body FROM posture_reports WHERE device_id = $1 ORDER BY id DESC LIMIT 1")
+        sqlx::query("SELECT r.received_at_ms, r.body FROM devices d JOIN posture_reports r ON r.id = d.last_report_row WHERE d.id = $1")
             .bind(&device.id)
             .fetch_optional(pool)
             .await?;

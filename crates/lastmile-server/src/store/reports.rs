@@ -67,7 +67,7 @@ async fn store_round(
 ) -> Result<(), ServerError> {
     let sql = format!(
         "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
-         VALUES {} ON CONFLICT (device_id, report_id) DO NOTHING RETURNING device_id",
+         VALUES {} ON CONFLICT (device_id, report_id) DO NOTHING RETURNING device_id, id",
         list::rows(round.len(), 7)
     );
     let mut insert = sqlx::query(&sql);
@@ -81,9 +81,11 @@ async fn store_round(
             .bind(r.report.sequence)
             .bind(&r.signature);
     }
-    let inserted: HashSet<String> = insert.fetch_all(&mut ***tx).await?.iter().map(|r| r.get(0)).collect();
+    // Row ids by device (one report per device in a round).
+    let inserted: HashMap<String, i64> =
+        insert.fetch_all(&mut ***tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
     let (new, seen): (Vec<usize>, Vec<usize>) =
-        round.iter().partition(|&&i| inserted.contains(reports[i].device_id.as_str()));
+        round.iter().partition(|&&i| inserted.contains_key(reports[i].device_id.as_str()));
 
     // Not inserted: this id was used before, by this report (sent again) or another one.
     for i in seen {
@@ -104,10 +106,10 @@ async fn store_round(
     let sql = format!(
         "UPDATE devices SET last_report_at_ms = v.column2, hostname = v.column3, os_name = v.column4, \
          os_version = v.column5, arch = v.column6, app_version = v.column7, last_sequence = v.column8, \
-         report_count = report_count + 1 \
+         last_report_row = v.column9, report_count = report_count + 1 \
          FROM (VALUES {}) AS v WHERE devices.id = v.column1 AND devices.last_sequence < v.column8 \
          RETURNING id, report_count",
-        list::rows(new.len(), 8)
+        list::rows(new.len(), 9)
     );
     let mut update = sqlx::query(&sql);
     for r in new.iter().map(|&i| &reports[i]) {
@@ -120,7 +122,8 @@ async fn store_round(
             .bind(&d.os_version)
             .bind(&d.arch)
             .bind(&d.app_version)
-            .bind(r.report.sequence);
+            .bind(r.report.sequence)
+            .bind(inserted.get(&r.device_id).copied());
     }
     let counts: HashMap<String, i64> =
         update.fetch_all(&mut ***tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
