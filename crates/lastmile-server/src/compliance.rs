@@ -51,11 +51,7 @@ async fn verified_factors(conn: &mut AnyConnection, user_id: &str) -> Result<Vec
 
 /// The user's exceptions (all of them; [`Policy::evaluate`] ignores the expired).
 pub async fn exceptions(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Exception>, ServerError> {
-    let rows = sqlx::query("SELECT owner, reason, expires_at_ms FROM policy_exceptions WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows.into_iter().map(|r| Exception { owner: r.get(0), reason: r.get(1), expires_at_ms: r.get(2) }).collect())
+    Ok(crate::store::exceptions_of(&mut *conn, &[user_id]).await?.remove(user_id).unwrap_or_default())
 }
 
 /// A tier's wire name.

@@ -129,6 +129,19 @@ pub struct Webhook {
     pub format: Format,
 }
 
+impl Webhook {
+    /// Posts one JSON message; an answer other than 2xx is an error.
+    async fn post(&self, http: &reqwest::Client, body: &serde_json::Value) -> Result<(), reqwest::Error> {
+        http.post(self.url.clone())
+            .timeout(std::time::Duration::from_secs(10))
+            .json(body)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map(drop)
+    }
+}
+
 /// Tells the user's other channels that someone signed in with one of their recovery codes
 /// (if it was not them, they should call IT at once). Best effort, in the background: the
 /// sign-in never waits for the webhook, and a failure is logged.
@@ -143,16 +156,9 @@ pub fn notify_recovery(webhook: &Webhook, org: &str, email: &str, name: &str, ho
              named {hostname}. If that was not you, tell your IT team now."
         )}),
     };
-    let url = webhook.url.clone();
+    let webhook = webhook.clone();
     tokio::spawn(async move {
-        let sent = reqwest::Client::new()
-            .post(url)
-            .timeout(std::time::Duration::from_secs(10))
-            .json(&body)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status);
-        if let Err(e) = sent {
+        if let Err(e) = webhook.post(&reqwest::Client::new(), &body).await {
             tracing::warn!(error = %e, "recovery notice not delivered");
         }
     });
@@ -213,14 +219,7 @@ pub async fn run(
             Format::Json => serde_json::to_value(&nudge).map_err(|e| ServerError::Invalid(e.to_string()))?,
             Format::Slack => serde_json::json!({ "text": nudge.text() }),
         };
-        let sent = http
-            .post(webhook.url.clone())
-            .timeout(std::time::Duration::from_secs(10))
-            .json(&body)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status);
-        if let Err(e) = sent {
+        if let Err(e) = webhook.post(&http, &body).await {
             tracing::warn!(user = %user.user_id, error = %e, "nudge not delivered; tried again next run");
             outcome.failed.push(user.email);
             continue;

@@ -269,13 +269,17 @@ pub async fn verified_factors_of(
     Ok(out)
 }
 
-/// The users' exceptions (all of them; [`Policy::evaluate`] ignores the expired).
-pub async fn exceptions_of(pool: &AnyPool, users: &[&str]) -> Result<HashMap<String, Vec<Exception>>, ServerError> {
+/// The users' exceptions (all of them; [`Policy::evaluate`] ignores the expired), on the pool
+/// or inside a transaction.
+pub async fn exceptions_of<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    users: &[&str],
+) -> Result<HashMap<String, Vec<Exception>>, ServerError> {
     let sql = format!(
         "SELECT user_id, owner, reason, expires_at_ms FROM policy_exceptions WHERE user_id IN ({})",
         list::in_list(users.len())
     );
-    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
+    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(executor).await?;
     let mut out: HashMap<String, Vec<Exception>> = HashMap::new();
     for r in rows {
         out.entry(r.get(0)).or_default().push(Exception { owner: r.get(1), reason: r.get(2), expires_at_ms: r.get(3) });
