@@ -10,6 +10,26 @@ pub enum Tier {
     PhishingResistant,
 }
 
+impl Tier {
+    pub const ALL: [Tier; 4] = [Tier::Weak, Tier::Recovery, Tier::Strong, Tier::PhishingResistant];
+
+    /// The wire name (`phishing_resistant`, `strong`, `recovery`, `weak`): the one spelling
+    /// the API, the database and the policy documents use.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Tier::Weak => "weak",
+            Tier::Recovery => "recovery",
+            Tier::Strong => "strong",
+            Tier::PhishingResistant => "phishing_resistant",
+        }
+    }
+
+    /// The tier from its wire name.
+    pub fn from_wire(name: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.wire() == name)
+    }
+}
+
 /// The kinds of factor Lastmile knows about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -72,6 +92,21 @@ pub fn best_tier(factors: impl IntoIterator<Item = FactorKind>) -> Option<Tier> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The wire names are the serde names (policy documents) and round-trip.
+    #[test]
+    fn wire_names_match_serde_and_round_trip() {
+        for t in Tier::ALL {
+            let json = format!("\"{}\"", t.wire());
+            assert_eq!(serde_json::from_str::<Tier>(&json).expect("serde"), t);
+            assert_eq!(Tier::from_wire(t.wire()), Some(t));
+        }
+        for k in FactorKind::ALL {
+            let json = format!("\"{}\"", k.wire());
+            assert_eq!(serde_json::from_str::<FactorKind>(&json).expect("serde"), k);
+        }
+        assert_eq!(Tier::from_wire("Strong"), None);
+    }
 
     #[test]
     fn tiers_follow_the_design_table() {

@@ -3,6 +3,7 @@
 //! Everything that needs "now" takes a [`clock::Clock`]; everything that needs randomness
 //! takes bytes. That keeps the whole crate deterministic and testable with tables.
 
+pub mod audit_chain;
 pub mod clock;
 pub mod clockfix;
 pub mod code80;
@@ -10,6 +11,7 @@ pub mod deep_link;
 pub mod device_key;
 pub mod error;
 pub mod factor;
+pub mod gap;
 pub mod invite;
 pub mod offset;
 pub mod policy;

@@ -476,6 +476,8 @@ pub enum ErrorCode {
     /// A report with this sequence number (or an older one) was already received.
     ReportReplayed,
     RateLimited,
+    /// The server is at capacity for this kind of work; try again after `Retry-After` seconds.
+    Busy,
     Internal,
 }
 
@@ -492,4 +494,8 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// A sentence for a person: what went wrong and what to do.
     pub message: String,
+    /// For an internal error: the reference under which the server logged it, to quote to
+    /// whoever runs the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
 }

@@ -1,4 +1,6 @@
-//! Operations behind `lastmile-server admin ...`: organisations, users, invites.
+//! Every operation behind `lastmile-server admin ...`: organisations, users, invites,
+//! devices, policy, tokens, engagement, the dashboard's data, counts and the audit log. The
+//! binary only parses and prints.
 
 use lastmile_core::clock::Clock;
 use lastmile_core::invite::{InviteCode, JoinInput, parse_server_url};
@@ -195,4 +197,64 @@ pub async fn create_admin_token(db: &Db, clock: &dyn Clock, org_slug: &str, name
     let token = crate::secrets::new_admin_token();
     store::policy::create_admin_token(&db.pool, &org, name.trim(), &hash_secret(&token), clock.now()).await?;
     Ok(token)
+}
+
+/// Nudges users of `org_slug` with a gap (see [`crate::engage::run`]); `webhook` `None` is a
+/// dry run.
+pub async fn engage(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    server_url: &str,
+    webhook: Option<&crate::engage::Webhook>,
+    every_hours: u32,
+    limit: u32,
+) -> Result<crate::engage::Outcome, ServerError> {
+    let org = org(db, org_slug).await?;
+    let server = parse_server_url(server_url).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let interval = i64::from(every_hours) * 3_600_000;
+    crate::engage::run(&db.pool, &org, &server, webhook, interval, i64::from(limit), clock.now()).await
+}
+
+/// The dashboard's data for one organisation.
+pub async fn dashboard(db: &Db, clock: &dyn Clock, org_slug: &str) -> Result<crate::dashboard::Dashboard, ServerError> {
+    let org = org(db, org_slug).await?;
+    crate::dashboard::build(&db.pool, &org, clock.now()).await
+}
+
+/// Row counts of every table, by name.
+pub async fn stats(db: &Db) -> Result<Vec<(&'static str, i64)>, ServerError> {
+    let mut out = Vec::with_capacity(store::TABLES.len());
+    for t in store::TABLES {
+        out.push((t, store::count(&db.pool, t).await?));
+    }
+    Ok(out)
+}
+
+/// Every audit event, oldest first.
+pub async fn audit_events(db: &Db) -> Result<Vec<crate::audit::Stored>, ServerError> {
+    crate::audit::list(&db.pool, None).await
+}
+
+/// Audit events from `from` (a day, `YYYY-MM-DD` UTC, or Unix ms) to `to` (a day, included,
+/// or Unix ms, excluded; `None`: now).
+pub async fn audit_export(
+    db: &Db,
+    clock: &dyn Clock,
+    from: &str,
+    to: Option<&str>,
+) -> Result<Vec<crate::audit::Stored>, ServerError> {
+    use crate::audit::parse_day;
+    let from_ms = parse_day(from)?;
+    let to_ms = match to {
+        Some(day) if day.contains('-') => parse_day(day)? + 86_400_000,
+        Some(ms) => parse_day(ms)?,
+        None => clock.now().0 + 1,
+    };
+    crate::audit::range(&db.pool, from_ms, to_ms).await
+}
+
+/// Recomputes the audit log's hash chain.
+pub async fn audit_verify(db: &Db) -> Result<crate::audit::ChainReport, ServerError> {
+    crate::audit::verify(&db.pool).await
 }

@@ -4,13 +4,15 @@
 //! rows are kept current on write), so the page stays fast at 100,000 users.
 
 use lastmile_core::clock::UnixMillis;
-use lastmile_core::policy::{Gap, Policy};
+use std::collections::BTreeMap;
+
+use lastmile_core::policy::Gap;
 use serde::Serialize;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 use utoipa::ToSchema;
 
 use crate::ServerError;
-use crate::store::Org;
+use crate::store::{self, Org};
 
 /// How many users with gaps, exceptions and events the dashboard lists.
 pub const LIST_LIMIT: i64 = 100;
@@ -91,51 +93,21 @@ pub struct EventView {
 
 /// Builds the dashboard of `org` at `now`.
 pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboard, ServerError> {
-    let policies: Vec<(String, Policy)> =
-        sqlx::query("SELECT name, policy FROM policy_groups WHERE org_id = $1 ORDER BY name")
-            .bind(&org.id)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let policy = serde_json::from_str(&r.get::<String, _>(1))
-                    .map_err(|e| ServerError::Corrupt(format!("stored policy: {e}")))?;
-                Ok((r.get(0), policy))
-            })
-            .collect::<Result<_, ServerError>>()?;
+    let policies = store::policy::group_policies(pool, org).await?;
     let policy_of = |name: &str| policies.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).unwrap_or_default();
 
-    // Counts per group, standing and tier: one index-only scan of the compliance rows.
-    let counts = sqlx::query(
-        "SELECT group_name, met, best_tier, COUNT(*) FROM user_compliance WHERE org_id = $1 \
-         GROUP BY group_name, met, best_tier",
-    )
-    .bind(&org.id)
-    .fetch_all(pool)
-    .await?;
-    // Exceptions in force for users with a gap, per group (there are few exceptions).
-    let excepted = sqlx::query(
-        "SELECT c.group_name, COUNT(DISTINCT c.user_id) FROM policy_exceptions e \
-         JOIN user_compliance c ON c.user_id = e.user_id \
-         WHERE c.org_id = $1 AND c.met = 0 AND e.expires_at_ms > $2 GROUP BY c.group_name",
-    )
-    .bind(&org.id)
-    .bind(now.0)
-    .fetch_all(pool)
-    .await?;
-    let mut by_group: std::collections::BTreeMap<String, Coverage> = std::collections::BTreeMap::new();
-    let mut by_tier: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for r in counts {
-        let entry = by_group.entry(r.get(0)).or_default();
-        let n: i64 = r.get(3);
-        entry.users += n;
-        if r.get::<i64, _>(1) != 0 {
-            entry.compliant += n;
+    let mut by_group: BTreeMap<String, Coverage> = BTreeMap::new();
+    let mut by_tier: BTreeMap<String, i64> = BTreeMap::new();
+    for c in store::dashboard::coverage_counts(pool, org).await? {
+        let entry = by_group.entry(c.group).or_default();
+        entry.users += c.users;
+        if c.met {
+            entry.compliant += c.users;
         }
-        *by_tier.entry(r.get::<Option<String>, _>(2).unwrap_or_else(|| "none".into())).or_default() += n;
+        *by_tier.entry(c.best_tier.unwrap_or_else(|| "none".into())).or_default() += c.users;
     }
-    for r in excepted {
-        by_group.entry(r.get(0)).or_default().excepted = r.get(1);
+    for (group, n) in store::dashboard::excepted_per_group(pool, org, now).await? {
+        by_group.entry(group).or_default().excepted = n;
     }
     let mut totals = Coverage::default();
     let groups = by_group
@@ -150,7 +122,7 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
             GroupCoverage {
                 group: name,
                 coverage,
-                min_tier: crate::tier_name(policy.min_tier).into(),
+                min_tier: policy.min_tier.wire().into(),
                 level: policy.level_at(now).map(|l| format!("{l:?}").to_lowercase()),
                 deadline_ms: policy.deadline_ms,
             }
@@ -160,57 +132,28 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
     let mut tiers: Vec<TierCount> = by_tier.into_iter().map(|(tier, users)| TierCount { tier, users }).collect();
     tiers.sort_by_key(|t| std::cmp::Reverse(t.users));
 
-    // The longest-standing gaps, along the (org, met, gap since) index.
-    let gaps = sqlx::query(&format!(
-        "SELECT u.email, c.group_name, c.gaps, COALESCE(c.gap_since_ms, u.created_at_ms) \
-         FROM user_compliance c JOIN users u ON u.id = c.user_id \
-         WHERE c.org_id = $1 AND c.met = 0 \
-         AND NOT EXISTS (SELECT 1 FROM policy_exceptions e WHERE e.user_id = c.user_id AND e.expires_at_ms > $2) \
-         ORDER BY c.gap_since_ms LIMIT {LIST_LIMIT}"
-    ))
-    .bind(&org.id)
-    .bind(now.0)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| {
-        let gaps: String = r.get(2);
-        let gaps = match serde_json::from_str::<Vec<Gap>>(&gaps) {
-            Ok(list) if !list.is_empty() => list.iter().map(ToString::to_string).collect(),
-            _ => vec!["no verified factor yet".to_string()],
-        };
-        UserGap { email: r.get(0), group: r.get(1), gaps, since_ms: r.get(3) }
-    })
-    .collect();
-
-    let mttr = sqlx::query("SELECT closed, total_ms FROM remediation_totals WHERE org_id = $1")
-        .bind(&org.id)
-        .fetch_optional(pool)
+    let gaps = store::dashboard::longest_gaps(pool, org, now, LIST_LIMIT)
         .await?
-        .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)));
-
-    let exceptions = sqlx::query(&format!(
-        "SELECT u.email, e.owner, e.reason, e.expires_at_ms FROM policy_exceptions e JOIN users u ON u.id = e.user_id \
-         WHERE u.org_id = $1 AND e.expires_at_ms > $2 ORDER BY e.expires_at_ms LIMIT {LIST_LIMIT}"
-    ))
-    .bind(&org.id)
-    .bind(now.0)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| ExceptionView { email: r.get(0), owner: r.get(1), reason: r.get(2), expires_at_ms: r.get(3) })
-    .collect();
-
-    let recent_events = sqlx::query(&format!(
-        "SELECT e.seq, e.at_ms, e.kind, u.email, e.detail FROM audit_events e LEFT JOIN users u ON u.id = e.user_id \
-         WHERE e.org_id = $1 ORDER BY e.seq DESC LIMIT {EVENT_LIMIT}"
-    ))
-    .bind(&org.id)
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| EventView { seq: r.get(0), at_ms: r.get(1), kind: r.get(2), email: r.get(3), detail: r.get(4) })
-    .collect();
+        .into_iter()
+        .map(|g| {
+            let gaps = match serde_json::from_str::<Vec<Gap>>(&g.gaps_json) {
+                Ok(list) if !list.is_empty() => list.iter().map(ToString::to_string).collect(),
+                _ => vec!["no verified factor yet".to_string()],
+            };
+            UserGap { email: g.email, group: g.group, gaps, since_ms: g.since_ms }
+        })
+        .collect();
+    let mttr = store::dashboard::remediation_totals(pool, org).await?;
+    let exceptions = store::dashboard::exceptions_in_force(pool, org, now, LIST_LIMIT)
+        .await?
+        .into_iter()
+        .map(|e| ExceptionView { email: e.email, owner: e.owner, reason: e.reason, expires_at_ms: e.expires_at_ms })
+        .collect();
+    let recent_events = store::dashboard::recent_events(pool, org, EVENT_LIMIT)
+        .await?
+        .into_iter()
+        .map(|e| EventView { seq: e.seq, at_ms: e.at_ms, kind: e.kind, email: e.email, detail: e.detail })
+        .collect();
 
     Ok(Dashboard {
         organisation: org.name.clone(),

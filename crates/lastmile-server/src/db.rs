@@ -92,6 +92,55 @@ impl Db {
     }
 }
 
+/// A write transaction. On SQLite it also holds the process's write lock, so that writers
+/// queue on a fair async mutex instead of polling in SQLite's busy handler (which sleeps
+/// 1, 2, 5, 10... ms between tries and made the tail latency of every write path). Use
+/// `&mut **tx` as the executor.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx").field("locked", &self._lock.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::Transaction<'static, sqlx::Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), ServerError> {
+        Ok(self.tx.commit().await?)
+    }
+    pub async fn rollback(self) -> Result<(), ServerError> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+/// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
+/// taken at once (`BEGIN IMMEDIATE`).
+pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
+    static SQLITE_WRITER: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
+    if pool.connect_options().database_url.scheme().starts_with("sqlite") {
+        let lock = SQLITE_WRITER.get_or_init(Default::default).clone().lock_owned().await;
+        Ok(WriteTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _lock: Some(lock) })
+    } else {
+        Ok(WriteTx { tx: pool.begin().await?, _lock: None })
+    }
+}
+
 /// A URL with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {

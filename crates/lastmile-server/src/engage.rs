@@ -10,12 +10,12 @@ use lastmile_core::deep_link::{DeepLink, Step};
 use lastmile_core::invite::{InviteCode, JoinInput};
 use lastmile_core::policy::Gap;
 use serde::Serialize;
-use sqlx::{AnyPool, Row};
+use sqlx::AnyPool;
 
 use crate::ServerError;
-use crate::audit::{self, Event, Kind};
-use crate::secrets::{hash_secret, new_id, new_invite_entropy};
-use crate::store::{Org, begin_write};
+use crate::secrets::{hash_secret, new_invite_entropy};
+use crate::store::engage::SentNudge;
+use crate::store::{self, Org};
 
 /// How long an invite sent in a nudge stays valid.
 pub const NUDGE_INVITE_MS: i64 = 72 * 3_600_000;
@@ -78,48 +78,6 @@ pub fn step_for(gaps: &[Gap]) -> Step {
         }
     }
     Step::Totp
-}
-
-struct Due {
-    user_id: String,
-    email: String,
-    name: String,
-    gaps: Vec<Gap>,
-    has_device: bool,
-}
-
-async fn due(
-    pool: &AnyPool,
-    org: &Org,
-    now: UnixMillis,
-    min_interval_ms: i64,
-    limit: i64,
-) -> Result<Vec<Due>, ServerError> {
-    let rows = sqlx::query(&format!(
-        "SELECT u.id, u.email, u.display_name, c.gaps, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM devices d WHERE d.user_id = u.id AND d.revoked_at_ms IS NULL) \
-         THEN 1 ELSE 0 END AS BIGINT) \
-         FROM user_compliance c JOIN users u ON u.id = c.user_id \
-         WHERE c.org_id = $1 AND c.met = 0 \
-         AND NOT EXISTS (SELECT 1 FROM policy_exceptions e WHERE e.user_id = u.id AND e.expires_at_ms > $2) \
-         AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.user_id = u.id AND n.sent_at_ms > $3) \
-         ORDER BY c.gap_since_ms LIMIT {limit}"
-    ))
-    .bind(&org.id)
-    .bind(now.0)
-    .bind(now.0 - min_interval_ms)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Due {
-            user_id: r.get(0),
-            email: r.get(1),
-            name: r.get(2),
-            gaps: serde_json::from_str(&r.get::<String, _>(3)).unwrap_or_default(),
-            has_device: r.get::<i64, _>(4) != 0,
-        })
-        .collect())
 }
 
 /// Where and how to send.
@@ -185,13 +143,14 @@ pub async fn run(
 ) -> Result<Outcome, ServerError> {
     let (policies, http) = (org_levels(pool, org, now).await?, reqwest::Client::new());
     let mut outcome = Outcome::default();
-    for user in due(pool, org, now, min_interval_ms, limit).await? {
-        let step = step_for(&user.gaps);
+    for user in store::engage::due(pool, org, now, min_interval_ms, limit).await? {
+        let user_gaps: Vec<Gap> = serde_json::from_str(&user.gaps_json).unwrap_or_default();
+        let step = step_for(&user_gaps);
         let (deadline, level) = policies.get(&user.user_id).cloned().unwrap_or_default();
-        let gaps = if user.gaps.is_empty() {
+        let gaps = if user_gaps.is_empty() {
             vec!["has no verified factor yet".to_string()]
         } else {
-            user.gaps.iter().map(ToString::to_string).collect()
+            user_gaps.iter().map(ToString::to_string).collect()
         };
         let mut nudge = Nudge {
             organisation: org.name.clone(),
@@ -216,7 +175,9 @@ pub async fn run(
             nudge.invite_expires_at_ms = Some(now.0 + NUDGE_INVITE_MS);
         }
         let body = match webhook.format {
-            Format::Json => serde_json::to_value(&nudge).map_err(|e| ServerError::Invalid(e.to_string()))?,
+            Format::Json => {
+                serde_json::to_value(&nudge).map_err(|e| ServerError::Internal(format!("nudge as JSON: {e}")))?
+            }
             Format::Slack => serde_json::json!({ "text": nudge.text() }),
         };
         if let Err(e) = webhook.post(&http, &body).await {
@@ -224,7 +185,15 @@ pub async fn run(
             outcome.failed.push(user.email);
             continue;
         }
-        record(pool, &user.user_id, &org.id, step, invite.as_ref(), now).await?;
+        let invite_hash = invite.as_ref().map(|code| hash_secret(code.canonical()));
+        let sent = SentNudge {
+            user_id: &user.user_id,
+            org_id: &org.id,
+            step: step.wire(),
+            invite_hash: invite_hash.as_deref(),
+            invite_expires: UnixMillis(now.0 + NUDGE_INVITE_MS),
+        };
+        store::engage::record_nudge(pool, sent, now).await?;
         outcome.sent.push(nudge);
     }
     Ok(outcome)
@@ -236,70 +205,14 @@ async fn org_levels(
     org: &Org,
     now: UnixMillis,
 ) -> Result<std::collections::HashMap<String, (Option<i64>, Option<String>)>, ServerError> {
-    let groups: Vec<(String, lastmile_core::policy::Policy)> =
-        sqlx::query("SELECT name, policy FROM policy_groups WHERE org_id = $1")
-            .bind(&org.id)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .filter_map(|r| serde_json::from_str(&r.get::<String, _>(1)).ok().map(|p| (r.get(0), p)))
-            .collect();
-    let rows = sqlx::query("SELECT user_id, group_name FROM user_compliance WHERE org_id = $1 AND met = 0")
-        .bind(&org.id)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows
+    let groups = store::policy::group_policies(pool, org).await?;
+    Ok(store::engage::groups_of_unmet(pool, org)
+        .await?
         .into_iter()
-        .map(|r| {
-            let (user, group): (String, String) = (r.get(0), r.get(1));
+        .map(|(user, group)| {
             let policy = groups.iter().find(|(n, _)| *n == group).map(|(_, p)| p.clone()).unwrap_or_default();
             let level = policy.level_at(now).map(|l| format!("{l:?}").to_lowercase());
             (user, (policy.deadline_ms, level))
         })
         .collect())
-}
-
-async fn record(
-    pool: &AnyPool,
-    user_id: &str,
-    org_id: &str,
-    step: Step,
-    invite: Option<&InviteCode>,
-    now: UnixMillis,
-) -> Result<(), ServerError> {
-    let mut tx = begin_write(pool).await?;
-    if let Some(code) = invite {
-        sqlx::query(
-            "INSERT INTO invites (id, user_id, code_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(new_id("inv"))
-        .bind(user_id)
-        .bind(hash_secret(code.canonical()))
-        .bind(now.0)
-        .bind(now.0 + NUDGE_INVITE_MS)
-        .execute(&mut **tx)
-        .await?;
-    }
-    sqlx::query(
-        "INSERT INTO nudges (id, user_id, org_id, step, with_invite, sent_at_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(new_id("ndg"))
-    .bind(user_id)
-    .bind(org_id)
-    .bind(step.wire())
-    .bind(i64::from(invite.is_some()))
-    .bind(now.0)
-    .execute(&mut **tx)
-    .await?;
-    audit::record(
-        &mut tx,
-        &Event::about_user(
-            now,
-            user_id,
-            Kind::Nudged,
-            serde_json::json!({ "step": step.wire(), "invite": invite.is_some() }),
-        ),
-    )
-    .await?;
-    tx.commit().await
 }

@@ -26,6 +26,15 @@ pub enum ServerError {
     /// A batch queue is gone (the server is shutting down).
     #[error("the {0} queue has stopped")]
     Stopped(&'static str),
+    /// A fault of the server itself, not of the request (a task that died, a value that
+    /// would not serialise, a library that refused its own input). Logged with this detail
+    /// and a correlation id; the client is told only the id.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// Too much of one kind of work is waiting (e.g. key derivation); the request was not
+    /// started and can be sent again after `retry_after_s`.
+    #[error("the server is busy with {what}; try again in {retry_after_s} s")]
+    Busy { what: &'static str, retry_after_s: u64 },
 }
 
 /// An HTTP error answer.
@@ -34,11 +43,18 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: ErrorCode,
     pub message: String,
+    /// Sent as `Retry-After` (seconds).
+    pub retry_after_s: Option<u64>,
+    /// For internal errors: the id they were logged under.
+    pub correlation_id: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), retry_after_s: None, correlation_id: None }
+    }
+    pub fn with_retry_after(self, seconds: u64) -> Self {
+        Self { retry_after_s: Some(seconds), ..self }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
@@ -46,12 +62,15 @@ impl ApiError {
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }
-    pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            "the server hit an internal error; it has been logged, please try again later",
-        )
+    /// A generic answer for a fault logged under `correlation_id`: nothing internal leaks.
+    pub fn internal(correlation_id: String) -> Self {
+        let message = format!(
+            "the server hit an internal error; it has been logged under reference {correlation_id}, please try again later"
+        );
+        Self {
+            correlation_id: Some(correlation_id),
+            ..Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, message)
+        }
     }
 }
 
@@ -62,9 +81,16 @@ impl From<ServerError> for ApiError {
             ServerError::NotFound(m) => {
                 ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{m} not found"))
             }
+            ServerError::Busy { what, retry_after_s } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Busy,
+                format!("the server is busy with {what}; nothing was done, try again in {retry_after_s} s"),
+            )
+            .with_retry_after(retry_after_s),
             other => {
-                tracing::error!(error = %other, "internal error");
-                ApiError::internal()
+                let id = crate::secrets::new_id("err");
+                tracing::error!(error = %other, correlation_id = %id, "internal error");
+                ApiError::internal(id)
             }
         }
     }
@@ -107,7 +133,48 @@ impl IntoResponse for ApiError {
         if self.status.is_client_error() {
             tracing::info!(status = %self.status, code = ?self.code, message = %self.message, "request refused");
         }
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message } };
-        (self.status, Json(body)).into_response()
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code, message: self.message, correlation_id: self.correlation_id },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(s) = self.retry_after_s {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+
+    use super::{ApiError, ServerError};
+
+    /// Internal faults answer 500 with a reference and nothing of their detail.
+    #[tokio::test]
+    async fn internal_faults_leak_nothing() {
+        let secret = "SELECT token_hash FROM devices: disk I/O error at /var/lib/lastmile";
+        for e in [
+            ServerError::Internal(secret.into()),
+            ServerError::Corrupt(secret.into()),
+            ServerError::Database(sqlx::Error::Protocol(secret.into())),
+        ] {
+            let api = ApiError::from(e);
+            assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+            let id = api.correlation_id.clone().expect("a correlation id");
+            let response = api.into_response();
+            let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");
+            let text = String::from_utf8(body.to_vec()).expect("utf8");
+            assert!(!text.contains("token_hash") && !text.contains("/var/lib"), "{text}");
+            assert!(text.contains(&id), "{text}");
+        }
+    }
+
+    #[test]
+    fn busy_answers_503_with_retry_after() {
+        let response = ApiError::from(ServerError::Busy { what: "key derivation", retry_after_s: 2 }).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("2"));
     }
 }

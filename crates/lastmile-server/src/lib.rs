@@ -9,18 +9,19 @@
 pub mod admin;
 pub mod audit;
 pub mod batch;
-pub mod compliance;
 pub mod dashboard;
 pub mod db;
 pub mod device_sig;
 pub mod engage;
 pub mod error;
+pub mod kdf;
 pub mod mds;
 pub mod openapi;
 pub mod recovery;
 pub mod routes;
 pub mod secrets;
 pub mod store;
+pub mod views;
 pub mod webauthn;
 
 use std::sync::Arc;
@@ -36,9 +37,8 @@ pub use routes::app;
 pub struct AppState {
     pub db: db::Db,
     pub clock: Arc<dyn Clock>,
-    /// Bounds concurrent argon2id work (about 19 MiB and 50 ms each) to the number of
-    /// cores, so that a burst of recovery-code guesses queues instead of exhausting memory.
-    pub kdf: Arc<tokio::sync::Semaphore>,
+    /// Every argon2id derivation goes through it: bounded to the cores, with a bounded queue.
+    pub kdf: kdf::Kdf,
     /// The WebAuthn relying party (configuration only; ceremonies live in the database).
     pub rp: Arc<webauthn::RelyingParty>,
     /// FIDO metadata (models, certification, status), when configured. Each replica loads it
@@ -54,12 +54,11 @@ impl AppState {
     /// State with the development relying party (`localhost`); see [`AppState::with_rp`].
     /// Starts the batch queues, so it must be called on a Tokio runtime.
     pub fn new(db: db::Db, clock: Arc<dyn Clock>) -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Self {
             queues: batch::Queues::start(&db.pool),
             db,
             clock,
-            kdf: Arc::new(tokio::sync::Semaphore::new(cores)),
+            kdf: kdf::Kdf::for_this_machine(),
             rp: Arc::new(webauthn::RelyingParty::localhost()),
             mds: None,
             notify: None,
@@ -82,29 +81,6 @@ impl AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState").field("db", &self.db).finish_non_exhaustive()
-    }
-}
-
-/// The factor kind of a wire name.
-pub fn factor_kind(name: &str) -> Option<lastmile_core::factor::FactorKind> {
-    lastmile_core::factor::FactorKind::from_wire(name)
-}
-
-/// The wire name of the tier of a factor kind given by its wire name.
-pub fn tier_of(kind: &str) -> Result<&'static str, ServerError> {
-    factor_kind(kind)
-        .map(|k| tier_name(k.tier()))
-        .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))
-}
-
-/// The wire name of a tier.
-pub fn tier_name(tier: lastmile_core::factor::Tier) -> &'static str {
-    use lastmile_core::factor::Tier::*;
-    match tier {
-        PhishingResistant => "phishing_resistant",
-        Strong => "strong",
-        Recovery => "recovery",
-        Weak => "weak",
     }
 }
 

@@ -374,6 +374,21 @@ impl MetadataService {
         *current = Some(Arc::new(metadata));
         Ok(outcome)
     }
+
+    /// Loads the BLOB again every `every`, in the background, for as long as the runtime
+    /// lives; a failed load is logged and the metadata in use kept.
+    pub fn spawn_refresh(self: &Arc<Self>, every: std::time::Duration, clock: Arc<dyn lastmile_core::clock::Clock>) {
+        let service = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match service.refresh(clock.now()).await {
+                    Ok(outcome) => tracing::info!(?outcome, "FIDO metadata refreshed"),
+                    Err(e) => tracing::warn!(error = %e, "FIDO metadata not refreshed; the one in use is kept"),
+                }
+            }
+        });
+    }
 }
 
 #[cfg(test)]

@@ -1,33 +1,12 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations and the wire types.
+//! The OpenAPI 3 document's frame (title, security schemes, tags). Its paths come from the
+//! router's one list of endpoints ([`crate::routes::openapi`]), served at `/openapi.json`.
 
-use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi, Debug)]
 #[openapi(
     info(title = "Lastmile API", description = "Posture API of the Lastmile MFA companion. All timestamps are Unix milliseconds."),
-    paths(
-        crate::routes::health,
-        crate::routes::time,
-        crate::routes::join,
-        crate::routes::me,
-        crate::routes::report,
-        crate::routes::begin_totp,
-        crate::routes::verify_totp,
-        crate::routes::create_set,
-        crate::routes::confirm_set,
-        crate::routes::begin_registration,
-        crate::routes::finish_registration,
-        crate::routes::begin_verification,
-        crate::routes::finish_verification,
-        crate::routes::sign_in,
-        crate::routes::get_account,
-        crate::routes::revoke_factor,
-        crate::routes::revoke_device,
-        crate::routes::end,
-        crate::routes::dashboard_json,
-    ),
     modifiers(&DeviceToken),
     tags((name = "meta"), (name = "devices"), (name = "posture"), (name = "factors"), (name = "recovery"), (name = "admin"))
 )]
@@ -57,9 +36,4 @@ impl Modify for DeviceToken {
             ),
         );
     }
-}
-
-/// `GET /openapi.json`
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }

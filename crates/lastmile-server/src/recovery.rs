@@ -1,4 +1,5 @@
-//! Recovery codes at rest: argon2id, salted per code.
+//! Recovery codes at rest: argon2id, salted per code. These functions block; the server
+//! calls them only through [`crate::kdf::Kdf`], which bounds and schedules them.
 //!
 //! Parameters: 19 MiB of memory, 2 passes, 1 lane: the OWASP minimum for argon2id. The codes
 //! carry 80 bits from a CSPRNG, so the KDF guards against an offline attack on a stolen
@@ -19,15 +20,18 @@ pub const T_COST: u32 = 2;
 pub const P_COST: u32 = 1;
 
 fn argon2() -> Result<Argon2<'static>, ServerError> {
-    let params = Params::new(M_COST_KIB, T_COST, P_COST, None).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
+        .map_err(|e| ServerError::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) of a canonical code.
 pub fn hash(code: &str) -> Result<String, ServerError> {
     let salt_bytes: [u8; 16] = rand::rng().random();
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    Ok(argon2()?.hash_password(code.as_bytes(), &salt).map_err(|e| ServerError::Invalid(e.to_string()))?.to_string())
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| ServerError::Internal(format!("argon2 salt: {e}")))?;
+    let hash =
+        argon2()?.hash_password(code.as_bytes(), &salt).map_err(|e| ServerError::Internal(format!("argon2: {e}")))?;
+    Ok(hash.to_string())
 }
 
 /// Whether `code` matches a stored PHC string.
@@ -44,6 +48,16 @@ fn decoy() -> Result<&'static str, ServerError> {
     }
     let fresh = hash(&crate::secrets::new_id("decoy"))?;
     Ok(DECOY.get_or_init(|| fresh))
+}
+
+/// Whether any of `hashes` matches `code` (stops at the first match).
+pub fn any_matches(code: &str, hashes: &[String]) -> Result<bool, ServerError> {
+    for h in hashes {
+        if matches(code, h)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Which of `hashes` matches `code`, if any. Always computes argon2id at least

@@ -184,7 +184,7 @@ impl KeyFacts {
     pub fn of(key: &SecurityKey, metadata: Option<&Metadata>, now: UnixMillis) -> Result<KeyFacts, ServerError> {
         // The credential's fields are reached through its serialised form: webauthn-rs only
         // exposes them to callers with the `danger-credential-internals` feature.
-        let v = serde_json::to_value(key).map_err(|e| ServerError::Invalid(e.to_string()))?;
+        let v = serde_json::to_value(key).map_err(|e| ServerError::Internal(format!("key as JSON: {e}")))?;
         let cred = &v["cred"];
         let text = |x: &serde_json::Value| x.as_str().map(str::to_string);
         let aaguid = ["Packed", "Tpm"].iter().find_map(|k| text(&cred["attestation"]["metadata"][k]["aaguid"]));

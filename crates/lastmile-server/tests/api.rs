@@ -410,7 +410,7 @@ mod signed_reports {
             devices.push(joined(&h).await);
         }
         let (batches, calls_before) = h.state.queues.reports.counts();
-        let mut hold = store::begin_write(&h.state.db.pool).await.expect("hold the writer");
+        let mut hold = lastmile_server::db::begin_write(&h.state.db.pool).await.expect("hold the writer");
         if h.state.db.backend == lastmile_server::db::Backend::Postgres {
             sqlx::query("LOCK TABLE posture_reports IN EXCLUSIVE MODE").execute(&mut **hold).await.expect("lock");
         }

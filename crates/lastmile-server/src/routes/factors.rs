@@ -24,8 +24,8 @@ pub async fn begin_totp(
     let (user, org) = store::user_with_org(&state.db.pool, &device.user_id).await?;
     let secret = new_totp_secret();
     let params = TotpParams::default();
-    let uri =
-        totp::otpauth_uri(&secret, params, &org.name, &user.email).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let uri = totp::otpauth_uri(&secret, params, &org.name, &user.email)
+        .map_err(|e| ServerError::Internal(format!("otpauth URI: {e}")))?;
     let secret_b32 = totp::secret_to_base32(&secret);
     let now = state.clock.now();
     let factor_id = store::create_totp_factor(

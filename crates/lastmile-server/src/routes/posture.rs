@@ -9,7 +9,7 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_proto::api::{ErrorBody, ErrorCode, PostureReport, PostureView, SIGNATURE_HEADER};
 
 use super::extract::{DeviceAuth, RawBody, check_claims};
-use crate::audit::{self, Event, Kind};
+use crate::store::audit::{self, Event, Kind};
 use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
 use crate::{ApiError, AppState};
 
@@ -123,15 +123,10 @@ fn check(report: &PostureReport, now: UnixMillis) -> Result<(), ApiError> {
 /// Logs and records a refused report of a known device, then returns the error.
 async fn refuse(state: &AppState, device: &Device, now: UnixMillis, reason: &str, error: ApiError) -> ApiError {
     tracing::warn!(device = %device.id, reason, "posture report refused");
-    let event = Event {
-        at: now,
-        user_id: &device.user_id,
-        device_id: Some(&device.id),
-        factor_id: None,
-        kind: Kind::ReportRefused,
-        detail: serde_json::json!({ "reason": reason }),
-    };
-    match audit::record_alone(&state.db.pool, &event).await {
+    let event = Event::new(now, &device.user_id, Kind::ReportRefused)
+        .device(&device.id)
+        .detail(serde_json::json!({ "reason": reason }));
+    match audit::append_alone(&state.db.pool, event).await {
         Ok(()) => error,
         Err(e) => e.into(),
     }

@@ -20,10 +20,10 @@ use lastmile_proto::api::{
 
 use super::extract::{ApiJson, DeviceAuth, check_claims};
 use super::lockout;
-use crate::audit::{self, Event, Kind};
 use crate::secrets::{hash_secret, new_device_token};
+use crate::store::audit::{self, Event, Kind};
 use crate::store::{self, Device, Org, User};
-use crate::{ApiError, AppState, ServerError, recovery};
+use crate::{ApiError, AppState, ServerError};
 
 /// How long a recovery session lasts.
 pub const SESSION_MS: i64 = 30 * 60 * 1000;
@@ -45,13 +45,9 @@ fn check_attempt_id(id: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Runs argon2id on a blocking thread, within the server's KDF budget.
+/// Which of `hashes` matches, with the same work whatever the answer.
 async fn kdf_find(state: &AppState, code: String, hashes: Vec<String>) -> Result<Option<usize>, ApiError> {
-    let _permit = state.kdf.acquire().await.map_err(|e| ServerError::Invalid(format!("KDF budget closed: {e}")))?;
-    let found = tokio::task::spawn_blocking(move || recovery::find_match(&code, &hashes))
-        .await
-        .map_err(|e| ServerError::Invalid(format!("hashing task failed: {e}")))??;
-    Ok(found)
+    Ok(state.kdf.find_match(code, hashes).await?)
 }
 
 /// The device named by an `Authorization` header, if it is a live device token.
@@ -178,16 +174,11 @@ pub async fn sign_in(
         let failures = lockout::count_failure(pool, &set.factor_id, now).await?;
         refusal_event(&state, &user, Some(&set.factor_id), "wrong code", now).await?;
         if failures >= lockout::MAX_FAILURES {
-            audit::record_alone(
+            audit::append_alone(
                 pool,
-                &Event {
-                    at: now,
-                    user_id: &user.id,
-                    device_id: None,
-                    factor_id: Some(&set.factor_id),
-                    kind: Kind::RecoveryLockedOut,
-                    detail: serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS }),
-                },
+                Event::new(now, &user.id, Kind::RecoveryLockedOut)
+                    .factor(&set.factor_id)
+                    .detail(serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS })),
             )
             .await?;
             return Err(lockout::just_locked());
@@ -231,18 +222,8 @@ async fn refusal_event(
     reason: &str,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    audit::record_alone(
-        &state.db.pool,
-        &Event {
-            at: now,
-            user_id: &user.id,
-            device_id: None,
-            factor_id: set,
-            kind: Kind::RecoverySignInRefused,
-            detail: serde_json::json!({ "reason": reason }),
-        },
-    )
-    .await
+    let event = Event::new(now, &user.id, Kind::RecoverySignInRefused).detail(serde_json::json!({ "reason": reason }));
+    audit::append_alone(&state.db.pool, Event { factor_id: set, ..event }).await
 }
 
 /// A device with a live recovery session.

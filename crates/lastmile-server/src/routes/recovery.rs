@@ -9,11 +9,7 @@ use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, RecoveryCodeSet, Rec
 
 use super::extract::{ApiJson, DeviceAuth};
 use super::lockout;
-use crate::{ApiError, AppState, ServerError, recovery, store};
-
-fn blocking_failed(e: tokio::task::JoinError) -> ServerError {
-    ServerError::Invalid(format!("hashing task failed: {e}"))
-}
+use crate::{ApiError, AppState, ServerError, store};
 
 /// Makes a new set of recovery codes for the calling device's user; the old set stops working.
 #[utoipa::path(post, path = "/v1/factors/recovery-codes", tag = "factors", security(("device_token" = [])),
@@ -25,11 +21,7 @@ pub async fn create_set(
     let codes: Vec<RecoveryCode> =
         (0..SET_SIZE).map(|_| RecoveryCode::from_entropy(crate::secrets::new_invite_entropy())).collect();
     let canonical: Vec<String> = codes.iter().map(|c| c.canonical().to_string()).collect();
-    // argon2id is deliberately slow: keep it off the async workers.
-    let hashes =
-        tokio::task::spawn_blocking(move || canonical.iter().map(|c| recovery::hash(c)).collect::<Result<Vec<_>, _>>())
-            .await
-            .map_err(blocking_failed)??;
+    let hashes = state.kdf.hash_all(canonical).await?;
     let factor_id =
         store::create_recovery_set(&state.db.pool, &device.user_id, &device.id, &hashes, state.clock.now()).await?;
     tracing::info!(factor = %factor_id, user = %device.user_id, "recovery codes issued; previous set voided");
@@ -72,16 +64,7 @@ pub async fn confirm_set(
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::RecoveryCodeInvalid, e.to_string()))?;
     let hashes = store::unused_recovery_hashes(pool, &id).await?;
     let candidate = code.canonical().to_string();
-    let found = tokio::task::spawn_blocking(move || {
-        for h in &hashes {
-            if recovery::matches(&candidate, h)? {
-                return Ok(true);
-            }
-        }
-        Ok::<_, ServerError>(false)
-    })
-    .await
-    .map_err(blocking_failed)??;
+    let found = state.kdf.any_matches(candidate, hashes).await?;
     if !found {
         return Err(lockout::wrong_code(
             pool,

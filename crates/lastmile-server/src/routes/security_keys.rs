@@ -33,7 +33,7 @@ fn rejected(what: &str, e: impl std::fmt::Display) -> ApiError {
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, ServerError> {
-    serde_json::to_string(v).map_err(|e| ServerError::Invalid(e.to_string()))
+    serde_json::to_string(v).map_err(|e| ServerError::Internal(format!("WebAuthn state as JSON: {e}")))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T, ServerError> {
@@ -72,7 +72,7 @@ pub async fn begin_registration(
             None,
             Some(AuthenticatorAttachment::CrossPlatform),
         )
-        .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn registration: {e}")))?;
+        .map_err(|e| ServerError::Internal(format!("starting a WebAuthn registration: {e}")))?;
     let policy = key_policy(&state, &user.id).await?;
     let options = serde_json::to_value(&options);
     let challenge =
@@ -83,7 +83,7 @@ pub async fn begin_registration(
 /// The key rules for this user: the server's, made stricter by the user's policy group.
 async fn key_policy(state: &AppState, user_id: &str) -> Result<KeyPolicy, ApiError> {
     let mut conn = state.db.pool.acquire().await.map_err(ServerError::from)?;
-    let (_, policy) = crate::compliance::policy_of(&mut conn, user_id).await?;
+    let (_, policy) = crate::store::compliance::policy_of(&mut conn, user_id).await?;
     Ok(state.rp.policy.with_group(&policy.keys))
 }
 
@@ -107,7 +107,7 @@ async fn start_ceremony(
         factor_id: factor_id.map(str::to_string),
         rp_id: state.rp.id.clone(),
         origin: state.rp.origin.origin().ascii_serialization(),
-        options: options.map_err(|e| ServerError::Invalid(e.to_string()))?,
+        options: options.map_err(|e| ServerError::Internal(format!("WebAuthn options as JSON: {e}")))?,
         expires_at_ms: expires.0,
         pin_required: policy.require_user_verification,
         min_pin_length: policy.min_pin_length,
@@ -181,7 +181,7 @@ async fn start_verification(
         .rp
         .webauthn
         .start_securitykey_authentication(std::slice::from_ref(key))
-        .map_err(|e| ServerError::Invalid(format!("starting a WebAuthn assertion: {e}")))?;
+        .map_err(|e| ServerError::Internal(format!("starting a WebAuthn assertion: {e}")))?;
     let policy = key_policy(state, &device.user_id).await?;
     let options = serde_json::to_value(&options);
     start_ceremony(state, device, &policy, VERIFY, Some(factor_id), &json(&authentication)?, options, now).await
@@ -246,7 +246,7 @@ pub async fn finish_verification(
     Ok(Json(FactorView {
         id: factor.id,
         kind: "security_key".into(),
-        tier: crate::tier_name(lastmile_core::factor::FactorKind::SecurityKey.tier()).into(),
+        tier: lastmile_core::factor::FactorKind::SecurityKey.tier().wire().into(),
         verified_at_ms,
         aaguid: factor.aaguid,
         model: factor.model,

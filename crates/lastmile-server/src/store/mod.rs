@@ -2,13 +2,19 @@
 //! plain values; they know nothing about HTTP.
 
 use lastmile_core::clock::UnixMillis;
+use lastmile_core::factor::FactorKind;
 use lastmile_proto::api::{DeviceClaims, FactorView, PostureReport, PostureView};
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
-use crate::audit::{self, Event, Kind};
+use crate::db::{WriteTx, begin_write};
 use crate::secrets::new_id;
+use audit::{Event, Kind};
 
+pub mod audit;
+pub mod compliance;
+pub mod dashboard;
+pub mod engage;
 mod list;
 pub mod policy;
 mod recovery;
@@ -44,53 +50,11 @@ pub struct Device {
     pub public_key: Option<String>,
 }
 
-/// A write transaction. On SQLite it also holds the process's write lock, so that writers
-/// queue on a fair async mutex instead of polling in SQLite's busy handler (which sleeps
-/// 1, 2, 5, 10... ms between tries and made the tail latency of every write path). Use
-/// `&mut **tx` as the executor.
-pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl std::fmt::Debug for WriteTx {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteTx").field("locked", &self._lock.is_some()).finish_non_exhaustive()
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = sqlx::Transaction<'static, sqlx::Any>;
-    fn deref(&self) -> &Self::Target {
-        &self.tx
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
-    }
-}
-
-impl WriteTx {
-    pub async fn commit(self) -> Result<(), ServerError> {
-        Ok(self.tx.commit().await?)
-    }
-    pub async fn rollback(self) -> Result<(), ServerError> {
-        Ok(self.tx.rollback().await?)
-    }
-}
-
-/// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
-/// taken at once (`BEGIN IMMEDIATE`).
-pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    static SQLITE_WRITER: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
-    if pool.connect_options().database_url.scheme().starts_with("sqlite") {
-        let lock = SQLITE_WRITER.get_or_init(Default::default).clone().lock_owned().await;
-        Ok(WriteTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _lock: Some(lock) })
-    } else {
-        Ok(WriteTx { tx: pool.begin().await?, _lock: None })
-    }
+/// The tier's wire name of a stored factor kind.
+fn kind_tier(kind: &str) -> Result<&'static str, ServerError> {
+    FactorKind::from_wire(kind)
+        .map(|k| k.tier().wire())
+        .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -162,7 +126,7 @@ pub async fn create_user(
         })?;
     // Every user has a compliance row from the start (a gap since now, unless the policy is
     // somehow met with no factor).
-    crate::compliance::refresh(&mut tx, &id, now).await?;
+    compliance::refresh(&mut tx, &id, now).await?;
     tx.commit().await?;
     Ok(User { id, org_id: org.id.clone(), email: email.into(), display_name: display_name.into() })
 }
@@ -281,18 +245,11 @@ pub async fn join_with_invite(
     .bind(public_key)
     .execute(&mut **tx)
     .await?;
-    audit::record(
+    audit::append(
         &mut tx,
-        &Event {
-            at: now,
-            user_id: &user_id,
-            device_id: Some(&device_id),
-            factor_id: None,
-            kind: Kind::DeviceJoined,
-            detail: serde_json::json!({
-                "hostname": claims.hostname, "os_name": claims.os_name, "via": "invite", "device_key": public_key.is_some(),
-            }),
-        },
+        Event::new(now, &user_id, Kind::DeviceJoined).device(&device_id).detail(serde_json::json!({
+            "hostname": claims.hostname, "os_name": claims.os_name, "via": "invite", "device_key": public_key.is_some(),
+        })),
     )
     .await?;
     tx.commit().await?;
@@ -487,7 +444,7 @@ pub async fn accept_totp_step(
     Ok(Some(lastmile_proto::api::FactorView {
         id: id.to_string(),
         kind: "totp".into(),
-        tier: crate::tier_name(lastmile_core::factor::FactorKind::Totp.tier()).into(),
+        tier: FactorKind::Totp.tier().wire().into(),
         verified_at_ms,
         aaguid: None,
         model: None,
@@ -503,18 +460,22 @@ async fn audit_verified(
     actor: Actor<'_>,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    audit::record(
-        tx,
-        &Event {
-            at: now,
-            user_id: actor.user_id,
-            device_id: Some(actor.device_id),
-            factor_id: Some(factor_id),
-            kind: Kind::FactorVerified,
-            detail: serde_json::json!({ "kind": kind, "how": how }),
-        },
-    )
-    .await
+    factor_verified(tx, factor_id, serde_json::json!({ "kind": kind, "how": how }), actor, now).await
+}
+
+/// A factor was verified for the first time: its audit event, and the user's compliance
+/// row brought up to date, both in the transaction that verified it.
+pub(crate) async fn factor_verified(
+    tx: &mut WriteTx,
+    factor_id: &str,
+    detail: serde_json::Value,
+    actor: Actor<'_>,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
+    let event = Event::new(now, actor.user_id, Kind::FactorVerified).device(actor.device_id).factor(factor_id);
+    audit::append(tx, event.detail(detail)).await?;
+    compliance::refresh(tx, actor.user_id, now).await?;
+    Ok(())
 }
 
 /// Creates a recovery-code set (a pending factor) and voids the user's previous sets, in one
@@ -546,18 +507,18 @@ pub async fn create_recovery_set(
     .bind(now.0)
     .execute(&mut **tx)
     .await?;
-    audit::record(
+    audit::append(
         &mut tx,
-        &Event {
-            at: now,
-            user_id,
-            device_id: Some(device_id),
-            factor_id: Some(&factor_id),
-            kind: Kind::RecoveryCodesIssued,
-            detail: serde_json::json!({ "codes": hashes.len(), "previous_sets_voided": voided.rows_affected() }),
-        },
+        Event::new(now, user_id, Kind::RecoveryCodesIssued)
+            .device(device_id)
+            .factor(&factor_id)
+            .detail(serde_json::json!({ "codes": hashes.len(), "previous_sets_voided": voided.rows_affected() })),
     )
     .await?;
+    if voided.rows_affected() > 0 {
+        // A confirmed set may have been voided: the policy may no longer be met.
+        compliance::refresh(&mut tx, user_id, now).await?;
+    }
     for hash in hashes {
         sqlx::query(
             "INSERT INTO recovery_codes (id, factor_id, user_id, code_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)",

@@ -1,13 +1,15 @@
 //! Statements for policy groups, exceptions and admin tokens.
 
 use lastmile_core::clock::UnixMillis;
+use lastmile_core::policy::Policy;
 use sqlx::{AnyPool, Row};
 
+use super::audit::{self, Event, Kind};
+use super::compliance::{self, DEFAULT_GROUP};
 use crate::ServerError;
-use crate::audit::{self, Event, Kind};
-use crate::compliance::{self, DEFAULT_GROUP};
+use crate::db::begin_write;
 use crate::secrets::new_id;
-use crate::store::{Org, User, begin_write};
+use crate::store::{Org, User};
 
 /// Creates the group or replaces its policy.
 pub async fn upsert_group(
@@ -78,14 +80,10 @@ pub async fn set_user_group(
         .bind(&user.id)
         .execute(&mut **tx)
         .await?;
-    audit::record(
+    audit::append(
         &mut tx,
-        &Event::about_user(
-            now,
-            &user.id,
-            Kind::GroupChanged,
-            serde_json::json!({ "group": group.unwrap_or(DEFAULT_GROUP) }),
-        ),
+        Event::new(now, &user.id, Kind::GroupChanged)
+            .detail(serde_json::json!({ "group": group.unwrap_or(DEFAULT_GROUP) })),
     )
     .await?;
     compliance::refresh(&mut tx, &user.id, now).await?;
@@ -113,17 +111,24 @@ pub async fn grant_exception(
     .bind(expires.0)
     .execute(&mut **tx)
     .await?;
-    audit::record(
+    audit::append(
         &mut tx,
-        &Event::about_user(
-            now,
-            &user.id,
-            Kind::ExceptionGranted,
-            serde_json::json!({ "owner": owner, "reason": reason, "expires_at_ms": expires.0 }),
-        ),
+        Event::new(now, &user.id, Kind::ExceptionGranted)
+            .detail(serde_json::json!({ "owner": owner, "reason": reason, "expires_at_ms": expires.0 })),
     )
     .await?;
     tx.commit().await
+}
+
+/// The organisation's policy groups (name, policy), by name.
+pub async fn group_policies(pool: &AnyPool, org: &Org) -> Result<Vec<(String, Policy)>, ServerError> {
+    sqlx::query("SELECT name, policy FROM policy_groups WHERE org_id = $1 ORDER BY name")
+        .bind(&org.id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.get(0), compliance::parse_policy(&r.get::<String, _>(1))?)))
+        .collect()
 }
 
 pub async fn create_admin_token(

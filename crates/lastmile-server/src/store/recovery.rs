@@ -6,10 +6,10 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_proto::api::{AccountDevice, AccountFactor, DeviceClaims};
 use sqlx::{AnyPool, Row};
 
+use super::audit::{self, Event, Kind};
 use crate::ServerError;
-use crate::audit::{self, Event, Kind};
+use crate::db::{WriteTx, begin_write};
 use crate::secrets::new_id;
-use crate::store::{WriteTx, begin_write};
 
 /// The user's current recovery-code set with its unused codes.
 #[derive(Debug, Clone)]
@@ -156,21 +156,16 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
         .await?
         .get(0);
     let left = u32::try_from(left).unwrap_or(0);
-    audit::record(
+    audit::append(
         &mut tx,
-        &Event {
-            at: s.now,
-            user_id: s.user_id,
-            device_id: Some(&device_id),
-            factor_id: Some(s.set_id),
-            kind: Kind::RecoverySignIn,
-            detail: serde_json::json!({
+        Event::new(s.now, s.user_id, Kind::RecoverySignIn).device(&device_id).factor(s.set_id).detail(
+            serde_json::json!({
                 "hostname": d.hostname,
                 "new_device": s.existing_device.is_none(),
                 "codes_left": left,
                 "session_until_ms": s.session_until.0,
             }),
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -209,18 +204,7 @@ pub async fn resume_sign_in(
         return Ok(false);
     }
     set_device_key(&mut tx, &past.device_id, public_key).await?;
-    audit::record(
-        &mut tx,
-        &Event {
-            at: now,
-            user_id: &past.user_id,
-            device_id: Some(&past.device_id),
-            factor_id: None,
-            kind: Kind::RecoverySignInResumed,
-            detail: serde_json::json!({}),
-        },
-    )
-    .await?;
+    audit::append(&mut tx, Event::new(now, &past.user_id, Kind::RecoverySignInResumed).device(&past.device_id)).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -249,7 +233,7 @@ pub async fn account_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<Accoun
     rows.into_iter()
         .map(|r| {
             let kind: String = r.get(1);
-            let tier = crate::tier_of(&kind)?;
+            let tier = super::kind_tier(&kind)?;
             let left: i64 = r.get(6);
             Ok(AccountFactor {
                 id: r.get(0),
@@ -317,18 +301,9 @@ pub async fn revoke_factor(
             .execute(&mut **tx)
             .await?;
     if done.rows_affected() == 1 {
-        audit::record(
-            &mut tx,
-            &Event {
-                at: now,
-                user_id,
-                device_id: Some(by_device),
-                factor_id: Some(factor_id),
-                kind: Kind::FactorRevoked,
-                detail: serde_json::json!({ "kind": kind, "previous_status": row.get::<String, _>(1), "by": "recovery_session" }),
-            },
-        )
+        audit::append(&mut tx, Event::new(now, user_id, Kind::FactorRevoked).device(by_device).factor(factor_id).detail(serde_json::json!({ "kind": kind, "previous_status": row.get::<String, _>(1), "by": "recovery_session" })))
         .await?;
+        super::compliance::refresh(&mut tx, user_id, now).await?;
     }
     tx.commit().await?;
     Ok(Some(done.rows_affected() == 1))
@@ -363,16 +338,11 @@ pub async fn revoke_device(
     .await?;
     if done.rows_affected() == 1 {
         let user_id: String = row.get(0);
-        audit::record(
+        audit::append(
             &mut tx,
-            &Event {
-                at: now,
-                user_id: &user_id,
-                device_id: Some(device_id),
-                factor_id: None,
-                kind: Kind::DeviceRevoked,
-                detail: serde_json::json!({ "hostname": row.get::<String, _>(1), "by": by }),
-            },
+            Event::new(now, &user_id, Kind::DeviceRevoked)
+                .device(device_id)
+                .detail(serde_json::json!({ "hostname": row.get::<String, _>(1), "by": by })),
         )
         .await?;
     }
@@ -389,18 +359,7 @@ pub async fn end_session(pool: &AnyPool, user_id: &str, device_id: &str, now: Un
             .execute(&mut **tx)
             .await?;
     if done.rows_affected() == 1 {
-        audit::record(
-            &mut tx,
-            &Event {
-                at: now,
-                user_id,
-                device_id: Some(device_id),
-                factor_id: None,
-                kind: Kind::RecoverySessionEnded,
-                detail: serde_json::json!({}),
-            },
-        )
-        .await?;
+        audit::append(&mut tx, Event::new(now, user_id, Kind::RecoverySessionEnded).device(device_id)).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -5,12 +5,14 @@
 use std::collections::{HashMap, HashSet};
 
 use lastmile_core::clock::UnixMillis;
+use lastmile_core::factor::FactorKind;
 use lastmile_core::policy::{Exception, Policy, VerifiedFactor};
 use lastmile_proto::api::{FactorView, OrganisationView, PostureReport, PostureView, UserView};
 use sqlx::{AnyPool, Row};
 
-use super::{Device, WriteTx, begin_write, list};
+use super::{Device, list};
 use crate::ServerError;
+use crate::db::{WriteTx, begin_write};
 
 /// A report to store: the parsed claims and the exact bytes that were signed.
 #[derive(Debug, Clone)]
@@ -187,7 +189,7 @@ pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<Postur
             let verified: Vec<VerifiedFactor> = factors
                 .iter()
                 .filter_map(|f| {
-                    crate::factor_kind(&f.kind).map(|kind| VerifiedFactor { kind, aaguid: f.aaguid.clone() })
+                    FactorKind::from_wire(&f.kind).map(|kind| VerifiedFactor { kind, aaguid: f.aaguid.clone() })
                 })
                 .collect();
             let excepted = exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
@@ -203,15 +205,15 @@ pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<Postur
                 reports_received: a.reports_received,
                 last_report_at_ms,
                 last_claims,
-                compliance: crate::compliance::view(p.group.clone(), &p.policy, &compliance),
+                compliance: crate::views::compliance(p.group.clone(), &p.policy, &compliance),
             })
         })
         .collect()
 }
 
 fn best_tier(factors: &[FactorView]) -> Option<String> {
-    lastmile_core::factor::best_tier(factors.iter().filter_map(|f| crate::factor_kind(&f.kind)))
-        .map(|t| crate::tier_name(t).to_string())
+    lastmile_core::factor::best_tier(factors.iter().filter_map(|f| FactorKind::from_wire(&f.kind)))
+        .map(|t| t.wire().to_string())
 }
 
 /// Users with their organisation and group policy (the `default` group's when in none).
@@ -229,7 +231,7 @@ async fn people(pool: &AnyPool, users: &[&str]) -> Result<HashMap<String, Person
         .map(|r| {
             let group: Option<String> = r.get(5);
             let policy = match r.get::<Option<String>, _>(6) {
-                Some(json) => crate::compliance::parse_policy(&json)?,
+                Some(json) => super::compliance::parse_policy(&json)?,
                 None => Policy::default(),
             };
             let user = UserView { id: r.get(0), email: r.get(1), display_name: r.get(2) };
@@ -255,7 +257,7 @@ pub async fn verified_factors_of(
     let mut out: HashMap<String, Vec<FactorView>> = HashMap::new();
     for r in rows {
         let kind: String = r.get(2);
-        let tier = crate::tier_of(&kind)?;
+        let tier = super::kind_tier(&kind)?;
         out.entry(r.get(0)).or_default().push(FactorView {
             id: r.get(1),
             kind,

@@ -5,9 +5,10 @@ use lastmile_core::clock::UnixMillis;
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
-use crate::audit::{self, Event, Kind};
+
+use crate::db::begin_write;
 use crate::secrets::new_id;
-use crate::store::{Actor, begin_write};
+use crate::store::Actor;
 use crate::webauthn::KeyFacts;
 
 /// A ceremony's kind.
@@ -185,24 +186,14 @@ pub async fn accept_assertion(
     };
     let verified_at: i64 = row.get(0);
     if verified_at == now.0 {
-        audit::record(
-            &mut tx,
-            &Event {
-                at: now,
-                user_id: actor.user_id,
-                device_id: Some(actor.device_id),
-                factor_id: Some(&key.id),
-                kind: Kind::FactorVerified,
-                detail: serde_json::json!({
-                    "kind": "security_key",
-                    "how": "a WebAuthn assertion after registration",
-                    "aaguid": key.aaguid,
-                    "model": key.model,
-                    "certification": key.certification,
-                }),
-            },
-        )
-        .await?;
+        let detail = serde_json::json!({
+            "kind": "security_key",
+            "how": "a WebAuthn assertion after registration",
+            "aaguid": key.aaguid,
+            "model": key.model,
+            "certification": key.certification,
+        });
+        super::factor_verified(&mut tx, &key.id, detail, actor, now).await?;
     }
     tx.commit().await?;
     Ok(Some(verified_at))

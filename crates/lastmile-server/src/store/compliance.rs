@@ -1,12 +1,14 @@
-//! Each user's compliance with their group's policy ([`lastmile_core::policy`]), from the
-//! factors the server verified. The `user_compliance` row is refreshed in the transaction
-//! that changes a user's factors (see [`crate::audit::record`]) or their policy, so that
-//! the dashboard reads a table instead of evaluating 100,000 users per request.
+//! Statements of each user's compliance with their group's policy. The `user_compliance`
+//! row is refreshed ([`refresh`]) in the transaction that changes a user's factors or
+//! policy, so that the dashboard reads a table instead of evaluating 100,000 users per
+//! request. The evaluation is [`lastmile_core::policy`]'s and the gap's history
+//! [`lastmile_core::gap`]'s; this module reads their inputs and stores their results.
 //! Exceptions and enforcement dates depend on the time of reading and apply then.
 
 use lastmile_core::clock::UnixMillis;
-use lastmile_core::factor::Tier;
-use lastmile_core::policy::{Compliance, Exception, Gap, Policy, VerifiedFactor};
+use lastmile_core::factor::FactorKind;
+use lastmile_core::gap::GapHistory;
+use lastmile_core::policy::{Compliance, Policy, VerifiedFactor};
 use sqlx::{AnyConnection, Row};
 
 use crate::ServerError;
@@ -42,25 +44,16 @@ async fn verified_factors(conn: &mut AnyConnection, user_id: &str) -> Result<Vec
     rows.into_iter()
         .map(|r| {
             let kind: String = r.get(0);
-            let kind = crate::factor_kind(&kind)
+            let kind = FactorKind::from_wire(&kind)
                 .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))?;
             Ok(VerifiedFactor { kind, aaguid: r.get(1) })
         })
         .collect()
 }
 
-/// The user's exceptions (all of them; [`Policy::evaluate`] ignores the expired).
-pub async fn exceptions(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Exception>, ServerError> {
-    Ok(crate::store::exceptions_of(&mut *conn, &[user_id]).await?.remove(user_id).unwrap_or_default())
-}
-
-/// A tier's wire name.
-pub fn tier_text(t: Tier) -> &'static str {
-    crate::tier_name(t)
-}
-
 /// Re-evaluates a user from their verified factors and stores the result: when a gap opened
-/// and when it closed (for the time to remediate).
+/// and when it closed (for the time to remediate). Call it in the transaction of every
+/// change to a user's factors or policy.
 pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -> Result<Compliance, ServerError> {
     let (group, policy) = policy_of(conn, user_id).await?;
     let group = group.unwrap_or_else(|| DEFAULT_GROUP.to_string());
@@ -71,31 +64,28 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -
         .fetch_one(&mut *conn)
         .await?;
     let (org_id, created): (String, i64) = (user.get(0), user.get(1));
-    let prev = sqlx::query("SELECT met, gap_since_ms, remediated_at_ms FROM user_compliance WHERE user_id = $1")
+    let before = sqlx::query("SELECT met, gap_since_ms, remediated_at_ms FROM user_compliance WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut *conn)
         .await?
-        .map(|r| (r.get::<i64, _>(0) != 0, r.get::<Option<i64>, _>(1), r.get::<Option<i64>, _>(2)));
-    // No row yet: the user has had a gap since they were created.
-    let (was_met, gap_since, remediated) = prev.unwrap_or((false, Some(created), None));
-    let (gap_since, remediated) = match (was_met, c.met) {
-        (false, false) => (gap_since.or(Some(created)), None),
-        (true, false) => (Some(now.0), None),
-        (false, true) => (gap_since, Some(now.0)),
-        (true, true) => (gap_since, remediated),
-    };
-    if let (false, true, Some(since)) = (was_met, c.met, gap_since) {
+        .map_or(GapHistory::new_user(created), |r| GapHistory {
+            met: r.get::<i64, _>(0) != 0,
+            gap_since_ms: r.get(1),
+            remediated_at_ms: r.get(2),
+        });
+    let (after, closed_gap_ms) = before.next(created, c.met, now);
+    if let Some(gap_ms) = closed_gap_ms {
         sqlx::query(
             "INSERT INTO remediation_totals (org_id, closed, total_ms) VALUES ($1, 1, $2) \
              ON CONFLICT (org_id) DO UPDATE SET closed = remediation_totals.closed + 1, \
              total_ms = remediation_totals.total_ms + excluded.total_ms",
         )
         .bind(&org_id)
-        .bind(now.0 - since)
+        .bind(gap_ms)
         .execute(&mut *conn)
         .await?;
     }
-    let gaps = serde_json::to_string(&c.gaps).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let gaps = serde_json::to_string(&c.gaps).map_err(|e| ServerError::Internal(format!("gaps as JSON: {e}")))?;
     sqlx::query(
         "INSERT INTO user_compliance (user_id, org_id, met, best_tier, gaps, gap_since_ms, remediated_at_ms, updated_at_ms, \
          group_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -106,49 +96,13 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: &str, now: UnixMillis) -
     .bind(user_id)
     .bind(&org_id)
     .bind(i64::from(c.met))
-    .bind(c.best_tier.map(tier_text))
+    .bind(c.best_tier.map(|t| t.wire()))
     .bind(&gaps)
-    .bind(gap_since)
-    .bind(remediated)
+    .bind(after.gap_since_ms)
+    .bind(after.remediated_at_ms)
     .bind(now.0)
     .bind(&group)
     .execute(&mut *conn)
     .await?;
     Ok(c)
-}
-
-/// A user's standing now, exceptions and enforcement dates applied, from the verified
-/// factors the caller already has; with the group's name and policy.
-pub async fn standing_of(
-    conn: &mut AnyConnection,
-    user_id: &str,
-    factors: &[VerifiedFactor],
-    now: UnixMillis,
-) -> Result<(Option<String>, Policy, Compliance), ServerError> {
-    let (group, policy) = policy_of(conn, user_id).await?;
-    let exceptions = exceptions(conn, user_id).await?;
-    let c = policy.evaluate(factors, &exceptions, now);
-    Ok((group, policy, c))
-}
-
-/// The device-facing view of a standing.
-pub fn view(group: Option<String>, policy: &Policy, c: &Compliance) -> lastmile_proto::api::ComplianceView {
-    lastmile_proto::api::ComplianceView {
-        met: c.met,
-        ok: c.ok(),
-        group,
-        min_tier: tier_text(policy.min_tier).into(),
-        min_factors: policy.min_factors,
-        recovery_codes_required: policy.recovery_codes_required,
-        gaps: c.gaps.iter().map(ToString::to_string).collect(),
-        missing_tier: c.gaps.iter().find_map(|g| match g {
-            Gap::Tier { need, .. } => Some(tier_text(*need).to_string()),
-            _ => None,
-        }),
-        missing_recovery_codes: c.gaps.contains(&Gap::RecoveryCodes),
-        level: c.level.map(|l| format!("{l:?}").to_lowercase()),
-        deadline_ms: policy.deadline_ms,
-        excepted_until_ms: c.excepted_until_ms,
-        allowed_key_models: policy.keys.allow_aaguids.clone(),
-    }
 }

@@ -1,0 +1,118 @@
+//! `lastmile-server admin ...`: each command calls one operation of
+//! [`lastmile_server::admin`] and prints its result.
+#![allow(clippy::print_stdout)] // admin commands print their results
+
+use anyhow::Context;
+use lastmile_core::clock::Clock;
+use lastmile_server::admin;
+use lastmile_server::db::Db;
+
+use crate::cli::{
+    AdminCommand, AuditCommand, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand, InviteCommand, OrgCommand,
+    TokenCommand, UserCommand,
+};
+
+fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&inv)?);
+    } else {
+        println!("Invite for {} ({})", inv.email, inv.organisation);
+        println!("  code: {}", inv.code);
+        println!("  link: {}", inv.link);
+        println!("  expires: {} (Unix ms)", inv.expires_at_ms);
+    }
+    Ok(())
+}
+
+pub async fn run(db: &Db, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::Org { command: OrgCommand::Create { slug, name } } => {
+            let org = admin::create_org(db, clock, &slug, &name).await?;
+            println!("created organisation {} ({})", org.slug, org.id);
+        }
+        AdminCommand::User { command: UserCommand::Create { org, email, name } } => {
+            let user = admin::create_user(db, clock, &org, &email, &name).await?;
+            println!("created user {} ({})", user.email, user.id);
+        }
+        AdminCommand::Invite { command: InviteCommand::Create { org, email, ttl_hours, server_url, json } } => {
+            let inv = admin::create_invite(db, clock, &org, &email, ttl_hours, server_url.as_deref()).await?;
+            print_invite(inv, json)?;
+        }
+        AdminCommand::User { command: UserCommand::SetGroup { org, email, group } } => {
+            admin::set_user_group(db, clock, &org, &email, Some(&group)).await?;
+            println!("{email} now follows the policy of group {group:?}");
+        }
+        AdminCommand::Group { command: GroupCommand::Set { org, name, policy_file } } => {
+            let text = if policy_file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&policy_file).with_context(|| format!("reading {}", policy_file.display()))?
+            };
+            let users = admin::set_group(db, clock, &org, &name, &text).await?;
+            println!("policy group {name:?} set; {users} user(s) re-evaluated");
+        }
+        AdminCommand::Exception { command: ExceptionCommand::Grant { org, email, owner, reason, days } } => {
+            let until = admin::grant_exception(db, clock, &org, &email, &owner, &reason, days).await?;
+            println!("exception for {email} granted by {owner} until {until} (Unix ms)");
+        }
+        AdminCommand::Token { command: TokenCommand::Create { org, name } } => {
+            let token = admin::create_admin_token(db, clock, &org, &name).await?;
+            println!("{token}");
+            eprintln!("Shown once. Open /admin on the server and paste it, or send it as Authorization: Bearer.");
+        }
+        AdminCommand::Engage { org, server_url, webhook_url, format, every_hours, limit } => {
+            let webhook = webhook_url.map(|u| format.webhook("webhook URL", &u)).transpose()?;
+            let out = admin::engage(db, clock, &org, &server_url, webhook.as_ref(), every_hours, limit).await?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            if !out.failed.is_empty() {
+                anyhow::bail!("{} nudge(s) were not delivered; they are tried again on the next run", out.failed.len());
+            }
+        }
+        AdminCommand::Dashboard { org } => {
+            println!("{}", serde_json::to_string_pretty(&admin::dashboard(db, clock, &org).await?)?);
+        }
+        AdminCommand::Device { command: DeviceCommand::Revoke { device_id } } => {
+            admin::revoke_device(db, clock, &device_id).await?;
+            println!("revoked device {device_id}");
+        }
+        AdminCommand::Demo { server_url, json } => {
+            let inv = admin::demo(db, clock, &server_url).await?;
+            print_invite(inv, json)?;
+        }
+        AdminCommand::Stats => {
+            let counts: serde_json::Map<String, serde_json::Value> =
+                admin::stats(db).await?.into_iter().map(|(t, n)| (t.to_string(), n.into())).collect();
+            println!("{}", serde_json::Value::Object(counts));
+        }
+        AdminCommand::Audit { command: None } => {
+            for event in admin::audit_events(db).await? {
+                println!("{}", serde_json::to_string(&event)?);
+            }
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::Export { from, to, format }) } => {
+            let events = admin::audit_export(db, clock, &from, to.as_deref()).await?;
+            match format {
+                ExportFormat::Csv => lastmile_server::audit::write_csv(&events, std::io::stdout().lock())?,
+                ExportFormat::Json => println!("{}", serde_json::to_string_pretty(&events)?),
+            }
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::Verify) } => {
+            let report = admin::audit_verify(db).await?;
+            match &report.first_bad {
+                None => {
+                    let older = if report.unchained > 0 {
+                        format!(", {} older events from before the chain", report.unchained)
+                    } else {
+                        String::new()
+                    };
+                    println!("audit log intact: {} events chained{older}", report.events);
+                }
+                Some(bad) => {
+                    let row = bad.id.map(|id| format!(" (row {id})")).unwrap_or_default();
+                    anyhow::bail!("audit log NOT intact at event {}{row}: {}", bad.seq, bad.reason);
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,377 @@
+//! The command line: every flag and subcommand of `lastmile-server`, and the validated
+//! values built from them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lastmile_core::clock::Clock;
+use lastmile_server::db::{Db, redact_url};
+use lastmile_server::engage::{Format, Webhook};
+use lastmile_server::mds;
+
+#[derive(Parser, Debug)]
+#[command(name = "lastmile-server", version, about = "The Lastmile posture API server")]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true, env = "LASTMILE_LOG_FORMAT")]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// A webhook's body: the event as JSON, or `{"text": ...}` for Slack-compatible hooks.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum WebhookFormat {
+    Json,
+    Slack,
+}
+
+impl WebhookFormat {
+    /// The webhook at `url` (named `flag` in errors) in this format.
+    pub fn webhook(self, flag: &str, url: &str) -> anyhow::Result<Webhook> {
+        let url = url::Url::parse(url).with_context(|| format!("{flag} {url:?}"))?;
+        let format = match self {
+            WebhookFormat::Json => Format::Json,
+            WebhookFormat::Slack => Format::Slack,
+        };
+        Ok(Webhook { url, format })
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LASTMILE_LISTEN", default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        /// WebAuthn relying party ID: the domain security keys are registered for.
+        #[arg(long, env = "LASTMILE_RP_ID", default_value = "localhost")]
+        rp_id: String,
+        /// WebAuthn origin: https://<host> under the RP ID (http://localhost for development).
+        #[arg(long, env = "LASTMILE_RP_ORIGIN", default_value = "http://localhost")]
+        rp_origin: String,
+        /// The name security keys show for this relying party.
+        #[arg(long, env = "LASTMILE_RP_NAME", default_value = "Lastmile")]
+        rp_name: String,
+        #[command(flatten)]
+        keys: KeyFlags,
+        #[command(flatten)]
+        metadata: MetadataFlags,
+        /// A webhook (JSON, or Slack-compatible with --notify-format slack) told of security
+        /// events on a user's account, such as a sign-in with a recovery code.
+        #[arg(long, env = "LASTMILE_NOTIFY_WEBHOOK")]
+        notify_webhook: Option<String>,
+        #[arg(long, value_enum, default_value_t = WebhookFormat::Json)]
+        notify_format: WebhookFormat,
+        #[command(flatten)]
+        storage: Storage,
+    },
+    /// Administer organisations, users, invites and devices.
+    Admin {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+/// Which security keys the organisation accepts.
+#[derive(Args, Debug)]
+pub struct KeyFlags {
+    /// Accept only security keys of these models (comma-separated AAGUIDs).
+    #[arg(long, env = "LASTMILE_KEY_ALLOW_AAGUIDS", default_value = "")]
+    pub key_allow_aaguids: String,
+    /// Refuse security keys of these models (comma-separated AAGUIDs).
+    #[arg(long, env = "LASTMILE_KEY_DENY_AAGUIDS", default_value = "")]
+    pub key_deny_aaguids: String,
+    /// Refuse keys that do not verify the person (PIN or biometrics) at registration.
+    #[arg(long, env = "LASTMILE_KEY_REQUIRE_UV")]
+    pub key_require_uv: bool,
+    /// Refuse keys whose attestation does not chain to a root the FIDO metadata lists for
+    /// their model (needs --mds-blob).
+    #[arg(long, env = "LASTMILE_KEY_REQUIRE_ATTESTATION")]
+    pub key_require_attestation: bool,
+    /// The shortest PIN the app lets people set on a key.
+    #[arg(long, env = "LASTMILE_KEY_MIN_PIN_LENGTH")]
+    pub key_min_pin_length: Option<u32>,
+}
+
+impl KeyFlags {
+    pub fn policy(&self) -> anyhow::Result<lastmile_server::webauthn::KeyPolicy> {
+        use lastmile_server::webauthn::KeyPolicy;
+        Ok(KeyPolicy {
+            allow: KeyPolicy::aaguids(&self.key_allow_aaguids)?,
+            deny: KeyPolicy::aaguids(&self.key_deny_aaguids)?,
+            require_user_verification: self.key_require_uv,
+            require_attestation: self.key_require_attestation,
+            min_pin_length: self.key_min_pin_length,
+        })
+    }
+}
+
+/// The FIDO Metadata Service BLOB: models, certification, compromised models.
+#[derive(Args, Debug)]
+pub struct MetadataFlags {
+    /// FIDO metadata BLOB: a file, or an https URL such as https://mds3.fidoalliance.org/.
+    /// Without it, security keys are accepted without a model check.
+    #[arg(long, env = "LASTMILE_MDS_BLOB")]
+    pub mds_blob: Option<String>,
+    /// PEM file with the root(s) the BLOB must be signed under (default: the FIDO Alliance's).
+    #[arg(long, env = "LASTMILE_MDS_ROOT")]
+    pub mds_root: Option<PathBuf>,
+    /// How often to load the BLOB again.
+    #[arg(long, env = "LASTMILE_MDS_REFRESH_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+    pub mds_refresh_hours: u64,
+}
+
+impl MetadataFlags {
+    /// Loads the BLOB once (the server does not start without it: it would accept revoked
+    /// models) and keeps loading it on schedule.
+    pub async fn start(&self, clock: Arc<dyn Clock>) -> anyhow::Result<Option<Arc<mds::MetadataService>>> {
+        let Some(blob) = &self.mds_blob else { return Ok(None) };
+        let roots = match &self.mds_root {
+            Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+            None => mds::FIDO_ROOT_PEM.to_string(),
+        };
+        let service =
+            Arc::new(mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?));
+        let loaded = service.refresh(clock.now()).await.context("loading the FIDO metadata (--mds-blob)")?;
+        tracing::info!(source = %service.source(), ?loaded, "FIDO metadata loaded");
+        service.spawn_refresh(std::time::Duration::from_secs(self.mds_refresh_hours * 3600), clock);
+        Ok(Some(service))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct Storage {
+    /// Directory of the embedded SQLite database (used when no database URL is given).
+    #[arg(long, env = "LASTMILE_DATA_DIR", default_value = "./lastmile-data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://user:pass@host/db). Overrides --data-dir.
+    #[arg(long, env = "LASTMILE_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl Storage {
+    pub async fn open(&self) -> anyhow::Result<Db> {
+        match &self.database_url {
+            Some(url) => Db::open(url).await.with_context(|| format!("opening database {}", redact_url(url))),
+            None => Db::open_sqlite(&self.data_dir)
+                .await
+                .with_context(|| format!("opening the SQLite database in {}", self.data_dir.display())),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Single-use, expiring enrollment invites.
+    Invite {
+        #[command(subcommand)]
+        command: InviteCommand,
+    },
+    /// Devices.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+    /// Create the demo organisation and user if missing, and issue a fresh invite.
+    Demo {
+        /// The server address the invite link should point the app to.
+        #[arg(long)]
+        server_url: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Policy groups.
+    Group {
+        #[command(subcommand)]
+        command: GroupCommand,
+    },
+    /// Exceptions to the policy.
+    Exception {
+        #[command(subcommand)]
+        command: ExceptionCommand,
+    },
+    /// Admin tokens for the dashboard.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Nudge users with a gap through a webhook, with a lastmile:// link to the right step
+    /// (and a fresh single-use invite for users with no device). Run it from cron.
+    Engage {
+        #[arg(long)]
+        org: String,
+        /// This server's address, for invite links.
+        #[arg(long)]
+        server_url: String,
+        /// Where to POST each nudge. Without it: a dry run that prints what would be sent.
+        #[arg(long, env = "LASTMILE_ENGAGE_WEBHOOK")]
+        webhook_url: Option<String>,
+        #[arg(long, value_enum, default_value_t = WebhookFormat::Json)]
+        format: WebhookFormat,
+        /// Nudge a user at most once in this many hours.
+        #[arg(long, default_value_t = 72)]
+        every_hours: u32,
+        /// At most this many nudges per run.
+        #[arg(long, default_value_t = 500)]
+        limit: u32,
+    },
+    /// The dashboard's data for one organisation, as JSON.
+    Dashboard {
+        #[arg(long)]
+        org: String,
+    },
+    /// Row counts, as JSON.
+    Stats,
+    /// The audit log, one JSON event per line, oldest first; `audit verify` checks its chain.
+    Audit {
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Put a user in a policy group (`default` for the organisation's default).
+    SetGroup {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        group: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupCommand {
+    /// Create a policy group or replace its policy (JSON; see lastmile_core::policy), then
+    /// re-evaluate its users. The group named `default` applies to users in no group.
+    Set {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// A file with the policy as JSON (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        policy_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExceptionCommand {
+    /// Excuse a user from the policy for some days; the owner answers for it.
+    Grant {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Who granted it (an email address).
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// A token for the dashboard (/admin) of one organisation, shown once.
+    Create {
+        #[arg(long)]
+        org: String,
+        /// Who or what uses it.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InviteCommand {
+    Create {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Hours until the invite expires.
+        #[arg(long, default_value_t = 72)]
+        ttl_hours: u32,
+        /// The server address to put in the deep link.
+        #[arg(long)]
+        server_url: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recomputes the hash chain; exits 0 when intact, 1 naming the first bad event.
+    Verify,
+    /// Events of a date range, with their chain hashes, as CSV or JSON (one array).
+    Export {
+        /// First day (YYYY-MM-DD, UTC) or Unix ms; default: the beginning.
+        #[arg(long, default_value = "0")]
+        from: String,
+        /// Last day, included (YYYY-MM-DD, UTC), or Unix ms, excluded; default: now.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    Revoke { device_id: String },
+}

@@ -1,0 +1,93 @@
+//! `lastmile-server`: reads the command line ([`cli`]), then serves or runs an admin
+//! command ([`admin`]). Everything else is the library's.
+
+mod admin;
+mod cli;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{Cli, Command, LogFormat};
+use lastmile_core::clock::Clock;
+use lastmile_server::{AppState, SystemClock, app};
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve {
+            listen,
+            rp_id,
+            rp_origin,
+            rp_name,
+            keys,
+            metadata,
+            notify_webhook,
+            notify_format,
+            storage,
+        } => {
+            let policy = keys.policy()?;
+            if policy.require_attestation && metadata.mds_blob.is_none() {
+                anyhow::bail!(
+                    "--key-require-attestation needs FIDO metadata to check attestations against: add --mds-blob"
+                );
+            }
+            let rp = lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
+            let mds = metadata.start(clock.clone()).await?;
+            let db = storage.open().await?;
+            tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
+            let mut state = AppState::new(db, clock).with_rp(rp);
+            if let Some(mds) = mds {
+                state = state.with_mds(mds);
+            }
+            if let Some(url) = notify_webhook {
+                state = state.with_notify(notify_format.webhook("--notify-webhook", &url)?);
+            }
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+            tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
+            axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+            tracing::info!("shut down cleanly");
+        }
+        Command::Admin { storage, command } => {
+            let db = storage.open().await?;
+            admin::run(&db, &*clock, command).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}
