@@ -1,12 +1,12 @@
 //! The command line. Without a subcommand the window opens; with one, it runs headless and
 //! exits with a documented code (`lastmile_agent::exit`): 0 means nothing to do.
 
-use std::io::Write;
-
 use clap::{Parser, Subcommand};
-use lastmile_agent::{AgentError, exit, system::system_agent};
+use lastmile_agent::{exit, system::system_agent};
 use lastmile_core::settings::RawLayer;
-use lastmile_proto::app::{AppErrorCode, StatusReport};
+use lastmile_proto::app::StatusReport;
+
+use crate::term::{fail, print_json, say};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -173,7 +173,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&outcome);
                 } else {
-                    out(&format!(
+                    say(&format!(
                         "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
                         outcome.organisation,
                         outcome.user_name,
@@ -191,7 +191,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&view);
                 } else {
-                    out(&format!(
+                    say(&format!(
                         "Report stored. The server has {} report(s) from this device and {} verified factor(s).\n",
                         view.reports_received,
                         view.verified_factors.len()
@@ -223,40 +223,16 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         }
         Command::Leave => match agent.leave().await {
             Ok(true) => {
-                out("This device left its organisation; its credential was removed from the keyring.\n");
+                say("This device left its organisation; its credential was removed from the keyring.\n");
                 exit::OK
             }
             Ok(false) => {
-                out("This device had not joined an organisation; nothing to do.\n");
+                say("This device had not joined an organisation; nothing to do.\n");
                 exit::OK
             }
             Err(e) => fail(&e, false),
         },
     }
-}
-
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn out(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-}
-
-fn print_json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => out(&format!("{s}\n")),
-        Err(e) => eprintln!("lastmile: cannot encode JSON: {e}"),
-    }
-}
-
-pub(crate) fn fail(e: &AgentError, json: bool) -> i32 {
-    if json {
-        print_json(&serde_json::json!({ "error": e.to_app_error() }));
-    }
-    eprintln!("lastmile: {}", e.message);
-    if let Some(hint) = &e.hint {
-        eprintln!("  {hint}");
-    }
-    if e.code == AppErrorCode::Internal { exit::INTERNAL } else { exit::for_error(e.code) }
 }
 
 fn print_clock(c: &lastmile_proto::app::ClockStatus) {
@@ -274,7 +250,7 @@ fn print_clock(c: &lastmile_proto::app::ClockStatus) {
         };
     }
     let (Some(offset), Some(verdict)) = (c.offset_ms, c.verdict) else {
-        out(&format!("The clock could not be measured.\n{ntp}"));
+        say(&format!("The clock could not be measured.\n{ntp}"));
         return;
     };
     let meaning = match verdict {
@@ -300,7 +276,7 @@ fn print_clock(c: &lastmile_proto::app::ClockStatus) {
             s += &format!("  {}. {step}\n", i + 1);
         }
     }
-    out(&s);
+    say(&s);
 }
 
 fn print_status(r: &StatusReport) {
@@ -342,5 +318,5 @@ fn print_status(r: &StatusReport) {
             s += &format!("  {h}\n");
         }
     }
-    out(&s);
+    say(&s);
 }

@@ -2,23 +2,16 @@
 //! code is rendered locally; the secret stays in this process's memory and is dropped when
 //! the flow ends (it is never logged or written to disk).
 
-use std::io::{BufRead, Write};
-
 use lastmile_agent::exit;
-use lastmile_agent::system::{OsSecrets, SystemDevice};
 use lastmile_proto::app::{AppErrorCode, ClockVerdict};
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
-pub(crate) type SystemAgent = lastmile_agent::Agent<SystemDevice, OsSecrets, lastmile_device::clock::SystemClock>;
+use crate::SystemAgent;
+use crate::term::{ask, fail, read_secret, say};
 
 /// How many codes a person may type before the command gives up (the server locks after 5).
 const ATTEMPTS: usize = 3;
-
-pub(crate) fn say(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-}
 
 pub async fn totp(agent: &SystemAgent) -> i32 {
     // TOTP fails silently on a wrong clock: check it before anything else.
@@ -35,11 +28,11 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             say("\n");
         }
         Ok(_) => {}
-        Err(e) => return crate::cli::fail(&e, false),
+        Err(e) => return fail(&e, false),
     }
     let enrollment = match agent.totp_begin().await {
         Ok(e) => e,
-        Err(e) => return crate::cli::fail(&e, false),
+        Err(e) => return fail(&e, false),
     };
     let qr = match QrCode::new(enrollment.otpauth_uri.as_bytes()) {
         Ok(code) => {
@@ -88,21 +81,18 @@ async fn ask_for_code(
     retry_on: &[AppErrorCode],
     mut check: impl AsyncFnMut(&str) -> Result<String, lastmile_agent::AgentError>,
 ) -> i32 {
-    let stdin = std::io::stdin();
     for attempt in 1..=ATTEMPTS {
-        say(&format!("\n{prompt}"));
-        let mut line = String::new();
-        if matches!(stdin.lock().read_line(&mut line), Ok(0) | Err(_)) {
+        let Some(line) = ask(&format!("\n{prompt}")) else {
             eprintln!("\nlastmile: {when_abandoned}");
             return exit::USAGE;
-        }
-        match check(line.trim()).await {
+        };
+        match check(&line).await {
             Ok(done) => {
                 say(&format!("{done}\n"));
                 return exit::OK;
             }
             Err(e) if retry_on.contains(&e.code) && attempt < ATTEMPTS => say(&format!("{}\n", e.message)),
-            Err(e) => return crate::cli::fail(&e, false),
+            Err(e) => return fail(&e, false),
         }
     }
     exit::USAGE
@@ -112,7 +102,7 @@ async fn ask_for_code(
 pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>) -> i32 {
     let set = match agent.recovery_codes_new().await {
         Ok(s) => s,
-        Err(e) => return crate::cli::fail(&e, false),
+        Err(e) => return fail(&e, false),
     };
     let mut text = String::from(
         "Your new recovery codes (any previous ones stopped working just now). Each works once.\n\
@@ -156,19 +146,12 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         self.verifying.store(verifying, std::sync::atomic::Ordering::Relaxed);
     }
     fn pin(&self) -> Option<String> {
-        let pin = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-            rpassword::prompt_password(if self.changing {
-                "Current PIN of your security key (not shown): "
-            } else {
-                "PIN of your security key (not shown): "
-            })
-            .ok()
+        read_secret(if self.changing {
+            "Current PIN of your security key (not shown): "
         } else {
-            say("PIN of your security key: ");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).ok().filter(|&n| n > 0).map(|_| line)
-        };
-        pin.map(|p| p.trim_end_matches(['\r', '\n']).to_string()).filter(|p| !p.is_empty())
+            "PIN of your security key (not shown): "
+        })
+        .filter(|p| !p.is_empty())
     }
     fn insert(&self) {
         say("Insert your security key (waiting up to a minute; Ctrl+C to stop).\n");
@@ -182,18 +165,8 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
                  ({min_length} characters or more); the key will ask for it from now on.\n"
             ));
         }
-        let read = |prompt: &str| -> Option<String> {
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                rpassword::prompt_password(prompt).ok()
-            } else {
-                say(prompt);
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).ok().filter(|&n| n > 0).map(|_| line)
-            }
-            .map(|p| p.trim_end_matches(['\r', '\n']).to_string())
-        };
-        let first = read("New PIN (not shown): ")?;
-        let again = read("The same PIN again: ")?;
+        let first = read_secret("New PIN (not shown): ")?;
+        let again = read_secret("The same PIN again: ")?;
         if first != again {
             say("The two PINs differ; nothing was set.\n");
             return None;
@@ -226,7 +199,7 @@ pub async fn key_pin(agent: &SystemAgent) -> i32 {
             ));
             exit::OK
         }
-        Err(e) => crate::cli::fail(&e, false),
+        Err(e) => fail(&e, false),
     }
 }
 
@@ -251,6 +224,6 @@ pub async fn security_key(agent: &SystemAgent) -> i32 {
             }
             exit::OK
         }
-        Err(e) => crate::cli::fail(&e, false),
+        Err(e) => fail(&e, false),
     }
 }

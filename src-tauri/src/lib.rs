@@ -7,8 +7,16 @@ mod enroll;
 mod gui;
 mod qr;
 mod recover;
+mod term;
 
-pub use gui::{run_app, setup_builder};
+pub use gui::{COMMANDS, run_app, setup_builder};
+
+/// The agent over this device, its OS keyring and its clock.
+pub(crate) type SystemAgent = lastmile_agent::Agent<
+    lastmile_agent::system::SystemDevice,
+    lastmile_agent::system::OsSecrets,
+    lastmile_device::clock::SystemClock,
+>;
 
 /// Runs the program; returns the process exit code (see `lastmile_agent::exit`).
 pub fn main() -> i32 {

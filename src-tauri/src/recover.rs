@@ -3,13 +3,12 @@
 //! revoke the lost ones, set up a new authenticator app, get a fresh set of recovery codes,
 //! end the session. Run again after an interruption, it continues where it stopped.
 
-use std::io::BufRead;
-
 use lastmile_agent::{AgentError, RecoverInput, exit};
 use lastmile_proto::api::AccountView;
 use lastmile_proto::app::{AppErrorCode, ClockVerdict};
 
-use crate::enroll::{SystemAgent, say};
+use crate::SystemAgent;
+use crate::term::{ask, fail, say};
 
 /// What to revoke without asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,15 +27,6 @@ pub struct Options {
     pub revoke: RevokeChoice,
     pub skip_totp: bool,
     pub save: Option<std::path::PathBuf>,
-}
-
-fn ask(prompt: &str) -> Option<String> {
-    say(prompt);
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) | Err(_) => None,
-        Ok(_) => Some(line.trim().to_string()),
-    }
 }
 
 fn when(ms: i64) -> String {
@@ -71,7 +61,7 @@ pub async fn run(agent: &SystemAgent, opts: Options) -> i32 {
         };
         if let Err(e) = result {
             say("Nothing is lost: run `lastmile recover` again to continue.\n");
-            return crate::cli::fail(&e, false);
+            return fail(&e, false);
         }
     }
     if !targets.is_empty() {
@@ -97,7 +87,7 @@ pub async fn run(agent: &SystemAgent, opts: Options) -> i32 {
             say("\nRecovered. This device is joined; the recovery session is closed.\n");
             exit::OK
         }
-        Err(e) => crate::cli::fail(&e, false),
+        Err(e) => fail(&e, false),
     }
 }
 
@@ -120,7 +110,7 @@ async fn sign_in(agent: &SystemAgent, opts: &Options) -> Result<AccountView, i32
         match agent.recover_sign_in(&input).await {
             Ok(s) => break s,
             Err(e) if retryable(&e) && tries < 3 => say(&format!("{}\n", e.message)),
-            Err(e) => return Err(crate::cli::fail(&e, false)),
+            Err(e) => return Err(fail(&e, false)),
         }
     };
     if signed.clock.verdict != Some(ClockVerdict::Ok) {
@@ -143,7 +133,7 @@ async fn sign_in(agent: &SystemAgent, opts: &Options) -> Result<AccountView, i32
         signed.codes_left,
         when(signed.session_expires_at_ms)
     ));
-    agent.recovery_account().await.map_err(|e| crate::cli::fail(&e, false))
+    agent.recovery_account().await.map_err(|e| fail(&e, false))
 }
 
 fn retryable(e: &AgentError) -> bool {

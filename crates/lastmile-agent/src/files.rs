@@ -92,6 +92,24 @@ pub fn write_recovery_codes(path: &Path, codes: &[String]) -> std::io::Result<()
     file.sync_all()
 }
 
+/// Saves recovery codes to a new file in `dir` named `Lastmile recovery codes.txt`, or
+/// `... (2).txt` and so on when that exists; returns its path.
+pub fn save_recovery_codes_in(dir: &Path, codes: &[String]) -> std::io::Result<PathBuf> {
+    for n in 1..100 {
+        let name = if n == 1 {
+            "Lastmile recovery codes.txt".to_string()
+        } else {
+            format!("Lastmile recovery codes ({n}).txt")
+        };
+        let path = dir.join(name);
+        match write_recovery_codes(&path, codes) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            other => return other.map(|()| path),
+        }
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "99 files of recovery codes are already there"))
+}
+
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, FileProblem> {
     let problem = |reason: String| FileProblem { path: path.to_path_buf(), reason };
     let bytes = match std::fs::read(path) {
@@ -125,6 +143,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let f = LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") };
         (dir, f)
+    }
+
+    /// A second save never overwrites the first: it takes the next free name.
+    #[test]
+    fn saved_codes_take_a_free_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let codes = vec!["ABCD-EFGH-JKMN-PQRS".to_string()];
+        let first = save_recovery_codes_in(dir.path(), &codes).expect("first");
+        let second = save_recovery_codes_in(dir.path(), &codes).expect("second");
+        assert!(first.ends_with("Lastmile recovery codes.txt"), "{first:?}");
+        assert!(second.ends_with("Lastmile recovery codes (2).txt"), "{second:?}");
+        assert!(std::fs::read_to_string(&second).expect("read").contains("ABCD-EFGH-JKMN-PQRS"));
     }
 
     #[test]

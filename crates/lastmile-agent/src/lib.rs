@@ -127,3 +127,24 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         tokio::task::spawn_blocking(move || f(&s)).await.map_err(|e| format!("keyring task failed: {e}"))?
     }
 }
+
+/// Saves recovery codes the person is looking at to a new file in their documents folder
+/// (after checking that they are recovery codes); returns the file's path.
+pub fn save_recovery_codes(codes: &[String]) -> Result<std::path::PathBuf, AgentError> {
+    use lastmile_proto::app::AppErrorCode;
+    let valid = !codes.is_empty()
+        && codes.len() <= lastmile_core::recovery::SET_SIZE
+        && codes.iter().all(|c| lastmile_core::recovery::RecoveryCode::parse(c).is_ok());
+    if !valid {
+        return Err(AgentError::new(AppErrorCode::InvalidInput, "these are not recovery codes", None));
+    }
+    let dir = lastmile_device::paths::documents_dir()
+        .map_err(|e| AgentError::new(AppErrorCode::LocalState, e.to_string(), None))?;
+    files::save_recovery_codes_in(&dir, codes).map_err(|e| {
+        AgentError::new(
+            AppErrorCode::LocalState,
+            format!("cannot save to {}: {e}", dir.display()),
+            Some("Use Print or Copy instead."),
+        )
+    })
+}

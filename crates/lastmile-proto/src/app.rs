@@ -472,14 +472,27 @@ pub struct KeyPinChanged {
     pub action: String,
 }
 
-/// What a security-key ceremony waits for (the `security-key-step` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a security-key ceremony waits for (the `security-key-step` event), as
+/// `{"step": "insert"}`, `{"step": "new_pin", "min_pin_length": 6}` and so on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(TS))]
-pub struct SecurityKeyStep {
-    /// `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`.
-    pub step: String,
-    /// For `new_pin`: the shortest PIN accepted.
-    pub min_pin_length: Option<u32>,
+pub enum SecurityKeyStep {
+    /// Plug the key in.
+    Insert,
+    /// Type the key's PIN.
+    Pin,
+    /// Choose a PIN for a key that has none (the organisation requires one).
+    NewPin {
+        /// The shortest PIN accepted.
+        min_pin_length: u32,
+    },
+    /// Touch the key to register it.
+    Touch,
+    /// Touch it again, so the server can verify it.
+    TouchAgain,
+    /// The key and the server are working; nothing to do.
+    Working,
 }
 
 /// Names of the events the backend emits to the window.

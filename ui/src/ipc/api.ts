@@ -92,7 +92,7 @@ export async function securityKeyCancel(): Promise<void> {
   await invoke("security_key_cancel");
 }
 
-/** What a security-key ceremony waits for: `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`. */
+/** What a security-key ceremony waits for (a `SecurityKeyStep`, generated from Rust). */
 export function onSecurityKeyStep(handler: (step: SecurityKeyStep) => void): Promise<UnlistenFn> {
   return listen<SecurityKeyStep>(EVENTS.securityKeyStep, (e) => handler(e.payload));
 }

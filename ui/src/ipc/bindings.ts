@@ -261,15 +261,11 @@ attestation_trusted: boolean,
  */
 backup_eligible: boolean, tier: string, verified_at_ms: number, };
 
-export type SecurityKeyStep = { 
+export type SecurityKeyStep = { "step": "insert" } | { "step": "pin" } | { "step": "new_pin", 
 /**
- * `insert`, `pin`, `new_pin`, `touch`, `touch_again` or `working`.
+ * The shortest PIN accepted.
  */
-step: string, 
-/**
- * For `new_pin`: the shortest PIN accepted.
- */
-min_pin_length: number | null, };
+min_pin_length: number, } | { "step": "touch" } | { "step": "touch_again" } | { "step": "working" };
 
 export type AccountView = { user: UserView, organisation: OrganisationView, 
 /**

@@ -1,115 +1,21 @@
-//! The window: Tauri commands (thin adapters over the agent), the key watcher that tells
-//! the window to refresh, and the launch link.
+//! The commands the window may call: thin adapters over the agent that check their input
+//! first. Their names are listed once in [`super::COMMANDS`]; a test ties that list to
+//! `generate_handler!` below and to the window's capability file.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use lastmile_agent::Agent;
-use lastmile_agent::system::{OsSecrets, SystemDevice, system_agent};
-use lastmile_core::settings::RawLayer;
-use lastmile_device::clock::SystemClock;
 use lastmile_proto::api::AccountView;
 use lastmile_proto::app::{
     AppError, AppErrorCode, FactorSummary, JoinOutcome, RecoveryCodes, RecoverySignedIn, SecurityKeyEnrolled,
     SecurityKeyStep, StatusReport, TotpSetup, events,
 };
-use tauri::{Emitter, Manager, Runtime, State};
+use tauri::{Emitter, Runtime, State};
 
-type SystemAgent = Agent<SystemDevice, OsSecrets, SystemClock>;
-
-/// What the commands share.
-struct AppState {
-    agent: Arc<SystemAgent>,
-    launch_link: Mutex<Option<String>>,
-    /// The security-key enrollment in progress, if any.
-    key_session: Mutex<Option<Arc<WindowPrompt>>>,
-}
+use super::AppState;
+use super::key_prompt::WindowPrompt;
 
 /// How long the window waits for a key to be plugged in.
 const KEY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
-
-/// How long the key waits for the window to answer a PIN prompt.
-const PIN_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
-
-/// Bridges a security-key ceremony to the window: each step is an event
-/// (`security-key-step`: `insert`, `pin`, `touch`, `touch_again`, `working`), the PIN comes back through
-/// `security_key_pin`, and `security_key_cancel` abandons the ceremony.
-struct WindowPrompt {
-    emit: Box<dyn Fn(SecurityKeyStep) + Send + Sync>,
-    pin_tx: std::sync::mpsc::SyncSender<Option<String>>,
-    pin_rx: Mutex<std::sync::mpsc::Receiver<Option<String>>>,
-    verifying: std::sync::atomic::AtomicBool,
-    cancelled: std::sync::atomic::AtomicBool,
-}
-
-impl std::fmt::Debug for WindowPrompt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WindowPrompt").field("cancelled", &self.is_cancelled()).finish_non_exhaustive()
-    }
-}
-
-impl WindowPrompt {
-    fn new(emit: impl Fn(SecurityKeyStep) + Send + Sync + 'static) -> Self {
-        let (pin_tx, pin_rx) = std::sync::mpsc::sync_channel(1);
-        WindowPrompt {
-            emit: Box::new(emit),
-            pin_tx,
-            pin_rx: Mutex::new(pin_rx),
-            verifying: std::sync::atomic::AtomicBool::new(false),
-            cancelled: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    fn cancel(&self) {
-        self.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
-        let _ = self.pin_tx.try_send(None);
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.cancelled.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    fn step(&self, step: &str) {
-        (self.emit)(SecurityKeyStep { step: step.into(), min_pin_length: None });
-    }
-
-    fn wait_for_pin(&self) -> Option<String> {
-        let rx = self.pin_rx.lock().ok()?;
-        rx.recv_timeout(PIN_WAIT).ok().flatten()
-    }
-}
-
-impl lastmile_device::keys::KeyPrompt for WindowPrompt {
-    fn phase(&self, phase: lastmile_device::keys::KeyPhase) {
-        let verifying = phase == lastmile_device::keys::KeyPhase::Verify;
-        self.verifying.store(verifying, std::sync::atomic::Ordering::SeqCst);
-    }
-    fn pin(&self) -> Option<String> {
-        if self.is_cancelled() {
-            return None;
-        }
-        self.step("pin");
-        self.wait_for_pin()
-    }
-    fn new_pin(&self, min_length: u32) -> Option<String> {
-        if self.is_cancelled() {
-            return None;
-        }
-        (self.emit)(SecurityKeyStep { step: "new_pin".into(), min_pin_length: Some(min_length) });
-        self.wait_for_pin()
-    }
-    fn touch(&self) {
-        self.step(if self.verifying.load(std::sync::atomic::Ordering::SeqCst) { "touch_again" } else { "touch" });
-    }
-    fn processing(&self) {
-        self.step("working");
-    }
-    fn insert(&self) {
-        self.step("insert");
-    }
-    fn cancelled(&self) -> bool {
-        self.is_cancelled()
-    }
-}
 
 /// Longest invite input accepted over IPC (a link with a long server URL fits easily).
 const MAX_INVITE_INPUT: usize = 2048;
@@ -189,31 +95,7 @@ async fn recovery_new(state: State<'_, AppState>) -> Result<RecoveryCodes, AppEr
 /// Saves the codes the user is looking at to a new file in their documents folder.
 #[tauri::command]
 fn recovery_save(codes: Vec<String>) -> Result<String, AppError> {
-    let invalid =
-        || AppError { code: AppErrorCode::InvalidInput, message: "these are not recovery codes".into(), hint: None };
-    if codes.is_empty() || codes.len() > lastmile_core::recovery::SET_SIZE {
-        return Err(invalid());
-    }
-    if codes.iter().any(|c| lastmile_core::recovery::RecoveryCode::parse(c).is_err()) {
-        return Err(invalid());
-    }
-    let dir = lastmile_device::paths::documents_dir().map_err(|e| AppError {
-        code: AppErrorCode::LocalState,
-        message: e.to_string(),
-        hint: None,
-    })?;
-    let mut path = dir.join("Lastmile recovery codes.txt");
-    for n in 2..100 {
-        if !path.exists() {
-            break;
-        }
-        path = dir.join(format!("Lastmile recovery codes ({n}).txt"));
-    }
-    lastmile_agent::files::write_recovery_codes(&path, &codes).map_err(|e| AppError {
-        code: AppErrorCode::LocalState,
-        message: format!("cannot save to {}: {e}", path.display()),
-        hint: Some("Use Print or Copy instead.".into()),
-    })?;
+    let path = lastmile_agent::save_recovery_codes(&codes).map_err(|e| e.to_app_error())?;
     Ok(path.display().to_string())
 }
 
@@ -327,7 +209,7 @@ fn security_key_pin(state: State<'_, AppState>, pin: Option<String>) -> Result<(
     let session = state.key_session.lock().ok().and_then(|s| s.clone());
     match session {
         Some(prompt) => {
-            let _ = prompt.pin_tx.try_send(pin);
+            prompt.send_pin(pin);
             Ok(())
         }
         None => Err(AppError {
@@ -386,86 +268,4 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         security_key_pin,
         security_key_cancel
     ])
-}
-
-/// Runs the app on `builder` with the given agent settings.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
-    let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
-    let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
-    setup_builder(builder)
-        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link), key_session: Mutex::new(None) })
-        .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                lean_webview(&window);
-            }
-            let handle = app.handle().clone();
-            // Plugging or pulling a key: tell the window to re-read the status.
-            let watcher = tauri::async_runtime::spawn(async move {
-                let task = lastmile_device::fido::watch(move || {
-                    if let Err(e) = handle.emit(events::AUTHENTICATORS_CHANGED, ()) {
-                        tracing::warn!(error = %e, "cannot notify the window");
-                    }
-                });
-                let _ = task.await;
-            });
-            app.manage(Watcher(watcher));
-            // The background reporter: a report every report interval, and whatever is
-            // waiting in the outbox as soon as it is due.
-            let (handle, agent) = (app.handle().clone(), app.state::<AppState>().agent.clone());
-            let reporter = tauri::async_runtime::spawn(async move {
-                let mut last_report = None;
-                loop {
-                    tokio::time::sleep(REPORTER_TICK).await;
-                    match agent.background_tick(last_report).await {
-                        Ok(at) => last_report = at,
-                        Err(e) => tracing::debug!(error = %e.message, "background report not sent"),
-                    }
-                    let _ = handle.emit(events::STATUS_CHANGED, ());
-                }
-            });
-            app.manage(Reporter(reporter));
-            Ok(())
-        })
-        .run(tauri::generate_context!())?;
-    Ok(())
-}
-
-/// Turns off WebKitGTK's accelerated compositing: this UI gains nothing from it, and under a
-/// software GL stack (VMs, remote desktops, Xvfb) it costs about 90 MB in the web process
-/// (`scripts/bench.sh`). `LASTMILE_WEBKIT_COMPOSITING=1` keeps WebKit's default.
-fn lean_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
-    if std::env::var_os("LASTMILE_WEBKIT_COMPOSITING").is_some() {
-        return;
-    }
-    #[cfg(target_os = "linux")]
-    let result = window.with_webview(|webview| {
-        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    });
-    #[cfg(not(target_os = "linux"))]
-    let result: tauri::Result<()> = {
-        let _ = window;
-        Ok(())
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "cannot adjust the webview settings");
-    }
-}
-
-struct Watcher(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
-struct Reporter(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
-
-/// How often the background reporter looks at the clock and the outbox.
-const REPORTER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
-
-pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
-    if std::env::var_os("DISPLAY").is_none()
-        && std::env::var_os("WAYLAND_DISPLAY").is_none()
-        && cfg!(target_os = "linux")
-    {
-        anyhow::bail!("no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless");
-    }
-    run_app(tauri::Builder::default(), layer, link)
 }

@@ -1,0 +1,110 @@
+//! The window: its state, its setup (the key watcher that tells the window to refresh, the
+//! background reporter, the webview's settings) and its run loop. The commands are in
+//! [`commands`], the security-key bridge in [`key_prompt`].
+
+mod command_names;
+mod commands;
+mod key_prompt;
+
+use std::sync::{Arc, Mutex};
+
+use lastmile_agent::system::system_agent;
+use lastmile_core::settings::RawLayer;
+use lastmile_proto::app::events;
+use tauri::{Emitter, Manager, Runtime};
+
+pub use command_names::COMMANDS;
+pub use commands::setup_builder;
+use key_prompt::WindowPrompt;
+
+use crate::SystemAgent;
+
+/// What the commands share.
+struct AppState {
+    agent: Arc<SystemAgent>,
+    launch_link: Mutex<Option<String>>,
+    /// The security-key enrollment in progress, if any.
+    key_session: Mutex<Option<Arc<WindowPrompt>>>,
+}
+
+/// Runs the app on `builder` with the given agent settings.
+pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
+    let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
+    let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
+    setup_builder(builder)
+        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link), key_session: Mutex::new(None) })
+        .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                lean_webview(&window);
+            }
+            let handle = app.handle().clone();
+            // Plugging or pulling a key: tell the window to re-read the status.
+            let watcher = tauri::async_runtime::spawn(async move {
+                let task = lastmile_device::fido::watch(move || {
+                    if let Err(e) = handle.emit(events::AUTHENTICATORS_CHANGED, ()) {
+                        tracing::warn!(error = %e, "cannot notify the window");
+                    }
+                });
+                let _ = task.await;
+            });
+            app.manage(Watcher(watcher));
+            // The background reporter: a report every report interval, and whatever is
+            // waiting in the outbox as soon as it is due.
+            let (handle, agent) = (app.handle().clone(), app.state::<AppState>().agent.clone());
+            let reporter = tauri::async_runtime::spawn(async move {
+                let mut last_report = None;
+                loop {
+                    tokio::time::sleep(REPORTER_TICK).await;
+                    match agent.background_tick(last_report).await {
+                        Ok(at) => last_report = at,
+                        Err(e) => tracing::debug!(error = %e.message, "background report not sent"),
+                    }
+                    let _ = handle.emit(events::STATUS_CHANGED, ());
+                }
+            });
+            app.manage(Reporter(reporter));
+            Ok(())
+        })
+        .run(tauri::generate_context!())?;
+    Ok(())
+}
+
+/// Turns off WebKitGTK's accelerated compositing: this UI gains nothing from it, and under a
+/// software GL stack (VMs, remote desktops, Xvfb) it costs about 90 MB in the web process
+/// (`scripts/bench.sh`). `LASTMILE_WEBKIT_COMPOSITING=1` keeps WebKit's default.
+fn lean_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if std::env::var_os("LASTMILE_WEBKIT_COMPOSITING").is_some() {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    let result = window.with_webview(|webview| {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
+    #[cfg(not(target_os = "linux"))]
+    let result: tauri::Result<()> = {
+        let _ = window;
+        Ok(())
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "cannot adjust the webview settings");
+    }
+}
+
+struct Watcher(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
+struct Reporter(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
+
+/// How often the background reporter looks at the clock and the outbox.
+const REPORTER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
+
+pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
+    if std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+        && cfg!(target_os = "linux")
+    {
+        anyhow::bail!("no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless");
+    }
+    run_app(tauri::Builder::default(), layer, link)
+}
