@@ -121,6 +121,11 @@ impl AgentError {
             ClientError::Api { code: ErrorCode::RateLimited, .. } => {
                 Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
             }
+            ClientError::Api { code: ErrorCode::Busy, .. } => Self::new(
+                AppErrorCode::ServerError,
+                message,
+                Some("Nothing was done and your code is not used up; try again in a moment."),
+            ),
             ClientError::Api { .. } | ClientError::BadResponse { .. } => Self::new(
                 AppErrorCode::ServerError,
                 message,

@@ -1,4 +1,5 @@
-//! Factor kinds and their strength tiers (DESIGN.md, "Factors and strength").
+//! Factor kinds and their strength tiers: phishing-resistant (security keys, platform
+//! authenticators), strong (authenticator apps), recovery (recovery codes), weak (SMS, voice).
 
 /// How strong a factor is. Ordered: `Weak < Recovery < Strong < PhishingResistant`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]

@@ -1,4 +1,4 @@
-//! End-to-end tests: one binary, a module per area (STYLE.md, ripgrep's layout).
+//! End-to-end tests: one binary, a module per area (the layout ripgrep uses).
 
 mod agent;
 mod cli;
