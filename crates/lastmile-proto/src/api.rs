@@ -14,7 +14,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Health {
-    /// Always `"ok"` when the server answers at all and its database responds.
+    /// `"ok"` when the server answers, its database responds and writes to it succeed.
+    /// (While writes fail, `/v1/health` answers 503 with the `unavailable` error instead.)
     pub status: String,
     /// The server's version.
     pub version: String,
@@ -478,6 +479,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The server is at capacity for this kind of work; try again after `Retry-After` seconds.
     Busy,
+    /// The server cannot do its work at the moment (e.g. its database refuses writes).
+    Unavailable,
     Internal,
 }
 

@@ -92,12 +92,21 @@ impl Db {
     }
 }
 
-/// A write transaction. On SQLite it also holds the process's write lock, so that writers
+/// A write transaction. On SQLite it also holds the database's write lock, so that writers
 /// queue on a fair async mutex instead of polling in SQLite's busy handler (which sleeps
 /// 1, 2, 5, 10... ms between tries and made the tail latency of every write path). Use
-/// `&mut **tx` as the executor.
+/// `&mut **tx` (or `&mut *tx` where a connection is expected) as the executor.
+///
+/// It begins, commits and rolls back with plain statements on a connection of its own, so
+/// that a transaction that fails cannot outlive its request: when a statement, the commit or
+/// the rollback fails, or the transaction is dropped unfinished (an error returned with `?`,
+/// a request cancelled mid-write), the connection is closed instead of going back to the
+/// pool, and closing it ends whatever transaction the database still holds. (sqlx's own
+/// transactions keep a depth counter that a failed `COMMIT` on a full disk left at one:
+/// every later write on that connection then failed until a restart.)
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+    health: std::sync::Arc<WriteHealth>,
     _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
@@ -107,38 +116,127 @@ impl std::fmt::Debug for WriteTx {
     }
 }
 
+const TAKEN: &str = "the write transaction's connection is present until commit or rollback";
+
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::Transaction<'static, sqlx::Any>;
+    type Target = sqlx::pool::PoolConnection<sqlx::Any>;
     fn deref(&self) -> &Self::Target {
-        &self.tx
+        self.conn.as_ref().expect(TAKEN)
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+        self.conn.as_mut().expect(TAKEN)
     }
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), ServerError> {
-        Ok(self.tx.commit().await?)
+    /// Commits. On failure the connection is closed (see [`WriteTx`]) and the error returned.
+    pub async fn commit(mut self) -> Result<(), ServerError> {
+        let mut conn = self.conn.take().expect(TAKEN);
+        match sqlx::query("COMMIT").execute(&mut *conn).await {
+            Ok(_) => {
+                self.health.succeeded();
+                Ok(())
+            }
+            Err(e) => {
+                self.health.failed(&e);
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                conn.close_on_drop();
+                Err(e.into())
+            }
+        }
     }
-    pub async fn rollback(self) -> Result<(), ServerError> {
-        Ok(self.tx.rollback().await?)
+
+    /// Rolls back (nothing was meant to change, e.g. a refused request).
+    pub async fn rollback(mut self) -> Result<(), ServerError> {
+        let mut conn = self.conn.take().expect(TAKEN);
+        if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
+            conn.close_on_drop();
+            return Err(e.into());
+        }
+        Ok(())
     }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        // Neither committed nor rolled back: a statement failed (and its error was returned
+        // with `?`) or the request was cancelled. Closing the connection ends the transaction.
+        if let Some(mut conn) = self.conn.take() {
+            conn.close_on_drop();
+            // Usually a statement that failed; health finds out with a write of its own.
+            self.health.suspect();
+        }
+    }
+}
+
+/// Whether the last write transaction on a database committed; `/v1/health` reports it
+/// (and, while it is in doubt, tries a write of its own).
+#[derive(Debug, Default)]
+pub struct WriteHealth {
+    failing: std::sync::Mutex<Option<String>>,
+}
+
+impl WriteHealth {
+    fn succeeded(&self) {
+        if let Ok(mut f) = self.failing.lock()
+            && f.is_some()
+        {
+            tracing::info!("database writes succeed again");
+            *f = None;
+        }
+    }
+    fn failed(&self, e: &sqlx::Error) {
+        if let Ok(mut f) = self.failing.lock() {
+            *f = Some(e.to_string());
+        }
+    }
+    /// A write transaction ended unfinished: a statement failed, or its request was
+    /// cancelled. Which one is not known here, so health checks with a probe write.
+    fn suspect(&self) {
+        if let Ok(mut f) = self.failing.lock()
+            && f.is_none()
+        {
+            *f = Some("a write transaction ended without committing".into());
+        }
+    }
+    /// The error of the last write, while writes fail.
+    pub fn failing(&self) -> Option<String> {
+        self.failing.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+/// Per database (by URL): its writers' lock (SQLite only) and the health of its writes.
+fn write_state(pool: &AnyPool) -> (std::sync::Arc<tokio::sync::Mutex<()>>, std::sync::Arc<WriteHealth>) {
+    type States =
+        std::collections::HashMap<String, (std::sync::Arc<tokio::sync::Mutex<()>>, std::sync::Arc<WriteHealth>)>;
+    static STATES: std::sync::OnceLock<std::sync::Mutex<States>> = std::sync::OnceLock::new();
+    let key = pool.connect_options().database_url.to_string();
+    let mut states = STATES.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    states.entry(key).or_default().clone()
+}
+
+/// The health of writes to the database behind `pool`.
+pub fn write_health(pool: &AnyPool) -> std::sync::Arc<WriteHealth> {
+    write_state(pool).1
 }
 
 /// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    static SQLITE_WRITER: std::sync::OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = std::sync::OnceLock::new();
-    if pool.connect_options().database_url.scheme().starts_with("sqlite") {
-        let lock = SQLITE_WRITER.get_or_init(Default::default).clone().lock_owned().await;
-        Ok(WriteTx { tx: pool.begin_with("BEGIN IMMEDIATE").await?, _lock: Some(lock) })
-    } else {
-        Ok(WriteTx { tx: pool.begin().await?, _lock: None })
+    let (writer, health) = write_state(pool);
+    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
+    let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
+    let mut conn = pool.acquire().await?;
+    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
+        health.failed(&e);
+        conn.close_on_drop();
+        return Err(e.into());
     }
+    Ok(WriteTx { conn: Some(conn), health, _lock: lock })
 }
 
 /// A URL with its password replaced, for messages and logs.

@@ -2,15 +2,32 @@
 
 use axum::Json;
 use axum::extract::State;
-use lastmile_proto::api::{Health, ServerTime};
+use axum::http::StatusCode;
+use lastmile_proto::api::{ErrorCode, Health, ServerTime};
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, store};
 
-/// Health of the server and its database.
+/// Health of the server and its database: it answers, and writes to the database succeed.
+/// While the last write failed (a full disk, an I/O error), each call tries a small write
+/// and answers 503 until one succeeds.
 #[utoipa::path(get, path = "/v1/health", tag = "meta",
-    responses((status = 200, body = Health), (status = 500, body = lastmile_proto::api::ErrorBody)))]
+    responses(
+        (status = 200, body = Health),
+        (status = 503, description = "the database refuses writes (`unavailable`)", body = lastmile_proto::api::ErrorBody),
+        (status = 500, body = lastmile_proto::api::ErrorBody),
+    ))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await?;
+    if let Some(error) = crate::db::write_health(&state.db.pool).failing() {
+        if let Err(e) = store::probe_write(&state.db.pool, state.clock.now()).await {
+            tracing::warn!(last = %error, now = %e, "database writes still fail");
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                "the server cannot write to its database (see its log); devices keep their reports until it can",
+            ));
+        }
+    }
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))
 }
 

@@ -310,6 +310,19 @@ pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> R
     views.pop().ok_or_else(|| ServerError::Corrupt(format!("no view of device {}", device.id)))
 }
 
+/// A write that touches a page of the database, to find out whether writes work again
+/// after they failed (see [`crate::db::WriteHealth`]).
+pub async fn probe_write(pool: &AnyPool, now: UnixMillis) -> Result<(), ServerError> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO write_probe (id, at_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms",
+    )
+    .bind(now.0)
+    .execute(&mut **tx)
+    .await?;
+    tx.commit().await
+}
+
 /// The tables [`count`] knows.
 pub const TABLES: [&str; 13] = [
     "organisations",

@@ -197,3 +197,4 @@ mod recovery_codes;
 mod security_keys;
 mod signed_reports;
 mod totp;
+mod write_path;
