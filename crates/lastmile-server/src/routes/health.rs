@@ -18,15 +18,15 @@ use crate::{ApiError, AppState, store};
     ))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await?;
-    if let Some(error) = crate::db::write_health(&state.db.pool).failing() {
-        if let Err(e) = store::probe_write(&state.db.pool, state.clock.now()).await {
-            tracing::warn!(last = %error, now = %e, "database writes still fail");
-            return Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                ErrorCode::Unavailable,
-                "the server cannot write to its database (see its log); devices keep their reports until it can",
-            ));
-        }
+    if let Some(error) = crate::db::write_health(&state.db.pool).failing()
+        && let Err(e) = store::probe_write(&state.db.pool, state.clock.now()).await
+    {
+        tracing::warn!(last = %error, now = %e, "database writes still fail");
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "the server cannot write to its database (see its log); devices keep their reports until it can",
+        ));
     }
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))
 }
