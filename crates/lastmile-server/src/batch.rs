@@ -20,6 +20,7 @@ use sqlx::AnyPool;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::ServerError;
+use crate::store::writes::{AuditedWrite, Written};
 use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
 
 type Job<I, O> = (I, oneshot::Sender<Result<O, ServerError>>);
@@ -157,6 +158,9 @@ pub struct Queues {
     pub reports: Batcher<NewReport, ReportOutcome>,
     /// The answers to stored reports.
     pub views: Batcher<ViewOf, PostureView>,
+    /// Writes that record audit events: accepted TOTP codes, confirmed recovery codes,
+    /// security-key assertions, refusals (see [`store::writes`]).
+    pub writes: Batcher<AuditedWrite, Written>,
 }
 
 /// The most calls in one batch (the widest statement binds 9 values per call).
@@ -186,7 +190,12 @@ impl Queues {
             let pool = p.clone();
             async move { store::posture_views(&pool, &asks).await }
         });
-        Self { devices, reports, views }
+        let p = pool.clone();
+        let writes = Batcher::spawn("audited writes", MAX_BATCH, 1, move |writes: Arc<[AuditedWrite]>| {
+            let pool = p.clone();
+            async move { store::writes::run(&pool, &writes).await }
+        });
+        Self { devices, reports, views, writes }
     }
 }
 

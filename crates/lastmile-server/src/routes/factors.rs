@@ -12,6 +12,7 @@ use super::extract::{ApiJson, DeviceAuth};
 use super::lockout;
 use crate::secrets::new_totp_secret;
 use crate::store;
+use crate::store::writes::{AuditedWrite, Written};
 use crate::{ApiError, AppState, ServerError};
 
 /// Starts a TOTP enrollment for the calling device's user.
@@ -113,15 +114,17 @@ pub async fn verify_totp(
         .await?),
         Verification::Accepted { step } => {
             let step = i64::try_from(step).map_err(|_| ServerError::Corrupt("TOTP step".into()))?;
-            let view = store::accept_totp_step(
-                pool,
-                &factor.id,
+            let write = AuditedWrite::TotpStep {
+                factor_id: factor.id.clone(),
                 step,
-                store::Actor { user_id: &device.user_id, device_id: &device.id },
+                user_id: device.user_id.clone(),
+                device_id: device.id.clone(),
                 now,
-            )
-            .await?
-            .ok_or_else(replayed)?;
+            };
+            let Written::TotpStep(view) = state.queues.writes.call(write).await? else {
+                return Err(ServerError::Internal("a TOTP step answered something else".into()).into());
+            };
+            let view = view.ok_or_else(replayed)?;
             tracing::info!(factor = %factor.id, "TOTP factor verified");
             Ok(Json(view))
         }

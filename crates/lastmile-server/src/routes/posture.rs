@@ -9,7 +9,8 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_proto::api::{ErrorBody, ErrorCode, PostureReport, PostureView, SIGNATURE_HEADER};
 
 use super::extract::{DeviceAuth, RawBody, check_claims};
-use crate::store::audit::{self, Event, Kind};
+use crate::store::audit::{Event, Kind};
+use crate::store::writes::AuditedWrite;
 use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
 use crate::{ApiError, AppState};
 
@@ -126,8 +127,8 @@ async fn refuse(state: &AppState, device: &Device, now: UnixMillis, reason: &str
     let event = Event::new(now, &device.user_id, Kind::ReportRefused)
         .device(&device.id)
         .detail(serde_json::json!({ "reason": reason }));
-    match audit::append_alone(&state.db.pool, event).await {
-        Ok(()) => error,
+    match state.queues.writes.call(AuditedWrite::Event(event)).await {
+        Ok(_) => error,
         Err(e) => e.into(),
     }
 }

@@ -21,7 +21,8 @@ use lastmile_proto::api::{
 use super::extract::{ApiJson, DeviceAuth, check_claims};
 use super::lockout;
 use crate::secrets::{hash_secret, new_device_token};
-use crate::store::audit::{self, Event, Kind};
+use crate::store::audit::{Event, Kind};
+use crate::store::writes::AuditedWrite;
 use crate::store::{self, Device, Org, User};
 use crate::{ApiError, AppState, ServerError};
 
@@ -174,13 +175,15 @@ pub async fn sign_in(
         let failures = lockout::count_failure(pool, &set.factor_id, now).await?;
         refusal_event(&state, &user, Some(&set.factor_id), "wrong code", now).await?;
         if failures >= lockout::MAX_FAILURES {
-            audit::append_alone(
-                pool,
-                Event::new(now, &user.id, Kind::RecoveryLockedOut)
-                    .factor(&set.factor_id)
-                    .detail(serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS })),
-            )
-            .await?;
+            state
+                .queues
+                .writes
+                .call(AuditedWrite::Event(
+                    Event::new(now, &user.id, Kind::RecoveryLockedOut)
+                        .factor(&set.factor_id)
+                        .detail(serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS })),
+                ))
+                .await?;
             return Err(lockout::just_locked());
         }
         return Err(refused());
@@ -223,7 +226,8 @@ async fn refusal_event(
     now: UnixMillis,
 ) -> Result<(), ServerError> {
     let event = Event::new(now, &user.id, Kind::RecoverySignInRefused).detail(serde_json::json!({ "reason": reason }));
-    audit::append_alone(&state.db.pool, Event { factor_id: set, ..event }).await
+    let event = Event { factor_id: set.map(str::to_string), ..event };
+    state.queues.writes.call(AuditedWrite::Event(event)).await.map(drop)
 }
 
 /// A device with a live recovery session.

@@ -9,6 +9,7 @@ use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, RecoveryCodeSet, Rec
 
 use super::extract::{ApiJson, DeviceAuth};
 use super::lockout;
+use crate::store::writes::AuditedWrite;
 use crate::{ApiError, AppState, ServerError, store};
 
 /// Makes a new set of recovery codes for the calling device's user; the old set stops working.
@@ -75,8 +76,13 @@ pub async fn confirm_set(
         )
         .await?);
     }
-    store::confirm_recovery_set(pool, &id, store::Actor { user_id: &device.user_id, device_id: &device.id }, now)
-        .await?;
+    let write = AuditedWrite::RecoveryConfirmed {
+        factor_id: id.clone(),
+        user_id: device.user_id.clone(),
+        device_id: device.id.clone(),
+        now,
+    };
+    state.queues.writes.call(write).await?;
     tracing::info!(factor = %id, "recovery codes confirmed");
     let view = store::verified_factors(pool, &device.user_id)
         .await?

@@ -16,6 +16,7 @@ use webauthn_rs::prelude::{
 
 use super::extract::{ApiJson, DeviceAuth};
 use crate::store::security_keys::{self as keys, REGISTER, VERIFY};
+use crate::store::writes::{AuditedWrite, Written};
 use crate::store::{self, Actor, Device};
 use crate::webauthn::{CEREMONY_MS, KeyFacts, KeyPolicy, user_handle};
 use crate::{ApiError, AppState, ServerError};
@@ -239,8 +240,17 @@ pub async fn finish_verification(
         .map_err(|e| rejected("the security key's assertion", e))?;
     let mut key: SecurityKey = parse(&factor.credential, "credential")?;
     key.update_credential(&result);
-    let verified_at_ms = keys::accept_assertion(pool, &factor, &json(&key)?, actor(&device), now)
-        .await?
+    let write = AuditedWrite::Assertion {
+        key: factor.clone(),
+        credential: json(&key)?,
+        user_id: device.user_id.clone(),
+        device_id: device.id.clone(),
+        now,
+    };
+    let Written::Assertion(verified_at_ms) = state.queues.writes.call(write).await? else {
+        return Err(ServerError::Internal("an assertion answered something else".into()).into());
+    };
+    let verified_at_ms = verified_at_ms
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "this security key was revoked"))?;
     tracing::info!(factor = %factor.id, "security key verified by an assertion");
     Ok(Json(FactorView {

@@ -57,27 +57,27 @@ impl Kind {
 
 /// One event about a user. The organisation is looked up from the user when it is written.
 #[derive(Debug, Clone)]
-pub struct Event<'a> {
+pub struct Event {
     pub at: UnixMillis,
-    pub user_id: &'a str,
+    pub user_id: String,
     /// The device that made the change (or the device changed, for device events).
-    pub device_id: Option<&'a str>,
-    pub factor_id: Option<&'a str>,
+    pub device_id: Option<String>,
+    pub factor_id: Option<String>,
     pub kind: Kind,
     /// Extra facts as JSON (`{}` when none).
     pub detail: serde_json::Value,
 }
 
-impl<'a> Event<'a> {
+impl Event {
     /// An event about a user; add the device, factor and details it concerns.
-    pub fn new(at: UnixMillis, user_id: &'a str, kind: Kind) -> Event<'a> {
-        Event { at, user_id, device_id: None, factor_id: None, kind, detail: serde_json::json!({}) }
+    pub fn new(at: UnixMillis, user_id: impl Into<String>, kind: Kind) -> Event {
+        Event { at, user_id: user_id.into(), device_id: None, factor_id: None, kind, detail: serde_json::json!({}) }
     }
-    pub fn device(self, id: &'a str) -> Self {
-        Event { device_id: Some(id), ..self }
+    pub fn device(self, id: impl Into<String>) -> Self {
+        Event { device_id: Some(id.into()), ..self }
     }
-    pub fn factor(self, id: &'a str) -> Self {
-        Event { factor_id: Some(id), ..self }
+    pub fn factor(self, id: impl Into<String>) -> Self {
+        Event { factor_id: Some(id.into()), ..self }
     }
     pub fn detail(self, detail: serde_json::Value) -> Self {
         Event { detail, ..self }
@@ -85,52 +85,80 @@ impl<'a> Event<'a> {
 }
 
 /// Appends an event inside the transaction that makes the change it records.
-pub async fn append(tx: &mut WriteTx, ev: Event<'_>) -> Result<(), ServerError> {
+pub async fn append(tx: &mut WriteTx, ev: Event) -> Result<(), ServerError> {
+    append_all(tx, std::slice::from_ref(&ev)).await
+}
+
+/// Appends events in order inside one transaction: the chain's head is moved once for all
+/// of them (one statement to take their places, one to record the last hash), their users'
+/// organisations are read in one query and the events written in one statement.
+pub async fn append_all(tx: &mut WriteTx, events: &[Event]) -> Result<(), ServerError> {
+    if events.is_empty() {
+        return Ok(());
+    }
     let conn: &mut AnyConnection = tx;
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+    let n = i64::try_from(events.len()).map_err(|_| ServerError::Internal("too many events".into()))?;
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(n)
         .fetch_one(&mut *conn)
         .await?;
-    let (seq, prev): (i64, String) = (head.get(0), head.get(1));
-    let org_id: String = sqlx::query("SELECT org_id FROM users WHERE id = $1")
-        .bind(ev.user_id)
-        .fetch_optional(&mut *conn)
+    let (last_seq, mut prev): (i64, String) = (head.get(0), head.get(1));
+    let mut users: Vec<&str> = events.iter().map(|e| e.user_id.as_str()).collect();
+    users.sort_unstable();
+    users.dedup();
+    let sql = format!("SELECT id, org_id FROM users WHERE id IN ({})", super::list::in_list(users.len()));
+    let orgs: std::collections::HashMap<String, String> = super::list::bind_all(sqlx::query(&sql), &users)
+        .fetch_all(&mut *conn)
         .await?
-        .ok_or_else(|| ServerError::Corrupt(format!("audit event for unknown user {}", ev.user_id)))?
-        .get(0);
-    let detail = ev.detail.to_string();
-    let link = Link {
-        seq,
-        at_ms: ev.at.0,
-        org_id: &org_id,
-        user_id: Some(ev.user_id),
-        device_id: ev.device_id,
-        factor_id: ev.factor_id,
-        kind: ev.kind.as_str(),
-        detail: &detail,
-    };
-    let hash = link.hash(&prev);
-    sqlx::query(
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut rows = Vec::with_capacity(events.len());
+    for (i, ev) in events.iter().enumerate() {
+        let org_id = orgs
+            .get(&ev.user_id)
+            .ok_or_else(|| ServerError::Corrupt(format!("audit event for unknown user {}", ev.user_id)))?;
+        let seq = last_seq - n + 1 + i as i64;
+        let detail = ev.detail.to_string();
+        let link = Link {
+            seq,
+            at_ms: ev.at.0,
+            org_id,
+            user_id: Some(&ev.user_id),
+            device_id: ev.device_id.as_deref(),
+            factor_id: ev.factor_id.as_deref(),
+            kind: ev.kind.as_str(),
+            detail: &detail,
+        };
+        let hash = link.hash(&prev);
+        rows.push((ev, org_id.clone(), seq, detail, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    let sql = format!(
         "INSERT INTO audit_events (at_ms, org_id, user_id, device_id, factor_id, kind, detail, seq, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(ev.at.0)
-    .bind(&org_id)
-    .bind(ev.user_id)
-    .bind(ev.device_id)
-    .bind(ev.factor_id)
-    .bind(ev.kind.as_str())
-    .bind(&detail)
-    .bind(seq)
-    .bind(&prev)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
+         VALUES {}",
+        super::list::rows(rows.len(), 10)
+    );
+    let mut insert = sqlx::query(&sql);
+    for (ev, org_id, seq, detail, prev_hash, hash) in &rows {
+        insert = insert
+            .bind(ev.at.0)
+            .bind(org_id)
+            .bind(&ev.user_id)
+            .bind(&ev.device_id)
+            .bind(&ev.factor_id)
+            .bind(ev.kind.as_str())
+            .bind(detail)
+            .bind(seq)
+            .bind(prev_hash)
+            .bind(hash);
+    }
+    insert.execute(&mut *conn).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Appends an event that goes with no other change (a refused sign-in, a lockout).
-pub async fn append_alone(pool: &AnyPool, ev: Event<'_>) -> Result<(), ServerError> {
+pub async fn append_alone(pool: &AnyPool, ev: Event) -> Result<(), ServerError> {
     let mut tx = begin_write(pool).await?;
     append(&mut tx, ev).await?;
     tx.commit().await

@@ -7,7 +7,7 @@ use lastmile_proto::api::{DeviceClaims, FactorView, PostureReport, PostureView};
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
-use crate::db::{WriteTx, begin_write};
+use crate::db::begin_write;
 use crate::secrets::new_id;
 use audit::{Event, Kind};
 
@@ -20,6 +20,7 @@ pub mod policy;
 mod recovery;
 mod reports;
 pub mod security_keys;
+pub mod writes;
 pub use recovery::*;
 pub use reports::*;
 
@@ -421,74 +422,26 @@ pub struct Actor<'a> {
     pub device_id: &'a str,
 }
 
-/// Records an accepted code. The condition on the last step makes replay refusal hold even
-/// when two requests with the same code race: only one of them updates the row. The first
-/// accepted code verifies the factor, and that is an audit event. Returns the factor as
-/// verified, or `None` when the step was already used.
+/// Records an accepted code (see [`writes::AuditedWrite::TotpStep`]). Returns the factor
+/// as verified, or `None` when the step was already used.
 pub async fn accept_totp_step(
     pool: &AnyPool,
     id: &str,
     step: i64,
     actor: Actor<'_>,
     now: UnixMillis,
-) -> Result<Option<lastmile_proto::api::FactorView>, ServerError> {
-    let mut tx = begin_write(pool).await?;
-    let row = sqlx::query(
-        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), totp_last_step = $2, \
-         failed_attempts = 0, locked_until_ms = NULL \
-         WHERE id = $3 AND status <> 'revoked' AND (totp_last_step IS NULL OR totp_last_step < $4) \
-         RETURNING verified_at_ms",
-    )
-    .bind(now.0)
-    .bind(step)
-    .bind(id)
-    .bind(step)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
-        tx.rollback().await?;
-        return Ok(None);
+) -> Result<Option<FactorView>, ServerError> {
+    let write = writes::AuditedWrite::TotpStep {
+        factor_id: id.into(),
+        step,
+        user_id: actor.user_id.into(),
+        device_id: actor.device_id.into(),
+        now,
     };
-    let verified_at_ms: i64 = row.get(0);
-    if verified_at_ms == now.0 {
-        audit_verified(&mut tx, id, "totp", "a current code from the authenticator app", actor, now).await?;
+    match writes::run_one(pool, write).await? {
+        writes::Written::TotpStep(view) => Ok(view),
+        other => Err(ServerError::Internal(format!("a TOTP step answered {other:?}"))),
     }
-    tx.commit().await?;
-    Ok(Some(lastmile_proto::api::FactorView {
-        id: id.to_string(),
-        kind: "totp".into(),
-        tier: FactorKind::Totp.tier().wire().into(),
-        verified_at_ms,
-        aaguid: None,
-        model: None,
-        certification: None,
-    }))
-}
-
-async fn audit_verified(
-    tx: &mut WriteTx,
-    factor_id: &str,
-    kind: &str,
-    how: &str,
-    actor: Actor<'_>,
-    now: UnixMillis,
-) -> Result<(), ServerError> {
-    factor_verified(tx, factor_id, serde_json::json!({ "kind": kind, "how": how }), actor, now).await
-}
-
-/// A factor was verified for the first time: its audit event, and the user's compliance
-/// row brought up to date, both in the transaction that verified it.
-pub(crate) async fn factor_verified(
-    tx: &mut WriteTx,
-    factor_id: &str,
-    detail: serde_json::Value,
-    actor: Actor<'_>,
-    now: UnixMillis,
-) -> Result<(), ServerError> {
-    let event = Event::new(now, actor.user_id, Kind::FactorVerified).device(actor.device_id).factor(factor_id);
-    audit::append(tx, event.detail(detail)).await?;
-    compliance::refresh(tx, actor.user_id, now).await?;
-    Ok(())
 }
 
 /// Creates a recovery-code set (a pending factor) and voids the user's previous sets, in one
@@ -582,20 +535,13 @@ pub async fn confirm_recovery_set(
     actor: Actor<'_>,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    let mut tx = begin_write(pool).await?;
-    let row = sqlx::query(
-        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), failed_attempts = 0, \
-         locked_until_ms = NULL WHERE id = $2 AND status <> 'revoked' RETURNING verified_at_ms",
-    )
-    .bind(now.0)
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if row.is_some_and(|r| r.get::<i64, _>(0) == now.0) {
-        audit_verified(&mut tx, id, "recovery_codes", "one code typed back", actor, now).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let write = writes::AuditedWrite::RecoveryConfirmed {
+        factor_id: id.into(),
+        user_id: actor.user_id.into(),
+        device_id: actor.device_id.into(),
+        now,
+    };
+    writes::run_one(pool, write).await.map(drop)
 }
 
 /// Counts a failed code; locks the factor until `lock_until` once `max_failures` is reached.

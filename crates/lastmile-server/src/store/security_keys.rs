@@ -6,7 +6,6 @@ use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
 
-use crate::db::begin_write;
 use crate::secrets::new_id;
 use crate::store::Actor;
 use crate::webauthn::KeyFacts;
@@ -161,8 +160,8 @@ pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>,
     }))
 }
 
-/// Records a successful assertion: the updated credential (signature counter), and the
-/// first one verifies the factor, which is an audit event.
+/// Records a successful assertion (see [`super::writes::AuditedWrite::Assertion`]): when
+/// the key was verified, or `None` when it was revoked meanwhile.
 pub async fn accept_assertion(
     pool: &AnyPool,
     key: &KeyFactor,
@@ -170,31 +169,15 @@ pub async fn accept_assertion(
     actor: Actor<'_>,
     now: UnixMillis,
 ) -> Result<Option<i64>, ServerError> {
-    let mut tx = begin_write(pool).await?;
-    let row = sqlx::query(
-        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), credential = $2 \
-         WHERE id = $3 AND status <> 'revoked' RETURNING verified_at_ms",
-    )
-    .bind(now.0)
-    .bind(credential)
-    .bind(&key.id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else {
-        tx.rollback().await?;
-        return Ok(None);
+    let write = super::writes::AuditedWrite::Assertion {
+        key: key.clone(),
+        credential: credential.into(),
+        user_id: actor.user_id.into(),
+        device_id: actor.device_id.into(),
+        now,
     };
-    let verified_at: i64 = row.get(0);
-    if verified_at == now.0 {
-        let detail = serde_json::json!({
-            "kind": "security_key",
-            "how": "a WebAuthn assertion after registration",
-            "aaguid": key.aaguid,
-            "model": key.model,
-            "certification": key.certification,
-        });
-        super::factor_verified(&mut tx, &key.id, detail, actor, now).await?;
+    match super::writes::run_one(pool, write).await? {
+        super::writes::Written::Assertion(at) => Ok(at),
+        other => Err(ServerError::Internal(format!("an assertion answered {other:?}"))),
     }
-    tx.commit().await?;
-    Ok(Some(verified_at))
 }
