@@ -19,17 +19,16 @@ use std::time::Duration;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{report, run};
+use common::{claims, report, run};
 
 use lastmile_core::clock::Clock;
-use lastmile_core::device_key::DeviceKey;
 use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
 use lastmile_proto::api::{
-    AuthenticatorClaims, DeviceClaims, JoinRequest, JoinResponse, PostureReport, RecoveryCodeSet, SIGNATURE_HEADER,
-    SecurityKeyRegistered, TotpEnrollment, WebauthnChallenge,
+    JoinRequest, JoinResponse, RecoveryCodeSet, SIGNATURE_HEADER, SecurityKeyRegistered, TotpEnrollment,
+    WebauthnChallenge,
 };
 use lastmile_server::db::Db;
-use lastmile_server::{AppState, SystemClock, admin, app};
+use lastmile_server::{AppState, SystemClock, app};
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softtoken::SoftToken;
 use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse, Url};
@@ -53,28 +52,15 @@ enum Op {
     Report,
 }
 
-fn claims(i: usize) -> DeviceClaims {
-    DeviceClaims {
-        hostname: format!("laptop-{i}"),
-        os_name: "Debian GNU/Linux".into(),
-        os_version: "12".into(),
-        arch: "x86_64".into(),
-        app_version: "0.1.0".into(),
-    }
-}
-
 async fn prepare(http: &reqwest::Client, base: &str, code: &str, i: usize, soft: &Mutex<SoftToken>) -> User {
-    let key = {
-        use rand::Rng;
-        DeviceKey::from_random(&rand::rng().random()).expect("key")
-    };
+    let key = common::device_key();
     let req = JoinRequest { invite_code: code.into(), device: claims(i), device_public_key: Some(key.public_key()) };
     let joined: JoinResponse =
         http.post(format!("{base}/v1/devices/join")).json(&req).send().await.expect("join").json().await.expect("json");
     let token = joined.device_token;
     let post = |path: &str| http.post(format!("{base}{path}")).bearer_auth(&token);
     let totp: TotpEnrollment = post("/v1/factors/totp").send().await.expect("totp").json().await.expect("json");
-    let recovery = if i % 20 == 0 {
+    let recovery = if i.is_multiple_of(20) {
         Some(post("/v1/factors/recovery-codes").send().await.expect("codes").json().await.expect("json"))
     } else {
         None
@@ -101,25 +87,7 @@ async fn prepare(http: &reqwest::Client, base: &str, code: &str, i: usize, soft:
         .expect("token")
         .do_authentication(Url::parse(&registered.verify.origin).expect("origin"), options)
         .expect("assertion");
-    let report = {
-        {
-            let report = PostureReport {
-                report_id: format!("rpt_{i:032}"),
-                sequence: 1,
-                generated_at_ms: SystemClock.now().0,
-                device: claims(i),
-                authenticators: AuthenticatorClaims {
-                    security_keys: Vec::new(),
-                    platform_authenticator: Some(false),
-                    tpm: Some(false),
-                },
-                clock: None,
-            };
-            let body = serde_json::to_string(&report).expect("json");
-            let signature = key.sign_report(&joined.device_id, body.as_bytes());
-            (body, signature)
-        }
-    };
+    let report = common::signed_report(&key, &joined.device_id, i, format!("rpt_{i:032}"), 1, SystemClock.now().0);
     let assertion = serde_json::to_value(assertion).expect("assertion json");
     User { token, totp, recovery, key_verify: (registered.verify.ceremony_id, assertion), report }
 }
@@ -171,15 +139,8 @@ async fn main() -> anyhow::Result<()> {
 
     let dir = tempfile::tempdir()?;
     let db = Db::open_sqlite(dir.path()).await?;
-    let clock = SystemClock;
-    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
-    let mut codes = Vec::with_capacity(users);
-    for i in 0..users {
-        let email = format!("user{i}@bench.test");
-        admin::create_user(&db, &clock, "bench", &email, "").await?;
-        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
-    }
-    let state = AppState::new(db, Arc::new(clock));
+    let codes = common::org_with_invites(&db, users).await?;
+    let state = AppState::new(db, Arc::new(SystemClock));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });

@@ -21,32 +21,14 @@ use std::time::Instant;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{report, run};
+use common::{claims, device_key as key, report, run};
 
-use lastmile_core::device_key::DeviceKey;
-use lastmile_proto::api::{
-    AuthenticatorClaims, DeviceClaims, JoinRequest, JoinResponse, PostureReport, SIGNATURE_HEADER,
-};
+use lastmile_proto::api::{JoinRequest, JoinResponse, SIGNATURE_HEADER};
 use lastmile_server::batch::Queues;
 use lastmile_server::db::Db;
 use lastmile_server::{AppState, SystemClock, admin, app};
 
 const DEVICES: usize = 1_000;
-
-fn claims(i: usize) -> DeviceClaims {
-    DeviceClaims {
-        hostname: format!("laptop-{i}"),
-        os_name: "Debian GNU/Linux".into(),
-        os_version: "12".into(),
-        arch: "x86_64".into(),
-        app_version: "0.1.0".into(),
-    }
-}
-
-fn key() -> DeviceKey {
-    use rand::Rng;
-    DeviceKey::from_random(&rand::rng().random()).expect("key")
-}
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
@@ -77,14 +59,7 @@ fn rss_mib() -> f64 {
 
 #[allow(clippy::print_stdout)]
 async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::Result<()> {
-    let clock = SystemClock;
-    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
-    let mut codes = Vec::with_capacity(DEVICES);
-    for i in 0..DEVICES {
-        let email = format!("user{i}@bench.test");
-        admin::create_user(&db, &clock, "bench", &email, "").await?;
-        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
-    }
+    let codes = common::org_with_invites(&db, DEVICES).await?;
     let (base, queues) = serve(db).await?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
     let codes = Arc::new(codes);
@@ -107,20 +82,9 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let bodies: Vec<(String, String, String)> = (0..n)
         .map(|i| {
             let (device_id, token, key) = &devices[i % DEVICES];
-            let report = PostureReport {
-                report_id: format!("rpt_{i:032}"),
-                sequence: (i / DEVICES + 1) as i64,
-                generated_at_ms: now_ms(),
-                device: claims(i % DEVICES),
-                authenticators: AuthenticatorClaims {
-                    security_keys: Vec::new(),
-                    platform_authenticator: Some(false),
-                    tpm: Some(false),
-                },
-                clock: None,
-            };
-            let body = serde_json::to_string(&report).expect("json");
-            let signature = key.sign_report(device_id, body.as_bytes());
+            let report_id = format!("rpt_{i:032}");
+            let (body, signature) =
+                common::signed_report(key, device_id, i % DEVICES, report_id, (i / DEVICES + 1) as i64, now_ms());
             (token.clone(), body, signature)
         })
         .collect();

@@ -84,6 +84,65 @@ where
     (outs, lats, start.elapsed())
 }
 
+/// The benchmark organisation with `users` users, each with a fresh invite: their codes.
+pub async fn org_with_invites(db: &lastmile_server::db::Db, users: usize) -> anyhow::Result<Vec<String>> {
+    use lastmile_server::{SystemClock, admin};
+    let clock = SystemClock;
+    admin::create_org(db, &clock, "bench", "Bench Ltd").await?;
+    let mut codes = Vec::with_capacity(users);
+    for i in 0..users {
+        let email = format!("user{i}@bench.test");
+        admin::create_user(db, &clock, "bench", &email, "").await?;
+        codes.push(admin::create_invite(db, &clock, "bench", &email, 1, None).await?.code);
+    }
+    Ok(codes)
+}
+
+/// What device `i` says about itself.
+pub fn claims(i: usize) -> lastmile_proto::api::DeviceClaims {
+    lastmile_proto::api::DeviceClaims {
+        hostname: format!("laptop-{i}"),
+        os_name: "Debian GNU/Linux".into(),
+        os_version: "12".into(),
+        arch: "x86_64".into(),
+        app_version: "0.1.0".into(),
+    }
+}
+
+/// A device key from fresh random bytes.
+pub fn device_key() -> lastmile_core::device_key::DeviceKey {
+    use rand::Rng;
+    lastmile_core::device_key::DeviceKey::from_random(&rand::rng().random()).expect("key")
+}
+
+/// A posture report from device `i` (no keys, no clock claim), as the body that is sent
+/// and its signature by `key`.
+pub fn signed_report(
+    key: &lastmile_core::device_key::DeviceKey,
+    device_id: &str,
+    i: usize,
+    report_id: String,
+    sequence: i64,
+    now_ms: i64,
+) -> (String, String) {
+    use lastmile_proto::api::{AuthenticatorClaims, PostureReport};
+    let report = PostureReport {
+        report_id,
+        sequence,
+        generated_at_ms: now_ms,
+        device: claims(i),
+        authenticators: AuthenticatorClaims {
+            security_keys: Vec::new(),
+            platform_authenticator: Some(false),
+            tpm: Some(false),
+        },
+        clock: None,
+    };
+    let body = serde_json::to_string(&report).expect("json");
+    let signature = key.sign_report(device_id, body.as_bytes());
+    (body, signature)
+}
+
 /// A server on loopback with an SQLite database and `users` users whose devices have
 /// joined: the base URL, an HTTP client and one device token per user. The temporary
 /// directory must outlive the run.
@@ -93,19 +152,12 @@ pub async fn joined_users(
 ) -> anyhow::Result<(tempfile::TempDir, String, reqwest::Client, Arc<Vec<String>>)> {
     use lastmile_proto::api::{DeviceClaims, JoinRequest, JoinResponse};
     use lastmile_server::db::Db;
-    use lastmile_server::{AppState, SystemClock, admin, app};
+    use lastmile_server::{AppState, SystemClock, app};
 
     let dir = tempfile::tempdir()?;
     let db = Db::open_sqlite(dir.path()).await?;
-    let clock = SystemClock;
-    admin::create_org(&db, &clock, "bench", "Bench Ltd").await?;
-    let mut codes = Vec::with_capacity(users);
-    for i in 0..users {
-        let email = format!("user{i}@bench.test");
-        admin::create_user(&db, &clock, "bench", &email, "").await?;
-        codes.push(admin::create_invite(&db, &clock, "bench", &email, 1, None).await?.code);
-    }
-    let state = AppState::new(db, Arc::new(clock));
+    let codes = org_with_invites(&db, users).await?;
+    let state = AppState::new(db, Arc::new(SystemClock));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
