@@ -5,14 +5,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use lastmile_core::totp::{self, TotpAlgorithm, TotpParams, Verification};
+use lastmile_core::totp::{self, TotpParams};
 use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, TotpEnrollment, TotpVerifyRequest};
 
 use super::extract::{ApiJson, DeviceAuth};
 use super::lockout;
 use crate::secrets::new_totp_secret;
 use crate::store;
-use crate::store::writes::{AuditedWrite, Written};
+use crate::store::writes::{Attempt, AuditedWrite, TotpOutcome, Written};
 use crate::{ApiError, AppState, ServerError};
 
 /// Starts a TOTP enrollment for the calling device's user.
@@ -73,60 +73,47 @@ pub async fn verify_totp(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<TotpVerifyRequest>,
 ) -> Result<Json<FactorView>, ApiError> {
-    let pool = &state.db.pool;
-    let factor = store::totp_factor(pool, &id)
-        .await?
-        .filter(|f| f.user_id == device.user_id && f.status != "revoked")
-        .ok_or_else(|| {
-            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such TOTP factor for this user")
-        })?;
+    if req.code.len() > 32 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::TotpInvalid, "that is not a code"));
+    }
     let now = state.clock.now();
-    lockout::check(pool, &factor.id, factor.locked_until_ms, now).await?;
-    let secret = totp::secret_from_base32(&factor.secret_base32).map_err(|e| ServerError::Corrupt(e.to_string()))?;
-    let params = TotpParams {
-        algorithm: TotpAlgorithm::parse(&factor.algorithm)
-            .ok_or_else(|| ServerError::Corrupt(format!("TOTP algorithm {:?}", factor.algorithm)))?,
-        digits: u8::try_from(factor.digits).map_err(|_| ServerError::Corrupt("TOTP digits".into()))?,
-        period_s: u64::try_from(factor.period_s).map_err(|_| ServerError::Corrupt("TOTP period".into()))?,
+    let write = AuditedWrite::TotpAttempt {
+        factor_id: id.clone(),
+        code: req.code,
+        user_id: device.user_id.clone(),
+        device_id: device.id.clone(),
+        now,
     };
-    let last = factor.last_step.and_then(|s| u64::try_from(s).ok());
-    let replayed = || {
-        ApiError::new(
+    let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
+        return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());
+    };
+    match outcome {
+        TotpOutcome::Accepted(view) => {
+            tracing::info!(factor = %id, "TOTP code accepted");
+            Ok(Json(view))
+        }
+        TotpOutcome::Replayed => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::TotpReplayed,
             "that code was already used; wait for the app to show the next one",
-        )
-    };
-    match totp::verify(&secret, params, &req.code, now, last).map_err(|e| ServerError::Corrupt(e.to_string()))? {
-        Verification::Malformed => Err(ApiError::new(
+        )),
+        TotpOutcome::Malformed { digits } => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::TotpInvalid,
-            format!("enter the {}-digit code your authenticator app shows", params.digits),
+            format!("enter the {digits}-digit code your authenticator app shows"),
         )),
-        Verification::Replayed => Err(replayed()),
-        Verification::Wrong => Err(lockout::wrong_code(
-            pool,
-            &factor.id,
-            now,
-            ErrorCode::TotpInvalid,
-            "that code is not right; check that this device's and the phone's clocks are correct",
-        )
-        .await?),
-        Verification::Accepted { step } => {
-            let step = i64::try_from(step).map_err(|_| ServerError::Corrupt("TOTP step".into()))?;
-            let write = AuditedWrite::TotpStep {
-                factor_id: factor.id.clone(),
-                step,
-                user_id: device.user_id.clone(),
-                device_id: device.id.clone(),
+        TotpOutcome::Wrong { failures } => {
+            tracing::info!(factor = %id, failures, "wrong TOTP code");
+            Err(lockout::wrong_code(
+                failures,
                 now,
-            };
-            let Written::TotpStep(view) = state.queues.writes.call(write).await? else {
-                return Err(ServerError::Internal("a TOTP step answered something else".into()).into());
-            };
-            let view = view.ok_or_else(replayed)?;
-            tracing::info!(factor = %factor.id, "TOTP factor verified");
-            Ok(Json(view))
+                ErrorCode::TotpInvalid,
+                "that code is not right; check that this device's and the phone's clocks are correct",
+            ))
+        }
+        TotpOutcome::Locked(Attempt::Locked { until_ms }) => Err(lockout::locked(until_ms, now)),
+        TotpOutcome::Locked(_) | TotpOutcome::NotFound => {
+            Err(ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such TOTP factor for this user"))
         }
     }
 }

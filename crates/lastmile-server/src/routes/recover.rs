@@ -22,7 +22,7 @@ use super::extract::{ApiJson, DeviceAuth, check_claims};
 use super::lockout;
 use crate::secrets::{hash_secret, new_device_token};
 use crate::store::audit::{Event, Kind};
-use crate::store::writes::AuditedWrite;
+use crate::store::writes::{Attempt, AuditedWrite, Written};
 use crate::store::{self, Device, Org, User};
 use crate::{ApiError, AppState, ServerError};
 
@@ -169,10 +169,21 @@ pub async fn sign_in(
         refusal_event(&state, &user, None, "no recovery codes", now).await?;
         return Err(refused());
     };
-    lockout::check(pool, &set.factor_id, set.locked_until_ms, now).await?;
+    // The attempt is counted before the code is checked: concurrent guesses cannot pass the
+    // limit, and once it is reached no code, right or wrong, is checked until the lock ends.
+    let attempt = AuditedWrite::Attempt {
+        factor_id: set.factor_id.clone(),
+        user_id: user.id.clone(),
+        kind: "recovery_codes",
+        now,
+    };
+    let failures = match state.queues.writes.call(attempt).await? {
+        Written::Attempt(Attempt::Counted { failures }) => failures,
+        Written::Attempt(Attempt::Locked { until_ms }) => return Err(lockout::locked(until_ms, now)),
+        _ => return Err(refused()),
+    };
     let hashes = set.unused.iter().map(|(_, h)| h.clone()).collect();
     let Some(index) = kdf_find(&state, candidate, hashes).await? else {
-        let failures = lockout::count_failure(pool, &set.factor_id, now).await?;
         refusal_event(&state, &user, Some(&set.factor_id), "wrong code", now).await?;
         if failures >= lockout::MAX_FAILURES {
             state
@@ -184,7 +195,7 @@ pub async fn sign_in(
                         .detail(serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS })),
                 ))
                 .await?;
-            return Err(lockout::just_locked());
+            return Err(lockout::locked(now.0 + lockout::LOCK_MS, now));
         }
         return Err(refused());
     };

@@ -9,7 +9,7 @@ use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, RecoveryCodeSet, Rec
 
 use super::extract::{ApiJson, DeviceAuth};
 use super::lockout;
-use crate::store::writes::AuditedWrite;
+use crate::store::writes::{Attempt, AuditedWrite, Written};
 use crate::{ApiError, AppState, ServerError, store};
 
 /// Makes a new set of recovery codes for the calling device's user; the old set stops working.
@@ -49,32 +49,31 @@ pub async fn confirm_set(
     ApiJson(req): ApiJson<RecoveryConfirmRequest>,
 ) -> Result<Json<FactorView>, ApiError> {
     let pool = &state.db.pool;
-    let lock = store::factor_lock(pool, &id)
-        .await?
-        .filter(|f| f.user_id == device.user_id && f.kind == "recovery_codes" && f.status != "revoked")
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such set of recovery codes (a newer set replaces older ones)",
-            )
-        })?;
-    let now = state.clock.now();
-    lockout::check(pool, &id, lock.locked_until_ms, now).await?;
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            "no such set of recovery codes (a newer set replaces older ones)",
+        )
+    };
     let code = RecoveryCode::parse(&req.code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::RecoveryCodeInvalid, e.to_string()))?;
+    let now = state.clock.now();
+    let attempt =
+        AuditedWrite::Attempt { factor_id: id.clone(), user_id: device.user_id.clone(), kind: "recovery_codes", now };
+    let failures = match state.queues.writes.call(attempt).await? {
+        Written::Attempt(Attempt::Counted { failures }) => failures,
+        Written::Attempt(Attempt::Locked { until_ms }) => return Err(lockout::locked(until_ms, now)),
+        _ => return Err(not_found()),
+    };
     let hashes = store::unused_recovery_hashes(pool, &id).await?;
-    let candidate = code.canonical().to_string();
-    let found = state.kdf.any_matches(candidate, hashes).await?;
-    if !found {
+    if !state.kdf.any_matches(code.canonical().to_string(), hashes).await? {
         return Err(lockout::wrong_code(
-            pool,
-            &id,
+            failures,
             now,
             ErrorCode::RecoveryCodeInvalid,
             "that is not one of your new codes",
-        )
-        .await?);
+        ));
     }
     let write = AuditedWrite::RecoveryConfirmed {
         factor_id: id.clone(),

@@ -349,21 +349,6 @@ pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
     Ok(sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await?.get(0))
 }
 
-/// A TOTP factor as the verifier needs it.
-#[derive(Debug, Clone)]
-pub struct TotpFactor {
-    pub id: String,
-    pub user_id: String,
-    pub status: String,
-    pub secret_base32: String,
-    pub algorithm: String,
-    pub digits: i64,
-    pub period_s: i64,
-    pub last_step: Option<i64>,
-    pub failed_attempts: i64,
-    pub locked_until_ms: Option<i64>,
-}
-
 #[allow(clippy::too_many_arguments)]
 pub async fn create_totp_factor(
     pool: &AnyPool,
@@ -391,28 +376,6 @@ pub async fn create_totp_factor(
     .execute(pool)
     .await?;
     Ok(id)
-}
-
-pub async fn totp_factor(pool: &AnyPool, id: &str) -> Result<Option<TotpFactor>, ServerError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, status, totp_secret, totp_algorithm, totp_digits, totp_period_s, totp_last_step, \
-         failed_attempts, locked_until_ms FROM factors WHERE id = $1 AND kind = 'totp'",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| TotpFactor {
-        id: r.get(0),
-        user_id: r.get(1),
-        status: r.get(2),
-        secret_base32: r.get::<Option<String>, _>(3).unwrap_or_default(),
-        algorithm: r.get::<Option<String>, _>(4).unwrap_or_default(),
-        digits: r.get::<Option<i64>, _>(5).unwrap_or(6),
-        period_s: r.get::<Option<i64>, _>(6).unwrap_or(30),
-        last_step: r.get(7),
-        failed_attempts: r.get(8),
-        locked_until_ms: r.get(9),
-    }))
 }
 
 /// Who verified a factor, for the audit log.
@@ -501,23 +464,6 @@ pub async fn create_recovery_set(
     Ok(factor_id)
 }
 
-/// The lockout state of a factor, and whose it is.
-#[derive(Debug, Clone)]
-pub struct FactorLock {
-    pub user_id: String,
-    pub kind: String,
-    pub status: String,
-    pub locked_until_ms: Option<i64>,
-}
-
-pub async fn factor_lock(pool: &AnyPool, id: &str) -> Result<Option<FactorLock>, ServerError> {
-    let row = sqlx::query("SELECT user_id, kind, status, locked_until_ms FROM factors WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|r| FactorLock { user_id: r.get(0), kind: r.get(1), status: r.get(2), locked_until_ms: r.get(3) }))
-}
-
 /// The unused code hashes of a set.
 pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<Vec<String>, ServerError> {
     let rows = sqlx::query("SELECT code_hash FROM recovery_codes WHERE factor_id = $1 AND used_at_ms IS NULL")
@@ -542,36 +488,6 @@ pub async fn confirm_recovery_set(
         now,
     };
     writes::run_one(pool, write).await.map(drop)
-}
-
-/// Counts a failed code; locks the factor until `lock_until` once `max_failures` is reached.
-/// Returns the number of consecutive failures.
-pub async fn record_factor_failure(
-    pool: &AnyPool,
-    id: &str,
-    max_failures: i64,
-    lock_until: UnixMillis,
-) -> Result<i64, ServerError> {
-    let row = sqlx::query(
-        "UPDATE factors SET failed_attempts = failed_attempts + 1, \
-         locked_until_ms = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE locked_until_ms END \
-         WHERE id = $3 RETURNING failed_attempts",
-    )
-    .bind(max_failures)
-    .bind(lock_until.0)
-    .bind(id)
-    .fetch_one(pool)
-    .await?;
-    Ok(row.get(0))
-}
-
-/// After a lockout has passed, failures count from zero again.
-pub async fn reset_expired_lock(pool: &AnyPool, id: &str) -> Result<(), ServerError> {
-    sqlx::query("UPDATE factors SET failed_attempts = 0, locked_until_ms = NULL WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(())
 }
 
 /// The factors the server has verified for a user.

@@ -7,6 +7,7 @@
 
 use lastmile_core::clock::UnixMillis;
 use lastmile_core::factor::FactorKind;
+use lastmile_core::totp::{self, TotpAlgorithm, TotpParams, Verification};
 use lastmile_proto::api::FactorView;
 use sqlx::{AnyPool, Row};
 
@@ -16,9 +17,23 @@ use super::security_keys::KeyFactor;
 use crate::ServerError;
 use crate::db::{WriteTx, begin_write};
 
+/// Consecutive wrong codes before a factor is locked.
+pub const MAX_FAILURES: i64 = 5;
+/// How long the lock lasts.
+pub const LOCK_MS: i64 = 5 * 60 * 1000;
+
 /// One write, with what its audit event needs.
 #[derive(Debug, Clone)]
 pub enum AuditedWrite {
+    /// A TOTP code to check. The attempt is counted first (refused when the factor is
+    /// locked: no code, right or wrong, is looked at then), the code is checked inside the
+    /// transaction, and a right code is accepted as [`AuditedWrite::TotpStep`] is, which
+    /// resets the count; a replayed code gives its attempt back.
+    TotpAttempt { factor_id: String, code: String, user_id: String, device_id: String, now: UnixMillis },
+    /// An attempt at a factor whose check is too slow to run in a transaction (a
+    /// recovery-code set: argon2id), counted before the check. A right code then resets the
+    /// count ([`AuditedWrite::RecoveryConfirmed`], or the recovery sign-in).
+    Attempt { factor_id: String, user_id: String, kind: &'static str, now: UnixMillis },
     /// A TOTP code the verifier accepted: its step is stored (a later use of it, or of an
     /// older one, is refused by the condition on the stored step, even when two race), and
     /// the first accepted code verifies the factor.
@@ -35,6 +50,8 @@ pub enum AuditedWrite {
 /// What each write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
+    Totp(TotpOutcome),
+    Attempt(Attempt),
     /// The factor as verified; `None` when the step was already used (a replay).
     TotpStep(Option<FactorView>),
     RecoveryConfirmed,
@@ -43,18 +60,110 @@ pub enum Written {
     Event,
 }
 
+/// The outcome of a TOTP code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TotpOutcome {
+    /// The factor as verified.
+    Accepted(FactorView),
+    /// A right code whose step (or a later one) was already used.
+    Replayed,
+    /// Not a code of the factor's format (its attempt was given back).
+    Malformed {
+        digits: u8,
+    },
+    /// A wrong code: this many consecutive failures now (locked at [`MAX_FAILURES`]).
+    Wrong {
+        failures: i64,
+    },
+    Locked(Attempt),
+    NotFound,
+}
+
+/// Whether an attempt may be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Counted: this many consecutive attempts without success, this one included.
+    Counted { failures: i64 },
+    /// Refused: the factor is locked until then.
+    Locked { until_ms: i64 },
+    /// No such factor of this user (or it was revoked).
+    NotFound,
+}
+
+/// Counts an attempt before its code is checked, in one conditional statement, so that
+/// concurrent attempts cannot pass the limit: once [`MAX_FAILURES`] are counted the factor
+/// is locked for [`LOCK_MS`] and further attempts are refused without being checked. A lock
+/// that has run out is cleared by the same statement (failures count from zero again).
+async fn count_attempt(
+    tx: &mut WriteTx,
+    factor_id: &str,
+    user_id: &str,
+    kind: &str,
+    now: UnixMillis,
+) -> Result<Attempt, ServerError> {
+    let counted = sqlx::query(
+        "UPDATE factors SET \
+         failed_attempts = CASE WHEN locked_until_ms <= $1 THEN 1 ELSE failed_attempts + 1 END, \
+         locked_until_ms = CASE WHEN (CASE WHEN locked_until_ms <= $2 THEN 1 ELSE failed_attempts + 1 END) >= $3 \
+         THEN $4 ELSE NULL END \
+         WHERE id = $5 AND user_id = $6 AND kind = $7 AND status <> 'revoked' \
+         AND ((locked_until_ms IS NULL AND failed_attempts < $8) OR locked_until_ms <= $9) \
+         RETURNING failed_attempts",
+    )
+    .bind(now.0)
+    .bind(now.0)
+    .bind(MAX_FAILURES)
+    .bind(now.0 + LOCK_MS)
+    .bind(factor_id)
+    .bind(user_id)
+    .bind(kind)
+    .bind(MAX_FAILURES)
+    .bind(now.0)
+    .fetch_optional(&mut ***tx)
+    .await?;
+    if let Some(row) = counted {
+        return Ok(Attempt::Counted { failures: row.get(0) });
+    }
+    let lock = sqlx::query(
+        "SELECT locked_until_ms FROM factors WHERE id = $1 AND user_id = $2 AND kind = $3 AND status <> 'revoked'",
+    )
+    .bind(factor_id)
+    .bind(user_id)
+    .bind(kind)
+    .fetch_optional(&mut ***tx)
+    .await?;
+    Ok(match lock {
+        None => Attempt::NotFound,
+        Some(r) => Attempt::Locked { until_ms: r.get::<Option<i64>, _>(0).unwrap_or(now.0).max(now.0) },
+    })
+}
+
+/// Gives back an attempt that turned out not to be a guess (a replayed code, a malformed one).
+async fn give_back_attempt(tx: &mut WriteTx, factor_id: &str) -> Result<(), ServerError> {
+    sqlx::query(
+        "UPDATE factors SET failed_attempts = failed_attempts - 1, \
+         locked_until_ms = CASE WHEN failed_attempts - 1 < $1 THEN NULL ELSE locked_until_ms END \
+         WHERE id = $2 AND failed_attempts > 0",
+    )
+    .bind(MAX_FAILURES)
+    .bind(factor_id)
+    .execute(&mut ***tx)
+    .await?;
+    Ok(())
+}
+
 /// Runs `writes` in one transaction and answers each, in order.
 pub async fn run(pool: &AnyPool, writes: &[AuditedWrite]) -> Result<Vec<Written>, ServerError> {
     let mut tx = begin_write(pool).await?;
     let mut events = Vec::new();
-    let mut changed: Vec<(&str, UnixMillis)> = Vec::new();
+    let mut changed: Vec<(String, UnixMillis)> = Vec::new();
     let mut out = Vec::with_capacity(writes.len());
     for w in writes {
         out.push(apply(&mut tx, w, &mut events, &mut changed).await?);
     }
     audit::append_all(&mut tx, &events).await?;
     if let Some(now) = changed.iter().map(|(_, at)| *at).max() {
-        let users: Vec<&str> = changed.iter().map(|(u, _)| *u).collect();
+        let users: Vec<&str> = changed.iter().map(|(u, _)| u.as_str()).collect();
         compliance::refresh_all(&mut tx, &users, now).await?;
     }
     tx.commit().await?;
@@ -62,45 +171,64 @@ pub async fn run(pool: &AnyPool, writes: &[AuditedWrite]) -> Result<Vec<Written>
 }
 
 /// One write's statements; its event and its user (when a factor changed) are collected.
-async fn apply<'w>(
+async fn apply(
     tx: &mut WriteTx,
-    write: &'w AuditedWrite,
+    write: &AuditedWrite,
     events: &mut Vec<Event>,
-    changed: &mut Vec<(&'w str, UnixMillis)>,
+    changed: &mut Vec<(String, UnixMillis)>,
 ) -> Result<Written, ServerError> {
     let verified = |factor_id: &str, user_id: &str, device_id: &str, now, detail| {
         Event::new(now, user_id, Kind::FactorVerified).device(device_id).factor(factor_id).detail(detail)
     };
     match write {
-        AuditedWrite::TotpStep { factor_id, step, user_id, device_id, now } => {
+        AuditedWrite::TotpAttempt { factor_id, code, user_id, device_id, now } => {
+            let failures = match count_attempt(tx, factor_id, user_id, "totp", *now).await? {
+                Attempt::Counted { failures } => failures,
+                Attempt::NotFound => return Ok(Written::Totp(TotpOutcome::NotFound)),
+                locked => return Ok(Written::Totp(TotpOutcome::Locked(locked))),
+            };
             let row = sqlx::query(
-                "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), \
-                 totp_last_step = $2, failed_attempts = 0, locked_until_ms = NULL \
-                 WHERE id = $3 AND status <> 'revoked' AND (totp_last_step IS NULL OR totp_last_step < $4) \
-                 RETURNING verified_at_ms",
+                "SELECT totp_secret, totp_algorithm, totp_digits, totp_period_s, totp_last_step FROM factors \
+                 WHERE id = $1",
             )
-            .bind(now.0)
-            .bind(step)
             .bind(factor_id)
-            .bind(step)
-            .fetch_optional(&mut ***tx)
+            .fetch_one(&mut ***tx)
             .await?;
-            let Some(row) = row else { return Ok(Written::TotpStep(None)) };
-            let verified_at_ms: i64 = row.get(0);
-            if verified_at_ms == now.0 {
-                let how = serde_json::json!({ "kind": "totp", "how": "a current code from the authenticator app" });
-                events.push(verified(factor_id, user_id, device_id, *now, how));
-                changed.push((user_id, *now));
+            let corrupt = |what: &str| ServerError::Corrupt(format!("TOTP factor {factor_id}: {what}"));
+            let secret = totp::secret_from_base32(&row.get::<Option<String>, _>(0).unwrap_or_default())
+                .map_err(|e| corrupt(&e.to_string()))?;
+            let algorithm = row.get::<Option<String>, _>(1).unwrap_or_default();
+            let params = TotpParams {
+                algorithm: TotpAlgorithm::parse(&algorithm).ok_or_else(|| corrupt("algorithm"))?,
+                digits: u8::try_from(row.get::<Option<i64>, _>(2).unwrap_or(6)).map_err(|_| corrupt("digits"))?,
+                period_s: u64::try_from(row.get::<Option<i64>, _>(3).unwrap_or(30)).map_err(|_| corrupt("period"))?,
+            };
+            let last = row.get::<Option<i64>, _>(4).and_then(|s| u64::try_from(s).ok());
+            let step = match totp::verify(&secret, params, code, *now, last).map_err(|e| corrupt(&e.to_string()))? {
+                Verification::Accepted { step } => i64::try_from(step).map_err(|_| corrupt("step"))?,
+                Verification::Wrong => return Ok(Written::Totp(TotpOutcome::Wrong { failures })),
+                Verification::Replayed => {
+                    give_back_attempt(tx, factor_id).await?;
+                    return Ok(Written::Totp(TotpOutcome::Replayed));
+                }
+                Verification::Malformed => {
+                    give_back_attempt(tx, factor_id).await?;
+                    return Ok(Written::Totp(TotpOutcome::Malformed { digits: params.digits }));
+                }
+            };
+            match accept_step(tx, factor_id, step, user_id, device_id, *now, events, changed).await? {
+                Some(view) => Ok(Written::Totp(TotpOutcome::Accepted(view))),
+                None => {
+                    give_back_attempt(tx, factor_id).await?;
+                    Ok(Written::Totp(TotpOutcome::Replayed))
+                }
             }
-            Ok(Written::TotpStep(Some(FactorView {
-                id: factor_id.clone(),
-                kind: FactorKind::Totp.wire().into(),
-                tier: FactorKind::Totp.tier().wire().into(),
-                verified_at_ms,
-                aaguid: None,
-                model: None,
-                certification: None,
-            })))
+        }
+        AuditedWrite::Attempt { factor_id, user_id, kind, now } => {
+            Ok(Written::Attempt(count_attempt(tx, factor_id, user_id, kind, *now).await?))
+        }
+        AuditedWrite::TotpStep { factor_id, step, user_id, device_id, now } => {
+            Ok(Written::TotpStep(accept_step(tx, factor_id, *step, user_id, device_id, *now, events, changed).await?))
         }
         AuditedWrite::RecoveryConfirmed { factor_id, user_id, device_id, now } => {
             let row = sqlx::query(
@@ -115,7 +243,7 @@ async fn apply<'w>(
             if row.is_some_and(|r| r.get::<i64, _>(0) == now.0) {
                 let how = serde_json::json!({ "kind": "recovery_codes", "how": "one code typed back" });
                 events.push(verified(factor_id, user_id, device_id, *now, how));
-                changed.push((user_id, *now));
+                changed.push((user_id.clone(), *now));
             }
             Ok(Written::RecoveryConfirmed)
         }
@@ -140,7 +268,7 @@ async fn apply<'w>(
                     "certification": key.certification,
                 });
                 events.push(verified(&key.id, user_id, device_id, *now, detail));
-                changed.push((user_id, *now));
+                changed.push((user_id.clone(), *now));
             }
             Ok(Written::Assertion(Some(verified_at)))
         }
@@ -149,6 +277,50 @@ async fn apply<'w>(
             Ok(Written::Event)
         }
     }
+}
+
+/// Stores an accepted TOTP step (refused, `None`, when it or a later one was used already:
+/// the condition holds even when two requests race) and resets the failure count; the first
+/// accepted code verifies the factor.
+#[allow(clippy::too_many_arguments)]
+async fn accept_step(
+    tx: &mut WriteTx,
+    factor_id: &str,
+    step: i64,
+    user_id: &str,
+    device_id: &str,
+    now: UnixMillis,
+    events: &mut Vec<Event>,
+    changed: &mut Vec<(String, UnixMillis)>,
+) -> Result<Option<FactorView>, ServerError> {
+    let row = sqlx::query(
+        "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), \
+         totp_last_step = $2, failed_attempts = 0, locked_until_ms = NULL \
+         WHERE id = $3 AND status <> 'revoked' AND (totp_last_step IS NULL OR totp_last_step < $4) \
+         RETURNING verified_at_ms",
+    )
+    .bind(now.0)
+    .bind(step)
+    .bind(factor_id)
+    .bind(step)
+    .fetch_optional(&mut ***tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let verified_at_ms: i64 = row.get(0);
+    if verified_at_ms == now.0 {
+        let how = serde_json::json!({ "kind": "totp", "how": "a current code from the authenticator app" });
+        events.push(Event::new(now, user_id, Kind::FactorVerified).device(device_id).factor(factor_id).detail(how));
+        changed.push((user_id.to_string(), now));
+    }
+    Ok(Some(FactorView {
+        id: factor_id.to_string(),
+        kind: FactorKind::Totp.wire().into(),
+        tier: FactorKind::Totp.tier().wire().into(),
+        verified_at_ms,
+        aaguid: None,
+        model: None,
+        certification: None,
+    }))
 }
 
 /// Runs one write alone (what the request queue does for a batch of one).

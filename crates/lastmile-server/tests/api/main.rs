@@ -191,6 +191,7 @@ fn error_code(v: &Value) -> ErrorCode {
 mod audit_chain;
 mod devices;
 mod engagement;
+mod lockouts;
 mod policy;
 mod recovery_after_loss;
 mod recovery_codes;
