@@ -53,8 +53,8 @@ def server_table(directory):
     for path in paths:
         name, run = os.path.basename(path).split(".")[:2]
         for cells in rows_of(path):
-            if len(cells) < 7:
-                continue
+            if len(cells) < 7 or not any(cells[1:]):
+                continue  # a diagnostic line (mean batch sizes, time per batch): in the raw output
             key = (name, cells[0], cells[1])
             if key not in runs:
                 runs[key] = []
