@@ -8,26 +8,29 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
-echo "==> tauri build --bundles deb (release)"
-npm --prefix ui run --silent build
-npx --yes @tauri-apps/cli@2.12.5 build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
-  { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
-echo "==> cargo build --release (server, blank-window baseline)"
-cargo build --release --quiet -p lastmile-server
-echo "==> cargo build --profile soft-bench (the app with the software authenticator, to time a key)"
-cargo build --profile soft-bench --quiet -p lastmile --features soft-authenticator
-cargo build --release --quiet -p lastmile --example blank_window --features tauri/custom-protocol
-
 out=target/bench
 rm -rf "$out" && mkdir -p "$out"
 runs=${BENCH_SERVER_RUNS:-2}
 
-echo "==> the app (release; Xvfb, a private keyring)"
-LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
-  xvfb-run -a -s "-screen 0 1280x860x24" python3 scripts/bench.py "$@" | tee "$out/app.md"
+# BENCH_SKIP_APP=1: the server's benchmarks only (the README's app table is left as it is).
+if [[ "${BENCH_SKIP_APP:-0}" != 1 ]]; then
+  echo "==> tauri build --bundles deb (release)"
+  npm --prefix ui run --silent build
+  npx --yes @tauri-apps/cli@2.12.5 build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
+    { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
+  echo "==> cargo build --release (server, blank-window baseline)"
+  cargo build --release --quiet -p lastmile-server
+  echo "==> cargo build --profile soft-bench (the app with the software authenticator, to time a key)"
+  cargo build --profile soft-bench --quiet -p lastmile --features soft-authenticator
+  cargo build --release --quiet -p lastmile --example blank_window --features tauri/custom-protocol
+
+  echo "==> the app (release; Xvfb, a private keyring)"
+  LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
+    xvfb-run -a -s "-screen 0 1280x860x24" python3 scripts/bench.py "$@" | tee "$out/app.md"
+fi
 
 echo "==> the server's benchmarks (release; SQLite, and PostgreSQL with fsync on), $runs runs each"
-cargo build --release --quiet -p lastmile-server --examples
+cargo build --release --quiet -p lastmile-server --bins --examples
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
 pg_url=$(scripts/postgres.sh start "$pg_dir" 55438)
@@ -38,6 +41,8 @@ for run in $(seq 1 "$runs"); do
   target/release/examples/bench_webauthn | tee "$out/webauthn.$run.md"
   echo "--> run $run: posture reports and the dashboard"
   LASTMILE_BENCH_DATABASE_URL="$pg_url" target/release/examples/bench_reports | tee "$out/reports.$run.md"
+  echo "--> run $run: the server's own memory under the report load (the binary in its own process)"
+  target/release/examples/bench_server_memory | tee "$out/memory.$run.md"
   echo "--> run $run: the write path under mixed load"
   target/release/examples/bench_mixed | tee "$out/mixed.$run.md"
 done

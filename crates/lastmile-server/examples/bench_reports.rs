@@ -21,9 +21,8 @@ use std::time::Instant;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{claims, device_key as key, report, run};
+use common::report;
 
-use lastmile_proto::api::{JoinRequest, JoinResponse, SIGNATURE_HEADER};
 use lastmile_server::batch::Queues;
 use lastmile_server::db::Db;
 use lastmile_server::{AppState, SystemClock, admin, app};
@@ -62,52 +61,11 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let codes = common::org_with_invites(&db, DEVICES).await?;
     let (base, queues) = serve(db).await?;
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
-    let codes = Arc::new(codes);
-    let (devices, _, _) = run(DEVICES, concurrency, |i| {
-        let (http, base, codes) = (http.clone(), base.clone(), codes.clone());
-        async move {
-            let key = key();
-            let req = JoinRequest {
-                invite_code: codes[i].clone(),
-                device: claims(i),
-                device_public_key: Some(key.public_key()),
-            };
-            let r = http.post(format!("{base}/v1/devices/join")).json(&req).send().await.expect("join");
-            let joined: JoinResponse = r.json().await.expect("json");
-            (joined.device_id, joined.device_token, key)
-        }
-    })
-    .await;
-    // Signed in advance: report i is device i % DEVICES's report number i / DEVICES + 1.
-    let bodies: Vec<(String, String, String)> = (0..n)
-        .map(|i| {
-            let (device_id, token, key) = &devices[i % DEVICES];
-            let report_id = format!("rpt_{i:032}");
-            let (body, signature) =
-                common::signed_report(key, device_id, i % DEVICES, report_id, (i / DEVICES + 1) as i64, now_ms());
-            (token.clone(), body, signature)
-        })
-        .collect();
-    let bodies = Arc::new(bodies);
+    let devices = common::join_devices(&http, &base, Arc::new(codes), concurrency).await;
+    let bodies = common::signed_reports(&devices, n, now_ms());
     let before = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
     let busy_before = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
-    let (statuses, lat, wall) = run(n, concurrency, |i| {
-        let (http, base, bodies) = (http.clone(), base.clone(), bodies.clone());
-        async move {
-            let (token, body, signature) = &bodies[i];
-            http.post(format!("{base}/v1/posture"))
-                .bearer_auth(token)
-                .header(SIGNATURE_HEADER, signature)
-                .header("content-type", "application/json")
-                .body(body.clone())
-                .send()
-                .await
-                .expect("report")
-                .status()
-                .as_u16()
-        }
-    })
-    .await;
+    let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
     let failed = statuses.iter().filter(|&&s| s != 200).count();
     assert_eq!(failed, 0, "{failed} reports were refused");
     report(&format!("posture report, {label}"), &format!("{concurrency} clients"), lat, wall);

@@ -189,3 +189,75 @@ pub async fn joined_users(
     .await;
     Ok((dir, base, http, Arc::new(tokens)))
 }
+
+/// A joined device: its id, its token and its key.
+pub type Joined = (String, String, lastmile_core::device_key::DeviceKey);
+
+/// Joins one device per invite code, each with a fresh device key.
+pub async fn join_devices(
+    http: &reqwest::Client,
+    base: &str,
+    codes: Arc<Vec<String>>,
+    concurrency: usize,
+) -> Vec<Joined> {
+    use lastmile_proto::api::{JoinRequest, JoinResponse};
+    let (devices, _, _) = run(codes.len(), concurrency, |i| {
+        let (http, base, codes) = (http.clone(), base.to_string(), codes.clone());
+        async move {
+            let key = device_key();
+            let req = JoinRequest {
+                invite_code: codes[i].clone(),
+                device: claims(i),
+                device_public_key: Some(key.public_key()),
+            };
+            let r = http.post(format!("{base}/v1/devices/join")).json(&req).send().await.expect("join");
+            let joined: JoinResponse = r.json().await.expect("json");
+            (joined.device_id, joined.device_token, key)
+        }
+    })
+    .await;
+    devices
+}
+
+/// `n` reports signed in advance, round robin over `devices`: report i is device
+/// i % devices' number i / devices + 1. Each as (token, body, signature).
+pub fn signed_reports(devices: &[Joined], n: usize, now_ms: i64) -> Arc<Vec<(String, String, String)>> {
+    Arc::new(
+        (0..n)
+            .map(|i| {
+                let (device_id, token, key) = &devices[i % devices.len()];
+                let sequence = (i / devices.len() + 1) as i64;
+                let (body, signature) =
+                    signed_report(key, device_id, i % devices.len(), format!("rpt_{i:032}"), sequence, now_ms);
+                (token.clone(), body, signature)
+            })
+            .collect(),
+    )
+}
+
+/// Sends the reports closed-loop with `concurrency` clients: each answer's status, each
+/// latency, the wall time.
+pub async fn send_reports(
+    http: &reqwest::Client,
+    base: &str,
+    bodies: Arc<Vec<(String, String, String)>>,
+    concurrency: usize,
+) -> (Vec<u16>, Vec<Duration>, Duration) {
+    run(bodies.len(), concurrency, |i| {
+        let (http, base, bodies) = (http.clone(), base.to_string(), bodies.clone());
+        async move {
+            let (token, body, signature) = &bodies[i];
+            http.post(format!("{base}/v1/posture"))
+                .bearer_auth(token)
+                .header(lastmile_proto::api::SIGNATURE_HEADER, signature)
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("report")
+                .status()
+                .as_u16()
+        }
+    })
+    .await
+}

@@ -1,0 +1,84 @@
+//! The server's own memory under the report load: the real `lastmile-server` binary runs as
+//! a separate process (SQLite in a temporary directory), this process joins 1,000 devices
+//! and sends it 30,000 signed reports from 32 clients, then reads the server's resident
+//! memory (VmRSS) and its peak (VmHWM) from /proc. Unlike `bench_reports`, whose figure is
+//! its whole process, this one holds the server alone.
+//!
+//!     cargo build --release -p lastmile-server
+//!     cargo run --release -p lastmile-server --example bench_server_memory [REPORTS] [CONCURRENCY]
+
+use std::sync::Arc;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::report;
+
+use lastmile_core::clock::Clock;
+use lastmile_server::SystemClock;
+use lastmile_server::db::Db;
+
+const DEVICES: usize = 1_000;
+
+/// `VmRSS` and `VmHWM` of a process, in MiB.
+fn memory_mib(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[tokio::main]
+#[allow(clippy::print_stdout)]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(30_000);
+    let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(32);
+    let bin = std::env::current_exe()?
+        .parent()
+        .and_then(|examples| examples.parent())
+        .map(|release| release.join("lastmile-server"))
+        .filter(|p| p.exists())
+        .ok_or_else(|| anyhow::anyhow!("build the server first: cargo build --release -p lastmile-server"))?;
+
+    let dir = tempfile::tempdir()?;
+    let db = Db::open_sqlite(dir.path()).await?;
+    let codes = Arc::new(common::org_with_invites(&db, DEVICES).await?);
+    db.pool.close().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut server = std::process::Command::new(bin)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .env("LASTMILE_LOG", "warn")
+        .spawn()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    for _ in 0..100 {
+        if http.get(format!("{base}/v1/health")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (idle_rss, _) = memory_mib(server.id());
+
+    let devices = common::join_devices(&http, &base, codes, concurrency).await;
+    let bodies = common::signed_reports(&devices, n, SystemClock.now().0);
+    let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
+    let (rss, peak) = memory_mib(server.id());
+    let _ = server.kill();
+    let _ = server.wait();
+    let refused = statuses.iter().filter(|&&s| s != 200).count();
+    anyhow::ensure!(refused == 0, "{refused} reports were refused");
+    println!("| operation | load | requests | throughput | p50 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|");
+    report("posture report (the server in its own process), SQLite", &format!("{concurrency} clients"), lat, wall);
+    println!("| server resident memory, idle before the load | | | {idle_rss:.0} MiB | | | |");
+    println!("| server resident memory after the reports | | | {rss:.0} MiB | | | |");
+    println!("| server peak resident memory during the reports | | | {peak:.0} MiB | | | |");
+    Ok(())
+}
