@@ -48,14 +48,6 @@ fn mean_batch(now: (u64, u64), before: (u64, u64)) -> f64 {
 }
 
 /// Resident memory of this process (server and load generator together), in MiB.
-fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_string))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 #[allow(clippy::print_stdout)]
 async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::Result<()> {
     let codes = common::org_with_invites(&db, DEVICES).await?;
@@ -88,7 +80,7 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         // Only meaningful for the first run: later ones inherit the heap of the seeding.
         println!(
             "| resident memory after the reports (server and clients in one process) | | | {:.0} MiB | | | |",
-            rss_mib()
+            common::memory_mib("self").0
         );
     }
     Ok(())

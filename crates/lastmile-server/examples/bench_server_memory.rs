@@ -19,20 +19,6 @@ use lastmile_server::db::Db;
 
 const DEVICES: usize = 1_000;
 
-/// `VmRSS` and `VmHWM` of a process, in MiB.
-fn memory_mib(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(0.0, |kb| kb / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 #[tokio::main]
 #[allow(clippy::print_stdout)]
 async fn main() -> anyhow::Result<()> {
@@ -64,12 +50,12 @@ async fn main() -> anyhow::Result<()> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    let (idle_rss, _) = memory_mib(server.id());
+    let (idle_rss, _) = common::memory_mib(&server.id().to_string());
 
     let devices = common::join_devices(&http, &base, codes, concurrency).await;
     let bodies = common::signed_reports(&devices, n, SystemClock.now().0);
     let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
-    let (rss, peak) = memory_mib(server.id());
+    let (rss, peak) = common::memory_mib(&server.id().to_string());
     let _ = server.kill();
     let _ = server.wait();
     let refused = statuses.iter().filter(|&&s| s != 200).count();

@@ -84,6 +84,20 @@ where
     (outs, lats, start.elapsed())
 }
 
+/// `VmRSS` and `VmHWM` (peak) of a process (`"self"` or a pid), in MiB.
+pub fn memory_mib(pid: &str) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
 /// The benchmark organisation with `users` users, each with a fresh invite: their codes.
 pub async fn org_with_invites(db: &lastmile_server::db::Db, users: usize) -> anyhow::Result<Vec<String>> {
     use lastmile_server::{SystemClock, admin};

@@ -9,7 +9,7 @@ use lastmile_core::clock::UnixMillis;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::ServerError;
-use crate::db::{WriteTx, begin_write};
+use crate::db::WriteTx;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,13 +155,6 @@ pub async fn append_all(tx: &mut WriteTx, events: &[Event]) -> Result<(), Server
     insert.execute(&mut *conn).await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
     Ok(())
-}
-
-/// Appends an event that goes with no other change (a refused sign-in, a lockout).
-pub async fn append_alone(pool: &AnyPool, ev: Event) -> Result<(), ServerError> {
-    let mut tx = begin_write(pool).await?;
-    append(&mut tx, ev).await?;
-    tx.commit().await
 }
 
 /// An event as stored.

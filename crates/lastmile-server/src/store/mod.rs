@@ -385,28 +385,6 @@ pub struct Actor<'a> {
     pub device_id: &'a str,
 }
 
-/// Records an accepted code (see [`writes::AuditedWrite::TotpStep`]). Returns the factor
-/// as verified, or `None` when the step was already used.
-pub async fn accept_totp_step(
-    pool: &AnyPool,
-    id: &str,
-    step: i64,
-    actor: Actor<'_>,
-    now: UnixMillis,
-) -> Result<Option<FactorView>, ServerError> {
-    let write = writes::AuditedWrite::TotpStep {
-        factor_id: id.into(),
-        step,
-        user_id: actor.user_id.into(),
-        device_id: actor.device_id.into(),
-        now,
-    };
-    match writes::run_one(pool, write).await? {
-        writes::Written::TotpStep(view) => Ok(view),
-        other => Err(ServerError::Internal(format!("a TOTP step answered {other:?}"))),
-    }
-}
-
 /// Creates a recovery-code set (a pending factor) and voids the user's previous sets, in one
 /// transaction: from this moment only the new codes work.
 pub async fn create_recovery_set(
@@ -471,23 +449,6 @@ pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<V
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
-}
-
-/// Marks a recovery-code set confirmed (idempotent) and clears its failures; the first
-/// confirmation is an audit event.
-pub async fn confirm_recovery_set(
-    pool: &AnyPool,
-    id: &str,
-    actor: Actor<'_>,
-    now: UnixMillis,
-) -> Result<(), ServerError> {
-    let write = writes::AuditedWrite::RecoveryConfirmed {
-        factor_id: id.into(),
-        user_id: actor.user_id.into(),
-        device_id: actor.device_id.into(),
-        now,
-    };
-    writes::run_one(pool, write).await.map(drop)
 }
 
 /// The factors the server has verified for a user.

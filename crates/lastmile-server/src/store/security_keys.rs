@@ -159,25 +159,3 @@ pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>,
         certification: r.get(6),
     }))
 }
-
-/// Records a successful assertion (see [`super::writes::AuditedWrite::Assertion`]): when
-/// the key was verified, or `None` when it was revoked meanwhile.
-pub async fn accept_assertion(
-    pool: &AnyPool,
-    key: &KeyFactor,
-    credential: &str,
-    actor: Actor<'_>,
-    now: UnixMillis,
-) -> Result<Option<i64>, ServerError> {
-    let write = super::writes::AuditedWrite::Assertion {
-        key: key.clone(),
-        credential: credential.into(),
-        user_id: actor.user_id.into(),
-        device_id: actor.device_id.into(),
-        now,
-    };
-    match super::writes::run_one(pool, write).await? {
-        super::writes::Written::Assertion(at) => Ok(at),
-        other => Err(ServerError::Internal(format!("an assertion answered {other:?}"))),
-    }
-}

@@ -322,11 +322,3 @@ async fn accept_step(
         certification: None,
     }))
 }
-
-/// Runs one write alone (what the request queue does for a batch of one).
-pub async fn run_one(pool: &AnyPool, write: AuditedWrite) -> Result<Written, ServerError> {
-    run(pool, std::slice::from_ref(&write))
-        .await?
-        .pop()
-        .ok_or_else(|| ServerError::Internal("a write without an answer".into()))
-}
