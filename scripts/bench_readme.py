@@ -18,6 +18,7 @@ BUDGETS = [
     ("TOTP enrollment", "open loop", "p99", "<", 20, "p99 < 20 ms at 1,200/s"),
     ("posture report, SQLite", "clients", "throughput", ">=", 5000, "≥ 5,000/s"),
     ("posture report, PostgreSQL", "clients", "throughput", ">=", 3000, "≥ 3,000/s (fsync on)"),
+    ("server peak resident memory during the burst", "", "value", "<", 200, "< 200 MB"),
     ("server peak resident memory", "", "value", "<", 60, "< 60 MB"),
     ("server resident memory after", "", "value", "<", 60, "< 60 MB"),
     ("dashboard JSON", "users", "p99", "<", 200, "< 200 ms"),

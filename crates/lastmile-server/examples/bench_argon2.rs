@@ -4,16 +4,17 @@
 
 use std::time::Instant;
 
-use lastmile_server::recovery::{M_COST_KIB, P_COST, T_COST, hash, matches};
+use lastmile_server::recovery::{M_COST_KIB, Memory, P_COST, T_COST, hash, matches};
 
 #[allow(clippy::print_stdout)]
 fn main() -> anyhow::Result<()> {
     let runs = 30;
-    let phc = hash("ABCDEFGHJKMNPQRS")?;
+    let mut memory = Memory::new();
+    let phc = hash("ABCDEFGHJKMNPQRS", &mut memory)?;
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        assert!(matches("ABCDEFGHJKMNPQRS", &phc)?);
+        assert!(matches("ABCDEFGHJKMNPQRS", &phc, &mut memory)?);
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);

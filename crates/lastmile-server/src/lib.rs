@@ -15,6 +15,7 @@ pub mod device_sig;
 pub mod engage;
 pub mod error;
 pub mod kdf;
+pub mod limits;
 pub mod mds;
 pub mod openapi;
 pub mod recovery;
@@ -48,6 +49,10 @@ pub struct AppState {
     pub notify: Option<Arc<engage::Webhook>>,
     /// The report path's batch queues (group commit; see [`batch`]).
     pub queues: batch::Queues,
+    /// Rate limits on sign-ins and recovery codes (per process; see [`limits`]).
+    pub limits: Arc<limits::Limits>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed for the client's address.
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -62,7 +67,21 @@ impl AppState {
             rp: Arc::new(webauthn::RelyingParty::localhost()),
             mds: None,
             notify: None,
+            limits: Arc::new(limits::Limits::standard()),
+            trusted_proxies: Arc::from(Vec::new()),
         }
+    }
+
+    pub fn with_kdf(self, kdf: kdf::Kdf) -> Self {
+        Self { kdf, ..self }
+    }
+
+    pub fn with_limits(self, limits: limits::Limits) -> Self {
+        Self { limits: Arc::new(limits), ..self }
+    }
+
+    pub fn with_trusted_proxies(self, proxies: Vec<std::net::IpAddr>) -> Self {
+        Self { trusted_proxies: Arc::from(proxies), ..self }
     }
 
     pub fn with_notify(self, webhook: engage::Webhook) -> Self {

@@ -108,3 +108,68 @@ fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// The address a request came from: the socket's peer, or, when that peer is one of the
+/// configured reverse proxies ([`AppState::trusted_proxies`]), the nearest address in
+/// `X-Forwarded-For` that is not a trusted proxy (the header's earlier entries are whatever
+/// the client wrote, so they are never believed). Without socket information (a server
+/// driven in-process), `None`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        use axum::extract::ConnectInfo;
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>() else {
+            return Ok(ClientAddr(None));
+        };
+        Ok(ClientAddr(Some(client_ip(peer.ip(), &parts.headers, &state.trusted_proxies))))
+    }
+}
+
+/// See [`ClientAddr`].
+pub fn client_ip(
+    peer: std::net::IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let hops: Vec<&str> = forwarded.flat_map(|v| v.split(',')).map(str::trim).collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            Err(_) => return peer,
+        }
+    }
+    peer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_ip;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("ip")
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2".parse().expect("header"));
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(client_ip(ip("198.51.100.9"), &h, &proxies), ip("198.51.100.9"), "not from a proxy");
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &proxies), ip("203.0.113.7"), "the nearest untrusted hop");
+        assert_eq!(client_ip(ip("10.0.0.1"), &HeaderMap::new(), &proxies), ip("10.0.0.1"), "no header");
+        let mut bad = HeaderMap::new();
+        bad.insert("x-forwarded-for", "not-an-address".parse().expect("header"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &bad, &proxies), ip("10.0.0.1"), "garbage is not believed");
+    }
+}

@@ -4,9 +4,12 @@
 //! user's factors and devices and revoke the lost ones; enrolling a new factor and a new set
 //! of codes then use the ordinary device endpoints.
 //!
-//! Guessing is slowed and stopped: every attempt costs at least ten argon2id checks whether
-//! or not the user exists (concurrency bounded by [`AppState::kdf`]), and five wrong codes
-//! lock the user's set for five minutes. Unknown users and wrong codes get the same answer.
+//! Guessing is slowed and stopped: sign-ins are rate-limited per source address and per
+//! username (existing or not), every attempt costs exactly ten argon2id checks (bounded by
+//! [`AppState::kdf`]), and five wrong codes lock the user's set for five minutes. Every
+//! refusal is the same answer after the same work: unknown organisation or user, a user
+//! without codes, a wrong code, a locked set. Only a matching code learns more (a device
+//! joined for someone else, a revoked device).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -18,8 +21,9 @@ use lastmile_proto::api::{
     AccountView, ErrorBody, ErrorCode, OrganisationView, RecoverySession, RecoverySignInRequest, UserView,
 };
 
-use super::extract::{ApiJson, DeviceAuth, check_claims};
+use super::extract::{ApiJson, ClientAddr, DeviceAuth, check_claims};
 use super::lockout;
+use crate::kdf::Admission;
 use crate::secrets::{hash_secret, new_device_token};
 use crate::store::audit::{Event, Kind};
 use crate::store::writes::{Attempt, AuditedWrite, Written};
@@ -29,12 +33,32 @@ use crate::{ApiError, AppState, ServerError};
 /// How long a recovery session lasts.
 pub const SESSION_MS: i64 = 30 * 60 * 1000;
 
+/// The one answer to every refused sign-in (see the module documentation).
 fn refused() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         ErrorCode::RecoveryRefused,
-        "that email address and recovery code do not match; check both (each code works once)",
+        "that email address and recovery code do not match (each code works once), or too many wrong codes \
+         were tried and the codes are locked for a few minutes; check both and try again later",
     )
+}
+
+/// Takes one sign-in from `addr` for `username` off the rate limits, or answers 429.
+fn rate_limit(state: &AppState, addr: Option<std::net::IpAddr>, req: &RecoverySignInRequest) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let too_many = |seconds: u64| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("too many sign-in attempts; try again in {seconds} s"),
+        )
+        .with_retry_after(seconds)
+    };
+    let addr = addr.map_or_else(|| "in-process".to_string(), |a| a.to_string());
+    state.limits.sign_in_by_address.check(&addr, now).map_err(too_many)?;
+    let org = req.organisation.as_deref().unwrap_or_default().trim().to_ascii_lowercase();
+    let username = format!("{org}/{}", req.username.trim().to_ascii_lowercase());
+    state.limits.sign_in_by_username.check(&username, now).map_err(too_many)
 }
 
 fn check_attempt_id(id: &str) -> Result<(), ApiError> {
@@ -47,8 +71,8 @@ fn check_attempt_id(id: &str) -> Result<(), ApiError> {
 }
 
 /// Which of `hashes` matches, with the same work whatever the answer.
-async fn kdf_find(state: &AppState, code: String, hashes: Vec<String>) -> Result<Option<usize>, ApiError> {
-    Ok(state.kdf.find_match(code, hashes).await?)
+async fn kdf_find(kdf: Admission, code: String, hashes: Vec<String>) -> Result<Option<usize>, ApiError> {
+    Ok(kdf.find_match(code, hashes).await?)
 }
 
 /// The device named by an `Authorization` header, if it is a live device token.
@@ -104,15 +128,19 @@ fn session(
         (status = 201, description = "signed in; the code is used up", body = RecoverySession),
         (status = 200, description = "a retry of a sign-in that had succeeded (same attempt_id and code)", body = RecoverySession),
         (status = 400, description = "malformed request or code", body = ErrorBody),
-        (status = 401, description = "email address and code do not match (`recovery_refused`)", body = ErrorBody),
-        (status = 409, description = "this device is joined for another user (`conflict`)", body = ErrorBody),
-        (status = 429, description = "too many wrong codes (`rate_limited`)", body = ErrorBody),
+        (status = 401, description = "refused: no such user, no codes, a wrong code or a locked set, all told the same (`recovery_refused`)", body = ErrorBody),
+        (status = 403, description = "a retry whose device was revoked since (`device_revoked`)", body = ErrorBody),
+        (status = 409, description = "the code matched, but this device is joined for another user (`conflict`)", body = ErrorBody),
+        (status = 429, description = "too many sign-ins from this address or for this username (`rate_limited`)", body = ErrorBody),
+        (status = 503, description = "the server is busy with other sign-ins (`unavailable`)", body = ErrorBody),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     ApiJson(req): ApiJson<RecoverySignInRequest>,
 ) -> Result<(StatusCode, Json<RecoverySession>), ApiError> {
+    rate_limit(&state, addr, &req)?;
     check_claims(&req.device)?;
     super::extract::check_device_key(req.device_public_key.as_deref())?;
     check_attempt_id(&req.attempt_id)?;
@@ -122,29 +150,27 @@ pub async fn sign_in(
     let code = RecoveryCode::parse(&req.recovery_code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::RecoveryCodeInvalid, e.to_string()))?;
     let candidate = code.canonical().to_string();
+    // A place in the key-derivation queue first: when the server is busy, nothing is done
+    // (no attempt counted), and every caller is told the same.
+    let kdf = state.kdf.admit()?;
     let pool = &state.db.pool;
     let now = state.clock.now();
-    let Some((user, org)) = find_user(&state, &req).await? else {
-        kdf_find(&state, candidate, Vec::new()).await?;
+    let found = find_user(&state, &req).await?;
+    let current = calling_device(&state, &headers).await?;
+    let attempt_hash = hash_secret(&req.attempt_id);
+    let past = store::sign_in_by_attempt(pool, &attempt_hash).await?;
+    let Some((user, org)) = found else {
+        kdf_find(kdf, candidate, Vec::new()).await?;
         return Err(refused());
     };
-    let current = calling_device(&state, &headers).await?;
-    if current.as_ref().is_some_and(|d| d.user_id != user.id) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::Conflict,
-            "this device is joined for another user; leave first (`lastmile leave`), then recover",
-        ));
-    }
-    let attempt_hash = hash_secret(&req.attempt_id);
 
     // A retry whose first answer was lost: same attempt key, same code.
-    if let Some(past) = store::sign_in_by_attempt(pool, &attempt_hash).await? {
+    if let Some(past) = past {
         if past.user_id != user.id || past.expires_at_ms <= now.0 {
-            kdf_find(&state, candidate, Vec::new()).await?;
+            kdf_find(kdf, candidate, Vec::new()).await?;
             return Err(ApiError::bad_request("this sign-in attempt has ended; start a new one"));
         }
-        if kdf_find(&state, candidate, vec![past.code_hash.clone()]).await?.is_none() {
+        if kdf_find(kdf, candidate, vec![past.code_hash.clone()]).await?.is_none() {
             return Err(refused());
         }
         let token = new_device_token();
@@ -165,7 +191,7 @@ pub async fn sign_in(
     }
 
     let Some(set) = store::current_recovery_set(pool, &user.id).await? else {
-        kdf_find(&state, candidate, Vec::new()).await?;
+        kdf_find(kdf, candidate, Vec::new()).await?;
         refusal_event(&state, &user, None, "no recovery codes", now).await?;
         return Err(refused());
     };
@@ -179,11 +205,15 @@ pub async fn sign_in(
     };
     let failures = match state.queues.writes.call(attempt).await? {
         Written::Attempt(Attempt::Counted { failures }) => failures,
-        Written::Attempt(Attempt::Locked { until_ms }) => return Err(lockout::locked(until_ms, now)),
-        _ => return Err(refused()),
+        _ => {
+            // Locked: no code is checked, but the same work is done and the same answer given.
+            kdf_find(kdf, candidate, Vec::new()).await?;
+            refusal_event(&state, &user, Some(&set.factor_id), "locked", now).await?;
+            return Err(refused());
+        }
     };
     let hashes = set.unused.iter().map(|(_, h)| h.clone()).collect();
-    let Some(index) = kdf_find(&state, candidate, hashes).await? else {
+    let Some(index) = kdf_find(kdf, candidate, hashes).await? else {
         refusal_event(&state, &user, Some(&set.factor_id), "wrong code", now).await?;
         if failures >= lockout::MAX_FAILURES {
             state
@@ -195,10 +225,16 @@ pub async fn sign_in(
                         .detail(serde_json::json!({ "failures": failures, "lock_ms": lockout::LOCK_MS })),
                 ))
                 .await?;
-            return Err(lockout::locked(now.0 + lockout::LOCK_MS, now));
         }
         return Err(refused());
     };
+    if current.as_ref().is_some_and(|d| d.user_id != user.id) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            "this device is joined for another user; leave first (`lastmile leave`), then recover",
+        ));
+    }
 
     let token = new_device_token();
     let until = UnixMillis(now.0 + SESSION_MS);

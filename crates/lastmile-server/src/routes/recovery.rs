@@ -14,11 +14,14 @@ use crate::{ApiError, AppState, ServerError, store};
 
 /// Makes a new set of recovery codes for the calling device's user; the old set stops working.
 #[utoipa::path(post, path = "/v1/factors/recovery-codes", tag = "factors", security(("device_token" = [])),
-    responses((status = 201, body = RecoveryCodeSet), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = RecoveryCodeSet), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, description = "too many recovery-code sets made on this device (`rate_limited`)", body = ErrorBody),
+        (status = 503, description = "the server is busy with other key derivations (`unavailable`)", body = ErrorBody)))]
 pub async fn create_set(
     State(state): State<AppState>,
     DeviceAuth(device): DeviceAuth,
 ) -> Result<(StatusCode, Json<RecoveryCodeSet>), ApiError> {
+    per_device_limit(&state, &device)?;
     let codes: Vec<RecoveryCode> =
         (0..SET_SIZE).map(|_| RecoveryCode::from_entropy(crate::secrets::new_invite_entropy())).collect();
     let canonical: Vec<String> = codes.iter().map(|c| c.canonical().to_string()).collect();
@@ -30,6 +33,18 @@ pub async fn create_set(
         StatusCode::CREATED,
         Json(RecoveryCodeSet { factor_id, codes: codes.iter().map(RecoveryCode::grouped).collect() }),
     ))
+}
+
+/// Takes one new recovery-code set of `device` off its rate limit, or answers 429.
+fn per_device_limit(state: &AppState, device: &store::Device) -> Result<(), ApiError> {
+    state.limits.codes_by_device.check(&device.id, state.clock.now()).map_err(|seconds| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("too many new recovery-code sets from this device; try again in {seconds} s"),
+        )
+        .with_retry_after(seconds)
+    })
 }
 
 /// Confirms that the user kept the codes: one of them, typed back. It stays usable.

@@ -184,6 +184,12 @@ fn report_n(n: i64) -> PostureReport {
     }
 }
 
+/// Rate limits too wide to reach, for tests about what lies behind them.
+fn unlimited() -> lastmile_server::limits::Limits {
+    let wide = lastmile_server::limits::Rate { burst: 100_000, every_ms: 1 };
+    lastmile_server::limits::Limits::with(wide, wide, wide)
+}
+
 fn error_code(v: &Value) -> ErrorCode {
     serde_json::from_value::<ErrorBody>(v.clone()).expect("error body").error.code
 }
@@ -193,6 +199,7 @@ mod devices;
 mod engagement;
 mod lockouts;
 mod policy;
+mod rate_limits;
 mod recovery_after_loss;
 mod recovery_codes;
 mod security_keys;

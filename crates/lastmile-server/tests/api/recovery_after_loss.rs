@@ -42,6 +42,13 @@ async fn sign_in(h: &Harness, user: &str, code: &str, attempt: &str) -> (StatusC
     h.call("POST", "/v1/recovery/sign-in", None, Some(sign_in_body(user, code, attempt))).await
 }
 
+/// Bob, without recovery codes, and his joined device.
+async fn bob(h: &Harness) -> JoinResponse {
+    admin::create_user(&h.state.db, &*h.clock, "acme", "bob@acme.test", "Bob").await.expect("bob");
+    let invite = admin::create_invite(&h.state.db, &*h.clock, "acme", "bob@acme.test", 1, None).await.expect("invite");
+    serde_json::from_value(h.join(&invite.code).await.1).expect("bob joined")
+}
+
 async fn kinds(h: &Harness) -> Vec<String> {
     lastmile_server::audit::list(&h.state.db.pool, None).await.expect("audit").into_iter().map(|e| e.kind).collect()
 }
@@ -201,16 +208,17 @@ async fn guesses_get_one_answer_and_lock_the_codes() {
         let (s, _) = sign_in(&h, "ada@acme.test", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", &format!("guess-attempt-000{i}")).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
+    // Locked after five: the lock is not told apart from a wrong code, and even the right
+    // code is refused, unchecked and not used up.
     let (s, v) = sign_in(&h, "ada@acme.test", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "guess-attempt-0006").await;
-    assert_eq!((s, error_code(&v)), (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited), "{v}");
-    // Locked: even the right code waits, and is not used up by trying.
-    let (s, _) = sign_in(&h, "ada@acme.test", &ada.codes.codes[0], "guess-attempt-0007").await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!((s, &v), (StatusCode::UNAUTHORIZED, &wrong));
+    let (s, v) = sign_in(&h, "ada@acme.test", &ada.codes.codes[0], "guess-attempt-0007").await;
+    assert_eq!((s, &v), (StatusCode::UNAUTHORIZED, &wrong));
     h.clock.advance(5 * 60 * 1000);
     let (s, v) = sign_in(&h, "ada@acme.test", &ada.codes.codes[0], "guess-attempt-0008").await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let k = kinds(&h).await;
-    assert_eq!(k.iter().filter(|k| *k == "recovery.sign_in_refused").count(), 5, "{k:?}");
+    assert_eq!(k.iter().filter(|k| *k == "recovery.sign_in_refused").count(), 6, "5 wrong, 1 locked: {k:?}");
     assert_eq!(k.iter().filter(|k| *k == "recovery.locked_out").count(), 1, "{k:?}");
 
     // Malformed input is refused before any work.
@@ -241,10 +249,8 @@ async fn a_joined_device_recovers_in_place_and_never_for_someone_else() {
     assert_eq!(session.device_id, ada.laptop.device_id, "the same device, with a new token");
     assert_eq!(h.count("devices").await, 1);
 
-    // Another user's device cannot be used to recover Ada.
-    admin::create_user(&h.state.db, &*h.clock, "acme", "bob@acme.test", "Bob").await.expect("bob");
-    let bob_invite = admin::create_invite(&h.state.db, &*h.clock, "acme", "bob@acme.test", 1, None).await.expect("inv");
-    let bob: JoinResponse = serde_json::from_value(h.join(&bob_invite.code).await.1).expect("bob joined");
+    // Another user's device cannot be used to recover Ada (told only once the code matched).
+    let bob = bob(&h).await;
     let (s, v) = h
         .call(
             "POST",
@@ -265,4 +271,50 @@ async fn a_joined_device_recovers_in_place_and_never_for_someone_else() {
     });
     let (s, v) = h.call("POST", "/v1/recovery/sign-in", None, Some(body.to_string())).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+
+/// Every refused sign-in is one answer (status and body) after the same work (ten argon2id
+/// derivations): an unknown user, a user without codes, a wrong code, a wrong code from a
+/// device joined for someone else, and a locked set (even with the right code). Before,
+/// another user's device answered 409 at once and a locked set 429 at once: both told that
+/// the user exists.
+#[tokio::test]
+async fn every_refusal_is_one_answer_after_the_same_work() {
+    let h = harness().await;
+    let ada = ada(&h).await;
+    let bob = bob(&h).await;
+    let wrong = "ZZZZ-ZZZZ-ZZZZ-ZZZZ";
+    let attempt = |user: &str, code: &str, token: Option<String>| {
+        let body = sign_in_body(user, code, &format!("uniform-{}", lastmile_server::secrets::new_id("a")));
+        let h = &h;
+        async move {
+            let before = h.state.kdf.derivations();
+            let (s, v) = h.call("POST", "/v1/recovery/sign-in", token.as_deref(), Some(body)).await;
+            (s, v, h.state.kdf.derivations() - before)
+        }
+    };
+    // One wrong code first, so that the decoy hash (made once) is not counted below.
+    let (s, reference, _) = attempt("ada@acme.test", wrong, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let cases = [
+        ("an unknown user", attempt("nobody@acme.test", wrong, None).await),
+        ("a user without codes", attempt("bob@acme.test", wrong, None).await),
+        ("a wrong code", attempt("ada@acme.test", wrong, None).await),
+        ("another user's device", attempt("ada@acme.test", wrong, Some(bob.device_token.clone())).await),
+        ("the fifth wrong code", attempt("ada@acme.test", wrong, None).await),
+        ("a locked set", attempt("ada@acme.test", wrong, None).await),
+        ("the right code while locked", attempt("ada@acme.test", &ada.codes.codes[2], None).await),
+        (
+            "the right code, locked, another device",
+            attempt("ada@acme.test", &ada.codes.codes[2], Some(bob.device_token.clone())).await,
+        ),
+    ];
+    for (what, (status, body, derivations)) in &cases {
+        assert_eq!((*status, body), (StatusCode::UNAUTHORIZED, &reference), "{what}");
+        assert_eq!(*derivations, 10, "{what}: the same argon2id work");
+    }
+    // Only a code that matched learns that the device belongs to someone else.
+    h.clock.advance(5 * 60 * 1000);
+    let (s, v, derivations) = attempt("ada@acme.test", &ada.codes.codes[2], Some(bob.device_token.clone())).await;
+    assert_eq!((s, error_code(&v), derivations), (StatusCode::CONFLICT, ErrorCode::Conflict, 10), "{v}");
 }

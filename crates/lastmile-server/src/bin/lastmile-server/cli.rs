@@ -73,6 +73,11 @@ pub enum Command {
         notify_webhook: Option<String>,
         #[arg(long, value_enum, default_value_t = WebhookFormat::Json)]
         notify_format: WebhookFormat,
+        /// A reverse proxy in front of the server (repeat for several, or comma-separated):
+        /// requests from it are attributed to the address it names in X-Forwarded-For, for
+        /// the per-address rate limits. Requests from anywhere else are never.
+        #[arg(long = "trusted-proxy", env = "LASTMILE_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
         #[command(flatten)]
         storage: Storage,
     },

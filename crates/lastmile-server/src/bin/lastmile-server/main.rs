@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
             metadata,
             notify_webhook,
             notify_format,
+            trusted_proxies,
             storage,
         } => {
             let policy = keys.policy()?;
@@ -52,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
             let mds = metadata.start(clock.clone()).await?;
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
-            let mut state = AppState::new(db, clock).with_rp(rp);
+            let mut state = AppState::new(db, clock).with_rp(rp).with_trusted_proxies(trusted_proxies);
             if let Some(mds) = mds {
                 state = state.with_mds(mds);
             }
@@ -62,7 +63,9 @@ async fn main() -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
-            axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+            axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
             tracing::info!("shut down cleanly");
         }
         Command::Admin { storage, command } => {
