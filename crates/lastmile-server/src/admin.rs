@@ -254,6 +254,29 @@ pub async fn audit_export(
     crate::audit::range(&db.pool, from_ms, to_ms).await
 }
 
+/// Rotates the key TOTP seeds are sealed under: a new key first in the key file, every seed
+/// resealed under it, and once a second pass `settle` later finds none left (a running
+/// server may have sealed one with the old key in between; it reads the file again before
+/// its next seal), the old keys dropped. Returns the new key's id and the seeds resealed.
+pub async fn rotate_seal_key(
+    db: &Db,
+    keys: &crate::seal::SealKeys,
+    settle: std::time::Duration,
+) -> Result<(String, u64), ServerError> {
+    let id = keys.add_new_key()?;
+    let mut resealed = store::reseal_totp_seeds(&db.pool, keys).await?;
+    loop {
+        tokio::time::sleep(settle).await;
+        let again = store::reseal_totp_seeds(&db.pool, keys).await?;
+        resealed += again;
+        if again == 0 {
+            break;
+        }
+    }
+    keys.drop_old()?;
+    Ok((id, resealed))
+}
+
 /// Recomputes the audit log's hash chain.
 pub async fn audit_verify(db: &Db) -> Result<crate::audit::ChainReport, ServerError> {
     crate::audit::verify(&db.pool).await

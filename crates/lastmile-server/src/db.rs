@@ -15,6 +15,38 @@ use crate::ServerError;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Creates `dir` (and its parents) if needed and makes it private: mode 0700 on Unix.
+pub fn create_private_dir(dir: &Path) -> Result<(), ServerError> {
+    let fail = |e: std::io::Error| ServerError::Invalid(format!("cannot create data directory {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Creates the database file `path` as 0600 if it is missing, and makes it and its WAL and
+/// shared-memory files 0600 if they exist (Unix; elsewhere the directory's ACL decides).
+fn make_private_files(path: &Path) -> Result<(), ServerError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let fail = |e: std::io::Error| ServerError::Invalid(format!("database file {}: {e}", path.display()));
+        std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(path).map_err(fail)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// File name of the embedded database inside the data directory.
 pub const SQLITE_FILE: &str = "lastmile.sqlite3";
 
@@ -33,10 +65,12 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
+    /// The directory is made private (0700) and the database's files 0600 (SQLite gives
+    /// its WAL and shared-memory files the database file's mode).
     pub async fn open_sqlite(data_dir: &Path) -> Result<Db, ServerError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| ServerError::Invalid(format!("cannot create data directory {}: {e}", data_dir.display())))?;
+        create_private_dir(data_dir)?;
         let path = data_dir.join(SQLITE_FILE);
+        make_private_files(&path)?;
         let url = format!("sqlite://{}?mode=rwc", path.display());
         Self::open(&url).await
     }

@@ -20,6 +20,7 @@ pub mod mds;
 pub mod openapi;
 pub mod recovery;
 pub mod routes;
+pub mod seal;
 pub mod secrets;
 pub mod store;
 pub mod views;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub notify: Option<Arc<engage::Webhook>>,
     /// The report path's batch queues (group commit; see [`batch`]).
     pub queues: batch::Queues,
+    /// The keys TOTP seeds are sealed under (held outside the database; see [`seal`]).
+    pub seal: Arc<seal::SealKeys>,
     /// Rate limits on sign-ins and recovery codes (per process; see [`limits`]).
     pub limits: Arc<limits::Limits>,
     /// Reverse proxies whose `X-Forwarded-For` is believed for the client's address.
@@ -56,8 +59,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State with the development relying party (`localhost`); see [`AppState::with_rp`].
-    /// Starts the batch queues, so it must be called on a Tokio runtime.
+    /// State with the development relying party (`localhost`; see [`AppState::with_rp`]) and
+    /// seal keys held in memory only (see [`AppState::with_seal`]: a server whose database
+    /// outlives the process must be given its key file). Starts the batch queues, so it must
+    /// be called on a Tokio runtime.
     pub fn new(db: db::Db, clock: Arc<dyn Clock>) -> Self {
         Self {
             queues: batch::Queues::start(&db.pool),
@@ -67,9 +72,14 @@ impl AppState {
             rp: Arc::new(webauthn::RelyingParty::localhost()),
             mds: None,
             notify: None,
+            seal: Arc::new(seal::SealKeys::ephemeral()),
             limits: Arc::new(limits::Limits::standard()),
             trusted_proxies: Arc::from(Vec::new()),
         }
+    }
+
+    pub fn with_seal(self, seal: seal::SealKeys) -> Self {
+        Self { seal: Arc::new(seal), ..self }
     }
 
     pub fn with_kdf(self, kdf: kdf::Kdf) -> Self {

@@ -31,9 +31,10 @@ pub async fn begin_totp(
     let now = state.clock.now();
     let factor_id = store::create_totp_factor(
         &state.db.pool,
+        &state.seal,
         &user.id,
         &device.id,
-        &secret_b32,
+        &secret,
         params.algorithm.name(),
         i64::from(params.digits),
         params.period_s as i64,
@@ -83,6 +84,7 @@ pub async fn verify_totp(
         user_id: device.user_id.clone(),
         device_id: device.id.clone(),
         now,
+        seal: state.seal.clone(),
     };
     let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
         return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());

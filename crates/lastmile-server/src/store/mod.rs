@@ -8,6 +8,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
 use crate::db::begin_write;
+use crate::seal::SealKeys;
 use crate::secrets::new_id;
 use audit::{Event, Kind};
 
@@ -349,18 +350,21 @@ pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, ServerError> {
     Ok(sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await?.get(0))
 }
 
+/// A pending TOTP factor whose seed is stored sealed under `seal` (bound to the new row).
 #[allow(clippy::too_many_arguments)]
 pub async fn create_totp_factor(
     pool: &AnyPool,
+    seal: &SealKeys,
     user_id: &str,
     device_id: &str,
-    secret_base32: &str,
+    secret: &[u8],
     algorithm: &str,
     digits: i64,
     period_s: i64,
     now: UnixMillis,
 ) -> Result<String, ServerError> {
     let id = new_id("fac");
+    let sealed = seal.seal(secret, &id)?;
     sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, totp_secret, totp_algorithm, \
          totp_digits, totp_period_s) VALUES ($1, $2, $3, 'totp', 'pending', $4, $5, $6, $7, $8)",
@@ -369,13 +373,49 @@ pub async fn create_totp_factor(
     .bind(user_id)
     .bind(device_id)
     .bind(now.0)
-    .bind(secret_base32)
+    .bind(&sealed)
     .bind(algorithm)
     .bind(digits)
     .bind(period_s)
     .execute(pool)
     .await?;
     Ok(id)
+}
+
+/// Brings stored TOTP seeds to the current seal key: seeds stored before sealing existed (in
+/// the clear, base 32) and seeds under older keys are sealed under the current one; seeds of
+/// revoked factors are erased. Each row is updated only if it still holds what was read.
+/// Returns how many rows changed.
+pub async fn reseal_totp_seeds(pool: &AnyPool, seal: &SealKeys) -> Result<u64, ServerError> {
+    let rows =
+        sqlx::query("SELECT id, totp_secret, status FROM factors WHERE kind = 'totp' AND totp_secret IS NOT NULL")
+            .fetch_all(pool)
+            .await?;
+    let current = seal.current_id();
+    let mut changed = 0;
+    for row in rows {
+        let (id, stored, status): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let new = if status == "revoked" {
+            None
+        } else if SealKeys::is_sealed(&stored) {
+            if SealKeys::key_id_of(&stored) == Some(current.as_str()) {
+                continue;
+            }
+            Some(seal.seal(&seal.open(&stored, &id)?, &id)?)
+        } else {
+            let secret = lastmile_core::totp::secret_from_base32(&stored)
+                .map_err(|e| ServerError::Corrupt(format!("TOTP factor {id}: stored seed: {e}")))?;
+            Some(seal.seal(&secret, &id)?)
+        };
+        let done = sqlx::query("UPDATE factors SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
+            .bind(new)
+            .bind(&id)
+            .bind(&stored)
+            .execute(pool)
+            .await?;
+        changed += done.rows_affected();
+    }
+    Ok(changed)
 }
 
 /// Who verified a factor, for the audit log.

@@ -294,12 +294,14 @@ pub async fn revoke_factor(
         return Ok(None);
     };
     let kind: String = row.get(0);
-    let done =
-        sqlx::query("UPDATE factors SET status = 'revoked', revoked_at_ms = $1 WHERE id = $2 AND status <> 'revoked'")
-            .bind(now.0)
-            .bind(factor_id)
-            .execute(&mut **tx)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE factors SET status = 'revoked', revoked_at_ms = $1, totp_secret = NULL \
+             WHERE id = $2 AND status <> 'revoked'",
+    )
+    .bind(now.0)
+    .bind(factor_id)
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() == 1 {
         audit::append(&mut tx, Event::new(now, user_id, Kind::FactorRevoked).device(by_device).factor(factor_id).detail(serde_json::json!({ "kind": kind, "previous_status": row.get::<String, _>(1), "by": "recovery_session" })))
         .await?;

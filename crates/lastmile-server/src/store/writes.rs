@@ -5,6 +5,8 @@
 //! for any number of users). [`crate::batch`] queues them from concurrent requests; a batch
 //! that fails is run again write by write, so one bad write fails only its own request.
 
+use std::sync::Arc;
+
 use lastmile_core::clock::UnixMillis;
 use lastmile_core::factor::FactorKind;
 use lastmile_core::totp::{self, TotpAlgorithm, TotpParams, Verification};
@@ -16,6 +18,7 @@ use super::compliance;
 use super::security_keys::KeyFactor;
 use crate::ServerError;
 use crate::db::{WriteTx, begin_write};
+use crate::seal::SealKeys;
 
 /// Consecutive wrong codes before a factor is locked.
 pub const MAX_FAILURES: i64 = 5;
@@ -29,7 +32,15 @@ pub enum AuditedWrite {
     /// locked: no code, right or wrong, is looked at then), the code is checked inside the
     /// transaction, and a right code is accepted as [`AuditedWrite::TotpStep`] is, which
     /// resets the count; a replayed code gives its attempt back.
-    TotpAttempt { factor_id: String, code: String, user_id: String, device_id: String, now: UnixMillis },
+    TotpAttempt {
+        factor_id: String,
+        code: String,
+        user_id: String,
+        device_id: String,
+        now: UnixMillis,
+        /// The keys the factor's seed is sealed under.
+        seal: Arc<SealKeys>,
+    },
     /// An attempt at a factor whose check is too slow to run in a transaction (a
     /// recovery-code set: argon2id), counted before the check. A right code then resets the
     /// count ([`AuditedWrite::RecoveryConfirmed`], or the recovery sign-in).
@@ -181,7 +192,7 @@ async fn apply(
         Event::new(now, user_id, Kind::FactorVerified).device(device_id).factor(factor_id).detail(detail)
     };
     match write {
-        AuditedWrite::TotpAttempt { factor_id, code, user_id, device_id, now } => {
+        AuditedWrite::TotpAttempt { factor_id, code, user_id, device_id, now, seal } => {
             let failures = match count_attempt(tx, factor_id, user_id, "totp", *now).await? {
                 Attempt::Counted { failures } => failures,
                 Attempt::NotFound => return Ok(Written::Totp(TotpOutcome::NotFound)),
@@ -195,8 +206,13 @@ async fn apply(
             .fetch_one(&mut ***tx)
             .await?;
             let corrupt = |what: &str| ServerError::Corrupt(format!("TOTP factor {factor_id}: {what}"));
-            let secret = totp::secret_from_base32(&row.get::<Option<String>, _>(0).unwrap_or_default())
-                .map_err(|e| corrupt(&e.to_string()))?;
+            let stored = row.get::<Option<String>, _>(0).ok_or_else(|| corrupt("no seed"))?;
+            let secret = if SealKeys::is_sealed(&stored) {
+                seal.open(&stored, factor_id)?
+            } else {
+                // Stored before sealing; sealed at the next start (`reseal_totp_seeds`).
+                totp::secret_from_base32(&stored).map_err(|e| corrupt(&e.to_string()))?
+            };
             let algorithm = row.get::<Option<String>, _>(1).unwrap_or_default();
             let params = TotpParams {
                 algorithm: TotpAlgorithm::parse(&algorithm).ok_or_else(|| corrupt("algorithm"))?,

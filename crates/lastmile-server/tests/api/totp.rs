@@ -96,3 +96,132 @@ async fn another_users_factor_is_not_found() {
     let (s, v) = verify(&h, &bob.device_token, &e.factor_id, &code(&h, &secret, 0)).await;
     assert_eq!((s, error_code(&v)), (StatusCode::NOT_FOUND, ErrorCode::NotFound), "{v}");
 }
+
+/// Seeds are sealed at rest: the whole database (SQLite's files byte for byte, or every
+/// PostgreSQL row) holds no seed, in base 32 or hex, yet codes verify; a seed stored in the
+/// clear before sealing existed is sealed by `reseal_totp_seeds` (run at every start) and
+/// keeps working; a sealed seed copied onto another factor's row does not open there.
+#[tokio::test]
+async fn seeds_are_sealed_at_rest_and_older_clear_seeds_are_sealed_at_start() {
+    let h = harness().await;
+    let dev = h.joined().await;
+    let (e, secret) = begin(&h, &dev.device_token).await;
+    let (s, v) = verify(&h, &dev.device_token, &e.factor_id, &code(&h, &secret, 0)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    // A factor as an older server stored it: the seed in the clear.
+    let (old, old_secret) = begin(&h, &dev.device_token).await;
+    sqlx::query("UPDATE factors SET totp_secret = $1 WHERE id = $2")
+        .bind(&old.secret)
+        .bind(&old.factor_id)
+        .execute(&h.state.db.pool)
+        .await
+        .expect("store in the clear");
+    assert_eq!(store::reseal_totp_seeds(&h.state.db.pool, &h.state.seal).await.expect("reseal"), 1);
+    assert_eq!(store::reseal_totp_seeds(&h.state.db.pool, &h.state.seal).await.expect("again"), 0, "idempotent");
+    let (s, v) = verify(&h, &dev.device_token, &old.factor_id, &code(&h, &old_secret, 0)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    // A sealed seed moved to another row does not open (the row id is bound to it).
+    let (third, _) = begin(&h, &dev.device_token).await;
+    sqlx::query("UPDATE factors SET totp_secret = (SELECT totp_secret FROM factors WHERE id = $1) WHERE id = $2")
+        .bind(&e.factor_id)
+        .bind(&third.factor_id)
+        .execute(&h.state.db.pool)
+        .await
+        .expect("swap");
+    let (s, _) = verify(&h, &dev.device_token, &third.factor_id, &code(&h, &secret, 1)).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "a seed that does not open is a fault, never a match");
+
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let content = h.database_content().await;
+    for (b32, raw) in [(&e.secret, &secret), (&old.secret, &old_secret)] {
+        assert!(!content.contains(b32.as_str()), "a seed in base 32 is in the database");
+        assert!(!content.to_lowercase().contains(&hex(raw)), "a seed in hex is in the database");
+    }
+}
+
+/// Revoking a TOTP factor (in a recovery session) erases its seed.
+#[tokio::test]
+async fn a_revoked_factor_keeps_no_seed() {
+    let h = harness().await;
+    let dev = h.joined().await;
+    let (e, secret) = begin(&h, &dev.device_token).await;
+    let (s, _) = verify(&h, &dev.device_token, &e.factor_id, &code(&h, &secret, 0)).await;
+    assert_eq!(s, StatusCode::OK);
+    let t = Some(dev.device_token.as_str());
+    let (_, v) = h.call("POST", "/v1/factors/recovery-codes", t, None).await;
+    let set: lastmile_proto::api::RecoveryCodeSet = serde_json::from_value(v).expect("codes");
+    let body = serde_json::json!({
+        "username": "ada@acme.test", "recovery_code": set.codes[0], "attempt_id": "revoke-seed-attempt-1", "device": claims(),
+    });
+    let (s, v) = h.call("POST", "/v1/recovery/sign-in", t, Some(body.to_string())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let session: lastmile_proto::api::RecoverySession = serde_json::from_value(v).expect("session");
+    let uri = format!("/v1/recovery/factors/{}/revoke", e.factor_id);
+    let (s, v) = h.call("POST", &uri, Some(&session.device_token), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let seed: Option<String> = sqlx::query_scalar("SELECT totp_secret FROM factors WHERE id = $1")
+        .bind(&e.factor_id)
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("row");
+    assert_eq!(seed, None);
+}
+
+/// The SQLite data directory is private (0700) and the database's files 0600, including a
+/// directory and files that existed with wider modes.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().expect("dir");
+    let dir = parent.path().join("data");
+    let db = Db::open_sqlite(&dir).await.expect("open");
+    sqlx::query("INSERT INTO write_probe (id, at_ms) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET at_ms = 2")
+        .execute(&db.pool)
+        .await
+        .expect("a write, so that the WAL exists");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let check = |what: &str| {
+        assert_eq!(mode(&dir), 0o700, "{what}: directory");
+        for entry in std::fs::read_dir(&dir).expect("list") {
+            let path = entry.expect("entry").path();
+            assert_eq!(mode(&path), 0o600, "{what}: {}", path.display());
+        }
+    };
+    check("created");
+    db.pool.close().await;
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let file = dir.join(lastmile_server::db::SQLITE_FILE);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let db = Db::open_sqlite(&dir).await.expect("open again");
+    check("reopened");
+    db.pool.close().await;
+}
+
+/// `admin seal-key rotate`: every seed resealed under a new key, the old key dropped from the
+/// file, codes still verify; a server started afterwards with the file verifies them too.
+#[tokio::test]
+async fn rotating_the_seal_key_reseals_every_seed() {
+    use lastmile_server::seal::SealKeys;
+    let mut h = harness().await;
+    let keys_dir = tempfile::tempdir().expect("dir");
+    let key_file = keys_dir.path().join("seal.key");
+    h.state = h.state.clone().with_seal(SealKeys::load_or_create(&key_file).expect("keys"));
+    let old_id = h.state.seal.current_id();
+    let dev = h.joined().await;
+    let (a, secret_a) = begin(&h, &dev.device_token).await;
+    let (b, secret_b) = begin(&h, &dev.device_token).await;
+    let (new_id, resealed) =
+        admin::rotate_seal_key(&h.state.db, &h.state.seal, std::time::Duration::ZERO).await.expect("rotate");
+    assert_ne!(new_id, old_id);
+    assert_eq!(resealed, 2);
+    let file = std::fs::read_to_string(&key_file).expect("key file");
+    assert!(file.contains(&new_id) && !file.contains(&old_id), "{file}");
+    h.state = h.state.clone().with_seal(SealKeys::load_or_create(&key_file).expect("keys after"));
+    for (f, secret) in [(&a, &secret_a), (&b, &secret_b)] {
+        let (s, v) = verify(&h, &dev.device_token, &f.factor_id, &code(&h, secret, 0)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+}

@@ -9,7 +9,7 @@ use lastmile_server::db::Db;
 
 use crate::cli::{
     AdminCommand, AuditCommand, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand, InviteCommand, OrgCommand,
-    TokenCommand, UserCommand,
+    SealKeyCommand, Storage, TokenCommand, UserCommand,
 };
 
 fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
@@ -24,8 +24,14 @@ fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn run(db: &Db, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
+pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
     match command {
+        AdminCommand::SealKey { command: SealKeyCommand::Rotate } => {
+            let keys = storage.seal_keys()?;
+            let old = keys.current_id();
+            let (new, resealed) = admin::rotate_seal_key(db, &keys, std::time::Duration::from_secs(2)).await?;
+            println!("seal key rotated: {old} -> {new}; {resealed} TOTP seeds resealed; back up the new key file");
+        }
         AdminCommand::Org { command: OrgCommand::Create { slug, name } } => {
             let org = admin::create_org(db, clock, &slug, &name).await?;
             println!("created organisation {} ({})", org.slug, org.id);

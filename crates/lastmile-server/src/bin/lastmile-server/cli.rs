@@ -165,9 +165,19 @@ pub struct Storage {
     /// PostgreSQL URL (postgres://user:pass@host/db). Overrides --data-dir.
     #[arg(long, env = "LASTMILE_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// The key file TOTP seeds are sealed with (created 0600 when missing). Keep it out of
+    /// the database's backups, and the same on every replica. Default: seal.key in --data-dir.
+    #[arg(long, env = "LASTMILE_SEAL_KEY_FILE")]
+    pub seal_key_file: Option<PathBuf>,
 }
 
 impl Storage {
+    /// The seal keys, from --seal-key-file or `seal.key` in the data directory.
+    pub fn seal_keys(&self) -> anyhow::Result<lastmile_server::seal::SealKeys> {
+        let path = self.seal_key_file.clone().unwrap_or_else(|| self.data_dir.join("seal.key"));
+        Ok(lastmile_server::seal::SealKeys::load_or_create(&path)?)
+    }
+
     pub async fn open(&self) -> anyhow::Result<Db> {
         match &self.database_url {
             Some(url) => Db::open(url).await.with_context(|| format!("opening database {}", redact_url(url))),
@@ -256,6 +266,18 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: Option<AuditCommand>,
     },
+    /// The key TOTP seeds are sealed under (the file named by --seal-key-file).
+    SealKey {
+        #[command(subcommand)]
+        command: SealKeyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SealKeyCommand {
+    /// A new key: every seed resealed under it, then the old keys dropped. Safe while servers
+    /// run (they read the key file again); back the new file up.
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]

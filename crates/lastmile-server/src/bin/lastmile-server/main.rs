@@ -53,7 +53,10 @@ async fn main() -> anyhow::Result<()> {
             let mds = metadata.start(clock.clone()).await?;
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
-            let mut state = AppState::new(db, clock).with_rp(rp).with_trusted_proxies(trusted_proxies);
+            let seal = storage.seal_keys()?;
+            let resealed = lastmile_server::store::reseal_totp_seeds(&db.pool, &seal).await?;
+            tracing::info!(key = %seal.current_id(), resealed, "TOTP seeds sealed");
+            let mut state = AppState::new(db, clock).with_rp(rp).with_trusted_proxies(trusted_proxies).with_seal(seal);
             if let Some(mds) = mds {
                 state = state.with_mds(mds);
             }
@@ -70,7 +73,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Admin { storage, command } => {
             let db = storage.open().await?;
-            admin::run(&db, &*clock, command).await?;
+            admin::run(&db, &storage, &*clock, command).await?;
         }
     }
     Ok(())
