@@ -277,6 +277,16 @@ pub async fn rotate_seal_key(
     Ok((id, resealed))
 }
 
+/// Revokes the organisation's admin tokens named `name`, and with them their dashboard
+/// sessions. Returns how many were revoked; none is an error.
+pub async fn revoke_admin_tokens(db: &Db, clock: &dyn Clock, org_slug: &str, name: &str) -> Result<u64, ServerError> {
+    let org = org(db, org_slug).await?;
+    match store::policy::revoke_admin_tokens(&db.pool, &org, name.trim(), clock.now()).await? {
+        0 => Err(ServerError::NotFound(format!("a live admin token named {name:?} in {org_slug}"))),
+        n => Ok(n),
+    }
+}
+
 /// Recomputes the audit log's hash chain.
 pub async fn audit_verify(db: &Db) -> Result<crate::audit::ChainReport, ServerError> {
     crate::audit::verify(&db.pool).await

@@ -214,7 +214,8 @@ pub fn html(d: &Dashboard) -> String {
     out.push_str(&format!(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>Lastmile · {org}</title>\
          <meta name=viewport content='width=device-width'><style>{STYLE}</style></head><body>\
-         <header><h1>Lastmile</h1><span>{org} · {now} UTC</span></header><main>\
+         <header><h1>Lastmile</h1><span>{org} · {now} UTC</span>\
+         <form method=post action=/admin/logout class=out><button>Sign out</button></form></header><main>\
          <section class=cards><div><b>{users}</b>users</div><div class=ok><b>{c}%</b>compliant ({cn})</div>\
          <div class=warn><b>{e}</b>excepted</div><div class=bad><b>{g}</b>with a gap</div>\
          <div><b>{mttr}</b>mean time to remediate ({rn})</div></section>",
@@ -308,7 +309,7 @@ h2{font-size:1em;margin:.2em 0 .6em}table{border-collapse:collapse;width:100%}th
 th{font-weight:600;color:#4a5468}.cards{display:flex;gap:1em;flex-wrap:wrap;background:none;padding:0}\
 .cards div{background:#fff;border-radius:8px;padding:.8em 1.2em;min-width:9em}.cards b{display:block;font-size:1.6em}\
 .ok b{color:#16794c}.warn b{color:#a86400}.bad b,.bad{color:#b42318}.muted{color:#5b6577}code{font-size:.85em;word-break:break-all}\
-input{font:inherit;padding:.3em}button{font:inherit;padding:.35em .9em}";
+input{font:inherit;padding:.3em}button{font:inherit;padding:.35em .9em}.out{margin-left:auto}";
 
 #[cfg(test)]
 mod tests {

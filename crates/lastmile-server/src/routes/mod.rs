@@ -51,6 +51,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::dashboard_json))
         .route("/admin", get(admin::dashboard_page))
         .route("/admin/login", post(admin::login))
+        .route("/admin/logout", post(admin::logout))
 }
 
 /// The OpenAPI document of [`app`].

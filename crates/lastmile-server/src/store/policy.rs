@@ -148,6 +148,20 @@ pub async fn create_admin_token(
     Ok(())
 }
 
+/// Revokes the organisation's admin tokens named `name` (their dashboard sessions end with
+/// them). Returns how many were live.
+pub async fn revoke_admin_tokens(pool: &AnyPool, org: &Org, name: &str, now: UnixMillis) -> Result<u64, ServerError> {
+    let done = sqlx::query(
+        "UPDATE admin_tokens SET revoked_at_ms = $1 WHERE org_id = $2 AND name = $3 AND revoked_at_ms IS NULL",
+    )
+    .bind(now.0)
+    .bind(&org.id)
+    .bind(name)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The organisation (id, slug, name) an admin token opens, unless unknown or revoked.
 pub async fn org_by_admin_token(pool: &AnyPool, token_hash: &str) -> Result<Option<Org>, ServerError> {
     let row = sqlx::query(
@@ -158,4 +172,53 @@ pub async fn org_by_admin_token(pool: &AnyPool, token_hash: &str) -> Result<Opti
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| Org { id: r.get(0), slug: r.get(1), name: r.get(2) }))
+}
+
+/// Opens a dashboard session from a known admin token: stores the session id's hash until
+/// `expires`, and removes sessions that have expired. False when the token is unknown or
+/// revoked.
+pub async fn create_admin_session(
+    pool: &AnyPool,
+    token_hash: &str,
+    session_hash: &str,
+    now: UnixMillis,
+    expires: UnixMillis,
+) -> Result<bool, ServerError> {
+    sqlx::query("DELETE FROM admin_sessions WHERE expires_at_ms <= $1").bind(now.0).execute(pool).await?;
+    let done = sqlx::query(
+        "INSERT INTO admin_sessions (session_hash, token_hash, created_at_ms, expires_at_ms) \
+         SELECT $1, token_hash, $2, $3 FROM admin_tokens WHERE token_hash = $4 AND revoked_at_ms IS NULL",
+    )
+    .bind(session_hash)
+    .bind(now.0)
+    .bind(expires.0)
+    .bind(token_hash)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The organisation a dashboard session opens, unless it expired, was ended, or its token
+/// was revoked.
+pub async fn org_by_admin_session(
+    pool: &AnyPool,
+    session_hash: &str,
+    now: UnixMillis,
+) -> Result<Option<Org>, ServerError> {
+    let row = sqlx::query(
+        "SELECT o.id, o.slug, o.name FROM admin_sessions s JOIN admin_tokens t ON t.token_hash = s.token_hash \
+         JOIN organisations o ON o.id = t.org_id \
+         WHERE s.session_hash = $1 AND s.expires_at_ms > $2 AND t.revoked_at_ms IS NULL",
+    )
+    .bind(session_hash)
+    .bind(now.0)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Org { id: r.get(0), slug: r.get(1), name: r.get(2) }))
+}
+
+/// Ends a dashboard session (sign-out). Idempotent.
+pub async fn end_admin_session(pool: &AnyPool, session_hash: &str) -> Result<(), ServerError> {
+    sqlx::query("DELETE FROM admin_sessions WHERE session_hash = $1").bind(session_hash).execute(pool).await?;
+    Ok(())
 }

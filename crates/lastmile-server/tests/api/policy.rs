@@ -149,26 +149,104 @@ async fn the_dashboard_page_signs_in_with_a_token_and_escapes_what_it_shows() {
     let body = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf8");
     assert!(body.contains("action=/admin/login"), "the sign-in form: {body}");
 
-    let login = |form: String| {
-        let req = Request::builder()
-            .method("POST")
-            .uri("/admin/login")
+    let login = |form: String, headers: Vec<(&'static str, &'static str)>| {
+        let req = headers
+            .into_iter()
+            .fold(Request::builder().method("POST").uri("/admin/login"), |r, (k, v)| r.header(k, v))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form))
             .expect("request");
         app(h.state.clone()).oneshot(req)
     };
-    assert_eq!(login("token=lma_wrong".into()).await.expect("response").status(), StatusCode::UNAUTHORIZED);
-    let resp = login(format!("token={token}")).await.expect("response");
+    assert_eq!(login("token=lma_wrong".into(), vec![]).await.expect("response").status(), StatusCode::UNAUTHORIZED);
+    let resp = login(format!("token={token}"), vec![("sec-fetch-site", "same-origin")]).await.expect("response");
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let cookie = resp.headers()["set-cookie"].to_str().expect("cookie").to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"), "{cookie}");
+    assert!(
+        cookie.starts_with("lastmile_admin=lms_") && !cookie.contains(&token),
+        "a session id, not the token: {cookie}"
+    );
 
     let session = cookie.split(';').next().unwrap_or_default().to_string();
     let resp = get(vec![("cookie", session)]).await.expect("response");
     assert_eq!(resp.status(), StatusCode::OK);
     let body = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf8");
     assert!(body.contains("eve@acme.test") && body.contains("Open gaps"), "{body}");
+    assert!(body.contains("action=/admin/logout"), "a way to sign out");
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the reason is shown, escaped: {body}");
     assert!(!body.contains("<script>"), "nothing an administrator typed reaches the page unescaped");
+}
+
+async fn page_of(resp: axum::response::Response) -> (StatusCode, String) {
+    let status = resp.status();
+    let body = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf8");
+    (status, body)
+}
+
+/// The dashboard's cookie is a server-side session, not the token: cross-site sign-ins and
+/// sign-outs are refused; a session ends at sign-out, after eight hours, and when its token
+/// is revoked; the token itself in a cookie opens nothing.
+#[tokio::test]
+async fn dashboard_sessions_refuse_cross_site_posts_and_end() {
+    let h = harness().await;
+    let token = admin::create_admin_token(&h.state.db, &*h.clock, "acme", "IT").await.expect("token");
+    let send = |method: &'static str, uri: &'static str, headers: Vec<(&'static str, String)>, body: String| {
+        let req = headers
+            .into_iter()
+            .fold(Request::builder().method(method).uri(uri), |r, (k, v)| r.header(k, v))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        app(h.state.clone()).oneshot(req)
+    };
+    let form = format!("token={token}");
+    let host = ("host", "mfa.acme.test".to_string());
+    // A form on another site posting the token (login CSRF) is refused, by either header.
+    for from in [("sec-fetch-site", "cross-site".to_string()), ("origin", "https://evil.example".to_string())] {
+        let resp = send("POST", "/admin/login", vec![from.clone(), host.clone()], form.clone()).await.expect("resp");
+        assert!(resp.headers().get("set-cookie").is_none(), "{from:?}");
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{from:?}");
+    }
+    let signed_in = |origin: &'static str| {
+        let send = &send;
+        let (form, host) = (form.clone(), host.clone());
+        async move {
+            let resp = send("POST", "/admin/login", vec![("origin", origin.to_string()), host], form)
+                .await
+                .expect("resp");
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+            let cookie = resp.headers()["set-cookie"].to_str().expect("cookie").to_string();
+            cookie.split(';').next().unwrap_or_default().to_string()
+        }
+    };
+    let session = signed_in("https://mfa.acme.test").await;
+    let dashboard = |cookie: String| send("GET", "/admin", vec![("cookie", cookie)], String::new());
+    let is_dashboard = |body: &str| body.contains("Open gaps");
+    assert!(is_dashboard(&page_of(dashboard(session.clone()).await.expect("resp")).await.1));
+    let (s, body) = page_of(dashboard(format!("lastmile_admin={token}")).await.expect("resp")).await;
+    assert!(s == StatusCode::OK && !is_dashboard(&body), "the token as a cookie opens nothing");
+
+    // Sign-out from another site is refused; from the page it ends the session.
+    let out = |from: (&'static str, String)| {
+        send("POST", "/admin/logout", vec![("cookie", session.clone()), from], String::new())
+    };
+    assert_eq!(out(("sec-fetch-site", "cross-site".into())).await.expect("resp").status(), StatusCode::FORBIDDEN);
+    assert!(is_dashboard(&page_of(dashboard(session.clone()).await.expect("resp")).await.1), "still signed in");
+    let resp = out(("sec-fetch-site", "same-origin".into())).await.expect("resp");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert!(resp.headers()["set-cookie"].to_str().expect("cookie").contains("Max-Age=0"));
+    let (_, body) = page_of(dashboard(session.clone()).await.expect("resp")).await;
+    assert!(!is_dashboard(&body) && body.contains("session has ended"), "{body}");
+
+    // Eight hours later a session has ended.
+    let session = signed_in("http://mfa.acme.test").await;
+    h.clock.advance(8 * 3600 * 1000);
+    assert!(!is_dashboard(&page_of(dashboard(session).await.expect("resp")).await.1), "expired");
+
+    // Revoking the token ends its sessions at once.
+    let session = signed_in("https://mfa.acme.test").await;
+    assert_eq!(admin::revoke_admin_tokens(&h.state.db, &*h.clock, "acme", "IT").await.expect("revoke"), 1);
+    assert!(!is_dashboard(&page_of(dashboard(session).await.expect("resp")).await.1), "revoked");
+    assert!(admin::revoke_admin_tokens(&h.state.db, &*h.clock, "acme", "IT").await.is_err(), "none left");
 }

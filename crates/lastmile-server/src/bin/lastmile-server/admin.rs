@@ -66,6 +66,10 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
             println!("{token}");
             eprintln!("Shown once. Open /admin on the server and paste it, or send it as Authorization: Bearer.");
         }
+        AdminCommand::Token { command: TokenCommand::Revoke { org, name } } => {
+            let n = admin::revoke_admin_tokens(db, clock, &org, &name).await?;
+            println!("revoked {n} admin token(s) named {name:?}");
+        }
         AdminCommand::Engage { org, server_url, webhook_url, format, every_hours, limit } => {
             let webhook = webhook_url.map(|u| format.webhook("webhook URL", &u)).transpose()?;
             let out = admin::engage(db, clock, &org, &server_url, webhook.as_ref(), every_hours, limit).await?;

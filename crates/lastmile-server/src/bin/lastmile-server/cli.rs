@@ -354,6 +354,13 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
+    /// Revoke the organisation's tokens of this name; their dashboard sessions end at once.
+    Revoke {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
