@@ -81,10 +81,12 @@ pub struct KeyRules {
 }
 
 impl KeyRules {
-    /// Whether a key of this model (AAGUID, when known) counts.
-    pub fn allows(&self, aaguid: Option<&str>) -> bool {
+    /// Whether a key of this model counts: `aaguid` is the model the key named, `attested`
+    /// whether a trusted attestation proved it. A denied model is refused on the key's word;
+    /// an allow list is satisfied only by a proven model (any key can claim any AAGUID).
+    pub fn allows(&self, aaguid: Option<&str>, attested: bool) -> bool {
         let listed = |list: &[String]| aaguid.is_some_and(|a| list.iter().any(|x| x.eq_ignore_ascii_case(a)));
-        !listed(&self.deny_aaguids) && (self.allow_aaguids.is_empty() || listed(&self.allow_aaguids))
+        !listed(&self.deny_aaguids) && (self.allow_aaguids.is_empty() || (attested && listed(&self.allow_aaguids)))
     }
 }
 
@@ -112,8 +114,10 @@ pub struct Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedFactor {
     pub kind: FactorKind,
-    /// Security keys: the model.
+    /// Security keys: the model the key named.
     pub aaguid: Option<String>,
+    /// Security keys: whether a trusted attestation proved that model.
+    pub attested: bool,
 }
 
 /// A granted exception: the user counts as compliant until it expires.
@@ -205,7 +209,7 @@ impl Policy {
         let counting: Vec<&VerifiedFactor> = factors
             .iter()
             .filter(|f| f.kind.enrollable())
-            .filter(|f| f.kind != FactorKind::SecurityKey || self.keys.allows(f.aaguid.as_deref()))
+            .filter(|f| f.kind != FactorKind::SecurityKey || self.keys.allows(f.aaguid.as_deref(), f.attested))
             .collect();
         let best_tier = counting.iter().map(|f| f.kind.tier()).max();
         let mut gaps = Vec::new();
@@ -296,11 +300,11 @@ mod tests {
     const OLD: &str = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
 
     fn f(kind: FactorKind) -> VerifiedFactor {
-        VerifiedFactor { kind, aaguid: None }
+        VerifiedFactor { kind, aaguid: None, attested: false }
     }
 
     fn key(aaguid: &str) -> VerifiedFactor {
-        VerifiedFactor { kind: FactorKind::SecurityKey, aaguid: Some(aaguid.into()) }
+        VerifiedFactor { kind: FactorKind::SecurityKey, aaguid: Some(aaguid.into()), attested: true }
     }
 
     fn strict() -> Policy {
@@ -327,7 +331,11 @@ mod tests {
         )
         .expect("policy");
         assert!(p.validate().is_ok());
-        assert!(p.keys.allows(Some(YK)), "AAGUIDs compare in any case");
+        assert!(p.keys.allows(Some(YK), true), "AAGUIDs compare in any case");
+        assert!(!p.keys.allows(Some(YK), false), "an allow list needs the model proven, not claimed");
+        let deny = KeyRules { deny_aaguids: vec![YK.into()], ..KeyRules::default() };
+        assert!(!deny.allows(Some(YK), false), "a denied model is refused on the key's word");
+        assert!(deny.allows(None, false) && KeyRules::default().allows(Some(YK), false));
         let minimal: Policy = serde_json::from_str(r#"{"min_tier":"strong"}"#).expect("defaults");
         assert_eq!(minimal, Policy::default());
         assert!(serde_json::from_str::<Policy>(r#"{"min_tier":"strong","typo":1}"#).is_err(), "unknown fields");

@@ -151,9 +151,14 @@ pub struct FactorView {
     /// `phishing_resistant`, `strong`, `recovery`, `weak`.
     pub tier: String,
     pub verified_at_ms: i64,
-    /// Security keys: the authenticator model (AAGUID), when registration showed it.
+    /// Security keys: the authenticator model (AAGUID) the key named at registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aaguid: Option<String>,
+    /// Security keys: whether that model is proven by an attestation that chains to a root the
+    /// FIDO metadata lists for it; when false, the AAGUID is only the key's claim (any
+    /// authenticator can name any model) and no allow list counts it.
+    #[serde(default)]
+    pub attested: bool,
     /// Security keys: the model's name in the FIDO metadata, when the server has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,

@@ -104,6 +104,15 @@ impl KeyPolicy {
                 facts.attestation_format
             ));
         }
+        if !self.allow.is_empty() && !facts.attestation_trusted {
+            // Any authenticator can name any AAGUID: only an attestation that chains to the
+            // model's root in the FIDO metadata proves it.
+            return Some(format!(
+                "your organisation allows only certain models of security key, proven by their maker's attestation; \
+                 this key names an allowed model (AAGUID {model}) but did not prove it (attestation {})",
+                facts.attestation_format
+            ));
+        }
         if self.require_user_verification && !facts.user_verified {
             return Some(
                 "your organisation requires a key that checks a PIN or fingerprint, and this one did not".into(),
@@ -255,6 +264,11 @@ mod tests {
         assert_eq!(allow.refusal(&key(Some(&YK.to_uppercase()), "packed", true)), None);
         assert!(allow.refusal(&key(Some(OTHER), "packed", true)).is_some());
         assert!(allow.refusal(&key(None, "none", true)).is_some(), "an unknown model is not on an allow list");
+        let claimed = KeyFacts { attestation_trusted: false, ..key(Some(YK), "packed", true) };
+        let why = allow.refusal(&claimed).expect("a claimed model does not satisfy an allow list");
+        assert!(why.contains("did not prove it"), "{why}");
+        let denied = KeyPolicy { deny: vec![YK.into()], ..KeyPolicy::default() };
+        assert!(denied.refusal(&claimed).is_some(), "a denied model is refused on the key's word");
         let strict = KeyPolicy { require_attestation: true, require_user_verification: true, ..KeyPolicy::default() };
         assert!(strict.refusal(&key(Some(YK), "none", true)).unwrap_or_default().contains("attestation"));
         assert!(strict.refusal(&key(Some(YK), "packed", false)).unwrap_or_default().contains("PIN"));

@@ -259,6 +259,7 @@ pub async fn finish_verification(
         tier: lastmile_core::factor::FactorKind::SecurityKey.tier().wire().into(),
         verified_at_ms,
         aaguid: factor.aaguid,
+        attested: factor.attested,
         model: factor.model,
         certification: factor.certification,
     }))

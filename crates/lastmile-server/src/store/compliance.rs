@@ -74,7 +74,8 @@ pub async fn refresh_all(
     .await?;
     let factor_rows = super::list::bind_all(
         sqlx::query(&format!(
-            "SELECT user_id, kind, aaguid FROM factors WHERE status = 'verified' AND user_id IN ({list})"
+            "SELECT user_id, kind, aaguid, attestation_trusted FROM factors WHERE status = 'verified' \
+             AND user_id IN ({list})"
         )),
         &ids,
     )
@@ -94,7 +95,11 @@ pub async fn refresh_all(
         let kind: String = r.get(1);
         let kind = FactorKind::from_wire(&kind)
             .ok_or_else(|| ServerError::Corrupt(format!("unknown factor kind {kind:?}")))?;
-        factors.entry(r.get(0)).or_default().push(VerifiedFactor { kind, aaguid: r.get(2) });
+        factors.entry(r.get(0)).or_default().push(VerifiedFactor {
+            kind,
+            aaguid: r.get(2),
+            attested: r.get::<Option<i64>, _>(3).unwrap_or(0) != 0,
+        });
     }
     let before: HashMap<String, GapHistory> = before_rows
         .into_iter()

@@ -189,7 +189,11 @@ pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<Postur
             let verified: Vec<VerifiedFactor> = factors
                 .iter()
                 .filter_map(|f| {
-                    FactorKind::from_wire(&f.kind).map(|kind| VerifiedFactor { kind, aaguid: f.aaguid.clone() })
+                    FactorKind::from_wire(&f.kind).map(|kind| VerifiedFactor {
+                        kind,
+                        aaguid: f.aaguid.clone(),
+                        attested: f.attested,
+                    })
                 })
                 .collect();
             let excepted = exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
@@ -249,7 +253,7 @@ pub async fn verified_factors_of(
     users: &[&str],
 ) -> Result<HashMap<String, Vec<FactorView>>, ServerError> {
     let sql = format!(
-        "SELECT user_id, id, kind, verified_at_ms, aaguid, model, certification FROM factors \
+        "SELECT user_id, id, kind, verified_at_ms, aaguid, model, certification, attestation_trusted FROM factors \
          WHERE status = 'verified' AND user_id IN ({}) ORDER BY verified_at_ms, id",
         list::in_list(users.len())
     );
@@ -264,6 +268,7 @@ pub async fn verified_factors_of(
             tier: tier.into(),
             verified_at_ms: r.get::<Option<i64>, _>(3).unwrap_or_default(),
             aaguid: r.get(4),
+            attested: r.get::<Option<i64>, _>(7).unwrap_or(0) != 0,
             model: r.get(5),
             certification: r.get(6),
         });

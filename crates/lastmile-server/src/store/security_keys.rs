@@ -137,13 +137,15 @@ pub struct KeyFactor {
     pub status: String,
     pub credential: String,
     pub aaguid: Option<String>,
+    /// Whether a trusted attestation proved the model.
+    pub attested: bool,
     pub model: Option<String>,
     pub certification: Option<String>,
 }
 
 pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>, ServerError> {
     let row = sqlx::query(
-        "SELECT id, user_id, status, credential, aaguid, model, certification FROM factors \
+        "SELECT id, user_id, status, credential, aaguid, model, certification, attestation_trusted FROM factors \
          WHERE id = $1 AND kind = 'security_key'",
     )
     .bind(id)
@@ -157,5 +159,6 @@ pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>,
         aaguid: r.get(4),
         model: r.get(5),
         certification: r.get(6),
+        attested: r.get::<Option<i64>, _>(7).unwrap_or(0) != 0,
     }))
 }

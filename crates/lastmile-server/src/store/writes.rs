@@ -334,6 +334,7 @@ async fn accept_step(
         tier: FactorKind::Totp.tier().wire().into(),
         verified_at_ms,
         aaguid: None,
+        attested: false,
         model: None,
         certification: None,
     }))

@@ -212,9 +212,8 @@ async fn dashboard_sessions_refuse_cross_site_posts_and_end() {
         let send = &send;
         let (form, host) = (form.clone(), host.clone());
         async move {
-            let resp = send("POST", "/admin/login", vec![("origin", origin.to_string()), host], form)
-                .await
-                .expect("resp");
+            let resp =
+                send("POST", "/admin/login", vec![("origin", origin.to_string()), host], form).await.expect("resp");
             assert_eq!(resp.status(), StatusCode::SEE_OTHER);
             let cookie = resp.headers()["set-cookie"].to_str().expect("cookie").to_string();
             cookie.split(';').next().unwrap_or_default().to_string()

@@ -101,7 +101,10 @@ async fn the_policy_refuses_models_and_keys_that_do_not_verify() {
             KeyPolicy { allow: vec![SOFT.into()], require_attestation: true, ..KeyPolicy::default() },
             Some("prove their model"),
         ),
-        (KeyPolicy { allow: vec![SOFT.into()], ..KeyPolicy::default() }, None),
+        // Any key can name any model: without an attestation that proves it, an allow list
+        // is not satisfied (before, this software key was let in by naming its AAGUID).
+        (KeyPolicy { allow: vec![SOFT.into()], ..KeyPolicy::default() }, Some("did not prove it")),
+        (KeyPolicy { deny: vec![YUBIKEY.into()], ..KeyPolicy::default() }, None),
     ];
     for (policy, refused) in policies {
         h.state = h.state.clone().with_rp(RelyingParty::localhost().with_policy(policy.clone()));
@@ -186,6 +189,7 @@ mod metadata {
         assert_eq!(s, StatusCode::OK, "{v}");
         let f: FactorView = serde_json::from_value(v).expect("factor");
         assert_eq!((f.model.as_deref(), f.certification.as_deref()), (Some("Soft Key 5"), Some("FIDO_CERTIFIED_L1")));
+        assert!(f.attested, "the model is proven by the attestation");
         let (_, me) = h.call("GET", "/v1/devices/me", Some(&t), None).await;
         assert_eq!(me["verified_factors"][0]["model"], "Soft Key 5", "{me}");
 
@@ -195,6 +199,14 @@ mod metadata {
         let (s, v) = register_with(&h, &t, &mut stranger).await;
         assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
         assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("prove their model")), "{v}");
+
+        // An allow list alone (no attestation requirement) is satisfied only by a proven
+        // model too: the same AAGUID from an unlisted CA is refused.
+        let allow = KeyPolicy { allow: vec![SOFT.into()], ..KeyPolicy::default() };
+        h.state = h.state.clone().with_rp(RelyingParty::localhost().with_policy(allow));
+        let (s, v) = register_with(&h, &t, &mut stranger).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed), "{v}");
+        assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("did not prove it")), "{v}");
 
         // BLOB 2 reports the model's attestation key compromised (and, later, certified
         // again: the compromise stays). New keys of the model are refused, with the reason.

@@ -93,7 +93,8 @@ pub enum Command {
 /// Which security keys the organisation accepts.
 #[derive(Args, Debug)]
 pub struct KeyFlags {
-    /// Accept only security keys of these models (comma-separated AAGUIDs).
+    /// Accept only security keys of these models (comma-separated AAGUIDs), proven by an
+    /// attestation the FIDO metadata vouches for (needs --mds-blob: any key can name any AAGUID).
     #[arg(long, env = "LASTMILE_KEY_ALLOW_AAGUIDS", default_value = "")]
     pub key_allow_aaguids: String,
     /// Refuse security keys of these models (comma-separated AAGUIDs).

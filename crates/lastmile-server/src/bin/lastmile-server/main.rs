@@ -44,6 +44,12 @@ async fn main() -> anyhow::Result<()> {
             storage,
         } => {
             let policy = keys.policy()?;
+            if !policy.allow.is_empty() && metadata.mds_blob.is_none() {
+                anyhow::bail!(
+                    "--key-allow-aaguids needs FIDO metadata to prove a key's model (any key can name any AAGUID): \
+                     add --mds-blob"
+                );
+            }
             if policy.require_attestation && metadata.mds_blob.is_none() {
                 anyhow::bail!(
                     "--key-require-attestation needs FIDO metadata to check attestations against: add --mds-blob"
