@@ -83,20 +83,52 @@ pub fn step_for(gaps: &[Gap]) -> Step {
 /// Where and how to send.
 #[derive(Debug, Clone)]
 pub struct Webhook {
-    pub url: url::Url,
-    pub format: Format,
+    url: url::Url,
+    format: Format,
+}
+
+/// An HTTP client for webhooks: redirects are not followed (the configured URL is where
+/// messages go, not wherever it points).
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default()
+}
+
+/// Escapes what Slack's message markup reads as control characters (`<`, `>`, `&`), so
+/// that text a user controls (a device's host name) cannot make a link or a mention.
+pub fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 impl Webhook {
-    /// Posts one JSON message; an answer other than 2xx is an error.
-    async fn post(&self, http: &reqwest::Client, body: &serde_json::Value) -> Result<(), reqwest::Error> {
-        http.post(self.url.clone())
+    /// A webhook at `url`: https, or http only to a loopback address (messages carry names
+    /// and email addresses).
+    pub fn new(url: url::Url, format: Format) -> Result<Webhook, ServerError> {
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        match url.scheme() {
+            "https" => Ok(Webhook { url, format }),
+            "http" if loopback => Ok(Webhook { url, format }),
+            _ => Err(ServerError::Invalid(format!("webhook {url}: use https (http only on a loopback address)"))),
+        }
+    }
+
+    /// Posts one JSON message; an answer other than 2xx (a redirect included) is an error.
+    async fn post(&self, http: &reqwest::Client, body: &serde_json::Value) -> Result<(), String> {
+        let answer = http
+            .post(self.url.clone())
             .timeout(std::time::Duration::from_secs(10))
             .json(body)
             .send()
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map(drop)
+            .map_err(|e| e.to_string())?;
+        match answer.status() {
+            s if s.is_success() => Ok(()),
+            s => Err(format!("the webhook answered {s} (redirects are not followed)")),
+        }
     }
 }
 
@@ -109,14 +141,14 @@ pub fn notify_recovery(webhook: &Webhook, org: &str, email: &str, name: &str, ho
             "event": "recovery.signed_in", "organisation": org, "email": email, "name": name,
             "device": hostname, "at_ms": at.0,
         }),
-        Format::Slack => serde_json::json!({ "text": format!(
+        Format::Slack => serde_json::json!({ "text": slack_escape(&format!(
             "Hi {name}, someone signed in to your {org} account with one of your recovery codes, on a device \
              named {hostname}. If that was not you, tell your IT team now."
-        )}),
+        ))}),
     };
     let webhook = webhook.clone();
     tokio::spawn(async move {
-        if let Err(e) = webhook.post(&reqwest::Client::new(), &body).await {
+        if let Err(e) = webhook.post(&http_client(), &body).await {
             tracing::warn!(error = %e, "recovery notice not delivered");
         }
     });
@@ -141,7 +173,7 @@ pub async fn run(
     limit: i64,
     now: UnixMillis,
 ) -> Result<Outcome, ServerError> {
-    let (policies, http) = (org_levels(pool, org, now).await?, reqwest::Client::new());
+    let (policies, http) = (org_levels(pool, org, now).await?, http_client());
     let mut outcome = Outcome::default();
     for user in store::engage::due(pool, org, now, min_interval_ms, limit).await? {
         let user_gaps: Vec<Gap> = serde_json::from_str(&user.gaps_json).unwrap_or_default();
@@ -178,7 +210,7 @@ pub async fn run(
             Format::Json => {
                 serde_json::to_value(&nudge).map_err(|e| ServerError::Internal(format!("nudge as JSON: {e}")))?
             }
-            Format::Slack => serde_json::json!({ "text": nudge.text() }),
+            Format::Slack => serde_json::json!({ "text": slack_escape(&nudge.text()) }),
         };
         if let Err(e) = webhook.post(&http, &body).await {
             tracing::warn!(user = %user.user_id, error = %e, "nudge not delivered; tried again next run");

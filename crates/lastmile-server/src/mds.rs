@@ -49,6 +49,9 @@ pub const REFUSED_STATUSES: [&str; 5] = [
 /// The largest BLOB accepted (the FIDO Alliance's is about 5 MB).
 pub const MAX_BLOB_BYTES: usize = 64 * 1024 * 1024;
 
+/// The subject common name of the certificate that signs the FIDO Alliance's BLOB.
+pub const FIDO_SIGNER: &str = "mds.fidoalliance.org";
+
 fn bad(why: impl std::fmt::Display) -> ServerError {
     ServerError::Invalid(format!("FIDO metadata: {why}"))
 }
@@ -153,6 +156,17 @@ struct RawStatus {
 impl Metadata {
     /// Verifies a BLOB (compact JWS) against `roots` at `now` and reads it.
     pub fn from_blob(blob: &str, roots: &[Certificate], now: UnixMillis) -> Result<Metadata, ServerError> {
+        Metadata::from_blob_signed_by(blob, roots, None, now)
+    }
+
+    /// [`Metadata::from_blob`], and the signing certificate's subject common name must be
+    /// `signer` when one is given.
+    pub fn from_blob_signed_by(
+        blob: &str,
+        roots: &[Certificate],
+        signer: Option<&str>,
+        now: UnixMillis,
+    ) -> Result<Metadata, ServerError> {
         let blob = blob.trim();
         if blob.len() > MAX_BLOB_BYTES {
             return Err(bad(format!("the BLOB is larger than {MAX_BLOB_BYTES} bytes")));
@@ -184,6 +198,17 @@ impl Metadata {
         X509Store::new(roots)
             .verify(leaf, intermediates, system_time(now))
             .map_err(|e| bad(format!("the signing certificate does not chain to a trusted root ({e:?})")))?;
+        if let Some(name) = signer {
+            let subject = leaf.tbs_certificate().subject().to_string();
+            let named = subject.split(',').any(|rdn| {
+                rdn.trim()
+                    .split_once('=')
+                    .is_some_and(|(k, v)| k.eq_ignore_ascii_case("CN") && v.eq_ignore_ascii_case(name))
+            });
+            if !named {
+                return Err(bad(format!("the BLOB is signed by {subject:?}, not by {name}")));
+            }
+        }
         let signature = jws_signature(&header.alg, &decode("the signature", signature_b64)?)?;
         let signed = format!("{header_b64}.{payload_b64}");
         x509_verify_signature(signed.as_bytes(), &signature, leaf)
@@ -294,20 +319,37 @@ impl Source {
                 tokio::fs::read_to_string(path).await.map_err(|e| bad(format!("reading {}: {e}", path.display())))
             }
             Source::Url(url) => {
+                // No redirects: the configured URL is the source, not wherever it points.
                 let client = reqwest::Client::builder()
                     .timeout(Duration::from_secs(60))
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(|e| bad(format!("HTTP client: {e}")))?;
-                let response = client
+                let mut response = client
                     .get(url.clone())
                     .send()
                     .await
                     .and_then(reqwest::Response::error_for_status)
                     .map_err(|e| bad(format!("downloading {url}: {e}")))?;
+                if response.status().is_redirection() {
+                    let to = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+                    return Err(bad(format!(
+                        "{url} answers with a redirect (to {}); redirects are not followed: give the final URL",
+                        to.unwrap_or("nowhere")
+                    )));
+                }
                 if response.content_length().is_some_and(|n| n > MAX_BLOB_BYTES as u64) {
                     return Err(bad(format!("{url} answers more than {MAX_BLOB_BYTES} bytes")));
                 }
-                response.text().await.map_err(|e| bad(format!("downloading {url}: {e}")))
+                // The cap holds whatever the headers said (chunked, or a lying Content-Length).
+                let mut body = Vec::new();
+                while let Some(chunk) = response.chunk().await.map_err(|e| bad(format!("downloading {url}: {e}")))? {
+                    if body.len() + chunk.len() > MAX_BLOB_BYTES {
+                        return Err(bad(format!("{url} answers more than {MAX_BLOB_BYTES} bytes")));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                String::from_utf8(body).map_err(|_| bad(format!("{url} answers something that is not text")))
             }
         }
     }
@@ -336,12 +378,21 @@ pub enum Refresh {
 pub struct MetadataService {
     source: Source,
     roots: Vec<Certificate>,
+    /// The name (subject CN) the BLOB's signing certificate must carry, when pinned.
+    signer: Option<String>,
     current: RwLock<Option<Arc<Metadata>>>,
 }
 
 impl MetadataService {
     pub fn new(source: Source, roots: Vec<Certificate>) -> MetadataService {
-        MetadataService { source, roots, current: RwLock::new(None) }
+        MetadataService { source, roots, signer: None, current: RwLock::new(None) }
+    }
+
+    /// Accepts only BLOBs whose signing certificate is issued to `name` (its subject's
+    /// common name), besides chaining to the roots: another certificate under the same
+    /// root (any customer of the same CA) cannot sign metadata.
+    pub fn with_signer(self, name: impl Into<String>) -> MetadataService {
+        MetadataService { signer: Some(name.into()), ..self }
     }
 
     pub fn source(&self) -> &Source {
@@ -357,7 +408,7 @@ impl MetadataService {
     /// BLOB (a replay, or a mirror that fell behind) is refused and the current one kept.
     pub async fn refresh(&self, now: UnixMillis) -> Result<Refresh, ServerError> {
         let text = self.source.fetch().await?;
-        let metadata = Metadata::from_blob(&text, &self.roots, now)?;
+        let metadata = Metadata::from_blob_signed_by(&text, &self.roots, self.signer.as_deref(), now)?;
         let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(in_use) = current.as_ref() {
             if metadata.serial < in_use.serial {

@@ -61,7 +61,7 @@ async fn a_recovery_sign_in_is_told_to_the_users_other_channels() {
     let mut h = harness().await;
     let ada = ada(&h).await;
     let (url, got) = super::engagement::receiver(200).await;
-    h.state = h.state.clone().with_notify(Webhook { url, format: Format::Json });
+    h.state = h.state.clone().with_notify(Webhook::new(url, Format::Json).expect("webhook"));
     let (s, _) = sign_in(&h, "ada@acme.test", "AAAA-BBBB-CCCC-DDDD", "attempt-0003-abcdefgh").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (s, v) = sign_in(&h, "ada@acme.test", &ada.codes.codes[1], "attempt-0004-abcdefgh").await;

@@ -237,6 +237,46 @@ mod metadata {
         assert_eq!(service.current().map(|m| m.serial), Some(2));
     }
 
+    /// A source on loopback: `/blob` answers the BLOB, `/moved` redirects to it, `/huge`
+    /// streams more than the cap without a Content-Length.
+    async fn blob_server(blob: String) -> String {
+        use axum::routing::get;
+        let huge = || async {
+            let chunk = axum::body::Bytes::from(vec![b'a'; 1 << 20]);
+            let chunks = (0..=(mds::MAX_BLOB_BYTES >> 20)).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+            axum::body::Body::from_stream(futures::stream::iter(chunks))
+        };
+        let app = axum::Router::new()
+            .route("/blob", get(move || async move { blob }))
+            .route("/moved", get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/blob")]) }))
+            .route("/huge", get(huge));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
+    /// Fetching the BLOB: redirects are not followed, a body past the cap is refused while
+    /// it streams (no Content-Length to go by), and a pinned signer name must match the
+    /// signing certificate's (another certificate under the same root cannot sign).
+    #[tokio::test]
+    async fn the_blob_is_fetched_without_redirects_within_the_cap_from_the_pinned_signer() {
+        let chain = TestChain::new(Alg::Es256);
+        let base = blob_server(chain.sign(&payload(3, vec![entry(SOFT, "Soft Key 5", &[], &[])]))).await;
+        let now = lastmile_core::clock::UnixMillis(now_ms());
+        let service =
+            |path: &str| MetadataService::new(Source::parse(&format!("{base}{path}")).expect("url"), roots(&chain));
+        assert_eq!(service("/blob").refresh(now).await.expect("plain"), Refresh::Loaded { serial: 3, models: 1 });
+        let err = service("/moved").refresh(now).await.expect_err("redirect").to_string();
+        assert!(err.contains("redirect"), "{err}");
+        let err = service("/huge").refresh(now).await.expect_err("too big").to_string();
+        assert!(err.contains("more than"), "{err}");
+        let pinned = service("/blob").with_signer("Lastmile Test Metadata Signer");
+        assert!(pinned.refresh(now).await.is_ok());
+        let err = service("/blob").with_signer(mds::FIDO_SIGNER).refresh(now).await.expect_err("pinned").to_string();
+        assert!(err.contains("not by mds.fidoalliance.org"), "{err}");
+    }
+
     #[test]
     fn only_blobs_signed_under_the_trusted_root_are_read() {
         let now = lastmile_core::clock::UnixMillis(now_ms());

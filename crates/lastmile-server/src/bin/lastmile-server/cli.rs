@@ -37,7 +37,7 @@ impl WebhookFormat {
             WebhookFormat::Json => Format::Json,
             WebhookFormat::Slack => Format::Slack,
         };
-        Ok(Webhook { url, format })
+        Ok(Webhook::new(url, format).with_context(|| flag.to_string())?)
     }
 }
 
@@ -135,6 +135,10 @@ pub struct MetadataFlags {
     /// PEM file with the root(s) the BLOB must be signed under (default: the FIDO Alliance's).
     #[arg(long, env = "LASTMILE_MDS_ROOT")]
     pub mds_root: Option<PathBuf>,
+    /// The name (subject CN) of the certificate that must sign the BLOB (default: the FIDO
+    /// Alliance's mds.fidoalliance.org with the FIDO root; any name under a --mds-root).
+    #[arg(long, env = "LASTMILE_MDS_SIGNER")]
+    pub mds_signer: Option<String>,
     /// How often to load the BLOB again.
     #[arg(long, env = "LASTMILE_MDS_REFRESH_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
     pub mds_refresh_hours: u64,
@@ -149,8 +153,16 @@ impl MetadataFlags {
             Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
             None => mds::FIDO_ROOT_PEM.to_string(),
         };
-        let service =
-            Arc::new(mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?));
+        let signer = match (&self.mds_signer, &self.mds_root) {
+            (Some(name), _) => Some(name.clone()),
+            (None, None) => Some(mds::FIDO_SIGNER.to_string()),
+            (None, Some(_)) => None,
+        };
+        let mut service = mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?);
+        if let Some(name) = signer {
+            service = service.with_signer(name);
+        }
+        let service = Arc::new(service);
         let loaded = service.refresh(clock.now()).await.context("loading the FIDO metadata (--mds-blob)")?;
         tracing::info!(source = %service.source(), ?loaded, "FIDO metadata loaded");
         service.spawn_refresh(std::time::Duration::from_secs(self.mds_refresh_hours * 3600), clock);
