@@ -37,7 +37,7 @@ impl WebhookFormat {
             WebhookFormat::Json => Format::Json,
             WebhookFormat::Slack => Format::Slack,
         };
-        Ok(Webhook::new(url, format).with_context(|| flag.to_string())?)
+        Webhook::new(url, format).with_context(|| flag.to_string())
     }
 }
 
