@@ -30,6 +30,19 @@ fn random_hex(bytes: usize) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// A device key from the OS random source.
+fn fresh_device_key() -> Result<DeviceKey, AgentError> {
+    loop {
+        let mut seed = lastmile_core::device_key::Zeroizing::new([0u8; 32]);
+        getrandom::fill(&mut *seed).map_err(|e| {
+            AgentError::new(AppErrorCode::Internal, format!("no random source for the device key: {e}"), None)
+        })?;
+        if let Ok(key) = DeviceKey::from_random(&seed) {
+            return Ok(key);
+        }
+    }
+}
+
 fn jitter() -> f64 {
     let mut b = [0u8; 8];
     let _ = getrandom::fill(&mut b);
@@ -63,7 +76,16 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// Makes a report of this device now, queues it, and sends everything waiting.
     pub async fn report(&self) -> Result<PostureView, AgentError> {
-        let (api, token, rec) = self.enrolled().await?;
+        let (api, token, mut rec) = self.enrolled().await?;
+        if rec.device_key_account.is_none() {
+            // Joined before device keys existed: add one, so that reports can be signed.
+            // If the server cannot be reached, the report waits unsigned and is signed when
+            // it is sent, once the key is in place.
+            match self.add_device_key(&api, &token, &rec).await {
+                Ok(keyed) => rec = keyed,
+                Err(e) => tracing::warn!(error = %e.message, "no device key yet; the report waits in the outbox"),
+            }
+        }
         let facts = self.device.facts();
         let authenticators = self.device.authenticators().await;
         let clock = self
@@ -117,15 +139,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// A new device key, already stored in the keyring; with its account name.
     pub(crate) async fn new_device_key(&self) -> Result<(DeviceKey, String), AgentError> {
-        let key = loop {
-            let mut seed = lastmile_core::device_key::Zeroizing::new([0u8; 32]);
-            getrandom::fill(&mut *seed).map_err(|e| {
-                AgentError::new(AppErrorCode::Internal, format!("no random source for the device key: {e}"), None)
-            })?;
-            if let Ok(key) = DeviceKey::from_random(&seed) {
-                break key;
-            }
-        };
+        let key = fresh_device_key()?;
         let stored =
             key.to_stored().map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
         let account = new_key_account();
@@ -140,13 +154,50 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         Ok((key, account))
     }
 
-    /// Numbers, signs and durably queues a report.
-    pub(crate) async fn queue_report(
+    /// Gives this device (joined before device keys existed) a key: made once and kept in the
+    /// keyring under an account named after the device, so that a retry after a lost answer
+    /// offers the same key (the server answers that it already has it); recorded in the
+    /// state file once the server has it.
+    pub(crate) async fn add_device_key(
         &self,
+        api: &ApiClient,
+        token: &DeviceToken,
         rec: &EnrollmentRecord,
-        mut report: PostureReport,
-    ) -> Result<Entry, AgentError> {
-        let key = match rec.device_key_account.clone() {
+    ) -> Result<EnrollmentRecord, AgentError> {
+        let account = format!("device-key:{}", rec.device_id);
+        let keyring =
+            |e: String| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None);
+        let a = account.clone();
+        let key = match self.secrets(move |s| s.load(&a)).await.map_err(keyring)? {
+            Some(stored) => DeviceKey::from_stored(&stored).map_err(|e| {
+                AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
+            })?,
+            None => {
+                let key = fresh_device_key()?;
+                let stored = key
+                    .to_stored()
+                    .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
+                let (a, secret) = (account.clone(), stored.to_string());
+                self.secrets(move |s| s.store(&a, &secret)).await.map_err(keyring)?;
+                key
+            }
+        };
+        api.add_device_key(token, &key.public_key()).await.map_err(AgentError::from_client)?;
+        let mut state = self.files.read_state().map_err(|p| {
+            AgentError::new(AppErrorCode::LocalState, format!("the local enrollment state cannot be read: {p}"), None)
+        })?;
+        if let Some(r) = state.enrollment.as_mut().filter(|r| r.device_id == rec.device_id) {
+            r.device_key_account = Some(account.clone());
+        }
+        self.write_state(&state)?;
+        tracing::info!(device = %rec.device_id, "device key added; reports are signed from now");
+        Ok(EnrollmentRecord { device_key_account: Some(account), ..rec.clone() })
+    }
+
+    /// The device key of an enrollment, from the keyring (none for a device that joined
+    /// before device keys existed and has not added one yet).
+    async fn device_key(&self, rec: &EnrollmentRecord) -> Result<Option<DeviceKey>, AgentError> {
+        Ok(match rec.device_key_account.clone() {
             None => None,
             Some(account) => {
                 let stored = self.secrets(move |s| s.load(&account)).await.map_err(|e| {
@@ -163,7 +214,16 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                     AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
                 })?)
             }
-        };
+        })
+    }
+
+    /// Numbers, signs and durably queues a report.
+    pub(crate) async fn queue_report(
+        &self,
+        rec: &EnrollmentRecord,
+        mut report: PostureReport,
+    ) -> Result<Entry, AgentError> {
+        let key = self.device_key(rec).await?;
         let outbox = self.outbox();
         report.sequence = outbox.next_sequence().map_err(outbox_error)?;
         report.report_id = format!("rpt_{}", random_hex(16));
@@ -194,10 +254,20 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     ) -> Result<Option<PostureView>, AgentError> {
         let outbox = self.outbox();
         let mut last = None;
+        // Reports queued before this device had a key are signed now that it has one.
+        let rec = self.files.read_state().ok().and_then(|s| s.enrollment);
+        let key = match &rec {
+            Some(rec) if outbox.pending().iter().any(|e| e.signature.is_none()) => self.device_key(rec).await?,
+            _ => None,
+        };
         for mut entry in outbox.pending() {
             let now = self.clock.now().0;
             if !now_please && entry.next_try_at_ms > now {
                 break; // in order: later reports wait for earlier ones
+            }
+            if let (None, Some(key)) = (&entry.signature, &key) {
+                entry.signature = Some(key.sign_report(&entry.device_id, entry.body.as_bytes()));
+                outbox.put(&entry).map_err(outbox_error)?;
             }
             match api.report_signed(token, entry.body.clone(), entry.signature.as_deref()).await {
                 Ok(view) => {

@@ -169,6 +169,17 @@ impl ApiClient {
         self.send(req, &url).await
     }
 
+    /// Gives a device that joined without a key its public key (base64url SPKI DER).
+    pub async fn add_device_key(
+        &self,
+        token: &DeviceToken,
+        public_key: &str,
+    ) -> Result<lastmile_proto::api::DeviceKeyAdded, ClientError> {
+        let url = self.url("v1/devices/me/key");
+        let body = lastmile_proto::api::DeviceKeyRequest { device_public_key: public_key.to_string() };
+        self.send(self.http.post(url.clone()).bearer_auth(token.expose()).json(&body), &url).await
+    }
+
     pub async fn begin_totp(&self, token: &DeviceToken) -> Result<TotpEnrollment, ClientError> {
         let url = self.url("v1/factors/totp");
         self.send(self.http.post(url.clone()).bearer_auth(token.expose()), &url).await

@@ -57,6 +57,24 @@ pub struct JoinRequest {
     pub device_public_key: Option<String>,
 }
 
+/// `POST /v1/devices/me/key`: a device that joined before device keys existed adds one; from
+/// then on its reports must be signed with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceKeyRequest {
+    /// P-256 SubjectPublicKeyInfo DER, base64url.
+    pub device_public_key: String,
+}
+
+/// The answer to [`DeviceKeyRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeviceKeyAdded {
+    pub device_id: String,
+    /// False when the device already had this very key (a retry).
+    pub added: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[cfg_attr(feature = "ts", derive(TS))]
@@ -479,6 +497,9 @@ pub enum ErrorCode {
     KeyNotAllowed,
     /// The report's signature is missing or does not verify with the device's key.
     SignatureInvalid,
+    /// The device joined without a key and must add one before it reports
+    /// (`POST /v1/devices/me/key`).
+    DeviceKeyRequired,
     /// A report with this sequence number (or an older one) was already received.
     ReportReplayed,
     RateLimited,

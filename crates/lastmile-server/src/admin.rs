@@ -112,6 +112,13 @@ pub async fn demo(db: &Db, clock: &dyn Clock, server_url: &str) -> Result<Issued
     create_invite(db, clock, DEMO_ORG, DEMO_USER, 72, Some(server_url)).await
 }
 
+/// The organisation's live devices whose reports are not signed (they joined before device
+/// keys existed and have not added one: the app adds one at its next report).
+pub async fn unsigned_devices(db: &Db, org_slug: &str) -> Result<Vec<store::UnsignedDevice>, ServerError> {
+    let org = org(db, org_slug).await?;
+    store::unsigned_devices(&db.pool, &org).await
+}
+
 pub async fn revoke_device(db: &Db, clock: &dyn Clock, device_id: &str) -> Result<(), ServerError> {
     match store::revoke_device(&db.pool, device_id, None, serde_json::json!("admin"), clock.now()).await? {
         Some(true) => Ok(()),

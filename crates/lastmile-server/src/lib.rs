@@ -54,6 +54,9 @@ pub struct AppState {
     pub seal: Arc<seal::SealKeys>,
     /// Rate limits on sign-ins and recovery codes (per process; see [`limits`]).
     pub limits: Arc<limits::Limits>,
+    /// Whether devices that joined without a key may still report unsigned (a transition
+    /// setting; off by default: such devices add a key first, `POST /v1/devices/me/key`).
+    pub allow_unsigned_reports: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed for the client's address.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
@@ -75,11 +78,16 @@ impl AppState {
             seal: Arc::new(seal::SealKeys::ephemeral()),
             limits: Arc::new(limits::Limits::standard()),
             trusted_proxies: Arc::from(Vec::new()),
+            allow_unsigned_reports: false,
         }
     }
 
     pub fn with_seal(self, seal: seal::SealKeys) -> Self {
         Self { seal: Arc::new(seal), ..self }
+    }
+
+    pub fn with_unsigned_reports(self, allow: bool) -> Self {
+        Self { allow_unsigned_reports: allow, ..self }
     }
 
     pub fn with_kdf(self, kdf: kdf::Kdf) -> Self {

@@ -4,7 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lastmile_core::invite::InviteCode;
-use lastmile_proto::api::{ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView, UserView};
+use lastmile_proto::api::{
+    DeviceKeyAdded, DeviceKeyRequest, ErrorBody, ErrorCode, JoinRequest, JoinResponse, OrganisationView, PostureView,
+    UserView,
+};
 
 use super::extract::{ApiJson, DeviceAuth, check_claims, check_device_key};
 use crate::secrets::{hash_secret, new_device_token};
@@ -71,4 +74,37 @@ pub async fn join(
     responses((status = 200, body = PostureView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, DeviceAuth(device): DeviceAuth) -> Result<Json<PostureView>, ApiError> {
     Ok(Json(store::posture_view(&state.db.pool, &device, state.clock.now()).await?))
+}
+
+/// Adds a key to a device that joined before device keys existed; from then on its reports
+/// must be signed with it. A device that has a key keeps it (to replace a lost key, recover
+/// or join again).
+#[utoipa::path(post, path = "/v1/devices/me/key", tag = "devices", request_body = DeviceKeyRequest,
+    security(("device_token" = [])),
+    responses(
+        (status = 200, description = "added, or this very key was already the device's", body = DeviceKeyAdded),
+        (status = 400, description = "not a P-256 public key", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "revoked device", body = ErrorBody),
+        (status = 409, description = "the device already has another key (`conflict`)", body = ErrorBody),
+    ))]
+pub async fn add_key(
+    State(state): State<AppState>,
+    DeviceAuth(device): DeviceAuth,
+    ApiJson(req): ApiJson<DeviceKeyRequest>,
+) -> Result<Json<DeviceKeyAdded>, ApiError> {
+    check_device_key(Some(&req.device_public_key))?;
+    let answer = |added| Json(DeviceKeyAdded { device_id: device.id.clone(), added });
+    match store::add_device_key(&state.db.pool, &device, req.device_public_key.trim(), state.clock.now()).await? {
+        store::KeyAdded::Added => {
+            tracing::info!(device = %device.id, "device key added; its reports must be signed from now");
+            Ok(answer(true))
+        }
+        store::KeyAdded::Same => Ok(answer(false)),
+        store::KeyAdded::Other => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            "this device already has a key; if its keyring lost it, recover (`lastmile recover`) or join again",
+        )),
+    }
 }

@@ -34,6 +34,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health::time))
         .routes(routes!(devices::join))
         .routes(routes!(devices::me))
+        .routes(routes!(devices::add_key))
         .routes(routes!(posture::report))
         .routes(routes!(factors::begin_totp))
         .routes(routes!(factors::verify_totp))

@@ -30,7 +30,7 @@ pub const MAX_REPORT_AHEAD_MS: i64 = 24 * 3600 * 1000;
     responses(
         (status = 200, description = "stored, or the same report again (idempotent)", body = PostureView),
         (status = 400, description = "malformed report, or dated too far in the past or future", body = ErrorBody),
-        (status = 401, description = "unknown token, or a missing or bad signature (`signature_invalid`)", body = ErrorBody),
+        (status = 401, description = "unknown token, a missing or bad signature (`signature_invalid`), or a device without a key (`device_key_required`)", body = ErrorBody),
         (status = 403, description = "revoked device", body = ErrorBody),
         (status = 409, description = "an old sequence number or a reused report id (`report_replayed`)", body = ErrorBody),
         (status = 413, body = ErrorBody),
@@ -43,6 +43,15 @@ pub async fn report(
 ) -> Result<Json<PostureView>, ApiError> {
     let now = state.clock.now();
     let signature = headers.get(SIGNATURE_HEADER).map(|v| v.to_str().unwrap_or_default().to_string());
+    if device.public_key.is_none() && !state.allow_unsigned_reports {
+        let e = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::DeviceKeyRequired,
+            "this device joined without a key, and this server accepts only signed reports: add one \
+             (POST /v1/devices/me/key; the app does it by itself), then sign",
+        );
+        return Err(refuse(&state, &device, now, "no device key", e).await);
+    }
     if let Some(key) = &device.public_key {
         let Some(signature) = signature.as_deref() else {
             return Err(refuse(&state, &device, now, "unsigned", signature_invalid("this report is not signed")).await);

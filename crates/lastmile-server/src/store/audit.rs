@@ -32,6 +32,8 @@ pub enum Kind {
     GroupChanged,
     /// A user with a gap was sent a nudge (engagement webhook).
     Nudged,
+    /// A device that joined without a key added one (its reports must be signed from now).
+    DeviceKeyAdded,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             Kind::ExceptionGranted => "policy.exception_granted",
             Kind::GroupChanged => "policy.group_changed",
             Kind::Nudged => "engagement.nudged",
+            Kind::DeviceKeyAdded => "device.key_added",
         }
     }
 }

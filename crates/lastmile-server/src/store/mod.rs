@@ -495,3 +495,72 @@ pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<V
 pub async fn verified_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<FactorView>, ServerError> {
     Ok(verified_factors_of(pool, &[user_id]).await?.remove(user_id).unwrap_or_default())
 }
+
+/// What adding a key to a device did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAdded {
+    /// The device had none; it has this one now (an audit event records it).
+    Added,
+    /// The device already had this very key (a retry).
+    Same,
+    /// The device has another key, which stays.
+    Other,
+}
+
+/// Gives a device that joined without a key this public key, unless it has one already.
+pub async fn add_device_key(
+    pool: &AnyPool,
+    device: &Device,
+    public_key: &str,
+    now: UnixMillis,
+) -> Result<KeyAdded, ServerError> {
+    let mut tx = begin_write(pool).await?;
+    let done = sqlx::query("UPDATE devices SET public_key = $1 WHERE id = $2 AND public_key IS NULL")
+        .bind(public_key)
+        .bind(&device.id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 1 {
+        audit::append(&mut tx, Event::new(now, &device.user_id, Kind::DeviceKeyAdded).device(&device.id)).await?;
+        tx.commit().await?;
+        return Ok(KeyAdded::Added);
+    }
+    let held: Option<String> = sqlx::query_scalar("SELECT public_key FROM devices WHERE id = $1")
+        .bind(&device.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    tx.rollback().await?;
+    Ok(if held.as_deref() == Some(public_key) { KeyAdded::Same } else { KeyAdded::Other })
+}
+
+/// A live device whose reports are not signed (it joined before device keys existed).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnsignedDevice {
+    pub device_id: String,
+    pub email: String,
+    pub hostname: String,
+    pub joined_at_ms: i64,
+    pub last_report_at_ms: Option<i64>,
+}
+
+/// The organisation's live devices without a key, oldest first.
+pub async fn unsigned_devices(pool: &AnyPool, org: &Org) -> Result<Vec<UnsignedDevice>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT d.id, u.email, d.hostname, d.created_at_ms, d.last_report_at_ms FROM devices d \
+         JOIN users u ON u.id = d.user_id \
+         WHERE u.org_id = $1 AND d.public_key IS NULL AND d.revoked_at_ms IS NULL ORDER BY d.created_at_ms, d.id",
+    )
+    .bind(&org.id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UnsignedDevice {
+            device_id: r.get(0),
+            email: r.get(1),
+            hostname: r.get(2),
+            joined_at_ms: r.get(3),
+            last_report_at_ms: r.get(4),
+        })
+        .collect())
+}

@@ -214,19 +214,62 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     }
 }
 
+/// A device that joined without a key (before device keys existed) may not report unsigned:
+/// unsigned reports were a downgrade, since such a device never had to sign. It adds a key
+/// (idempotent for the same key; another key is refused), then must sign; the administrator
+/// lists the devices still without one. `--allow-unsigned-reports` keeps the old behaviour
+/// for a transition.
 #[tokio::test]
-async fn a_device_that_joined_without_a_key_reports_unsigned() {
-    let h = harness().await;
+async fn a_device_without_a_key_adds_one_before_it_reports() {
+    let mut h = harness().await;
     let code = h.invite(1).await;
     let req = JoinRequest { invite_code: code, device: claims(), device_public_key: None };
     let (_, v) = h.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await;
     let dev: JoinResponse = serde_json::from_value(v).expect("joined");
-    let body = serde_json::to_string(&report()).expect("json");
-    let (s, v) = h.call("POST", "/v1/posture", Some(&dev.device_token), Some(body)).await;
+    let body = || serde_json::to_string(&report()).expect("json");
+    let (s, v) = h.call("POST", "/v1/posture", Some(&dev.device_token), Some(body())).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::UNAUTHORIZED, ErrorCode::DeviceKeyRequired), "{v}");
+    let unsigned = admin::unsigned_devices(&h.state.db, "acme").await.expect("list");
+    assert_eq!(unsigned.iter().map(|d| d.device_id.as_str()).collect::<Vec<_>>(), [dev.device_id.as_str()]);
+
+    // The transition setting: stored as unsigned, as before.
+    h.state = h.state.clone().with_unsigned_reports(true);
+    let (s, v) = h.call("POST", "/v1/posture", Some(&dev.device_token), Some(body())).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let signed: Option<String> =
         sqlx::query_scalar("SELECT signature FROM posture_reports").fetch_one(&h.state.db.pool).await.expect("row");
     assert_eq!(signed, None, "stored as unsigned");
+    h.state = h.state.clone().with_unsigned_reports(false);
+
+    // The device adds its key (twice: a retry after a lost answer), and must sign from then on.
+    let add = |key: String| {
+        let body = serde_json::json!({ "device_public_key": key }).to_string();
+        h.call("POST", "/v1/devices/me/key", Some(&dev.device_token), Some(body))
+    };
+    let (s, v) = add(h.key.public_key()).await;
+    assert_eq!((s, v["added"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+    let (s, v) = add(h.key.public_key()).await;
+    assert_eq!((s, v["added"].as_bool()), (StatusCode::OK, Some(false)), "{v}");
+    let (s, v) = add(random_key().public_key()).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::Conflict), "another key does not replace it");
+    let (s, v) = add("AAAA".into()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = h.call("POST", "/v1/posture", Some(&dev.device_token), Some(body())).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::UNAUTHORIZED, ErrorCode::SignatureInvalid), "{v}");
+    let mut next = report();
+    next.sequence = 2;
+    next.report_id = "report-0000000000000002".into();
+    let (s, v) = h.report(&dev, &next).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(admin::unsigned_devices(&h.state.db, "acme").await.expect("list").is_empty());
+    let k: Vec<String> = lastmile_server::audit::list(&h.state.db.pool, None)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(k.iter().filter(|k| *k == "device.key_added").count(), 1, "{k:?}");
+
     // A join with a key that is not a P-256 public key is refused.
     let code = h.invite(1).await;
     let req = JoinRequest { invite_code: code, device: claims(), device_public_key: Some("AAAA".into()) };

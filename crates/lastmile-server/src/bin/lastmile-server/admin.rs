@@ -81,6 +81,11 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
         AdminCommand::Dashboard { org } => {
             println!("{}", serde_json::to_string_pretty(&admin::dashboard(db, clock, &org).await?)?);
         }
+        AdminCommand::Device { command: DeviceCommand::Unsigned { org } } => {
+            for device in admin::unsigned_devices(db, &org).await? {
+                println!("{}", serde_json::to_string(&device)?);
+            }
+        }
         AdminCommand::Device { command: DeviceCommand::Revoke { device_id } } => {
             admin::revoke_device(db, clock, &device_id).await?;
             println!("revoked device {device_id}");

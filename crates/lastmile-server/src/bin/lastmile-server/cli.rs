@@ -78,6 +78,10 @@ pub enum Command {
         /// the per-address rate limits. Requests from anywhere else are never.
         #[arg(long = "trusted-proxy", env = "LASTMILE_TRUSTED_PROXIES", value_delimiter = ',')]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Accept unsigned reports from devices that joined before device keys existed (a
+        /// transition setting; by default they must add a key first, which the app does).
+        #[arg(long, env = "LASTMILE_ALLOW_UNSIGNED_REPORTS")]
+        allow_unsigned_reports: bool,
         #[command(flatten)]
         storage: Storage,
     },
@@ -420,5 +424,13 @@ pub enum ExportFormat {
 
 #[derive(Subcommand, Debug)]
 pub enum DeviceCommand {
-    Revoke { device_id: String },
+    Revoke {
+        device_id: String,
+    },
+    /// Devices whose reports are not signed (joined before device keys; the app adds a key
+    /// at its next report), one JSON object per line.
+    Unsigned {
+        #[arg(long)]
+        org: String,
+    },
 }

@@ -41,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
             notify_webhook,
             notify_format,
             trusted_proxies,
+            allow_unsigned_reports,
             storage,
         } => {
             let policy = keys.policy()?;
@@ -62,7 +63,11 @@ async fn main() -> anyhow::Result<()> {
             let seal = storage.seal_keys()?;
             let resealed = lastmile_server::store::reseal_totp_seeds(&db.pool, &seal).await?;
             tracing::info!(key = %seal.current_id(), resealed, "TOTP seeds sealed");
-            let mut state = AppState::new(db, clock).with_rp(rp).with_trusted_proxies(trusted_proxies).with_seal(seal);
+            let mut state = AppState::new(db, clock)
+                .with_rp(rp)
+                .with_trusted_proxies(trusted_proxies)
+                .with_seal(seal)
+                .with_unsigned_reports(allow_unsigned_reports);
             if let Some(mds) = mds {
                 state = state.with_mds(mds);
             }
