@@ -96,6 +96,55 @@ pub fn check<'a>(events: impl IntoIterator<Item = StoredLink<'a>>, head: (i64, &
     (checked, None)
 }
 
+/// A point of the chain vouched for outside the database: its head (the last seq and hash)
+/// at a moment, signed with a key the database does not hold and written elsewhere (a file,
+/// a webhook). Whoever can write the database can recompute the whole chain; they cannot
+/// change what a checkpoint says, so a rewritten chain no longer has the checkpointed hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+    pub at_ms: i64,
+}
+
+impl Checkpoint {
+    /// The bytes the signature covers (a label, so that no other signed message can pass
+    /// for a checkpoint).
+    pub fn message(&self) -> Vec<u8> {
+        format!("lastmile-audit-checkpoint/v1\n{}\n{}\n{}", self.seq, self.hash, self.at_ms).into_bytes()
+    }
+}
+
+/// Checks the chain's hashes (`hash_at(seq)`, from the stored events) against checkpoints
+/// whose signatures were verified: every checkpointed event must still be there with the
+/// checkpointed hash. The first that is not, as a finding.
+pub fn check_checkpoints<'a>(hash_at: impl Fn(i64) -> Option<&'a str>, checkpoints: &[Checkpoint]) -> Option<BadEvent> {
+    for c in checkpoints {
+        match hash_at(c.seq) {
+            Some(h) if h == c.hash => {}
+            Some(_) => {
+                return Some(BadEvent {
+                    id: None,
+                    seq: c.seq,
+                    reason: format!(
+                        "its hash differs from the checkpoint signed at {} ms: the chain was rewritten up to here",
+                        c.at_ms
+                    ),
+                });
+            }
+            None if c.seq == 0 => {}
+            None => {
+                return Some(BadEvent {
+                    id: None,
+                    seq: c.seq,
+                    reason: format!("it is missing, but the checkpoint signed at {} ms vouches for it", c.at_ms),
+                });
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +202,24 @@ mod tests {
         reordered[1].prev_hash = Some(GENESIS);
         let (_, bad) = check(reordered, (2, h2s));
         assert!(bad.is_some_and(|b| b.reason.contains("reordered")));
+    }
+
+    #[test]
+    fn checkpoints_catch_a_consistently_rewritten_chain() {
+        let hashes = ["a".repeat(64), "b".repeat(64), "c".repeat(64)];
+        let at = |seq: i64| usize::try_from(seq - 1).ok().and_then(|i| hashes.get(i)).map(String::as_str);
+        let cp = |seq: i64, h: &str| Checkpoint { seq, hash: h.into(), at_ms: 7 };
+        assert_eq!(check_checkpoints(at, &[cp(1, &hashes[0]), cp(3, &hashes[2])]), None);
+        assert_eq!(check_checkpoints(at, &[cp(0, GENESIS)]), None, "a checkpoint of the empty log");
+        let bad = check_checkpoints(at, &[cp(1, &hashes[0]), cp(2, &"f".repeat(64))]).expect("rewritten");
+        assert_eq!(bad.seq, 2);
+        assert!(bad.reason.contains("rewritten"), "{}", bad.reason);
+        let gone = check_checkpoints(at, &[cp(4, &"d".repeat(64))]).expect("truncated");
+        assert!(gone.reason.contains("missing"), "{}", gone.reason);
+        assert_eq!(
+            cp(5, "ab").message(),
+            b"lastmile-audit-checkpoint/v1\n5\nab\n7".to_vec(),
+            "the signed bytes are fixed: an auditor's tool signs and checks the same"
+        );
     }
 }

@@ -16,11 +16,16 @@ pub struct ChainReport {
     pub unchained: i64,
     /// The first event that does not fit, and why; `None` when the log is intact.
     pub first_bad: Option<BadEvent>,
+    /// Signed checkpoints the chain was checked against.
+    pub checkpoints: usize,
 }
 
 /// Walks the chain from the first event and recomputes every hash.
 pub async fn verify(pool: &sqlx::AnyPool) -> Result<ChainReport, ServerError> {
-    let rows = crate::store::audit::chain(pool).await?;
+    Ok(verify_rows(&crate::store::audit::chain(pool).await?))
+}
+
+fn verify_rows(rows: &crate::store::audit::ChainRows) -> ChainReport {
     let links = rows.events.iter().filter_map(|(e, detail)| {
         Some(StoredLink {
             row: e.id,
@@ -30,7 +35,37 @@ pub async fn verify(pool: &sqlx::AnyPool) -> Result<ChainReport, ServerError> {
         })
     });
     let (events, first_bad) = audit_chain::check(links, (rows.head.0, &rows.head.1));
-    Ok(ChainReport { events, unchained: rows.unchained, first_bad })
+    ChainReport { events, unchained: rows.unchained, first_bad, checkpoints: 0 }
+}
+
+/// [`verify`], and then the chain against signed checkpoints kept outside the database: each
+/// must be signed by `verifier`'s key (an altered checkpoint file is a finding), and each
+/// checkpointed event must still have its checkpointed hash, which a chain rewritten from
+/// the start (consistent in itself) does not.
+pub async fn verify_with_checkpoints(
+    pool: &sqlx::AnyPool,
+    checkpoints: &[crate::checkpoint::SignedCheckpoint],
+    verifier: &crate::checkpoint::CheckpointVerifier,
+) -> Result<ChainReport, ServerError> {
+    let rows = crate::store::audit::chain(pool).await?;
+    let mut report = verify_rows(&rows);
+    report.checkpoints = checkpoints.len();
+    if report.first_bad.is_some() {
+        return Ok(report);
+    }
+    if let Some((n, c)) = checkpoints.iter().enumerate().find(|(_, c)| !verifier.verifies(c)) {
+        report.first_bad = Some(BadEvent {
+            id: None,
+            seq: c.checkpoint.seq,
+            reason: format!("checkpoint {} is not signed by the checkpoint key: the file was altered", n + 1),
+        });
+        return Ok(report);
+    }
+    let hashes: std::collections::HashMap<i64, &str> =
+        rows.events.iter().filter_map(|(e, _)| Some((e.seq?, e.hash.as_deref()?))).collect();
+    let signed: Vec<audit_chain::Checkpoint> = checkpoints.iter().map(|c| c.checkpoint.clone()).collect();
+    report.first_bad = audit_chain::check_checkpoints(|seq| hashes.get(&seq).copied(), &signed);
+    Ok(report)
 }
 
 /// Writes events as CSV (one row per event; `detail` as JSON text).

@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod audit;
 pub mod batch;
+pub mod checkpoint;
 pub mod dashboard;
 pub mod db;
 pub mod device_sig;

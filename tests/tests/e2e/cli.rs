@@ -360,6 +360,101 @@ fn audit_verify_finds_a_row_changed_behind_the_servers_back() {
     assert!(stderr.contains("NOT intact at event 1") && stderr.contains("changed"), "{stderr}");
 }
 
+/// Rewrites the audit chain consistently, as someone who can write the database could:
+/// event 1 is given another device, and every hash from there on and the chain's head are
+/// recomputed, so the chain's own check passes.
+fn rewrite_chain_consistently(db: &std::path::Path) {
+    let rows = std::process::Command::new("sqlite3")
+        .arg("-json")
+        .arg(db)
+        .arg(
+            "SELECT seq, at_ms, org_id, user_id, device_id, factor_id, kind, detail FROM audit_events \
+              WHERE seq IS NOT NULL ORDER BY seq;",
+        )
+        .output()
+        .expect("sqlite3");
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&rows.stdout).expect("rows as JSON");
+    let mut prev = lastmile_core::audit_chain::GENESIS.to_string();
+    let mut sql = String::from("BEGIN;");
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    for r in &rows {
+        let seq = r["seq"].as_i64().expect("seq");
+        let device = if seq == 1 { Some("dev_someone_else".to_string()) } else { text(&r["device_id"]) };
+        let (org, user, factor, kind, detail) =
+            (text(&r["org_id"]), text(&r["user_id"]), text(&r["factor_id"]), text(&r["kind"]), text(&r["detail"]));
+        let link = lastmile_core::audit_chain::Link {
+            seq,
+            at_ms: r["at_ms"].as_i64().expect("at"),
+            org_id: org.as_deref().unwrap_or_default(),
+            user_id: user.as_deref(),
+            device_id: device.as_deref(),
+            factor_id: factor.as_deref(),
+            kind: kind.as_deref().unwrap_or_default(),
+            detail: detail.as_deref().unwrap_or_default(),
+        };
+        let hash = link.hash(&prev);
+        let device_sql = device.map_or("NULL".to_string(), |d| format!("'{d}'"));
+        sql.push_str(&format!(
+            "UPDATE audit_events SET device_id = {device_sql}, prev_hash = '{prev}', hash = '{hash}' WHERE seq = {seq};"
+        ));
+        prev = hash;
+    }
+    sql.push_str(&format!("UPDATE audit_head SET hash = '{prev}' WHERE id = 1; COMMIT;"));
+    let done = std::process::Command::new("sqlite3").arg(db).arg(&sql).output().expect("sqlite3");
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+}
+
+/// The chain's own check cannot catch a chain rewritten from the start by someone who can
+/// write the database; signed checkpoints kept outside it can: `audit verify --checkpoints`
+/// fails on exactly that rewrite, and on a checkpoint file altered to match it.
+#[test]
+fn signed_checkpoints_catch_a_chain_rewritten_consistently() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    for _ in 0..2 {
+        let (code, _) = server.invite().expect("invite");
+        assert_eq!(home.run(&["join", &code, "--server", &server.url()]).0, 0);
+        assert_eq!(home.run(&["leave"]).0, 0);
+    }
+    let outside = tempfile::tempdir().expect("a place outside the database");
+    let checkpoints = outside.path().join("checkpoints.jsonl");
+    let public = outside.path().join("checkpoint.pub.pem");
+    let file = checkpoints.to_str().expect("utf8");
+    let line = server.admin(&["audit", "checkpoint", "--file", file]).expect("checkpoint");
+    let signed: serde_json::Value = serde_json::from_str(line.trim()).expect("a JSON line");
+    assert!(signed["seq"].as_i64().is_some_and(|s| s >= 2), "{signed}");
+    std::fs::write(&public, server.admin(&["audit", "checkpoint-key"]).expect("public key")).expect("pem");
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["audit", "verify"];
+        args.extend_from_slice(extra);
+        let out = server.admin_command(&args).output().expect("verify");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+    };
+    let with_checkpoints = ["--checkpoints", file, "--checkpoint-public-key", public.to_str().expect("utf8")];
+    let (ok, out) = verify(&with_checkpoints);
+    assert!(ok && out.contains("matching 1 signed checkpoints"), "{out}");
+
+    rewrite_chain_consistently(&server.data.join("lastmile.sqlite3"));
+    let (ok, out) = verify(&[]);
+    assert!(ok, "the chain alone looks intact after a consistent rewrite: {out}");
+    let (ok, out) = verify(&with_checkpoints);
+    assert!(!ok && out.contains("NOT intact") && out.contains("rewritten"), "{out}");
+
+    // The checkpoint altered to match the rewritten chain: its signature no longer holds.
+    let head = std::process::Command::new("sqlite3")
+        .arg(server.data.join("lastmile.sqlite3"))
+        .arg("SELECT hash FROM audit_head WHERE id = 1;")
+        .output()
+        .expect("sqlite3");
+    let mut forged = signed.clone();
+    forged["hash"] = serde_json::Value::String(String::from_utf8_lossy(&head.stdout).trim().to_string());
+    std::fs::write(&checkpoints, format!("{forged}\n")).expect("forge");
+    let (ok, out) = verify(&with_checkpoints);
+    assert!(!ok && out.contains("not signed by the checkpoint key"), "{out}");
+}
+
 pub(crate) fn faketime_lib() -> String {
     let candidates = [
         "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",

@@ -230,6 +230,12 @@ impl std::fmt::Debug for ChainRows {
     }
 }
 
+/// The chain's head: the last seq and hash written (0 and the genesis hash when empty).
+pub async fn head(pool: &AnyPool) -> Result<(i64, String), ServerError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?;
+    Ok((row.get(0), row.get(1)))
+}
+
 pub async fn chain(pool: &AnyPool) -> Result<ChainRows, ServerError> {
     let unchained: i64 =
         sqlx::query("SELECT COUNT(*) FROM audit_events WHERE seq IS NULL").fetch_one(pool).await?.get(0);

@@ -111,8 +111,29 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                 ExportFormat::Json => println!("{}", serde_json::to_string_pretty(&events)?),
             }
         }
-        AdminCommand::Audit { command: Some(AuditCommand::Verify) } => {
-            let report = admin::audit_verify(db).await?;
+        AdminCommand::Audit { command: Some(AuditCommand::Checkpoint { file }) } => {
+            let key = storage.checkpoint_key()?;
+            let c = lastmile_server::checkpoint::sign_head(&db.pool, &key, clock.now()).await?;
+            lastmile_server::checkpoint::append(&file, &c)?;
+            println!("{}", serde_json::to_string(&c)?);
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::CheckpointKey) } => {
+            print!("{}", storage.checkpoint_key()?.public_pem()?);
+        }
+        AdminCommand::Audit { command: Some(AuditCommand::Verify { checkpoints, checkpoint_public_key }) } => {
+            let report = match &checkpoints {
+                None => admin::audit_verify(db).await?,
+                Some(file) => {
+                    let verifier = match &checkpoint_public_key {
+                        Some(pem) => lastmile_server::checkpoint::CheckpointVerifier::from_pem(
+                            &std::fs::read(pem).with_context(|| format!("reading {}", pem.display()))?,
+                        )?,
+                        None => storage.checkpoint_key()?.verifier()?,
+                    };
+                    let signed = lastmile_server::checkpoint::read(file)?;
+                    lastmile_server::audit::verify_with_checkpoints(&db.pool, &signed, &verifier).await?
+                }
+            };
             match &report.first_bad {
                 None => {
                     let older = if report.unchained > 0 {
@@ -120,7 +141,12 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                     } else {
                         String::new()
                     };
-                    println!("audit log intact: {} events chained{older}", report.events);
+                    let anchored = if checkpoints.is_some() {
+                        format!(", matching {} signed checkpoints", report.checkpoints)
+                    } else {
+                        String::new()
+                    };
+                    println!("audit log intact: {} events chained{older}{anchored}", report.events);
                 }
                 Some(bad) => {
                     let row = bad.id.map(|id| format!(" (row {id})")).unwrap_or_default();

@@ -82,6 +82,13 @@ pub enum Command {
         /// transition setting; by default they must add a key first, which the app does).
         #[arg(long, env = "LASTMILE_ALLOW_UNSIGNED_REPORTS")]
         allow_unsigned_reports: bool,
+        /// Append a signed checkpoint of the audit chain to this file on a schedule (keep it
+        /// where the database's writers cannot change it: another host, WORM storage).
+        #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_FILE")]
+        audit_checkpoint_file: Option<PathBuf>,
+        /// Minutes between checkpoints (one is written only when the chain has grown).
+        #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        audit_checkpoint_minutes: u64,
         #[command(flatten)]
         storage: Storage,
     },
@@ -186,6 +193,10 @@ pub struct Storage {
     /// the database's backups, and the same on every replica. Default: seal.key in --data-dir.
     #[arg(long, env = "LASTMILE_SEAL_KEY_FILE")]
     pub seal_key_file: Option<PathBuf>,
+    /// The key audit checkpoints are signed with (created 0600 when missing; keep it apart
+    /// from the database). Default: checkpoint.key in --data-dir.
+    #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_KEY")]
+    pub audit_checkpoint_key: Option<PathBuf>,
 }
 
 impl Storage {
@@ -193,6 +204,13 @@ impl Storage {
     pub fn seal_keys(&self) -> anyhow::Result<lastmile_server::seal::SealKeys> {
         let path = self.seal_key_file.clone().unwrap_or_else(|| self.data_dir.join("seal.key"));
         Ok(lastmile_server::seal::SealKeys::load_or_create(&path)?)
+    }
+
+    /// The audit checkpoint key, from --audit-checkpoint-key or `checkpoint.key` in the data
+    /// directory.
+    pub fn checkpoint_key(&self) -> anyhow::Result<lastmile_server::checkpoint::CheckpointKey> {
+        let path = self.audit_checkpoint_key.clone().unwrap_or_else(|| self.data_dir.join("checkpoint.key"));
+        Ok(lastmile_server::checkpoint::CheckpointKey::load_or_create(&path)?)
     }
 
     pub async fn open(&self) -> anyhow::Result<Db> {
@@ -401,8 +419,25 @@ pub enum InviteCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Recomputes the hash chain; exits 0 when intact, 1 naming the first bad event.
-    Verify,
+    /// Recomputes the hash chain; exits 0 when intact, 1 naming the first bad event. With
+    /// --checkpoints, also checks it against signed checkpoints kept outside the database
+    /// (which a chain rewritten by someone who can write the database does not match).
+    Verify {
+        /// A file of signed checkpoints (written by `serve --audit-checkpoint-file`).
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+        /// The checkpoint key's public half (PEM; `audit checkpoint-key` prints it). Default:
+        /// the key file's.
+        #[arg(long)]
+        checkpoint_public_key: Option<PathBuf>,
+    },
+    /// Signs the chain's head now and appends the checkpoint to FILE.
+    Checkpoint {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Prints the public key checkpoints are signed with (PEM), for auditors.
+    CheckpointKey,
     /// Events of a date range, with their chain hashes, as CSV or JSON (one array).
     Export {
         /// First day (YYYY-MM-DD, UTC) or Unix ms; default: the beginning.

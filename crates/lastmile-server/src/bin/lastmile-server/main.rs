@@ -42,6 +42,8 @@ async fn main() -> anyhow::Result<()> {
             notify_format,
             trusted_proxies,
             allow_unsigned_reports,
+            audit_checkpoint_file,
+            audit_checkpoint_minutes,
             storage,
         } => {
             let policy = keys.policy()?;
@@ -73,6 +75,12 @@ async fn main() -> anyhow::Result<()> {
             }
             if let Some(url) = notify_webhook {
                 state = state.with_notify(notify_format.webhook("--notify-webhook", &url)?);
+            }
+            if let Some(file) = audit_checkpoint_file {
+                let key = Arc::new(storage.checkpoint_key()?);
+                tracing::info!(file = %file.display(), key = key.id(), "audit checkpoints on");
+                let every = std::time::Duration::from_secs(audit_checkpoint_minutes * 60);
+                lastmile_server::checkpoint::spawn(state.db.pool.clone(), key, file, every, state.clock.clone());
             }
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
