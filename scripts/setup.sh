@@ -17,6 +17,8 @@ packages=(
 )
 if [[ $want_test -eq 1 ]]; then
   packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin sqlite3)
+  # The API contract check (scripts/contract.sh) runs schemathesis from PyPI in a virtualenv.
+  packages+=(python3 python3-venv)
   # PostgreSQL: the server's API suite runs against it too, and two replicas share one.
   # The tests start their own throwaway server (scripts/postgres.sh), not the system one.
   packages+=(postgresql)
@@ -48,6 +50,12 @@ if [[ $want_test -eq 1 ]]; then
     rustup target list --installed | grep -qx "$t" || { echo "==> rustup target add $t"; rustup target add "$t"; }
   done
   tools="${CARGO_TARGET_DIR:-target}/tools"
+  if [[ ! -x "$tools/contract-venv/bin/schemathesis" ]]; then
+    echo "==> pip install schemathesis into $tools/contract-venv (the API contract check)"
+    mkdir -p "$tools"
+    python3 -m venv "$tools/contract-venv"
+    "$tools/contract-venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==4.32.5"
+  fi
   if [[ ! -x "$tools/chrony/usr/sbin/chronyd" ]]; then
     echo "==> unpacking chrony into $tools (an independent NTP server for the clock tests)"
     mkdir -p "$tools"

@@ -35,6 +35,9 @@ LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
   xvfb-run -a -s "-screen 0 1280x860x24" \
   cargo test --workspace --quiet "${test_features[@]}"
 
+step "the API contract: schemathesis against the live server, every check (scripts/contract.sh)"
+scripts/contract.sh
+
 step "the server's API suite again, on PostgreSQL (a throwaway server on a loopback port)"
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT

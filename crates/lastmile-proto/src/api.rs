@@ -37,10 +37,51 @@ pub struct ServerTime {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeviceClaims {
+    /// Each claim: 1 to 200 characters, not blank, no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub hostname: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub os_name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub os_version: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub arch: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub app_version: String,
 }
 
@@ -49,6 +90,7 @@ pub struct DeviceClaims {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct JoinRequest {
     /// The invite code, as typed (separators and case are ignored).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[ \t-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-zIiLlOo][ \t-]*){16}$"))]
     pub invite_code: String,
     pub device: DeviceClaims,
     /// The device's public key (P-256 SubjectPublicKeyInfo DER, base64url). When given, the
@@ -63,6 +105,7 @@ pub struct JoinRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DeviceKeyRequest {
     /// P-256 SubjectPublicKeyInfo DER, base64url.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512, pattern = r"^[A-Za-z0-9_-]+$"))]
     pub device_public_key: String,
 }
 
@@ -270,6 +313,7 @@ impl std::fmt::Debug for TotpEnrollment {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TotpVerifyRequest {
     /// The code the authenticator app shows now.
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub code: String,
 }
 
@@ -293,6 +337,8 @@ impl std::fmt::Debug for RecoveryCodeSet {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct RecoveryConfirmRequest {
+    /// One of the new set's codes, as typed (separators and case are ignored).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[ \t-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-zIiLlOo][ \t-]*){16}$"))]
     pub code: String,
 }
 
@@ -303,12 +349,15 @@ pub struct RecoverySignInRequest {
     /// The organisation's slug; may be left out when the server hosts only one.
     pub organisation: Option<String>,
     /// The user's email address.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub username: String,
     /// One of the user's recovery codes, as typed (separators and case are ignored).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[ \t-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-zIiLlOo][ \t-]*){16}$"))]
     pub recovery_code: String,
     /// A random key (16 to 64 characters `[A-Za-z0-9_-]`) the client makes once per sign-in
     /// and sends again on retries: when an answer is lost, the retry with the same code
     /// continues the same sign-in instead of finding the code used.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9_-]{16,64}$"))]
     pub attempt_id: String,
     pub device: DeviceClaims,
     /// The device's public key, as at join; it replaces the one the server had for this

@@ -100,8 +100,8 @@ fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
     if value.trim().is_empty() {
         return Err(ApiError::bad_request(format!("{field} must not be empty")));
     }
-    if value.len() > 200 {
-        return Err(ApiError::bad_request(format!("{field} is longer than 200 bytes")));
+    if value.chars().count() > 200 {
+        return Err(ApiError::bad_request(format!("{field} is longer than 200 characters")));
     }
     if value.chars().any(char::is_control) {
         return Err(ApiError::bad_request(format!("{field} contains control characters")));

@@ -56,14 +56,14 @@ fn api() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document of [`app`].
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().into_openapi()
+pub fn openapi() -> serde_json::Value {
+    crate::openapi::complete(api().into_openapi())
 }
 
 /// The whole API.
 pub fn app(state: AppState) -> Router {
     let (router, document) = api().split_for_parts();
-    let document = Arc::new(document);
+    let document = Arc::new(crate::openapi::complete(document));
     router
         .route("/openapi.json", get(move || std::future::ready(Json(document.clone()))))
         .fallback(|| async {

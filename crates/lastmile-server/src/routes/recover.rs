@@ -347,15 +347,18 @@ pub async fn revoke_factor(
 /// Revokes another of the user's devices; its token stops working at once. Idempotent.
 #[utoipa::path(post, path = "/v1/recovery/devices/{id}/revoke", tag = "recovery", security(("device_token" = [])),
     params(("id" = String, Path, description = "The device id")),
-    responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccountView), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "this is the device making the request (`conflict`)", body = ErrorBody)))]
 pub async fn revoke_device(
     State(state): State<AppState>,
     RecoveryAuth(device): RecoveryAuth,
     Path(id): Path<String>,
 ) -> Result<Json<AccountView>, ApiError> {
     if id == device.id {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
             "this is the device you are using; to remove it, run `lastmile leave` on it",
         ));
     }

@@ -111,7 +111,7 @@ async fn a_code_opens_a_session_that_lists_and_revokes_what_was_lost() {
 
     // The session cannot revoke its own device, nor anyone else's things.
     let own = format!("/v1/recovery/devices/{}/revoke", session.device_id);
-    assert_eq!(h.call("POST", &own, t, None).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(h.call("POST", &own, t, None).await.0, StatusCode::CONFLICT);
     assert_eq!(h.call("POST", "/v1/recovery/factors/fac_nope/revoke", t, None).await.0, StatusCode::NOT_FOUND);
 
     // Revoke the lost laptop and its TOTP factor: both stop working at once.
