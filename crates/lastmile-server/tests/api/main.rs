@@ -197,6 +197,7 @@ fn error_code(v: &Value) -> ErrorCode {
 mod audit_chain;
 mod devices;
 mod engagement;
+mod fuzz;
 mod lockouts;
 mod policy;
 mod rate_limits;
