@@ -75,9 +75,35 @@ impl Server {
         Self::spawn(tempfile::tempdir()?, data.to_path_buf(), port, &[])
     }
 
+    /// Starts under a wrapper command (e.g. `prlimit --nofile=256:256 --`), with extra
+    /// environment variables.
+    pub fn start_wrapped(wrapper: &[&str], envs: &[(&str, &str)]) -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        Self::spawn_with(wrapper, dir, data, free_port(), envs)
+    }
+
     fn spawn(dir: tempfile::TempDir, data: PathBuf, port: u16, envs: &[(&str, &str)]) -> anyhow::Result<Server> {
+        Self::spawn_with(&[], dir, data, port, envs)
+    }
+
+    fn spawn_with(
+        wrapper: &[&str],
+        dir: tempfile::TempDir,
+        data: PathBuf,
+        port: u16,
+        envs: &[(&str, &str)],
+    ) -> anyhow::Result<Server> {
         let log = std::fs::File::create(dir.path().join("server.log"))?;
-        let child = Command::new(bin("lastmile-server"))
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(bin("lastmile-server"));
+                c
+            }
+            None => Command::new(bin("lastmile-server")),
+        };
+        let child = command
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(&data)
             .envs(envs.iter().copied())

@@ -23,6 +23,7 @@ pub mod recovery;
 pub mod routes;
 pub mod seal;
 pub mod secrets;
+pub mod serve;
 pub mod store;
 pub mod views;
 pub mod webauthn;

@@ -2,6 +2,7 @@
 
 mod agent;
 mod cli;
+mod connections;
 mod ctap2;
 mod factors;
 mod outbox;

@@ -31,6 +31,13 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))
 }
 
+/// Liveness: the process runs and answers, whatever its database does (for a supervisor
+/// deciding whether to restart it; `/v1/health` is readiness: whether to send it traffic).
+#[utoipa::path(get, path = "/v1/live", tag = "meta", responses((status = 200, body = Health)))]
+pub async fn live() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 })
+}
+
 /// Server receive and transmit timestamps (Unix ms) for clock-offset measurement.
 /// The client records its own send and receive times around the call.
 #[utoipa::path(get, path = "/v1/time", tag = "meta", responses((status = 200, body = ServerTime)))]

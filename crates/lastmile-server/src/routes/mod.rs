@@ -32,6 +32,7 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::time))
+        .routes(routes!(health::live))
         .routes(routes!(devices::join))
         .routes(routes!(devices::me))
         .routes(routes!(devices::add_key))

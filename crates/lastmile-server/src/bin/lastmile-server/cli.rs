@@ -91,6 +91,8 @@ pub enum Command {
         #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         audit_checkpoint_minutes: u64,
         #[command(flatten)]
+        connections: ConnectionFlags,
+        #[command(flatten)]
         storage: Storage,
     },
     /// Administer organisations, users, invites and devices.
@@ -100,6 +102,41 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// Limits on connections, so that idle or half-sent ones cannot take the server offline.
+#[derive(Args, Debug)]
+pub struct ConnectionFlags {
+    /// Seconds a client has to send a request's head (and an idle keep-alive connection
+    /// waits for its next request).
+    #[arg(long, env = "LASTMILE_HEADER_TIMEOUT_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body.
+    #[arg(long, env = "LASTMILE_BODY_TIMEOUT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: u64,
+    /// Seconds a whole request may take (408 after it).
+    #[arg(long, env = "LASTMILE_REQUEST_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_secs: u64,
+    /// Open connections at most; more are answered 503 and closed.
+    #[arg(long, env = "LASTMILE_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Open connections at most from one source address (a reverse proxy counts as one).
+    #[arg(long, env = "LASTMILE_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections_per_address: u64,
+}
+
+impl ConnectionFlags {
+    pub fn limits(&self) -> lastmile_server::serve::Limits {
+        let secs = std::time::Duration::from_secs;
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        lastmile_server::serve::Limits {
+            header_timeout: secs(self.header_timeout_secs),
+            body_timeout: secs(self.body_timeout_secs),
+            request_timeout: secs(self.request_timeout_secs),
+            max_connections: count(self.max_connections),
+            max_connections_per_address: count(self.max_connections_per_address),
+        }
+    }
 }
 
 /// Which security keys the organisation accepts.

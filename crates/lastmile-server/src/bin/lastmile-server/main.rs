@@ -44,8 +44,10 @@ async fn main() -> anyhow::Result<()> {
             allow_unsigned_reports,
             audit_checkpoint_file,
             audit_checkpoint_minutes,
+            connections,
             storage,
         } => {
+            let open_files = lastmile_server::serve::raise_open_files_limit();
             let policy = keys.policy()?;
             if !policy.allow.is_empty() && metadata.mds_blob.is_none() {
                 anyhow::bail!(
@@ -85,9 +87,8 @@ async fn main() -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "lastmile-server listening");
-            axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            let limits = connections.limits().within_open_files(open_files);
+            lastmile_server::serve::serve(listener, app(state), limits, shutdown_signal()).await;
             tracing::info!("shut down cleanly");
         }
         Command::Admin { storage, command } => {
