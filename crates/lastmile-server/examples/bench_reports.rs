@@ -183,13 +183,27 @@ async fn dashboard(db: Db, label: &str, users: usize, events: usize) -> anyhow::
     let token = seed_dashboard(&db, users, events).await?;
     eprintln!("seeded {users} users and {events} events on {label} in {:.0} s", t.elapsed().as_secs_f64());
     let (base, _) = serve(db).await?;
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    // The page answers a dashboard session (the cookie the sign-in form sets), the JSON a token.
+    let signed_in = http
+        .post(format!("{base}/admin/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={token}"))
+        .send()
+        .await?;
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?
+        .to_string();
     for (what, path) in [("dashboard JSON", "/admin/api/dashboard"), ("dashboard page", "/admin")] {
         let mut lat = Vec::new();
         let start = Instant::now();
         for _ in 0..20 {
             let t = Instant::now();
-            let r = http.get(format!("{base}{path}")).bearer_auth(&token).send().await?;
+            let r = http.get(format!("{base}{path}")).bearer_auth(&token).header("cookie", &cookie).send().await?;
             assert_eq!(r.status(), 200, "{path}");
             let body = r.text().await?;
             assert!(body.contains("user") || body.contains("Big Corp"));
