@@ -32,7 +32,11 @@ async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Va
 async fn two_replicas_serve_one_postgres_database() {
     let pg = Postgres::start().expect("PostgreSQL (scripts/setup.sh --test installs it)");
     let url = pg.database("lastmile").expect("database");
-    let env = [("LASTMILE_DATABASE_URL", url.as_str())];
+    // One seal key for both (kept outside either data directory), as replicas must share it.
+    let keys = tempfile::tempdir().expect("keys");
+    let seal = keys.path().join("seal.key");
+    let seal = seal.to_str().expect("utf8");
+    let env = [("LASTMILE_DATABASE_URL", url.as_str()), ("LASTMILE_SEAL_KEY_FILE", seal)];
     let a = Server::start_with_env(&env).expect("replica A");
     let b = Server::start_with_env(&env).expect("replica B");
     a.seed().expect("seed");
@@ -86,6 +90,22 @@ async fn two_replicas_serve_one_postgres_database() {
         .await
         .expect("json");
     assert_eq!(me["best_tier"], "phishing_resistant", "B sees what A recorded: {me}");
+
+    // A TOTP seed sealed by B opens on A: the replicas share the seal key.
+    let (status, v) = post(&http, format!("{}/v1/factors/totp", b.url()), Some(tokens[1].as_str()), Value::Null).await;
+    assert_eq!(status, 201, "{v}");
+    let secret = lastmile_core::totp::secret_from_base32(v["secret"].as_str().expect("secret")).expect("base32");
+    let code = lastmile_core::totp::code_at(
+        &secret,
+        lastmile_core::totp::TotpParams::default(),
+        lastmile_core::clock::UnixMillis(
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64,
+        ),
+    )
+    .expect("code");
+    let url = format!("{}/v1/factors/totp/{}/verify", a.url(), v["factor_id"].as_str().expect("id"));
+    let (status, v) = post(&http, url, Some(tokens[1].as_str()), serde_json::json!({ "code": code })).await;
+    assert_eq!(status, 200, "{v}");
 
     // Both replicas wrote audit events concurrently; the chain is whole and complete.
     let stats = b.stats().expect("stats");
