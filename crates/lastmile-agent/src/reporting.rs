@@ -139,11 +139,17 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// A new device key, already stored in the keyring; with its account name.
     pub(crate) async fn new_device_key(&self) -> Result<(DeviceKey, String), AgentError> {
+        let account = new_key_account();
+        let key = self.store_new_device_key(&account).await?;
+        Ok((key, account))
+    }
+
+    /// A fresh device key, stored in the keyring under `account`.
+    async fn store_new_device_key(&self, account: &str) -> Result<DeviceKey, AgentError> {
         let key = fresh_device_key()?;
         let stored =
             key.to_stored().map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
-        let account = new_key_account();
-        let (a, secret) = (account.clone(), stored.to_string());
+        let (a, secret) = (account.to_string(), stored.to_string());
         self.secrets(move |s| s.store(&a, &secret)).await.map_err(|e| {
             AgentError::new(
                 AppErrorCode::KeyringUnavailable,
@@ -151,7 +157,23 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Some("Nothing was used up. On Linux, start and unlock GNOME Keyring or KWallet, then try again."),
             )
         })?;
-        Ok((key, account))
+        Ok(key)
+    }
+
+    /// The device key the keyring holds under `account`, if any.
+    async fn load_device_key(&self, account: &str) -> Result<Option<DeviceKey>, AgentError> {
+        let a = account.to_string();
+        let stored = self
+            .secrets(move |s| s.load(&a))
+            .await
+            .map_err(|e| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None))?;
+        stored
+            .map(|stored| {
+                DeviceKey::from_stored(&stored).map_err(|e| {
+                    AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
+                })
+            })
+            .transpose()
     }
 
     /// Gives this device (joined before device keys existed) a key: made once and kept in the
@@ -165,22 +187,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         rec: &EnrollmentRecord,
     ) -> Result<EnrollmentRecord, AgentError> {
         let account = format!("device-key:{}", rec.device_id);
-        let keyring =
-            |e: String| AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None);
-        let a = account.clone();
-        let key = match self.secrets(move |s| s.load(&a)).await.map_err(keyring)? {
-            Some(stored) => DeviceKey::from_stored(&stored).map_err(|e| {
-                AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
-            })?,
-            None => {
-                let key = fresh_device_key()?;
-                let stored = key
-                    .to_stored()
-                    .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("device key: {e}"), None))?;
-                let (a, secret) = (account.clone(), stored.to_string());
-                self.secrets(move |s| s.store(&a, &secret)).await.map_err(keyring)?;
-                key
-            }
+        let key = match self.load_device_key(&account).await? {
+            Some(key) => key,
+            None => self.store_new_device_key(&account).await?,
         };
         api.add_device_key(token, &key.public_key()).await.map_err(AgentError::from_client)?;
         let mut state = self.files.read_state().map_err(|p| {
@@ -197,24 +206,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// The device key of an enrollment, from the keyring (none for a device that joined
     /// before device keys existed and has not added one yet).
     async fn device_key(&self, rec: &EnrollmentRecord) -> Result<Option<DeviceKey>, AgentError> {
-        Ok(match rec.device_key_account.clone() {
-            None => None,
-            Some(account) => {
-                let stored = self.secrets(move |s| s.load(&account)).await.map_err(|e| {
-                    AgentError::new(AppErrorCode::KeyringUnavailable, format!("no OS keyring: {e}"), None)
-                })?;
-                let stored = stored.ok_or_else(|| {
-                    AgentError::new(
-                        AppErrorCode::KeyringUnavailable,
-                        "this device's signing key is missing from the keyring, so the server cannot trust its reports",
-                        Some("Recover with a recovery code (`lastmile recover`), or leave and join again."),
-                    )
-                })?;
-                Some(DeviceKey::from_stored(&stored).map_err(|e| {
-                    AgentError::new(AppErrorCode::LocalState, format!("the keyring's device key: {e}"), None)
-                })?)
-            }
-        })
+        let Some(account) = &rec.device_key_account else { return Ok(None) };
+        let key = self.load_device_key(account).await?.ok_or_else(|| {
+            AgentError::new(
+                AppErrorCode::KeyringUnavailable,
+                "this device's signing key is missing from the keyring, so the server cannot trust its reports",
+                Some("Recover with a recovery code (`lastmile recover`), or leave and join again."),
+            )
+        })?;
+        Ok(Some(key))
     }
 
     /// Numbers, signs and durably queues a report.

@@ -61,19 +61,11 @@ impl CheckpointKey {
     pub fn load_or_create(path: &Path) -> Result<CheckpointKey, ServerError> {
         let ssl = |e: openssl::error::ErrorStack| invalid(path, e);
         if !path.exists() {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                crate::db::create_private_dir(dir)?;
-            }
             let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).map_err(ssl)?;
             let pem = PKey::from_ec_key(EcKey::generate(&group).map_err(ssl)?)
                 .and_then(|k| k.private_key_to_pem_pkcs8())
                 .map_err(ssl)?;
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(path).map_err(|e| invalid(path, e))?;
-            file.write_all(&pem).and_then(|()| file.sync_all()).map_err(|e| invalid(path, e))?;
+            crate::secrets::write_private_file(path, &pem).map_err(|e| invalid(path, e))?;
             tracing::info!(file = %path.display(), "new audit checkpoint key; keep it apart from the database");
         }
         let pem = std::fs::read(path).map_err(|e| invalid(path, e))?;

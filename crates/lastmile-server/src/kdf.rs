@@ -95,12 +95,6 @@ impl Kdf {
     pub async fn any_matches(&self, code: String, hashes: Vec<String>) -> Result<bool, ServerError> {
         self.run(move |memory| recovery::any_matches(&code, &hashes, memory)).await
     }
-
-    /// Which of `hashes` matches `code`, with constant work whatever the answer (see
-    /// [`recovery::find_match`]).
-    pub async fn find_match(&self, code: String, hashes: Vec<String>) -> Result<Option<usize>, ServerError> {
-        self.run(move |memory| recovery::find_match(&code, &hashes, memory)).await
-    }
 }
 
 /// A request's place in the [`Kdf`]'s queue (see [`Kdf::admit`]).
@@ -165,7 +159,7 @@ mod tests {
         let calls: Vec<_> = (0..6)
             .map(|_| {
                 let kdf = kdf.clone();
-                tokio::spawn(async move { kdf.find_match("ABCDEFGHJKMNPQRS".into(), vec![]).await })
+                tokio::spawn(async move { kdf.admit()?.find_match("ABCDEFGHJKMNPQRS".into(), vec![]).await })
             })
             .collect();
         for c in calls {

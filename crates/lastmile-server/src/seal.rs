@@ -90,7 +90,7 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Key>, ServerError> {
     Ok(keys)
 }
 
-/// Writes `keys` to `path` (0600) atomically: a temporary file beside it, then a rename.
+/// Writes `keys` to `path` (0600, atomically).
 fn write_file(path: &Path, keys: &[Key]) -> Result<(), ServerError> {
     let text: String = std::iter::once(
         "# Lastmile seal keys: the first seals, all open. Keep it secret and backed up apart from the database.\n"
@@ -98,19 +98,7 @@ fn write_file(path: &Path, keys: &[Key]) -> Result<(), ServerError> {
     )
     .chain(keys.iter().map(Key::line))
     .collect();
-    let tmp = path.with_extension("tmp");
-    let io = |e: std::io::Error| invalid(path, e);
-    {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp).map_err(io)?;
-        file.write_all(text.as_bytes()).map_err(io)?;
-        file.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)
+    crate::secrets::write_private_file(path, text.as_bytes()).map_err(|e| invalid(path, e))
 }
 
 impl SealKeys {
@@ -124,9 +112,6 @@ impl SealKeys {
     /// A file readable by others is refused.
     pub fn load_or_create(path: &Path) -> Result<SealKeys, ServerError> {
         if !path.exists() {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                crate::db::create_private_dir(dir)?;
-            }
             write_file(path, &[Key::random()])?;
             tracing::info!(file = %path.display(), "new seal key created; back it up apart from the database");
         }

@@ -39,6 +39,27 @@ pub fn new_totp_secret() -> [u8; lastmile_core::totp::SECRET_BYTES] {
     rand::rng().random()
 }
 
+/// Writes a key file readable only by its owner (0600 on Unix; its directory made private
+/// when it is created): atomically, through a temporary file beside it and a rename, synced
+/// to disk. For the server's keys that live outside the database (seal, checkpoint).
+pub fn write_private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
 /// SHA-256, hex. Used for high-entropy secrets only (tokens, invite codes), where a slow
 /// KDF adds nothing: there is no dictionary to attack.
 pub fn hash_secret(secret: &str) -> String {

@@ -9,15 +9,22 @@ use lastmile_proto::api::ErrorCode;
 use crate::ApiError;
 pub use crate::store::writes::{LOCK_MS, MAX_FAILURES};
 
-/// The answer while a factor is locked until `until_ms`.
-pub fn locked(until_ms: i64, now: UnixMillis) -> ApiError {
-    let seconds = ((until_ms - now.0).max(0) + 999) / 1000;
+/// 429 `rate_limited`: "too many `what`; try again in `seconds` s", with Retry-After. The one
+/// answer of the lockouts and of the rate limits ([`crate::limits`]).
+pub fn too_many(what: &str, seconds: u64) -> ApiError {
+    let seconds = seconds.max(1);
     ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::RateLimited,
-        format!("too many wrong codes; try again in {seconds} s"),
+        format!("too many {what}; try again in {seconds} s"),
     )
-    .with_retry_after(u64::try_from(seconds.max(1)).unwrap_or(1))
+    .with_retry_after(seconds)
+}
+
+/// The answer while a factor is locked until `until_ms`.
+pub fn locked(until_ms: i64, now: UnixMillis) -> ApiError {
+    let seconds = ((until_ms - now.0).max(0) + 999) / 1000;
+    too_many("wrong codes", u64::try_from(seconds).unwrap_or(1))
 }
 
 /// The answer to a wrong code after `failures` consecutive ones: `code` with the attempts

@@ -46,14 +46,7 @@ fn refused() -> ApiError {
 /// Takes one sign-in from `addr` for `username` off the rate limits, or answers 429.
 fn rate_limit(state: &AppState, addr: Option<std::net::IpAddr>, req: &RecoverySignInRequest) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let too_many = |seconds: u64| {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            format!("too many sign-in attempts; try again in {seconds} s"),
-        )
-        .with_retry_after(seconds)
-    };
+    let too_many = |seconds| lockout::too_many("sign-in attempts", seconds);
     let addr = addr.map_or_else(|| "in-process".to_string(), |a| a.to_string());
     state.limits.sign_in_by_address.check(&addr, now).map_err(too_many)?;
     let org = req.organisation.as_deref().unwrap_or_default().trim().to_ascii_lowercase();

@@ -37,14 +37,11 @@ pub async fn create_set(
 
 /// Takes one new recovery-code set of `device` off its rate limit, or answers 429.
 fn per_device_limit(state: &AppState, device: &store::Device) -> Result<(), ApiError> {
-    state.limits.codes_by_device.check(&device.id, state.clock.now()).map_err(|seconds| {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            format!("too many new recovery-code sets from this device; try again in {seconds} s"),
-        )
-        .with_retry_after(seconds)
-    })
+    state
+        .limits
+        .codes_by_device
+        .check(&device.id, state.clock.now())
+        .map_err(|seconds| lockout::too_many("new recovery-code sets from this device", seconds))
 }
 
 /// Confirms that the user kept the codes: one of them, typed back. It stays usable.
