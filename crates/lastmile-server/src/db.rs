@@ -8,7 +8,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 use crate::ServerError;
 
@@ -49,6 +49,9 @@ fn make_private_files(path: &Path) -> Result<(), ServerError> {
 
 /// File name of the embedded database inside the data directory.
 pub const SQLITE_FILE: &str = "lastmile.sqlite3";
+
+/// A PostgreSQL connection idle for this long is pinged before use.
+const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -109,7 +112,26 @@ impl Db {
                     .connect_with(options)
                     .await?
             }
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect_with(options).await?,
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    // The default pings every connection each time it is taken from the pool:
+                    // a round trip before every statement of the report path. sqlx already
+                    // pings each connection as it goes back to the pool (a broken one is
+                    // closed there), so one in use a moment ago is alive; one idle for a while
+                    // (the database restarted, a proxy dropped it) is pinged again first.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for < PING_AFTER_IDLE {
+                                return Ok(true);
+                            }
+                            Ok(conn.ping().await.is_ok())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
         };
         let migrator = match backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
