@@ -10,8 +10,8 @@ use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::sign::Signer;
-use openssl::x509::extension::{BasicConstraints, KeyUsage};
-use openssl::x509::{X509, X509NameBuilder};
+use openssl::x509::extension::{BasicConstraints, CrlNumber, KeyUsage, SubjectKeyIdentifier};
+use openssl::x509::{X509, X509CrlBuilder, X509Extension, X509NameBuilder, X509RevokedBuilder};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -30,9 +30,44 @@ pub enum Alg {
 pub struct TestChain {
     alg: Alg,
     root: X509,
+    root_key: PKey<Private>,
     intermediate: X509,
+    intermediate_key: PKey<Private>,
     signer: X509,
     signer_key: PKey<Private>,
+}
+
+/// Where a chain's certificates say their issuers' revocation lists are (CRL distribution
+/// points): the root's list (which could revoke the intermediate) and the intermediate's
+/// (which could revoke the signer).
+#[derive(Debug, Clone)]
+pub struct CrlUrls {
+    pub root: String,
+    pub intermediate: String,
+}
+
+/// The issuers of a test chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issuer {
+    Root,
+    Intermediate,
+}
+
+/// What a test revocation list says and how it is made.
+#[derive(Debug, Clone, Copy)]
+pub struct CrlSpec {
+    /// Whether it lists the issuer's certificate in the chain (the intermediate for the
+    /// root's list, the signer for the intermediate's).
+    pub revoked: bool,
+    /// This update and next update, in days from today.
+    pub days: (i64, i64),
+    /// Signed by a key other than the issuer's (a forgery under the issuer's name).
+    pub forged: bool,
+}
+
+impl CrlSpec {
+    /// A current list that revokes nothing.
+    pub const GOOD: CrlSpec = CrlSpec { revoked: false, days: (-1, 7), forged: false };
 }
 
 fn ec_key() -> PKey<Private> {
@@ -49,6 +84,7 @@ fn certificate(
     issuer: Option<(&X509, &PKey<Private>)>,
     ca: bool,
     days: (i64, i64),
+    crl_url: Option<&str>,
 ) -> X509 {
     let mut name = X509NameBuilder::new().expect("name");
     name.append_entry_by_nid(Nid::COMMONNAME, cn).expect("cn");
@@ -62,23 +98,33 @@ fn certificate(
     b.set_subject_name(&name).expect("subject");
     b.set_issuer_name(issuer.map_or(&name, |(c, _)| c.subject_name())).expect("issuer");
     b.set_pubkey(key).expect("key");
-    let day = |d: i64| {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
-            + d * 86_400;
-        Asn1Time::from_unix(secs).expect("time")
-    };
     b.set_not_before(&day(days.0)).expect("nb");
     b.set_not_after(&day(days.1)).expect("na");
     if ca {
         b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc")).expect("bc");
         b.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build().expect("ku")).expect("ku");
+        let ski = SubjectKeyIdentifier::new().build(&b.x509v3_context(None, None)).expect("ski");
+        b.append_extension(ski).expect("ski");
     } else {
         b.append_extension(BasicConstraints::new().critical().build().expect("bc")).expect("bc");
         b.append_extension(KeyUsage::new().critical().digital_signature().build().expect("ku")).expect("ku");
     }
+    if let Some(url) = crl_url {
+        #[allow(deprecated)] // openssl has no typed builder for this extension
+        let ext =
+            X509Extension::new_nid(None, None, Nid::CRL_DISTRIBUTION_POINTS, &format!("URI:{url}")).expect("crldp");
+        b.append_extension(ext).expect("crldp");
+    }
     let signing_key = issuer.map_or(key, |(_, k)| k);
     b.sign(signing_key, MessageDigest::sha256()).expect("sign");
     b.build()
+}
+
+#[allow(clippy::expect_used)]
+fn day(d: i64) -> Asn1Time {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+        + d * 86_400;
+    Asn1Time::from_unix(secs).expect("time")
 }
 
 impl TestChain {
@@ -90,18 +136,72 @@ impl TestChain {
     /// A chain whose signer is valid only between these days from today (negative: past).
     #[allow(clippy::expect_used)]
     pub fn with_signer_validity(alg: Alg, days: (i64, i64)) -> TestChain {
+        TestChain::build(alg, days, None)
+    }
+
+    /// A chain whose intermediate and signer name their issuers' revocation lists.
+    pub fn with_crl_urls(alg: Alg, urls: &CrlUrls) -> TestChain {
+        TestChain::build(alg, (-1, 365), Some(urls))
+    }
+
+    #[allow(clippy::expect_used)]
+    fn build(alg: Alg, days: (i64, i64), urls: Option<&CrlUrls>) -> TestChain {
         let root_key = ec_key();
-        let root = certificate("Lastmile Test Metadata Root", &root_key, None, true, (-2, 3650));
+        let root = certificate("Lastmile Test Metadata Root", &root_key, None, true, (-2, 3650), None);
         let int_key = ec_key();
-        let intermediate =
-            certificate("Lastmile Test Metadata CA", &int_key, Some((&root, &root_key)), true, (-2, 3650));
+        let intermediate = certificate(
+            "Lastmile Test Metadata CA",
+            &int_key,
+            Some((&root, &root_key)),
+            true,
+            (-2, 3650),
+            urls.map(|u| u.root.as_str()),
+        );
         let signer_key = match alg {
             Alg::Es256 => ec_key(),
             Alg::Rs256 => PKey::from_rsa(Rsa::generate(2048).expect("RSA")).expect("RSA"),
         };
-        let signer =
-            certificate("Lastmile Test Metadata Signer", &signer_key, Some((&intermediate, &int_key)), false, days);
-        TestChain { alg, root, intermediate, signer, signer_key }
+        let signer = certificate(
+            "Lastmile Test Metadata Signer",
+            &signer_key,
+            Some((&intermediate, &int_key)),
+            false,
+            days,
+            urls.map(|u| u.intermediate.as_str()),
+        );
+        TestChain { alg, root, root_key, intermediate, intermediate_key: int_key, signer, signer_key }
+    }
+
+    /// A revocation list of `issuer` (DER).
+    #[allow(clippy::expect_used)]
+    pub fn crl(&self, issuer: Issuer, spec: CrlSpec) -> Vec<u8> {
+        let (ca, key, subject) = match issuer {
+            Issuer::Root => (&self.root, &self.root_key, &self.intermediate),
+            Issuer::Intermediate => (&self.intermediate, &self.intermediate_key, &self.signer),
+        };
+        let mut b = X509CrlBuilder::new().expect("crl");
+        b.set_issuer_name(ca.subject_name()).expect("issuer");
+        // Authority key identifier (SEQUENCE { [0] keyIdentifier }) and CRL number, as RFC
+        // 5280 requires of a CA's list.
+        let keyid = ca.subject_key_id().expect("the CA has a key id").as_slice();
+        let mut aki = vec![0x30, keyid.len() as u8 + 2, 0x80, keyid.len() as u8];
+        aki.extend_from_slice(keyid);
+        let aki = openssl::asn1::Asn1OctetString::new_from_bytes(&aki).expect("aki");
+        let oid = openssl::asn1::Asn1Object::from_str("2.5.29.35").expect("aki oid");
+        b.append_extension(X509Extension::new_from_der(&oid, false, &aki).expect("aki")).expect("aki");
+        b.append_extension(CrlNumber::new(BigNum::from_u32(1).expect("1")).expect("n").build().expect("n"))
+            .expect("crl number");
+        b.set_last_update(&day(spec.days.0)).expect("this update");
+        b.set_next_update(&day(spec.days.1)).expect("next update");
+        if spec.revoked {
+            let mut r = X509RevokedBuilder::new().expect("revoked");
+            r.set_serial_number(subject.serial_number()).expect("serial");
+            r.set_revocation_date(&day(spec.days.0)).expect("date");
+            b.add_revoked(r.build()).expect("add");
+        }
+        let forger = ec_key();
+        b.sign(if spec.forged { &forger } else { key }, MessageDigest::sha256()).expect("sign");
+        b.build().expect("build").to_der().expect("der")
     }
 
     /// The root, to give the server (`--mds-root`).

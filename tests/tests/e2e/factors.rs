@@ -219,14 +219,24 @@ fn enroll_a_security_key_in_the_terminal() {
 /// the server names the model and proves it; a BLOB under an untrusted root stops the start.
 #[test]
 fn a_security_key_proven_by_fido_metadata() {
-    use lastmile_tests::mds_blob::{Alg, TestChain, entry, payload};
+    use lastmile_tests::mds_blob::{Alg, CrlSpec, CrlUrls, Issuer, TestChain, entry, payload};
     require_keyring();
     let dir = tempfile::tempdir().expect("dir");
     let (token, ca) = webauthn_authenticator_rs::softtoken::SoftToken::new(true).expect("soft token");
     let soft = dir.path().join("soft-authenticator.cbor");
     std::fs::write(&soft, token.to_cbor().expect("cbor")).expect("write");
     let ca_der = lastmile_tests::mds_blob::der_of(&ca);
-    let chain = TestChain::new(Alg::Rs256);
+    // The chain names revocation lists nobody serves (port 9 on loopback): the server must
+    // be given them (--mds-crl) or it does not start.
+    let unreachable =
+        CrlUrls { root: "http://127.0.0.1:9/root.crl".into(), intermediate: "http://127.0.0.1:9/ca.crl".into() };
+    let chain = TestChain::with_crl_urls(Alg::Rs256, &unreachable);
+    let crls = [("root.crl", Issuer::Root), ("ca.crl", Issuer::Intermediate)].map(|(name, issuer)| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, chain.crl(issuer, CrlSpec::GOOD)).expect("write");
+        path.to_str().expect("path").to_string()
+    });
+    let crls = crls.join(",");
     let reports = [("FIDO_CERTIFIED_L1", "2024-03-01"), ("FIDO_CERTIFIED_L2", "2025-09-01")];
     let blob = dir.path().join("mds.jwt");
     let aaguid = "0fb9bcbc-a0d4-4042-bbb0-559bc1631e28";
@@ -244,6 +254,10 @@ fn a_security_key_proven_by_fido_metadata() {
     ]);
     let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(why.contains("FIDO metadata") && why.contains("does not chain to a trusted root"), "{why}");
+    let refused =
+        Server::start_with_env(&[("LASTMILE_MDS_BLOB", blob_s), ("LASTMILE_MDS_ROOT", root.to_str().expect("path"))]);
+    let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(why.contains("no revocation list could be had") && why.contains("--mds-crl"), "{why}");
     let refused = Server::start_with_env(&[("LASTMILE_KEY_REQUIRE_ATTESTATION", "true")]);
     let why = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(why.contains("needs FIDO metadata") && why.contains("--mds-blob"), "{why}");
@@ -251,6 +265,7 @@ fn a_security_key_proven_by_fido_metadata() {
     let server = Server::start_with_env(&[
         ("LASTMILE_MDS_BLOB", blob_s),
         ("LASTMILE_MDS_ROOT", root.to_str().expect("path")),
+        ("LASTMILE_MDS_CRL", &crls),
         ("LASTMILE_KEY_REQUIRE_ATTESTATION", "true"),
     ])
     .expect("server");

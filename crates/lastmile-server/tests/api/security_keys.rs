@@ -277,6 +277,105 @@ mod metadata {
         assert!(err.contains("not by mds.fidoalliance.org"), "{err}");
     }
 
+    /// Revocation lists on loopback, answered from a table the test changes (a path not in
+    /// it answers 404).
+    type Lists = Arc<std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>>;
+
+    async fn crl_server() -> (String, Lists) {
+        use axum::extract::{Path, State};
+        use axum::routing::get;
+        let lists = Lists::default();
+        let app = axum::Router::new()
+            .route(
+                "/{name}",
+                get(|State(lists): State<Lists>, Path(name): Path<String>| async move {
+                    match lists.lock().expect("lists").get(&name) {
+                        Some(der) => Ok(der.clone()),
+                        None => Err(StatusCode::NOT_FOUND),
+                    }
+                }),
+            )
+            .with_state(lists.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (base, lists)
+    }
+
+    /// A new BLOB is used only when neither its signer nor the intermediate is revoked by
+    /// its issuer's current, genuine list, fetched from the distribution point the
+    /// certificate names or given by the operator; otherwise the one in use is kept.
+    #[tokio::test]
+    async fn the_signing_chain_is_checked_against_its_issuers_revocation_lists() {
+        use lastmile_tests::mds_blob::{CrlSpec, CrlUrls, Issuer};
+        let (base, lists) = crl_server().await;
+        let urls = CrlUrls { root: format!("{base}/root.crl"), intermediate: format!("{base}/ca.crl") };
+        let chain = TestChain::with_crl_urls(Alg::Rs256, &urls);
+        let set = |name: &str, der: Option<Vec<u8>>| {
+            let mut l = lists.lock().expect("lists");
+            match der {
+                Some(d) => l.insert(name.to_string(), d),
+                None => l.remove(name),
+            };
+        };
+        set("root.crl", Some(chain.crl(Issuer::Root, CrlSpec::GOOD)));
+        set("ca.crl", Some(chain.crl(Issuer::Intermediate, CrlSpec::GOOD)));
+        let now = lastmile_core::clock::UnixMillis(now_ms());
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("blob.jwt");
+        let publish = |serial: u64| {
+            std::fs::write(&file, chain.sign(&payload(serial, vec![entry(SOFT, "Soft Key 5", &[], &[])])))
+                .expect("write")
+        };
+        let service = MetadataService::new(Source::File(file.clone()), roots(&chain));
+        publish(1);
+        assert_eq!(service.refresh(now).await.expect("current lists"), Refresh::Loaded { serial: 1, models: 1 });
+
+        // Each refusal names what is wrong and leaves BLOB 1 in use.
+        let good = Some(CrlSpec::GOOD);
+        let cases: [(Option<CrlSpec>, Option<CrlSpec>, &str); 6] = [
+            (good, Some(CrlSpec { revoked: true, ..CrlSpec::GOOD }), "Metadata Signer, O=Lastmile test chain (serial"),
+            (Some(CrlSpec { revoked: true, ..CrlSpec::GOOD }), good, "Metadata CA, O=Lastmile test chain (serial"),
+            (good, Some(CrlSpec { days: (-10, -1), ..CrlSpec::GOOD }), "out of date"),
+            (good, Some(CrlSpec { days: (1, 8), ..CrlSpec::GOOD }), "dated in the future"),
+            (good, Some(CrlSpec { forged: true, ..CrlSpec::GOOD }), "not signed by"),
+            (good, None, "no revocation list could be had"),
+        ];
+        for (serial, (root, ca, expect)) in (2..).zip(cases) {
+            set("root.crl", root.map(|s| chain.crl(Issuer::Root, s)));
+            set("ca.crl", ca.map(|s| chain.crl(Issuer::Intermediate, s)));
+            publish(serial);
+            let err = service.refresh(now).await.expect_err(expect).to_string();
+            assert!(err.contains(expect), "BLOB {serial}: {err}");
+            assert_eq!(service.current().map(|m| m.serial), Some(1), "BLOB 1 stays in use");
+        }
+
+        // Lists given by the operator stand in for unreachable distribution points, and are
+        // held to the same checks.
+        set("root.crl", None);
+        set("ca.crl", None);
+        let given = |ca: CrlSpec| {
+            vec![
+                mds::GivenCrl::parse(&chain.crl(Issuer::Root, CrlSpec::GOOD)).expect("root list"),
+                mds::GivenCrl::parse(&chain.crl(Issuer::Intermediate, ca)).expect("ca list"),
+            ]
+        };
+        let offline = MetadataService::new(Source::File(file.clone()), roots(&chain));
+        publish(20);
+        let revoked = offline.with_crls(given(CrlSpec { revoked: true, ..CrlSpec::GOOD }));
+        let err = revoked.refresh(now).await.expect_err("given list revokes").to_string();
+        assert!(err.contains("revoked"), "{err}");
+        let offline = MetadataService::new(Source::File(file.clone()), roots(&chain)).with_crls(given(CrlSpec::GOOD));
+        assert_eq!(offline.refresh(now).await.expect("given lists"), Refresh::Loaded { serial: 20, models: 1 });
+        assert!(mds::GivenCrl::parse(b"not a list").is_err());
+
+        // A chain that names no distribution points is not checked (nothing says how).
+        let plain = TestChain::new(Alg::Es256);
+        std::fs::write(&file, plain.sign(&payload(1, vec![]))).expect("write");
+        let service = MetadataService::new(Source::File(file.clone()), roots(&plain));
+        assert_eq!(service.refresh(now).await.expect("no points"), Refresh::Loaded { serial: 1, models: 0 });
+    }
+
     #[test]
     fn only_blobs_signed_under_the_trusted_root_are_read() {
         let now = lastmile_core::clock::UnixMillis(now_ms());

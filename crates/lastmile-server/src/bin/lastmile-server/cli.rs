@@ -188,6 +188,11 @@ pub struct MetadataFlags {
     /// Alliance's mds.fidoalliance.org with the FIDO root; any name under a --mds-root).
     #[arg(long, env = "LASTMILE_MDS_SIGNER")]
     pub mds_signer: Option<String>,
+    /// A certificate revocation list (DER or PEM) for the BLOB's signing chain, used instead
+    /// of fetching it from the certificates' distribution points (for a server that cannot
+    /// reach them); repeat for each issuer. A new BLOB is used only once its chain is checked.
+    #[arg(long = "mds-crl", env = "LASTMILE_MDS_CRL", value_delimiter = ',')]
+    pub mds_crls: Vec<PathBuf>,
     /// How often to load the BLOB again.
     #[arg(long, env = "LASTMILE_MDS_REFRESH_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
     pub mds_refresh_hours: u64,
@@ -207,7 +212,16 @@ impl MetadataFlags {
             (None, None) => Some(mds::FIDO_SIGNER.to_string()),
             (None, Some(_)) => None,
         };
-        let mut service = mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?);
+        let crls = self
+            .mds_crls
+            .iter()
+            .map(|path| {
+                let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                mds::GivenCrl::parse(&bytes).with_context(|| format!("reading {} (--mds-crl)", path.display()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut service =
+            mds::MetadataService::new(mds::Source::parse(blob)?, mds::certificates_from_pem(&roots)?).with_crls(crls);
         if let Some(name) = signer {
             service = service.with_signer(name);
         }

@@ -10,7 +10,9 @@
 //!   before the fix are still out there.
 //! * [`Model::trusts`]: whether a key's attestation chain reaches one of the model's roots.
 //! * [`MetadataService`] loads the BLOB from a file or an https URL, again on a schedule, and
-//!   never goes back to an older BLOB (its serial number must grow).
+//!   never goes back to an older BLOB (its serial number must grow). A new BLOB is used only
+//!   once its signing chain is checked against the issuers' revocation lists
+//!   ([`revocation`]).
 //!
 //! Parsing is lenient where the published BLOB is known to be inconsistent (unknown fields,
 //! entries without an AAGUID are skipped) and strict about what is trusted.
@@ -29,6 +31,10 @@ use lastmile_core::clock::UnixMillis;
 use serde::Deserialize;
 
 use crate::ServerError;
+
+pub mod revocation;
+
+pub use revocation::GivenCrl;
 
 /// The FIDO Alliance's MDS3 BLOB is signed under this root (GlobalSign Root CA - R3,
 /// SHA-256 CBB522D7...C963C53B).
@@ -112,6 +118,8 @@ pub struct Metadata {
     /// The date (YYYY-MM-DD) by which the publisher promises a new BLOB.
     pub next_update: String,
     models: HashMap<String, Model>,
+    /// The signing chain from the header (DER, the signer first), for the revocation check.
+    chain: Vec<Vec<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -182,15 +190,14 @@ impl Metadata {
         };
         let header: Header =
             serde_json::from_slice(&decode("the header", header_b64)?).map_err(|e| bad(format!("the header: {e}")))?;
-        let chain = header
+        let chain_der = header
             .x5c
             .iter()
-            .map(|c| {
-                STANDARD
-                    .decode(c)
-                    .map_err(|e| bad(format!("x5c is not base64: {e}")))
-                    .and_then(|der| Certificate::from_der(&der).map_err(|e| bad(format!("x5c certificate: {e}"))))
-            })
+            .map(|c| STANDARD.decode(c).map_err(|e| bad(format!("x5c is not base64: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let chain = chain_der
+            .iter()
+            .map(|der| Certificate::from_der(der).map_err(|e| bad(format!("x5c certificate: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
         let Some((leaf, intermediates)) = chain.split_first() else {
             return Err(bad("the header carries no certificate chain (x5c)"));
@@ -215,7 +222,12 @@ impl Metadata {
             .map_err(|e| bad(format!("the signature does not verify ({e:?})")))?;
         let payload: Payload = serde_json::from_slice(&decode("the payload", payload_b64)?)
             .map_err(|e| bad(format!("the payload: {e}")))?;
-        Ok(Metadata { serial: payload.no, next_update: payload.next_update, models: models(payload.entries) })
+        Ok(Metadata {
+            serial: payload.no,
+            next_update: payload.next_update,
+            models: models(payload.entries),
+            chain: chain_der,
+        })
     }
 
     /// The model with this AAGUID (any case).
@@ -318,41 +330,45 @@ impl Source {
             Source::File(path) => {
                 tokio::fs::read_to_string(path).await.map_err(|e| bad(format!("reading {}: {e}", path.display())))
             }
-            Source::Url(url) => {
-                // No redirects: the configured URL is the source, not wherever it points.
-                let client = reqwest::Client::builder()
-                    .timeout(Duration::from_secs(60))
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
-                    .map_err(|e| bad(format!("HTTP client: {e}")))?;
-                let mut response = client
-                    .get(url.clone())
-                    .send()
-                    .await
-                    .and_then(reqwest::Response::error_for_status)
-                    .map_err(|e| bad(format!("downloading {url}: {e}")))?;
-                if response.status().is_redirection() {
-                    let to = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
-                    return Err(bad(format!(
-                        "{url} answers with a redirect (to {}); redirects are not followed: give the final URL",
-                        to.unwrap_or("nowhere")
-                    )));
-                }
-                if response.content_length().is_some_and(|n| n > MAX_BLOB_BYTES as u64) {
-                    return Err(bad(format!("{url} answers more than {MAX_BLOB_BYTES} bytes")));
-                }
-                // The cap holds whatever the headers said (chunked, or a lying Content-Length).
-                let mut body = Vec::new();
-                while let Some(chunk) = response.chunk().await.map_err(|e| bad(format!("downloading {url}: {e}")))? {
-                    if body.len() + chunk.len() > MAX_BLOB_BYTES {
-                        return Err(bad(format!("{url} answers more than {MAX_BLOB_BYTES} bytes")));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                String::from_utf8(body).map_err(|_| bad(format!("{url} answers something that is not text")))
-            }
+            Source::Url(url) => String::from_utf8(download(url, MAX_BLOB_BYTES).await?)
+                .map_err(|_| bad(format!("{url} answers something that is not text"))),
         }
     }
+}
+
+/// GETs `url` (http or https) without following redirects: the configured URL is the
+/// source, not wherever it points. At most `cap` bytes, whatever the headers say (chunked,
+/// or a lying Content-Length).
+async fn download(url: &url::Url, cap: usize) -> Result<Vec<u8>, ServerError> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| bad(format!("HTTP client: {e}")))?;
+    let mut response = client
+        .get(url.clone())
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| bad(format!("downloading {url}: {e}")))?;
+    if response.status().is_redirection() {
+        let to = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+        return Err(bad(format!(
+            "{url} answers with a redirect (to {}); redirects are not followed: give the final URL",
+            to.unwrap_or("nowhere")
+        )));
+    }
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(bad(format!("{url} answers more than {cap} bytes")));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| bad(format!("downloading {url}: {e}")))? {
+        if body.len() + chunk.len() > cap {
+            return Err(bad(format!("{url} answers more than {cap} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl std::fmt::Display for Source {
@@ -380,12 +396,14 @@ pub struct MetadataService {
     roots: Vec<Certificate>,
     /// The name (subject CN) the BLOB's signing certificate must carry, when pinned.
     signer: Option<String>,
+    /// Revocation lists given by the operator, used before fetching.
+    crls: Vec<GivenCrl>,
     current: RwLock<Option<Arc<Metadata>>>,
 }
 
 impl MetadataService {
     pub fn new(source: Source, roots: Vec<Certificate>) -> MetadataService {
-        MetadataService { source, roots, signer: None, current: RwLock::new(None) }
+        MetadataService { source, roots, signer: None, crls: Vec::new(), current: RwLock::new(None) }
     }
 
     /// Accepts only BLOBs whose signing certificate is issued to `name` (its subject's
@@ -393,6 +411,12 @@ impl MetadataService {
     /// root (any customer of the same CA) cannot sign metadata.
     pub fn with_signer(self, name: impl Into<String>) -> MetadataService {
         MetadataService { signer: Some(name.into()), ..self }
+    }
+
+    /// Revocation lists to use instead of fetching them from the distribution points (for a
+    /// server that cannot reach them).
+    pub fn with_crls(self, crls: Vec<GivenCrl>) -> MetadataService {
+        MetadataService { crls, ..self }
     }
 
     pub fn source(&self) -> &Source {
@@ -404,26 +428,42 @@ impl MetadataService {
         self.current.read().map(|m| m.clone()).unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    /// Fetches and verifies the BLOB; uses it if it is newer than the one in use. An older
-    /// BLOB (a replay, or a mirror that fell behind) is refused and the current one kept.
+    /// Fetches and verifies the BLOB; uses it if it is newer than the one in use and its
+    /// signing chain is not revoked. An older BLOB (a replay, or a mirror that fell behind)
+    /// is refused and the current one kept.
     pub async fn refresh(&self, now: UnixMillis) -> Result<Refresh, ServerError> {
         let text = self.source.fetch().await?;
         let metadata = Metadata::from_blob_signed_by(&text, &self.roots, self.signer.as_deref(), now)?;
+        if let Some(unchanged) = self.compare_with_current(&metadata)? {
+            return Ok(unchanged);
+        }
+        let checked = revocation::check_chain(&metadata.chain, &self.roots, &self.crls, now).await?;
+        tracing::info!(
+            serial = metadata.serial,
+            certificates = checked.certificates,
+            "the BLOB's signing chain is not revoked"
+        );
         let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(in_use) = current.as_ref() {
-            if metadata.serial < in_use.serial {
-                return Err(bad(format!(
-                    "{} serves BLOB number {}, older than the one in use ({}); kept the one in use",
-                    self.source, metadata.serial, in_use.serial
-                )));
-            }
-            if metadata.serial == in_use.serial {
-                return Ok(Refresh::Unchanged { serial: in_use.serial });
-            }
+        // Another refresh may have loaded a BLOB meanwhile.
+        if current.as_ref().is_some_and(|in_use| in_use.serial >= metadata.serial) {
+            return Ok(Refresh::Unchanged { serial: current.as_ref().map_or(metadata.serial, |m| m.serial) });
         }
         let outcome = Refresh::Loaded { serial: metadata.serial, models: metadata.len() };
         *current = Some(Arc::new(metadata));
         Ok(outcome)
+    }
+
+    /// `Some(Unchanged)` for the BLOB in use, an error for an older one, `None` for a newer.
+    fn compare_with_current(&self, metadata: &Metadata) -> Result<Option<Refresh>, ServerError> {
+        let Some(in_use) = self.current() else { return Ok(None) };
+        match metadata.serial.cmp(&in_use.serial) {
+            std::cmp::Ordering::Less => Err(bad(format!(
+                "{} serves BLOB number {}, older than the one in use ({}); kept the one in use",
+                self.source, metadata.serial, in_use.serial
+            ))),
+            std::cmp::Ordering::Equal => Ok(Some(Refresh::Unchanged { serial: in_use.serial })),
+            std::cmp::Ordering::Greater => Ok(None),
+        }
     }
 
     /// Loads the BLOB again every `every`, in the background, for as long as the runtime
