@@ -14,14 +14,12 @@ runs=${BENCH_SERVER_RUNS:-2}
 
 # BENCH_SKIP_APP=1: the server's benchmarks only (the README's app table is left as it is).
 if [[ "${BENCH_SKIP_APP:-0}" != 1 ]]; then
-  echo "==> tauri build --bundles deb (release)"
-  npm --prefix ui run --silent build
-  npx --yes @tauri-apps/cli@2.12.5 build --bundles deb >/tmp/lastmile-tauri-build.log 2>&1 ||
-    { tail -30 /tmp/lastmile-tauri-build.log; exit 1; }
+  echo "==> the app as it ships (scripts/package.sh: tauri build --bundles deb, release)"
+  scripts/package.sh
   echo "==> cargo build --release (server, blank-window baseline)"
   cargo build --release --quiet -p lastmile-server
   echo "==> cargo build --profile soft-bench (the app with the software authenticator, to time a key)"
-  cargo build --profile soft-bench --quiet -p lastmile --features soft-authenticator
+  cargo build --profile soft-bench --quiet -p lastmile --features test-hooks
   cargo build --release --quiet -p lastmile --example blank_window --features tauri/custom-protocol
 
   echo "==> the app (release; Xvfb, a private keyring)"

@@ -19,9 +19,10 @@ npm --prefix ui run --silent lint
 step "cargo fmt --check"
 cargo fmt --all --check
 
-# The end-to-end tests drive the app with the crate's software authenticator, which only
-# a debug build with this feature carries (release builds refuse it at compile time).
-test_features=(--features lastmile/soft-authenticator)
+# The end-to-end tests drive the app with the crate's software authenticator and managed
+# settings from a fixture: test hooks only a build with this feature carries (the packaged
+# app refuses it at compile time; see "the app as it ships" below).
+test_features=(--features lastmile/test-hooks)
 
 step "cargo clippy (all targets, warnings are errors; as shipped and as tested)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
@@ -29,6 +30,9 @@ cargo clippy --workspace --all-targets --quiet "${test_features[@]}" -- -D warni
 
 step "cargo build (the binaries the end-to-end tests run)"
 cargo build --workspace --quiet "${test_features[@]}"
+
+step "the app as it ships (scripts/package.sh: tauri build, release, the .deb, into target/packaged)"
+CARGO_TARGET_DIR=target/packaged scripts/package.sh
 
 step "cargo test (real server, real keyring, real window under Xvfb)"
 LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \

@@ -283,7 +283,7 @@ impl Home {
         self.dir.path()
     }
 
-    /// Where this home's managed settings are read from (debug builds only).
+    /// Where this home's managed settings are read from (builds with the test hooks only).
     pub fn managed_path(&self) -> PathBuf {
         self.path().join("managed.json")
     }
@@ -309,7 +309,12 @@ impl Home {
     }
 
     pub fn lastmile(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(bin("lastmile"));
+        self.lastmile_at(&bin("lastmile"), args)
+    }
+
+    /// Like [`Home::lastmile`], with another build of the app (the packaged one).
+    pub fn lastmile_at(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args).envs(self.envs()).env_remove("LASTMILE_SERVER");
         cmd
     }

@@ -5,8 +5,8 @@
 //! * USB CTAP2 security keys (feature `usb`; Linux and macOS), one key at a time;
 //! * Windows: the Windows WebAuthn API (Windows Hello and security keys; it asks for the PIN
 //!   and touch itself), from the crate's `win10` backend;
-//! * the crate's software authenticator, only with the feature `soft-authenticator`, which
-//!   exists for the end-to-end tests and cannot be compiled into a release build.
+//! * the crate's software authenticator, only with the feature `test-hooks`, which exists for
+//!   the end-to-end tests and which the packaged app refuses to compile with.
 //!
 //! The calls block (the crate drives CTAP2 with `block_on`): run them on a blocking thread.
 
@@ -14,9 +14,6 @@ use webauthn_authenticator_rs::prelude::{
     CreationChallengeResponse, RequestChallengeResponse, Url, WebauthnAuthenticator, WebauthnCError,
 };
 use webauthn_authenticator_rs::types::{CableRequestType, CableState, EnrollSampleStatus};
-
-#[cfg(all(feature = "soft-authenticator", not(debug_assertions)))]
-compile_error!("the `soft-authenticator` feature is for tests and must never be in a release build");
 
 /// Which ceremony is running, so that a prompt can say "touch" or "touch again to verify".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,17 +380,16 @@ impl Authenticator for WindowsWebauthn {
     }
 }
 
-/// The crate's software authenticator, for tests only (feature `soft-authenticator`,
-/// debug builds). Its state lives in a file so that later runs can assert with the
+/// The crate's software authenticator, for tests only (feature `test-hooks`). Its state lives in a file so that later runs can assert with the
 /// credential an earlier run registered.
-#[cfg(feature = "soft-authenticator")]
+#[cfg(feature = "test-hooks")]
 #[derive(Debug)]
 pub struct SoftKey {
     path: std::path::PathBuf,
     prompt: std::sync::Arc<dyn KeyPrompt>,
 }
 
-#[cfg(feature = "soft-authenticator")]
+#[cfg(feature = "test-hooks")]
 impl SoftKey {
     pub fn open(path: &std::path::Path, prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<SoftKey, KeyFailure> {
         if !path.exists() {
@@ -422,7 +418,7 @@ impl SoftKey {
     }
 }
 
-#[cfg(feature = "soft-authenticator")]
+#[cfg(feature = "test-hooks")]
 impl Authenticator for SoftKey {
     fn name(&self) -> String {
         "software test authenticator".into()
@@ -435,10 +431,10 @@ impl Authenticator for SoftKey {
     }
 }
 
-/// The authenticator this build uses on this OS. With the feature `soft-authenticator`
+/// The authenticator this build uses on this OS. With the feature `test-hooks`
 /// and `LASTMILE_SOFT_AUTHENTICATOR=<state file>`, the software one. Blocking.
 pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticator>, KeyFailure> {
-    #[cfg(feature = "soft-authenticator")]
+    #[cfg(feature = "test-hooks")]
     if let Some(path) = std::env::var_os("LASTMILE_SOFT_AUTHENTICATOR") {
         return Ok(Box::new(SoftKey::open(std::path::Path::new(&path), prompt)?));
     }
@@ -490,9 +486,6 @@ pub fn wait_for_key(
         }
     }
 }
-
-/// Whether this build carries the software test authenticator (never a release build).
-pub const SOFT_AUTHENTICATOR_BUILT_IN: bool = cfg!(feature = "soft-authenticator");
 
 #[cfg(test)]
 mod tests {

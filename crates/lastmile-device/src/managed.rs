@@ -9,8 +9,9 @@
 //! A missing source means "nothing managed". A source that exists but cannot be read or
 //! parsed is an error: the app then refuses to act on settings IT meant to pin.
 //!
-//! Debug builds (tests) honour `LASTMILE_MANAGED_PATH` to read a JSON fixture instead of
-//! the OS location; release builds never do, so a user cannot unpin a managed setting.
+//! Builds with the feature `test-hooks` (the end-to-end tests) honour `LASTMILE_MANAGED_PATH`
+//! to read a JSON fixture instead of the OS location; the packaged app cannot be built with
+//! it, so a user cannot unpin a managed setting.
 
 use lastmile_proto::settings_file::{KEYS, SettingsFile};
 
@@ -21,7 +22,7 @@ pub const BUNDLE_ID: &str = "dev.lastmile.desktop";
 
 /// Where the managed settings come from on this OS (for messages and the UI).
 pub fn location() -> String {
-    #[cfg(debug_assertions)]
+    #[cfg(feature = "test-hooks")]
     if let Ok(p) = std::env::var("LASTMILE_MANAGED_PATH") {
         return p;
     }
@@ -30,7 +31,7 @@ pub fn location() -> String {
 
 /// Reads the managed settings. `Ok(None)` when IT has configured nothing.
 pub fn read() -> Result<Option<SettingsFile>, DeviceError> {
-    #[cfg(debug_assertions)]
+    #[cfg(feature = "test-hooks")]
     if let Ok(p) = std::env::var("LASTMILE_MANAGED_PATH") {
         return read_json_file(std::path::Path::new(&p));
     }

@@ -218,15 +218,41 @@ where
 mod tests {
     use super::*;
 
+    /// A gate the batches wait at until the test opens it, and a way to wait until `n` calls
+    /// are queued behind the first batch: the test knows, rather than hopes after a sleep,
+    /// that calls queued together.
+    struct Gate(Arc<tokio::sync::Semaphore>);
+
+    impl Gate {
+        fn closed() -> Gate {
+            Gate(Arc::new(tokio::sync::Semaphore::new(0)))
+        }
+        async fn pass(gate: &tokio::sync::Semaphore) {
+            drop(gate.acquire().await.expect("gate"));
+        }
+        fn open(&self) {
+            self.0.add_permits(Semaphore::MAX_PERMITS / 2);
+        }
+    }
+
+    async fn until(what: &str, ready: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !ready() {
+            assert!(std::time::Instant::now() < deadline, "{what} within 10 s");
+            tokio::task::yield_now().await;
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_calls_share_batches_and_each_gets_its_own_answer() {
         let sizes = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let seen = sizes.clone();
+        let (seen, gate) = (sizes.clone(), Gate::closed());
+        let g = gate.0.clone();
         let doubler = Batcher::spawn("doubler", 8, 1, move |xs: Arc<[u32]>| {
-            let seen = seen.clone();
+            let (seen, g) = (seen.clone(), g.clone());
             async move {
                 seen.lock().expect("lock").push(xs.len());
-                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                Gate::pass(&g).await;
                 Ok(xs.iter().map(|x| x * 2).collect())
             }
         });
@@ -236,6 +262,10 @@ mod tests {
                 tokio::spawn(async move { (i, d.call(i).await.expect("answer")) })
             })
             .collect();
+        // The first batch is held at the gate until every other call is queued behind it.
+        let first = || sizes.lock().expect("lock").first().copied();
+        until("the other calls queue", || first().is_some_and(|f| f as u64 + doubler.waiting() == 40)).await;
+        gate.open();
         for c in calls {
             let (i, doubled) = c.await.expect("task");
             assert_eq!(doubled, i * 2);
@@ -243,22 +273,35 @@ mod tests {
         let sizes = sizes.lock().expect("lock").clone();
         assert_eq!(sizes.iter().sum::<usize>(), 40);
         assert_eq!(doubler.counts(), (sizes.len() as u64, 40));
-        assert!(sizes.iter().all(|&s| s <= 8), "{sizes:?}");
-        assert!(sizes.len() < 40, "no call was batched with another: {sizes:?}");
+        // What queued meanwhile went in full batches of 8 (the last one holding the rest).
+        let rest = &sizes[1..];
+        let expected: Vec<usize> = (0..(40 - sizes[0]).div_ceil(8)).map(|k| (40 - sizes[0] - 8 * k).min(8)).collect();
+        assert_eq!(rest, expected.as_slice(), "{sizes:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_bad_input_fails_only_its_own_call() {
-        let b = Batcher::spawn("flaky", 16, 1, |xs: Arc<[u32]>| async move {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-            if xs.contains(&13) { Err(ServerError::Invalid("unlucky".into())) } else { Ok(xs.to_vec()) }
+        let gate = Gate::closed();
+        let g = gate.0.clone();
+        let b = Batcher::spawn("flaky", 16, 1, move |xs: Arc<[u32]>| {
+            let g = g.clone();
+            async move {
+                Gate::pass(&g).await;
+                if xs.contains(&13) { Err(ServerError::Invalid("unlucky".into())) } else { Ok(xs.to_vec()) }
+            }
         });
+        let first = b.clone();
+        let held = tokio::spawn(async move { first.call(1).await });
+        until("the first batch runs", || b.counts().0 == 1).await;
         let calls: Vec<_> = (10..20u32)
             .map(|i| {
                 let b = b.clone();
                 tokio::spawn(async move { (i, b.call(i).await) })
             })
             .collect();
+        until("ten calls queue behind it", || b.waiting() == 10).await;
+        gate.open();
+        assert_eq!(held.await.expect("task").expect("answer"), 1);
         for c in calls {
             match c.await.expect("task") {
                 (13, answer) => {
@@ -268,8 +311,9 @@ mod tests {
                 (i, answer) => assert_eq!(answer.expect("its neighbours do not"), i),
             }
         }
+        // The ten shared one batch, which failed; each was then tried alone.
         let (batches, calls) = b.counts();
-        assert!(batches < calls, "13 never shared a batch: {batches} batches for {calls} calls");
+        assert_eq!((batches, calls), (2, 11), "13 shared a batch with the nine others");
         assert_eq!(b.call(7).await.expect("the queue goes on"), 7);
         let short = Batcher::spawn("short", 4, 1, |_: Arc<[u32]>| async { Ok(Vec::<u32>::new()) });
         let e = short.call(1).await.expect_err("no answer");

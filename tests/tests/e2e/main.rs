@@ -8,4 +8,5 @@ mod factors;
 mod outbox;
 mod recover;
 mod replicas;
+mod shipped;
 mod ui;

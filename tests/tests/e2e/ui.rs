@@ -168,12 +168,13 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     assert!(text(&c, "security-key-waiting").await.starts_with("Insert your security key"));
     screenshot(&c, "ui-security-key-insert.png").await;
     find(&c, "security-key-cancel").await.click().await.expect("click");
+    // Back at the start once the enrollment has ended (not after some time): only then is
+    // the absence of an error an answer.
     c.wait()
         .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("[data-testid=security-key][data-step=idle]"))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=idle][data-finished='1']"))
         .await
-        .expect("back to the start");
-    tokio::time::sleep(Duration::from_millis(800)).await;
+        .expect("back to the start, the enrollment ended");
     assert!(c.find(Locator::Css("[data-testid=security-key-error]")).await.is_err(), "a cancel is not an error");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0);
 

@@ -116,3 +116,67 @@ async fn the_right_recovery_code_in_a_burst_of_guesses_is_not_checked_past_the_l
     .expect("count");
     assert_eq!(checked, 5, "four wrong codes before the burst and one checked attempt in it");
 }
+
+/// One current code sent 20 times at once through the server: accepted exactly once, every
+/// other use answered as a replay (not as a wrong code: nothing is counted against the
+/// person), and the step is stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_totp_code_used_many_times_at_once_is_accepted_once() {
+    let h = harness().await;
+    let base = listen(&h).await;
+    let dev = h.joined().await;
+    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
+    let secret = secret_from_base32(&e.secret).expect("secret");
+    let right = code_at(&secret, TotpParams::default(), h.clock.now()).expect("code");
+    let url = format!("{base}/v1/factors/totp/{}/verify", e.factor_id);
+    let bodies = (0..20).map(|_| serde_json::json!({ "code": right }).to_string()).collect();
+    let answers = burst(&url, Some(&dev.device_token), bodies).await;
+    let accepted = answers.iter().filter(|a| a.0 == 200).count();
+    let replayed = answers.iter().filter(|a| a.1 == Some(ErrorCode::TotpReplayed)).count();
+    assert_eq!((accepted, replayed), (1, 19), "{answers:?}");
+    assert_eq!(failed_attempts(&h, &e.factor_id).await, 0, "a replay is not a failed attempt");
+    let verified: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE factor_id = $1 AND kind = 'factor.verified'")
+            .bind(&e.factor_id)
+            .fetch_one(&h.state.db.pool)
+            .await
+            .expect("events");
+    assert_eq!(verified, 1, "verified once");
+}
+
+/// Failures are counted until a right code, which starts the count again: four wrong codes,
+/// the right one, then four more wrong ones are all checked (none is locked out), and the
+/// fifth after the reset locks.
+#[tokio::test]
+async fn a_right_totp_code_resets_the_failure_count() {
+    let h = harness().await;
+    let dev = h.joined().await;
+    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
+    let secret = secret_from_base32(&e.secret).expect("secret");
+    let at = |steps: i64| {
+        code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + steps * 30_000)).expect("code")
+    };
+    let path = format!("/v1/factors/totp/{}/verify", e.factor_id);
+    let send = |code: String| {
+        let body = serde_json::json!({ "code": code }).to_string();
+        h.call("POST", &path, Some(&dev.device_token), Some(body))
+    };
+    for _ in 0..4 {
+        let (s, v) = send(at(5)).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::TotpInvalid), "{v}");
+    }
+    assert_eq!(failed_attempts(&h, &e.factor_id).await, 4);
+    let (s, v) = send(at(0)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(failed_attempts(&h, &e.factor_id).await, 0, "the right code resets the count");
+    for n in 1..=4 {
+        let (s, v) = send(at(5)).await;
+        assert_eq!((s, error_code(&v)), (StatusCode::BAD_REQUEST, ErrorCode::TotpInvalid), "wrong code {n}: {v}");
+    }
+    let (s, _) = send(at(5)).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the fifth failure since the reset locks");
+}
