@@ -17,6 +17,12 @@ use lastmile_proto::settings_file::{KEYS, SettingsFile};
 
 use crate::DeviceError;
 
+mod plist_file;
+mod registry;
+
+pub use plist_file::read_plist_file;
+pub use registry::{RegValue, parse_reg_file, settings_from_registry};
+
 /// The macOS bundle identifier, which names the managed-preferences domain.
 pub const BUNDLE_ID: &str = "dev.lastmile.desktop";
 
@@ -85,16 +91,9 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
     }
     candidates.push(os_location());
     for path in candidates {
-        match std::fs::metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => {
-                return Err(DeviceError::ManagedInvalid { location: path, reason: format!("cannot read it: {e}") });
-            }
-            Ok(_) => {}
+        if let Some(settings) = read_plist_file(std::path::Path::new(&path))? {
+            return Ok(Some(settings));
         }
-        return plist::from_file::<_, SettingsFile>(&path)
-            .map(Some)
-            .map_err(|e| DeviceError::ManagedInvalid { location: path, reason: e.to_string() });
     }
     Ok(None)
 }
@@ -109,37 +108,29 @@ fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
     use windows_registry::{LOCAL_MACHINE, Type};
 
     let invalid = |reason: String| DeviceError::ManagedInvalid { location: os_location(), reason };
-    let key = match LOCAL_MACHINE.open(r"SOFTWARE\Policies\Lastmile") {
+    let key = match LOCAL_MACHINE.open(registry::POLICY_KEY) {
         Ok(k) => k,
         // ERROR_FILE_NOT_FOUND: no policy configured.
         Err(e) if e.code().0 as u32 == 0x8007_0002 => return Ok(None),
         Err(e) => return Err(invalid(format!("cannot open the key: {e}"))),
     };
-    let mut file = SettingsFile::default();
     let values = key.values().map_err(|e| invalid(format!("cannot list values: {e}")))?;
-    for (name, value) in values {
-        let text = || -> Result<String, DeviceError> {
-            if value.ty() != Type::String && value.ty() != Type::ExpandString {
-                return Err(invalid(format!("{name} must be a string value (REG_SZ)")));
+    let values = values.map(|(name, value)| {
+        let ours = match value.ty() {
+            Type::String | Type::ExpandString => {
+                String::try_from(value.clone()).map_or(RegValue::Other("an unreadable string"), RegValue::String)
             }
-            String::try_from(value.clone()).map_err(|e| invalid(format!("{name}: {e}")))
+            Type::U32 => {
+                u32::try_from(value.clone()).map_or(RegValue::Other("an unreadable REG_DWORD"), RegValue::Dword)
+            }
+            Type::U64 => RegValue::Other("REG_QWORD"),
+            Type::MultiString => RegValue::Other("REG_MULTI_SZ"),
+            Type::Bytes => RegValue::Other("REG_BINARY"),
+            _ => RegValue::Other("another type"),
         };
-        match name.as_str() {
-            "server_url" => file.server_url = Some(text()?),
-            "organisation" => file.organisation = Some(text()?),
-            "proxy_url" => file.proxy_url = Some(text()?),
-            "ntp_servers" => file.ntp_servers = Some(text()?),
-            "report_interval_minutes" => {
-                let v = u32::try_from(value.clone())
-                    .map_err(|_| invalid("report_interval_minutes must be a REG_DWORD".into()))?;
-                file.report_interval_minutes = Some(v);
-            }
-            other => {
-                return Err(invalid(format!("unknown value {other:?}; the known settings are {}", KEYS.join(", "))));
-            }
-        }
-    }
-    Ok(Some(file))
+        (name, ours)
+    });
+    settings_from_registry(values, &os_location()).map(Some)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
