@@ -11,7 +11,7 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_proto::api::{ErrorBody, ErrorCode, FactorView, SecurityKeyRegistered, WebauthnChallenge, WebauthnFinish};
 use webauthn_rs::prelude::{
     AuthenticatorAttachment, CredentialID, PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey,
-    SecurityKeyAuthentication, SecurityKeyRegistration,
+    SecurityKeyAuthentication, SecurityKeyRegistration, WebauthnError,
 };
 
 use super::extract::{ApiJson, DeviceAuth};
@@ -27,6 +27,10 @@ fn ceremony_invalid() -> ApiError {
         ErrorCode::CeremonyInvalid,
         "this security-key step is unknown, was already finished, or took longer than 5 minutes; start again",
     )
+}
+
+fn already_registered() -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, ErrorCode::CredentialExists, "this security key is already registered")
 }
 
 fn rejected(what: &str, e: impl std::fmt::Display) -> ApiError {
@@ -137,21 +141,28 @@ pub async fn finish_registration(
     let registration: SecurityKeyRegistration = parse(&ceremony.state, "registration state")?;
     let answer: RegisterPublicKeyCredential = serde_json::from_value(req.credential)
         .map_err(|e| ApiError::bad_request(format!("credential is not a WebAuthn registration answer: {e}")))?;
-    let key = state
-        .rp
-        .webauthn
-        .finish_securitykey_registration(&answer, &registration)
-        .map_err(|e| rejected("the security key's registration", e))?;
+    let key = match state.rp.webauthn.finish_securitykey_registration(&answer, &registration) {
+        Ok(key) => key,
+        // webauthn-rs refuses a credential the options excluded with this error (its name
+        // is about algorithms): the person's key is already registered, which is a conflict.
+        Err(WebauthnError::CredentialAlteredAlgFromRequest)
+            if keys::user_credentials(pool, &device.user_id)
+                .await?
+                .contains(&URL_SAFE_NO_PAD.encode(answer.raw_id.as_slice())) =>
+        {
+            return Err(already_registered());
+        }
+        Err(e) => return Err(rejected("the security key's registration", e)),
+    };
     let metadata = state.mds.as_ref().and_then(|m| m.current());
     let facts = KeyFacts::of(&key, metadata.as_deref(), now)?;
     if let Some(why) = key_policy(&state, &device.user_id).await?.refusal(&facts) {
         tracing::info!(aaguid = ?facts.aaguid, user = %device.user_id, "security key refused by policy");
         return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed, why));
     }
-    let factor_id =
-        keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now).await?.ok_or_else(|| {
-            ApiError::new(StatusCode::CONFLICT, ErrorCode::CredentialExists, "this security key is already registered")
-        })?;
+    let factor_id = keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now)
+        .await?
+        .ok_or_else(already_registered)?;
     tracing::info!(factor = %factor_id, aaguid = ?facts.aaguid, model = ?facts.model, format = %facts.attestation_format,
         trusted = facts.attestation_trusted, "security key registered");
     let verify = start_verification(&state, &device, &factor_id, &key, now).await?;

@@ -415,6 +415,97 @@ mod metadata {
     }
 }
 
+/// A registration answer with "none" attestation for a credential of our choosing, built by
+/// hand (CBOR written out byte by byte), so that one credential can answer two ceremonies:
+/// no authenticator would reuse a credential id for a new registration.
+fn none_attestation(
+    ch: &WebauthnChallenge,
+    credential_id: &[u8],
+    key: &openssl::ec::EcKey<openssl::pkey::Private>,
+) -> Value {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    fn bytes(out: &mut Vec<u8>, b: &[u8]) {
+        match b.len() {
+            n if n < 24 => out.push(0x40 | n as u8),
+            n if n < 256 => out.extend([0x58, n as u8]),
+            n => out.extend([0x59, (n >> 8) as u8, n as u8]),
+        }
+        out.extend_from_slice(b);
+    }
+    let group = key.group();
+    let mut ctx = openssl::bn::BigNumContext::new().expect("bn");
+    let (mut x, mut y) = (openssl::bn::BigNum::new().expect("x"), openssl::bn::BigNum::new().expect("y"));
+    key.public_key().affine_coordinates(group, &mut x, &mut y, &mut ctx).expect("point");
+    // COSE_Key {1: 2 (EC2), 3: -7 (ES256), -1: 1 (P-256), -2: x, -3: y}
+    let mut cose = vec![0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21];
+    bytes(&mut cose, &x.to_vec_padded(32).expect("x"));
+    cose.push(0x22);
+    bytes(&mut cose, &y.to_vec_padded(32).expect("y"));
+    let mut auth = openssl::sha::sha256(ch.rp_id.as_bytes()).to_vec();
+    auth.push(0x45); // user present, user verified, attested credential data
+    auth.extend([0, 0, 0, 0]); // signature counter
+    auth.extend([0u8; 16]); // AAGUID: none
+    auth.extend((credential_id.len() as u16).to_be_bytes());
+    auth.extend_from_slice(credential_id);
+    auth.extend(cose);
+    // {"fmt": "none", "attStmt": {}, "authData": auth}
+    let mut object = vec![0xa3, 0x63];
+    object.extend(b"fmt");
+    object.push(0x64);
+    object.extend(b"none");
+    object.push(0x67);
+    object.extend(b"attStmt");
+    object.extend([0xa0, 0x68]);
+    object.extend(b"authData");
+    bytes(&mut object, &auth);
+    let challenge = ch.options["publicKey"]["challenge"].as_str().expect("challenge");
+    let client_data = serde_json::json!({
+        "type": "webauthn.create", "challenge": challenge, "origin": ch.origin, "crossOrigin": false,
+    });
+    let id = URL_SAFE_NO_PAD.encode(credential_id);
+    serde_json::json!({
+        "id": id, "rawId": id, "type": "public-key", "extensions": {},
+        "response": {
+            "attestationObject": URL_SAFE_NO_PAD.encode(object),
+            "clientDataJSON": URL_SAFE_NO_PAD.encode(client_data.to_string()),
+        },
+    })
+}
+
+/// One credential answering two registrations started before either finished (so neither
+/// lists it as excluded): the first is stored, the second answered 409 `credential_exists`;
+/// another user registering the same credential gets the same answer. One factor exists.
+#[tokio::test]
+async fn the_same_credential_registered_twice_is_a_conflict() {
+    let h = harness().await;
+    let dev = h.joined().await;
+    let t = dev.device_token.as_str();
+    let group = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).expect("P-256");
+    let key = openssl::ec::EcKey::generate(&group).expect("key");
+    let credential_id = [7u8; 32];
+    let (first, second) = (begin(&h, t).await, begin(&h, t).await);
+    let (s, v) = finish(&h, t, REGISTER, &first.ceremony_id, none_attestation(&first, &credential_id, &key)).await;
+    assert_eq!(s, StatusCode::CREATED, "the hand-made answer is a valid registration: {v}");
+    let (s, v) = finish(&h, t, REGISTER, &second.ceremony_id, none_attestation(&second, &credential_id, &key)).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::CredentialExists), "{v}");
+    // The same person's key answered again (a client that ignores excludeCredentials, which
+    // webauthn-rs checks too): also 409, not a puzzling refusal.
+    let again = begin(&h, t).await;
+    let (s, v) = finish(&h, t, REGISTER, &again.ceremony_id, none_attestation(&again, &credential_id, &key)).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::CredentialExists), "{v}");
+    // Another person registering the same credential.
+    admin::create_user(&h.state.db, &*h.clock, "acme", "bob@acme.test", "Bob").await.expect("user");
+    let code =
+        admin::create_invite(&h.state.db, &*h.clock, "acme", "bob@acme.test", 1, None).await.expect("invite").code;
+    let other: JoinResponse = serde_json::from_value(h.join(&code).await.1).expect("joined");
+    let ch = begin(&h, &other.device_token).await;
+    let (s, v) =
+        finish(&h, &other.device_token, REGISTER, &ch.ceremony_id, none_attestation(&ch, &credential_id, &key)).await;
+    assert_eq!((s, error_code(&v)), (StatusCode::CONFLICT, ErrorCode::CredentialExists), "{v}");
+    assert_eq!(h.count("factors").await, 1);
+}
+
 #[tokio::test]
 async fn a_key_already_registered_is_excluded() {
     let h = harness().await;
