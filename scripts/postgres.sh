@@ -3,6 +3,7 @@
 #   scripts/postgres.sh start DIR [PORT]   initdb (once) and start; prints the URL
 #   scripts/postgres.sh stop DIR
 #   scripts/postgres.sh createdb URL NAME  a fresh database; prints its URL
+#   scripts/postgres.sh psql URL SQL       runs SQL, prints rows unaligned (tests edit rows with it)
 # PG_FAST=1 turns off fsync (tests only: a crash loses data; never for benchmarks).
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -34,5 +35,9 @@ case "$cmd" in
     "$bin/psql" -q -v ON_ERROR_STOP=1 "$url" -c "CREATE DATABASE \"$name\"" >/dev/null
     echo "${url%/*}/$name"
     ;;
-  *) echo "usage: $0 start DIR [PORT] | stop DIR | createdb URL NAME" >&2; exit 2 ;;
+  psql)
+    url=${2:?URL} sql=${3:?SQL}
+    "$bin/psql" -qAt -v ON_ERROR_STOP=1 "$url" -c "$sql"
+    ;;
+  *) echo "usage: $0 start DIR [PORT] | stop DIR | createdb URL NAME | psql URL SQL" >&2; exit 2 ;;
 esac

@@ -48,6 +48,10 @@ trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' 
 pg_url=$(PG_FAST=1 scripts/postgres.sh start "$pg_dir" 55439)
 LASTMILE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p lastmile-server --test api
 
+step "the journeys again through the server binary on PostgreSQL (join, enroll, report, recover, audit)"
+LASTMILE_E2E_POSTGRES="$pg_url" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
+  cargo test --quiet --workspace "${test_features[@]}" --test e2e -- agent:: factors:: outbox:: recover:: cli::
+
 step "cargo check --target x86_64-pc-windows-msvc (the app and every crate it is built from)"
 cargo check --quiet -p lastmile --target x86_64-pc-windows-msvc
 

@@ -58,6 +58,30 @@ pub struct Server {
     pub port: u16,
 }
 
+/// The PostgreSQL server the end-to-end tests' servers use instead of SQLite: the URL of its
+/// `postgres` database in `LASTMILE_E2E_POSTGRES` (scripts/test.sh sets it to run the
+/// journeys a second time), or none.
+pub fn e2e_postgres() -> Option<String> {
+    std::env::var("LASTMILE_E2E_POSTGRES").ok().filter(|u| !u.is_empty())
+}
+
+/// The database of a server on `data` under `LASTMILE_E2E_POSTGRES`, made when new.
+fn e2e_database_for(data: &Path) -> anyhow::Result<Option<String>> {
+    use std::hash::{Hash, Hasher};
+    let Some(admin) = e2e_postgres() else { return Ok(None) };
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    data.hash(&mut hash);
+    let name = format!("e2e_{:016x}", hash.finish());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh");
+    let out = Command::new(script).args(["createdb", &admin, &name]).output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() && !stderr.contains("already exists") {
+        bail!("createdb {name}: {stderr}");
+    }
+    let (base, _) = admin.rsplit_once('/').context("LASTMILE_E2E_POSTGRES names no database")?;
+    Ok(Some(format!("{base}/{name}")))
+}
+
 impl Server {
     pub fn start() -> anyhow::Result<Server> {
         Self::start_with_env(&[])
@@ -95,6 +119,13 @@ impl Server {
         envs: &[(&str, &str)],
     ) -> anyhow::Result<Server> {
         let log = std::fs::File::create(dir.path().join("server.log"))?;
+        // With LASTMILE_E2E_POSTGRES, every server without a database URL of its own gets a
+        // PostgreSQL database (one per data directory, so a restart finds its rows).
+        let own_url = envs.iter().find(|(k, _)| *k == "LASTMILE_DATABASE_URL").map(|(_, v)| (*v).to_string());
+        let database_url = match own_url {
+            Some(url) => Some(url),
+            None => e2e_database_for(&data)?,
+        };
         let mut command = match wrapper.split_first() {
             Some((program, args)) => {
                 let mut c = Command::new(program);
@@ -107,13 +138,19 @@ impl Server {
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(&data)
             .envs(envs.iter().copied())
+            .envs(database_url.iter().map(|u| ("LASTMILE_DATABASE_URL", u.as_str())))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .context("starting lastmile-server")?;
-        let database_url = envs.iter().find(|(k, _)| *k == "LASTMILE_DATABASE_URL").map(|(_, v)| (*v).to_string());
         let mut server = Server { child, database_url, dir, data, port };
         server.wait_ready()?;
+        // Each run says which database it used; a test that meant PostgreSQL and got SQLite
+        // (or the reverse) fails here instead of passing on the wrong one.
+        let backend = if server.database_url.is_some() { "backend=Postgres" } else { "backend=Sqlite" };
+        if !server.log().contains(backend) {
+            bail!("lastmile-server did not log {backend}; log:\n{}", server.log());
+        }
         Ok(server)
     }
 
@@ -198,6 +235,39 @@ impl Server {
             bail!("join failed ({code}): {err}");
         }
         Ok((server, home))
+    }
+
+    /// Runs SQL statements directly on this server's database (SQLite's shell or psql), as
+    /// someone with access to the database could; returns what they print.
+    pub fn sql(&self, statements: &str) -> anyhow::Result<String> {
+        let out = match &self.database_url {
+            Some(url) => Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres.sh"))
+                .args(["psql", url, statements])
+                .output()?,
+            None => Command::new("sqlite3")
+                .arg(self.data.join("lastmile.sqlite3"))
+                .arg(statements)
+                .output()
+                .context("sqlite3 (scripts/setup.sh --test installs it)")?,
+        };
+        if !out.status.success() {
+            bail!("SQL failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
+    /// The rows of one query (no trailing semicolon), as JSON objects, from either database.
+    pub fn query_json(&self, query: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+        let text = match &self.database_url {
+            Some(_) => self.sql(&format!("SELECT COALESCE(json_agg(q), '[]'::json) FROM ({query}) q"))?,
+            None => {
+                let out =
+                    Command::new("sqlite3").arg("-json").arg(self.data.join("lastmile.sqlite3")).arg(query).output()?;
+                String::from_utf8(out.stdout)?
+            }
+        };
+        // sqlite3 -json prints nothing for no rows.
+        if text.trim().is_empty() { Ok(Vec::new()) } else { Ok(serde_json::from_str(text.trim())?) }
     }
 
     /// Row counts from `admin stats`.

@@ -346,14 +346,8 @@ fn audit_verify_finds_a_row_changed_behind_the_servers_back() {
     let later = server.admin(&["audit", "export", "--from", "2999-01-01"]).expect("range");
     assert_eq!(later.lines().count(), 1, "only the header: {later}");
 
-    // Someone with access to the database file edits the log with the sqlite3 shell.
-    let db = server.data.join("lastmile.sqlite3");
-    let edit = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("UPDATE audit_events SET device_id = 'dev_someone_else' WHERE seq = 1;")
-        .output()
-        .expect("sqlite3 (scripts/setup.sh --test installs it)");
-    assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    // Someone with access to the database edits the log (the sqlite3 shell, or psql).
+    server.sql("UPDATE audit_events SET device_id = 'dev_someone_else' WHERE seq = 1;").expect("edit");
     let tampered = server.admin_command(&["audit", "verify"]).output().expect("verify");
     let stderr = String::from_utf8_lossy(&tampered.stderr);
     assert!(!tampered.status.success());
@@ -363,17 +357,13 @@ fn audit_verify_finds_a_row_changed_behind_the_servers_back() {
 /// Rewrites the audit chain consistently, as someone who can write the database could:
 /// event 1 is given another device, and every hash from there on and the chain's head are
 /// recomputed, so the chain's own check passes.
-fn rewrite_chain_consistently(db: &std::path::Path) {
-    let rows = std::process::Command::new("sqlite3")
-        .arg("-json")
-        .arg(db)
-        .arg(
+fn rewrite_chain_consistently(server: &Server) {
+    let rows = server
+        .query_json(
             "SELECT seq, at_ms, org_id, user_id, device_id, factor_id, kind, detail FROM audit_events \
-              WHERE seq IS NOT NULL ORDER BY seq;",
+              WHERE seq IS NOT NULL ORDER BY seq",
         )
-        .output()
-        .expect("sqlite3");
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&rows.stdout).expect("rows as JSON");
+        .expect("rows as JSON");
     let mut prev = lastmile_core::audit_chain::GENESIS.to_string();
     let mut sql = String::from("BEGIN;");
     let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
@@ -400,8 +390,7 @@ fn rewrite_chain_consistently(db: &std::path::Path) {
         prev = hash;
     }
     sql.push_str(&format!("UPDATE audit_head SET hash = '{prev}' WHERE id = 1; COMMIT;"));
-    let done = std::process::Command::new("sqlite3").arg(db).arg(&sql).output().expect("sqlite3");
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    server.sql(&sql).expect("the rewrite");
 }
 
 /// The chain's own check cannot catch a chain rewritten from the start by someone who can
@@ -436,20 +425,16 @@ fn signed_checkpoints_catch_a_chain_rewritten_consistently() {
     let (ok, out) = verify(&with_checkpoints);
     assert!(ok && out.contains("matching 1 signed checkpoints"), "{out}");
 
-    rewrite_chain_consistently(&server.data.join("lastmile.sqlite3"));
+    rewrite_chain_consistently(&server);
     let (ok, out) = verify(&[]);
     assert!(ok, "the chain alone looks intact after a consistent rewrite: {out}");
     let (ok, out) = verify(&with_checkpoints);
     assert!(!ok && out.contains("NOT intact") && out.contains("rewritten"), "{out}");
 
     // The checkpoint altered to match the rewritten chain: its signature no longer holds.
-    let head = std::process::Command::new("sqlite3")
-        .arg(server.data.join("lastmile.sqlite3"))
-        .arg("SELECT hash FROM audit_head WHERE id = 1;")
-        .output()
-        .expect("sqlite3");
+    let head = server.sql("SELECT hash FROM audit_head WHERE id = 1;").expect("head");
     let mut forged = signed.clone();
-    forged["hash"] = serde_json::Value::String(String::from_utf8_lossy(&head.stdout).trim().to_string());
+    forged["hash"] = serde_json::Value::String(head.trim().to_string());
     std::fs::write(&checkpoints, format!("{forged}\n")).expect("forge");
     let (ok, out) = verify(&with_checkpoints);
     assert!(!ok && out.contains("not signed by the checkpoint key"), "{out}");

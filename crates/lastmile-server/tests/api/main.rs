@@ -207,3 +207,24 @@ mod security_keys;
 mod signed_reports;
 mod totp;
 mod write_path;
+
+/// The suite runs on the database it was given: PostgreSQL when `LASTMILE_TEST_DATABASE_URL`
+/// is set (scripts/test.sh's second run), SQLite otherwise; and the rows land there.
+#[tokio::test]
+async fn the_suite_runs_on_the_database_it_was_given() {
+    use lastmile_server::db::Backend;
+    let h = harness().await;
+    let expected =
+        if std::env::var_os("LASTMILE_TEST_DATABASE_URL").is_some() { Backend::Postgres } else { Backend::Sqlite };
+    assert_eq!(h.state.db.backend, expected);
+    let version: String = sqlx::query_scalar(match expected {
+        Backend::Postgres => "SELECT version()",
+        Backend::Sqlite => "SELECT 'SQLite ' || sqlite_version()",
+    })
+    .fetch_one(&h.state.db.pool)
+    .await
+    .expect("the database's own name for itself");
+    let name = if expected == Backend::Postgres { "PostgreSQL" } else { "SQLite" };
+    assert!(version.starts_with(name), "{version}");
+    assert_eq!(h.count("organisations").await, 1);
+}
