@@ -1,0 +1,187 @@
+//! The two migration folders build the same schema: every migration is run on a fresh SQLite
+//! database and on a throwaway PostgreSQL server (scripts/postgres.sh), and the resulting
+//! tables are compared as each database describes them: columns with their type (as a family:
+//! integer, text, bytes, boolean, real) and nullability, primary keys, unique constraints and
+//! indexes, and foreign keys.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use lastmile_server::db::Db;
+use sqlx::{AnyPool, Row};
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Table {
+    /// Column -> (type family, NOT NULL).
+    columns: BTreeMap<String, (String, bool)>,
+    primary_key: BTreeSet<String>,
+    /// Each unique constraint or index (not the primary key) as its set of columns.
+    uniques: BTreeSet<BTreeSet<String>>,
+    /// (column, referenced table, referenced column).
+    foreign_keys: BTreeSet<(String, String, String)>,
+}
+
+type Schema = BTreeMap<String, Table>;
+
+/// One name per type family, whatever each database calls it.
+fn family(declared: &str) -> String {
+    let t = declared.to_ascii_lowercase();
+    let f = if t.contains("int") || t.contains("serial") {
+        "integer"
+    } else if t.contains("char") || t.contains("text") || t.contains("clob") {
+        "text"
+    } else if t.contains("blob") || t.contains("bytea") {
+        "bytes"
+    } else if t.contains("bool") {
+        "boolean"
+    } else if t.contains("real") || t.contains("double") || t.contains("float") || t.contains("numeric") {
+        "real"
+    } else {
+        return format!("other: {t}");
+    };
+    f.to_string()
+}
+
+async fn strings(pool: &AnyPool, sql: &str, bind: &str) -> Vec<Vec<String>> {
+    let rows = sqlx::query(sql).bind(bind).fetch_all(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter().map(|r| (0..r.len()).map(|i| r.get::<String, _>(i)).collect()).collect()
+}
+
+async fn sqlite_schema(pool: &AnyPool) -> Schema {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tables");
+    let mut schema = Schema::new();
+    for name in tables {
+        let mut t = Table::default();
+        for c in strings(
+            pool,
+            "SELECT name, type, CAST(\"notnull\" AS TEXT), CAST(pk AS TEXT) FROM pragma_table_info($1)",
+            &name,
+        )
+        .await
+        {
+            // SQLite lets a primary key column hold NULL unless it says NOT NULL (a legacy
+            // quirk); PostgreSQL never does. The intent, a key, is what is compared.
+            let primary = c[3] != "0";
+            t.columns.insert(c[0].clone(), (family(&c[1]), c[2] == "1" || primary));
+            if primary {
+                t.primary_key.insert(c[0].clone());
+            }
+        }
+        for index in
+            strings(pool, "SELECT name, CAST(\"unique\" AS TEXT), origin FROM pragma_index_list($1)", &name).await
+        {
+            if index[1] == "1" && index[2] != "pk" {
+                let columns = strings(pool, "SELECT name FROM pragma_index_info($1)", &index[0]).await;
+                t.uniques.insert(columns.into_iter().map(|c| c[0].clone()).collect());
+            }
+        }
+        for fk in strings(pool, "SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list($1)", &name).await {
+            t.foreign_keys.insert((fk[1].clone(), fk[0].clone(), fk[2].clone()));
+        }
+        schema.insert(name, t);
+    }
+    schema
+}
+
+async fn postgres_schema(pool: &AnyPool) -> Schema {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_name NOT LIKE '\\_sqlx%'",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("tables");
+    let mut schema = Schema::new();
+    for name in tables {
+        let mut t = Table::default();
+        let columns = "SELECT column_name::text, data_type::text, is_nullable::text FROM information_schema.columns \
+                       WHERE table_schema = 'public' AND table_name = $1";
+        for c in strings(pool, columns, &name).await {
+            t.columns.insert(c[0].clone(), (family(&c[1]), c[2] == "NO"));
+        }
+        let indexes = "SELECT c.relname::text, a.attname::text, CASE WHEN i.indisprimary THEN 'pk' ELSE 'u' END \
+                       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+                       WHERE i.indrelid = $1::regclass AND i.indisunique";
+        let mut uniques: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for i in strings(pool, indexes, &name).await {
+            if i[2] == "pk" {
+                t.primary_key.insert(i[1].clone());
+            } else {
+                uniques.entry(i[0].clone()).or_default().insert(i[1].clone());
+            }
+        }
+        t.uniques = uniques.into_values().collect();
+        let fks = "SELECT a.attname::text, r.relname::text, ra.attname::text \
+                   FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid \
+                   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
+                   JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] \
+                   WHERE k.contype = 'f' AND k.conrelid = $1::regclass";
+        for fk in strings(pool, fks, &name).await {
+            t.foreign_keys.insert((fk[0].clone(), fk[1].clone(), fk[2].clone()));
+        }
+        schema.insert(name, t);
+    }
+    schema
+}
+
+/// A throwaway PostgreSQL (fsync off), stopped on drop.
+struct Postgres {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+fn script() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+        let out = Command::new(script())
+            .arg("start")
+            .arg(dir.path())
+            .arg(port.to_string())
+            .env("PG_FAST", "1")
+            .output()
+            .expect("scripts/postgres.sh");
+        assert!(
+            out.status.success(),
+            "PostgreSQL (scripts/setup.sh --test installs it): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Postgres { dir, url: String::from_utf8_lossy(&out.stdout).trim().to_string() }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(script()).arg("stop").arg(self.dir.path()).status();
+    }
+}
+
+#[tokio::test]
+async fn both_migration_folders_build_the_same_schema() {
+    let dir = tempfile::tempdir().expect("dir");
+    let sqlite = Db::open_sqlite(dir.path()).await.expect("SQLite");
+    let pg = Postgres::start();
+    let postgres = Db::open(&pg.url).await.expect("PostgreSQL");
+    let (s, p) = (sqlite_schema(&sqlite.pool).await, postgres_schema(&postgres.pool).await);
+    assert!(s.len() > 10, "the SQLite schema was read: {s:?}");
+    assert_eq!(s.keys().collect::<Vec<_>>(), p.keys().collect::<Vec<_>>(), "the same tables");
+    let mut differences = Vec::new();
+    for (name, table) in &s {
+        let other = &p[name];
+        if table != other {
+            differences.push(format!("{name}:\n  SQLite     {table:?}\n  PostgreSQL {other:?}"));
+        }
+    }
+    assert!(differences.is_empty(), "{} tables differ:\n{}", differences.len(), differences.join("\n"));
+}
