@@ -163,3 +163,46 @@ fn a_lost_answer_does_not_cost_the_recovery_code() {
     assert_eq!((stats["recovery_signins"].as_i64(), stats["devices"].as_i64()), (Some(1), Some(2)), "{stats}");
     assert!(audit_kinds(&server).iter().any(|k| k == "recovery.sign_in_resumed"));
 }
+
+/// The app is killed (SIGKILL) after the server used the code and before the answer arrived:
+/// the attempt it wrote down before signing in lets the next run continue that sign-in with
+/// the same code, on the same device record.
+#[test]
+fn a_killed_recover_run_is_continued_by_the_next() {
+    let (server, _laptop, codes) = laptop_with_codes();
+    let proxy = FlakyProxy::start(server.port, "/v1/recovery/sign-in");
+    let traveller = Home::new().expect("home");
+    let url = proxy.url();
+    let args = ["--server", url.as_str(), "recover", "--user", "ada@acme.test", "--revoke", "none", "--skip-totp"];
+
+    proxy.hold_next(1);
+    let (mut child, out, mut stdin) = interactive(&traveller, &args);
+    wait_for(&out, "One of your recovery codes: ", 1);
+    writeln!(stdin, "{}", codes[0]).expect("type");
+    // The server has signed in and the app waits for its answer: now the app dies.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while proxy.held() < 1 {
+        assert!(std::time::Instant::now() < deadline, "the sign-in reached the server");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let stats = server.stats().expect("stats");
+    assert_eq!((stats["recovery_signins"].as_i64(), stats["devices"].as_i64()), (Some(1), Some(2)), "{stats}");
+
+    let (mut child, out, mut stdin) = interactive(&traveller, &args);
+    wait_for(&out, "One of your recovery codes: ", 1);
+    writeln!(stdin, "{}", codes[0]).expect("type");
+    let shown = wait_for(&out, "confirm you kept them: ", 1);
+    assert!(shown.contains("continuing an earlier attempt"), "{shown}");
+    let fresh = codes_in(shown.split("Finally").nth(1).expect("new codes"));
+    writeln!(stdin, "{}", fresh[0]).expect("type");
+    assert!(child.wait().expect("wait").success(), "{}", text(&out));
+    let stats = server.stats().expect("stats");
+    assert_eq!(
+        (stats["recovery_signins"].as_i64(), stats["devices"].as_i64()),
+        (Some(1), Some(2)),
+        "one sign-in, one new device: {stats}"
+    );
+    assert!(audit_kinds(&server).iter().any(|k| k == "recovery.sign_in_resumed"));
+}
