@@ -49,6 +49,10 @@ if [[ $want_test -eq 1 ]]; then
   for t in x86_64-pc-windows-msvc aarch64-apple-darwin; do
     rustup target list --installed | grep -qx "$t" || { echo "==> rustup target add $t"; rustup target add "$t"; }
   done
+  if [[ ! -d tests/oidc/node_modules ]] || [[ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]]; then
+    echo "==> npm ci (tests/oidc: openid-client and jose, the relying party the OIDC tests use)"
+    npm --prefix tests/oidc ci --no-fund --no-audit --loglevel=error
+  fi
   tools="${CARGO_TARGET_DIR:-target}/tools"
   if [[ ! -x "$tools/contract-venv/bin/schemathesis" ]]; then
     echo "==> pip install schemathesis into $tools/contract-venv (the API contract check)"

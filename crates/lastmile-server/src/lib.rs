@@ -18,6 +18,7 @@ pub mod error;
 pub mod kdf;
 pub mod limits;
 pub mod mds;
+pub mod oidc;
 pub mod openapi;
 pub mod recovery;
 pub mod routes;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub allow_unsigned_reports: bool,
     /// Reverse proxies whose `X-Forwarded-For` is believed for the client's address.
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The OpenID Connect provider, when the server has an issuer (`--oidc-issuer`).
+    pub oidc: Option<Arc<oidc::Provider>>,
 }
 
 impl AppState {
@@ -81,7 +84,12 @@ impl AppState {
             limits: Arc::new(limits::Limits::standard()),
             trusted_proxies: Arc::from(Vec::new()),
             allow_unsigned_reports: false,
+            oidc: None,
         }
+    }
+
+    pub fn with_oidc(self, provider: Arc<oidc::Provider>) -> Self {
+        Self { oidc: Some(provider), ..self }
     }
 
     pub fn with_seal(self, seal: seal::SealKeys) -> Self {

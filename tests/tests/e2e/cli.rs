@@ -509,3 +509,37 @@ fn a_restarted_server_keeps_its_data_and_the_device_carries_on() {
     assert_eq!(view["reports_received"], 2);
     assert_eq!(restarted.stats().expect("stats")["devices"], 1);
 }
+
+/// The OpenID Connect provider through the binary: `--oidc-issuer` publishes discovery under
+/// one spelling of the issuer, and `admin oidc-key` lists and rotates the signing keys in
+/// their private file.
+#[test]
+fn the_oidc_provider_is_configured_and_its_keys_rotated_from_the_command_line() {
+    let server = Server::start_with_env(&[("LASTMILE_OIDC_ISSUER", "https://mfa.acme.example:443/")]).expect("server");
+    let url = format!("{}/.well-known/openid-configuration", server.url());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let doc: serde_json::Value = runtime.block_on(async { reqwest::get(url).await?.json().await }).expect("discovery");
+    assert_eq!(doc["issuer"], "https://mfa.acme.example", "{doc}");
+    let keys = |out: String| -> Vec<serde_json::Value> {
+        out.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    };
+    let before = keys(server.admin(&["oidc-key", "list"]).expect("list"));
+    let algs: Vec<&str> = before.iter().filter_map(|k| k["alg"].as_str()).collect();
+    assert_eq!(algs, ["RS256", "ES256"]);
+    assert!(before.iter().all(|k| k["signing"] == true), "{before:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(server.data.join("oidc-keys.json")).expect("key file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let rotated: serde_json::Value =
+        serde_json::from_str(&server.admin(&["oidc-key", "rotate", "--overlap-hours", "1"]).expect("rotate"))
+            .expect("json");
+    assert_eq!(rotated["new"].as_array().map(Vec::len), Some(2), "{rotated}");
+    let after = keys(server.admin(&["oidc-key", "list"]).expect("list"));
+    assert_eq!(after.len(), 4);
+    let signing: Vec<&str> = after.iter().filter(|k| k["signing"] == true).filter_map(|k| k["kid"].as_str()).collect();
+    let old: Vec<&str> = before.iter().filter_map(|k| k["kid"].as_str()).collect();
+    assert_eq!(signing, old, "the old pair signs during the overlap");
+}

@@ -6,6 +6,7 @@ mod extract;
 mod factors;
 mod health;
 mod lockout;
+mod oidc;
 mod posture;
 mod recover;
 mod recovery;
@@ -51,6 +52,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(recover::revoke_device))
         .routes(routes!(recover::end))
         .routes(routes!(admin::dashboard_json))
+        .routes(routes!(oidc::discovery))
+        .routes(routes!(oidc::jwks))
         .route("/admin", get(admin::dashboard_page))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))

@@ -199,6 +199,7 @@ mod devices;
 mod engagement;
 mod fuzz;
 mod lockouts;
+mod oidc;
 mod policy;
 mod rate_limits;
 mod recovery_after_loss;

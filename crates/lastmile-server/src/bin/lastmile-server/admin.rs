@@ -8,8 +8,8 @@ use lastmile_server::admin;
 use lastmile_server::db::Db;
 
 use crate::cli::{
-    AdminCommand, AuditCommand, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand, InviteCommand, OrgCommand,
-    SealKeyCommand, Storage, TokenCommand, UserCommand,
+    AdminCommand, AuditCommand, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand, InviteCommand,
+    OidcKeyCommand, OrgCommand, SealKeyCommand, Storage, TokenCommand, UserCommand,
 };
 
 fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
@@ -26,6 +26,24 @@ fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
 
 pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
     match command {
+        AdminCommand::OidcKey { command } => {
+            let path = storage.oidc_key_file();
+            let now = clock.now();
+            match command {
+                OidcKeyCommand::List => {
+                    let keys = lastmile_server::oidc::SigningKeys::load_or_create(&path, now)?;
+                    for key in keys.list(now) {
+                        println!("{}", serde_json::to_string(&key)?);
+                    }
+                }
+                OidcKeyCommand::Rotate { overlap_hours } => {
+                    lastmile_server::oidc::SigningKeys::load_or_create(&path, now)?;
+                    let overlap = i64::from(overlap_hours) * 3_600_000;
+                    let r = lastmile_server::oidc::keys::rotate(&path, now, overlap)?;
+                    println!("{}", serde_json::to_string(&r)?);
+                }
+            }
+        }
         AdminCommand::SealKey { command: SealKeyCommand::Rotate } => {
             let keys = storage.seal_keys()?;
             let old = keys.current_id();

@@ -90,6 +90,10 @@ pub enum Command {
         /// Minutes between checkpoints (one is written only when the chain has grown).
         #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
         audit_checkpoint_minutes: u64,
+        /// Be an OpenID Connect provider of second factors with this issuer (an https URL;
+        /// http only on loopback): discovery at <issuer>/.well-known/openid-configuration.
+        #[arg(long, env = "LASTMILE_OIDC_ISSUER")]
+        oidc_issuer: Option<String>,
         #[command(flatten)]
         connections: ConnectionFlags,
         #[command(flatten)]
@@ -249,6 +253,11 @@ pub struct Storage {
     /// from the database). Default: checkpoint.key in --data-dir.
     #[arg(long, env = "LASTMILE_AUDIT_CHECKPOINT_KEY")]
     pub audit_checkpoint_key: Option<PathBuf>,
+    /// The OpenID Connect provider's signing keys (created 0600 when missing; the same file
+    /// on every replica, kept out of the database's backups). Default: oidc-keys.json in
+    /// --data-dir.
+    #[arg(long, env = "LASTMILE_OIDC_KEY_FILE")]
+    pub oidc_key_file: Option<PathBuf>,
 }
 
 impl Storage {
@@ -263,6 +272,12 @@ impl Storage {
     pub fn checkpoint_key(&self) -> anyhow::Result<lastmile_server::checkpoint::CheckpointKey> {
         let path = self.audit_checkpoint_key.clone().unwrap_or_else(|| self.data_dir.join("checkpoint.key"));
         Ok(lastmile_server::checkpoint::CheckpointKey::load_or_create(&path)?)
+    }
+
+    /// Where the OpenID Connect signing keys are: --oidc-key-file or `oidc-keys.json` in the
+    /// data directory.
+    pub fn oidc_key_file(&self) -> PathBuf {
+        self.oidc_key_file.clone().unwrap_or_else(|| self.data_dir.join("oidc-keys.json"))
     }
 
     pub async fn open(&self) -> anyhow::Result<Db> {
@@ -357,6 +372,25 @@ pub enum AdminCommand {
     SealKey {
         #[command(subcommand)]
         command: SealKeyCommand,
+    },
+    /// The OpenID Connect provider's signing keys (the file named by --oidc-key-file).
+    OidcKey {
+        #[command(subcommand)]
+        command: OidcKeyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OidcKeyCommand {
+    /// Every key, when it signs and until when it is published (JSON lines).
+    List,
+    /// A new RS256 and ES256 pair, published at once and signing after the overlap (relying
+    /// parties cache the key set: Entra ID for a day); the pair it replaces stays published
+    /// a day longer. Running servers read the file again within a minute.
+    Rotate {
+        /// Hours between publishing the new keys and signing with them.
+        #[arg(long, default_value_t = 48)]
+        overlap_hours: u32,
     },
 }
 

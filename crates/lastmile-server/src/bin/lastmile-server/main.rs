@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
             allow_unsigned_reports,
             audit_checkpoint_file,
             audit_checkpoint_minutes,
+            oidc_issuer,
             connections,
             storage,
         } => {
@@ -77,6 +78,16 @@ async fn main() -> anyhow::Result<()> {
             }
             if let Some(url) = notify_webhook {
                 state = state.with_notify(notify_format.webhook("--notify-webhook", &url)?);
+            }
+            if let Some(issuer) = oidc_issuer {
+                let issuer = lastmile_server::oidc::Issuer::parse(&issuer)?;
+                let key_file = storage.oidc_key_file();
+                let provider = lastmile_server::oidc::Provider::start(issuer, key_file.clone(), state.clock.now())
+                    .with_context(|| format!("loading the OIDC signing keys ({})", key_file.display()))?;
+                let provider = Arc::new(provider);
+                provider.spawn_key_reload(std::time::Duration::from_secs(60));
+                tracing::info!(issuer = %provider.issuer(), keys = %key_file.display(), "OpenID Connect provider on");
+                state = state.with_oidc(provider);
             }
             if let Some(file) = audit_checkpoint_file {
                 let key = Arc::new(storage.checkpoint_key()?);
