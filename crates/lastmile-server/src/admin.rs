@@ -298,3 +298,162 @@ pub async fn revoke_admin_tokens(db: &Db, clock: &dyn Clock, org_slug: &str, nam
 pub async fn audit_verify(db: &Db) -> Result<crate::audit::ChainReport, ServerError> {
     crate::audit::verify(&db.pool).await
 }
+
+/// How an OpenID Connect client proves itself at the token endpoint.
+#[derive(Debug, Clone)]
+pub enum ClientAuth {
+    /// None: Entra ID's external authentication method uses the implicit flow only.
+    None,
+    /// A client secret (made here, shown once).
+    Secret,
+    /// private_key_jwt with these public keys (a JWK Set).
+    PrivateKeyJwt(String),
+}
+
+/// What an administrator asks for when registering a client.
+#[derive(Debug, Clone)]
+pub struct ClientRequest {
+    pub name: String,
+    pub profile: String,
+    pub redirect_uris: Vec<String>,
+    pub auth: ClientAuth,
+    pub tenants: Vec<String>,
+    /// `any` or `phishing-resistant`.
+    pub factors: String,
+}
+
+/// A registered client as printed for the administrator: the secret is shown here once.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisteredClient {
+    #[serde(flatten)]
+    pub client: store::oidc::OidcClient,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
+/// The client profiles: which identity provider a client is, which decides its flow.
+pub const CLIENT_PROFILES: [&str; 4] = ["entra-eam", "okta", "keycloak", "generic"];
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex digits.
+fn is_guid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+fn check_redirect_uri(uri: &str) -> Result<(), ServerError> {
+    let bad = |why: &str| ServerError::Invalid(format!("redirect URI {uri:?}: {why}"));
+    let url = url::Url::parse(uri).map_err(|e| bad(&e.to_string()))?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err(bad("use https (http only on a loopback address)")),
+    }
+    if url.fragment().is_some() {
+        return Err(bad("a redirect URI has no fragment"));
+    }
+    Ok(())
+}
+
+/// Registers an OpenID Connect client of the organisation, checking that its profile, its
+/// authentication, its redirect URIs and (for Entra ID) its tenants fit together.
+pub async fn register_oidc_client(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    req: &ClientRequest,
+) -> Result<RegisteredClient, ServerError> {
+    let org = org(db, org_slug).await?;
+    let invalid = |why: String| Err(ServerError::Invalid(why));
+    if !CLIENT_PROFILES.contains(&req.profile.as_str()) {
+        return invalid(format!("profile {:?}: use one of {}", req.profile, CLIENT_PROFILES.join(", ")));
+    }
+    if req.name.trim().is_empty() {
+        return invalid("the client needs a name (what the dashboard and the audit log call it)".into());
+    }
+    if req.redirect_uris.is_empty() {
+        return invalid("the client needs at least one redirect URI (--redirect-uri)".into());
+    }
+    for uri in &req.redirect_uris {
+        check_redirect_uri(uri)?;
+    }
+    let entra = req.profile == "entra-eam";
+    match (&req.auth, entra) {
+        (ClientAuth::None, false) => {
+            return invalid(format!(
+                "a {} client authenticates at the token endpoint: use --auth secret or private-key-jwt",
+                req.profile
+            ));
+        }
+        (ClientAuth::Secret | ClientAuth::PrivateKeyJwt(_), true) => {
+            return invalid(
+                "an entra-eam client uses the implicit flow and has no credential: leave out --auth".into(),
+            );
+        }
+        _ => {}
+    }
+    if entra && req.tenants.is_empty() {
+        return invalid("an entra-eam client needs the Entra ID tenant ids it serves (--tenant)".into());
+    }
+    if !entra && !req.tenants.is_empty() {
+        return invalid("--tenant is for entra-eam clients only".into());
+    }
+    for t in &req.tenants {
+        if !is_guid(t) {
+            return invalid(format!("tenant {t:?} is not an Entra ID tenant id (a GUID)"));
+        }
+    }
+    let factors = match req.factors.as_str() {
+        "any" => "any",
+        "phishing-resistant" => "phishing_resistant",
+        other => return invalid(format!("factors {other:?}: use any or phishing-resistant")),
+    };
+    let jwks = match &req.auth {
+        ClientAuth::PrivateKeyJwt(text) => {
+            let set: serde_json::Value = serde_json::from_str(text)
+                .map_err(|e| ServerError::Invalid(format!("the client's JWK Set is not JSON: {e}")))?;
+            if !set["keys"].as_array().is_some_and(|k| !k.is_empty()) {
+                return invalid("the client's JWK Set has no keys (expected {\"keys\": [...]})".into());
+            }
+            Some(set.to_string())
+        }
+        _ => None,
+    };
+    let secret = matches!(req.auth, ClientAuth::Secret).then(crate::secrets::new_client_secret);
+    let client_id = crate::secrets::new_id("lmc");
+    let tenants: Vec<String> = req.tenants.iter().map(|t| t.to_ascii_lowercase()).collect();
+    let secret_hash = secret.as_deref().map(hash_secret);
+    let new = store::oidc::NewClient {
+        client_id: &client_id,
+        name: req.name.trim(),
+        profile: &req.profile,
+        secret_hash: secret_hash.as_deref(),
+        jwks: jwks.as_deref(),
+        redirect_uris: &req.redirect_uris,
+        tenants: &tenants,
+        factors,
+    };
+    let client = store::oidc::create_client(&db.pool, &org, &new, clock.now()).await?;
+    Ok(RegisteredClient { client, client_secret: secret })
+}
+
+/// The organisation's OpenID Connect clients.
+pub async fn oidc_clients(db: &Db, org_slug: &str) -> Result<Vec<store::oidc::OidcClient>, ServerError> {
+    let org = org(db, org_slug).await?;
+    store::oidc::clients(&db.pool, &org).await
+}
+
+/// Disables a client: its sign-ins are refused from now on.
+pub async fn disable_oidc_client(
+    db: &Db,
+    clock: &dyn Clock,
+    org_slug: &str,
+    client_id: &str,
+) -> Result<(), ServerError> {
+    let org = org(db, org_slug).await?;
+    if store::oidc::disable_client(&db.pool, &org, client_id, clock.now()).await? {
+        Ok(())
+    } else {
+        Err(ServerError::NotFound(format!("an enabled client {client_id:?} in {org_slug}")))
+    }
+}

@@ -29,6 +29,12 @@ pub fn new_admin_token() -> String {
     format!("lma_{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A new OpenID Connect client secret: 256 random bits; only its hash is stored.
+pub fn new_client_secret() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    format!("lmcs_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
 /// Entropy for an invite code.
 pub fn new_invite_entropy() -> [u8; lastmile_core::invite::CODE_BYTES] {
     rand::rng().random()

@@ -542,4 +542,46 @@ fn the_oidc_provider_is_configured_and_its_keys_rotated_from_the_command_line() 
     let signing: Vec<&str> = after.iter().filter(|k| k["signing"] == true).filter_map(|k| k["kid"].as_str()).collect();
     let old: Vec<&str> = before.iter().filter_map(|k| k["kid"].as_str()).collect();
     assert_eq!(signing, old, "the old pair signs during the overlap");
+
+    // A client: registered with its secret shown once, listed without it.
+    server.seed().expect("seed");
+    let created: serde_json::Value = serde_json::from_str(
+        &server
+            .admin(&[
+                "oidc-client",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "Okta",
+                "--profile",
+                "okta",
+                "--redirect-uri",
+                "https://acme.okta.com/oauth2/v1/authorize/callback",
+                "--auth",
+                "secret",
+            ])
+            .expect("create"),
+    )
+    .expect("json");
+    let secret = created["client_secret"].as_str().expect("secret").to_string();
+    let listed = server.admin(&["oidc-client", "list", "--org", "acme"]).expect("list");
+    assert!(listed.contains(created["client_id"].as_str().expect("id")) && !listed.contains(&secret), "{listed}");
+    let refused = server
+        .admin_command(&[
+            "oidc-client",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "X",
+            "--profile",
+            "okta",
+            "--redirect-uri",
+            "https://x.example/cb",
+        ])
+        .output()
+        .expect("create");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--auth secret or private-key-jwt"));
 }

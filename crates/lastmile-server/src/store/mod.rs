@@ -17,6 +17,7 @@ pub mod compliance;
 pub mod dashboard;
 pub mod engage;
 mod list;
+pub mod oidc;
 pub mod policy;
 mod recovery;
 mod reports;

@@ -113,3 +113,84 @@ async fn discovery_is_one_exact_document_and_absent_without_an_issuer() {
     }
     assert_eq!(doc["code_challenge_methods_supported"], serde_json::json!(["S256"]));
 }
+
+/// Registering clients: each profile with the credential it needs, the secret shown once and
+/// stored only as its hash, and every mismatch refused with what to change.
+#[tokio::test]
+async fn clients_are_registered_with_what_their_profile_needs() {
+    use lastmile_server::admin::{ClientAuth, ClientRequest, disable_oidc_client, oidc_clients, register_oidc_client};
+    let h = harness().await;
+    let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47".to_string();
+    let request = |profile: &str, auth: ClientAuth, tenants: Vec<String>, uris: &[&str]| ClientRequest {
+        name: format!("{profile} client"),
+        profile: profile.into(),
+        redirect_uris: uris.iter().map(|u| u.to_string()).collect(),
+        auth,
+        tenants,
+        factors: "any".into(),
+    };
+    let entra_uri = "https://login.microsoftonline.com/common/federation/externalauthprovider";
+    let entra = register_oidc_client(
+        &h.state.db,
+        &*h.clock,
+        "acme",
+        &request("entra-eam", ClientAuth::None, vec![tenant.to_uppercase()], &[entra_uri]),
+    )
+    .await
+    .expect("entra");
+    assert!(entra.client_secret.is_none() && entra.client.client_id.starts_with("lmc_"));
+    assert_eq!(entra.client.tenants, vec![tenant.clone()], "tenant ids stored in one case");
+    let okta = register_oidc_client(
+        &h.state.db,
+        &*h.clock,
+        "acme",
+        &request("okta", ClientAuth::Secret, vec![], &["https://acme.okta.com/oauth2/v1/authorize/callback"]),
+    )
+    .await
+    .expect("okta");
+    let secret = okta.client_secret.clone().expect("a secret, shown once");
+    assert!(secret.starts_with("lmcs_") && secret.len() > 40, "{secret}");
+    let stored = okta.client.secret_hash.clone().expect("stored");
+    assert_eq!(stored, lastmile_server::secrets::hash_secret(&secret), "only the hash is stored");
+    assert!(!serde_json::to_string(&okta.client).expect("json").contains(&stored), "the hash is never printed");
+    let jwks = r#"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+    register_oidc_client(
+        &h.state.db,
+        &*h.clock,
+        "acme",
+        &request(
+            "keycloak",
+            ClientAuth::PrivateKeyJwt(jwks.into()),
+            vec![],
+            &["http://127.0.0.1:8080/realms/acme/broker/lastmile/endpoint"],
+        ),
+    )
+    .await
+    .expect("keycloak with private_key_jwt on loopback");
+
+    let refusals: [(ClientRequest, &str); 9] = [
+        (request("azure", ClientAuth::Secret, vec![], &["https://x.example/cb"]), "use one of entra-eam, okta"),
+        (request("okta", ClientAuth::Secret, vec![], &[]), "at least one redirect URI"),
+        (request("okta", ClientAuth::Secret, vec![], &["http://x.example/cb"]), "use https"),
+        (request("okta", ClientAuth::Secret, vec![], &["https://x.example/cb#frag"]), "no fragment"),
+        (request("okta", ClientAuth::None, vec![], &["https://x.example/cb"]), "--auth secret or private-key-jwt"),
+        (request("entra-eam", ClientAuth::Secret, vec![tenant.clone()], &[entra_uri]), "leave out --auth"),
+        (request("entra-eam", ClientAuth::None, vec![], &[entra_uri]), "tenant ids it serves"),
+        (request("entra-eam", ClientAuth::None, vec!["contoso".into()], &[entra_uri]), "not an Entra ID tenant id"),
+        (
+            request("generic", ClientAuth::PrivateKeyJwt(r#"{"keys":[]}"#.into()), vec![], &["https://x.example/cb"]),
+            "has no keys",
+        ),
+    ];
+    for (req, needle) in refusals {
+        let err = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect_err(needle).to_string();
+        assert!(err.contains(needle), "{req:?}: {err}");
+    }
+    let listed = oidc_clients(&h.state.db, "acme").await.expect("list");
+    assert_eq!(listed.len(), 3);
+    disable_oidc_client(&h.state.db, &*h.clock, "acme", &okta.client.client_id).await.expect("disable");
+    let err = disable_oidc_client(&h.state.db, &*h.clock, "acme", &okta.client.client_id).await.expect_err("twice");
+    assert!(err.to_string().contains("not found"), "{err}");
+    let listed = oidc_clients(&h.state.db, "acme").await.expect("list");
+    assert!(listed.iter().any(|c| c.client_id == okta.client.client_id && c.disabled_at_ms.is_some()));
+}

@@ -8,8 +8,8 @@ use lastmile_server::admin;
 use lastmile_server::db::Db;
 
 use crate::cli::{
-    AdminCommand, AuditCommand, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand, InviteCommand,
-    OidcKeyCommand, OrgCommand, SealKeyCommand, Storage, TokenCommand, UserCommand,
+    AdminCommand, AuditCommand, ClientAuthKind, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand,
+    InviteCommand, OidcClientCommand, OidcKeyCommand, OrgCommand, SealKeyCommand, Storage, TokenCommand, UserCommand,
 };
 
 fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
@@ -26,6 +26,33 @@ fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
 
 pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
     match command {
+        AdminCommand::OidcClient { command } => match command {
+            OidcClientCommand::Create { org, name, profile, redirect_uris, auth, jwks_file, tenants, factors } => {
+                let auth = match (auth, jwks_file) {
+                    (None, None) => admin::ClientAuth::None,
+                    (Some(ClientAuthKind::Secret), None) => admin::ClientAuth::Secret,
+                    (Some(ClientAuthKind::PrivateKeyJwt), Some(path)) => admin::ClientAuth::PrivateKeyJwt(
+                        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+                    ),
+                    (Some(ClientAuthKind::PrivateKeyJwt), None) => {
+                        anyhow::bail!("--auth private-key-jwt needs the client's public keys: --jwks-file")
+                    }
+                    (_, Some(_)) => anyhow::bail!("--jwks-file goes with --auth private-key-jwt"),
+                };
+                let req = admin::ClientRequest { name, profile, redirect_uris, auth, tenants, factors };
+                let registered = admin::register_oidc_client(db, clock, &org, &req).await?;
+                println!("{}", serde_json::to_string_pretty(&registered)?);
+            }
+            OidcClientCommand::List { org } => {
+                for client in admin::oidc_clients(db, &org).await? {
+                    println!("{}", serde_json::to_string(&client)?);
+                }
+            }
+            OidcClientCommand::Disable { org, client_id } => {
+                admin::disable_oidc_client(db, clock, &org, &client_id).await?;
+                println!("client {client_id} disabled");
+            }
+        },
         AdminCommand::OidcKey { command } => {
             let path = storage.oidc_key_file();
             let now = clock.now();

@@ -373,11 +373,65 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: SealKeyCommand,
     },
+    /// Relying parties of the OpenID Connect provider (Entra ID, Okta, Keycloak, any client).
+    OidcClient {
+        #[command(subcommand)]
+        command: OidcClientCommand,
+    },
     /// The OpenID Connect provider's signing keys (the file named by --oidc-key-file).
     OidcKey {
         #[command(subcommand)]
         command: OidcKeyCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OidcClientCommand {
+    /// Registers a client; prints its id (and its secret, once).
+    Create {
+        #[arg(long)]
+        org: String,
+        /// What the dashboard and the audit log call it.
+        #[arg(long)]
+        name: String,
+        /// entra-eam (Entra ID's external authentication method: implicit id_token, form_post),
+        /// okta, keycloak or generic (authorization code with PKCE).
+        #[arg(long)]
+        profile: String,
+        /// An exact redirect URI (repeat for several).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// How it authenticates at the token endpoint: secret or private-key-jwt (not for
+        /// entra-eam, which has no credential).
+        #[arg(long, value_enum)]
+        auth: Option<ClientAuthKind>,
+        /// Its public keys, a JWK Set file (with --auth private-key-jwt).
+        #[arg(long)]
+        jwks_file: Option<PathBuf>,
+        /// An Entra ID tenant id it serves (entra-eam; repeat for several).
+        #[arg(long = "tenant")]
+        tenants: Vec<String>,
+        /// Which verified factors satisfy it: any, or phishing-resistant (security keys).
+        #[arg(long, default_value = "any")]
+        factors: String,
+    },
+    /// The organisation's clients (JSON lines; no secrets).
+    List {
+        #[arg(long)]
+        org: String,
+    },
+    /// Refuses the client's sign-ins from now on.
+    Disable {
+        #[arg(long)]
+        org: String,
+        client_id: String,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ClientAuthKind {
+    Secret,
+    PrivateKeyJwt,
 }
 
 #[derive(Subcommand, Debug)]
