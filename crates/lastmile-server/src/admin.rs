@@ -412,7 +412,7 @@ pub async fn register_oidc_client(
         ClientAuth::PrivateKeyJwt(text) => {
             let set: serde_json::Value = serde_json::from_str(text)
                 .map_err(|e| ServerError::Invalid(format!("the client's JWK Set is not JSON: {e}")))?;
-            if !set["keys"].as_array().is_some_and(|k| !k.is_empty()) {
+            if set["keys"].as_array().is_none_or(|k| k.is_empty()) {
                 return invalid("the client's JWK Set has no keys (expected {\"keys\": [...]})".into());
             }
             Some(set.to_string())
