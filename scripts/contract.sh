@@ -22,7 +22,8 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 export LASTMILE_DATA_DIR="$data" LASTMILE_LOG=warn
 invite=$("$server_bin" admin demo --server-url "$base" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
 admin_token=$("$server_bin" admin token create --org demo --name contract 2>/dev/null)
-"$server_bin" serve --listen "127.0.0.1:$port" >"$data/server.log" 2>&1 &
+# With the OpenID Connect provider on, so its documents are checked too.
+"$server_bin" serve --listen "127.0.0.1:$port" --oidc-issuer "$base" >"$data/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do curl -fs "$base/v1/health" >/dev/null && break; sleep 0.1; done
 
