@@ -171,7 +171,7 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
 }
 
 /// HTML-escapes text.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 

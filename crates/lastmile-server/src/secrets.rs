@@ -35,6 +35,13 @@ pub fn new_client_secret() -> String {
     format!("lmcs_{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// An OAuth authorization code (or an opaque access token): 256 random bits; only its hash
+/// is stored.
+pub fn new_authorization_code() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Entropy for an invite code.
 pub fn new_invite_entropy() -> [u8; lastmile_core::invite::CODE_BYTES] {
     rand::rng().random()

@@ -6,6 +6,7 @@
 //! discovery document, and the signing keys ([`keys`]), reloaded from their file when an
 //! administrator rotates them so that replicas agree.
 
+pub mod flow;
 pub mod keys;
 
 use std::path::PathBuf;
@@ -141,6 +142,7 @@ impl Provider {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": [Alg::RS256.name(), Alg::ES256.name()],
             "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": true,
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"],
             "claim_types_supported": ["normal"],
             "request_parameter_supported": false,

@@ -82,7 +82,7 @@ pub async fn verify_totp(
         factor_id: id.clone(),
         code: req.code,
         user_id: device.user_id.clone(),
-        device_id: device.id.clone(),
+        device_id: Some(device.id.clone()),
         now,
         seal: state.seal.clone(),
     };

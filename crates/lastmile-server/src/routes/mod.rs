@@ -57,6 +57,9 @@ fn api() -> OpenApiRouter<AppState> {
         .route("/admin", get(admin::dashboard_page))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))
+        .route("/oidc/authorize", get(oidc::authorize))
+        .route("/oidc/authorize/totp", post(oidc::authorize_totp))
+        .route("/oidc/token", post(oidc::token))
 }
 
 /// The OpenAPI document of [`app`].

@@ -34,6 +34,10 @@ pub enum Kind {
     Nudged,
     /// A device that joined without a key added one (its reports must be signed from now).
     DeviceKeyAdded,
+    /// A person signed in to an OpenID Connect client with a factor (client, factor, amr).
+    OidcSignIn,
+    /// A sign-in to an OpenID Connect client was refused (client, why).
+    OidcSignInRefused,
 }
 
 impl Kind {
@@ -54,6 +58,8 @@ impl Kind {
             Kind::GroupChanged => "policy.group_changed",
             Kind::Nudged => "engagement.nudged",
             Kind::DeviceKeyAdded => "device.key_added",
+            Kind::OidcSignIn => "oidc.signed_in",
+            Kind::OidcSignInRefused => "oidc.sign_in_refused",
         }
     }
 }

@@ -121,3 +121,138 @@ pub async fn disable_client(pool: &AnyPool, org: &Org, client_id: &str, now: Uni
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A sign-in request of a client, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInRequest {
+    pub id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: String,
+    pub acr: Option<String>,
+    pub expires_at_ms: i64,
+    /// Set once a factor satisfied it.
+    pub user_id: Option<String>,
+    pub factor_id: Option<String>,
+    pub amr: Option<String>,
+    pub auth_time_ms: Option<i64>,
+}
+
+const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_challenge, acr, expires_at_ms, user_id, factor_id, amr, auth_time_ms";
+
+fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
+    SignInRequest {
+        id: r.get(0),
+        client_id: r.get(1),
+        redirect_uri: r.get(2),
+        state: r.get(3),
+        nonce: r.get(4),
+        code_challenge: r.get(5),
+        acr: r.get(6),
+        expires_at_ms: r.get(7),
+        user_id: r.get(8),
+        factor_id: r.get(9),
+        amr: r.get(10),
+        auth_time_ms: r.get(11),
+    }
+}
+
+/// Stores a new request (and drops requests that expired a day ago or more).
+pub async fn create_request(pool: &AnyPool, r: &SignInRequest, now: UnixMillis) -> Result<(), ServerError> {
+    sqlx::query("DELETE FROM oidc_requests WHERE expires_at_ms < $1").bind(now.0 - 86_400_000).execute(pool).await?;
+    sqlx::query(
+        "INSERT INTO oidc_requests (id, client_id, redirect_uri, state, nonce, code_challenge, acr, created_at_ms, expires_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&r.id)
+    .bind(&r.client_id)
+    .bind(&r.redirect_uri)
+    .bind(&r.state)
+    .bind(&r.nonce)
+    .bind(&r.code_challenge)
+    .bind(&r.acr)
+    .bind(now.0)
+    .bind(r.expires_at_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A request still open at `now` (not expired, not yet satisfied).
+pub async fn open_request(pool: &AnyPool, id: &str, now: UnixMillis) -> Result<Option<SignInRequest>, ServerError> {
+    let row = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM oidc_requests WHERE id = $1 AND expires_at_ms > $2 AND code_hash IS NULL"
+    ))
+    .bind(id)
+    .bind(now.0)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(request_from_row))
+}
+
+/// The verified TOTP factor of the user with this email in this organisation, if any.
+pub async fn verified_totp_of(
+    pool: &AnyPool,
+    org_id: &str,
+    email: &str,
+) -> Result<Option<(String, String)>, ServerError> {
+    let row = sqlx::query(
+        "SELECT u.id, f.id FROM users u JOIN factors f ON f.user_id = u.id \
+         WHERE u.org_id = $1 AND u.email = $2 AND f.kind = 'totp' AND f.status = 'verified' \
+         ORDER BY f.verified_at_ms LIMIT 1",
+    )
+    .bind(org_id)
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
+/// Records who satisfied the request with which factor, and the code that redeems it (its
+/// hash); false when the request was no longer open (satisfied meanwhile, or expired).
+#[allow(clippy::too_many_arguments)]
+pub async fn satisfy_request(
+    pool: &AnyPool,
+    id: &str,
+    user_id: &str,
+    factor_id: &str,
+    amr: &str,
+    code_hash: &str,
+    code_expires_at_ms: i64,
+    now: UnixMillis,
+) -> Result<bool, ServerError> {
+    let done = sqlx::query(
+        "UPDATE oidc_requests SET user_id = $1, factor_id = $2, amr = $3, auth_time_ms = $4, code_hash = $5, \
+         code_expires_at_ms = $6 WHERE id = $7 AND code_hash IS NULL AND expires_at_ms > $4",
+    )
+    .bind(user_id)
+    .bind(factor_id)
+    .bind(amr)
+    .bind(now.0)
+    .bind(code_hash)
+    .bind(code_expires_at_ms)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Redeems an authorization code once: the request it belongs to, if the code is known,
+/// unexpired and not redeemed before (a second redemption gets nothing).
+pub async fn redeem_code(
+    pool: &AnyPool,
+    code_hash: &str,
+    now: UnixMillis,
+) -> Result<Option<SignInRequest>, ServerError> {
+    let row = sqlx::query(&format!(
+        "UPDATE oidc_requests SET redeemed_at_ms = $1 \
+         WHERE code_hash = $2 AND redeemed_at_ms IS NULL AND code_expires_at_ms > $1 RETURNING {REQUEST_COLUMNS}"
+    ))
+    .bind(now.0)
+    .bind(code_hash)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(request_from_row))
+}

@@ -36,7 +36,9 @@ pub enum AuditedWrite {
         factor_id: String,
         code: String,
         user_id: String,
-        device_id: String,
+        /// The device the code was typed on; none for a sign-in through the OpenID Connect
+        /// provider (a browser, no device of ours).
+        device_id: Option<String>,
         now: UnixMillis,
         /// The keys the factor's seed is sealed under.
         seal: Arc<SealKeys>,
@@ -232,7 +234,7 @@ async fn apply(
                     return Ok(Written::Totp(TotpOutcome::Malformed { digits: params.digits }));
                 }
             };
-            match accept_step(tx, factor_id, step, user_id, device_id, *now, events, changed).await? {
+            match accept_step(tx, factor_id, step, user_id, device_id.as_deref(), *now, events, changed).await? {
                 Some(view) => Ok(Written::Totp(TotpOutcome::Accepted(view))),
                 None => {
                     give_back_attempt(tx, factor_id).await?;
@@ -243,9 +245,9 @@ async fn apply(
         AuditedWrite::Attempt { factor_id, user_id, kind, now } => {
             Ok(Written::Attempt(count_attempt(tx, factor_id, user_id, kind, *now).await?))
         }
-        AuditedWrite::TotpStep { factor_id, step, user_id, device_id, now } => {
-            Ok(Written::TotpStep(accept_step(tx, factor_id, *step, user_id, device_id, *now, events, changed).await?))
-        }
+        AuditedWrite::TotpStep { factor_id, step, user_id, device_id, now } => Ok(Written::TotpStep(
+            accept_step(tx, factor_id, *step, user_id, Some(device_id), *now, events, changed).await?,
+        )),
         AuditedWrite::RecoveryConfirmed { factor_id, user_id, device_id, now } => {
             let row = sqlx::query(
                 "UPDATE factors SET status = 'verified', verified_at_ms = COALESCE(verified_at_ms, $1), \
@@ -304,7 +306,7 @@ async fn accept_step(
     factor_id: &str,
     step: i64,
     user_id: &str,
-    device_id: &str,
+    device_id: Option<&str>,
     now: UnixMillis,
     events: &mut Vec<Event>,
     changed: &mut Vec<(String, UnixMillis)>,
@@ -325,7 +327,11 @@ async fn accept_step(
     let verified_at_ms: i64 = row.get(0);
     if verified_at_ms == now.0 {
         let how = serde_json::json!({ "kind": "totp", "how": "a current code from the authenticator app" });
-        events.push(Event::new(now, user_id, Kind::FactorVerified).device(device_id).factor(factor_id).detail(how));
+        let event = Event::new(now, user_id, Kind::FactorVerified).factor(factor_id).detail(how);
+        events.push(match device_id {
+            Some(d) => event.device(d),
+            None => event,
+        });
         changed.push((user_id.to_string(), now));
     }
     Ok(Some(FactorView {

@@ -194,3 +194,174 @@ async fn clients_are_registered_with_what_their_profile_needs() {
     let listed = oidc_clients(&h.state.db, "acme").await.expect("list");
     assert!(listed.iter().any(|c| c.client_id == okta.client.client_id && c.disabled_at_ms.is_some()));
 }
+
+/// Runs tests/oidc/code_flow.mjs (openid-client's authorization code flow with PKCE).
+fn code_flow(args: &[&str]) -> Result<Value, String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc");
+    let out = std::process::Command::new("node").arg(dir.join("code_flow.mjs")).args(args).output().expect("node");
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).expect("one JSON line"))
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).to_string())
+    }
+}
+
+/// The sign-in page's request id (its hidden form field).
+fn request_id(html: &str) -> String {
+    let start = html.find("name=\"request\" value=\"").expect("the form") + "name=\"request\" value=\"".len();
+    html[start..].split('"').next().expect("value").to_string()
+}
+
+/// Ada, with a device and a verified authenticator app; returns her TOTP secret.
+async fn ada_with_totp(h: &Harness) -> Vec<u8> {
+    use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
+    let dev = h.joined().await;
+    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let e: lastmile_proto::api::TotpEnrollment = serde_json::from_value(v).expect("enrollment");
+    let secret = secret_from_base32(&e.secret).expect("secret");
+    let code = code_at(&secret, TotpParams::default(), h.clock.now()).expect("code");
+    let body = serde_json::json!({ "code": code }).to_string();
+    let (s, v) =
+        h.call("POST", &format!("/v1/factors/totp/{}/verify", e.factor_id), Some(&dev.device_token), Some(body)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    secret
+}
+
+/// The authorization code flow end to end with a certified relying-party library: openid-client
+/// builds the request (PKCE S256, state, nonce), the person proves the authenticator app
+/// Lastmile verified on the server's page, openid-client redeems the code and validates the
+/// ID token (signature through the JWKS, iss, aud, nonce, expiry). Then the refusals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
+    use lastmile_core::totp::{TotpParams, code_at};
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let mut h = harness().await;
+    h.clock.set(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64);
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    let secret = ada_with_totp(&h).await;
+    let redirect = "http://127.0.0.1:9/callback";
+    let req = ClientRequest {
+        name: "Acme Keycloak".into(),
+        profile: "keycloak".into(),
+        redirect_uris: vec![redirect.into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        factors: "any".into(),
+    };
+    let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let (client_id, client_secret) = (client.client.client_id.clone(), client.client_secret.clone().expect("secret"));
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+
+    let start = code_flow(&["start", &issuer, &client_id, &client_secret, redirect]).expect("start");
+    let url = start["url"].as_str().expect("url");
+    let resp = http.get(url).send().await.expect("the page");
+    assert_eq!(resp.status(), 200);
+    let csp =
+        resp.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(csp.contains("form-action 'self' http://127.0.0.1:9") && csp.contains("default-src 'none'"), "{csp}");
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("Acme Keycloak") && html.contains("value=\"ada@acme.test\""), "{html}");
+    let request = request_id(&html);
+    let post = |code: String, request: String| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("request", &request)
+            .append_pair("username", "Ada@Acme.test")
+            .append_pair("code", &code)
+            .finish();
+        let (http, to) = (http.clone(), format!("{issuer}/oidc/authorize/totp"));
+        async move {
+            let r = http
+                .post(to)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("post");
+            let status = r.status().as_u16();
+            let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+            (status, location, r.text().await.unwrap_or_default())
+        }
+    };
+    // A wrong code: the page again, with a message that does not say whether the email exists.
+    let (status, _, html) = post("000000".into(), request.clone()).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("that email and code do not match"), "{html}");
+    // The next step's code (the current one was used when the app verified the factor).
+    let next = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 30_000)).expect("code");
+    let (status, location, _) = post(next.clone(), request.clone()).await;
+    assert_eq!(status, 303);
+    let callback = location.expect("back to the client");
+    assert!(callback.starts_with(&format!("{redirect}?code=")) && callback.contains("&iss="), "{callback}");
+
+    let (verifier, state, nonce) = (
+        start["verifier"].as_str().unwrap_or_default(),
+        start["state"].as_str().unwrap_or_default(),
+        start["nonce"].as_str().unwrap_or_default(),
+    );
+    let claims =
+        code_flow(&["finish", &issuer, &client_id, &client_secret, &callback, verifier, state, nonce]).expect("finish");
+    let ada: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ada@acme.test'")
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("ada");
+    assert_eq!(
+        (claims["sub"].as_str(), claims["aud"].as_str()),
+        (Some(ada.as_str()), Some(client_id.as_str())),
+        "{claims}"
+    );
+    assert_eq!(claims["amr"], serde_json::json!(["otp"]));
+    assert_eq!(claims["nonce"].as_str(), Some(nonce));
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM audit_events ORDER BY id")
+        .fetch_all(&h.state.db.pool)
+        .await
+        .expect("events");
+    assert!(
+        kinds.iter().any(|k| k == "oidc.signed_in") && kinds.iter().any(|k| k == "oidc.sign_in_refused"),
+        "{kinds:?}"
+    );
+
+    // The same code again: refused by the token endpoint, and openid-client says so.
+    let err = code_flow(&["finish", &issuer, &client_id, &client_secret, &callback, verifier, state, nonce])
+        .expect_err("reused");
+    assert!(err.contains("invalid_grant"), "{err}");
+    // A completed request takes no more codes.
+    let (status, _, html) = post(next, request).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("expired or was already completed"), "{html}");
+
+    // A second sign-in whose code is redeemed with another verifier (PKCE mismatch).
+    let start = code_flow(&["start", &issuer, &client_id, &client_secret, redirect]).expect("start");
+    let html = http.get(start["url"].as_str().expect("url")).send().await.expect("page").text().await.expect("html");
+    let code = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 60_000)).expect("code");
+    h.clock.advance(30_000);
+    let (status, location, _) = post(code, request_id(&html)).await;
+    assert_eq!(status, 303);
+    let callback = location.expect("callback");
+    let (state, nonce) = (start["state"].as_str().unwrap_or_default(), start["nonce"].as_str().unwrap_or_default());
+    let wrong_verifier = "x".repeat(43);
+    let err = code_flow(&["finish", &issuer, &client_id, &client_secret, &callback, &wrong_verifier, state, nonce])
+        .expect_err("pkce");
+    assert!(err.contains("invalid_grant"), "{err}");
+    // A wrong client secret is refused before the code is looked at.
+    let err = code_flow(&["finish", &issuer, &client_id, "lmcs_wrong", &callback, &wrong_verifier, state, nonce])
+        .expect_err("secret");
+    assert!(err.contains("invalid_client"), "{err}");
+
+    // A redirect URI the client did not register: shown, never redirected.
+    let bad = start["url"].as_str().expect("url").replace("127.0.0.1%3A9%2Fcallback", "evil.example%2Fcallback");
+    let resp = http.get(bad).send().await.expect("page");
+    assert_eq!(resp.status(), 400);
+    assert!(resp.headers().get("location").is_none());
+    // Without PKCE: back to the client with invalid_request.
+    let no_pkce = format!(
+        "{issuer}/oidc/authorize?client_id={client_id}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&state=s1"
+    );
+    let resp = http.get(no_pkce).send().await.expect("page");
+    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(
+        location.starts_with(redirect) && location.contains("error=invalid_request") && location.contains("state=s1"),
+        "{location}"
+    );
+}

@@ -143,7 +143,8 @@ async fn postgres_full_disk() {
     let h = harness_on(Db::open(&format!("{base}/{name}")).await.expect("open db")).await;
     fill_fail_free(&h, &disk).await;
     h.state.db.pool.close().await;
-    admin.execute(format!("DROP DATABASE {name}").as_str()).await.expect("drop the database");
+    // FORCE: a backend whose client just closed may not have exited yet (PostgreSQL 13+).
+    admin.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.expect("drop the database");
     admin.execute(format!("DROP TABLESPACE {name}").as_str()).await.expect("drop the tablespace");
     let mut disk = disk;
     disk.unmount = true;

@@ -1,0 +1,42 @@
+// The authorization code flow with PKCE as panva's openid-client runs it (a relying party
+// such as Okta or Keycloak does the same):
+//   node code_flow.mjs start  ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI
+//     prints {"url", "verifier", "state", "nonce"}: where to send the person, and what to keep
+//   node code_flow.mjs finish ISSUER CLIENT_ID CLIENT_SECRET CALLBACK_URL VERIFIER STATE NONCE
+//     redeems the code in CALLBACK_URL, validates the ID token, prints its claims
+// Exits 1 with the library's reason on any failure.
+import * as client from "openid-client";
+
+const [step, issuer, clientId, secret, ...rest] = process.argv.slice(2);
+const insecure = issuer.startsWith("http://") ? { execute: [client.allowInsecureRequests] } : {};
+try {
+  const config = await client.discovery(new URL(issuer), clientId, secret, undefined, insecure);
+  if (step === "start") {
+    const [redirectUri] = rest;
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state,
+      nonce,
+      login_hint: "ada@acme.test",
+    });
+    console.log(JSON.stringify({ url: url.href, verifier, state, nonce }));
+  } else {
+    const [callback, verifier, state, nonce] = rest;
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    console.log(JSON.stringify(tokens.claims()));
+  }
+} catch (e) {
+  console.error(`${e.name}: ${e.message}${e.cause ? ` (${JSON.stringify(e.cause)})` : ""}`);
+  process.exit(1);
+}
