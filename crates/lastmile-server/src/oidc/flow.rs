@@ -128,6 +128,43 @@ pub fn amr_of(kind: &str) -> &'static str {
     }
 }
 
+/// The `client_assertion_type` of private_key_jwt (RFC 7523 section 2.2).
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/// The longest an assertion may live (its exp after now).
+pub const ASSERTION_MAX_MS: i64 = 10 * 60 * 1000;
+
+/// The checks of a client assertion's claims (RFC 7523 section 3, OpenID Connect Core 9):
+/// issued by and about the client, for this provider (its issuer or token endpoint), not
+/// expired and not long-lived, with a `jti`. Returns the `jti` and the expiry (ms).
+pub fn check_assertion(
+    claims: &serde_json::Value,
+    client_id: &str,
+    issuer: &str,
+    token_endpoint: &str,
+    now_ms: i64,
+) -> Result<(String, i64), String> {
+    if claims["iss"] != client_id || claims["sub"] != client_id {
+        return Err("the assertion's iss and sub must be the client id".into());
+    }
+    let for_us = |v: &serde_json::Value| v == issuer || v == token_endpoint;
+    let aud_ok = match &claims["aud"] {
+        serde_json::Value::Array(list) => list.iter().any(for_us),
+        one => for_us(one),
+    };
+    if !aud_ok {
+        return Err(format!("the assertion's aud must be {issuer} or {token_endpoint}"));
+    }
+    let exp_ms = claims["exp"].as_i64().ok_or("the assertion has no exp")?.saturating_mul(1000);
+    if exp_ms <= now_ms {
+        return Err("the assertion has expired".into());
+    }
+    if exp_ms > now_ms + ASSERTION_MAX_MS {
+        return Err("the assertion lives longer than 10 minutes".into());
+    }
+    let jti = claims["jti"].as_str().filter(|j| !j.is_empty() && j.len() <= 256).ok_or("the assertion has no jti")?;
+    Ok((jti.to_string(), exp_ms))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +241,37 @@ mod tests {
         assert!(pkce_matches(VERIFIER, CHALLENGE));
         assert!(!pkce_matches("dBjftJeZ4CVP-mJ92K1uKC3GNCwu6LfFeZlq6yqA7RK", CHALLENGE));
         assert!(!pkce_matches("short", CHALLENGE));
+    }
+
+    #[test]
+    fn client_assertions_are_for_us_short_lived_and_named() {
+        let now = 1_790_000_000_000_i64;
+        let good = serde_json::json!({
+            "iss": "lmc_1", "sub": "lmc_1", "aud": ["https://mfa.example/oidc/token"], "exp": now / 1000 + 60, "jti": "j",
+        });
+        let check = |c: &serde_json::Value| {
+            check_assertion(c, "lmc_1", "https://mfa.example", "https://mfa.example/oidc/token", now)
+        };
+        assert_eq!(check(&good), Ok(("j".to_string(), (now / 1000 + 60) * 1000)));
+        let with = |name: &str, value: serde_json::Value| {
+            let mut c = good.clone();
+            c[name] = value;
+            check(&c).expect_err(name)
+        };
+        assert!(
+            check(&{
+                let mut c = good.clone();
+                c["aud"] = "https://mfa.example".into();
+                c
+            })
+            .is_ok(),
+            "the issuer is an audience too"
+        );
+        assert!(with("sub", "lmc_2".into()).contains("iss and sub"));
+        assert!(with("aud", "https://other.example".into()).contains("aud must be"));
+        assert!(with("exp", (now / 1000 - 1).into()).contains("expired"));
+        assert!(with("exp", (now / 1000 + 3600).into()).contains("longer than 10 minutes"));
+        assert!(with("jti", "".into()).contains("no jti"));
     }
 
     #[test]

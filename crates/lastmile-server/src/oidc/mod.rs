@@ -7,6 +7,7 @@
 //! administrator rotates them so that replicas agree.
 
 pub mod flow;
+pub mod jws;
 pub mod keys;
 
 use std::path::PathBuf;

@@ -335,6 +335,65 @@ fn client_credentials(
     Some((form.get("client_id")?.clone(), form.get("client_secret").cloned()))
 }
 
+/// Who the client at the token endpoint is: a secret (HTTP Basic or the form) checked
+/// against its hash, or a private_key_jwt assertion verified with its registered keys and
+/// used once. `Ok(Err(why))` for a refusal.
+async fn authenticate_client(
+    state: &AppState,
+    p: &crate::oidc::Provider,
+    headers: &axum::http::HeaderMap,
+    form: &HashMap<String, String>,
+    now: UnixMillis,
+) -> Result<Result<OidcClient, String>, ApiError> {
+    if let Some(assertion) = form.get("client_assertion") {
+        if form.get("client_assertion_type").map(String::as_str) != Some(flow::JWT_BEARER) {
+            return Ok(Err(format!("client_assertion_type must be {}", flow::JWT_BEARER)));
+        }
+        // The client is named by client_id, or by the assertion's sub (checked below).
+        let named = form.get("client_id").cloned().or_else(|| unverified_sub(assertion));
+        let Some(client) = named.filter(|n| n.len() <= 64) else { return Ok(Err("the client is not named".into())) };
+        let Some(client) = clients::client(&state.db.pool, &client).await?.filter(|c| c.disabled_at_ms.is_none())
+        else {
+            return Ok(Err("unknown client".into()));
+        };
+        let Some(jwks) = client.jwks.as_deref().and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
+            return Ok(Err("this client has no registered keys (it authenticates with a secret)".into()));
+        };
+        let claims = match crate::oidc::jws::verify(assertion, &jwks) {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(format!("the client assertion: {e}"))),
+        };
+        let token_endpoint = p.issuer().at("/oidc/token");
+        let (jti, exp_ms) =
+            match flow::check_assertion(&claims, &client.client_id, p.issuer().as_str(), &token_endpoint, now.0) {
+                Ok(checked) => checked,
+                Err(why) => return Ok(Err(why)),
+            };
+        if !clients::first_use_of_assertion(&state.db.pool, &client.client_id, &jti, exp_ms, now).await? {
+            return Ok(Err("this client assertion was used before (jti)".into()));
+        }
+        return Ok(Ok(client));
+    }
+    let Some((client_id, secret)) = client_credentials(headers, form) else {
+        return Ok(Err("client authentication is required".into()));
+    };
+    let client = clients::client(&state.db.pool, &client_id).await?.filter(|c| c.disabled_at_ms.is_none());
+    match (client, secret) {
+        (Some(c), Some(s)) if c.secret_hash.as_deref().is_some_and(|h| constant_time_eq(h, &hash_secret(&s))) => {
+            Ok(Ok(c))
+        }
+        _ => Ok(Err("unknown client or wrong secret".into())),
+    }
+}
+
+/// The `sub` of a JWT's payload, unverified (only to find whose keys to verify it with).
+fn unverified_sub(jwt: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice::<serde_json::Value>(&bytes).ok()?["sub"].as_str().map(str::to_string)
+}
+
 /// POST /oidc/token: redeems an authorization code (once, with its PKCE verifier, by the
 /// client it was issued to, for the same redirect URI) for an ID token.
 pub async fn token(
@@ -348,16 +407,12 @@ pub async fn token(
     // RFC 6749 section 5.2: 401 with a challenge when the client tried HTTP Basic, else 400.
     let basic = headers.get(header::AUTHORIZATION).is_some();
     let unauthorized = if basic { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST };
-    let Some((client_id, secret)) = client_credentials(&headers, &form) else {
-        return Ok(token_error(unauthorized, "invalid_client", "client authentication is required"));
-    };
-    let client = clients::client(&state.db.pool, &client_id).await?.filter(|c| c.disabled_at_ms.is_none());
-    let authenticated = match (&client, &secret) {
-        (Some(c), Some(s)) => c.secret_hash.as_deref().is_some_and(|h| constant_time_eq(h, &hash_secret(s))),
-        _ => false,
-    };
-    let Some(client) = client.filter(|_| authenticated) else {
-        return Ok(token_error(unauthorized, "invalid_client", "unknown client or wrong secret"));
+    let client = match authenticate_client(&state, p, &headers, &form, now).await? {
+        Ok(client) => client,
+        Err(why) => {
+            tracing::info!(why, "OIDC client authentication refused");
+            return Ok(token_error(unauthorized, "invalid_client", &why));
+        }
     };
     if form.get("grant_type").map(String::as_str) != Some("authorization_code") {
         return Ok(token_error(

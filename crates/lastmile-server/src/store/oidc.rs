@@ -256,3 +256,24 @@ pub async fn redeem_code(
     .await?;
     Ok(row.as_ref().map(request_from_row))
 }
+
+/// Remembers a client assertion's `jti` until it expires; false when it was used before.
+pub async fn first_use_of_assertion(
+    pool: &AnyPool,
+    client_id: &str,
+    jti: &str,
+    expires_at_ms: i64,
+    now: UnixMillis,
+) -> Result<bool, ServerError> {
+    sqlx::query("DELETE FROM oidc_client_assertions WHERE expires_at_ms < $1").bind(now.0).execute(pool).await?;
+    let done = sqlx::query(
+        "INSERT INTO oidc_client_assertions (client_id, jti, expires_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (client_id, jti) DO NOTHING",
+    )
+    .bind(client_id)
+    .bind(jti)
+    .bind(expires_at_ms)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

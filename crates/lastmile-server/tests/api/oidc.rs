@@ -365,3 +365,156 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
         "{location}"
     );
 }
+
+/// A client that authenticates with private_key_jwt (RFC 7523): openid-client signs its
+/// assertion with the client's EC key, the server verifies it with the keys registered for
+/// the client, and accepts each assertion once. A code older than a minute is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_with_private_key_jwt_redeems_codes_and_old_codes_are_refused() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use lastmile_core::totp::{TotpParams, code_at};
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let mut h = harness().await;
+    // The server's clock starts 61 s behind the real one (see the expired code below).
+    let real = UnixMillis(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64,
+    );
+    h.clock.set(real.0 - 61_000);
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    let secret = ada_with_totp(&h).await;
+
+    // The client's key pair: the private JWK for openid-client, the public one registered.
+    let group = openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).expect("P-256");
+    let key = openssl::ec::EcKey::generate(&group).expect("key");
+    let mut ctx = openssl::bn::BigNumContext::new().expect("bn");
+    let (mut x, mut y) = (openssl::bn::BigNum::new().expect("x"), openssl::bn::BigNum::new().expect("y"));
+    key.public_key().affine_coordinates(&group, &mut x, &mut y, &mut ctx).expect("point");
+    let b64 = |n: &openssl::bn::BigNumRef| URL_SAFE_NO_PAD.encode(n.to_vec_padded(32).expect("32 bytes"));
+    let public =
+        serde_json::json!({ "kty": "EC", "crv": "P-256", "x": b64(&x), "y": b64(&y), "kid": "rp-1", "alg": "ES256" });
+    let mut private = public.clone();
+    private["d"] = b64(key.private_key()).into();
+    let jwk_file = dir.path().join("rp-key.json");
+    std::fs::write(&jwk_file, private.to_string()).expect("write");
+    let auth = format!("jwk:{}", jwk_file.display());
+    let redirect = "http://127.0.0.1:9/cb";
+    let req = ClientRequest {
+        name: "Generic RP".into(),
+        profile: "generic".into(),
+        redirect_uris: vec![redirect.into()],
+        auth: ClientAuth::PrivateKeyJwt(serde_json::json!({ "keys": [public] }).to_string()),
+        tenants: vec![],
+        factors: "any".into(),
+    };
+    let client_id = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client").client.client_id;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let sign_in = |steps: i64| {
+        let (http, issuer, client_id, auth) = (http.clone(), issuer.clone(), client_id.clone(), auth.clone());
+        let code = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + steps * 30_000)).expect("code");
+        async move {
+            let start = code_flow(&["start", &issuer, &client_id, &auth, redirect]).expect("start");
+            let html =
+                http.get(start["url"].as_str().expect("url")).send().await.expect("page").text().await.expect("html");
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("request", &request_id(&html))
+                .append_pair("username", "ada@acme.test")
+                .append_pair("code", &code)
+                .finish();
+            let r = http
+                .post(format!("{issuer}/oidc/authorize/totp"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .expect("post");
+            let callback = r.headers().get("location").and_then(|v| v.to_str().ok()).expect("redirected").to_string();
+            (start, callback)
+        }
+    };
+    // A code redeemed after a minute is refused (the client authenticates fine): the sign-in
+    // happens with the server's clock 61 s back, the redemption at the real time (which the
+    // assertion's exp is made from).
+    let finish = |start: &Value, callback: &str| {
+        let field = |name: &str| start[name].as_str().unwrap_or_default().to_string();
+        code_flow(&[
+            "finish",
+            &issuer,
+            &client_id,
+            &auth,
+            callback,
+            &field("verifier"),
+            &field("state"),
+            &field("nonce"),
+        ])
+    };
+    let (start, old_callback) = sign_in(1).await;
+    h.clock.set(real.0);
+    let err = finish(&start, &old_callback).expect_err("an expired code");
+    assert!(err.contains("invalid_grant") && err.contains("expired"), "{err}");
+
+    let (start, callback) = sign_in(1).await;
+    let claims = finish(&start, &callback).expect("private_key_jwt");
+    assert_eq!(claims["aud"].as_str(), Some(client_id.as_str()), "{claims}");
+
+    // The client's secret path is closed to it, and another key is not its key.
+    let other = dir.path().join("other-key.json");
+    let stranger = openssl::ec::EcKey::generate(&group).expect("key");
+    stranger.public_key().affine_coordinates(&group, &mut x, &mut y, &mut ctx).expect("point");
+    let forged = serde_json::json!({
+        "kty": "EC", "crv": "P-256", "x": b64(&x), "y": b64(&y), "d": b64(stranger.private_key()), "kid": "rp-1", "alg": "ES256",
+    });
+    std::fs::write(&other, forged.to_string()).expect("write");
+    let err = code_flow(&[
+        "finish",
+        &issuer,
+        &client_id,
+        &format!("jwk:{}", other.display()),
+        &callback,
+        start["verifier"].as_str().unwrap_or_default(),
+        start["state"].as_str().unwrap_or_default(),
+        start["nonce"].as_str().unwrap_or_default(),
+    ])
+    .expect_err("wrong key");
+    assert!(err.contains("invalid_client"), "{err}");
+
+    // One assertion sent twice (made here: ES256 over header.claims with the client's key):
+    // the first authenticates (the code is then unknown), the second is refused by its jti.
+    let header = URL_SAFE_NO_PAD.encode(serde_json::json!({ "alg": "ES256", "kid": "rp-1" }).to_string());
+    let exp = h.clock.now().0 / 1000 + 60;
+    let claims = serde_json::json!({ "iss": client_id, "sub": client_id, "aud": issuer, "exp": exp, "jti": "once" });
+    let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let pkey = openssl::pkey::PKey::from_ec_key(key).expect("pkey");
+    let mut signer = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &pkey).expect("signer");
+    signer.update(input.as_bytes()).expect("update");
+    let der = openssl::ecdsa::EcdsaSig::from_der(&signer.sign_to_vec().expect("sign")).expect("der");
+    let mut raw = der.r().to_vec_padded(32).expect("r");
+    raw.extend(der.s().to_vec_padded(32).expect("s"));
+    let assertion = format!("{input}.{}", URL_SAFE_NO_PAD.encode(raw));
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "authorization_code")
+        .append_pair("code", "not-a-code")
+        .append_pair("redirect_uri", redirect)
+        .append_pair("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        .append_pair("client_assertion", &assertion)
+        .finish();
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let r = http
+            .post(format!("{issuer}/oidc/token"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("token");
+        let v: Value = r.json().await.expect("json");
+        answers.push((
+            v["error"].as_str().unwrap_or_default().to_string(),
+            v["error_description"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    assert_eq!(answers[0].0, "invalid_grant", "the assertion authenticated: {answers:?}");
+    assert_eq!(answers[1].0, "invalid_client", "{answers:?}");
+    assert!(answers[1].1.contains("used before"), "{answers:?}");
+}
