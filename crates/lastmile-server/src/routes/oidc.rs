@@ -118,6 +118,9 @@ fn totp_form(
     username: &str,
     error: Option<&str>,
 ) -> String {
+    // The code field is described by the error only when there is one (a reference to an
+    // element that does not exist is an accessibility fault).
+    let described = if error.is_some() { " aria-describedby=\"error\"" } else { "" };
     let error =
         error.map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\">{}</p>", esc(e))).unwrap_or_default();
     format!(
@@ -127,7 +130,7 @@ fn totp_form(
          <label for=\"username\">Work email</label>\
          <input id=\"username\" name=\"username\" type=\"email\" autocomplete=\"username\" required value=\"{username}\">\
          <label for=\"code\">Code from your authenticator app</label>\
-         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required aria-describedby=\"error\">\
+         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required{described}>\
          <button type=\"submit\">Confirm</button></form>\
          <p class=\"note\">Lost your phone? Recover on your computer with the Lastmile app; recovery codes do not \
          sign in here.</p>",

@@ -263,6 +263,15 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
     assert!(csp.contains("form-action 'self' http://127.0.0.1:9") && csp.contains("default-src 'none'"), "{csp}");
     let html = resp.text().await.expect("html");
     assert!(html.contains("Acme Keycloak") && html.contains("value=\"ada@acme.test\""), "{html}");
+    // No script at all, and every field has its label.
+    assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
+    assert!(!html.contains("aria-describedby"), "nothing to describe the field with yet");
+    for id in ["username", "code"] {
+        assert!(
+            html.contains(&format!("<label for=\"{id}\">")) && html.contains(&format!("id=\"{id}\"")),
+            "{id}: {html}"
+        );
+    }
     let request = request_id(&html);
     let post = |code: String, request: String| {
         let body = url::form_urlencoded::Serializer::new(String::new())
@@ -288,6 +297,7 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
     let (status, _, html) = post("000000".into(), request.clone()).await;
     assert_eq!(status, 400);
     assert!(html.contains("that email and code do not match"), "{html}");
+    assert!(html.contains("aria-describedby=\"error\"") && html.contains("role=\"alert\""), "{html}");
     // The next step's code (the current one was used when the app verified the factor).
     let next = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 30_000)).expect("code");
     let (status, location, _) = post(next.clone(), request.clone()).await;
