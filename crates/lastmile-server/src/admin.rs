@@ -343,11 +343,8 @@ fn is_guid(s: &str) -> bool {
 fn check_redirect_uri(uri: &str) -> Result<(), ServerError> {
     let bad = |why: &str| ServerError::Invalid(format!("redirect URI {uri:?}: {why}"));
     let url = url::Url::parse(uri).map_err(|e| bad(&e.to_string()))?;
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => return Err(bad("use https (http only on a loopback address)")),
+    if !crate::urls::https_or_loopback(&url) {
+        return Err(bad("use https (http only on a loopback address)"));
     }
     if url.fragment().is_some() {
         return Err(bad("a redirect URI has no fragment"));

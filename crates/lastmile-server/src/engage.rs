@@ -103,16 +103,10 @@ impl Webhook {
     /// A webhook at `url`: https, or http only to a loopback address (messages carry names
     /// and email addresses).
     pub fn new(url: url::Url, format: Format) -> Result<Webhook, ServerError> {
-        let loopback = match url.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
-        match url.scheme() {
-            "https" => Ok(Webhook { url, format }),
-            "http" if loopback => Ok(Webhook { url, format }),
-            _ => Err(ServerError::Invalid(format!("webhook {url}: use https (http only on a loopback address)"))),
+        if crate::urls::https_or_loopback(&url) {
+            Ok(Webhook { url, format })
+        } else {
+            Err(ServerError::Invalid(format!("webhook {url}: use https (http only on a loopback address)")))
         }
     }
 

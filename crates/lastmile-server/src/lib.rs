@@ -26,6 +26,7 @@ pub mod seal;
 pub mod secrets;
 pub mod serve;
 pub mod store;
+pub mod urls;
 pub mod views;
 pub mod webauthn;
 

@@ -19,27 +19,29 @@ pub fn new_id(prefix: &str) -> String {
 
 /// A device bearer token (256 bits from the OS-seeded CSPRNG).
 pub fn new_device_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    format!("lmd_{}", URL_SAFE_NO_PAD.encode(bytes))
+    bearer("lmd_")
 }
 
 /// A new admin token (dashboard): 256 random bits; only its hash is stored.
 pub fn new_admin_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    format!("lma_{}", URL_SAFE_NO_PAD.encode(bytes))
+    bearer("lma_")
 }
 
 /// A new OpenID Connect client secret: 256 random bits; only its hash is stored.
 pub fn new_client_secret() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    format!("lmcs_{}", URL_SAFE_NO_PAD.encode(bytes))
+    bearer("lmcs_")
 }
 
 /// An OAuth authorization code (or an opaque access token): 256 random bits; only its hash
 /// is stored.
 pub fn new_authorization_code() -> String {
+    bearer("")
+}
+
+/// 256 bits from the OS-seeded CSPRNG, base64url, after `prefix` (which names what it is).
+fn bearer(prefix: &str) -> String {
     let bytes: [u8; 32] = rand::rng().random();
-    URL_SAFE_NO_PAD.encode(bytes)
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// Entropy for an invite code.

@@ -2,14 +2,11 @@
 //! database and on a throwaway PostgreSQL server (scripts/postgres.sh), and the resulting
 //! tables are compared as each database describes them: columns with their type (as a family:
 //! integer, text, bytes, boolean, real) and nullability, primary keys, unique constraints and
-//! indexes, and foreign keys.
-
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
+//! indexes, and foreign keys. (The throwaway server is the end-to-end tests' `Postgres`.)
 
 use lastmile_server::db::Db;
 use sqlx::{AnyPool, Row};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Table {
@@ -131,48 +128,12 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
     schema
 }
 
-/// A throwaway PostgreSQL (fsync off), stopped on drop.
-struct Postgres {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-fn script() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/postgres.sh")
-}
-
-impl Postgres {
-    fn start() -> Postgres {
-        let dir = tempfile::tempdir().expect("dir");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
-        let out = Command::new(script())
-            .arg("start")
-            .arg(dir.path())
-            .arg(port.to_string())
-            .env("PG_FAST", "1")
-            .output()
-            .expect("scripts/postgres.sh");
-        assert!(
-            out.status.success(),
-            "PostgreSQL (scripts/setup.sh --test installs it): {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Postgres { dir, url: String::from_utf8_lossy(&out.stdout).trim().to_string() }
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let _ = Command::new(script()).arg("stop").arg(self.dir.path()).status();
-    }
-}
-
 #[tokio::test]
 async fn both_migration_folders_build_the_same_schema() {
     let dir = tempfile::tempdir().expect("dir");
     let sqlite = Db::open_sqlite(dir.path()).await.expect("SQLite");
-    let pg = Postgres::start();
-    let postgres = Db::open(&pg.url).await.expect("PostgreSQL");
+    let pg = lastmile_tests::Postgres::start().expect("PostgreSQL (scripts/setup.sh --test installs it)");
+    let postgres = Db::open(&pg.database("lockstep").expect("a database")).await.expect("PostgreSQL");
     let (s, p) = (sqlite_schema(&sqlite.pool).await, postgres_schema(&postgres.pool).await);
     assert!(s.len() > 10, "the SQLite schema was read: {s:?}");
     assert_eq!(s.keys().collect::<Vec<_>>(), p.keys().collect::<Vec<_>>(), "the same tables");

@@ -151,17 +151,28 @@ fn a_lost_answer_does_not_cost_the_recovery_code() {
     assert_eq!((stats["recovery_signins"].as_i64(), stats["devices"].as_i64()), (Some(1), Some(2)), "{stats}");
 
     // The network is back; the same code continues that sign-in, now or in a later run.
-    let (mut child, out, mut stdin) = interactive(&traveller, &args);
+    continues_with_the_same_code(&server, &traveller, &args, &codes[0]);
+}
+
+/// A run of `lastmile recover ARGS` with `code` continues the sign-in an earlier run started:
+/// the app says so, the person confirms a new code, and the server has one sign-in (audited as
+/// resumed) and one new device.
+fn continues_with_the_same_code(server: &Server, traveller: &Home, args: &[&str], code: &str) {
+    let (mut child, out, mut stdin) = interactive(traveller, args);
     wait_for(&out, "One of your recovery codes: ", 1);
-    writeln!(stdin, "{}", codes[0]).expect("type");
+    writeln!(stdin, "{code}").expect("type");
     let shown = wait_for(&out, "confirm you kept them: ", 1);
     assert!(shown.contains("continuing an earlier attempt"), "{shown}");
     let fresh = codes_in(shown.split("Finally").nth(1).expect("new codes"));
     writeln!(stdin, "{}", fresh[0]).expect("type");
     assert!(child.wait().expect("wait").success(), "{}", text(&out));
     let stats = server.stats().expect("stats");
-    assert_eq!((stats["recovery_signins"].as_i64(), stats["devices"].as_i64()), (Some(1), Some(2)), "{stats}");
-    assert!(audit_kinds(&server).iter().any(|k| k == "recovery.sign_in_resumed"));
+    assert_eq!(
+        (stats["recovery_signins"].as_i64(), stats["devices"].as_i64()),
+        (Some(1), Some(2)),
+        "one sign-in, one new device: {stats}"
+    );
+    assert!(audit_kinds(server).iter().any(|k| k == "recovery.sign_in_resumed"));
 }
 
 /// The app is killed (SIGKILL) after the server used the code and before the answer arrived:
@@ -190,19 +201,5 @@ fn a_killed_recover_run_is_continued_by_the_next() {
     let stats = server.stats().expect("stats");
     assert_eq!((stats["recovery_signins"].as_i64(), stats["devices"].as_i64()), (Some(1), Some(2)), "{stats}");
 
-    let (mut child, out, mut stdin) = interactive(&traveller, &args);
-    wait_for(&out, "One of your recovery codes: ", 1);
-    writeln!(stdin, "{}", codes[0]).expect("type");
-    let shown = wait_for(&out, "confirm you kept them: ", 1);
-    assert!(shown.contains("continuing an earlier attempt"), "{shown}");
-    let fresh = codes_in(shown.split("Finally").nth(1).expect("new codes"));
-    writeln!(stdin, "{}", fresh[0]).expect("type");
-    assert!(child.wait().expect("wait").success(), "{}", text(&out));
-    let stats = server.stats().expect("stats");
-    assert_eq!(
-        (stats["recovery_signins"].as_i64(), stats["devices"].as_i64()),
-        (Some(1), Some(2)),
-        "one sign-in, one new device: {stats}"
-    );
-    assert!(audit_kinds(&server).iter().any(|k| k == "recovery.sign_in_resumed"));
+    continues_with_the_same_code(&server, &traveller, &args, &codes[0]);
 }

@@ -88,8 +88,7 @@ pub fn parse_reg_file(bytes: &[u8]) -> Result<Vec<(String, RegValue)>, String> {
 
 fn decode(bytes: &[u8]) -> Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xff, 0xfe]) {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-        return String::from_utf16(&units).map_err(|_| "the file is not valid UTF-16".to_string());
+        return String::from_utf16(&utf16le(rest)).map_err(|_| "the file is not valid UTF-16".to_string());
     }
     let bytes = bytes.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(bytes);
     String::from_utf8(bytes.to_vec()).map_err(|_| "the file is neither UTF-16 nor UTF-8".to_string())
@@ -175,9 +174,14 @@ fn utf16_hex(hex: &str) -> Result<String, String> {
     if bytes.len() % 2 != 0 {
         return Err("an odd number of bytes in a UTF-16 string".into());
     }
-    let mut units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let mut units = utf16le(&bytes);
     while units.last() == Some(&0) {
         units.pop();
     }
     String::from_utf16(&units).map_err(|_| "not valid UTF-16".into())
+}
+
+/// UTF-16 code units from little-endian bytes (a trailing odd byte is left out).
+fn utf16le(bytes: &[u8]) -> Vec<u16> {
+    bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()
 }

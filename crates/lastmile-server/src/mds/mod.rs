@@ -315,8 +315,7 @@ impl Source {
     pub fn parse(s: &str) -> Result<Source, ServerError> {
         if s.starts_with("https://") || s.starts_with("http://") {
             let url = url::Url::parse(s).map_err(|e| bad(format!("{s:?}: {e}")))?;
-            let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-            if url.scheme() == "http" && !loopback {
+            if !crate::urls::https_or_loopback(&url) {
                 return Err(bad(format!("{s:?}: use https (http only on a loopback address)")));
             }
             Ok(Source::Url(url))

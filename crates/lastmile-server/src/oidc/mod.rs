@@ -30,11 +30,8 @@ impl Issuer {
     pub fn parse(text: &str) -> Result<Issuer, ServerError> {
         let bad = |why: &str| ServerError::Invalid(format!("OIDC issuer {text:?}: {why}"));
         let url = url::Url::parse(text.trim()).map_err(|e| bad(&e.to_string()))?;
-        let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-        match url.scheme() {
-            "https" => {}
-            "http" if loopback => {}
-            _ => return Err(bad("use https (http only on a loopback address)")),
+        if !crate::urls::https_or_loopback(&url) {
+            return Err(bad("use https (http only on a loopback address)"));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("an issuer has no query or fragment"));

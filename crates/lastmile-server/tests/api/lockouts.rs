@@ -4,8 +4,8 @@
 
 use super::*;
 use lastmile_core::clock::{Clock, UnixMillis};
-use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
-use lastmile_proto::api::{RecoveryCodeSet, TotpEnrollment};
+use lastmile_core::totp::{TotpParams, code_at};
+use lastmile_proto::api::RecoveryCodeSet;
 
 /// The harness's server on a loopback port: its base URL.
 async fn listen(h: &Harness) -> String {
@@ -55,10 +55,7 @@ async fn a_burst_of_wrong_totp_codes_counts_exactly_to_the_limit() {
     let h = harness().await;
     let base = listen(&h).await;
     let dev = h.joined().await;
-    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
-    let secret = secret_from_base32(&e.secret).expect("secret");
+    let (e, secret) = h.totp(&dev.device_token).await;
     let wrong = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 10 * 30_000)).expect("code");
     let url = format!("{base}/v1/factors/totp/{}/verify", e.factor_id);
     let bodies = (0..60).map(|_| serde_json::json!({ "code": wrong }).to_string()).collect();
@@ -125,10 +122,7 @@ async fn one_totp_code_used_many_times_at_once_is_accepted_once() {
     let h = harness().await;
     let base = listen(&h).await;
     let dev = h.joined().await;
-    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
-    let secret = secret_from_base32(&e.secret).expect("secret");
+    let (e, secret) = h.totp(&dev.device_token).await;
     let right = code_at(&secret, TotpParams::default(), h.clock.now()).expect("code");
     let url = format!("{base}/v1/factors/totp/{}/verify", e.factor_id);
     let bodies = (0..20).map(|_| serde_json::json!({ "code": right }).to_string()).collect();
@@ -153,10 +147,7 @@ async fn one_totp_code_used_many_times_at_once_is_accepted_once() {
 async fn a_right_totp_code_resets_the_failure_count() {
     let h = harness().await;
     let dev = h.joined().await;
-    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
-    let secret = secret_from_base32(&e.secret).expect("secret");
+    let (e, secret) = h.totp(&dev.device_token).await;
     let at = |steps: i64| {
         code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + steps * 30_000)).expect("code")
     };

@@ -111,6 +111,15 @@ impl Harness {
         self.call("POST", "/v1/devices/join", None, Some(serde_json::to_string(&req).expect("json"))).await
     }
 
+    /// Starts an authenticator-app enrollment on this device: the factor and its secret.
+    async fn totp(&self, token: &str) -> (lastmile_proto::api::TotpEnrollment, Vec<u8>) {
+        let (s, v) = self.call("POST", "/v1/factors/totp", Some(token), None).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let e: lastmile_proto::api::TotpEnrollment = serde_json::from_value(v).expect("enrollment");
+        let secret = lastmile_core::totp::secret_from_base32(&e.secret).expect("base32");
+        (e, secret)
+    }
+
     /// A device joined for Ada with a fresh invite.
     async fn joined(&self) -> JoinResponse {
         let code = self.invite(1).await;

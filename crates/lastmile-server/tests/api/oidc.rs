@@ -214,12 +214,9 @@ fn request_id(html: &str) -> String {
 
 /// Ada, with a device and a verified authenticator app; returns her TOTP secret.
 async fn ada_with_totp(h: &Harness) -> Vec<u8> {
-    use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
+    use lastmile_core::totp::{TotpParams, code_at};
     let dev = h.joined().await;
-    let (s, v) = h.call("POST", "/v1/factors/totp", Some(&dev.device_token), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let e: lastmile_proto::api::TotpEnrollment = serde_json::from_value(v).expect("enrollment");
-    let secret = secret_from_base32(&e.secret).expect("secret");
+    let (e, secret) = h.totp(&dev.device_token).await;
     let code = code_at(&secret, TotpParams::default(), h.clock.now()).expect("code");
     let body = serde_json::json!({ "code": code }).to_string();
     let (s, v) =

@@ -2,15 +2,11 @@
 
 use super::*;
 use lastmile_core::clock::UnixMillis;
-use lastmile_core::totp::{TotpParams, code_at, secret_from_base32};
+use lastmile_core::totp::{TotpParams, code_at};
 use lastmile_proto::api::{FactorView, TotpEnrollment};
 
 async fn begin(h: &Harness, token: &str) -> (TotpEnrollment, Vec<u8>) {
-    let (s, v) = h.call("POST", "/v1/factors/totp", Some(token), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let e: TotpEnrollment = serde_json::from_value(v).expect("enrollment");
-    let secret = secret_from_base32(&e.secret).expect("base32");
-    (e, secret)
+    h.totp(token).await
 }
 
 async fn verify(h: &Harness, token: &str, factor: &str, code: &str) -> (StatusCode, Value) {
