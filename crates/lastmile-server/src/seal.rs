@@ -192,6 +192,27 @@ impl SealKeys {
             .map_err(|_| corrupt("does not open (altered, or sealed for another row)"))
     }
 
+    /// HMAC-SHA256 of `data` under the oldest key, for `label`: a value that stays the same
+    /// across restarts and replicas until a rotation drops that key, and that nobody without
+    /// the key file can compute. For stand-ins that must look the same every time they are
+    /// shown (the sign-in page's credential ids for an email without security keys).
+    pub fn derive(&self, label: &str, data: &[u8]) -> Result<[u8; 32], ServerError> {
+        let key = self
+            .keys
+            .read()
+            .ok()
+            .and_then(|k| k.last().cloned())
+            .ok_or_else(|| ServerError::Internal("seal keys poisoned".into()))?;
+        let fail = |e: openssl::error::ErrorStack| ServerError::Internal(format!("HMAC: {e}"));
+        let pkey = openssl::pkey::PKey::hmac(&key.bytes).map_err(fail)?;
+        let mut mac = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &pkey).map_err(fail)?;
+        mac.update(label.as_bytes()).map_err(fail)?;
+        mac.update(&[0]).map_err(fail)?;
+        mac.update(data).map_err(fail)?;
+        let out = mac.sign_to_vec().map_err(fail)?;
+        out.try_into().map_err(|_| ServerError::Internal("HMAC-SHA256 is 32 bytes".into()))
+    }
+
     fn key(&self, id: &str) -> Option<Key> {
         self.keys.read().ok()?.iter().find(|k| k.id == id).cloned()
     }

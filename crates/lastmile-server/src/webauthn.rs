@@ -18,6 +18,9 @@ pub const CEREMONY_MS: i64 = 5 * 60 * 1000;
 pub struct RelyingParty {
     pub id: String,
     pub origin: Url,
+    /// Further origins it answers on (the OpenID Connect sign-in page's).
+    also: Vec<Url>,
+    name: String,
     pub webauthn: Webauthn,
     /// Which keys the organisation accepts.
     pub policy: KeyPolicy,
@@ -122,9 +125,17 @@ impl KeyPolicy {
     }
 }
 
+fn bad(why: String) -> ServerError {
+    ServerError::Invalid(format!("WebAuthn relying party: {why}"))
+}
+
 impl std::fmt::Debug for RelyingParty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RelyingParty").field("id", &self.id).field("origin", &self.origin.as_str()).finish()
+        f.debug_struct("RelyingParty")
+            .field("id", &self.id)
+            .field("origin", &self.origin.as_str())
+            .field("also", &self.also.iter().map(Url::as_str).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -132,19 +143,76 @@ impl RelyingParty {
     /// `id` must be the origin's host or a registrable suffix of it (e.g. `acme.com` for
     /// `https://mfa.acme.com`); the origin must be https, or http on `localhost`.
     pub fn new(id: &str, origin: &str, name: &str) -> Result<RelyingParty, ServerError> {
-        let bad = |why: String| ServerError::Invalid(format!("WebAuthn relying party: {why}"));
+        let url = Self::parse_origin(origin)?;
+        let webauthn = Self::build(id, &url, &[], name)?;
+        Ok(RelyingParty {
+            id: id.to_string(),
+            origin: url,
+            also: Vec::new(),
+            name: name.to_string(),
+            webauthn,
+            policy: KeyPolicy::default(),
+        })
+    }
+
+    fn parse_origin(origin: &str) -> Result<Url, ServerError> {
         let url = Url::parse(origin).map_err(|e| bad(format!("origin {origin:?}: {e}")))?;
         let local = url.host_str() == Some("localhost");
         if url.scheme() != "https" && !(local && url.scheme() == "http") {
             return Err(bad(format!("origin {origin:?} must be https (or http://localhost for development)")));
         }
-        let webauthn = WebauthnBuilder::new(id, &url)
-            .map_err(|e| bad(format!("{id:?} is not the host of {origin:?} or a suffix of it ({e})")))?
+        Ok(url)
+    }
+
+    fn build(id: &str, origin: &Url, also: &[Url], name: &str) -> Result<Webauthn, ServerError> {
+        let local = origin.host_str() == Some("localhost");
+        let mut builder = WebauthnBuilder::new(id, origin)
+            .map_err(|e| bad(format!("{id:?} is not the host of {origin} or a suffix of it ({e})")))?
             .rp_name(name)
-            .allow_any_port(local)
-            .build()
-            .map_err(|e| bad(e.to_string()))?;
-        Ok(RelyingParty { id: id.to_string(), origin: url, webauthn, policy: KeyPolicy::default() })
+            .allow_any_port(local);
+        for o in also {
+            builder = builder.append_allowed_origin(o);
+        }
+        builder.build().map_err(|e| bad(e.to_string()))
+    }
+
+    /// This relying party also answering on `origin` (the OpenID Connect sign-in page), which
+    /// must be under the same RP ID: a key registered through the app then works there
+    /// unchanged. Refused, saying why, when it is not.
+    pub fn also_at(&self, origin: &str) -> Result<RelyingParty, ServerError> {
+        let url = Self::parse_origin(origin)?;
+        if !self.covers_host(&url) {
+            return Err(bad(format!(
+                "{origin} is not under the RP ID {:?}: a browser refuses security keys registered for {:?} there \
+                 (serve the sign-in page under that domain, or change --rp-id)",
+                self.id, self.id
+            )));
+        }
+        let mut also = self.also.clone();
+        if !self.accepts(&url) {
+            also.push(url);
+        }
+        Ok(RelyingParty {
+            id: self.id.clone(),
+            origin: self.origin.clone(),
+            webauthn: Self::build(&self.id, &self.origin, &also, &self.name)?,
+            also,
+            name: self.name.clone(),
+            policy: self.policy.clone(),
+        })
+    }
+
+    fn covers_host(&self, origin: &Url) -> bool {
+        origin.host_str().is_some_and(|h| h == self.id || h.ends_with(&format!(".{}", self.id)))
+    }
+
+    /// Whether an assertion made on a page at `origin` is accepted.
+    pub fn accepts(&self, origin: &Url) -> bool {
+        let same = |o: &Url| o.origin() == origin.origin();
+        let any_port = self.origin.host_str() == Some("localhost")
+            && origin.scheme() == self.origin.scheme()
+            && origin.host_str() == Some("localhost");
+        self.covers_host(origin) && (same(&self.origin) || any_port || self.also.iter().any(same))
     }
 
     pub fn with_policy(self, policy: KeyPolicy) -> RelyingParty {
@@ -237,6 +305,29 @@ mod tests {
             assert!(RelyingParty::new(id, origin, "Acme").is_err(), "{id} {origin}");
         }
         assert_eq!(RelyingParty::localhost().id, "localhost");
+    }
+
+    /// The sign-in page's origin: accepted under the RP ID, refused (saying what to change)
+    /// elsewhere; localhost on any port, as for the app.
+    #[test]
+    fn the_sign_in_page_is_an_origin_under_the_rp_id() {
+        let url = |s: &str| Url::parse(s).expect("url");
+        let rp = RelyingParty::new("acme.com", "https://mfa.acme.com", "Acme").expect("rp");
+        assert!(rp.accepts(&url("https://mfa.acme.com")) && !rp.accepts(&url("https://sso.acme.com")));
+        let rp = rp.also_at("https://sso.acme.com").expect("under acme.com");
+        assert!(rp.accepts(&url("https://sso.acme.com")) && rp.accepts(&url("https://mfa.acme.com")));
+        assert!(!rp.accepts(&url("https://sso.acme.com:8443")) && !rp.accepts(&url("http://sso.acme.com")));
+        let err = rp.also_at("https://mfa.evil.com").expect_err("another domain");
+        assert!(err.to_string().contains("not under the RP ID"), "{err}");
+        assert!(
+            RelyingParty::new("acme.com", "https://mfa.acme.com", "Acme")
+                .expect("rp")
+                .also_at("https://notacme.com")
+                .is_err()
+        );
+        let local = RelyingParty::localhost();
+        assert!(local.accepts(&url("http://localhost:41234")) && !local.accepts(&url("http://127.0.0.1:41234")));
+        assert!(local.also_at("http://127.0.0.1:41234").is_err());
     }
 
     #[test]

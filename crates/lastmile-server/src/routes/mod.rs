@@ -59,6 +59,9 @@ fn api() -> OpenApiRouter<AppState> {
         .route("/admin/logout", post(admin::logout))
         .route("/oidc/authorize", get(oidc::authorize))
         .route("/oidc/authorize/totp", post(oidc::authorize_totp))
+        .route("/oidc/authorize/key/options", post(oidc::key_options))
+        .route("/oidc/authorize/key", post(oidc::authorize_key))
+        .route("/oidc/signin.js", get(oidc::script))
         .route("/oidc/token", post(oidc::token))
 }
 

@@ -1,9 +1,10 @@
-//! The OpenID Connect provider's registered clients.
+//! The OpenID Connect provider's registered clients and the sign-in requests they make.
 
 use lastmile_core::clock::UnixMillis;
 use sqlx::{AnyPool, Row};
 
 use super::Org;
+use super::security_keys::{KEY_COLUMNS, KeyFactor, key_from_row};
 use crate::ServerError;
 
 /// A registered relying party.
@@ -210,33 +211,80 @@ pub async fn verified_totp_of(
     Ok(row.map(|r| (r.get(0), r.get(1))))
 }
 
-/// Records who satisfied the request with which factor, and the code that redeems it (its
-/// hash); false when the request was no longer open (satisfied meanwhile, or expired).
-#[allow(clippy::too_many_arguments)]
-pub async fn satisfy_request(
+/// The verified security keys of the user with this email in this organisation (none for an
+/// unknown email or a user without keys: one query either way).
+pub async fn verified_keys_of(pool: &AnyPool, org_id: &str, email: &str) -> Result<Vec<KeyFactor>, ServerError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {KEY_COLUMNS} FROM users u JOIN factors f ON f.user_id = u.id \
+         WHERE u.org_id = $1 AND u.email = $2 AND f.kind = 'security_key' AND f.status = 'verified' ORDER BY f.id"
+    ))
+    .bind(org_id)
+    .bind(email)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(key_from_row).collect())
+}
+
+/// The verified security keys of a user.
+pub async fn verified_keys_of_user(pool: &AnyPool, user_id: &str) -> Result<Vec<KeyFactor>, ServerError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {KEY_COLUMNS} FROM factors f WHERE f.user_id = $1 AND f.kind = 'security_key' \
+         AND f.status = 'verified' ORDER BY f.id"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(key_from_row).collect())
+}
+
+/// Keeps the WebAuthn assertion a request started (replacing an earlier one), and whose keys
+/// it named (`None`: a stand-in for an email without keys); false when the request is no
+/// longer open.
+pub async fn start_key_sign_in(
     pool: &AnyPool,
     id: &str,
-    user_id: &str,
-    factor_id: &str,
-    amr: &str,
-    code_hash: &str,
-    code_expires_at_ms: i64,
+    user_id: Option<&str>,
+    key_state: &str,
     now: UnixMillis,
 ) -> Result<bool, ServerError> {
     let done = sqlx::query(
-        "UPDATE oidc_requests SET user_id = $1, factor_id = $2, amr = $3, auth_time_ms = $4, code_hash = $5, \
-         code_expires_at_ms = $6 WHERE id = $7 AND code_hash IS NULL AND expires_at_ms > $4",
+        "UPDATE oidc_requests SET key_state = $1, key_user_id = $2 \
+         WHERE id = $3 AND code_hash IS NULL AND expires_at_ms > $4",
     )
+    .bind(key_state)
     .bind(user_id)
-    .bind(factor_id)
-    .bind(amr)
-    .bind(now.0)
-    .bind(code_hash)
-    .bind(code_expires_at_ms)
     .bind(id)
+    .bind(now.0)
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Takes the assertion a request started, once: its state and whose keys it named. `None`
+/// when there is none (never started, already answered) or the request is no longer open.
+pub async fn take_key_sign_in(
+    pool: &AnyPool,
+    id: &str,
+    now: UnixMillis,
+) -> Result<Option<(Option<String>, String)>, ServerError> {
+    let row = sqlx::query(
+        "SELECT key_user_id, key_state FROM oidc_requests WHERE id = $1 AND key_state IS NOT NULL \
+         AND code_hash IS NULL AND expires_at_ms > $2",
+    )
+    .bind(id)
+    .bind(now.0)
+    .fetch_optional(pool)
+    .await?;
+    let Some((user_id, key_state)) = row.map(|r| (r.get::<Option<String>, _>(0), r.get::<String, _>(1))) else {
+        return Ok(None);
+    };
+    // Taken only if no one took it meanwhile (RETURNING would give the new value, NULL).
+    let taken = sqlx::query("UPDATE oidc_requests SET key_state = NULL WHERE id = $1 AND key_state = $2")
+        .bind(id)
+        .bind(&key_state)
+        .execute(pool)
+        .await?;
+    Ok((taken.rows_affected() == 1).then_some((user_id, key_state)))
 }
 
 /// Redeems an authorization code once: the request it belongs to, if the code is known,

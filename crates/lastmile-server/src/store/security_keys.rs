@@ -143,15 +143,12 @@ pub struct KeyFactor {
     pub certification: Option<String>,
 }
 
-pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>, ServerError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, status, credential, aaguid, model, certification, attestation_trusted FROM factors \
-         WHERE id = $1 AND kind = 'security_key'",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| KeyFactor {
+/// The columns [`key_from_row`] reads, in order (of `factors`, aliased `f`).
+pub(crate) const KEY_COLUMNS: &str =
+    "f.id, f.user_id, f.status, f.credential, f.aaguid, f.model, f.certification, f.attestation_trusted";
+
+pub(crate) fn key_from_row(r: &sqlx::any::AnyRow) -> KeyFactor {
+    KeyFactor {
         id: r.get(0),
         user_id: r.get(1),
         status: r.get(2),
@@ -160,5 +157,13 @@ pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>,
         model: r.get(5),
         certification: r.get(6),
         attested: r.get::<Option<i64>, _>(7).unwrap_or(0) != 0,
-    }))
+    }
+}
+
+pub async fn security_key(pool: &AnyPool, id: &str) -> Result<Option<KeyFactor>, ServerError> {
+    let row = sqlx::query(&format!("SELECT {KEY_COLUMNS} FROM factors f WHERE f.id = $1 AND f.kind = 'security_key'"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.as_ref().map(key_from_row))
 }

@@ -56,6 +56,22 @@ pub enum AuditedWrite {
     /// A successful assertion by a security key: its updated credential (signature counter),
     /// and the first one verifies the factor.
     Assertion { key: KeyFactor, credential: String, user_id: String, device_id: String, now: UnixMillis },
+    /// A sign-in through the OpenID Connect provider that a factor satisfied: the request
+    /// gets its code (as its hash) if it is still open, the factor its last use (a security
+    /// key also its updated credential: the signature counter), and the event is recorded.
+    SignIn {
+        request_id: String,
+        user_id: String,
+        factor_id: String,
+        /// RFC 8176: `hwk` or `otp`.
+        amr: &'static str,
+        /// A security key's credential after the assertion.
+        credential: Option<String>,
+        code_hash: String,
+        code_expires_at_ms: i64,
+        event: Event,
+        now: UnixMillis,
+    },
     /// An event that goes with no other change (a refused report, a refused sign-in).
     Event(Event),
 }
@@ -70,6 +86,9 @@ pub enum Written {
     RecoveryConfirmed,
     /// When the key was verified; `None` when the factor was revoked meanwhile.
     Assertion(Option<i64>),
+    /// Whether the sign-in was recorded: false when the request was no longer open (expired,
+    /// satisfied meanwhile) or the factor no longer verified (revoked meanwhile).
+    SignIn(bool),
     Event,
 }
 
@@ -289,6 +308,51 @@ async fn apply(
                 changed.push((user_id.clone(), *now));
             }
             Ok(Written::Assertion(Some(verified_at)))
+        }
+        AuditedWrite::SignIn {
+            request_id,
+            user_id,
+            factor_id,
+            amr,
+            credential,
+            code_hash,
+            code_expires_at_ms,
+            event,
+            now,
+        } => {
+            let open = sqlx::query(
+                "UPDATE oidc_requests SET user_id = $1, factor_id = $2, amr = $3, auth_time_ms = $4, code_hash = $5, \
+                 code_expires_at_ms = $6 WHERE id = $7 AND code_hash IS NULL AND expires_at_ms > $8",
+            )
+            .bind(user_id)
+            .bind(factor_id)
+            .bind(*amr)
+            .bind(now.0)
+            .bind(code_hash)
+            .bind(*code_expires_at_ms)
+            .bind(request_id)
+            .bind(now.0)
+            .execute(&mut ***tx)
+            .await?;
+            if open.rows_affected() != 1 {
+                return Ok(Written::SignIn(false));
+            }
+            // The request now holds a code nobody was given if the factor is gone: it is dead.
+            let used = sqlx::query(
+                "UPDATE factors SET last_used_at_ms = $1, credential = COALESCE($2, credential) \
+                 WHERE id = $3 AND user_id = $4 AND status = 'verified'",
+            )
+            .bind(now.0)
+            .bind(credential.as_deref())
+            .bind(factor_id)
+            .bind(user_id)
+            .execute(&mut ***tx)
+            .await?;
+            if used.rows_affected() != 1 {
+                return Ok(Written::SignIn(false));
+            }
+            events.push(event.clone());
+            Ok(Written::SignIn(true))
         }
         AuditedWrite::Event(event) => {
             events.push(event.clone());

@@ -24,8 +24,14 @@ fn relying_party(args: &[&str]) -> Result<Value, String> {
 
 /// The harness's server with a provider on a loopback port; returns it and the issuer.
 async fn provider(h: &mut Harness, dir: &std::path::Path) -> (Arc<Provider>, String) {
+    provider_on(h, dir, "127.0.0.1").await
+}
+
+/// The same, with the issuer's host named `host` (the socket is on 127.0.0.1). On
+/// `localhost` the page is under the harness's RP ID and takes security keys.
+async fn provider_on(h: &mut Harness, dir: &std::path::Path, host: &str) -> (Arc<Provider>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let issuer = format!("http://127.0.0.1:{}/", listener.local_addr().expect("addr").port());
+    let issuer = format!("http://{host}:{}/", listener.local_addr().expect("addr").port());
     let issuer = Issuer::parse(&issuer).expect("issuer");
     let provider = Arc::new(Provider::start(issuer.clone(), dir.join("oidc-keys.json"), h.clock.now()).expect("keys"));
     h.state = h.state.clone().with_oidc(provider.clone());
@@ -524,4 +530,254 @@ async fn a_client_with_private_key_jwt_redeems_codes_and_old_codes_are_refused()
     assert_eq!(answers[0].0, "invalid_grant", "the assertion authenticated: {answers:?}");
     assert_eq!(answers[1].0, "invalid_client", "{answers:?}");
     assert!(answers[1].1.contains("used before"), "{answers:?}");
+}
+
+/// A form post to the page; returns the status, the redirect and the page.
+async fn post_form(http: &reqwest::Client, to: &str, fields: &[(&str, &str)]) -> (u16, Option<String>, String) {
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let r = http
+        .post(to)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+    (status, location, r.text().await.unwrap_or_default())
+}
+
+/// The structure of a JSON value: its object keys and value types, recursively (array items
+/// by the first one), without the values.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(a) => Value::Array(a.first().map(shape).into_iter().collect()),
+        Value::String(_) => "string".into(),
+        Value::Number(_) => "number".into(),
+        Value::Bool(_) => "bool".into(),
+        Value::Null => Value::Null,
+    }
+}
+
+/// A security key enrolled the way the app does it (a SoftToken answering the device API's
+/// ceremonies) signs in on the page: the page asks for options for the email, the key answers
+/// on the page's origin, the code is redeemed by openid-client and the ID token says `hwk`.
+/// An email without keys gets options of the same shape with a stand-in credential, the same
+/// every time; another key, a replayed answer, a page without JavaScript and a code typed
+/// for a client that takes only security keys are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_security_key_enrolled_through_the_app_signs_in_on_the_page() {
+    use super::security_keys::{enrolled_key, token};
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_rs::prelude::{RequestChallengeResponse, Url};
+    let mut h = harness().await;
+    h.clock.set(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64);
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider_on(&mut h, dir.path(), "localhost").await;
+    let dev = h.joined().await;
+    let mut key = token();
+    let factor = enrolled_key(&h, &dev.device_token, &mut key).await;
+    let redirect = "http://127.0.0.1:9/callback";
+    let client = |name: &str, factors: &str| ClientRequest {
+        name: name.into(),
+        profile: "okta".into(),
+        redirect_uris: vec![redirect.into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        factors: factors.into(),
+    };
+    let any = register_oidc_client(&h.state.db, &*h.clock, "acme", &client("Acme Okta", "any")).await.expect("client");
+    let (client_id, client_secret) = (any.client.client_id.clone(), any.client_secret.clone().expect("secret"));
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+
+    let start = code_flow(&["start", &issuer, &client_id, &client_secret, redirect]).expect("start");
+    let resp = http.get(start["url"].as_str().expect("url")).send().await.expect("the page");
+    let csp =
+        resp.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(csp.contains("script-src 'self'") && csp.contains("connect-src 'self'"), "{csp}");
+    let html = resp.text().await.expect("html");
+    assert!(html.contains("id=\"key-button\"") && html.contains("id=\"code\""), "a key or a code: {html}");
+    assert!(html.contains(&format!("<script src=\"{issuer}/oidc/signin.js\" defer></script>")), "{html}");
+    let script = http.get(format!("{issuer}/oidc/signin.js")).send().await.expect("script");
+    assert_eq!(script.headers()["content-type"], "text/javascript; charset=utf-8");
+    assert!(script.text().await.expect("js").contains("navigator.credentials.get"));
+    let request = request_id(&html);
+
+    let options_for = |request: String, email: &'static str| {
+        let (http, to) = (http.clone(), format!("{issuer}/oidc/authorize/key/options"));
+        async move {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([("request", request.as_str()), ("username", email)])
+                .finish();
+            let r = http.post(to).body(body).send().await.expect("options");
+            (r.status().as_u16(), r.json::<Value>().await.expect("json"))
+        }
+    };
+    // An email without keys: the same shape as Ada's, one stand-in credential, stable.
+    let (status, nobody) = options_for(request.clone(), "nobody@acme.test").await;
+    assert_eq!(status, 200, "{nobody}");
+    let (_, nobody_again) = options_for(request.clone(), "nobody@acme.test").await;
+    let (status, options) = options_for(request.clone(), "Ada@Acme.test").await;
+    assert_eq!(status, 200, "{options}");
+    assert_eq!(shape(&nobody), shape(&options), "{nobody} vs {options}");
+    let ids = |v: &Value| v["publicKey"]["allowCredentials"][0]["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(ids(&nobody), ids(&nobody_again), "the stand-in is the same every time");
+    assert_ne!(nobody["publicKey"]["challenge"], nobody_again["publicKey"]["challenge"]);
+    assert_eq!(options["publicKey"]["rpId"], "localhost");
+
+    // The key answers on the page's origin; the answer signs in.
+    let assert_on_page = |key: &mut webauthn_authenticator_rs::softtoken::SoftToken, options: &Value| {
+        let options: RequestChallengeResponse = serde_json::from_value(options.clone()).expect("options");
+        key.do_authentication(Url::parse(&issuer).expect("origin"), options)
+            .map(|a| serde_json::to_string(&a).expect("json"))
+    };
+    let answer = assert_on_page(&mut key, &options).expect("the key answers");
+    let to = format!("{issuer}/oidc/authorize/key");
+    let fields = |answer: &str| {
+        [("request", request.clone()), ("username", "ada@acme.test".into()), ("credential", answer.to_string())]
+    };
+    let f = fields(&answer);
+    let (status, location, html) =
+        post_form(&http, &to, &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 303, "{html}");
+    let callback = location.expect("back to the client");
+    let claims = code_flow(&[
+        "finish",
+        &issuer,
+        &client_id,
+        &client_secret,
+        &callback,
+        start["verifier"].as_str().unwrap_or_default(),
+        start["state"].as_str().unwrap_or_default(),
+        start["nonce"].as_str().unwrap_or_default(),
+    ])
+    .expect("openid-client redeems the code");
+    assert_eq!(claims["amr"], serde_json::json!(["hwk"]), "{claims}");
+    let used: Option<i64> = sqlx::query_scalar("SELECT last_used_at_ms FROM factors WHERE id = $1")
+        .bind(&factor)
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("factor");
+    assert_eq!(used, Some(h.clock.now().0), "the key's last use is recorded");
+    // The same answer again: the request is completed.
+    let (status, _, html) = post_form(&http, &to, &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("expired or was already completed"), "{html}");
+
+    // A new sign-in: a key that is not Ada's, then the stand-in's, then no JavaScript.
+    let start = code_flow(&["start", &issuer, &client_id, &client_secret, redirect]).expect("start");
+    let html = http.get(start["url"].as_str().expect("url")).send().await.expect("page").text().await.expect("html");
+    let request = request_id(&html);
+    let post_answer = |answer: String, request: String| {
+        let (http, to) = (http.clone(), to.clone());
+        async move {
+            post_form(&http, &to, &[("request", &request), ("username", "ada@acme.test"), ("credential", &answer)])
+                .await
+        }
+    };
+    let mut stranger = token();
+    let (_, options) = options_for(request.clone(), "ada@acme.test").await;
+    assert!(assert_on_page(&mut stranger, &options).is_err(), "a key without Ada's credential cannot answer");
+    // It answers with a credential of its own (a browser lets any key it holds answer
+    // through a tampered page; the server must check whose it is).
+    let ch = super::security_keys::begin(&h, &dev.device_token).await;
+    let registered = super::security_keys::register(&mut stranger, &ch, &ch.origin);
+    let theirs = assert_on_page(&mut stranger, &naming(&options, registered["id"].as_str().expect("id")))
+        .expect("an answer from another key");
+    let (status, location, html) = post_answer(theirs, request.clone()).await;
+    assert_eq!((status, location), (400, None));
+    assert!(html.contains("not one Lastmile verified for this email"), "{html}");
+    // The answer was for that assertion: it is spent, and a fresh one is needed.
+    let own = assert_on_page(&mut key, &options).expect("Ada's key");
+    let (status, _, html) = post_answer(own, request.clone()).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("not for this page any more"), "{html}");
+    // The stand-in: nothing satisfies it (any answer gets the same message as a wrong key).
+    let (_, options) = options_for(request.clone(), "nobody@acme.test").await;
+    let ada_id = options_for_ada_id(&h, &factor).await;
+    let answer =
+        assert_on_page(&mut key, &naming(&options, &ada_id)).expect("Ada's key answers the stand-in's challenge");
+    let (status, _, html) = post_answer(answer, request.clone()).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("not one Lastmile verified for this email"), "{html}");
+    // No JavaScript: the form posts no answer.
+    let (status, _, html) = post_answer(String::new(), request.clone()).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("needs JavaScript"), "{html}");
+    let refused: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE kind = 'oidc.sign_in_refused' ORDER BY id")
+            .fetch_all(&h.state.db.pool)
+            .await
+            .expect("events");
+    assert_eq!(refused.len(), 1, "the wrong key, Ada's: {refused:?}");
+
+    // A client that takes only security keys: no code field, and a code posted is refused.
+    let strict = register_oidc_client(&h.state.db, &*h.clock, "acme", &client("Acme VPN", "phishing-resistant"))
+        .await
+        .expect("client");
+    let start = code_flow(&[
+        "start",
+        &issuer,
+        &strict.client.client_id,
+        strict.client_secret.as_deref().unwrap_or_default(),
+        redirect,
+    ])
+    .expect("start");
+    let html = http.get(start["url"].as_str().expect("url")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"key-button\"") && !html.contains("id=\"code\""), "{html}");
+    let (status, location, html) = post_form(
+        &http,
+        &format!("{issuer}/oidc/authorize/totp"),
+        &[("request", &request_id(&html)), ("username", "ada@acme.test"), ("code", "123456")],
+    )
+    .await;
+    assert_eq!((status, location), (403, None));
+    assert!(html.contains("accepts only a security key"), "{html}");
+}
+
+/// The options with their allowed credentials replaced by one (base64url) id.
+fn naming(options: &Value, id: &str) -> Value {
+    let mut named = options.clone();
+    named["publicKey"]["allowCredentials"] = serde_json::json!([{ "type": "public-key", "id": id }]);
+    named
+}
+
+/// A security key factor's credential id (base64url).
+async fn options_for_ada_id(h: &Harness, factor: &str) -> String {
+    sqlx::query_scalar("SELECT credential_id FROM factors WHERE id = $1")
+        .bind(factor)
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("credential id")
+}
+
+/// On a server whose page is not under the RP ID, a client that takes only security keys is
+/// sent back with access_denied and why; the page for other clients has no script.
+#[tokio::test]
+async fn a_page_that_cannot_take_keys_refuses_clients_that_need_them() {
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let mut h = harness().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    let req = ClientRequest {
+        name: "Acme VPN".into(),
+        profile: "generic".into(),
+        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        factors: "phishing-resistant".into(),
+    };
+    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let url = format!(
+        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
+         &scope=openid&state=s1&code_challenge={}&code_challenge_method=S256",
+        c.client.client_id, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    );
+    let resp = http.get(url).send().await.expect("page");
+    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.contains("error=access_denied") && location.contains("state=s1"), "{location}");
+    assert!(location.contains("RP+ID") || location.contains("RP%20ID"), "says why: {location}");
 }

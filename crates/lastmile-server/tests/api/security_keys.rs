@@ -6,35 +6,54 @@ use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softtoken::SoftToken;
 use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse, Url};
 
-fn token() -> SoftToken {
+pub(super) fn token() -> SoftToken {
     SoftToken::new(true).expect("soft token").0
 }
 
-async fn begin(h: &Harness, device: &str) -> WebauthnChallenge {
+pub(super) async fn begin(h: &Harness, device: &str) -> WebauthnChallenge {
     let (s, v) = h.call("POST", "/v1/factors/security-key", Some(device), None).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     serde_json::from_value(v).expect("challenge")
 }
 
-fn register(token: &mut SoftToken, ch: &WebauthnChallenge, origin: &str) -> Value {
+pub(super) fn register(token: &mut SoftToken, ch: &WebauthnChallenge, origin: &str) -> Value {
     let options: CreationChallengeResponse = serde_json::from_value(ch.options.clone()).expect("options");
     let answer = token.do_registration(Url::parse(origin).expect("origin"), options).expect("registration");
     serde_json::to_value(answer).expect("json")
 }
 
-fn assert_with(token: &mut SoftToken, ch: &WebauthnChallenge, origin: &str) -> Value {
+pub(super) fn assert_with(token: &mut SoftToken, ch: &WebauthnChallenge, origin: &str) -> Value {
     let options: RequestChallengeResponse = serde_json::from_value(ch.options.clone()).expect("options");
     let answer = token.do_authentication(Url::parse(origin).expect("origin"), options).expect("assertion");
     serde_json::to_value(answer).expect("json")
 }
 
-async fn finish(h: &Harness, device: &str, path: &str, ceremony: &str, credential: Value) -> (StatusCode, Value) {
+pub(super) async fn finish(
+    h: &Harness,
+    device: &str,
+    path: &str,
+    ceremony: &str,
+    credential: Value,
+) -> (StatusCode, Value) {
     let body = serde_json::json!({ "ceremony_id": ceremony, "credential": credential }).to_string();
     h.call("POST", path, Some(device), Some(body)).await
 }
 
-const REGISTER: &str = "/v1/factors/security-key/register";
-const VERIFY: &str = "/v1/factors/security-key/verify";
+pub(super) const REGISTER: &str = "/v1/factors/security-key/register";
+pub(super) const VERIFY: &str = "/v1/factors/security-key/verify";
+
+/// A SoftToken registered and verified as a security key of the device's user, as the app
+/// does it; returns the factor's id.
+pub(super) async fn enrolled_key(h: &Harness, device: &str, key: &mut SoftToken) -> String {
+    let ch = begin(h, device).await;
+    let (s, v) = finish(h, device, REGISTER, &ch.ceremony_id, register(key, &ch, &ch.origin)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reg: SecurityKeyRegistered = serde_json::from_value(v).expect("registered");
+    let (s, v) =
+        finish(h, device, VERIFY, &reg.verify.ceremony_id, assert_with(key, &reg.verify, &reg.verify.origin)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    reg.factor_id
+}
 
 #[tokio::test]
 async fn a_key_counts_only_after_registration_and_an_assertion() {

@@ -61,7 +61,19 @@ async fn main() -> anyhow::Result<()> {
                     "--key-require-attestation needs FIDO metadata to check attestations against: add --mds-blob"
                 );
             }
-            let rp = lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
+            let mut rp =
+                lastmile_server::webauthn::RelyingParty::new(&rp_id, &rp_origin, &rp_name)?.with_policy(policy);
+            let issuer = oidc_issuer.as_deref().map(lastmile_server::oidc::Issuer::parse).transpose()?;
+            if let Some(issuer) = &issuer {
+                // The sign-in page takes security keys when it is under the RP ID.
+                match rp.also_at(issuer.as_str()) {
+                    Ok(at) => rp = at,
+                    Err(e) => tracing::warn!(
+                        "security keys cannot sign in on the OpenID Connect page (codes can; clients that take only \
+                         security keys are refused): {e}"
+                    ),
+                }
+            }
             let mds = metadata.start(clock.clone()).await?;
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
@@ -79,8 +91,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(url) = notify_webhook {
                 state = state.with_notify(notify_format.webhook("--notify-webhook", &url)?);
             }
-            if let Some(issuer) = oidc_issuer {
-                let issuer = lastmile_server::oidc::Issuer::parse(&issuer)?;
+            if let Some(issuer) = issuer {
                 let key_file = storage.oidc_key_file();
                 let provider = lastmile_server::oidc::Provider::start(issuer, key_file.clone(), state.clock.now())
                     .with_context(|| format!("loading the OIDC signing keys ({})", key_file.display()))?;

@@ -1,0 +1,438 @@
+//! The authorization endpoint: the request is checked and kept on the server (both legs are
+//! cross-site, so no cookie carries it), then the person proves a factor the server has
+//! verified on the page: a security key (WebAuthn, the same relying party as the app's
+//! enrollment) or an authenticator app code. A satisfied request goes back to the client
+//! with a code (the token endpoint, [`super::token`], redeems it).
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use lastmile_core::clock::UnixMillis;
+use webauthn_rs::prelude::{PublicKeyCredential, SecurityKey, SecurityKeyAuthentication};
+
+use super::page::{SCRIPT, SignInForm, origin_of, page, shown};
+use super::provider;
+use crate::oidc::flow::{self, Refusal};
+use crate::routes::extract::{ClientAddr, RawBody};
+use crate::secrets::{hash_secret, new_id};
+use crate::store::audit::{Event, Kind};
+use crate::store::oidc::{self as clients, OidcClient, SignInRequest};
+use crate::store::security_keys::KeyFactor;
+use crate::store::writes::{AuditedWrite, TotpOutcome, Written};
+use crate::{ApiError, AppState, ServerError};
+
+const GONE: &str = "this sign-in expired or was already completed";
+const MISMATCH: &str = "that email and code do not match; check both (codes change every 30 seconds)";
+const NOT_THIS_KEY: &str =
+    "that security key is not one Lastmile verified for this email; use the key you set up with the Lastmile app";
+/// The key state kept for an email without security keys: no answer satisfies it.
+const STAND_IN: &str = "stand-in";
+/// The length of a stand-in credential id (a common length for security keys' ids).
+const STAND_IN_ID_BYTES: usize = 64;
+
+/// Which factors the page offers this client: a security key when the relying party accepts
+/// the page's origin (the issuer's: under the RP ID), a code unless the client takes
+/// phishing-resistant factors only.
+fn offers(state: &AppState, p: &crate::oidc::Provider, client: &OidcClient) -> (bool, bool) {
+    let key = url::Url::parse(p.issuer().as_str()).is_ok_and(|u| state.rp.accepts(&u));
+    (key, client.factors != "phishing_resistant")
+}
+
+fn sign_in_form(
+    state: &AppState,
+    p: &crate::oidc::Provider,
+    client: &OidcClient,
+    r: &SignInRequest,
+    username: &str,
+    error: Option<&str>,
+) -> String {
+    let (key, totp) = offers(state, p, client);
+    SignInForm {
+        client_name: &client.name,
+        request_id: &r.id,
+        username,
+        error,
+        key,
+        totp,
+        totp_action: p.issuer().at("/oidc/authorize/totp"),
+        key_action: p.issuer().at("/oidc/authorize/key"),
+        key_options: p.issuer().at("/oidc/authorize/key/options"),
+        script: p.issuer().at("/oidc/signin.js"),
+    }
+    .html()
+}
+
+/// GET /oidc/authorize: checks the request, keeps it on the server, shows the page.
+pub async fn authorize(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = provider(&state)?;
+    let now = state.clock.now();
+    let client = match q.get("client_id") {
+        Some(id) if id.len() <= 64 => clients::client(&state.db.pool, id).await?,
+        _ => None,
+    };
+    let a = match flow::check_authorize(&q, client.as_ref()) {
+        Ok(a) => a,
+        Err(Refusal::Shown(why)) => return Ok(shown(&why)),
+        Err(Refusal::Redirected { error, description }) => {
+            let redirect = q.get("redirect_uri").map(String::as_str).unwrap_or_default();
+            return Ok(error_redirect(p, redirect, q.get("state").map(String::as_str), error, &description));
+        }
+    };
+    let Some(client) = client else { return Ok(shown("unknown client")) };
+    if offers(&state, p, &client) == (false, false) {
+        let why = "this application accepts only security keys, and this server's sign-in page is not under the \
+                   security keys' domain (its RP ID); the administrator must serve the page there";
+        return Ok(error_redirect(p, &a.redirect_uri, a.state.as_deref(), "access_denied", why));
+    }
+    let r = SignInRequest {
+        id: new_id("lmr"),
+        client_id: a.client_id,
+        redirect_uri: a.redirect_uri,
+        state: a.state,
+        nonce: a.nonce,
+        code_challenge: a.code_challenge,
+        acr: a.acr,
+        expires_at_ms: now.0 + flow::REQUEST_MS,
+        user_id: None,
+        factor_id: None,
+        amr: None,
+        auth_time_ms: None,
+    };
+    clients::create_request(&state.db.pool, &r, now).await?;
+    let hint = q.get("login_hint").map(String::as_str).filter(|h| h.len() <= 254).unwrap_or_default();
+    Ok(page(StatusCode::OK, &sign_in_form(&state, p, &client, &r, hint, None), origin_of(&r.redirect_uri).as_deref()))
+}
+
+fn error_redirect(
+    p: &crate::oidc::Provider,
+    redirect_uri: &str,
+    state: Option<&str>,
+    error: &str,
+    description: &str,
+) -> Response {
+    let mut params = vec![("error", error), ("error_description", description), ("iss", p.issuer().as_str())];
+    if let Some(s) = state {
+        params.push(("state", s));
+    }
+    Redirect::to(&flow::redirect_with(redirect_uri, &params)).into_response()
+}
+
+/// A posted form's fields, trimmed.
+struct Form(HashMap<String, String>);
+
+impl Form {
+    fn parse(body: &[u8]) -> Form {
+        Form(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.0.get(name).map(|v| v.trim().to_string()).unwrap_or_default()
+    }
+}
+
+/// The open request a form names and its client (still enabled).
+async fn open(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<(SignInRequest, OidcClient)>, ApiError> {
+    let Some(r) = clients::open_request(&state.db.pool, &form.get("request"), now).await? else { return Ok(None) };
+    let client = clients::client(&state.db.pool, &r.client_id).await?.filter(|c| c.disabled_at_ms.is_none());
+    Ok(client.map(|c| (r, c)))
+}
+
+/// Whether the person (by address, and by email within the organisation) is over the
+/// sign-in rate limits.
+fn limited(state: &AppState, addr: Option<std::net::IpAddr>, org_id: &str, username: &str, now: UnixMillis) -> bool {
+    let addr = addr.map(|a| a.to_string()).unwrap_or_default();
+    state.limits.sign_in_by_address.check(&addr, now).is_err()
+        || state.limits.sign_in_by_username.check(&format!("oidc:{org_id}:{username}"), now).is_err()
+}
+
+/// POST /oidc/authorize/totp: the person's email and code. Every refusal that could tell
+/// whether an email exists is one message.
+pub async fn authorize_totp(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
+    let p = provider(&state)?;
+    let now = state.clock.now();
+    let form = Form::parse(&body);
+    let (username, code) = (form.get("username").to_ascii_lowercase(), form.get("code"));
+    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let form_to = origin_of(&r.redirect_uri);
+    let again = |status: StatusCode, why: &str| {
+        page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
+    };
+    if !offers(&state, p, &client).1 {
+        return Ok(again(StatusCode::FORBIDDEN, "this application accepts only a security key"));
+    }
+    if limited(&state, addr, &client.org_id, &username, now) {
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
+    }
+    if username.len() > 254 || code.len() > 32 {
+        return Ok(again(StatusCode::BAD_REQUEST, MISMATCH));
+    }
+    let Some((user_id, factor_id)) = clients::verified_totp_of(&state.db.pool, &client.org_id, &username).await? else {
+        return Ok(again(StatusCode::BAD_REQUEST, MISMATCH));
+    };
+    let write = AuditedWrite::TotpAttempt {
+        factor_id: factor_id.clone(),
+        code,
+        user_id: user_id.clone(),
+        device_id: None,
+        now,
+        seal: state.seal.clone(),
+    };
+    let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
+        return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());
+    };
+    let (status, message, reason) = match outcome {
+        TotpOutcome::Accepted(_) => {
+            return complete(&state, p, &client, &r, &user_id, &factor_id, "totp", None, now).await;
+        }
+        TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
+            let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
+            (StatusCode::TOO_MANY_REQUESTS, format!("too many wrong codes; try again in {minutes} minutes"), "locked")
+        }
+        TotpOutcome::Replayed => {
+            (StatusCode::BAD_REQUEST, "that code was already used; wait for the next one".to_string(), "replayed")
+        }
+        _ => (StatusCode::BAD_REQUEST, MISMATCH.to_string(), "wrong code"),
+    };
+    refused(&state, &client, &user_id, Some(&factor_id), reason, now).await?;
+    Ok(again(status, &message))
+}
+
+/// Records a refused sign-in of a known person.
+async fn refused(
+    state: &AppState,
+    client: &OidcClient,
+    user_id: &str,
+    factor_id: Option<&str>,
+    why: &str,
+    now: UnixMillis,
+) -> Result<(), ApiError> {
+    let event = Event::new(now, user_id, Kind::OidcSignInRefused)
+        .detail(serde_json::json!({ "client": client.client_id, "why": why }));
+    let event = match factor_id {
+        Some(f) => event.factor(f),
+        None => event,
+    };
+    state.queues.writes.call(AuditedWrite::Event(event)).await?;
+    Ok(())
+}
+
+/// A JSON answer for the page's script: the options, or `{"message"}` to show.
+fn for_script(status: StatusCode, body: serde_json::Value) -> Response {
+    let mut resp = (status, Json(body)).into_response();
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// POST /oidc/authorize/key/options (the page's script): the WebAuthn options for the
+/// security keys of the email typed. An email without verified keys (unknown, or a person
+/// with an authenticator app only) gets options of the same shape naming a stand-in
+/// credential derived from the email under a server key, the same every time, after the
+/// same queries: the answer does not tell who has an account or a key.
+pub async fn key_options(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
+    let p = provider(&state)?;
+    let now = state.clock.now();
+    let form = Form::parse(&body);
+    let username = form.get("username").to_ascii_lowercase();
+    let message = |status: StatusCode, why: &str| for_script(status, serde_json::json!({ "message": why }));
+    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(message(StatusCode::BAD_REQUEST, GONE)) };
+    if !offers(&state, p, &client).0 {
+        return Ok(message(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
+    }
+    if limited(&state, addr, &client.org_id, &username, now) {
+        return Ok(message(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
+    }
+    if username.is_empty() || username.len() > 254 {
+        return Ok(message(StatusCode::BAD_REQUEST, "type your work email first"));
+    }
+    let factors = clients::verified_keys_of(&state.db.pool, &client.org_id, &username).await?;
+    let keys =
+        factors.iter().map(|f| parse::<SecurityKey>(&f.credential, "credential")).collect::<Result<Vec<_>, _>>()?;
+    let (mut options, key_state, user_id) = if keys.is_empty() {
+        (stand_in(&state, &client.org_id, &username)?, STAND_IN.to_string(), None)
+    } else {
+        let (options, authentication) = state
+            .rp
+            .webauthn
+            .start_securitykey_authentication(&keys)
+            .map_err(|e| ServerError::Internal(format!("starting a WebAuthn assertion: {e}")))?;
+        let options = serde_json::to_value(&options).map_err(|e| ServerError::Internal(e.to_string()))?;
+        (options, json(&authentication)?, factors.first().map(|f| f.user_id.clone()))
+    };
+    // Transports are hints a stand-in could not give the same way: none are sent.
+    if let Some(list) = options["publicKey"]["allowCredentials"].as_array_mut() {
+        for c in list.iter_mut().filter_map(serde_json::Value::as_object_mut) {
+            c.remove("transports");
+        }
+    }
+    if !clients::start_key_sign_in(&state.db.pool, &r.id, user_id.as_deref(), &key_state, now).await? {
+        return Ok(message(StatusCode::BAD_REQUEST, GONE));
+    }
+    Ok(for_script(StatusCode::OK, options))
+}
+
+/// The options shown for an email without security keys: the shape webauthn-rs gives (the
+/// API tests compare the two), one credential id derived from the organisation and email.
+fn stand_in(state: &AppState, org_id: &str, username: &str) -> Result<serde_json::Value, ApiError> {
+    let seed = state.seal.derive("oidc stand-in credential", format!("{org_id}\n{username}").as_bytes())?;
+    let mut id = Vec::with_capacity(STAND_IN_ID_BYTES);
+    for n in 0u8.. {
+        if id.len() >= STAND_IN_ID_BYTES {
+            break;
+        }
+        id.extend(openssl::sha::sha256(&[&seed[..], &[n]].concat()));
+    }
+    id.truncate(STAND_IN_ID_BYTES);
+    let challenge: [u8; 32] = rand::random();
+    Ok(serde_json::json!({
+        "publicKey": {
+            "challenge": URL_SAFE_NO_PAD.encode(challenge),
+            "timeout": webauthn_rs::DEFAULT_AUTHENTICATOR_TIMEOUT.as_millis() as u64,
+            "rpId": state.rp.id,
+            "allowCredentials": [{ "type": "public-key", "id": URL_SAFE_NO_PAD.encode(id) }],
+            "userVerification": "preferred",
+            "hints": ["security-key"],
+        }
+    }))
+}
+
+/// POST /oidc/authorize/key: the security key's answer (the script posts it in a form). The
+/// assertion the request started is taken once; a key that is not one of the person's
+/// verified keys, a stand-in's answer and a tampered answer get the same message.
+pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody) -> Result<Response, ApiError> {
+    let p = provider(&state)?;
+    let now = state.clock.now();
+    let form = Form::parse(&body);
+    let (username, credential) = (form.get("username").to_ascii_lowercase(), form.get("credential"));
+    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let form_to = origin_of(&r.redirect_uri);
+    let again = |status: StatusCode, why: &str| {
+        page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
+    };
+    if !offers(&state, p, &client).0 {
+        return Ok(again(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
+    }
+    if credential.is_empty() {
+        let why = "signing in with a security key needs JavaScript in this browser: turn it on, or use another browser";
+        return Ok(again(StatusCode::BAD_REQUEST, why));
+    }
+    let Some((user_id, key_state)) = clients::take_key_sign_in(&state.db.pool, &r.id, now).await? else {
+        return Ok(again(StatusCode::BAD_REQUEST, "that answer is not for this page any more; choose the key again"));
+    };
+    let Some(user_id) = user_id.filter(|_| key_state != STAND_IN) else {
+        return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+    };
+    let authentication: SecurityKeyAuthentication = parse(&key_state, "assertion state")?;
+    let result = serde_json::from_str::<PublicKeyCredential>(&credential)
+        .map_err(|e| format!("not a WebAuthn assertion: {e}"))
+        .and_then(|answer| {
+            state.rp.webauthn.finish_securitykey_authentication(&answer, &authentication).map_err(|e| e.to_string())
+        });
+    let keys = clients::verified_keys_of_user(&state.db.pool, &user_id).await?;
+    let result = match result {
+        Ok(result) => result,
+        Err(why) => {
+            tracing::info!(client = %client.client_id, user = %user_id, why, "OIDC security key refused");
+            let factor = if keys.len() == 1 { keys.first().map(|k| k.id.as_str()) } else { None };
+            refused(&state, &client, &user_id, factor, &format!("security key: {why}"), now).await?;
+            return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+        }
+    };
+    let Some((factor, mut key)) = matching(&keys, &result)? else {
+        // Revoked (or unverified) since the options were given.
+        return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+    };
+    key.update_credential(&result);
+    complete(&state, p, &client, &r, &user_id, &factor.id, "security_key", Some(json(&key)?), now).await
+}
+
+/// The factor among `keys` whose credential made the assertion, with its key.
+fn matching<'k>(
+    keys: &'k [KeyFactor],
+    result: &webauthn_rs::prelude::AuthenticationResult,
+) -> Result<Option<(&'k KeyFactor, SecurityKey)>, ApiError> {
+    for factor in keys {
+        let key: SecurityKey = parse(&factor.credential, "credential")?;
+        if key.cred_id() == result.cred_id() {
+            return Ok(Some((factor, key)));
+        }
+    }
+    Ok(None)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T, ServerError> {
+    serde_json::from_str(s).map_err(|e| ServerError::Corrupt(format!("stored {what}: {e}")))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, ServerError> {
+    serde_json::to_string(v).map_err(|e| ServerError::Internal(format!("as JSON: {e}")))
+}
+
+/// A factor satisfied the request: in one write, its code, the factor's last use (and a
+/// key's new counter) and the audit event; then back to the client.
+#[allow(clippy::too_many_arguments)]
+async fn complete(
+    state: &AppState,
+    p: &crate::oidc::Provider,
+    client: &OidcClient,
+    r: &SignInRequest,
+    user_id: &str,
+    factor_id: &str,
+    kind: &str,
+    credential: Option<String>,
+    now: UnixMillis,
+) -> Result<Response, ApiError> {
+    let code = crate::secrets::new_authorization_code();
+    let amr = flow::amr_of(kind);
+    let event = Event::new(now, user_id, Kind::OidcSignIn).factor(factor_id).detail(
+        serde_json::json!({ "client": client.client_id, "client_name": client.name, "factor": kind, "amr": amr }),
+    );
+    let write = AuditedWrite::SignIn {
+        request_id: r.id.clone(),
+        user_id: user_id.to_string(),
+        factor_id: factor_id.to_string(),
+        amr,
+        credential,
+        code_hash: hash_secret(&code),
+        code_expires_at_ms: now.0 + flow::CODE_MS,
+        event,
+        now,
+    };
+    let Written::SignIn(done) = state.queues.writes.call(write).await? else {
+        return Err(ServerError::Internal("a sign-in answered something else".into()).into());
+    };
+    if !done {
+        return Ok(shown(GONE));
+    }
+    tracing::info!(client = %client.client_id, factor = %factor_id, amr, "OIDC sign-in");
+    let mut params = vec![("code", code.as_str()), ("iss", p.issuer().as_str())];
+    if let Some(s) = &r.state {
+        params.push(("state", s));
+    }
+    Ok(Redirect::to(&flow::redirect_with(&r.redirect_uri, &params)).into_response())
+}
+
+/// GET /oidc/signin.js: the page's script.
+pub async fn script() -> Response {
+    let mut resp = SCRIPT.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    resp
+}

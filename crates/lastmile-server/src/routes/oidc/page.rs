@@ -1,0 +1,139 @@
+//! The sign-in page's HTML: one form, no script but the WebAuthn call (`signin.js`, served
+//! by the server itself), a strict Content-Security-Policy.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::dashboard::esc;
+
+/// The page's one script: asks for a challenge, calls WebAuthn, posts the answer.
+pub const SCRIPT: &str = include_str!("signin.js");
+
+/// A page around `body`. `form_to` is the redirect URI's origin, which the CSP must allow as
+/// a form target (browsers hold a form's redirect to form-action).
+pub fn page(status: StatusCode, body: &str, form_to: Option<&str>) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in with Lastmile</title>\
+         <style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}}\
+         main{{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:12px;box-shadow:0 1px 4px #0002}}\
+         h1{{font-size:1.4rem;margin:0 0 1rem}}label{{display:block;margin-top:1rem;font-weight:600}}\
+         input{{width:100%;box-sizing:border-box;font:inherit;padding:.6rem;margin-top:.3rem;border:1px solid #8a93a6;border-radius:8px}}\
+         button{{margin-top:1.5rem;width:100%;font:inherit;font-weight:600;padding:.7rem;border:0;border-radius:8px;background:#1f5fd6;color:#fff}}\
+         button.second{{background:#fff;color:#1f5fd6;border:2px solid #1f5fd6}}button:disabled{{opacity:.6}}\
+         .or{{text-align:center;margin:1.2rem 0 0;color:#4a5264}}\
+         .error{{background:#fde8e8;color:#8a1c1c;padding:.7rem;border-radius:8px}}.note{{color:#4a5264;font-size:.9rem}}\
+         @media (prefers-color-scheme:dark){{body{{background:#12151c;color:#e6e9ef}}main{{background:#1d2330}}\
+         .note,.or{{color:#aab2c2}}button.second{{background:#1d2330;color:#8fb3ff;border-color:#8fb3ff}}}}\
+         </style></head><body><main>{body}</main></body></html>"
+    );
+    let mut resp = (status, Html(html)).into_response();
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; \
+         form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
+        form_to.map(|o| format!(" {o}")).unwrap_or_default()
+    );
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    resp
+}
+
+pub fn origin_of(uri: &str) -> Option<String> {
+    url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization())
+}
+
+/// A page that ends the sign-in: what went wrong, and what to do.
+pub fn shown(why: &str) -> Response {
+    let body = format!(
+        "<h1>This sign-in cannot go on</h1><p class=\"error\" role=\"alert\">{}</p>\
+         <p class=\"note\">Go back to the application and start again; if it happens again, tell your IT team.</p>",
+        esc(why)
+    );
+    page(StatusCode::BAD_REQUEST, &body, None)
+}
+
+/// What the sign-in form offers and holds.
+pub struct SignInForm<'a> {
+    pub client_name: &'a str,
+    pub request_id: &'a str,
+    pub username: &'a str,
+    pub error: Option<&'a str>,
+    /// A security key (the relying party accepts the page's origin).
+    pub key: bool,
+    /// An authenticator app code (the client accepts factors that are not phishing-resistant).
+    pub totp: bool,
+    /// Where the form posts: [`crate::oidc::Issuer::at`] of the paths.
+    pub totp_action: String,
+    pub key_action: String,
+    pub key_options: String,
+    pub script: String,
+}
+
+impl SignInForm<'_> {
+    pub fn html(&self) -> String {
+        // A field is described by the error only when there is one (a reference to an
+        // element that does not exist is an accessibility fault).
+        let described = if self.error.is_some() { " aria-describedby=\"error\"" } else { "" };
+        let error = self
+            .error
+            .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\">{}</p>", esc(e)))
+            .unwrap_or_default();
+        let what = match (self.key, self.totp) {
+            (true, true) => "your security key or the authenticator app Lastmile set up for you",
+            (true, false) => "your security key",
+            _ => "the authenticator app Lastmile set up for you",
+        };
+        // Without a code field the form's submit starts the key (the script takes it); with
+        // no script it posts nothing a key could have signed, and the answer says so.
+        let action = if self.totp { &self.totp_action } else { &self.key_action };
+        let key = if self.key {
+            format!(
+                "<div id=\"key\" hidden data-options=\"{options}\" data-touch=\"Touch your security key now.\" \
+                 data-cancelled=\"The security key did not answer (cancelled, or it timed out). Try again.\" \
+                 data-unreachable=\"The server did not answer. Check your connection and try again.\">\
+                 <button type=\"{kind}\" id=\"key-button\"{class}>Use my security key</button>\
+                 <p id=\"key-status\" class=\"note\" role=\"status\" aria-live=\"polite\"></p></div>\
+                 <noscript><p class=\"note\">Signing in with a security key needs JavaScript, which is off in this \
+                 browser.</p></noscript>",
+                options = esc(&self.key_options),
+                kind = if self.totp { "button" } else { "submit" },
+                class = if self.totp { " class=\"second\"" } else { "" },
+            )
+        } else {
+            String::new()
+        };
+        let totp = if self.totp {
+            format!(
+                "{or}<label for=\"code\">Code from your authenticator app</label>\
+                 <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required{described}>\
+                 <button type=\"submit\">Confirm with the code</button>",
+                or = if self.key { "<p class=\"or\">or</p>" } else { "" },
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "<h1>Confirm it is you</h1><p>{client} asks you to confirm this sign-in with {what}.</p>{error}\
+             <form id=\"signin\" method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"request\" value=\"{request}\">\
+             <label for=\"username\">Work email</label>\
+             <input id=\"username\" name=\"username\" type=\"email\" autocomplete=\"username\" required \
+             value=\"{username}\"{described}>{key}{totp}</form>\
+             <form id=\"key-form\" method=\"post\" action=\"{key_action}\" hidden>\
+             <input type=\"hidden\" name=\"request\" value=\"{request}\"><input type=\"hidden\" name=\"username\">\
+             <input type=\"hidden\" name=\"credential\"></form>\
+             <p class=\"note\">Lost your key or phone? Recover on your computer with the Lastmile app; recovery codes \
+             do not sign in here.</p>{script}",
+            client = esc(self.client_name),
+            action = esc(action),
+            request = esc(self.request_id),
+            username = esc(self.username),
+            key_action = esc(&self.key_action),
+            script =
+                if self.key { format!("<script src=\"{}\" defer></script>", esc(&self.script)) } else { String::new() },
+        )
+    }
+}
