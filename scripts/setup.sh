@@ -22,6 +22,9 @@ if [[ $want_test -eq 1 ]]; then
   # PostgreSQL: the server's API suite runs against it too, and two replicas share one.
   # The tests start their own throwaway server (scripts/postgres.sh), not the system one.
   packages+=(postgresql)
+  # A real browser for the server's own pages (the OpenID Connect sign-in page with a security
+  # key): Chromium under chromedriver, whose WebDriver virtual authenticators hold the key.
+  packages+=(chromium chromium-driver)
   # chronyd's libraries: chrony itself is unpacked into the target directory, not installed (it would replace the
   # machine's time daemon); the tests run it as an NTP server on a loopback port.
   packages+=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2)

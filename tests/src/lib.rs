@@ -94,6 +94,14 @@ impl Server {
         Self::spawn(dir, data, free_port(), envs)
     }
 
+    /// Starts on a given port with extra environment variables (when a setting names the
+    /// server's own address, e.g. the OpenID Connect issuer).
+    pub fn start_at(port: u16, envs: &[(&str, &str)]) -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        Self::spawn(dir, data, port, envs)
+    }
+
     /// Starts on a given data directory and port (to restart a server on the same data).
     pub fn start_on(data: &Path, port: u16) -> anyhow::Result<Server> {
         Self::spawn(tempfile::tempdir()?, data.to_path_buf(), port, &[])

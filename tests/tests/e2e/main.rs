@@ -9,4 +9,5 @@ mod outbox;
 mod recover;
 mod replicas;
 mod shipped;
+mod signin;
 mod ui;

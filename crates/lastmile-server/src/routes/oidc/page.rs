@@ -95,13 +95,12 @@ impl SignInForm<'_> {
                 "<div id=\"key\" hidden data-options=\"{options}\" data-touch=\"Touch your security key now.\" \
                  data-cancelled=\"The security key did not answer (cancelled, or it timed out). Try again.\" \
                  data-unreachable=\"The server did not answer. Check your connection and try again.\">\
-                 <button type=\"{kind}\" id=\"key-button\"{class}>Use my security key</button>\
+                 <button type=\"{kind}\" id=\"key-button\">Use my security key</button>\
                  <p id=\"key-status\" class=\"note\" role=\"status\" aria-live=\"polite\"></p></div>\
                  <noscript><p class=\"note\">Signing in with a security key needs JavaScript, which is off in this \
                  browser.</p></noscript>",
                 options = esc(&self.key_options),
                 kind = if self.totp { "button" } else { "submit" },
-                class = if self.totp { " class=\"second\"" } else { "" },
             )
         } else {
             String::new()
@@ -110,8 +109,9 @@ impl SignInForm<'_> {
             format!(
                 "{or}<label for=\"code\">Code from your authenticator app</label>\
                  <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required{described}>\
-                 <button type=\"submit\">Confirm with the code</button>",
+                 <button type=\"submit\"{class}>Confirm with the code</button>",
                 or = if self.key { "<p class=\"or\">or</p>" } else { "" },
+                class = if self.key { " class=\"second\"" } else { "" },
             )
         } else {
             String::new()

@@ -1,0 +1,226 @@
+//! The OpenID Connect sign-in page in a real browser: headless Chromium under chromedriver,
+//! whose WebDriver virtual authenticator holds the very key `lastmile enroll security-key`
+//! registered through the app (the software authenticator's private key, handed over). A
+//! certified relying party (openid-client) starts the flow and redeems the code.
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use lastmile_tests::{Home, Server, fake_http, free_port, require_keyring};
+
+/// chromedriver on a loopback port, stopped when dropped.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver() -> ChromeDriver {
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is missing: scripts/setup.sh --test installs chromium and chromium-driver");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    ChromeDriver { child, port }
+}
+
+async fn browser(driver: &ChromeDriver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "chrome".into());
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,900"],
+        }),
+    );
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with Chromium")
+}
+
+/// A WebDriver extension command (here the W3C WebAuthn virtual authenticator endpoints,
+/// which fantoccini has no wrapper for): POST `path` under the session with `body`.
+#[derive(Debug)]
+struct Post {
+    path: String,
+    body: serde_json::Value,
+}
+
+impl WebDriverCompatibleCommand for Post {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/{}", session.unwrap_or_default(), self.path))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// What the software authenticator keeps: its credentials' private keys (SEC1 DER) by
+/// credential id, and its signature counter.
+#[derive(serde::Deserialize)]
+struct SoftState {
+    tokens: HashMap<Vec<u8>, Vec<u8>>,
+    counter: u32,
+}
+
+/// Runs tests/oidc/code_flow.mjs (openid-client's authorization code flow with PKCE).
+fn code_flow(args: &[&str]) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/code_flow.mjs");
+    let out = Command::new("node").arg(script).args(args).output().expect("node");
+    assert!(out.status.success(), "code_flow.mjs {}: {}", args[0], String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
+    require_keyring();
+    // The page must be under the RP ID (localhost) for the key to answer there.
+    let port = free_port();
+    let issuer = format!("http://localhost:{port}");
+    let server = Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer)]).expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let soft = home.path().join("soft-authenticator.cbor");
+    let out = home
+        .lastmile(&["enroll", "security-key"])
+        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
+        .stdin(Stdio::null())
+        .output()
+        .expect("enroll");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The relying party: a client whose redirect URI answers on a loopback port.
+    let callback_port = fake_http(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: close\r\n\r\nsigned in");
+    let redirect = format!("http://127.0.0.1:{callback_port}/callback");
+    let created: serde_json::Value = serde_json::from_str(
+        &server
+            .admin(&[
+                "oidc-client",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "Acme Okta",
+                "--profile",
+                "okta",
+                "--redirect-uri",
+                &redirect,
+                "--auth",
+                "secret",
+            ])
+            .expect("client"),
+    )
+    .expect("json");
+    let (client_id, secret) = (
+        created["client_id"].as_str().expect("id").to_string(),
+        created["client_secret"].as_str().expect("secret").to_string(),
+    );
+    let start = code_flow(&["start", &issuer, &client_id, &secret, &redirect]);
+
+    // The browser, with a virtual security key holding the app's credential.
+    let driver = chromedriver();
+    let c = browser(&driver).await;
+    let authenticator = c
+        .issue_cmd(Post {
+            path: "webauthn/authenticator".into(),
+            body: serde_json::json!({
+                "protocol": "ctap2", "transport": "usb", "hasResidentKey": false,
+                "hasUserVerification": true, "isUserVerified": true, "isUserConsenting": true,
+            }),
+        })
+        .await
+        .expect("a virtual authenticator");
+    let authenticator = authenticator.as_str().expect("its id").to_string();
+    let state: SoftState = serde_cbor_2::from_slice(&std::fs::read(&soft).expect("soft state")).expect("CBOR");
+    assert_eq!(state.tokens.len(), 1, "one credential, the one enrolled");
+    for (id, sec1) in &state.tokens {
+        let key = openssl::ec::EcKey::private_key_from_der(sec1).expect("SEC1 P-256 key");
+        let pkcs8 = openssl::pkey::PKey::from_ec_key(key).expect("key").private_key_to_pkcs8().expect("PKCS#8");
+        c.issue_cmd(Post {
+            path: format!("webauthn/authenticator/{authenticator}/credential"),
+            body: serde_json::json!({
+                "credentialId": URL_SAFE_NO_PAD.encode(id), "isResidentCredential": false, "rpId": "localhost",
+                "privateKey": URL_SAFE_NO_PAD.encode(pkcs8), "signCount": state.counter,
+            }),
+        })
+        .await
+        .expect("the app's credential in the virtual authenticator");
+    }
+
+    c.goto(start["url"].as_str().expect("url")).await.expect("the sign-in page");
+    let button = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#key:not([hidden]) #key-button"))
+        .await
+        .expect("the script shows the key button");
+    let email = c.find(Locator::Id("username")).await.expect("email");
+    assert_eq!(email.prop("value").await.expect("value").as_deref(), Some("ada@acme.test"), "the login hint");
+    let png = c.screenshot().await.expect("screenshot");
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+    std::fs::create_dir_all(&artifacts).expect("artifacts dir");
+    std::fs::write(artifacts.join("oidc-signin-key.png"), png).expect("write screenshot");
+    let clicked = Instant::now();
+    button.click().await.expect("click");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let callback = loop {
+        let url = c.current_url().await.expect("url").to_string();
+        if url.starts_with(&redirect) {
+            break url;
+        }
+        if Instant::now() > deadline {
+            let status = c.find(Locator::Id("key-status")).await.ok();
+            let shown = match status {
+                Some(s) => s.text().await.unwrap_or_default(),
+                None => c.source().await.unwrap_or_default(),
+            };
+            panic!("no redirect to the client from {url}: {shown}");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    let took = clicked.elapsed();
+    c.close().await.expect("close");
+
+    let claims = code_flow(&[
+        "finish",
+        &issuer,
+        &client_id,
+        &secret,
+        &callback,
+        start["verifier"].as_str().unwrap_or_default(),
+        start["state"].as_str().unwrap_or_default(),
+        start["nonce"].as_str().unwrap_or_default(),
+    ]);
+    assert_eq!(claims["amr"], serde_json::json!(["hwk"]), "{claims}");
+    let ada = server.query_json("SELECT id FROM users WHERE email = 'ada@acme.test'").expect("ada");
+    assert_eq!(claims["sub"], ada[0]["id"], "{claims}");
+    let used = server.query_json("SELECT last_used_at_ms FROM factors WHERE kind = 'security_key'").expect("factor");
+    assert!(used[0]["last_used_at_ms"].as_i64().is_some(), "the key's last use is recorded: {used:?}");
+    let audit = server.admin(&["audit"]).expect("audit");
+    assert!(audit.contains("oidc.signed_in") && audit.contains("\"amr\":\"hwk\""), "{audit}");
+    eprintln!("from the click to the client's callback: {} ms", took.as_millis());
+}
