@@ -318,6 +318,8 @@ pub struct ClientRequest {
     pub redirect_uris: Vec<String>,
     pub auth: ClientAuth,
     pub tenants: Vec<String>,
+    /// Entra ID: the Application ID of the app registration (the hints' audience).
+    pub entra_app_id: Option<String>,
     /// `any` or `phishing-resistant`.
     pub factors: String,
 }
@@ -400,6 +402,19 @@ pub async fn register_oidc_client(
             return invalid(format!("tenant {t:?} is not an Entra ID tenant id (a GUID)"));
         }
     }
+    let entra_app_id = match (&req.entra_app_id, entra) {
+        (Some(id), true) if is_guid(id) => Some(id.to_ascii_lowercase()),
+        (Some(id), true) => return invalid(format!("--entra-app-id {id:?} is not an Application ID (a GUID)")),
+        (None, true) => {
+            return invalid(
+                "an entra-eam client needs the Application ID of its Entra ID app registration (--entra-app-id): \
+                 the hints Entra ID sends are addressed to it"
+                    .into(),
+            );
+        }
+        (Some(_), false) => return invalid("--entra-app-id is for entra-eam clients only".into()),
+        (None, false) => None,
+    };
     let factors = match req.factors.as_str() {
         "any" => "any",
         "phishing-resistant" => "phishing_resistant",
@@ -429,6 +444,7 @@ pub async fn register_oidc_client(
         redirect_uris: &req.redirect_uris,
         tenants: &tenants,
         factors,
+        entra_app_id: entra_app_id.as_deref(),
     };
     let client = store::oidc::create_client(&db.pool, &org, &new, clock.now()).await?;
     Ok(RegisteredClient { client, client_secret: secret })

@@ -338,7 +338,7 @@ impl Source {
 /// GETs `url` (http or https) without following redirects: the configured URL is the
 /// source, not wherever it points. At most `cap` bytes, whatever the headers say (chunked,
 /// or a lying Content-Length).
-async fn download(url: &url::Url, cap: usize) -> Result<Vec<u8>, ServerError> {
+pub(crate) async fn download(url: &url::Url, cap: usize) -> Result<Vec<u8>, ServerError> {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .redirect(reqwest::redirect::Policy::none())

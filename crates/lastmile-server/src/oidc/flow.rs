@@ -41,14 +41,17 @@ pub enum Refusal {
     Redirected { error: &'static str, description: String },
 }
 
-fn param<'a>(q: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(q: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     q.get(name).map(String::as_str).filter(|v| !v.is_empty())
 }
 
-/// Checks an authorization request (its query parameters) against the client it names
-/// (`None`: unknown). Only `response_type=code` with PKCE S256 is answered here; the
-/// `acr_values` a client asks for are kept, and unknown ones tolerated.
-pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>) -> Result<Authorize, Refusal> {
+/// The checks that make a request safe to answer at its redirect URI: the client it names is
+/// registered and enabled, and the redirect URI is one it registered (exactly). Refused
+/// requests are shown, never redirected.
+pub fn trusted_client<'c>(
+    q: &HashMap<String, String>,
+    client: Option<&'c OidcClient>,
+) -> Result<(&'c OidcClient, String), Refusal> {
     let shown = |why: &str| Err(Refusal::Shown(why.to_string()));
     let Some(client_id) = param(q, "client_id") else { return shown("the request names no client (client_id)") };
     let Some(client) = client.filter(|c| c.client_id == client_id && c.disabled_at_ms.is_none()) else {
@@ -58,6 +61,14 @@ pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>)
     if !client.redirect_uris.iter().any(|u| u == redirect_uri) {
         return shown("the application asked to send you back to an address it did not register");
     }
+    Ok((client, redirect_uri.to_string()))
+}
+
+/// Checks an authorization request (its query parameters) against the client it names
+/// (`None`: unknown). Only `response_type=code` with PKCE S256 is answered here; the
+/// `acr_values` a client asks for are kept, and unknown ones tolerated.
+pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>) -> Result<Authorize, Refusal> {
+    let (client, redirect_uri) = trusted_client(q, client)?;
     let redirected = |error: &'static str, description: &str| {
         Err(Refusal::Redirected { error, description: description.to_string() })
     };
@@ -89,7 +100,7 @@ pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>)
     }
     Ok(Authorize {
         client_id: client.client_id.clone(),
-        redirect_uri: redirect_uri.to_string(),
+        redirect_uri,
         state: param(q, "state").map(str::to_string),
         nonce: param(q, "nonce").map(str::to_string),
         code_challenge: challenge.to_string(),
@@ -179,6 +190,7 @@ mod tests {
             jwks: None,
             redirect_uris: vec!["https://rp.example/cb".into()],
             tenants: vec![],
+            entra_app_id: None,
             factors: "any".into(),
             created_at_ms: 0,
             disabled_at_ms: None,

@@ -6,6 +6,7 @@
 //! discovery document, and the signing keys ([`keys`]), reloaded from their file when an
 //! administrator rotates them so that replicas agree.
 
+pub mod entra;
 pub mod flow;
 pub mod jws;
 pub mod keys;
@@ -66,6 +67,8 @@ pub struct Provider {
     issuer: Issuer,
     key_file: PathBuf,
     keys: RwLock<Loaded>,
+    /// Where Entra ID's hints are checked against.
+    entra: entra::EntraKeys,
 }
 
 #[derive(Debug)]
@@ -83,7 +86,22 @@ impl Provider {
     pub fn start(issuer: Issuer, key_file: PathBuf, now: UnixMillis) -> Result<Provider, ServerError> {
         let keys = SigningKeys::load_or_create(&key_file, now)?;
         let loaded = Loaded { keys: Arc::new(keys), modified: modified(&key_file) };
-        Ok(Provider { issuer, key_file, keys: RwLock::new(loaded) })
+        Ok(Provider {
+            issuer,
+            key_file,
+            keys: RwLock::new(loaded),
+            entra: entra::EntraKeys::new(entra::DEFAULT_AUTHORITY)?,
+        })
+    }
+
+    /// The same provider checking Entra ID's hints against another authority (a national
+    /// cloud, or a test's).
+    pub fn with_entra(self, entra: entra::EntraKeys) -> Provider {
+        Provider { entra, ..self }
+    }
+
+    pub fn entra(&self) -> &entra::EntraKeys {
+        &self.entra
     }
 
     pub fn issuer(&self) -> &Issuer {
@@ -143,6 +161,7 @@ impl Provider {
             "authorization_response_iss_parameter_supported": true,
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"],
             "claim_types_supported": ["normal"],
+            "claims_parameter_supported": true,
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,
         })

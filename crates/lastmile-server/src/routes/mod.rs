@@ -57,7 +57,7 @@ fn api() -> OpenApiRouter<AppState> {
         .route("/admin", get(admin::dashboard_page))
         .route("/admin/login", post(admin::login))
         .route("/admin/logout", post(admin::logout))
-        .route("/oidc/authorize", get(oidc::authorize))
+        .route("/oidc/authorize", get(oidc::authorize).post(oidc::authorize_post))
         .route("/oidc/authorize/totp", post(oidc::authorize_totp))
         .route("/oidc/authorize/key/options", post(oidc::key_options))
         .route("/oidc/authorize/key", post(oidc::authorize_key))

@@ -26,6 +26,8 @@ pub struct OidcClient {
     pub tenants: Vec<String>,
     /// `any` or `phishing_resistant`.
     pub factors: String,
+    /// Entra ID: the application registration whose `id_token_hint`s it accepts (their `aud`).
+    pub entra_app_id: Option<String>,
     pub created_at_ms: i64,
     pub disabled_at_ms: Option<i64>,
 }
@@ -41,10 +43,11 @@ pub struct NewClient<'a> {
     pub redirect_uris: &'a [String],
     pub tenants: &'a [String],
     pub factors: &'a str,
+    pub entra_app_id: Option<&'a str>,
 }
 
 const COLUMNS: &str = "client_id, org_id, name, profile, secret_hash, jwks, redirect_uris, tenants, factors, \
-                       created_at_ms, disabled_at_ms";
+                       created_at_ms, disabled_at_ms, entra_app_id";
 
 fn json_list(text: &str, what: &str) -> Result<Vec<String>, ServerError> {
     serde_json::from_str(text).map_err(|e| ServerError::Corrupt(format!("oidc_clients.{what}: {e}")))
@@ -63,6 +66,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<OidcClient, ServerError> {
         factors: r.get(8),
         created_at_ms: r.get(9),
         disabled_at_ms: r.get(10),
+        entra_app_id: r.get(11),
     })
 }
 
@@ -74,7 +78,7 @@ pub async fn create_client(
 ) -> Result<OidcClient, ServerError> {
     let list = |v: &[String]| serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()));
     sqlx::query(&format!(
-        "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)"
+        "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)"
     ))
     .bind(c.client_id)
     .bind(&org.id)
@@ -86,6 +90,7 @@ pub async fn create_client(
     .bind(list(c.tenants)?)
     .bind(c.factors)
     .bind(now.0)
+    .bind(c.entra_app_id)
     .execute(pool)
     .await?;
     client(pool, c.client_id).await?.ok_or_else(|| ServerError::Corrupt("a client just stored is missing".into()))
@@ -134,6 +139,16 @@ pub struct SignInRequest {
     pub code_challenge: String,
     pub acr: Option<String>,
     pub expires_at_ms: i64,
+    /// `code` (the code flow) or `id_token` (implicit, by form_post: Entra ID).
+    pub response_type: String,
+    /// The subject to answer with when it is not the user's id (the hint's `sub`).
+    pub subject: Option<String>,
+    /// The person the request is for when the client named them (Entra ID's hint).
+    pub hint_user_id: Option<String>,
+    /// The `amr` values the client accepts (space-separated), when it said.
+    pub amr_values: Option<String>,
+    /// Entra ID's request id, logged and audited for troubleshooting.
+    pub client_request_id: Option<String>,
     /// Set once a factor satisfied it.
     pub user_id: Option<String>,
     pub factor_id: Option<String>,
@@ -141,7 +156,9 @@ pub struct SignInRequest {
     pub auth_time_ms: Option<i64>,
 }
 
-const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_challenge, acr, expires_at_ms, user_id, factor_id, amr, auth_time_ms";
+const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_challenge, acr, expires_at_ms, user_id, \
+                               factor_id, amr, auth_time_ms, response_type, subject, hint_user_id, amr_values, \
+                               client_request_id";
 
 fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
     SignInRequest {
@@ -157,6 +174,11 @@ fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
         factor_id: r.get(9),
         amr: r.get(10),
         auth_time_ms: r.get(11),
+        response_type: r.get(12),
+        subject: r.get(13),
+        hint_user_id: r.get(14),
+        amr_values: r.get(15),
+        client_request_id: r.get(16),
     }
 }
 
@@ -164,8 +186,9 @@ fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
 pub async fn create_request(pool: &AnyPool, r: &SignInRequest, now: UnixMillis) -> Result<(), ServerError> {
     sqlx::query("DELETE FROM oidc_requests WHERE expires_at_ms < $1").bind(now.0 - 86_400_000).execute(pool).await?;
     sqlx::query(
-        "INSERT INTO oidc_requests (id, client_id, redirect_uri, state, nonce, code_challenge, acr, created_at_ms, expires_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO oidc_requests (id, client_id, redirect_uri, state, nonce, code_challenge, acr, created_at_ms, \
+         expires_at_ms, response_type, subject, hint_user_id, amr_values, client_request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&r.id)
     .bind(&r.client_id)
@@ -176,6 +199,11 @@ pub async fn create_request(pool: &AnyPool, r: &SignInRequest, now: UnixMillis) 
     .bind(&r.acr)
     .bind(now.0)
     .bind(r.expires_at_ms)
+    .bind(&r.response_type)
+    .bind(&r.subject)
+    .bind(&r.hint_user_id)
+    .bind(&r.amr_values)
+    .bind(&r.client_request_id)
     .execute(pool)
     .await?;
     Ok(())
@@ -296,7 +324,8 @@ pub async fn redeem_code(
 ) -> Result<Option<SignInRequest>, ServerError> {
     let row = sqlx::query(&format!(
         "UPDATE oidc_requests SET redeemed_at_ms = $1 \
-         WHERE code_hash = $2 AND redeemed_at_ms IS NULL AND code_expires_at_ms > $1 RETURNING {REQUEST_COLUMNS}"
+         WHERE code_hash = $2 AND redeemed_at_ms IS NULL AND code_expires_at_ms > $1 AND response_type = 'code' \
+         RETURNING {REQUEST_COLUMNS}"
     ))
     .bind(now.0)
     .bind(code_hash)
@@ -324,4 +353,73 @@ pub async fn first_use_of_assertion(
     .execute(pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A user's email (the Lastmile account the sign-in is for).
+pub async fn email_of(pool: &AnyPool, user_id: &str) -> Result<Option<String>, ServerError> {
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(user_id).fetch_optional(pool).await?)
+}
+
+/// Whom an Entra ID account is, in this organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntraUser {
+    /// Linked before (by tenant and object id), or linked now by its username.
+    Linked(String),
+    /// No user of the organisation has that email.
+    Unknown,
+    /// The user with that email is linked to another account of the tenant (an Entra
+    /// username given to someone else): an administrator must look.
+    LinkedElsewhere,
+}
+
+/// The Lastmile user of the Entra ID account `tid`/`oid`: its link, or, the first time, the
+/// organisation's user whose email is `username` (then linked, so a later change of username
+/// in Entra ID changes nothing here).
+pub async fn entra_user(
+    pool: &AnyPool,
+    org_id: &str,
+    tid: &str,
+    oid: &str,
+    username: Option<&str>,
+    now: UnixMillis,
+) -> Result<EntraUser, ServerError> {
+    let linked: Option<String> = sqlx::query_scalar(
+        "SELECT l.user_id FROM oidc_entra_links l JOIN users u ON u.id = l.user_id \
+         WHERE l.tenant_id = $1 AND l.object_id = $2 AND u.org_id = $3",
+    )
+    .bind(tid)
+    .bind(oid)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await?;
+    if let Some(user) = linked {
+        return Ok(EntraUser::Linked(user));
+    }
+    let Some(username) = username.map(str::to_ascii_lowercase) else { return Ok(EntraUser::Unknown) };
+    let user: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND email = $2")
+        .bind(org_id)
+        .bind(&username)
+        .fetch_optional(pool)
+        .await?;
+    let Some(user) = user else { return Ok(EntraUser::Unknown) };
+    let elsewhere: Option<String> =
+        sqlx::query_scalar("SELECT object_id FROM oidc_entra_links WHERE user_id = $1 AND tenant_id = $2")
+            .bind(&user)
+            .bind(tid)
+            .fetch_optional(pool)
+            .await?;
+    if elsewhere.is_some() {
+        return Ok(EntraUser::LinkedElsewhere);
+    }
+    sqlx::query(
+        "INSERT INTO oidc_entra_links (tenant_id, object_id, user_id, created_at_ms) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, object_id) DO NOTHING",
+    )
+    .bind(tid)
+    .bind(oid)
+    .bind(&user)
+    .bind(now.0)
+    .execute(pool)
+    .await?;
+    Ok(EntraUser::Linked(user))
 }

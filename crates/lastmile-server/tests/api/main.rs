@@ -209,6 +209,7 @@ mod engagement;
 mod fuzz;
 mod lockouts;
 mod oidc;
+mod oidc_entra;
 mod policy;
 mod rate_limits;
 mod recovery_after_loss;

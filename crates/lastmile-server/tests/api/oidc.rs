@@ -133,6 +133,7 @@ async fn clients_are_registered_with_what_their_profile_needs() {
         redirect_uris: uris.iter().map(|u| u.to_string()).collect(),
         auth,
         tenants,
+        entra_app_id: (profile == "entra-eam").then(|| "600b719b-3766-4dc5-95a6-3c4a8dc31885".to_string()),
         factors: "any".into(),
     };
     let entra_uri = "https://login.microsoftonline.com/common/federation/externalauthprovider";
@@ -174,7 +175,22 @@ async fn clients_are_registered_with_what_their_profile_needs() {
     .await
     .expect("keycloak with private_key_jwt on loopback");
 
-    let refusals: [(ClientRequest, &str); 9] = [
+    let without_app_id = ClientRequest {
+        entra_app_id: None,
+        ..request("entra-eam", ClientAuth::None, vec![tenant.clone()], &[entra_uri])
+    };
+    let app_id_for_okta = ClientRequest {
+        entra_app_id: Some(tenant.clone()),
+        ..request("okta", ClientAuth::Secret, vec![], &["https://x.example/cb"])
+    };
+    let bad_app_id = ClientRequest {
+        entra_app_id: Some("app".into()),
+        ..request("entra-eam", ClientAuth::None, vec![tenant.clone()], &[entra_uri])
+    };
+    let refusals: [(ClientRequest, &str); 12] = [
+        (without_app_id, "--entra-app-id"),
+        (app_id_for_okta, "for entra-eam clients only"),
+        (bad_app_id, "not an Application ID"),
         (request("azure", ClientAuth::Secret, vec![], &["https://x.example/cb"]), "use one of entra-eam, okta"),
         (request("okta", ClientAuth::Secret, vec![], &[]), "at least one redirect URI"),
         (request("okta", ClientAuth::Secret, vec![], &["http://x.example/cb"]), "use https"),
@@ -213,7 +229,7 @@ fn code_flow(args: &[&str]) -> Result<Value, String> {
 }
 
 /// The sign-in page's request id (its hidden form field).
-fn request_id(html: &str) -> String {
+pub(super) fn request_id(html: &str) -> String {
     let start = html.find("name=\"request\" value=\"").expect("the form") + "name=\"request\" value=\"".len();
     html[start..].split('"').next().expect("value").to_string()
 }
@@ -251,6 +267,7 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
         redirect_uris: vec![redirect.into()],
         auth: ClientAuth::Secret,
         tenants: vec![],
+        entra_app_id: None,
         factors: "any".into(),
     };
     let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
@@ -419,6 +436,7 @@ async fn a_client_with_private_key_jwt_redeems_codes_and_old_codes_are_refused()
         redirect_uris: vec![redirect.into()],
         auth: ClientAuth::PrivateKeyJwt(serde_json::json!({ "keys": [public] }).to_string()),
         tenants: vec![],
+        entra_app_id: None,
         factors: "any".into(),
     };
     let client_id = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client").client.client_id;
@@ -586,6 +604,7 @@ async fn a_security_key_enrolled_through_the_app_signs_in_on_the_page() {
         redirect_uris: vec![redirect.into()],
         auth: ClientAuth::Secret,
         tenants: vec![],
+        entra_app_id: None,
         factors: factors.into(),
     };
     let any = register_oidc_client(&h.state.db, &*h.clock, "acme", &client("Acme Okta", "any")).await.expect("client");
@@ -767,6 +786,7 @@ async fn a_page_that_cannot_take_keys_refuses_clients_that_need_them() {
         redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
         auth: ClientAuth::Secret,
         tenants: vec![],
+        entra_app_id: None,
         factors: "phishing-resistant".into(),
     };
     let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");

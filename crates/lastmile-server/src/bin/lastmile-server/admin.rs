@@ -27,7 +27,17 @@ fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
 pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::OidcClient { command } => match command {
-            OidcClientCommand::Create { org, name, profile, redirect_uris, auth, jwks_file, tenants, factors } => {
+            OidcClientCommand::Create {
+                org,
+                name,
+                profile,
+                redirect_uris,
+                auth,
+                jwks_file,
+                tenants,
+                entra_app_id,
+                factors,
+            } => {
                 let auth = match (auth, jwks_file) {
                     (None, None) => admin::ClientAuth::None,
                     (Some(ClientAuthKind::Secret), None) => admin::ClientAuth::Secret,
@@ -39,7 +49,7 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                     }
                     (_, Some(_)) => anyhow::bail!("--jwks-file goes with --auth private-key-jwt"),
                 };
-                let req = admin::ClientRequest { name, profile, redirect_uris, auth, tenants, factors };
+                let req = admin::ClientRequest { name, profile, redirect_uris, auth, tenants, entra_app_id, factors };
                 let registered = admin::register_oidc_client(db, clock, &org, &req).await?;
                 println!("{}", serde_json::to_string_pretty(&registered)?);
             }

@@ -94,6 +94,11 @@ pub enum Command {
         /// http only on loopback): discovery at <issuer>/.well-known/openid-configuration.
         #[arg(long, env = "LASTMILE_OIDC_ISSUER")]
         oidc_issuer: Option<String>,
+        /// Where Entra ID's keys and token issuers are (for entra-eam clients' hints):
+        /// https://login.microsoftonline.com, .us for US Government, or
+        /// https://login.partner.microsoftonline.cn.
+        #[arg(long, env = "LASTMILE_ENTRA_AUTHORITY", default_value = lastmile_server::oidc::entra::DEFAULT_AUTHORITY)]
+        entra_authority: String,
         #[command(flatten)]
         connections: ConnectionFlags,
         #[command(flatten)]
@@ -411,6 +416,10 @@ pub enum OidcClientCommand {
         /// An Entra ID tenant id it serves (entra-eam; repeat for several).
         #[arg(long = "tenant")]
         tenants: Vec<String>,
+        /// The Application ID of the Entra ID app registration for this method (entra-eam):
+        /// the audience of the id_token_hint Entra ID sends.
+        #[arg(long)]
+        entra_app_id: Option<String>,
         /// Which verified factors satisfy it: any, or phishing-resistant (security keys).
         #[arg(long, default_value = "any")]
         factors: String,

@@ -45,6 +45,7 @@ async fn main() -> anyhow::Result<()> {
             audit_checkpoint_file,
             audit_checkpoint_minutes,
             oidc_issuer,
+            entra_authority,
             connections,
             storage,
         } => {
@@ -94,7 +95,8 @@ async fn main() -> anyhow::Result<()> {
             if let Some(issuer) = issuer {
                 let key_file = storage.oidc_key_file();
                 let provider = lastmile_server::oidc::Provider::start(issuer, key_file.clone(), state.clock.now())
-                    .with_context(|| format!("loading the OIDC signing keys ({})", key_file.display()))?;
+                    .with_context(|| format!("loading the OIDC signing keys ({})", key_file.display()))?
+                    .with_entra(lastmile_server::oidc::entra::EntraKeys::new(&entra_authority)?);
                 let provider = Arc::new(provider);
                 provider.spawn_key_reload(std::time::Duration::from_secs(60));
                 tracing::info!(issuer = %provider.issuer(), keys = %key_file.display(), "OpenID Connect provider on");

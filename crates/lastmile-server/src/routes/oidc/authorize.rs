@@ -15,8 +15,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use lastmile_core::clock::UnixMillis;
 use webauthn_rs::prelude::{PublicKeyCredential, SecurityKey, SecurityKeyAuthentication};
 
-use super::page::{SCRIPT, SignInForm, origin_of, page, shown};
+use super::page::{SCRIPT, SignInForm, form_post, origin_of, page, shown};
 use super::provider;
+use crate::oidc::entra;
 use crate::oidc::flow::{self, Refusal};
 use crate::routes::extract::{ClientAddr, RawBody};
 use crate::secrets::{hash_secret, new_id};
@@ -38,9 +39,11 @@ const STAND_IN_ID_BYTES: usize = 64;
 /// Which factors the page offers this client: a security key when the relying party accepts
 /// the page's origin (the issuer's: under the RP ID), a code unless the client takes
 /// phishing-resistant factors only.
-fn offers(state: &AppState, p: &crate::oidc::Provider, client: &OidcClient) -> (bool, bool) {
+fn offers(state: &AppState, p: &crate::oidc::Provider, client: &OidcClient, amr_values: Option<&str>) -> (bool, bool) {
     let key = url::Url::parse(p.issuer().as_str()).is_ok_and(|u| state.rp.accepts(&u));
-    (key, client.factors != "phishing_resistant")
+    let totp = client.factors != "phishing_resistant";
+    // An Entra ID request says which amr values it accepts.
+    (key && entra::allows(amr_values, "security_key"), totp && entra::allows(amr_values, "totp"))
 }
 
 fn sign_in_form(
@@ -51,11 +54,12 @@ fn sign_in_form(
     username: &str,
     error: Option<&str>,
 ) -> String {
-    let (key, totp) = offers(state, p, client);
+    let (key, totp) = offers(state, p, client, r.amr_values.as_deref());
     SignInForm {
         client_name: &client.name,
         request_id: &r.id,
         username,
+        username_fixed: r.hint_user_id.is_some(),
         error,
         key,
         totp,
@@ -72,12 +76,25 @@ pub async fn authorize(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = provider(&state)?;
+    authorize_with(&state, q).await
+}
+
+/// POST /oidc/authorize: the same with the parameters in a form (Entra ID posts them: its
+/// requests are too long for some browsers' URLs).
+pub async fn authorize_post(State(state): State<AppState>, RawBody(body): RawBody) -> Result<Response, ApiError> {
+    authorize_with(&state, Form::parse(&body).0).await
+}
+
+async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<Response, ApiError> {
+    let p = provider(state)?;
     let now = state.clock.now();
     let client = match q.get("client_id") {
         Some(id) if id.len() <= 64 => clients::client(&state.db.pool, id).await?,
         _ => None,
     };
+    if let Some(client) = client.as_ref().filter(|c| c.profile == "entra-eam") {
+        return authorize_entra(state, p, client, &q, now).await;
+    }
     let a = match flow::check_authorize(&q, client.as_ref()) {
         Ok(a) => a,
         Err(Refusal::Shown(why)) => return Ok(shown(&why)),
@@ -87,7 +104,7 @@ pub async fn authorize(
         }
     };
     let Some(client) = client else { return Ok(shown("unknown client")) };
-    if offers(&state, p, &client) == (false, false) {
+    if offers(state, p, &client, None) == (false, false) {
         let why = "this application accepts only security keys, and this server's sign-in page is not under the \
                    security keys' domain (its RP ID); the administrator must serve the page there";
         return Ok(error_redirect(p, &a.redirect_uri, a.state.as_deref(), "access_denied", why));
@@ -101,6 +118,11 @@ pub async fn authorize(
         code_challenge: a.code_challenge,
         acr: a.acr,
         expires_at_ms: now.0 + flow::REQUEST_MS,
+        response_type: "code".into(),
+        subject: None,
+        hint_user_id: None,
+        amr_values: None,
+        client_request_id: None,
         user_id: None,
         factor_id: None,
         amr: None,
@@ -108,7 +130,119 @@ pub async fn authorize(
     };
     clients::create_request(&state.db.pool, &r, now).await?;
     let hint = q.get("login_hint").map(String::as_str).filter(|h| h.len() <= 254).unwrap_or_default();
-    Ok(page(StatusCode::OK, &sign_in_form(&state, p, &client, &r, hint, None), origin_of(&r.redirect_uri).as_deref()))
+    Ok(page(StatusCode::OK, &sign_in_form(state, p, &client, &r, hint, None), origin_of(&r.redirect_uri).as_deref()))
+}
+
+/// An Entra ID request: the hint checked against Entra ID's keys and the client's tenants and
+/// app registration, the person found by their Entra ID account (linked by username the first
+/// time), then the page for that person. Refusals go back to Entra ID by form POST.
+async fn authorize_entra(
+    state: &AppState,
+    p: &crate::oidc::Provider,
+    client: &OidcClient,
+    q: &HashMap<String, String>,
+    now: UnixMillis,
+) -> Result<Response, ApiError> {
+    let e = match entra::check_request(q, Some(client)) {
+        Ok(e) => e,
+        Err(Refusal::Shown(why)) => return Ok(shown(&why)),
+        Err(Refusal::Redirected { error, description }) => {
+            let redirect = q.get("redirect_uri").map(String::as_str).unwrap_or_default();
+            return Ok(form_post_error(redirect, q.get("state").map(String::as_str), error, &description, client));
+        }
+    };
+    let refuse = |error: &str, why: &str| {
+        tracing::info!(client = %client.client_id, client_request_id = ?e.client_request_id, error, why, "Entra ID sign-in refused");
+        Ok(form_post_error(&e.redirect_uri, e.state.as_deref(), error, why, client))
+    };
+    let acr = match entra::acr_for(&e.acr) {
+        Ok(acr) => acr,
+        Err(why) => return refuse("access_denied", &why),
+    };
+    let amr_values = (!e.amr.is_empty()).then(|| e.amr.join(" "));
+    if offers(state, p, client, amr_values.as_deref()) == (false, false) {
+        let why = format!(
+            "the sign-in accepts {}, and the factors Lastmile offers this client answer fido or otp",
+            amr_values.as_deref().unwrap_or("no method")
+        );
+        return refuse("access_denied", &why);
+    }
+    let claims = match p.entra().verify(&e.hint, now).await {
+        Ok(claims) => claims,
+        Err(entra::HintError::Unavailable(why)) => {
+            tracing::warn!(why, "Entra ID's keys could not be fetched");
+            return refuse(
+                "temporarily_unavailable",
+                "Lastmile could not reach Entra ID's keys; try again in a minute",
+            );
+        }
+        Err(entra::HintError::Invalid(why)) => return refuse("access_denied", &format!("the id_token_hint: {why}")),
+    };
+    let hint = match entra::check_hint(&claims, client, p.entra().authority(), now) {
+        Ok(hint) => hint,
+        Err(why) => return refuse("access_denied", &why),
+    };
+    let who = clients::entra_user(
+        &state.db.pool,
+        &client.org_id,
+        &hint.tid,
+        &hint.oid,
+        hint.preferred_username.as_deref(),
+        now,
+    )
+    .await?;
+    let user_id = match who {
+        clients::EntraUser::Linked(user) => user,
+        clients::EntraUser::Unknown => {
+            return refuse(
+                "access_denied",
+                "this Entra ID account has no Lastmile account; ask your IT team to add you",
+            );
+        }
+        clients::EntraUser::LinkedElsewhere => {
+            let why = "the Lastmile account with this username belongs to another Entra ID account of the tenant; \
+                       ask your IT team to check it";
+            return refuse("access_denied", why);
+        }
+    };
+    let email = clients::email_of(&state.db.pool, &user_id).await?.unwrap_or_default();
+    tracing::info!(client = %client.client_id, client_request_id = ?e.client_request_id, user = %user_id, "Entra ID sign-in request");
+    let r = SignInRequest {
+        id: new_id("lmr"),
+        client_id: e.client_id,
+        redirect_uri: e.redirect_uri,
+        state: e.state,
+        nonce: Some(e.nonce),
+        code_challenge: String::new(),
+        acr,
+        expires_at_ms: now.0 + flow::REQUEST_MS,
+        response_type: "id_token".into(),
+        subject: Some(hint.sub),
+        hint_user_id: Some(user_id),
+        amr_values,
+        client_request_id: e.client_request_id,
+        user_id: None,
+        factor_id: None,
+        amr: None,
+        auth_time_ms: None,
+    };
+    clients::create_request(&state.db.pool, &r, now).await?;
+    Ok(page(StatusCode::OK, &sign_in_form(state, p, client, &r, &email, None), origin_of(&r.redirect_uri).as_deref()))
+}
+
+/// An OAuth error sent back by form POST.
+fn form_post_error(
+    redirect_uri: &str,
+    state: Option<&str>,
+    error: &str,
+    description: &str,
+    client: &OidcClient,
+) -> Response {
+    let mut fields = vec![("error", error), ("error_description", description)];
+    if let Some(s) = state {
+        fields.push(("state", s));
+    }
+    form_post(redirect_uri, &fields, &client.name)
 }
 
 fn error_redirect(
@@ -145,6 +279,14 @@ async fn open(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<(
     Ok(client.map(|c| (r, c)))
 }
 
+/// The email the factor is looked up by: the one typed, or the person the client named.
+async fn person(state: &AppState, r: &SignInRequest, form: &Form) -> Result<String, ApiError> {
+    Ok(match &r.hint_user_id {
+        Some(user) => clients::email_of(&state.db.pool, user).await?.unwrap_or_default(),
+        None => form.get("username").to_ascii_lowercase(),
+    })
+}
+
 /// Whether the person (by address, and by email within the organisation) is over the
 /// sign-in rate limits.
 fn limited(state: &AppState, addr: Option<std::net::IpAddr>, org_id: &str, username: &str, now: UnixMillis) -> bool {
@@ -163,13 +305,14 @@ pub async fn authorize_totp(
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
-    let (username, code) = (form.get("username").to_ascii_lowercase(), form.get("code"));
+    let code = form.get("code");
     let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let username = person(&state, &r, &form).await?;
     let form_to = origin_of(&r.redirect_uri);
     let again = |status: StatusCode, why: &str| {
         page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
     };
-    if !offers(&state, p, &client).1 {
+    if !offers(&state, p, &client, r.amr_values.as_deref()).1 {
         return Ok(again(StatusCode::FORBIDDEN, "this application accepts only a security key"));
     }
     if limited(&state, addr, &client.org_id, &username, now) {
@@ -248,10 +391,10 @@ pub async fn key_options(
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
-    let username = form.get("username").to_ascii_lowercase();
     let message = |status: StatusCode, why: &str| for_script(status, serde_json::json!({ "message": why }));
     let Some((r, client)) = open(&state, &form, now).await? else { return Ok(message(StatusCode::BAD_REQUEST, GONE)) };
-    if !offers(&state, p, &client).0 {
+    let username = person(&state, &r, &form).await?;
+    if !offers(&state, p, &client, r.amr_values.as_deref()).0 {
         return Ok(message(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
     }
     if limited(&state, addr, &client.org_id, &username, now) {
@@ -318,13 +461,14 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
-    let (username, credential) = (form.get("username").to_ascii_lowercase(), form.get("credential"));
+    let credential = form.get("credential");
     let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let username = person(&state, &r, &form).await?;
     let form_to = origin_of(&r.redirect_uri);
     let again = |status: StatusCode, why: &str| {
         page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
     };
-    if !offers(&state, p, &client).0 {
+    if !offers(&state, p, &client, r.amr_values.as_deref()).0 {
         return Ok(again(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
     }
     if credential.is_empty() {
@@ -397,17 +541,23 @@ async fn complete(
     credential: Option<String>,
     now: UnixMillis,
 ) -> Result<Response, ApiError> {
+    let implicit = r.response_type == "id_token";
     let code = crate::secrets::new_authorization_code();
-    let amr = flow::amr_of(kind);
-    let event = Event::new(now, user_id, Kind::OidcSignIn).factor(factor_id).detail(
-        serde_json::json!({ "client": client.client_id, "client_name": client.name, "factor": kind, "amr": amr }),
-    );
+    let amr = if implicit { entra::amr_of(kind) } else { flow::amr_of(kind) };
+    let event = Event::new(now, user_id, Kind::OidcSignIn).factor(factor_id).detail(serde_json::json!({
+        "client": client.client_id,
+        "client_name": client.name,
+        "factor": kind,
+        "amr": amr,
+        "client_request_id": r.client_request_id,
+    }));
     let write = AuditedWrite::SignIn {
         request_id: r.id.clone(),
         user_id: user_id.to_string(),
         factor_id: factor_id.to_string(),
         amr,
         credential,
+        // An implicit request is answered at once; its code is never given out.
         code_hash: hash_secret(&code),
         code_expires_at_ms: now.0 + flow::CODE_MS,
         event,
@@ -419,12 +569,52 @@ async fn complete(
     if !done {
         return Ok(shown(GONE));
     }
-    tracing::info!(client = %client.client_id, factor = %factor_id, amr, "OIDC sign-in");
+    tracing::info!(client = %client.client_id, factor = %factor_id, amr, client_request_id = ?r.client_request_id, "OIDC sign-in");
+    if implicit {
+        let id_token = implicit_id_token(p, client, r, user_id, amr, now)?;
+        let mut fields = vec![("id_token", id_token.as_str())];
+        if let Some(s) = &r.state {
+            fields.push(("state", s));
+        }
+        return Ok(form_post(&r.redirect_uri, &fields, &client.name));
+    }
     let mut params = vec![("code", code.as_str()), ("iss", p.issuer().as_str())];
     if let Some(s) = &r.state {
         params.push(("state", s));
     }
     Ok(Redirect::to(&flow::redirect_with(&r.redirect_uri, &params)).into_response())
+}
+
+/// The ID token of an implicit (Entra ID) answer: the hint's subject, the nonce, the one `acr`
+/// chosen from the request's and exactly one `amr`; RS256 (all Entra ID accepts).
+fn implicit_id_token(
+    p: &crate::oidc::Provider,
+    client: &OidcClient,
+    r: &SignInRequest,
+    user_id: &str,
+    amr: &str,
+    now: UnixMillis,
+) -> Result<String, ApiError> {
+    let s = now.0.div_euclid(1000);
+    let mut claims = serde_json::json!({
+        "iss": p.issuer().as_str(),
+        "aud": client.client_id,
+        "sub": r.subject.as_deref().unwrap_or(user_id),
+        "iat": s,
+        "nbf": s,
+        "exp": s + flow::ID_TOKEN_S,
+        "auth_time": s,
+        "amr": [amr],
+    });
+    if let Some(object) = claims.as_object_mut() {
+        if let Some(nonce) = &r.nonce {
+            object.insert("nonce".into(), nonce.clone().into());
+        }
+        if let Some(acr) = &r.acr {
+            object.insert("acr".into(), acr.clone().into());
+        }
+    }
+    Ok(p.keys().sign(crate::oidc::Alg::RS256, &claims, now)?)
 }
 
 /// GET /oidc/signin.js: the page's script.

@@ -7,7 +7,7 @@ mod authorize;
 mod page;
 mod token;
 
-pub use authorize::{authorize, authorize_key, authorize_totp, key_options, script};
+pub use authorize::{authorize, authorize_key, authorize_post, authorize_totp, key_options, script};
 pub use token::token;
 
 use axum::Json;

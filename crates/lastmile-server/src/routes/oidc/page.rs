@@ -12,6 +12,15 @@ pub const SCRIPT: &str = include_str!("signin.js");
 /// A page around `body`. `form_to` is the redirect URI's origin, which the CSP must allow as
 /// a form target (browsers hold a form's redirect to form-action).
 pub fn page(status: StatusCode, body: &str, form_to: Option<&str>) -> Response {
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; \
+         form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
+        form_to.map(|o| format!(" {o}")).unwrap_or_default()
+    );
+    page_with(status, body, &csp)
+}
+
+fn page_with(status: StatusCode, body: &str, csp: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in with Lastmile</title>\
@@ -19,27 +28,50 @@ pub fn page(status: StatusCode, body: &str, form_to: Option<&str>) -> Response {
          main{{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:12px;box-shadow:0 1px 4px #0002}}\
          h1{{font-size:1.4rem;margin:0 0 1rem}}label{{display:block;margin-top:1rem;font-weight:600}}\
          input{{width:100%;box-sizing:border-box;font:inherit;padding:.6rem;margin-top:.3rem;border:1px solid #8a93a6;border-radius:8px}}\
+         input[readonly]{{background:#eef0f4;border-color:#c4c9d4}}\
          button{{margin-top:1.5rem;width:100%;font:inherit;font-weight:600;padding:.7rem;border:0;border-radius:8px;background:#1f5fd6;color:#fff}}\
          button.second{{background:#fff;color:#1f5fd6;border:2px solid #1f5fd6}}button:disabled{{opacity:.6}}\
          .or{{text-align:center;margin:1.2rem 0 0;color:#4a5264}}\
          .error{{background:#fde8e8;color:#8a1c1c;padding:.7rem;border-radius:8px}}.note{{color:#4a5264;font-size:.9rem}}\
          @media (prefers-color-scheme:dark){{body{{background:#12151c;color:#e6e9ef}}main{{background:#1d2330}}\
-         .note,.or{{color:#aab2c2}}button.second{{background:#1d2330;color:#8fb3ff;border-color:#8fb3ff}}}}\
+         .note,.or{{color:#aab2c2}}button.second{{background:#1d2330;color:#8fb3ff;border-color:#8fb3ff}}\
+         input[readonly]{{background:#2a3140;color:#e6e9ef}}}}\
          </style></head><body><main>{body}</main></body></html>"
     );
     let mut resp = (status, Html(html)).into_response();
-    let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; \
-         form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
-        form_to.map(|o| format!(" {o}")).unwrap_or_default()
-    );
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&csp) {
+    if let Ok(v) = HeaderValue::from_str(csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     resp
+}
+
+/// The one inline script of a form_post answer; the CSP allows it by its hash only.
+const SUBMIT: &str = "document.forms[0].submit();";
+
+/// An OAuth response by form POST (OAuth 2.0 Form Post Response Mode): a form to the redirect
+/// URI that submits itself, with a button when scripts are off.
+pub fn form_post(redirect_uri: &str, fields: &[(&str, &str)], client_name: &str) -> Response {
+    use base64::Engine;
+    let hash = base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(SUBMIT.as_bytes()));
+    let inputs: String = fields
+        .iter()
+        .map(|(name, value)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value)))
+        .collect();
+    let body = format!(
+        "<h1>Taking you back</h1><p>Returning to {client}.</p><form method=\"post\" action=\"{action}\">{inputs}\
+         <button type=\"submit\">Continue to {client}</button></form><script>{SUBMIT}</script>",
+        client = esc(client_name),
+        action = esc(redirect_uri),
+    );
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{hash}'; form-action {}; \
+         frame-ancestors 'none'; base-uri 'none'",
+        origin_of(redirect_uri).unwrap_or_else(|| "'none'".into())
+    );
+    page_with(StatusCode::OK, &body, &csp)
 }
 
 pub fn origin_of(uri: &str) -> Option<String> {
@@ -61,6 +93,8 @@ pub struct SignInForm<'a> {
     pub client_name: &'a str,
     pub request_id: &'a str,
     pub username: &'a str,
+    /// The client named the person (Entra ID's hint): the email is shown, not asked for.
+    pub username_fixed: bool,
     pub error: Option<&'a str>,
     /// A security key (the relying party accepts the page's origin).
     pub key: bool,
@@ -121,7 +155,7 @@ impl SignInForm<'_> {
              <form id=\"signin\" method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"request\" value=\"{request}\">\
              <label for=\"username\">Work email</label>\
              <input id=\"username\" name=\"username\" type=\"email\" autocomplete=\"username\" required \
-             value=\"{username}\"{described}>{key}{totp}</form>\
+             value=\"{username}\"{fixed}{described}>{key}{totp}</form>\
              <form id=\"key-form\" method=\"post\" action=\"{key_action}\" hidden>\
              <input type=\"hidden\" name=\"request\" value=\"{request}\"><input type=\"hidden\" name=\"username\">\
              <input type=\"hidden\" name=\"credential\"></form>\
@@ -131,6 +165,7 @@ impl SignInForm<'_> {
             action = esc(action),
             request = esc(self.request_id),
             username = esc(self.username),
+            fixed = if self.username_fixed { " readonly" } else { "" },
             key_action = esc(&self.key_action),
             script =
                 if self.key { format!("<script src=\"{}\" defer></script>", esc(&self.script)) } else { String::new() },
