@@ -224,3 +224,227 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     assert!(audit.contains("oidc.signed_in") && audit.contains("\"amr\":\"hwk\""), "{audit}");
     eprintln!("from the click to the client's callback: {} ms", took.as_millis());
 }
+
+/// A loopback stand-in for Entra ID: it publishes its key set, serves the page that posts the
+/// sign-in request to Lastmile (Entra ID does it with a form POST), and records what is posted
+/// back to its redirect URI.
+struct FakeEntra {
+    port: u16,
+    answers: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeEntra {
+    fn start(jwks: String, start_page: std::sync::Arc<std::sync::Mutex<String>>) -> FakeEntra {
+        let jwks = std::sync::Arc::new(jwks);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let answers = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorded = answers.clone();
+        // A connection per thread: a browser opens connections it may never use (preconnects),
+        // which must not hold up the others.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (jwks, start_page, recorded) = (jwks.clone(), start_page.clone(), recorded.clone());
+                std::thread::spawn(move || serve(stream, &jwks, &start_page, &recorded));
+            }
+        });
+        FakeEntra { port, answers }
+    }
+
+    fn authority(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Answers one connection of the [`FakeEntra`].
+fn serve(
+    stream: std::net::TcpStream,
+    jwks: &str,
+    start_page: &std::sync::Mutex<String>,
+    recorded: &std::sync::Mutex<Vec<String>>,
+) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() || line.is_empty() {
+        return;
+    }
+    let mut length = 0usize;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = header.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let mut body = vec![0u8; length];
+    let _ = reader.read_exact(&mut body);
+    let (kind, content) = if line.starts_with("GET /common/discovery/v2.0/keys") {
+        ("application/json", jwks.to_string())
+    } else if line.starts_with("GET /start") {
+        ("text/html", start_page.lock().expect("page").clone())
+    } else if line.starts_with("POST /common/federation/externalauthprovider") {
+        recorded.lock().expect("answers").push(String::from_utf8_lossy(&body).to_string());
+        ("text/html", "<!doctype html><title>Entra ID</title><p id=back>back at Entra ID</p>".into())
+    } else {
+        ("text/plain", "not found".into())
+    };
+    let mut stream = reader.into_inner();
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{content}",
+        content.len()
+    );
+}
+
+/// Runs tests/oidc/entra.mjs.
+fn entra(args: &[&str]) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/entra.mjs");
+    let out = Command::new("node").arg(script).args(args).output().expect("node");
+    assert!(out.status.success(), "entra.mjs {}: {}", args[0], String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON line")
+}
+
+/// Entra ID's external authentication method in a real browser: Entra ID's form POST brings
+/// the person to the page, the key the app enrolled answers, and the answer page posts itself
+/// back to Entra ID: its inline script runs under the CSP only by its hash, which Chromium
+/// checks. openid-client accepts the posted ID token (amr fido).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser() {
+    const TENANT: &str = "14c2f153-90a7-4689-9db7-9543bf084dad";
+    const APP: &str = "600b719b-3766-4dc5-95a6-3c4a8dc31885";
+    require_keyring();
+    let dir = tempfile::tempdir().expect("dir");
+    let key_file = dir.path().join("entra-key.json");
+    let jwks = entra(&["keys", key_file.to_str().expect("path")]);
+    let start_page = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let fake = FakeEntra::start(jwks.to_string(), start_page.clone());
+    let port = free_port();
+    let issuer = format!("http://localhost:{port}");
+    let server =
+        Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer), ("LASTMILE_ENTRA_AUTHORITY", &fake.authority())])
+            .expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let soft = home.path().join("soft-authenticator.cbor");
+    let out = home
+        .lastmile(&["enroll", "security-key"])
+        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
+        .stdin(Stdio::null())
+        .output()
+        .expect("enroll");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let redirect = format!("{}/common/federation/externalauthprovider", fake.authority());
+    let created: serde_json::Value = serde_json::from_str(
+        &server
+            .admin(&[
+                "oidc-client",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "Contoso Entra ID",
+                "--profile",
+                "entra-eam",
+                "--redirect-uri",
+                &redirect,
+                "--tenant",
+                TENANT,
+                "--entra-app-id",
+                APP,
+            ])
+            .expect("client"),
+    )
+    .expect("json");
+    let client_id = created["client_id"].as_str().expect("id").to_string();
+
+    // Entra ID's request, as the form it posts.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let claims = serde_json::json!({
+        "ver": "2.0", "iss": format!("{}/{TENANT}/v2.0", fake.authority()), "sub": "pairwise-ada", "aud": APP,
+        "exp": now - 1, "iat": now - 30, "nbf": now - 30, "preferred_username": "ada@acme.test",
+        "oid": "951ddb04-b16d-45f3-bbf7-b0fa18fa7aee", "tid": TENANT,
+    });
+    let hint = entra(&["hint", key_file.to_str().expect("path"), &claims.to_string()]);
+    let fields = [
+        ("scope", "openid"),
+        ("response_type", "id_token"),
+        ("response_mode", "form_post"),
+        ("client_id", client_id.as_str()),
+        ("redirect_uri", redirect.as_str()),
+        ("nonce", "nonce-from-entra"),
+        ("state", "state-from-entra"),
+        ("id_token_hint", hint["token"].as_str().expect("token")),
+        (
+            "claims",
+            r#"{"id_token":{"acr":{"essential":true,"values":["possessionorinherence"]},"amr":{"essential":true,"values":["fido","otp"]}}}"#,
+        ),
+        ("client-request-id", "5b8c3a2e-1d4f-4e6a-9b7c-0a1b2c3d4e5f"),
+    ];
+    let esc = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    let inputs: String =
+        fields.iter().map(|(k, v)| format!("<input type=hidden name=\"{}\" value=\"{}\">", esc(k), esc(v))).collect();
+    *start_page.lock().expect("page") = format!(
+        "<!doctype html><title>Entra ID</title><form method=post action=\"{issuer}/oidc/authorize\">{inputs}\
+         <button id=go>Continue</button></form>"
+    );
+
+    let driver = chromedriver();
+    let c = browser(&driver).await;
+    let authenticator = c
+        .issue_cmd(Post {
+            path: "webauthn/authenticator".into(),
+            body: serde_json::json!({
+                "protocol": "ctap2", "transport": "usb", "hasResidentKey": false,
+                "hasUserVerification": true, "isUserVerified": true, "isUserConsenting": true,
+            }),
+        })
+        .await
+        .expect("a virtual authenticator");
+    let authenticator = authenticator.as_str().expect("its id").to_string();
+    let state: SoftState = serde_cbor_2::from_slice(&std::fs::read(&soft).expect("soft state")).expect("CBOR");
+    for (id, sec1) in &state.tokens {
+        let key = openssl::ec::EcKey::private_key_from_der(sec1).expect("SEC1 P-256 key");
+        let pkcs8 = openssl::pkey::PKey::from_ec_key(key).expect("key").private_key_to_pkcs8().expect("PKCS#8");
+        c.issue_cmd(Post {
+            path: format!("webauthn/authenticator/{authenticator}/credential"),
+            body: serde_json::json!({
+                "credentialId": URL_SAFE_NO_PAD.encode(id), "isResidentCredential": false, "rpId": "localhost",
+                "privateKey": URL_SAFE_NO_PAD.encode(pkcs8), "signCount": state.counter,
+            }),
+        })
+        .await
+        .expect("the app's credential in the virtual authenticator");
+    }
+    c.goto(&format!("{}/start", fake.authority())).await.expect("Entra ID's page");
+    c.find(Locator::Id("go")).await.expect("button").click().await.expect("post to Lastmile");
+    let button = match c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#key:not([hidden]) #key-button"))
+        .await
+    {
+        Ok(button) => button,
+        Err(e) => panic!("the page, with the key button: {e}: {}", c.source().await.unwrap_or_default()),
+    };
+    let email = c.find(Locator::Id("username")).await.expect("email");
+    assert_eq!(email.attr("readonly").await.expect("attr").as_deref(), Some("true"), "the hint's person");
+    button.click().await.expect("click");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("back"))
+        .await
+        .expect("the answer posts itself back to Entra ID (its script allowed by hash)");
+    c.close().await.expect("close");
+    let answers = fake.answers.lock().expect("answers").clone();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    let claims = entra(&["check", &issuer, &client_id, &redirect, "nonce-from-entra", "state-from-entra", &answers[0]]);
+    assert_eq!((claims["sub"].as_str(), claims["amr"].clone()), (Some("pairwise-ada"), serde_json::json!(["fido"])));
+    assert_eq!(claims["acr"], "possessionorinherence");
+}
