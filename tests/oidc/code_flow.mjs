@@ -6,6 +6,7 @@
 //     prints {"url", "verifier", "state", "nonce"}: where to send the person, and what to keep
 //   node code_flow.mjs finish ISSUER CLIENT_ID CLIENT_SECRET CALLBACK_URL VERIFIER STATE NONCE
 //     redeems the code in CALLBACK_URL, validates the ID token, prints its claims
+// With LASTMILE_NO_PKCE=1 both steps leave PKCE out (a relying party that cannot send it).
 // Exits 1 with the library's reason on any failure.
 import { readFileSync } from "node:fs";
 import * as client from "openid-client";
@@ -28,11 +29,13 @@ try {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
+    const pkce = process.env.LASTMILE_NO_PKCE
+      ? {}
+      : { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
       scope: "openid",
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
+      ...pkce,
       state,
       nonce,
       login_hint: "ada@acme.test",
@@ -41,7 +44,7 @@ try {
   } else {
     const [callback, verifier, state, nonce] = rest;
     const tokens = await client.authorizationCodeGrant(config, new URL(callback), {
-      pkceCodeVerifier: verifier,
+      pkceCodeVerifier: process.env.LASTMILE_NO_PKCE ? undefined : verifier,
       expectedState: state,
       expectedNonce: nonce,
       idTokenExpected: true,

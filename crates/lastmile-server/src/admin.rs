@@ -322,6 +322,8 @@ pub struct ClientRequest {
     pub entra_app_id: Option<String>,
     /// `any` or `phishing-resistant`.
     pub factors: String,
+    /// `required` or `optional` (PKCE, for a code-flow client that authenticates).
+    pub pkce: String,
 }
 
 /// A registered client as printed for the administrator: the secret is shown here once.
@@ -415,6 +417,12 @@ pub async fn register_oidc_client(
         (Some(_), false) => return invalid("--entra-app-id is for entra-eam clients only".into()),
         (None, false) => None,
     };
+    let pkce = match (req.pkce.as_str(), entra) {
+        ("required", _) => "required",
+        ("optional", false) => "optional",
+        ("optional", true) => return invalid("--pkce is for code-flow clients (not entra-eam)".into()),
+        (other, _) => return invalid(format!("pkce {other:?}: use required or optional")),
+    };
     let factors = match req.factors.as_str() {
         "any" => "any",
         "phishing-resistant" => "phishing_resistant",
@@ -445,6 +453,7 @@ pub async fn register_oidc_client(
         tenants: &tenants,
         factors,
         entra_app_id: entra_app_id.as_deref(),
+        pkce,
     };
     let client = store::oidc::create_client(&db.pool, &org, &new, clock.now()).await?;
     Ok(RegisteredClient { client, client_secret: secret })

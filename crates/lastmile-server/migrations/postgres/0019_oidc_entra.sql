@@ -2,8 +2,11 @@
 -- client names the application registration whose hints it accepts; a request keeps how it is
 -- answered, the subject to answer with (the hint's sub), the person the hint named, the amr
 -- values the client accepts, and Entra's client-request-id (for troubleshooting); an Entra
--- account (tenant and object id) is linked to a Lastmile user at its first sign-in.
+-- account (tenant and object id) is linked to a Lastmile user at its first sign-in. A code-flow
+-- client that authenticates may be let off PKCE (relying parties that cannot send it; its
+-- requests must then carry a nonce).
 ALTER TABLE oidc_clients ADD COLUMN entra_app_id TEXT;
+ALTER TABLE oidc_clients ADD COLUMN pkce TEXT NOT NULL DEFAULT 'required';
 ALTER TABLE oidc_requests ADD COLUMN response_type TEXT NOT NULL DEFAULT 'code';
 ALTER TABLE oidc_requests ADD COLUMN subject TEXT;
 ALTER TABLE oidc_requests ADD COLUMN hint_user_id TEXT REFERENCES users(id);

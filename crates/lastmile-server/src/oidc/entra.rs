@@ -279,6 +279,7 @@ mod tests {
             tenants: vec![TENANT.into()],
             factors: "any".into(),
             entra_app_id: Some(APP.into()),
+            pkce: "required".into(),
             created_at_ms: 0,
             disabled_at_ms: None,
         }

@@ -87,12 +87,27 @@ pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>)
     if param(q, "request").is_some() || param(q, "request_uri").is_some() {
         return redirected("request_not_supported", "request objects are not supported");
     }
-    let Some(challenge) = param(q, "code_challenge") else {
-        return redirected("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
+    let challenge = match param(q, "code_challenge") {
+        Some(challenge) => {
+            if param(q, "code_challenge_method") != Some("S256") || challenge.len() != 43 {
+                return redirected("invalid_request", "code_challenge_method must be S256 (a 43-character challenge)");
+            }
+            challenge
+        }
+        // Let off PKCE, the nonce binds the ID token to the request (OpenID Connect Core 3.1.2.1).
+        None if client.pkce == "optional" => {
+            if param(q, "nonce").is_none() {
+                return redirected("invalid_request", "without PKCE, a nonce is required");
+            }
+            ""
+        }
+        None => {
+            return redirected(
+                "invalid_request",
+                "PKCE is required: send code_challenge with code_challenge_method=S256",
+            );
+        }
     };
-    if param(q, "code_challenge_method") != Some("S256") || challenge.len() != 43 {
-        return redirected("invalid_request", "code_challenge_method must be S256 (a 43-character challenge)");
-    }
     for name in ["state", "nonce"] {
         if param(q, name).is_some_and(|v| v.len() > 512) {
             return redirected("invalid_request", &format!("{name} is longer than 512 characters"));
@@ -191,6 +206,7 @@ mod tests {
             redirect_uris: vec!["https://rp.example/cb".into()],
             tenants: vec![],
             entra_app_id: None,
+            pkce: "required".into(),
             factors: "any".into(),
             created_at_ms: 0,
             disabled_at_ms: None,
@@ -246,6 +262,19 @@ mod tests {
         assert_eq!(error(with("code_challenge_method", "plain")), "invalid_request");
         assert_eq!(error(with("code_challenge", "")), "invalid_request");
         assert_eq!(error(with("request", "eyJ...")), "request_not_supported");
+        // A client let off PKCE: no challenge is fine with a nonce, a challenge is still checked.
+        let mut lenient = client();
+        lenient.pkce = "optional".into();
+        let mut q = query(&good);
+        q.remove("code_challenge");
+        assert_eq!(check_authorize(&q, Some(&lenient)).expect("no PKCE").code_challenge, "");
+        q.remove("nonce");
+        assert_eq!(error(check_authorize(&q, Some(&lenient))), "invalid_request");
+        let mut q = query(&good);
+        q.insert("code_challenge_method".into(), "plain".into());
+        assert_eq!(error(check_authorize(&q, Some(&lenient))), "invalid_request");
+        q.remove("code_challenge");
+        assert!(check_authorize(&q, Some(&client())).is_err(), "required by default");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct OidcClient {
     pub factors: String,
     /// Entra ID: the application registration whose `id_token_hint`s it accepts (their `aud`).
     pub entra_app_id: Option<String>,
+    /// `required` (S256), or `optional` for a client that authenticates and cannot send it
+    /// (its requests then need a nonce).
+    pub pkce: String,
     pub created_at_ms: i64,
     pub disabled_at_ms: Option<i64>,
 }
@@ -44,10 +47,11 @@ pub struct NewClient<'a> {
     pub tenants: &'a [String],
     pub factors: &'a str,
     pub entra_app_id: Option<&'a str>,
+    pub pkce: &'a str,
 }
 
 const COLUMNS: &str = "client_id, org_id, name, profile, secret_hash, jwks, redirect_uris, tenants, factors, \
-                       created_at_ms, disabled_at_ms, entra_app_id";
+                       created_at_ms, disabled_at_ms, entra_app_id, pkce";
 
 fn json_list(text: &str, what: &str) -> Result<Vec<String>, ServerError> {
     serde_json::from_str(text).map_err(|e| ServerError::Corrupt(format!("oidc_clients.{what}: {e}")))
@@ -67,6 +71,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<OidcClient, ServerError> {
         created_at_ms: r.get(9),
         disabled_at_ms: r.get(10),
         entra_app_id: r.get(11),
+        pkce: r.get(12),
     })
 }
 
@@ -78,7 +83,7 @@ pub async fn create_client(
 ) -> Result<OidcClient, ServerError> {
     let list = |v: &[String]| serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()));
     sqlx::query(&format!(
-        "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)"
+        "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12)"
     ))
     .bind(c.client_id)
     .bind(&org.id)
@@ -91,6 +96,7 @@ pub async fn create_client(
     .bind(c.factors)
     .bind(now.0)
     .bind(c.entra_app_id)
+    .bind(c.pkce)
     .execute(pool)
     .await?;
     client(pool, c.client_id).await?.ok_or_else(|| ServerError::Corrupt("a client just stored is missing".into()))

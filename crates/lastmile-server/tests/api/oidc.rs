@@ -135,6 +135,7 @@ async fn clients_are_registered_with_what_their_profile_needs() {
         tenants,
         entra_app_id: (profile == "entra-eam").then(|| "600b719b-3766-4dc5-95a6-3c4a8dc31885".to_string()),
         factors: "any".into(),
+        pkce: "required".into(),
     };
     let entra_uri = "https://login.microsoftonline.com/common/federation/externalauthprovider";
     let entra = register_oidc_client(
@@ -219,8 +220,17 @@ async fn clients_are_registered_with_what_their_profile_needs() {
 
 /// Runs tests/oidc/code_flow.mjs (openid-client's authorization code flow with PKCE).
 fn code_flow(args: &[&str]) -> Result<Value, String> {
+    code_flow_with(args, &[])
+}
+
+fn code_flow_with(args: &[&str], envs: &[(&str, &str)]) -> Result<Value, String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc");
-    let out = std::process::Command::new("node").arg(dir.join("code_flow.mjs")).args(args).output().expect("node");
+    let out = std::process::Command::new("node")
+        .arg(dir.join("code_flow.mjs"))
+        .args(args)
+        .envs(envs.iter().copied())
+        .output()
+        .expect("node");
     if out.status.success() {
         Ok(serde_json::from_slice(&out.stdout).expect("one JSON line"))
     } else {
@@ -269,6 +279,7 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
         tenants: vec![],
         entra_app_id: None,
         factors: "any".into(),
+        pkce: "required".into(),
     };
     let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
     let (client_id, client_secret) = (client.client.client_id.clone(), client.client_secret.clone().expect("secret"));
@@ -438,6 +449,7 @@ async fn a_client_with_private_key_jwt_redeems_codes_and_old_codes_are_refused()
         tenants: vec![],
         entra_app_id: None,
         factors: "any".into(),
+        pkce: "required".into(),
     };
     let client_id = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client").client.client_id;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
@@ -606,6 +618,7 @@ async fn a_security_key_enrolled_through_the_app_signs_in_on_the_page() {
         tenants: vec![],
         entra_app_id: None,
         factors: factors.into(),
+        pkce: "required".into(),
     };
     let any = register_oidc_client(&h.state.db, &*h.clock, "acme", &client("Acme Okta", "any")).await.expect("client");
     let (client_id, client_secret) = (any.client.client_id.clone(), any.client_secret.clone().expect("secret"));
@@ -788,6 +801,7 @@ async fn a_page_that_cannot_take_keys_refuses_clients_that_need_them() {
         tenants: vec![],
         entra_app_id: None,
         factors: "phishing-resistant".into(),
+        pkce: "required".into(),
     };
     let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
@@ -800,4 +814,67 @@ async fn a_page_that_cannot_take_keys_refuses_clients_that_need_them() {
     let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(location.contains("error=access_denied") && location.contains("state=s1"), "{location}");
     assert!(location.contains("RP+ID") || location.contains("RP%20ID"), "says why: {location}");
+}
+
+/// A relying party that cannot send PKCE, registered with `--pkce optional`: its requests
+/// without a challenge are answered when they carry a nonce, and its code is redeemed without
+/// a verifier; a client that requires PKCE still refuses such a request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_let_off_pkce_signs_in_with_a_nonce() {
+    use lastmile_core::totp::{TotpParams, code_at};
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let mut h = harness().await;
+    h.clock.set(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis() as i64);
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    let secret = ada_with_totp(&h).await;
+    let redirect = "http://127.0.0.1:9/callback";
+    let request = |pkce: &str| ClientRequest {
+        name: format!("Legacy portal ({pkce})"),
+        profile: "generic".into(),
+        redirect_uris: vec![redirect.into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        entra_app_id: None,
+        factors: "any".into(),
+        pkce: pkce.into(),
+    };
+    let lenient = register_oidc_client(&h.state.db, &*h.clock, "acme", &request("optional")).await.expect("client");
+    let strict = register_oidc_client(&h.state.db, &*h.clock, "acme", &request("required")).await.expect("client");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let no_pkce = [("LASTMILE_NO_PKCE", "1")];
+    let (id, sec) = (lenient.client.client_id.as_str(), lenient.client_secret.as_deref().unwrap_or_default());
+    let start = code_flow_with(&["start", &issuer, id, sec, redirect], &no_pkce).expect("start");
+    let url = start["url"].as_str().expect("url");
+    assert!(!url.contains("code_challenge"), "{url}");
+    let html = http.get(url).send().await.expect("page").text().await.expect("html");
+    let code = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 30_000)).expect("code");
+    let (status, location, html) = post_form(
+        &http,
+        &format!("{issuer}/oidc/authorize/totp"),
+        &[("request", &request_id(&html)), ("username", "ada@acme.test"), ("code", &code)],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let callback = location.expect("callback");
+    let claims = code_flow_with(
+        &[
+            "finish",
+            &issuer,
+            id,
+            sec,
+            &callback,
+            "",
+            start["state"].as_str().unwrap_or_default(),
+            start["nonce"].as_str().unwrap_or_default(),
+        ],
+        &no_pkce,
+    )
+    .expect("redeemed without a verifier");
+    assert_eq!(claims["amr"], serde_json::json!(["otp"]), "{claims}");
+    // The same request to the client that requires PKCE: invalid_request.
+    let strict_url = url.replace(id, &strict.client.client_id);
+    let resp = http.get(strict_url).send().await.expect("page");
+    let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(location.contains("error=invalid_request") && location.contains("PKCE"), "{location}");
 }

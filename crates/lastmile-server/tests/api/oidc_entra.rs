@@ -207,6 +207,7 @@ async fn entra_id_signs_in_with_the_factor_lastmile_verified() {
         tenants: vec![TENANT.into()],
         entra_app_id: Some(APP.into()),
         factors: "any".into(),
+        pkce: "required".into(),
     };
     let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
     let en = Entra {
@@ -404,6 +405,7 @@ async fn unreachable_entra_keys_are_temporarily_unavailable() {
         tenants: vec![TENANT.into()],
         entra_app_id: Some(APP.into()),
         factors: "any".into(),
+        pkce: "required".into(),
     };
     let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
     let en =

@@ -37,6 +37,7 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                 tenants,
                 entra_app_id,
                 factors,
+                pkce,
             } => {
                 let auth = match (auth, jwks_file) {
                     (None, None) => admin::ClientAuth::None,
@@ -49,7 +50,8 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                     }
                     (_, Some(_)) => anyhow::bail!("--jwks-file goes with --auth private-key-jwt"),
                 };
-                let req = admin::ClientRequest { name, profile, redirect_uris, auth, tenants, entra_app_id, factors };
+                let req =
+                    admin::ClientRequest { name, profile, redirect_uris, auth, tenants, entra_app_id, factors, pkce };
                 let registered = admin::register_oidc_client(db, clock, &org, &req).await?;
                 println!("{}", serde_json::to_string_pretty(&registered)?);
             }

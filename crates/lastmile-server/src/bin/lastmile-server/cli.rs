@@ -423,6 +423,10 @@ pub enum OidcClientCommand {
         /// Which verified factors satisfy it: any, or phishing-resistant (security keys).
         #[arg(long, default_value = "any")]
         factors: String,
+        /// PKCE (S256): required, or optional for a relying party that cannot send it (it
+        /// authenticates, and its requests must carry a nonce instead).
+        #[arg(long, default_value = "required")]
+        pkce: String,
     },
     /// The organisation's clients (JSON lines; no secrets).
     List {

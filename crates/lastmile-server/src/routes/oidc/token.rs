@@ -145,7 +145,10 @@ pub async fn token(
     if form.get("redirect_uri") != Some(&r.redirect_uri) {
         return Ok(invalid("redirect_uri differs from the authorization request's"));
     }
-    if !flow::pkce_matches(form.get("code_verifier").map(String::as_str).unwrap_or_default(), &r.code_challenge) {
+    // A request made without PKCE (a client let off it) has no challenge to match; one made
+    // with PKCE needs its verifier.
+    let verifier = form.get("code_verifier").map(String::as_str).unwrap_or_default();
+    if !r.code_challenge.is_empty() && !flow::pkce_matches(verifier, &r.code_challenge) {
         return Ok(invalid("the code_verifier does not match the code_challenge"));
     }
     let (Some(user_id), Some(amr), Some(auth_time_ms)) = (&r.user_id, &r.amr, r.auth_time_ms) else {
