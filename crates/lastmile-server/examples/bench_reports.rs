@@ -10,8 +10,8 @@
 //! is authenticated, its signature verified, stored once with its sequence number, and
 //! answered with the server's view of the device.
 //!
-//! Dashboard: an organisation of USERS users (default 100,000) with compliance rows, two
-//! policy groups, exceptions, and EVENTS audit events (default 1,000,000), written straight
+//! Dashboard: an organisation of USERS users (default 100,000) with compliance rows, a verified
+//! factor each (seven in ten used to sign in), two policy groups, exceptions, and EVENTS audit events (default 1,000,000), written straight
 //! into the database in bulk (the events carry placeholder hashes: this database is for
 //! timing, not for `audit verify`); then the dashboard is fetched sequentially, as JSON and
 //! as the HTML page.
@@ -136,6 +136,21 @@ async fn seed_dashboard(db: &Db, users: usize, events: usize) -> anyhow::Result<
         }
         sqlx::query(&u).execute(&db.pool).await?;
         sqlx::query(&c).execute(&db.pool).await?;
+        // One verified factor each (keys and apps alternately); seven in ten used to sign in.
+        let mut f = String::from(
+            "INSERT INTO factors (id, user_id, kind, status, created_at_ms, verified_at_ms, last_used_at_ms, org_id) VALUES ",
+        );
+        for (k, &i) in chunk.iter().enumerate() {
+            let sep = if k == 0 { "" } else { "," };
+            let kind = if i % 2 == 0 { "security_key" } else { "totp" };
+            let verified = now - 60 * 86_400_000 + i as i64;
+            let used = if i % 10 < 7 { (now - (i as i64 % 30) * 86_400_000).to_string() } else { "NULL".into() };
+            f += &format!(
+                "{sep}('fac_big{i}', 'usr_big{i}', '{kind}', 'verified', {verified}, {verified}, {used}, '{}')",
+                org.id
+            );
+        }
+        sqlx::query(&f).execute(&db.pool).await?;
     }
     let mut e = String::from(
         "INSERT INTO policy_exceptions (id, user_id, owner, reason, created_at_ms, expires_at_ms) VALUES ",

@@ -36,6 +36,31 @@ pub struct Dashboard {
     /// Exceptions in force, the soonest to expire first.
     pub exceptions: Vec<ExceptionView>,
     pub recent_events: Vec<EventView>,
+    /// Applications that sign people in with Lastmile's factors (OpenID Connect clients).
+    pub sign_in_clients: i64,
+    /// Per factor kind that can sign in: how many are verified, used, and the last use.
+    pub factor_use: Vec<FactorUse>,
+    /// Verified factors never used to sign in, the longest-standing first.
+    pub never_used: Vec<UnusedFactor>,
+}
+
+/// Proof of use of one factor kind.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FactorUse {
+    /// `security_key` or `totp`.
+    pub kind: String,
+    pub verified: i64,
+    /// Used at least once to sign in.
+    pub used: i64,
+    pub never_used: i64,
+    pub last_used_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnusedFactor {
+    pub email: String,
+    pub kind: String,
+    pub verified_at_ms: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -93,12 +118,36 @@ pub struct EventView {
 
 /// Builds the dashboard of `org` at `now`.
 pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboard, ServerError> {
-    let policies = store::policy::group_policies(pool, org).await?;
+    use store::dashboard as q;
+    // Independent reads, run at once on the pool's connections.
+    let (
+        policies,
+        counts,
+        excepted,
+        gap_rows,
+        mttr,
+        exception_rows,
+        event_rows,
+        sign_in_clients,
+        use_rows,
+        unused_rows,
+    ) = tokio::try_join!(
+        store::policy::group_policies(pool, org),
+        q::coverage_counts(pool, org),
+        q::excepted_per_group(pool, org, now),
+        q::longest_gaps(pool, org, now, LIST_LIMIT),
+        q::remediation_totals(pool, org),
+        q::exceptions_in_force(pool, org, now, LIST_LIMIT),
+        q::recent_events(pool, org, EVENT_LIMIT),
+        q::sign_in_clients(pool, org),
+        q::factor_use(pool, org),
+        q::never_used(pool, org, LIST_LIMIT),
+    )?;
     let policy_of = |name: &str| policies.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).unwrap_or_default();
 
     let mut by_group: BTreeMap<String, Coverage> = BTreeMap::new();
     let mut by_tier: BTreeMap<String, i64> = BTreeMap::new();
-    for c in store::dashboard::coverage_counts(pool, org).await? {
+    for c in counts {
         let entry = by_group.entry(c.group).or_default();
         entry.users += c.users;
         if c.met {
@@ -106,7 +155,7 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
         }
         *by_tier.entry(c.best_tier.unwrap_or_else(|| "none".into())).or_default() += c.users;
     }
-    for (group, n) in store::dashboard::excepted_per_group(pool, org, now).await? {
+    for (group, n) in excepted {
         by_group.entry(group).or_default().excepted = n;
     }
     let mut totals = Coverage::default();
@@ -132,8 +181,7 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
     let mut tiers: Vec<TierCount> = by_tier.into_iter().map(|(tier, users)| TierCount { tier, users }).collect();
     tiers.sort_by_key(|t| std::cmp::Reverse(t.users));
 
-    let gaps = store::dashboard::longest_gaps(pool, org, now, LIST_LIMIT)
-        .await?
+    let gaps = gap_rows
         .into_iter()
         .map(|g| {
             let gaps = match serde_json::from_str::<Vec<Gap>>(&g.gaps_json) {
@@ -143,16 +191,28 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
             UserGap { email: g.email, group: g.group, gaps, since_ms: g.since_ms }
         })
         .collect();
-    let mttr = store::dashboard::remediation_totals(pool, org).await?;
-    let exceptions = store::dashboard::exceptions_in_force(pool, org, now, LIST_LIMIT)
-        .await?
+    let exceptions = exception_rows
         .into_iter()
         .map(|e| ExceptionView { email: e.email, owner: e.owner, reason: e.reason, expires_at_ms: e.expires_at_ms })
         .collect();
-    let recent_events = store::dashboard::recent_events(pool, org, EVENT_LIMIT)
-        .await?
+    let recent_events = event_rows
         .into_iter()
         .map(|e| EventView { seq: e.seq, at_ms: e.at_ms, kind: e.kind, email: e.email, detail: e.detail })
+        .collect();
+
+    let factor_use = use_rows
+        .into_iter()
+        .map(|f| FactorUse {
+            kind: f.kind,
+            verified: f.verified,
+            used: f.used,
+            never_used: f.verified - f.used,
+            last_used_at_ms: f.last_used_ms,
+        })
+        .collect();
+    let never_used = unused_rows
+        .into_iter()
+        .map(|u| UnusedFactor { email: u.email, kind: u.kind, verified_at_ms: u.verified_at_ms })
         .collect();
 
     Ok(Dashboard {
@@ -167,6 +227,9 @@ pub async fn build(pool: &AnyPool, org: &Org, now: UnixMillis) -> Result<Dashboa
         remediations: mttr.map_or(0, |(n, _)| n),
         exceptions,
         recent_events,
+        sign_in_clients,
+        factor_use,
+        never_used,
     })
 }
 
@@ -272,9 +335,9 @@ pub fn html(d: &Dashboard) -> String {
             when(e.expires_at_ms)
         ));
     }
-    out.push_str(
-        "</table></section><section><h2>Recent events</h2><table><tr><th>#<th>When<th>What<th>User<th>Detail</tr>",
-    );
+    out.push_str("</table></section>");
+    proof_of_use(&mut out, d);
+    out.push_str("<section><h2>Recent events</h2><table><tr><th>#<th>When<th>What<th>User<th>Detail</tr>");
     for e in &d.recent_events {
         out.push_str(&format!(
             "<tr><td>{}<td>{}<td>{}<td>{}<td><code>{}</code></tr>",
@@ -287,6 +350,50 @@ pub fn html(d: &Dashboard) -> String {
     }
     out.push_str("</table></section><p class=muted>The same data as JSON: <code>GET /admin/api/dashboard</code>. Export the audit log with <code>lastmile-server admin audit export</code>.</p></main></body></html>");
     out
+}
+
+/// A factor kind as the dashboard names it.
+fn kind_name(kind: &str) -> &str {
+    match kind {
+        "security_key" => "security key",
+        "totp" => "authenticator app",
+        other => other,
+    }
+}
+
+/// The proof of use: each factor kind's sign-ins through the OpenID Connect provider, and the
+/// factors enrolled but never used to sign in.
+fn proof_of_use(out: &mut String, d: &Dashboard) {
+    out.push_str("<section><h2>Proof of use: sign-ins with Lastmile factors</h2>");
+    if d.sign_in_clients == 0 {
+        out.push_str(
+            "<p class=muted>No application signs people in with Lastmile yet (OpenID Connect: \
+             <code>lastmile-server admin oidc-client create</code>). Once one does, each factor's last use \
+             and the factors enrolled but never used appear here.</p></section>",
+        );
+        return;
+    }
+    out.push_str("<table><tr><th>Factor<th>Verified<th>Used to sign in<th>Never used<th>Last sign-in</tr>");
+    for f in &d.factor_use {
+        out.push_str(&format!(
+            "<tr><td>{}<td>{}<td>{}<td>{}<td>{}</tr>",
+            kind_name(&f.kind),
+            f.verified,
+            f.used,
+            f.never_used,
+            f.last_used_at_ms.map_or_else(|| "never".into(), when)
+        ));
+    }
+    out.push_str("</table><h3>Enrolled, never used to sign in</h3><table><tr><th>User<th>Factor<th>Verified</tr>");
+    for u in &d.never_used {
+        out.push_str(&format!(
+            "<tr><td>{}<td>{}<td>{}</tr>",
+            esc(&u.email),
+            kind_name(&u.kind),
+            when(u.verified_at_ms)
+        ));
+    }
+    out.push_str("</table></section>");
 }
 
 /// The sign-in page (the admin token is kept in an HttpOnly cookie afterwards).

@@ -138,3 +138,61 @@ pub async fn recent_events(pool: &AnyPool, org: &Org, limit: i64) -> Result<Vec<
         .map(|r| EventRow { seq: r.get(0), at_ms: r.get(1), kind: r.get(2), email: r.get(3), detail: r.get(4) })
         .collect())
 }
+
+/// Verified factors of one kind that can sign in through the OpenID Connect provider: how
+/// many, how many have, and the last time one did.
+#[derive(Debug, Clone)]
+pub struct FactorUseRow {
+    pub kind: String,
+    pub verified: i64,
+    pub used: i64,
+    pub last_used_ms: Option<i64>,
+}
+
+/// Security keys and authenticator apps (recovery codes never sign in), per kind.
+pub async fn factor_use(pool: &AnyPool, org: &Org) -> Result<Vec<FactorUseRow>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT kind, COUNT(*), COUNT(last_used_at_ms), MAX(last_used_at_ms) FROM factors \
+         WHERE org_id = $1 AND kind IN ('security_key', 'totp') AND status = 'verified' GROUP BY kind ORDER BY kind",
+    )
+    .bind(&org.id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| FactorUseRow { kind: r.get(0), verified: r.get(1), used: r.get(2), last_used_ms: r.get(3) })
+        .collect())
+}
+
+/// A verified factor never used to sign in.
+#[derive(Debug, Clone)]
+pub struct UnusedRow {
+    pub email: String,
+    pub kind: String,
+    pub verified_at_ms: i64,
+}
+
+/// Verified factors never used to sign in, the longest-standing first (along the
+/// (organisation, last use, verified at) index).
+pub async fn never_used(pool: &AnyPool, org: &Org, limit: i64) -> Result<Vec<UnusedRow>, ServerError> {
+    let rows = sqlx::query(&format!(
+        "SELECT u.email, f.kind, f.verified_at_ms FROM factors f JOIN users u ON u.id = f.user_id \
+         WHERE f.org_id = $1 AND f.last_used_at_ms IS NULL AND f.status = 'verified' \
+         AND f.kind IN ('security_key', 'totp') ORDER BY f.verified_at_ms LIMIT {limit}"
+    ))
+    .bind(&org.id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UnusedRow { email: r.get(0), kind: r.get(1), verified_at_ms: r.get::<Option<i64>, _>(2).unwrap_or(0) })
+        .collect())
+}
+
+/// The organisation's enabled OpenID Connect clients.
+pub async fn sign_in_clients(pool: &AnyPool, org: &Org) -> Result<i64, ServerError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM oidc_clients WHERE org_id = $1 AND disabled_at_ms IS NULL")
+        .bind(&org.id)
+        .fetch_one(pool)
+        .await?)
+}

@@ -368,7 +368,8 @@ pub async fn create_totp_factor(
     let sealed = seal.seal(secret, &id)?;
     sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, totp_secret, totp_algorithm, \
-         totp_digits, totp_period_s) VALUES ($1, $2, $3, 'totp', 'pending', $4, $5, $6, $7, $8)",
+         totp_digits, totp_period_s, org_id) \
+         VALUES ($1, $2, $3, 'totp', 'pending', $4, $5, $6, $7, $8, (SELECT org_id FROM users WHERE id = $2))",
     )
     .bind(&id)
     .bind(user_id)
@@ -446,8 +447,8 @@ pub async fn create_recovery_set(
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms) \
-         VALUES ($1, $2, $3, 'recovery_codes', 'pending', $4)",
+        "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, org_id) \
+         VALUES ($1, $2, $3, 'recovery_codes', 'pending', $4, (SELECT org_id FROM users WHERE id = $2))",
     )
     .bind(&factor_id)
     .bind(user_id)

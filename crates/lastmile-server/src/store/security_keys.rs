@@ -104,8 +104,9 @@ pub async fn create_security_key(
     let id = new_id("fac");
     let inserted = sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, credential_id, credential, aaguid, \
-         attestation_format, attestation_trusted, backup_eligible, backed_up, model, certification) \
-         VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         attestation_format, attestation_trusted, backup_eligible, backed_up, model, certification, org_id) \
+         VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         (SELECT org_id FROM users WHERE id = $2))",
     )
     .bind(&id)
     .bind(actor.user_id)

@@ -281,9 +281,27 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
         factors: "any".into(),
         pkce: "required".into(),
     };
+    let admin_token = admin::create_admin_token(&h.state.db, &*h.clock, "acme", "IT").await.expect("token");
+    let dashboard = || async {
+        let (s, v) = h
+            .call_with("GET", "/admin/api/dashboard", None, None, &[("authorization", format!("Bearer {admin_token}"))])
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
+    };
+    let before = dashboard().await;
+    assert_eq!(before["sign_in_clients"], 0, "{before}");
     let client = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
     let (client_id, client_secret) = (client.client.client_id.clone(), client.client_secret.clone().expect("secret"));
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    // Proof of use before: Ada's authenticator app is verified and never used to sign in.
+    let before = dashboard().await;
+    assert_eq!(before["sign_in_clients"], 1);
+    assert_eq!(
+        before["factor_use"],
+        serde_json::json!([{"kind": "totp", "verified": 1, "used": 0, "never_used": 1, "last_used_at_ms": null}])
+    );
+    assert_eq!(before["never_used"][0]["email"], "ada@acme.test", "{before}");
 
     let start = code_flow(&["start", &issuer, &client_id, &client_secret, redirect]).expect("start");
     let url = start["url"].as_str().expect("url");
@@ -354,6 +372,11 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
     );
     assert_eq!(claims["amr"], serde_json::json!(["otp"]));
     assert_eq!(claims["nonce"].as_str(), Some(nonce));
+    // Proof of use after: the last use is the sign-in's; no factor is left unused.
+    let after = dashboard().await;
+    assert_eq!(after["factor_use"][0]["used"], 1, "{after}");
+    assert_eq!(after["factor_use"][0]["last_used_at_ms"], h.clock.now().0);
+    assert_eq!(after["never_used"], serde_json::json!([]));
     let kinds: Vec<String> = sqlx::query_scalar("SELECT kind FROM audit_events ORDER BY id")
         .fetch_all(&h.state.db.pool)
         .await

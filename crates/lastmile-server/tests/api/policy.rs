@@ -174,6 +174,7 @@ async fn the_dashboard_page_signs_in_with_a_token_and_escapes_what_it_shows() {
     let body = String::from_utf8(resp.into_body().collect().await.expect("body").to_bytes().to_vec()).expect("utf8");
     assert!(body.contains("eve@acme.test") && body.contains("Open gaps"), "{body}");
     assert!(body.contains("action=/admin/logout"), "a way to sign out");
+    assert!(body.contains("No application signs people in with Lastmile yet"), "proof of use, before any: {body}");
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the reason is shown, escaped: {body}");
     assert!(!body.contains("<script>"), "nothing an administrator typed reaches the page unescaped");
 }
