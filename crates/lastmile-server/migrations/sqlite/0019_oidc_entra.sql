@@ -12,6 +12,7 @@ ALTER TABLE oidc_requests ADD COLUMN subject TEXT;
 ALTER TABLE oidc_requests ADD COLUMN hint_user_id TEXT REFERENCES users(id);
 ALTER TABLE oidc_requests ADD COLUMN amr_values TEXT;
 ALTER TABLE oidc_requests ADD COLUMN client_request_id TEXT;
+ALTER TABLE oidc_requests ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE oidc_entra_links (
     tenant_id     TEXT NOT NULL,
     object_id     TEXT NOT NULL,

@@ -85,6 +85,7 @@ pub async fn verify_totp(
         device_id: Some(device.id.clone()),
         now,
         seal: state.seal.clone(),
+        sign_in: None,
     };
     let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
         return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());

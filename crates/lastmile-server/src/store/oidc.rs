@@ -155,6 +155,8 @@ pub struct SignInRequest {
     pub amr_values: Option<String>,
     /// Entra ID's request id, logged and audited for troubleshooting.
     pub client_request_id: Option<String>,
+    /// Codes and keys tried on its page.
+    pub attempts: i64,
     /// Set once a factor satisfied it.
     pub user_id: Option<String>,
     pub factor_id: Option<String>,
@@ -164,7 +166,7 @@ pub struct SignInRequest {
 
 const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_challenge, acr, expires_at_ms, user_id, \
                                factor_id, amr, auth_time_ms, response_type, subject, hint_user_id, amr_values, \
-                               client_request_id";
+                               client_request_id, attempts";
 
 fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
     SignInRequest {
@@ -185,6 +187,7 @@ fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
         hint_user_id: r.get(14),
         amr_values: r.get(15),
         client_request_id: r.get(16),
+        attempts: r.get(17),
     }
 }
 

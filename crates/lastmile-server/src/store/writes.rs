@@ -42,6 +42,9 @@ pub enum AuditedWrite {
         now: UnixMillis,
         /// The keys the factor's seed is sealed under.
         seal: Arc<SealKeys>,
+        /// For a sign-in through the OpenID Connect provider: the request's attempt is counted
+        /// and a refusal recorded in the same transaction.
+        sign_in: Option<SignInAttempt>,
     },
     /// An attempt at a factor whose check is too slow to run in a transaction (a
     /// recovery-code set: argon2id), counted before the check. A right code then resets the
@@ -72,8 +75,18 @@ pub enum AuditedWrite {
         event: Event,
         now: UnixMillis,
     },
+    /// An attempt on a sign-in request that names no factor to check (an email without an
+    /// authenticator app): counted like the others, so that it costs the same write.
+    RequestAttempt { request_id: String },
     /// An event that goes with no other change (a refused report, a refused sign-in).
     Event(Event),
+}
+
+/// The sign-in request a TOTP attempt is made on.
+#[derive(Debug, Clone)]
+pub struct SignInAttempt {
+    pub request_id: String,
+    pub client_id: String,
 }
 
 /// What each write did.
@@ -89,6 +102,7 @@ pub enum Written {
     /// Whether the sign-in was recorded: false when the request was no longer open (expired,
     /// satisfied meanwhile) or the factor no longer verified (revoked meanwhile).
     SignIn(bool),
+    RequestAttempt,
     Event,
 }
 
@@ -213,53 +227,30 @@ async fn apply(
         Event::new(now, user_id, Kind::FactorVerified).device(device_id).factor(factor_id).detail(detail)
     };
     match write {
-        AuditedWrite::TotpAttempt { factor_id, code, user_id, device_id, now, seal } => {
-            let failures = match count_attempt(tx, factor_id, user_id, "totp", *now).await? {
-                Attempt::Counted { failures } => failures,
-                Attempt::NotFound => return Ok(Written::Totp(TotpOutcome::NotFound)),
-                locked => return Ok(Written::Totp(TotpOutcome::Locked(locked))),
-            };
-            let row = sqlx::query(
-                "SELECT totp_secret, totp_algorithm, totp_digits, totp_period_s, totp_last_step FROM factors \
-                 WHERE id = $1",
-            )
-            .bind(factor_id)
-            .fetch_one(&mut ***tx)
-            .await?;
-            let corrupt = |what: &str| ServerError::Corrupt(format!("TOTP factor {factor_id}: {what}"));
-            let stored = row.get::<Option<String>, _>(0).ok_or_else(|| corrupt("no seed"))?;
-            let secret = if SealKeys::is_sealed(&stored) {
-                seal.open(&stored, factor_id)?
-            } else {
-                // Stored before sealing; sealed at the next start (`reseal_totp_seeds`).
-                totp::secret_from_base32(&stored).map_err(|e| corrupt(&e.to_string()))?
-            };
-            let algorithm = row.get::<Option<String>, _>(1).unwrap_or_default();
-            let params = TotpParams {
-                algorithm: TotpAlgorithm::parse(&algorithm).ok_or_else(|| corrupt("algorithm"))?,
-                digits: u8::try_from(row.get::<Option<i64>, _>(2).unwrap_or(6)).map_err(|_| corrupt("digits"))?,
-                period_s: u64::try_from(row.get::<Option<i64>, _>(3).unwrap_or(30)).map_err(|_| corrupt("period"))?,
-            };
-            let last = row.get::<Option<i64>, _>(4).and_then(|s| u64::try_from(s).ok());
-            let step = match totp::verify(&secret, params, code, *now, last).map_err(|e| corrupt(&e.to_string()))? {
-                Verification::Accepted { step } => i64::try_from(step).map_err(|_| corrupt("step"))?,
-                Verification::Wrong => return Ok(Written::Totp(TotpOutcome::Wrong { failures })),
-                Verification::Replayed => {
-                    give_back_attempt(tx, factor_id).await?;
-                    return Ok(Written::Totp(TotpOutcome::Replayed));
-                }
-                Verification::Malformed => {
-                    give_back_attempt(tx, factor_id).await?;
-                    return Ok(Written::Totp(TotpOutcome::Malformed { digits: params.digits }));
-                }
-            };
-            match accept_step(tx, factor_id, step, user_id, device_id.as_deref(), *now, events, changed).await? {
-                Some(view) => Ok(Written::Totp(TotpOutcome::Accepted(view))),
-                None => {
-                    give_back_attempt(tx, factor_id).await?;
-                    Ok(Written::Totp(TotpOutcome::Replayed))
+        AuditedWrite::TotpAttempt { factor_id, code, user_id, device_id, now, seal, sign_in } => {
+            let outcome =
+                totp_attempt(tx, factor_id, code, user_id, device_id.as_deref(), *now, seal, events, changed).await?;
+            if let Some(attempt) = sign_in {
+                count_request_attempt(tx, &attempt.request_id).await?;
+                let why = match &outcome {
+                    TotpOutcome::Accepted(_) | TotpOutcome::NotFound => None,
+                    TotpOutcome::Locked(_) => Some("locked"),
+                    TotpOutcome::Replayed => Some("replayed"),
+                    TotpOutcome::Wrong { .. } | TotpOutcome::Malformed { .. } => Some("wrong code"),
+                };
+                if let Some(why) = why {
+                    events.push(
+                        Event::new(*now, user_id, Kind::OidcSignInRefused)
+                            .factor(factor_id)
+                            .detail(serde_json::json!({ "client": attempt.client_id, "why": why })),
+                    );
                 }
             }
+            Ok(Written::Totp(outcome))
+        }
+        AuditedWrite::RequestAttempt { request_id } => {
+            count_request_attempt(tx, request_id).await?;
+            Ok(Written::RequestAttempt)
         }
         AuditedWrite::Attempt { factor_id, user_id, kind, now } => {
             Ok(Written::Attempt(count_attempt(tx, factor_id, user_id, kind, *now).await?))
@@ -359,6 +350,76 @@ async fn apply(
             Ok(Written::Event)
         }
     }
+}
+
+/// A TOTP code checked against its factor (see [`AuditedWrite::TotpAttempt`]).
+#[allow(clippy::too_many_arguments)]
+async fn totp_attempt(
+    tx: &mut WriteTx,
+    factor_id: &str,
+    code: &str,
+    user_id: &str,
+    device_id: Option<&str>,
+    now: UnixMillis,
+    seal: &SealKeys,
+    events: &mut Vec<Event>,
+    changed: &mut Vec<(String, UnixMillis)>,
+) -> Result<TotpOutcome, ServerError> {
+    let failures = match count_attempt(tx, factor_id, user_id, "totp", now).await? {
+        Attempt::Counted { failures } => failures,
+        Attempt::NotFound => return Ok(TotpOutcome::NotFound),
+        locked => return Ok(TotpOutcome::Locked(locked)),
+    };
+    let row = sqlx::query(
+        "SELECT totp_secret, totp_algorithm, totp_digits, totp_period_s, totp_last_step FROM factors \
+             WHERE id = $1",
+    )
+    .bind(factor_id)
+    .fetch_one(&mut ***tx)
+    .await?;
+    let corrupt = |what: &str| ServerError::Corrupt(format!("TOTP factor {factor_id}: {what}"));
+    let stored = row.get::<Option<String>, _>(0).ok_or_else(|| corrupt("no seed"))?;
+    let secret = if SealKeys::is_sealed(&stored) {
+        seal.open(&stored, factor_id)?
+    } else {
+        // Stored before sealing; sealed at the next start (`reseal_totp_seeds`).
+        totp::secret_from_base32(&stored).map_err(|e| corrupt(&e.to_string()))?
+    };
+    let algorithm = row.get::<Option<String>, _>(1).unwrap_or_default();
+    let params = TotpParams {
+        algorithm: TotpAlgorithm::parse(&algorithm).ok_or_else(|| corrupt("algorithm"))?,
+        digits: u8::try_from(row.get::<Option<i64>, _>(2).unwrap_or(6)).map_err(|_| corrupt("digits"))?,
+        period_s: u64::try_from(row.get::<Option<i64>, _>(3).unwrap_or(30)).map_err(|_| corrupt("period"))?,
+    };
+    let last = row.get::<Option<i64>, _>(4).and_then(|s| u64::try_from(s).ok());
+    let step = match totp::verify(&secret, params, code, now, last).map_err(|e| corrupt(&e.to_string()))? {
+        Verification::Accepted { step } => i64::try_from(step).map_err(|_| corrupt("step"))?,
+        Verification::Wrong => return Ok(TotpOutcome::Wrong { failures }),
+        Verification::Replayed => {
+            give_back_attempt(tx, factor_id).await?;
+            return Ok(TotpOutcome::Replayed);
+        }
+        Verification::Malformed => {
+            give_back_attempt(tx, factor_id).await?;
+            return Ok(TotpOutcome::Malformed { digits: params.digits });
+        }
+    };
+    match accept_step(tx, factor_id, step, user_id, device_id, now, events, changed).await? {
+        Some(view) => Ok(TotpOutcome::Accepted(view)),
+        None => {
+            give_back_attempt(tx, factor_id).await?;
+            Ok(TotpOutcome::Replayed)
+        }
+    }
+}
+
+/// Counts an attempt on a sign-in request (its page refuses more than a few).
+async fn count_request_attempt(tx: &mut WriteTx, request_id: &str) -> Result<(), ServerError> {
+    sqlx::query("UPDATE oidc_requests SET attempts = attempts + 1 WHERE id = $1")
+        .bind(request_id)
+        .execute(&mut ***tx)
+        .await?;
+    Ok(())
 }
 
 /// Stores an accepted TOTP step (refused, `None`, when it or a later one was used already:

@@ -901,3 +901,68 @@ async fn a_client_let_off_pkce_signs_in_with_a_nonce() {
     let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(location.contains("error=invalid_request") && location.contains("PKCE"), "{location}");
 }
+
+/// On the page, an unknown email, an email without an authenticator app and a wrong code get
+/// the same answer after the same work: one queued write each (the request's attempt; the
+/// wrong code's also counts on the factor and records the refusal). A page takes ten tries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_email_costs_what_a_wrong_code_costs() {
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let mut h = harness().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    ada_with_totp(&h).await;
+    admin::create_user(&h.state.db, &*h.clock, "acme", "bob@acme.test", "Bob").await.expect("bob, no factor");
+    let req = ClientRequest {
+        name: "Acme Okta".into(),
+        profile: "okta".into(),
+        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        entra_app_id: None,
+        factors: "any".into(),
+        pkce: "required".into(),
+    };
+    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let url = format!(
+        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
+         &scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        c.client.client_id
+    );
+    let request = request_id(&http.get(url).send().await.expect("page").text().await.expect("html"));
+    let refused_events = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE kind = 'oidc.sign_in_refused'")
+            .fetch_one(&h.state.db.pool)
+            .await
+            .expect("count")
+    };
+    let to = format!("{issuer}/oidc/authorize/totp");
+    let mut tries = 0;
+    for (email, events) in [("nobody@acme.test", 0), ("bob@acme.test", 0), ("ada@acme.test", 1)] {
+        for _ in 0..3 {
+            let (writes_before, events_before) = (h.state.queues.writes.counts().1, refused_events().await);
+            let (status, location, html) =
+                post_form(&http, &to, &[("request", &request), ("username", email), ("code", "000000")]).await;
+            tries += 1;
+            assert_eq!((status, location), (400, None), "{email}");
+            assert!(html.contains("that email and code do not match"), "{email}: {html}");
+            assert_eq!(h.state.queues.writes.counts().1 - writes_before, 1, "{email}: one queued write");
+            assert_eq!(refused_events().await - events_before, events, "{email}: a refusal only for a known factor");
+        }
+    }
+    assert_eq!(tries, 9);
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM oidc_requests WHERE id = $1")
+        .bind(&request)
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("attempts");
+    assert_eq!(attempts, 9, "every try counted on the request");
+    let (status, _, _) =
+        post_form(&http, &to, &[("request", &request), ("username", "x@acme.test"), ("code", "1")]).await;
+    assert_eq!(status, 400, "the tenth");
+    let (status, _, html) =
+        post_form(&http, &to, &[("request", &request), ("username", "ada@acme.test"), ("code", "000000")]).await;
+    assert_eq!(status, 429, "{html}");
+    assert!(html.contains("too many attempts on this page"), "{html}");
+}

@@ -24,7 +24,7 @@ use crate::secrets::{hash_secret, new_id};
 use crate::store::audit::{Event, Kind};
 use crate::store::oidc::{self as clients, OidcClient, SignInRequest};
 use crate::store::security_keys::KeyFactor;
-use crate::store::writes::{AuditedWrite, TotpOutcome, Written};
+use crate::store::writes::{AuditedWrite, SignInAttempt, TotpOutcome, Written};
 use crate::{ApiError, AppState, ServerError};
 
 const GONE: &str = "this sign-in expired or was already completed";
@@ -33,6 +33,10 @@ const NOT_THIS_KEY: &str =
     "that security key is not one Lastmile verified for this email; use the key you set up with the Lastmile app";
 /// The key state kept for an email without security keys: no answer satisfies it.
 const STAND_IN: &str = "stand-in";
+/// Codes and keys tried on one page before it must be started again (a factor's own lockout
+/// counts across pages).
+const MAX_REQUEST_ATTEMPTS: i64 = 10;
+const TOO_MANY_ON_PAGE: &str = "too many attempts on this page; go back to the application and start again";
 /// The length of a stand-in credential id (a common length for security keys' ids).
 const STAND_IN_ID_BYTES: usize = 64;
 
@@ -123,6 +127,7 @@ async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<
         hint_user_id: None,
         amr_values: None,
         client_request_id: None,
+        attempts: 0,
         user_id: None,
         factor_id: None,
         amr: None,
@@ -221,6 +226,7 @@ async fn authorize_entra(
         hint_user_id: Some(user_id),
         amr_values,
         client_request_id: e.client_request_id,
+        attempts: 0,
         user_id: None,
         factor_id: None,
         amr: None,
@@ -318,10 +324,18 @@ pub async fn authorize_totp(
     if limited(&state, addr, &client.org_id, &username, now) {
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
     }
-    if username.len() > 254 || code.len() > 32 {
-        return Ok(again(StatusCode::BAD_REQUEST, MISMATCH));
+    if r.attempts >= MAX_REQUEST_ATTEMPTS {
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_ON_PAGE));
     }
-    let Some((user_id, factor_id)) = clients::verified_totp_of(&state.db.pool, &client.org_id, &username).await? else {
+    let factor = if username.len() > 254 || code.len() > 32 {
+        None
+    } else {
+        clients::verified_totp_of(&state.db.pool, &client.org_id, &username).await?
+    };
+    // An email without an authenticator app costs the same queued write as a wrong code (the
+    // request's attempt), so the answer's time does not tell them apart.
+    let Some((user_id, factor_id)) = factor else {
+        state.queues.writes.call(AuditedWrite::RequestAttempt { request_id: r.id.clone() }).await?;
         return Ok(again(StatusCode::BAD_REQUEST, MISMATCH));
     };
     let write = AuditedWrite::TotpAttempt {
@@ -331,24 +345,24 @@ pub async fn authorize_totp(
         device_id: None,
         now,
         seal: state.seal.clone(),
+        sign_in: Some(SignInAttempt { request_id: r.id.clone(), client_id: client.client_id.clone() }),
     };
     let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
         return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());
     };
-    let (status, message, reason) = match outcome {
+    let (status, message) = match outcome {
         TotpOutcome::Accepted(_) => {
             return complete(&state, p, &client, &r, &user_id, &factor_id, "totp", None, now).await;
         }
         TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
             let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
-            (StatusCode::TOO_MANY_REQUESTS, format!("too many wrong codes; try again in {minutes} minutes"), "locked")
+            (StatusCode::TOO_MANY_REQUESTS, format!("too many wrong codes; try again in {minutes} minutes"))
         }
         TotpOutcome::Replayed => {
-            (StatusCode::BAD_REQUEST, "that code was already used; wait for the next one".to_string(), "replayed")
+            (StatusCode::BAD_REQUEST, "that code was already used; wait for the next one".to_string())
         }
-        _ => (StatusCode::BAD_REQUEST, MISMATCH.to_string(), "wrong code"),
+        _ => (StatusCode::BAD_REQUEST, MISMATCH.to_string()),
     };
-    refused(&state, &client, &user_id, Some(&factor_id), reason, now).await?;
     Ok(again(status, &message))
 }
 
