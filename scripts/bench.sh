@@ -37,6 +37,8 @@ for run in $(seq 1 "$runs"); do
   target/release/examples/bench_totp 8000 | tee "$out/totp.$run.md"
   echo "--> run $run: security keys (SoftToken clients in this process)"
   target/release/examples/bench_webauthn | tee "$out/webauthn.$run.md"
+  echo "--> run $run: sign-ins through the OpenID Connect provider (code flow, security key)"
+  target/release/examples/bench_signin | tee "$out/signin.$run.md"
   echo "--> run $run: posture reports and the dashboard"
   LASTMILE_BENCH_DATABASE_URL="$pg_url" target/release/examples/bench_reports | tee "$out/reports.$run.md"
   echo "--> run $run: the server's own memory under the report load (the binary in its own process)"

@@ -69,7 +69,12 @@ pub struct Provider {
     keys: RwLock<Loaded>,
     /// Where Entra ID's hints are checked against.
     entra: entra::EntraKeys,
+    /// When expired requests and assertions were last dropped.
+    purged_at_ms: std::sync::atomic::AtomicI64,
 }
+
+/// How often expired requests and client assertions are dropped.
+pub const PURGE_EVERY_MS: i64 = 60_000;
 
 #[derive(Debug)]
 struct Loaded {
@@ -91,7 +96,16 @@ impl Provider {
             key_file,
             keys: RwLock::new(loaded),
             entra: entra::EntraKeys::new(entra::DEFAULT_AUTHORITY)?,
+            purged_at_ms: std::sync::atomic::AtomicI64::new(0),
         })
+    }
+
+    /// Whether it is time to drop expired requests (true for one caller a minute at most).
+    pub fn purge_due(&self, now: UnixMillis) -> bool {
+        use std::sync::atomic::Ordering;
+        let last = self.purged_at_ms.load(Ordering::Relaxed);
+        now.0 - last >= PURGE_EVERY_MS
+            && self.purged_at_ms.compare_exchange(last, now.0, Ordering::Relaxed, Ordering::Relaxed).is_ok()
     }
 
     /// The same provider checking Entra ID's hints against another authority (a national

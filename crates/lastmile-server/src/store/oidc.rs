@@ -58,20 +58,25 @@ fn json_list(text: &str, what: &str) -> Result<Vec<String>, ServerError> {
 }
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<OidcClient, ServerError> {
+    client_at(r, 0)
+}
+
+/// A client from the row's columns `o..` (in [`COLUMNS`]' order).
+fn client_at(r: &sqlx::any::AnyRow, o: usize) -> Result<OidcClient, ServerError> {
     Ok(OidcClient {
-        client_id: r.get(0),
-        org_id: r.get(1),
-        name: r.get(2),
-        profile: r.get(3),
-        secret_hash: r.get(4),
-        jwks: r.get(5),
-        redirect_uris: json_list(&r.get::<String, _>(6), "redirect_uris")?,
-        tenants: json_list(&r.get::<String, _>(7), "tenants")?,
-        factors: r.get(8),
-        created_at_ms: r.get(9),
-        disabled_at_ms: r.get(10),
-        entra_app_id: r.get(11),
-        pkce: r.get(12),
+        client_id: r.get(o),
+        org_id: r.get(o + 1),
+        name: r.get(o + 2),
+        profile: r.get(o + 3),
+        secret_hash: r.get(o + 4),
+        jwks: r.get(o + 5),
+        redirect_uris: json_list(&r.get::<String, _>(o + 6), "redirect_uris")?,
+        tenants: json_list(&r.get::<String, _>(o + 7), "tenants")?,
+        factors: r.get(o + 8),
+        created_at_ms: r.get(o + 9),
+        disabled_at_ms: r.get(o + 10),
+        entra_app_id: r.get(o + 11),
+        pkce: r.get(o + 12),
     })
 }
 
@@ -169,31 +174,47 @@ const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_c
                                client_request_id, attempts";
 
 fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
+    request_at(r, 0)
+}
+
+/// A request from the row's columns `o..` (in [`REQUEST_COLUMNS`]' order).
+fn request_at(r: &sqlx::any::AnyRow, o: usize) -> SignInRequest {
     SignInRequest {
-        id: r.get(0),
-        client_id: r.get(1),
-        redirect_uri: r.get(2),
-        state: r.get(3),
-        nonce: r.get(4),
-        code_challenge: r.get(5),
-        acr: r.get(6),
-        expires_at_ms: r.get(7),
-        user_id: r.get(8),
-        factor_id: r.get(9),
-        amr: r.get(10),
-        auth_time_ms: r.get(11),
-        response_type: r.get(12),
-        subject: r.get(13),
-        hint_user_id: r.get(14),
-        amr_values: r.get(15),
-        client_request_id: r.get(16),
-        attempts: r.get(17),
+        id: r.get(o),
+        client_id: r.get(o + 1),
+        redirect_uri: r.get(o + 2),
+        state: r.get(o + 3),
+        nonce: r.get(o + 4),
+        code_challenge: r.get(o + 5),
+        acr: r.get(o + 6),
+        expires_at_ms: r.get(o + 7),
+        user_id: r.get(o + 8),
+        factor_id: r.get(o + 9),
+        amr: r.get(o + 10),
+        auth_time_ms: r.get(o + 11),
+        response_type: r.get(o + 12),
+        subject: r.get(o + 13),
+        hint_user_id: r.get(o + 14),
+        amr_values: r.get(o + 15),
+        client_request_id: r.get(o + 16),
+        attempts: r.get(o + 17),
     }
 }
 
-/// Stores a new request (and drops requests that expired a day ago or more).
-pub async fn create_request(pool: &AnyPool, r: &SignInRequest, now: UnixMillis) -> Result<(), ServerError> {
+/// Drops requests that expired a day ago or more (kept that long for troubleshooting) and
+/// client assertions past their expiry (their jti can no longer be replayed).
+pub async fn purge(pool: &AnyPool, now: UnixMillis) -> Result<(), ServerError> {
     sqlx::query("DELETE FROM oidc_requests WHERE expires_at_ms < $1").bind(now.0 - 86_400_000).execute(pool).await?;
+    sqlx::query("DELETE FROM oidc_client_assertions WHERE expires_at_ms < $1").bind(now.0).execute(pool).await?;
+    Ok(())
+}
+
+/// Stores a new request (a write of the queue: [`crate::store::writes::AuditedWrite::NewRequest`]).
+pub(crate) async fn insert_request(
+    conn: &mut sqlx::AnyConnection,
+    r: &SignInRequest,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
     sqlx::query(
         "INSERT INTO oidc_requests (id, client_id, redirect_uri, state, nonce, code_challenge, acr, created_at_ms, \
          expires_at_ms, response_type, subject, hint_user_id, amr_values, client_request_id) \
@@ -213,7 +234,7 @@ pub async fn create_request(pool: &AnyPool, r: &SignInRequest, now: UnixMillis) 
     .bind(&r.hint_user_id)
     .bind(&r.amr_values)
     .bind(&r.client_request_id)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -228,6 +249,31 @@ pub async fn open_request(pool: &AnyPool, id: &str, now: UnixMillis) -> Result<O
     .fetch_optional(pool)
     .await?;
     Ok(row.as_ref().map(request_from_row))
+}
+
+/// The columns in `list` (comma-separated) of the table aliased `alias`.
+fn prefixed(list: &str, alias: &str) -> String {
+    list.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
+/// A request still open at `now` and its client, if enabled: one query.
+pub async fn open_request_and_client(
+    pool: &AnyPool,
+    id: &str,
+    now: UnixMillis,
+) -> Result<Option<(SignInRequest, OidcClient)>, ServerError> {
+    let row = sqlx::query(&format!(
+        "SELECT {}, {} FROM oidc_requests r JOIN oidc_clients c ON c.client_id = r.client_id \
+         WHERE r.id = $1 AND r.expires_at_ms > $2 AND r.code_hash IS NULL AND c.disabled_at_ms IS NULL",
+        prefixed(REQUEST_COLUMNS, "r"),
+        prefixed(COLUMNS, "c")
+    ))
+    .bind(id)
+    .bind(now.0)
+    .fetch_optional(pool)
+    .await?;
+    let width = REQUEST_COLUMNS.split(',').count();
+    row.map(|r| Ok((request_at(&r, 0), client_at(&r, width)?))).transpose()
 }
 
 /// The verified TOTP factor of the user with this email in this organisation, if any.
@@ -277,8 +323,8 @@ pub async fn verified_keys_of_user(pool: &AnyPool, user_id: &str) -> Result<Vec<
 /// Keeps the WebAuthn assertion a request started (replacing an earlier one), and whose keys
 /// it named (`None`: a stand-in for an email without keys); false when the request is no
 /// longer open.
-pub async fn start_key_sign_in(
-    pool: &AnyPool,
+pub(crate) async fn start_key_sign_in(
+    conn: &mut sqlx::AnyConnection,
     id: &str,
     user_id: Option<&str>,
     key_state: &str,
@@ -292,14 +338,14 @@ pub async fn start_key_sign_in(
     .bind(user_id)
     .bind(id)
     .bind(now.0)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Takes the assertion a request started, once: its state and whose keys it named. `None`
-/// when there is none (never started, already answered) or the request is no longer open.
-pub async fn take_key_sign_in(
+/// The assertion a request started and whose keys it named, if any (not taken: the
+/// sign-in's write takes it, or [`take_key_sign_in`] when the answer is refused).
+pub async fn key_sign_in(
     pool: &AnyPool,
     id: &str,
     now: UnixMillis,
@@ -312,22 +358,23 @@ pub async fn take_key_sign_in(
     .bind(now.0)
     .fetch_optional(pool)
     .await?;
-    let Some((user_id, key_state)) = row.map(|r| (r.get::<Option<String>, _>(0), r.get::<String, _>(1))) else {
-        return Ok(None);
-    };
-    // Taken only if no one took it meanwhile (RETURNING would give the new value, NULL).
+    Ok(row.map(|r| (r.get::<Option<String>, _>(0), r.get::<String, _>(1))))
+}
+
+/// Takes the assertion `key_state` of a request, once: false when someone took it first.
+pub async fn take_key_sign_in(pool: &AnyPool, id: &str, key_state: &str) -> Result<bool, ServerError> {
     let taken = sqlx::query("UPDATE oidc_requests SET key_state = NULL WHERE id = $1 AND key_state = $2")
         .bind(id)
-        .bind(&key_state)
+        .bind(key_state)
         .execute(pool)
         .await?;
-    Ok((taken.rows_affected() == 1).then_some((user_id, key_state)))
+    Ok(taken.rows_affected() == 1)
 }
 
 /// Redeems an authorization code once: the request it belongs to, if the code is known,
 /// unexpired and not redeemed before (a second redemption gets nothing).
-pub async fn redeem_code(
-    pool: &AnyPool,
+pub(crate) async fn redeem_code(
+    conn: &mut sqlx::AnyConnection,
     code_hash: &str,
     now: UnixMillis,
 ) -> Result<Option<SignInRequest>, ServerError> {
@@ -338,20 +385,19 @@ pub async fn redeem_code(
     ))
     .bind(now.0)
     .bind(code_hash)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     Ok(row.as_ref().map(request_from_row))
 }
 
-/// Remembers a client assertion's `jti` until it expires; false when it was used before.
-pub async fn first_use_of_assertion(
-    pool: &AnyPool,
+/// Remembers a client assertion's `jti` until it expires (then [`purge`]); false when it was
+/// used before.
+pub(crate) async fn first_use_of_assertion(
+    conn: &mut sqlx::AnyConnection,
     client_id: &str,
     jti: &str,
     expires_at_ms: i64,
-    now: UnixMillis,
 ) -> Result<bool, ServerError> {
-    sqlx::query("DELETE FROM oidc_client_assertions WHERE expires_at_ms < $1").bind(now.0).execute(pool).await?;
     let done = sqlx::query(
         "INSERT INTO oidc_client_assertions (client_id, jti, expires_at_ms) VALUES ($1, $2, $3) \
          ON CONFLICT (client_id, jti) DO NOTHING",
@@ -359,7 +405,7 @@ pub async fn first_use_of_assertion(
     .bind(client_id)
     .bind(jti)
     .bind(expires_at_ms)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -4,6 +4,9 @@
 //! the compliance refresh of the users whose factors changed (a fixed number of statements
 //! for any number of users). [`crate::batch`] queues them from concurrent requests; a batch
 //! that fails is run again write by write, so one bad write fails only its own request.
+//! The OpenID Connect sign-in path's writes (its requests, codes and client assertions) go
+//! through the same queue, audited or not: on SQLite one writer takes them in turn, where
+//! each taking the database's lock itself made them wait on its busy handler.
 
 use std::sync::Arc;
 
@@ -70,11 +73,23 @@ pub enum AuditedWrite {
         amr: &'static str,
         /// A security key's credential after the assertion.
         credential: Option<String>,
+        /// The assertion the key answered: taken by this write (refused if taken already).
+        key_state: Option<String>,
         code_hash: String,
         code_expires_at_ms: i64,
         event: Event,
         now: UnixMillis,
     },
+    /// A sign-in request of an OpenID Connect client, stored. The sign-in path's writes go
+    /// through this queue too: on SQLite, one writer takes them in turn instead of each
+    /// contending for the database's lock.
+    NewRequest { request: Box<super::oidc::SignInRequest>, now: UnixMillis },
+    /// The WebAuthn assertion a request started (see [`super::oidc::start_key_sign_in`]).
+    StartKeySignIn { request_id: String, user_id: Option<String>, key_state: String, now: UnixMillis },
+    /// An authorization code redeemed, once (see [`super::oidc::redeem_code`]).
+    RedeemCode { code_hash: String, now: UnixMillis },
+    /// A client assertion's `jti`, remembered (see [`super::oidc::first_use_of_assertion`]).
+    ClientAssertion { client_id: String, jti: String, expires_at_ms: i64 },
     /// An attempt on a sign-in request that names no factor to check (an email without an
     /// authenticator app): counted like the others, so that it costs the same write.
     RequestAttempt { request_id: String },
@@ -102,6 +117,13 @@ pub enum Written {
     /// Whether the sign-in was recorded: false when the request was no longer open (expired,
     /// satisfied meanwhile) or the factor no longer verified (revoked meanwhile).
     SignIn(bool),
+    NewRequest,
+    /// Whether the request was still open.
+    KeySignInStarted(bool),
+    /// The request the code belonged to, if it could be redeemed.
+    Redeemed(Option<Box<super::oidc::SignInRequest>>),
+    /// Whether the assertion was used for the first time.
+    FirstUse(bool),
     RequestAttempt,
     Event,
 }
@@ -248,6 +270,19 @@ async fn apply(
             }
             Ok(Written::Totp(outcome))
         }
+        AuditedWrite::NewRequest { request, now } => {
+            super::oidc::insert_request(tx, request, *now).await?;
+            Ok(Written::NewRequest)
+        }
+        AuditedWrite::StartKeySignIn { request_id, user_id, key_state, now } => Ok(Written::KeySignInStarted(
+            super::oidc::start_key_sign_in(tx, request_id, user_id.as_deref(), key_state, *now).await?,
+        )),
+        AuditedWrite::RedeemCode { code_hash, now } => {
+            Ok(Written::Redeemed(super::oidc::redeem_code(tx, code_hash, *now).await?.map(Box::new)))
+        }
+        AuditedWrite::ClientAssertion { client_id, jti, expires_at_ms } => {
+            Ok(Written::FirstUse(super::oidc::first_use_of_assertion(tx, client_id, jti, *expires_at_ms).await?))
+        }
         AuditedWrite::RequestAttempt { request_id } => {
             count_request_attempt(tx, request_id).await?;
             Ok(Written::RequestAttempt)
@@ -306,25 +341,30 @@ async fn apply(
             factor_id,
             amr,
             credential,
+            key_state,
             code_hash,
             code_expires_at_ms,
             event,
             now,
         } => {
-            let open = sqlx::query(
-                "UPDATE oidc_requests SET user_id = $1, factor_id = $2, amr = $3, auth_time_ms = $4, code_hash = $5, \
-                 code_expires_at_ms = $6 WHERE id = $7 AND code_hash IS NULL AND expires_at_ms > $8",
-            )
-            .bind(user_id)
-            .bind(factor_id)
-            .bind(*amr)
-            .bind(now.0)
-            .bind(code_hash)
-            .bind(*code_expires_at_ms)
-            .bind(request_id)
-            .bind(now.0)
-            .execute(&mut ***tx)
-            .await?;
+            let satisfy = "UPDATE oidc_requests SET user_id = $1, factor_id = $2, amr = $3, auth_time_ms = $4, \
+                           code_hash = $5, code_expires_at_ms = $6, key_state = NULL \
+                           WHERE id = $7 AND code_hash IS NULL AND expires_at_ms > $8";
+            let with_key = format!("{satisfy} AND key_state = $9");
+            let query = sqlx::query(if key_state.is_some() { &with_key } else { satisfy })
+                .bind(user_id)
+                .bind(factor_id)
+                .bind(*amr)
+                .bind(now.0)
+                .bind(code_hash)
+                .bind(*code_expires_at_ms)
+                .bind(request_id)
+                .bind(now.0);
+            let query = match key_state {
+                Some(k) => query.bind(k),
+                None => query,
+            };
+            let open = query.execute(&mut ***tx).await?;
             if open.rows_affected() != 1 {
                 return Ok(Written::SignIn(false));
             }

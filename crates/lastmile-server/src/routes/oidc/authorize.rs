@@ -133,7 +133,10 @@ async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<
         amr: None,
         auth_time_ms: None,
     };
-    clients::create_request(&state.db.pool, &r, now).await?;
+    if p.purge_due(now) {
+        clients::purge(&state.db.pool, now).await?;
+    }
+    state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r.clone()), now }).await?;
     let hint = q.get("login_hint").map(String::as_str).filter(|h| h.len() <= 254).unwrap_or_default();
     Ok(page(StatusCode::OK, &sign_in_form(state, p, &client, &r, hint, None), origin_of(&r.redirect_uri).as_deref()))
 }
@@ -232,7 +235,10 @@ async fn authorize_entra(
         amr: None,
         auth_time_ms: None,
     };
-    clients::create_request(&state.db.pool, &r, now).await?;
+    if p.purge_due(now) {
+        clients::purge(&state.db.pool, now).await?;
+    }
+    state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r.clone()), now }).await?;
     Ok(page(StatusCode::OK, &sign_in_form(state, p, client, &r, &email, None), origin_of(&r.redirect_uri).as_deref()))
 }
 
@@ -280,9 +286,7 @@ impl Form {
 
 /// The open request a form names and its client (still enabled).
 async fn open(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<(SignInRequest, OidcClient)>, ApiError> {
-    let Some(r) = clients::open_request(&state.db.pool, &form.get("request"), now).await? else { return Ok(None) };
-    let client = clients::client(&state.db.pool, &r.client_id).await?.filter(|c| c.disabled_at_ms.is_none());
-    Ok(client.map(|c| (r, c)))
+    Ok(clients::open_request_and_client(&state.db.pool, &form.get("request"), now).await?)
 }
 
 /// The email the factor is looked up by: the one typed, or the person the client named.
@@ -352,7 +356,7 @@ pub async fn authorize_totp(
     };
     let (status, message) = match outcome {
         TotpOutcome::Accepted(_) => {
-            return complete(&state, p, &client, &r, &user_id, &factor_id, "totp", None, now).await;
+            return complete(&state, p, &client, &r, &user_id, &factor_id, "totp", None, None, now).await;
         }
         TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
             let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
@@ -437,7 +441,8 @@ pub async fn key_options(
             c.remove("transports");
         }
     }
-    if !clients::start_key_sign_in(&state.db.pool, &r.id, user_id.as_deref(), &key_state, now).await? {
+    let start = AuditedWrite::StartKeySignIn { request_id: r.id.clone(), user_id, key_state, now };
+    if !matches!(state.queues.writes.call(start).await?, Written::KeySignInStarted(true)) {
         return Ok(message(StatusCode::BAD_REQUEST, GONE));
     }
     Ok(for_script(StatusCode::OK, options))
@@ -489,11 +494,17 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
         let why = "signing in with a security key needs JavaScript in this browser: turn it on, or use another browser";
         return Ok(again(StatusCode::BAD_REQUEST, why));
     }
-    let Some((user_id, key_state)) = clients::take_key_sign_in(&state.db.pool, &r.id, now).await? else {
-        return Ok(again(StatusCode::BAD_REQUEST, "that answer is not for this page any more; choose the key again"));
+    let spent = "that answer is not for this page any more; choose the key again";
+    let Some((user_id, key_state)) = clients::key_sign_in(&state.db.pool, &r.id, now).await? else {
+        return Ok(again(StatusCode::BAD_REQUEST, spent));
+    };
+    // A refused answer spends the assertion; an accepted one is spent by the sign-in's write.
+    let (pool, request_id, taken_state) = (&state.db.pool, r.id.as_str(), key_state.as_str());
+    let refuse = |why: &'static str| async move {
+        if clients::take_key_sign_in(pool, request_id, taken_state).await? { Ok::<_, ApiError>(why) } else { Ok(spent) }
     };
     let Some(user_id) = user_id.filter(|_| key_state != STAND_IN) else {
-        return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+        return Ok(again(StatusCode::BAD_REQUEST, refuse(NOT_THIS_KEY).await?));
     };
     let authentication: SecurityKeyAuthentication = parse(&key_state, "assertion state")?;
     let result = serde_json::from_str::<PublicKeyCredential>(&credential)
@@ -506,17 +517,20 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
         Ok(result) => result,
         Err(why) => {
             tracing::info!(client = %client.client_id, user = %user_id, why, "OIDC security key refused");
+            let message = refuse(NOT_THIS_KEY).await?;
             let factor = if keys.len() == 1 { keys.first().map(|k| k.id.as_str()) } else { None };
             refused(&state, &client, &user_id, factor, &format!("security key: {why}"), now).await?;
-            return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+            return Ok(again(StatusCode::BAD_REQUEST, message));
         }
     };
     let Some((factor, mut key)) = matching(&keys, &result)? else {
         // Revoked (or unverified) since the options were given.
-        return Ok(again(StatusCode::BAD_REQUEST, NOT_THIS_KEY));
+        return Ok(again(StatusCode::BAD_REQUEST, refuse(NOT_THIS_KEY).await?));
     };
     key.update_credential(&result);
-    complete(&state, p, &client, &r, &user_id, &factor.id, "security_key", Some(json(&key)?), now).await
+    let credential = Some(json(&key)?);
+    complete(&state, p, &client, &r, &user_id, &factor.id, "security_key", credential, Some(key_state.clone()), now)
+        .await
 }
 
 /// The factor among `keys` whose credential made the assertion, with its key.
@@ -553,6 +567,7 @@ async fn complete(
     factor_id: &str,
     kind: &str,
     credential: Option<String>,
+    key_state: Option<String>,
     now: UnixMillis,
 ) -> Result<Response, ApiError> {
     let implicit = r.response_type == "id_token";
@@ -571,6 +586,7 @@ async fn complete(
         factor_id: factor_id.to_string(),
         amr,
         credential,
+        key_state,
         // An implicit request is answered at once; its code is never given out.
         code_hash: hash_secret(&code),
         code_expires_at_ms: now.0 + flow::CODE_MS,

@@ -14,6 +14,7 @@ use crate::oidc::flow;
 use crate::routes::extract::RawBody;
 use crate::secrets::hash_secret;
 use crate::store::oidc::{self as clients, OidcClient};
+use crate::store::writes::{AuditedWrite, Written};
 use crate::{ApiError, AppState, ServerError};
 
 /// An OAuth error answer of the token endpoint (RFC 6749 section 5.2).
@@ -82,7 +83,8 @@ async fn authenticate_client(
                 Ok(checked) => checked,
                 Err(why) => return Ok(Err(why)),
             };
-        if !clients::first_use_of_assertion(&state.db.pool, &client.client_id, &jti, exp_ms, now).await? {
+        let first = AuditedWrite::ClientAssertion { client_id: client.client_id.clone(), jti, expires_at_ms: exp_ms };
+        if !matches!(state.queues.writes.call(first).await?, Written::FirstUse(true)) {
             return Ok(Err("this client assertion was used before (jti)".into()));
         }
         return Ok(Ok(client));
@@ -136,7 +138,8 @@ pub async fn token(
     }
     let code = form.get("code").cloned().unwrap_or_default();
     let invalid = |why: &str| token_error(StatusCode::BAD_REQUEST, "invalid_grant", why);
-    let Some(r) = clients::redeem_code(&state.db.pool, &hash_secret(&code), now).await? else {
+    let redeem = AuditedWrite::RedeemCode { code_hash: hash_secret(&code), now };
+    let Written::Redeemed(Some(r)) = state.queues.writes.call(redeem).await? else {
         return Ok(invalid("the code is unknown, expired or already used"));
     };
     if r.client_id != client.client_id {
