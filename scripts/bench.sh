@@ -47,5 +47,10 @@ for run in $(seq 1 "$runs"); do
   target/release/examples/bench_mixed | tee "$out/mixed.$run.md"
 done
 
+echo "==> the sign-in page in Chromium (the release server; the end-to-end suite's harness)"
+LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
+  cargo test -q --workspace --features lastmile/test-hooks --test e2e -- --ignored bench_the_sign_in_page --nocapture \
+  | grep '^|' | tee "$out/signin-page.md"
+
 echo "==> README.md: measurement tables rewritten from $out"
 python3 scripts/bench_readme.py "$out" README.md

@@ -3,8 +3,9 @@ whether it is met, so that a figure in the README is always the last run's.
 
     python3 scripts/bench_readme.py DIR [README.md]
 
-DIR holds what scripts/bench.sh collected: app.md (scripts/bench.py's tables) and one
-NAME.RUN.md per server benchmark run (the examples' Markdown rows). The tables replace what
+DIR holds what scripts/bench.sh collected: app.md (scripts/bench.py's tables), one
+NAME.RUN.md per server benchmark run (the examples' Markdown rows) and signin-page.md (the
+sign-in page in Chromium). The tables replace what
 stands between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in the README; the prose
 around them is left alone.
 """
@@ -126,6 +127,9 @@ def main():
         readme = replace(readme, "app", f"Measured on {today}.\n\n{app}")
     if clock:
         readme = replace(readme, "clock", clock)
+    page = os.path.join(directory, "signin-page.md")
+    if os.path.exists(page):
+        readme = replace(readme, "signin-page", f"Measured on {today}.\n\n{open(page, encoding='utf-8').read().strip()}")
     open(readme_path, "w", encoding="utf-8").write(readme)
     for what, met in verdicts:
         print(f"{'met    ' if met else 'NOT MET'}  {what}")

@@ -448,3 +448,79 @@ async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser(
     assert_eq!((claims["sub"].as_str(), claims["amr"].clone()), (Some("pairwise-ada"), serde_json::json!(["fido"])));
     assert_eq!(claims["acr"], "possessionorinherence");
 }
+
+/// Not a test: the sign-in page's load in a real browser, measured (scripts/bench.sh runs it
+/// with `--ignored` against the release server and prints a Markdown table). Each of 20 loads
+/// opens a fresh request; the navigation timing gives when the page became interactive (its
+/// script deferred, so `domContentLoadedEventEnd` follows the script) and what was transferred.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: scripts/bench.sh runs it"]
+async fn bench_the_sign_in_page_in_a_browser() {
+    let port = free_port();
+    let issuer = format!("http://localhost:{port}");
+    let server = Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer)]).expect("server");
+    server.seed().expect("seed");
+    let created: serde_json::Value = serde_json::from_str(
+        &server
+            .admin(&[
+                "oidc-client",
+                "create",
+                "--org",
+                "acme",
+                "--name",
+                "Acme Okta",
+                "--profile",
+                "okta",
+                "--redirect-uri",
+                "http://127.0.0.1:9/callback",
+                "--auth",
+                "secret",
+            ])
+            .expect("client"),
+    )
+    .expect("json");
+    let url = format!(
+        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
+         &scope=openid&state=s&nonce=n&code_challenge=bA8_D9CS8Nyufgxxzp2GUDcSGN3mtl1L_YM338jwimU\
+         &code_challenge_method=S256&login_hint=ada%40acme.test",
+        created["client_id"].as_str().expect("id")
+    );
+    let driver = chromedriver();
+    let c = browser(&driver).await;
+    let (mut interactive, mut loaded, mut transferred) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..20 {
+        c.goto(&url).await.expect("page");
+        c.wait().for_element(Locator::Css("#key:not([hidden])")).await.expect("the script ran");
+        let timing = c
+            .execute(
+                "const n = performance.getEntriesByType('navigation')[0]; \
+                 const s = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/oidc/signin.js')); \
+                 return [n.domContentLoadedEventEnd, n.loadEventEnd, n.transferSize + s.reduce((a, r) => a + r.transferSize, 0)];",
+                vec![],
+            )
+            .await
+            .expect("timing");
+        let v: Vec<f64> = timing.as_array().expect("array").iter().map(|x| x.as_f64().unwrap_or(0.0)).collect();
+        interactive.push(v[0]);
+        loaded.push(v[1]);
+        transferred.push(v[2]);
+    }
+    c.close().await.expect("close");
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let worst = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    println!("| sign-in page in Chromium (headless, loopback) | median | worst |\n|---|---|---|");
+    println!(
+        "| interactive (DOMContentLoaded done, its script run) | {:.0} ms | {:.0} ms |",
+        median(&mut interactive.clone()),
+        worst(&interactive)
+    );
+    println!("| loaded (load event done) | {:.0} ms | {:.0} ms |", median(&mut loaded.clone()), worst(&loaded));
+    println!(
+        "| transferred (page and script; the script cached after the first load) | {:.1} KiB | {:.1} KiB |",
+        median(&mut transferred.clone()) / 1024.0,
+        worst(&transferred) / 1024.0
+    );
+}
