@@ -82,9 +82,10 @@ def server_table(directory):
 def budget_cell(op, load, rs, verdicts):
     """Every budget the row falls under, each with whether the worst run met it."""
     cells = []
-    for prefix, load_part, measure, cmp, limit, shown in BUDGETS:
-        if not op.startswith(prefix) or load_part not in load:
-            continue
+    matching = [b for b in BUDGETS if op.startswith(b[0]) and b[1] in load]
+    # Of budgets on the same measure, the most specific (the longest prefix) applies.
+    matching = [b for b in matching if not any(o[2] == b[2] and len(o[0]) > len(b[0]) for o in matching)]
+    for prefix, load_part, measure, cmp, limit, shown in matching:
         index = {"throughput": 3, "p99": 5, "value": 3}[measure]
         values = [number(r[index]) for r in rs]
         if any(v is None for v in values):

@@ -34,7 +34,7 @@ try {
       : { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
-      scope: "openid",
+      scope: "openid email",
       ...pkce,
       state,
       nonce,

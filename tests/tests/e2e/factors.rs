@@ -67,9 +67,14 @@ pub(crate) fn spawn_interactive(
     (child, out, stdin)
 }
 
-fn oathtool(secret_b32: &str) -> String {
+pub(crate) fn oathtool(secret_b32: &str) -> String {
+    oathtool_at(secret_b32, "now")
+}
+
+/// The code at `when` (oathtool's `--now`, e.g. `+30 seconds`: the next step's).
+pub(crate) fn oathtool_at(secret_b32: &str, when: &str) -> String {
     let out = std::process::Command::new("oathtool")
-        .args(["--totp", "-b", secret_b32])
+        .args(["--totp", "-b", secret_b32, "--now", when])
         .output()
         .expect("oathtool is missing: apt-get install oathtool (scripts/test.sh does)");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -203,7 +203,45 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     };
     let took = clicked.elapsed();
+
+    // The authenticator app, enrolled in the terminal, signs in in the same browser.
+    let (mut child, out, mut stdin) = crate::factors::interactive(&home, &["enroll", "totp"]);
+    let text = crate::factors::wait_for(&out, "Code from the app: ", 1);
+    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
+    let totp: String = key_line.trim_start().trim_start_matches("key:").split_whitespace().collect();
+    {
+        use std::io::Write;
+        writeln!(stdin, "{}", crate::factors::oathtool(&totp)).expect("type");
+    }
+    assert!(child.wait().expect("enroll totp").success(), "{}", out.lock().map(|o| o.clone()).unwrap_or_default());
+    let second = code_flow(&["start", &issuer, &client_id, &secret, &redirect]);
+    c.goto(second["url"].as_str().expect("url")).await.expect("the page again");
+    let code_field =
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("code")).await.expect("the code field");
+    // The next step's code (the current one verified the factor).
+    code_field.send_keys(&crate::factors::oathtool_at(&totp, "+30 seconds")).await.expect("type the code");
+    c.find(Locator::Css("#signin button[type=submit]")).await.expect("confirm").click().await.expect("click");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let callback_otp = loop {
+        let url = c.current_url().await.expect("url").to_string();
+        if url.starts_with(&redirect) {
+            break url;
+        }
+        assert!(Instant::now() < deadline, "no redirect after the code: {}", c.source().await.unwrap_or_default());
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
     c.close().await.expect("close");
+    let claims_otp = code_flow(&[
+        "finish",
+        &issuer,
+        &client_id,
+        &secret,
+        &callback_otp,
+        second["verifier"].as_str().unwrap_or_default(),
+        second["state"].as_str().unwrap_or_default(),
+        second["nonce"].as_str().unwrap_or_default(),
+    ]);
+    assert_eq!(claims_otp["amr"], serde_json::json!(["otp"]), "{claims_otp}");
 
     let claims = code_flow(&[
         "finish",
@@ -455,6 +493,7 @@ async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser(
 /// script deferred, so `domContentLoadedEventEnd` follows the script) and what was transferred.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark: scripts/bench.sh runs it"]
+#[allow(clippy::print_stdout)] // its table is its output
 async fn bench_the_sign_in_page_in_a_browser() {
     let port = free_port();
     let issuer = format!("http://localhost:{port}");

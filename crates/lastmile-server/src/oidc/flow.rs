@@ -28,6 +28,8 @@ pub struct Authorize {
     pub nonce: Option<String>,
     pub code_challenge: String,
     pub acr: Option<String>,
+    /// The scope asked for (`openid`, perhaps `email`; others are ignored).
+    pub scope: String,
 }
 
 /// Why a request is refused: before the redirect URI is known to be the client's, the
@@ -120,6 +122,7 @@ pub fn check_authorize(q: &HashMap<String, String>, client: Option<&OidcClient>)
         nonce: param(q, "nonce").map(str::to_string),
         code_challenge: challenge.to_string(),
         acr: param(q, "acr_values").and_then(|v| v.split(' ').next()).map(str::to_string),
+        scope: param(q, "scope").unwrap_or("openid").chars().take(256).collect(),
     })
 }
 

@@ -163,7 +163,7 @@ impl Provider {
             "authorization_endpoint": i.at("/oidc/authorize"),
             "token_endpoint": i.at("/oidc/token"),
             "jwks_uri": i.at("/oidc/jwks"),
-            "scopes_supported": ["openid"],
+            "scopes_supported": ["openid", "email"],
             "response_types_supported": ["code", "id_token"],
             "response_modes_supported": ["query", "form_post"],
             "grant_types_supported": ["authorization_code", "implicit"],
@@ -173,7 +173,9 @@ impl Provider {
             "token_endpoint_auth_signing_alg_values_supported": [Alg::RS256.name(), Alg::ES256.name()],
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": true,
-            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"],
+            "claims_supported": [
+                "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "email", "email_verified"
+            ],
             "claim_types_supported": ["normal"],
             "claims_parameter_supported": true,
             "request_parameter_supported": false,

@@ -162,6 +162,8 @@ pub struct SignInRequest {
     pub client_request_id: Option<String>,
     /// Codes and keys tried on its page.
     pub attempts: i64,
+    /// The scope asked for (`email` adds the person's email to the ID token).
+    pub scope: Option<String>,
     /// Set once a factor satisfied it.
     pub user_id: Option<String>,
     pub factor_id: Option<String>,
@@ -171,7 +173,7 @@ pub struct SignInRequest {
 
 const REQUEST_COLUMNS: &str = "id, client_id, redirect_uri, state, nonce, code_challenge, acr, expires_at_ms, user_id, \
                                factor_id, amr, auth_time_ms, response_type, subject, hint_user_id, amr_values, \
-                               client_request_id, attempts";
+                               client_request_id, attempts, scope";
 
 fn request_from_row(r: &sqlx::any::AnyRow) -> SignInRequest {
     request_at(r, 0)
@@ -198,6 +200,7 @@ fn request_at(r: &sqlx::any::AnyRow, o: usize) -> SignInRequest {
         amr_values: r.get(o + 15),
         client_request_id: r.get(o + 16),
         attempts: r.get(o + 17),
+        scope: r.get(o + 18),
     }
 }
 
@@ -217,8 +220,8 @@ pub(crate) async fn insert_request(
 ) -> Result<(), ServerError> {
     sqlx::query(
         "INSERT INTO oidc_requests (id, client_id, redirect_uri, state, nonce, code_challenge, acr, created_at_ms, \
-         expires_at_ms, response_type, subject, hint_user_id, amr_values, client_request_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         expires_at_ms, response_type, subject, hint_user_id, amr_values, client_request_id, scope) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&r.id)
     .bind(&r.client_id)
@@ -234,6 +237,7 @@ pub(crate) async fn insert_request(
     .bind(&r.hint_user_id)
     .bind(&r.amr_values)
     .bind(&r.client_request_id)
+    .bind(&r.scope)
     .execute(conn)
     .await?;
     Ok(())

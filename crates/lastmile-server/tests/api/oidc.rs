@@ -372,6 +372,11 @@ async fn the_code_flow_signs_in_with_the_authenticator_app_lastmile_verified() {
     );
     assert_eq!(claims["amr"], serde_json::json!(["otp"]));
     assert_eq!(claims["nonce"].as_str(), Some(nonce));
+    assert_eq!(
+        (claims["email"].as_str(), claims["email_verified"].as_bool()),
+        (Some("ada@acme.test"), Some(true)),
+        "the email scope"
+    );
     // Proof of use after: the last use is the sign-in's; no factor is left unused.
     let after = dashboard().await;
     assert_eq!(after["factor_use"][0]["used"], 1, "{after}");
@@ -965,4 +970,134 @@ async fn an_unknown_email_costs_what_a_wrong_code_costs() {
         post_form(&http, &to, &[("request", &request), ("username", "ada@acme.test"), ("code", "000000")]).await;
     assert_eq!(status, 429, "{html}");
     assert!(html.contains("too many attempts on this page"), "{html}");
+}
+
+/// The refusals that concern the factor itself: an assertion made for another origin, a
+/// TOTP factor locked by wrong codes (even the right code is then refused), a revoked key and
+/// a key registered but never verified (neither is offered; an answer from either is refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_unverified_locked_and_foreign_origin_factors_do_not_sign_in() {
+    use super::security_keys::{begin, enrolled_key, register, token};
+    use lastmile_core::totp::{TotpParams, code_at};
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_rs::prelude::{RequestChallengeResponse, Url};
+    let mut h = harness().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider_on(&mut h, dir.path(), "localhost").await;
+    let dev = h.joined().await;
+    let mut key = token();
+    let factor = enrolled_key(&h, &dev.device_token, &mut key).await;
+    let secret = ada_with_totp(&h).await;
+    let req = ClientRequest {
+        name: "Acme Okta".into(),
+        profile: "okta".into(),
+        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        entra_app_id: None,
+        factors: "any".into(),
+        pkce: "required".into(),
+    };
+    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let url = format!(
+        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
+         &scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        c.client.client_id
+    );
+    let page = || async { request_id(&http.get(&url).send().await.expect("page").text().await.expect("html")) };
+    let options = |request: String| {
+        let (http, to) = (http.clone(), format!("{issuer}/oidc/authorize/key/options"));
+        async move {
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([("request", request.as_str()), ("username", "ada@acme.test")])
+                .finish();
+            http.post(to).body(body).send().await.expect("options").json::<Value>().await.expect("json")
+        }
+    };
+    let answer = |key: &mut webauthn_authenticator_rs::softtoken::SoftToken, options: &Value, origin: &str| {
+        let options: RequestChallengeResponse = serde_json::from_value(options.clone()).expect("options");
+        serde_json::to_string(&key.do_authentication(Url::parse(origin).expect("origin"), options).expect("answer"))
+            .expect("json")
+    };
+    let key_to = format!("{issuer}/oidc/authorize/key");
+
+    // An assertion made for another origin (a page on a subdomain, which the browser lets use
+    // the RP ID but the relying party does not accept).
+    let request = page().await;
+    let opts = options(request.clone()).await;
+    let foreign = answer(&mut key, &opts, "https://evil.localhost");
+    let (status, location, html) =
+        post_form(&http, &key_to, &[("request", &request), ("username", "ada@acme.test"), ("credential", &foreign)])
+            .await;
+    assert_eq!((status, location), (400, None), "{html}");
+    assert!(html.contains("not one Lastmile verified for this email"), "{html}");
+    let why: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_events WHERE kind = 'oidc.sign_in_refused' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&h.state.db.pool)
+    .await
+    .expect("event");
+    assert!(why.to_lowercase().contains("origin"), "the refusal says why: {why}");
+
+    // A TOTP factor locked by five wrong codes: the right one is refused too, until the lock ends.
+    let request = page().await;
+    let to = format!("{issuer}/oidc/authorize/totp");
+    for n in 1..=5 {
+        let (status, _, html) =
+            post_form(&http, &to, &[("request", &request), ("username", "ada@acme.test"), ("code", "000000")]).await;
+        assert_eq!(status, 400, "wrong code {n}: {html}");
+    }
+    let right = code_at(&secret, TotpParams::default(), UnixMillis(h.clock.now().0 + 30_000)).expect("code");
+    let (status, location, html) =
+        post_form(&http, &to, &[("request", &request), ("username", "ada@acme.test"), ("code", &right)]).await;
+    assert_eq!((status, location), (429, None), "{html}");
+    assert!(html.contains("too many wrong codes"), "{html}");
+
+    // A revoked key is no longer offered, and its answer is refused; a key registered but
+    // never verified is not offered either.
+    // Revoked as the recovery flow revokes a lost key (its tests cover that path).
+    let revoked = sqlx::query("UPDATE factors SET status = 'revoked', revoked_at_ms = $1 WHERE id = $2")
+        .bind(h.clock.now().0)
+        .bind(&factor)
+        .execute(&h.state.db.pool)
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.rows_affected(), 1);
+    let mut pending = token();
+    let ch = begin(&h, &dev.device_token).await;
+    let registered = register(&mut pending, &ch, &ch.origin);
+    let (s, v) = super::security_keys::finish(
+        &h,
+        &dev.device_token,
+        super::security_keys::REGISTER,
+        &ch.ceremony_id,
+        registered.clone(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "registered, not verified: {v}");
+    let request = page().await;
+    let opts = options(request.clone()).await;
+    let listed: Vec<&str> = opts["publicKey"]["allowCredentials"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    let revoked_id: String = sqlx::query_scalar("SELECT credential_id FROM factors WHERE id = $1")
+        .bind(&factor)
+        .fetch_one(&h.state.db.pool)
+        .await
+        .expect("id");
+    assert_eq!(listed.len(), 1, "the stand-in only: {opts}");
+    assert!(
+        !listed.contains(&revoked_id.as_str()) && !listed.contains(&registered["id"].as_str().unwrap_or_default()),
+        "{opts}"
+    );
+    let old = answer(&mut key, &naming(&opts, &revoked_id), &issuer);
+    let (status, location, html) =
+        post_form(&http, &key_to, &[("request", &request), ("username", "ada@acme.test"), ("credential", &old)]).await;
+    assert_eq!((status, location), (400, None));
+    assert!(html.contains("not one Lastmile verified for this email"), "{html}");
 }

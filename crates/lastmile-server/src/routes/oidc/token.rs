@@ -169,6 +169,14 @@ pub async fn token(
     if let (Some(nonce), Some(object)) = (&r.nonce, claims.as_object_mut()) {
         object.insert("nonce".into(), nonce.clone().into());
     }
+    // The email scope: the person's email as the organisation's administrators recorded it
+    // (identity providers match their users by it).
+    if r.scope.as_deref().is_some_and(|s| s.split(' ').any(|v| v == "email"))
+        && let (Some(email), Some(object)) = (clients::email_of(&state.db.pool, user_id).await?, claims.as_object_mut())
+    {
+        object.insert("email".into(), email.into());
+        object.insert("email_verified".into(), true.into());
+    }
     let id_token = p.keys().sign(crate::oidc::Alg::RS256, &claims, now)?;
     let mut resp = Json(serde_json::json!({
         "access_token": crate::secrets::new_authorization_code(),
