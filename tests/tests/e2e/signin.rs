@@ -93,13 +93,12 @@ fn code_flow(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("one JSON line")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
+/// A server whose issuer is on localhost (under the RP ID), seeded, with `envs`, and a home
+/// joined to it whose security key the app enrolled: the software authenticator, its state in
+/// the returned file.
+fn joined_with_a_key(port: u16, envs: &[(&str, &str)]) -> (Server, Home, std::path::PathBuf) {
     require_keyring();
-    // The page must be under the RP ID (localhost) for the key to answer there.
-    let port = free_port();
-    let issuer = format!("http://localhost:{port}");
-    let server = Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer)]).expect("server");
+    let server = Server::start_at(port, envs).expect("server");
     server.seed().expect("seed");
     let (_, link) = server.invite().expect("invite");
     let home = Home::new().expect("home");
@@ -112,6 +111,46 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
         .output()
         .expect("enroll");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (server, home, soft)
+}
+
+/// A virtual authenticator in the browser holding the software authenticator's credentials
+/// (their private keys as PKCS#8, the signature counter where it stands).
+async fn hand_over_the_key(c: &Client, soft: &std::path::Path) {
+    let authenticator = c
+        .issue_cmd(Post {
+            path: "webauthn/authenticator".into(),
+            body: serde_json::json!({
+                "protocol": "ctap2", "transport": "usb", "hasResidentKey": false,
+                "hasUserVerification": true, "isUserVerified": true, "isUserConsenting": true,
+            }),
+        })
+        .await
+        .expect("a virtual authenticator");
+    let authenticator = authenticator.as_str().expect("its id").to_string();
+    let state: SoftState = serde_cbor_2::from_slice(&std::fs::read(soft).expect("soft state")).expect("CBOR");
+    assert_eq!(state.tokens.len(), 1, "one credential, the one enrolled");
+    for (id, sec1) in &state.tokens {
+        let key = openssl::ec::EcKey::private_key_from_der(sec1).expect("SEC1 P-256 key");
+        let pkcs8 = openssl::pkey::PKey::from_ec_key(key).expect("key").private_key_to_pkcs8().expect("PKCS#8");
+        c.issue_cmd(Post {
+            path: format!("webauthn/authenticator/{authenticator}/credential"),
+            body: serde_json::json!({
+                "credentialId": URL_SAFE_NO_PAD.encode(id), "isResidentCredential": false, "rpId": "localhost",
+                "privateKey": URL_SAFE_NO_PAD.encode(pkcs8), "signCount": state.counter,
+            }),
+        })
+        .await
+        .expect("the app's credential in the virtual authenticator");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
+    // The page must be under the RP ID (localhost) for the key to answer there.
+    let port = free_port();
+    let issuer = format!("http://localhost:{port}");
+    let (server, home, soft) = joined_with_a_key(port, &[("LASTMILE_OIDC_ISSUER", &issuer)]);
 
     // The relying party: a client whose redirect URI answers on a loopback port.
     let callback_port = fake_http(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: close\r\n\r\nsigned in");
@@ -144,32 +183,7 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     // The browser, with a virtual security key holding the app's credential.
     let driver = chromedriver();
     let c = browser(&driver).await;
-    let authenticator = c
-        .issue_cmd(Post {
-            path: "webauthn/authenticator".into(),
-            body: serde_json::json!({
-                "protocol": "ctap2", "transport": "usb", "hasResidentKey": false,
-                "hasUserVerification": true, "isUserVerified": true, "isUserConsenting": true,
-            }),
-        })
-        .await
-        .expect("a virtual authenticator");
-    let authenticator = authenticator.as_str().expect("its id").to_string();
-    let state: SoftState = serde_cbor_2::from_slice(&std::fs::read(&soft).expect("soft state")).expect("CBOR");
-    assert_eq!(state.tokens.len(), 1, "one credential, the one enrolled");
-    for (id, sec1) in &state.tokens {
-        let key = openssl::ec::EcKey::private_key_from_der(sec1).expect("SEC1 P-256 key");
-        let pkcs8 = openssl::pkey::PKey::from_ec_key(key).expect("key").private_key_to_pkcs8().expect("PKCS#8");
-        c.issue_cmd(Post {
-            path: format!("webauthn/authenticator/{authenticator}/credential"),
-            body: serde_json::json!({
-                "credentialId": URL_SAFE_NO_PAD.encode(id), "isResidentCredential": false, "rpId": "localhost",
-                "privateKey": URL_SAFE_NO_PAD.encode(pkcs8), "signCount": state.counter,
-            }),
-        })
-        .await
-        .expect("the app's credential in the virtual authenticator");
-    }
+    hand_over_the_key(&c, &soft).await;
 
     c.goto(start["url"].as_str().expect("url")).await.expect("the sign-in page");
     let button = c
@@ -355,7 +369,6 @@ fn entra(args: &[&str]) -> serde_json::Value {
 async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser() {
     const TENANT: &str = "14c2f153-90a7-4689-9db7-9543bf084dad";
     const APP: &str = "600b719b-3766-4dc5-95a6-3c4a8dc31885";
-    require_keyring();
     let dir = tempfile::tempdir().expect("dir");
     let key_file = dir.path().join("entra-key.json");
     let jwks = entra(&["keys", key_file.to_str().expect("path")]);
@@ -363,21 +376,8 @@ async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser(
     let fake = FakeEntra::start(jwks.to_string(), start_page.clone());
     let port = free_port();
     let issuer = format!("http://localhost:{port}");
-    let server =
-        Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer), ("LASTMILE_ENTRA_AUTHORITY", &fake.authority())])
-            .expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
-    let soft = home.path().join("soft-authenticator.cbor");
-    let out = home
-        .lastmile(&["enroll", "security-key"])
-        .env("LASTMILE_SOFT_AUTHENTICATOR", &soft)
-        .stdin(Stdio::null())
-        .output()
-        .expect("enroll");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (server, _home, soft) =
+        joined_with_a_key(port, &[("LASTMILE_OIDC_ISSUER", &issuer), ("LASTMILE_ENTRA_AUTHORITY", &fake.authority())]);
     let redirect = format!("{}/common/federation/externalauthprovider", fake.authority());
     let created: serde_json::Value = serde_json::from_str(
         &server
@@ -435,31 +435,7 @@ async fn entra_id_reaches_the_page_and_gets_its_answer_posted_back_in_a_browser(
 
     let driver = chromedriver();
     let c = browser(&driver).await;
-    let authenticator = c
-        .issue_cmd(Post {
-            path: "webauthn/authenticator".into(),
-            body: serde_json::json!({
-                "protocol": "ctap2", "transport": "usb", "hasResidentKey": false,
-                "hasUserVerification": true, "isUserVerified": true, "isUserConsenting": true,
-            }),
-        })
-        .await
-        .expect("a virtual authenticator");
-    let authenticator = authenticator.as_str().expect("its id").to_string();
-    let state: SoftState = serde_cbor_2::from_slice(&std::fs::read(&soft).expect("soft state")).expect("CBOR");
-    for (id, sec1) in &state.tokens {
-        let key = openssl::ec::EcKey::private_key_from_der(sec1).expect("SEC1 P-256 key");
-        let pkcs8 = openssl::pkey::PKey::from_ec_key(key).expect("key").private_key_to_pkcs8().expect("PKCS#8");
-        c.issue_cmd(Post {
-            path: format!("webauthn/authenticator/{authenticator}/credential"),
-            body: serde_json::json!({
-                "credentialId": URL_SAFE_NO_PAD.encode(id), "isResidentCredential": false, "rpId": "localhost",
-                "privateKey": URL_SAFE_NO_PAD.encode(pkcs8), "signCount": state.counter,
-            }),
-        })
-        .await
-        .expect("the app's credential in the virtual authenticator");
-    }
+    hand_over_the_key(&c, &soft).await;
     c.goto(&format!("{}/start", fake.authority())).await.expect("Entra ID's page");
     c.find(Locator::Id("go")).await.expect("button").click().await.expect("post to Lastmile");
     let button = match c

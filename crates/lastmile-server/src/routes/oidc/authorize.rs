@@ -291,6 +291,27 @@ async fn open(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<(
     Ok(clients::open_request_and_client(&state.db.pool, &form.get("request"), now).await?)
 }
 
+/// A form posted on the page: its open request, the client, and whom it is for.
+struct Posted {
+    r: SignInRequest,
+    client: OidcClient,
+    username: String,
+}
+
+impl Posted {
+    async fn read(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<Posted>, ApiError> {
+        let Some((r, client)) = open(state, form, now).await? else { return Ok(None) };
+        let username = person(state, &r, form).await?;
+        Ok(Some(Posted { r, client, username }))
+    }
+
+    /// The page again, with `why` above the form.
+    fn again(&self, state: &AppState, p: &crate::oidc::Provider, status: StatusCode, why: &str) -> Response {
+        let form = sign_in_form(state, p, &self.client, &self.r, &self.username, Some(why));
+        page(status, &form, origin_of(&self.r.redirect_uri).as_deref())
+    }
+}
+
 /// The email the factor is looked up by: the one typed, or the person the client named.
 async fn person(state: &AppState, r: &SignInRequest, form: &Form) -> Result<String, ApiError> {
     Ok(match &r.hint_user_id {
@@ -318,16 +339,13 @@ pub async fn authorize_totp(
     let now = state.clock.now();
     let form = Form::parse(&body);
     let code = form.get("code");
-    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
-    let username = person(&state, &r, &form).await?;
-    let form_to = origin_of(&r.redirect_uri);
-    let again = |status: StatusCode, why: &str| {
-        page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
-    };
-    if !offers(&state, p, &client, r.amr_values.as_deref()).1 {
+    let Some(post) = Posted::read(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let (r, client, username) = (&post.r, &post.client, post.username.as_str());
+    let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
+    if !offers(&state, p, client, r.amr_values.as_deref()).1 {
         return Ok(again(StatusCode::FORBIDDEN, "this application accepts only a security key"));
     }
-    if limited(&state, addr, &client.org_id, &username, now) {
+    if limited(&state, addr, &client.org_id, username, now) {
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
     }
     if r.attempts >= MAX_REQUEST_ATTEMPTS {
@@ -336,7 +354,7 @@ pub async fn authorize_totp(
     let factor = if username.len() > 254 || code.len() > 32 {
         None
     } else {
-        clients::verified_totp_of(&state.db.pool, &client.org_id, &username).await?
+        clients::verified_totp_of(&state.db.pool, &client.org_id, username).await?
     };
     // An email without an authenticator app costs the same queued write as a wrong code (the
     // request's attempt), so the answer's time does not tell them apart.
@@ -358,7 +376,7 @@ pub async fn authorize_totp(
     };
     let (status, message) = match outcome {
         TotpOutcome::Accepted(_) => {
-            return complete(&state, p, &client, &r, &user_id, &factor_id, "totp", None, None, now).await;
+            return complete(&state, p, client, r, &user_id, &factor_id, "totp", None, None, now).await;
         }
         TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
             let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
@@ -483,13 +501,10 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
     let now = state.clock.now();
     let form = Form::parse(&body);
     let credential = form.get("credential");
-    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(shown(GONE)) };
-    let username = person(&state, &r, &form).await?;
-    let form_to = origin_of(&r.redirect_uri);
-    let again = |status: StatusCode, why: &str| {
-        page(status, &sign_in_form(&state, p, &client, &r, &username, Some(why)), form_to.as_deref())
-    };
-    if !offers(&state, p, &client, r.amr_values.as_deref()).0 {
+    let Some(post) = Posted::read(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let (r, client) = (&post.r, &post.client);
+    let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
+    if !offers(&state, p, client, r.amr_values.as_deref()).0 {
         return Ok(again(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
     }
     if credential.is_empty() {
@@ -521,7 +536,7 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
             tracing::info!(client = %client.client_id, user = %user_id, why, "OIDC security key refused");
             let message = refuse(NOT_THIS_KEY).await?;
             let factor = if keys.len() == 1 { keys.first().map(|k| k.id.as_str()) } else { None };
-            refused(&state, &client, &user_id, factor, &format!("security key: {why}"), now).await?;
+            refused(&state, client, &user_id, factor, &format!("security key: {why}"), now).await?;
             return Ok(again(StatusCode::BAD_REQUEST, message));
         }
     };
@@ -531,8 +546,7 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
     };
     key.update_credential(&result);
     let credential = Some(json(&key)?);
-    complete(&state, p, &client, &r, &user_id, &factor.id, "security_key", credential, Some(key_state.clone()), now)
-        .await
+    complete(&state, p, client, r, &user_id, &factor.id, "security_key", credential, Some(key_state.clone()), now).await
 }
 
 /// The factor among `keys` whose credential made the assertion, with its key.
