@@ -912,29 +912,13 @@ async fn a_client_let_off_pkce_signs_in_with_a_nonce() {
 /// wrong code's also counts on the factor and records the refusal). A page takes ten tries.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_email_costs_what_a_wrong_code_costs() {
-    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
     let mut h = harness().await;
     let dir = tempfile::tempdir().expect("dir");
     let (_p, issuer) = provider(&mut h, dir.path()).await;
     ada_with_totp(&h).await;
     admin::create_user(&h.state.db, &*h.clock, "acme", "bob@acme.test", "Bob").await.expect("bob, no factor");
-    let req = ClientRequest {
-        name: "Acme Okta".into(),
-        profile: "okta".into(),
-        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
-        auth: ClientAuth::Secret,
-        tenants: vec![],
-        entra_app_id: None,
-        factors: "any".into(),
-        pkce: "required".into(),
-    };
-    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let url = okta_authorize_url(&h, &issuer).await;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
-    let url = format!(
-        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
-         &scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        c.client.client_id
-    );
     let request = request_id(&http.get(url).send().await.expect("page").text().await.expect("html"));
     let refused_events = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_events WHERE kind = 'oidc.sign_in_refused'")
@@ -979,7 +963,6 @@ async fn an_unknown_email_costs_what_a_wrong_code_costs() {
 async fn revoked_unverified_locked_and_foreign_origin_factors_do_not_sign_in() {
     use super::security_keys::{begin, enrolled_key, register, token};
     use lastmile_core::totp::{TotpParams, code_at};
-    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
     use webauthn_authenticator_rs::WebauthnAuthenticator;
     use webauthn_rs::prelude::{RequestChallengeResponse, Url};
     let mut h = harness().await;
@@ -989,23 +972,8 @@ async fn revoked_unverified_locked_and_foreign_origin_factors_do_not_sign_in() {
     let mut key = token();
     let factor = enrolled_key(&h, &dev.device_token, &mut key).await;
     let secret = ada_with_totp(&h).await;
-    let req = ClientRequest {
-        name: "Acme Okta".into(),
-        profile: "okta".into(),
-        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
-        auth: ClientAuth::Secret,
-        tenants: vec![],
-        entra_app_id: None,
-        factors: "any".into(),
-        pkce: "required".into(),
-    };
-    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    let url = okta_authorize_url(&h, &issuer).await;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
-    let url = format!(
-        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
-         &scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        c.client.client_id
-    );
     let page = || async { request_id(&http.get(&url).send().await.expect("page").text().await.expect("html")) };
     let options = |request: String| {
         let (http, to) = (http.clone(), format!("{issuer}/oidc/authorize/key/options"));
@@ -1100,4 +1068,26 @@ async fn revoked_unverified_locked_and_foreign_origin_factors_do_not_sign_in() {
         post_form(&http, &key_to, &[("request", &request), ("username", "ada@acme.test"), ("credential", &old)]).await;
     assert_eq!((status, location), (400, None));
     assert!(html.contains("not one Lastmile verified for this email"), "{html}");
+}
+
+/// A code-flow client (Okta, with a secret) registered for Acme; the address of a sign-in
+/// request it would send people to (PKCE, no login hint).
+async fn okta_authorize_url(h: &Harness, issuer: &str) -> String {
+    use lastmile_server::admin::{ClientAuth, ClientRequest, register_oidc_client};
+    let req = ClientRequest {
+        name: "Acme Okta".into(),
+        profile: "okta".into(),
+        redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
+        auth: ClientAuth::Secret,
+        tenants: vec![],
+        entra_app_id: None,
+        factors: "any".into(),
+        pkce: "required".into(),
+    };
+    let c = register_oidc_client(&h.state.db, &*h.clock, "acme", &req).await.expect("client");
+    format!(
+        "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
+         &scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        c.client.client_id
+    )
 }
