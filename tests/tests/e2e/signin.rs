@@ -77,6 +77,20 @@ impl WebDriverCompatibleCommand for Post {
     }
 }
 
+/// The accessibility violations axe-core (Deque's engine, from tests/oidc's npm packages) finds
+/// on the browser's page under the WCAG 2.x A and AA rules.
+async fn axe_violations(c: &Client) -> Vec<serde_json::Value> {
+    let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe).expect("axe-core is missing: scripts/setup.sh --test installs it");
+    c.execute(&source, vec![]).await.expect("axe-core loaded");
+    let run = "const done = arguments[arguments.length - 1]; \
+               axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }) \
+                 .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.html) })))) \
+                 .catch(e => done([{ id: 'axe-core failed', help: String(e) }]));";
+    let result = c.execute_async(run, vec![]).await.expect("axe-core ran");
+    result.as_array().cloned().unwrap_or_default()
+}
+
 /// What the software authenticator keeps: its credentials' private keys (SEC1 DER) by
 /// credential id, and its signature counter.
 #[derive(serde::Deserialize)]
@@ -194,6 +208,8 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
         .expect("the script shows the key button");
     let email = c.find(Locator::Id("username")).await.expect("email");
     assert_eq!(email.prop("value").await.expect("value").as_deref(), Some("ada@acme.test"), "the login hint");
+    let violations = axe_violations(&c).await;
+    assert!(violations.is_empty(), "the page, by axe-core: {violations:#?}");
     let png = c.screenshot().await.expect("screenshot");
     let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
     std::fs::create_dir_all(&artifacts).expect("artifacts dir");
@@ -232,6 +248,17 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     c.goto(second["url"].as_str().expect("url")).await.expect("the page again");
     let code_field =
         c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("code")).await.expect("the code field");
+    // A wrong code first: the page again, its error announced and tied to the field.
+    code_field.send_keys("000000").await.expect("type a wrong code");
+    c.find(Locator::Css("#signin button[type=submit]")).await.expect("confirm").click().await.expect("click");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("p.error[role=alert]"))
+        .await
+        .expect("the error");
+    let violations = axe_violations(&c).await;
+    assert!(violations.is_empty(), "the page with an error, by axe-core: {violations:#?}");
+    let code_field = c.find(Locator::Id("code")).await.expect("the code field");
     // The next step's code (the current one verified the factor).
     code_field.send_keys(&crate::factors::oathtool_at(&totp, "+30 seconds")).await.expect("type the code");
     c.find(Locator::Css("#signin button[type=submit]")).await.expect("confirm").click().await.expect("click");
