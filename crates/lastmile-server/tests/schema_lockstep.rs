@@ -146,3 +146,57 @@ async fn both_migration_folders_build_the_same_schema() {
     }
     assert!(differences.is_empty(), "{} tables differ:\n{}", differences.len(), differences.join("\n"));
 }
+
+/// A database made before proof of use (migrations up to 0017, with an organisation, a user and
+/// a verified factor in it) is upgraded by the server's own start: the factor gets its user's
+/// organisation (migration 0018's backfill), no last use, and counts on the dashboard.
+#[tokio::test]
+async fn a_database_from_before_proof_of_use_is_upgraded_with_its_factors_organisations() {
+    let dir = tempfile::tempdir().expect("dir");
+    let older = dir.path().join("migrations");
+    std::fs::create_dir(&older).expect("dir");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut copied = 0;
+    for entry in std::fs::read_dir(&source).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        if name.as_str() < "0018" {
+            std::fs::copy(&path, older.join(&name)).expect("copy");
+            copied += 1;
+        }
+    }
+    assert_eq!(copied, 17);
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data");
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=rwc", data.join(lastmile_server::db::SQLITE_FILE).display());
+    let pool = AnyPool::connect(&url).await.expect("connect");
+    sqlx::migrate::Migrator::new(older.as_path()).await.expect("migrator").run(&pool).await.expect("to 0017");
+    for statement in [
+        "INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ('org_1', 'acme', 'Acme', 1)",
+        "INSERT INTO users (id, org_id, email, display_name, created_at_ms) VALUES ('usr_1', 'org_1', 'ada@acme.test', 'Ada', 1)",
+        "INSERT INTO factors (id, user_id, kind, status, created_at_ms, verified_at_ms) \
+         VALUES ('fac_1', 'usr_1', 'totp', 'verified', 1, 2)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.expect(statement);
+    }
+    pool.close().await;
+
+    let db = Db::open_sqlite(&data).await.expect("the server's start migrates the rest");
+    let row = sqlx::query("SELECT org_id, last_used_at_ms FROM factors WHERE id = 'fac_1'")
+        .fetch_one(&db.pool)
+        .await
+        .expect("factor");
+    assert_eq!((row.get::<Option<String>, _>(0), row.get::<Option<i64>, _>(1)), (Some("org_1".into()), None));
+    let org = lastmile_server::store::Org { id: "org_1".into(), slug: "acme".into(), name: "Acme".into() };
+    let d = lastmile_server::dashboard::build(&db.pool, &org, lastmile_core::clock::UnixMillis(10))
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        (d.factor_use.len(), d.factor_use[0].verified, d.factor_use[0].never_used),
+        (1, 1, 1),
+        "{:?}",
+        d.factor_use
+    );
+    assert_eq!(d.never_used[0].email, "ada@acme.test");
+}
