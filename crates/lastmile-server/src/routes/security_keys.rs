@@ -58,7 +58,10 @@ pub async fn begin_registration(
 ) -> Result<(StatusCode, Json<WebauthnChallenge>), ApiError> {
     let pool = &state.db.pool;
     let now = state.clock.now();
-    keys::purge_ceremonies(pool, now).await?;
+    // Expired ceremonies are dropped once a minute, not on every registration.
+    if purge_due(now) {
+        keys::purge_ceremonies(pool, now).await?;
+    }
     let user = store::user_by_id(pool, &device.user_id).await?;
     let exclude = keys::user_credentials(pool, &user.id)
         .await?
@@ -92,21 +95,47 @@ async fn key_policy(state: &AppState, user_id: &str) -> Result<KeyPolicy, ApiErr
     Ok(state.rp.policy.with_group(&policy.keys))
 }
 
+/// When expired ceremonies were last dropped (once a minute is enough: they are refused when
+/// taken anyway).
+static PURGED_AT_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn purge_due(now: UnixMillis) -> bool {
+    use std::sync::atomic::Ordering;
+    let last = PURGED_AT_MS.load(Ordering::Relaxed);
+    now.0 - last >= 60_000 && PURGED_AT_MS.compare_exchange(last, now.0, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+}
+
+/// Takes a ceremony once, through the write queue.
+async fn take(
+    state: &AppState,
+    id: &str,
+    user_id: &str,
+    kind: &'static str,
+    now: UnixMillis,
+) -> Result<Option<keys::Ceremony>, ApiError> {
+    let take = AuditedWrite::TakeCeremony { id: id.to_string(), user_id: user_id.to_string(), kind, now };
+    match state.queues.writes.call(take).await? {
+        Written::Ceremony(c) => Ok(c),
+        _ => Err(ServerError::Internal("taking a ceremony answered something else".into()).into()),
+    }
+}
+
 /// Stores a ceremony's state and answers with what the client passes to the authenticator.
 #[allow(clippy::too_many_arguments)]
 async fn start_ceremony(
     state: &AppState,
     device: &Device,
     policy: &KeyPolicy,
-    kind: &str,
+    kind: &'static str,
     factor_id: Option<&str>,
     ceremony_state: &str,
     options: Result<serde_json::Value, serde_json::Error>,
     now: UnixMillis,
 ) -> Result<WebauthnChallenge, ApiError> {
     let expires = UnixMillis(now.0 + CEREMONY_MS);
-    let ceremony_id =
-        keys::start_ceremony(&state.db.pool, actor(device), kind, factor_id, ceremony_state, now, expires).await?;
+    let ceremony = keys::NewCeremony::new(actor(device), kind, factor_id, ceremony_state, now, expires);
+    let ceremony_id = ceremony.id.clone();
+    state.queues.writes.call(AuditedWrite::StartCeremony(Box::new(ceremony))).await?;
     Ok(WebauthnChallenge {
         ceremony_id,
         factor_id: factor_id.map(str::to_string),
@@ -135,9 +164,8 @@ pub async fn finish_registration(
 ) -> Result<(StatusCode, Json<SecurityKeyRegistered>), ApiError> {
     let pool = &state.db.pool;
     let now = state.clock.now();
-    let ceremony = keys::take_ceremony(pool, &req.ceremony_id, &device.user_id, REGISTER, now)
-        .await?
-        .ok_or_else(ceremony_invalid)?;
+    let ceremony =
+        take(&state, &req.ceremony_id, &device.user_id, REGISTER, now).await?.ok_or_else(ceremony_invalid)?;
     let registration: SecurityKeyRegistration = parse(&ceremony.state, "registration state")?;
     let answer: RegisterPublicKeyCredential = serde_json::from_value(req.credential)
         .map_err(|e| ApiError::bad_request(format!("credential is not a WebAuthn registration answer: {e}")))?;
@@ -160,9 +188,17 @@ pub async fn finish_registration(
         tracing::info!(aaguid = ?facts.aaguid, user = %device.user_id, "security key refused by policy");
         return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::KeyNotAllowed, why));
     }
-    let factor_id = keys::create_security_key(pool, actor(&device), &json(&key)?, &facts, now)
-        .await?
-        .ok_or_else(already_registered)?;
+    let stored = AuditedWrite::NewSecurityKey {
+        user_id: device.user_id.clone(),
+        device_id: device.id.clone(),
+        credential: json(&key)?,
+        facts: Box::new(facts.clone()),
+        now,
+    };
+    let Written::SecurityKey(factor_id) = state.queues.writes.call(stored).await? else {
+        return Err(ServerError::Internal("storing a key answered something else".into()).into());
+    };
+    let factor_id = factor_id.ok_or_else(already_registered)?;
     tracing::info!(factor = %factor_id, aaguid = ?facts.aaguid, model = ?facts.model, format = %facts.attestation_format,
         trusted = facts.attestation_trusted, "security key registered");
     let verify = start_verification(&state, &device, &factor_id, &key, now).await?;
@@ -233,9 +269,7 @@ pub async fn finish_verification(
 ) -> Result<Json<FactorView>, ApiError> {
     let pool = &state.db.pool;
     let now = state.clock.now();
-    let ceremony = keys::take_ceremony(pool, &req.ceremony_id, &device.user_id, VERIFY, now)
-        .await?
-        .ok_or_else(ceremony_invalid)?;
+    let ceremony = take(&state, &req.ceremony_id, &device.user_id, VERIFY, now).await?.ok_or_else(ceremony_invalid)?;
     let factor_id = ceremony.factor_id.ok_or_else(|| ServerError::Corrupt("verify ceremony without factor".into()))?;
     let factor = keys::security_key(pool, &factor_id)
         .await?

@@ -14,36 +14,62 @@ use crate::webauthn::KeyFacts;
 pub const REGISTER: &str = "register";
 pub const VERIFY: &str = "verify";
 
-#[allow(clippy::too_many_arguments)]
-pub async fn start_ceremony(
-    pool: &AnyPool,
-    actor: Actor<'_>,
-    kind: &str,
-    factor_id: Option<&str>,
-    state: &str,
-    now: UnixMillis,
-    expires: UnixMillis,
-) -> Result<String, ServerError> {
-    let id = new_id("cer");
+/// A ceremony to store (a write of the queue: [`crate::store::writes::AuditedWrite::StartCeremony`]).
+#[derive(Debug, Clone)]
+pub struct NewCeremony {
+    pub id: String,
+    pub user_id: String,
+    pub device_id: String,
+    pub kind: &'static str,
+    pub factor_id: Option<String>,
+    pub state: String,
+    pub now: UnixMillis,
+    pub expires: UnixMillis,
+}
+
+impl NewCeremony {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        actor: Actor<'_>,
+        kind: &'static str,
+        factor_id: Option<&str>,
+        state: &str,
+        now: UnixMillis,
+        expires: UnixMillis,
+    ) -> NewCeremony {
+        NewCeremony {
+            id: new_id("cer"),
+            user_id: actor.user_id.to_string(),
+            device_id: actor.device_id.to_string(),
+            kind,
+            factor_id: factor_id.map(str::to_string),
+            state: state.to_string(),
+            now,
+            expires,
+        }
+    }
+}
+
+pub(crate) async fn start_ceremony(conn: &mut sqlx::AnyConnection, c: &NewCeremony) -> Result<(), ServerError> {
     sqlx::query(
         "INSERT INTO webauthn_ceremonies (id, user_id, device_id, kind, factor_id, state, created_at_ms, expires_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(&id)
-    .bind(actor.user_id)
-    .bind(actor.device_id)
-    .bind(kind)
-    .bind(factor_id)
-    .bind(state)
-    .bind(now.0)
-    .bind(expires.0)
-    .execute(pool)
+    .bind(&c.id)
+    .bind(&c.user_id)
+    .bind(&c.device_id)
+    .bind(c.kind)
+    .bind(&c.factor_id)
+    .bind(&c.state)
+    .bind(c.now.0)
+    .bind(c.expires.0)
+    .execute(conn)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// A ceremony taken for finishing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ceremony {
     pub factor_id: Option<String>,
     pub state: String,
@@ -51,8 +77,8 @@ pub struct Ceremony {
 
 /// Takes a ceremony of this user and kind: deleted whatever happens next, so that an
 /// answer can be tried once. `None` when unknown, someone else's, already taken or expired.
-pub async fn take_ceremony(
-    pool: &AnyPool,
+pub(crate) async fn take_ceremony(
+    conn: &mut sqlx::AnyConnection,
     id: &str,
     user_id: &str,
     kind: &str,
@@ -65,7 +91,7 @@ pub async fn take_ceremony(
     .bind(id)
     .bind(user_id)
     .bind(kind)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?;
     Ok(row.filter(|r| r.get::<i64, _>(2) > now.0).map(|r| Ceremony { factor_id: r.get(0), state: r.get(1) }))
 }
@@ -94,8 +120,8 @@ pub async fn user_credentials(pool: &AnyPool, user_id: &str) -> Result<Vec<Strin
 
 /// Stores a registered key as a pending factor. `None` when the credential is already
 /// registered (to anyone).
-pub async fn create_security_key(
-    pool: &AnyPool,
+pub(crate) async fn create_security_key(
+    conn: &mut sqlx::AnyConnection,
     actor: Actor<'_>,
     credential: &str,
     facts: &KeyFacts,
@@ -106,7 +132,7 @@ pub async fn create_security_key(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, credential_id, credential, aaguid, \
          attestation_format, attestation_trusted, backup_eligible, backed_up, model, certification, org_id) \
          VALUES ($1, $2, $3, 'security_key', 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-         (SELECT org_id FROM users WHERE id = $2))",
+         (SELECT org_id FROM users WHERE id = $2)) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(actor.user_id)
@@ -121,13 +147,11 @@ pub async fn create_security_key(
     .bind(i64::from(facts.backed_up))
     .bind(facts.model.as_deref())
     .bind(facts.certification.as_deref())
-    .execute(pool)
-    .await;
-    match inserted {
-        Ok(_) => Ok(Some(id)),
-        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    .execute(conn)
+    .await?;
+    // Inside the writer's transaction a unique violation would end the transaction: the
+    // conflict (the credential registered before, to anyone) is a row not inserted.
+    Ok((inserted.rows_affected() == 1).then_some(id))
 }
 
 /// A security key factor as the verifier needs it.

@@ -4,9 +4,10 @@
 //! the compliance refresh of the users whose factors changed (a fixed number of statements
 //! for any number of users). [`crate::batch`] queues them from concurrent requests; a batch
 //! that fails is run again write by write, so one bad write fails only its own request.
-//! The OpenID Connect sign-in path's writes (its requests, codes and client assertions) go
-//! through the same queue, audited or not: on SQLite one writer takes them in turn, where
-//! each taking the database's lock itself made them wait on its busy handler.
+//! The OpenID Connect sign-in path's writes (its requests, codes and client assertions) and the
+//! security keys' (ceremonies, registered keys) go through the same queue, audited or not: on
+//! SQLite one writer takes them in turn, where each taking the database's lock itself made them
+//! wait on its busy handler.
 
 use std::sync::Arc;
 
@@ -88,6 +89,18 @@ pub enum AuditedWrite {
     StartKeySignIn { request_id: String, user_id: Option<String>, key_state: String, now: UnixMillis },
     /// An authorization code redeemed, once (see [`super::oidc::redeem_code`]).
     RedeemCode { code_hash: String, now: UnixMillis },
+    /// A WebAuthn ceremony started (see [`super::security_keys::start_ceremony`]).
+    StartCeremony(Box<super::security_keys::NewCeremony>),
+    /// A ceremony taken for finishing, once (see [`super::security_keys::take_ceremony`]).
+    TakeCeremony { id: String, user_id: String, kind: &'static str, now: UnixMillis },
+    /// A registered key stored as a pending factor (see [`super::security_keys::create_security_key`]).
+    NewSecurityKey {
+        user_id: String,
+        device_id: String,
+        credential: String,
+        facts: Box<crate::webauthn::KeyFacts>,
+        now: UnixMillis,
+    },
     /// A client assertion's `jti`, remembered (see [`super::oidc::first_use_of_assertion`]).
     ClientAssertion { client_id: String, jti: String, expires_at_ms: i64 },
     /// An attempt on a sign-in request that names no factor to check (an email without an
@@ -124,6 +137,11 @@ pub enum Written {
     Redeemed(Option<Box<super::oidc::SignInRequest>>),
     /// Whether the assertion was used for the first time.
     FirstUse(bool),
+    CeremonyStarted,
+    /// The ceremony, if it could be taken.
+    Ceremony(Option<super::security_keys::Ceremony>),
+    /// The new factor's id; `None` when the credential was registered before.
+    SecurityKey(Option<String>),
     RequestAttempt,
     Event,
 }
@@ -282,6 +300,19 @@ async fn apply(
         }
         AuditedWrite::ClientAssertion { client_id, jti, expires_at_ms } => {
             Ok(Written::FirstUse(super::oidc::first_use_of_assertion(tx, client_id, jti, *expires_at_ms).await?))
+        }
+        AuditedWrite::StartCeremony(c) => {
+            super::security_keys::start_ceremony(tx, c).await?;
+            Ok(Written::CeremonyStarted)
+        }
+        AuditedWrite::TakeCeremony { id, user_id, kind, now } => {
+            Ok(Written::Ceremony(super::security_keys::take_ceremony(tx, id, user_id, kind, *now).await?))
+        }
+        AuditedWrite::NewSecurityKey { user_id, device_id, credential, facts, now } => {
+            let actor = super::Actor { user_id, device_id };
+            Ok(Written::SecurityKey(
+                super::security_keys::create_security_key(tx, actor, credential, facts, *now).await?,
+            ))
         }
         AuditedWrite::RequestAttempt { request_id } => {
             count_request_attempt(tx, request_id).await?;
