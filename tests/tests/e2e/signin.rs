@@ -159,6 +159,52 @@ async fn hand_over_the_key(c: &Client, soft: &std::path::Path) {
     }
 }
 
+/// An Okta code-flow client with a secret, registered through the server's command line:
+/// its id and secret.
+fn okta_client(server: &Server, redirect: &str) -> (String, String) {
+    let out = server
+        .admin(&[
+            "oidc-client",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "Acme Okta",
+            "--profile",
+            "okta",
+            "--redirect-uri",
+            redirect,
+            "--auth",
+            "secret",
+        ])
+        .expect("client");
+    let created: serde_json::Value = serde_json::from_str(&out).expect("json");
+    (
+        created["client_id"].as_str().expect("id").to_string(),
+        created["client_secret"].as_str().expect("secret").to_string(),
+    )
+}
+
+/// The client's callback address the browser reached, within 20 s (or what the page said).
+async fn wait_for_callback(c: &Client, redirect: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = c.current_url().await.expect("url").to_string();
+        if url.starts_with(redirect) {
+            return url;
+        }
+        if Instant::now() > deadline {
+            let status = c.find(Locator::Id("key-status")).await.ok();
+            let shown = match status {
+                Some(s) => s.text().await.unwrap_or_default(),
+                None => c.source().await.unwrap_or_default(),
+            };
+            panic!("no redirect to the client from {url}: {shown}\n{}", c.source().await.unwrap_or_default());
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     // The page must be under the RP ID (localhost) for the key to answer there.
@@ -169,29 +215,7 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     // The relying party: a client whose redirect URI answers on a loopback port.
     let callback_port = fake_http(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\nconnection: close\r\n\r\nsigned in");
     let redirect = format!("http://127.0.0.1:{callback_port}/callback");
-    let created: serde_json::Value = serde_json::from_str(
-        &server
-            .admin(&[
-                "oidc-client",
-                "create",
-                "--org",
-                "acme",
-                "--name",
-                "Acme Okta",
-                "--profile",
-                "okta",
-                "--redirect-uri",
-                &redirect,
-                "--auth",
-                "secret",
-            ])
-            .expect("client"),
-    )
-    .expect("json");
-    let (client_id, secret) = (
-        created["client_id"].as_str().expect("id").to_string(),
-        created["client_secret"].as_str().expect("secret").to_string(),
-    );
+    let (client_id, secret) = okta_client(&server, &redirect);
     let start = code_flow(&["start", &issuer, &client_id, &secret, &redirect]);
 
     // The browser, with a virtual security key holding the app's credential.
@@ -216,22 +240,7 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     std::fs::write(artifacts.join("oidc-signin-key.png"), png).expect("write screenshot");
     let clicked = Instant::now();
     button.click().await.expect("click");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let callback = loop {
-        let url = c.current_url().await.expect("url").to_string();
-        if url.starts_with(&redirect) {
-            break url;
-        }
-        if Instant::now() > deadline {
-            let status = c.find(Locator::Id("key-status")).await.ok();
-            let shown = match status {
-                Some(s) => s.text().await.unwrap_or_default(),
-                None => c.source().await.unwrap_or_default(),
-            };
-            panic!("no redirect to the client from {url}: {shown}");
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    let callback = wait_for_callback(&c, &redirect).await;
     let took = clicked.elapsed();
 
     // The authenticator app, enrolled in the terminal, signs in in the same browser.
@@ -262,15 +271,7 @@ async fn the_key_enrolled_through_the_app_signs_in_on_the_page_in_a_browser() {
     // The next step's code (the current one verified the factor).
     code_field.send_keys(&crate::factors::oathtool_at(&totp, "+30 seconds")).await.expect("type the code");
     c.find(Locator::Css("#signin button[type=submit]")).await.expect("confirm").click().await.expect("click");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let callback_otp = loop {
-        let url = c.current_url().await.expect("url").to_string();
-        if url.starts_with(&redirect) {
-            break url;
-        }
-        assert!(Instant::now() < deadline, "no redirect after the code: {}", c.source().await.unwrap_or_default());
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    };
+    let callback_otp = wait_for_callback(&c, &redirect).await;
     c.close().await.expect("close");
     let claims_otp = code_flow(&[
         "finish",
@@ -502,30 +503,12 @@ async fn bench_the_sign_in_page_in_a_browser() {
     let issuer = format!("http://localhost:{port}");
     let server = Server::start_at(port, &[("LASTMILE_OIDC_ISSUER", &issuer)]).expect("server");
     server.seed().expect("seed");
-    let created: serde_json::Value = serde_json::from_str(
-        &server
-            .admin(&[
-                "oidc-client",
-                "create",
-                "--org",
-                "acme",
-                "--name",
-                "Acme Okta",
-                "--profile",
-                "okta",
-                "--redirect-uri",
-                "http://127.0.0.1:9/callback",
-                "--auth",
-                "secret",
-            ])
-            .expect("client"),
-    )
-    .expect("json");
+    let (client_id, _) = okta_client(&server, "http://127.0.0.1:9/callback");
     let url = format!(
         "{issuer}/oidc/authorize?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code\
          &scope=openid&state=s&nonce=n&code_challenge=bA8_D9CS8Nyufgxxzp2GUDcSGN3mtl1L_YM338jwimU\
          &code_challenge_method=S256&login_hint=ada%40acme.test",
-        created["client_id"].as_str().expect("id")
+        client_id
     );
     let driver = chromedriver();
     let c = browser(&driver).await;

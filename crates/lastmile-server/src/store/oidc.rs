@@ -243,18 +243,6 @@ pub(crate) async fn insert_request(
     Ok(())
 }
 
-/// A request still open at `now` (not expired, not yet satisfied).
-pub async fn open_request(pool: &AnyPool, id: &str, now: UnixMillis) -> Result<Option<SignInRequest>, ServerError> {
-    let row = sqlx::query(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM oidc_requests WHERE id = $1 AND expires_at_ms > $2 AND code_hash IS NULL"
-    ))
-    .bind(id)
-    .bind(now.0)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.as_ref().map(request_from_row))
-}
-
 /// The columns in `list` (comma-separated) of the table aliased `alias`.
 fn prefixed(list: &str, alias: &str) -> String {
     list.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")

@@ -119,19 +119,7 @@ impl Entra {
             fields.retain(|(n, _)| n != name);
             fields.push((name, value));
         }
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
-        let r = self
-            .http
-            .post(format!("{}/oidc/authorize", self.issuer))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .expect("authorize");
-        let status = r.status().as_u16();
-        let csp =
-            r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-        (status, csp, r.text().await.expect("page"))
+        self.post("/oidc/authorize", &fields).await
     }
 
     async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {

@@ -134,12 +134,8 @@ async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<
         amr: None,
         auth_time_ms: None,
     };
-    if p.purge_due(now) {
-        clients::purge(&state.db.pool, now).await?;
-    }
-    state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r.clone()), now }).await?;
     let hint = q.get("login_hint").map(String::as_str).filter(|h| h.len() <= 254).unwrap_or_default();
-    Ok(page(StatusCode::OK, &sign_in_form(state, p, &client, &r, hint, None), origin_of(&r.redirect_uri).as_deref()))
+    keep_and_show(state, p, &client, r, hint, now).await
 }
 
 /// An Entra ID request: the hint checked against Entra ID's keys and the client's tenants and
@@ -237,11 +233,26 @@ async fn authorize_entra(
         amr: None,
         auth_time_ms: None,
     };
+    keep_and_show(state, p, client, r, &email, now).await
+}
+
+/// Keeps a checked request on the server (dropping expired ones once a minute) and shows its
+/// page, the email field holding `username`.
+async fn keep_and_show(
+    state: &AppState,
+    p: &crate::oidc::Provider,
+    client: &OidcClient,
+    r: SignInRequest,
+    username: &str,
+    now: UnixMillis,
+) -> Result<Response, ApiError> {
     if p.purge_due(now) {
         clients::purge(&state.db.pool, now).await?;
     }
-    state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r.clone()), now }).await?;
-    Ok(page(StatusCode::OK, &sign_in_form(state, p, client, &r, &email, None), origin_of(&r.redirect_uri).as_deref()))
+    let html = sign_in_form(state, p, client, &r, username, None);
+    let form_to = origin_of(&r.redirect_uri);
+    state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r), now }).await?;
+    Ok(page(StatusCode::OK, &html, form_to.as_deref()))
 }
 
 /// An OAuth error sent back by form POST.
