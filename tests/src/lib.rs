@@ -6,6 +6,7 @@
 //! expect the Secret Service that `scripts/test.sh` starts (dbus-run-session with an
 //! unlocked gnome-keyring); without it they fail with a message saying so.
 
+pub mod idp;
 pub mod mds_blob;
 pub mod soft_fido2;
 

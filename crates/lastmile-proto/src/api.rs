@@ -99,6 +99,103 @@ pub struct JoinRequest {
     pub device_public_key: Option<String>,
 }
 
+/// `GET /v1/orgs/{slug}/sign-in`: how people of an organisation can join a device by signing
+/// in with the organisation's identity provider (none: invites only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SignInOptions {
+    pub organisation: OrganisationView,
+    pub providers: Vec<SsoProviderView>,
+}
+
+/// One of an organisation's identity providers, as a person sees it ("Sign in with <name>").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SsoProviderView {
+    pub id: String,
+    pub name: String,
+}
+
+/// `POST /v1/sso/start`: begin joining with the organisation's sign-in. The server names the
+/// identity provider's authorization endpoint and the nonce the ID token must carry; the app
+/// adds its own loopback redirect URI, state and PKCE challenge (RFC 8252).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SsoStartRequest {
+    /// The organisation's slug.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub organisation: String,
+    /// Which of its providers (`SsoProviderView::id`); may be left out when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub provider: Option<String>,
+}
+
+/// The answer to [`SsoStartRequest`]: what the app needs to send the person to the identity
+/// provider. The flow is single-use and expires at `expires_at_ms`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SsoStart {
+    pub flow_id: String,
+    pub organisation: OrganisationView,
+    pub provider: SsoProviderView,
+    pub authorization_endpoint: String,
+    pub client_id: String,
+    pub scope: String,
+    pub nonce: String,
+    pub expires_at_ms: i64,
+}
+
+/// `POST /v1/devices/join/sso`: bind this device to the person the identity provider signed
+/// in, in the flow the server started.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SsoJoinRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub flow_id: String,
+    pub proof: SsoProof,
+    pub device: DeviceClaims,
+    /// As in [`JoinRequest`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_public_key: Option<String>,
+}
+
+/// What shows who signed in: the authorization code with the PKCE verifier and the loopback
+/// redirect URI it was sent to (the server redeems it), or an ID token the app obtained.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SsoProof {
+    Code {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4096))]
+        code: String,
+        #[cfg_attr(feature = "openapi", schema(min_length = 43, max_length = 128))]
+        code_verifier: String,
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+        redirect_uri: String,
+    },
+    IdToken {
+        #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 16384))]
+        id_token: String,
+    },
+}
+
+impl std::fmt::Debug for SsoProof {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SsoProof::Code { redirect_uri, .. } => f
+                .debug_struct("Code")
+                .field("code", &"****")
+                .field("code_verifier", &"****")
+                .field("redirect_uri", redirect_uri)
+                .finish(),
+            SsoProof::IdToken { .. } => f.debug_struct("IdToken").field("id_token", &"****").finish(),
+        }
+    }
+}
+
 /// `POST /v1/devices/me/key`: a device that joined before device keys existed adds one; from
 /// then on its reports must be signed with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -552,6 +649,18 @@ pub enum ErrorCode {
     /// A report with this sequence number (or an older one) was already received.
     ReportReplayed,
     RateLimited,
+    /// The organisation has no (such) identity provider to join with: use an invite.
+    SsoUnavailable,
+    /// The sign-in flow is unknown, expired or already used: start again.
+    SsoExpired,
+    /// The identity provider's answer failed the server's checks (issuer, audience, expiry,
+    /// signature, nonce) or the provider refused the code.
+    SsoRefused,
+    /// The person signed in, but the organisation does not let them join this way (an email
+    /// domain not allowed, or a person the server does not know).
+    SsoNotAllowed,
+    /// The identity provider could not be reached by the server.
+    SsoIdpUnreachable,
     /// The server is at capacity for this kind of work; try again after `Retry-After` seconds.
     Busy,
     /// The server cannot do its work at the moment (e.g. its database refuses writes).

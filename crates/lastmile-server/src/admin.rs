@@ -272,9 +272,11 @@ pub async fn rotate_seal_key(
 ) -> Result<(String, u64), ServerError> {
     let id = keys.add_new_key()?;
     let mut resealed = store::reseal_totp_seeds(&db.pool, keys).await?;
+    resealed += store::sso::reseal_credentials(&db.pool, keys).await?;
     loop {
         tokio::time::sleep(settle).await;
-        let again = store::reseal_totp_seeds(&db.pool, keys).await?;
+        let again =
+            store::reseal_totp_seeds(&db.pool, keys).await? + store::sso::reseal_credentials(&db.pool, keys).await?;
         resealed += again;
         if again == 0 {
             break;
@@ -477,5 +479,170 @@ pub async fn disable_oidc_client(
         Ok(())
     } else {
         Err(ServerError::NotFound(format!("an enabled client {client_id:?} in {org_slug}")))
+    }
+}
+
+/// How the server authenticates to an identity provider's token endpoint.
+#[derive(Clone)]
+pub enum SsoAuth {
+    /// A public client (PKCE only).
+    None,
+    /// `client_secret_basic` with this secret.
+    Secret(String),
+    /// `private_key_jwt` with this PEM private key.
+    PrivateKeyJwt(String),
+}
+
+impl std::fmt::Debug for SsoAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SsoAuth::None => "None",
+            SsoAuth::Secret(_) => "Secret(****)",
+            SsoAuth::PrivateKeyJwt(_) => "PrivateKeyJwt(****)",
+        })
+    }
+}
+
+/// What an administrator asks for when trusting an identity provider for joins.
+#[derive(Debug, Clone)]
+pub struct SsoRequest {
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub auth: SsoAuth,
+    /// `email`, `preferred_username` or `entra`.
+    pub person: String,
+    pub domains: Vec<String>,
+    pub jit: bool,
+    pub group_claim: Option<String>,
+    /// `theirs=ours` pairs, first match wins.
+    pub group_map: Vec<String>,
+    /// Space-separated; `openid email profile` when left out.
+    pub scope: Option<String>,
+}
+
+fn looks_like_domain(d: &str) -> bool {
+    d.contains('.')
+        && d.len() <= 253
+        && d.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+/// Trusts an identity provider for the organisation's joins, after checking that it fits
+/// together and that the provider answers discovery with exactly this issuer.
+pub async fn add_sso_provider(
+    db: &Db,
+    clock: &dyn Clock,
+    seal: &crate::seal::SealKeys,
+    org_slug: &str,
+    req: &SsoRequest,
+) -> Result<store::sso::SsoProvider, ServerError> {
+    let org = org(db, org_slug).await?;
+    let invalid = |why: String| Err(ServerError::Invalid(why));
+    if req.name.trim().is_empty() || req.name.chars().count() > 100 {
+        return invalid(
+            "the sign-in needs a name of 1 to 100 characters (the app shows \"Sign in with <name>\")".into(),
+        );
+    }
+    let client_id = req.client_id.trim();
+    if client_id.is_empty() || client_id.len() > 255 || client_id.chars().any(char::is_control) {
+        return invalid("--client-id: the client id the identity provider gave the desktop app".into());
+    }
+    let issuer =
+        url::Url::parse(&req.issuer).map_err(|e| ServerError::Invalid(format!("issuer {:?}: {e}", req.issuer)))?;
+    if !crate::urls::https_or_loopback(&issuer) {
+        return invalid(format!("issuer {:?}: use https (http only on a loopback address)", req.issuer));
+    }
+    let Some(person) = crate::sso::claims::PersonClaim::parse(&req.person) else {
+        return invalid(format!("--person {:?}: use email, preferred_username or entra", req.person));
+    };
+    let domains: Vec<String> =
+        req.domains.iter().map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase()).collect();
+    if let Some(bad) = domains.iter().find(|d| !looks_like_domain(d)) {
+        return invalid(format!("--domain {bad:?} is not a domain name"));
+    }
+    if req.jit && domains.is_empty() {
+        return invalid(
+            "--jit creates a user for whoever signs in: name the email domains allowed (--domain), so that accounts \
+             from elsewhere in a shared directory do not join"
+                .into(),
+        );
+    }
+    let scope = req.scope.clone().unwrap_or_else(|| "openid email profile".into());
+    if !scope.split(' ').any(|s| s == "openid") {
+        return invalid(format!("--scope {scope:?} must include openid"));
+    }
+    let mut group_map = Vec::new();
+    let groups: Vec<String> =
+        store::policy::group_policies(&db.pool, &org).await?.into_iter().map(|(name, _)| name).collect();
+    for pair in &req.group_map {
+        let Some((theirs, ours)) = pair.split_once('=').map(|(a, b)| (a.trim(), b.trim())) else {
+            return invalid(format!("--group-map {pair:?}: write the provider's group, =, and a Lastmile group"));
+        };
+        if theirs.is_empty() || (ours != store::compliance::DEFAULT_GROUP && !groups.iter().any(|g| g == ours)) {
+            return invalid(format!(
+                "--group-map {pair:?}: {ours:?} is not a policy group of {org_slug} (create it with `admin group set`)"
+            ));
+        }
+        group_map.push((theirs.to_string(), ours.to_string()));
+    }
+    if !group_map.is_empty() && req.group_claim.is_none() {
+        return invalid("--group-map needs --group-claim (the ID token claim that lists the person's groups)".into());
+    }
+    let idps = crate::sso::Idps::new()?;
+    idps.discover(&req.issuer, clock.now()).await.map_err(|e| {
+        ServerError::Invalid(format!(
+            "the identity provider's discovery failed: {}",
+            match e {
+                crate::sso::IdpError::Unreachable(why) | crate::sso::IdpError::Refused(why) => why,
+            }
+        ))
+    })?;
+    let id = crate::secrets::new_id("idp");
+    let (client_auth, credential) = match &req.auth {
+        SsoAuth::None => ("none", None),
+        SsoAuth::Secret(secret) if !secret.trim().is_empty() => {
+            ("client_secret_basic", Some(seal.seal(secret.trim().as_bytes(), &id)?))
+        }
+        SsoAuth::Secret(_) => return invalid("the client secret file is empty".into()),
+        SsoAuth::PrivateKeyJwt(pem) => {
+            crate::sso::idp::check_private_key(pem)
+                .map_err(|e| ServerError::Invalid(format!("--client-key-file: {e}")))?;
+            ("private_key_jwt", Some(seal.seal(pem.as_bytes(), &id)?))
+        }
+    };
+    let provider = store::sso::SsoProvider {
+        id,
+        org_id: org.id.clone(),
+        name: req.name.trim().to_string(),
+        issuer: req.issuer.clone(),
+        client_id: client_id.to_string(),
+        client_auth: client_auth.to_string(),
+        credential,
+        person_claim: person.wire().to_string(),
+        domains,
+        jit: req.jit,
+        group_claim: req.group_claim.clone(),
+        group_map,
+        scope,
+        created_at_ms: clock.now().0,
+        disabled_at_ms: None,
+    };
+    store::sso::create_provider(&db.pool, &provider).await?;
+    Ok(provider)
+}
+
+/// The organisation's identity providers for joins, enabled or not.
+pub async fn sso_providers(db: &Db, org_slug: &str) -> Result<Vec<store::sso::SsoProvider>, ServerError> {
+    let org = org(db, org_slug).await?;
+    store::sso::providers(&db.pool, &org).await
+}
+
+/// Stops trusting a provider for joins (devices that joined through it stay joined).
+pub async fn disable_sso_provider(db: &Db, clock: &dyn Clock, org_slug: &str, id: &str) -> Result<(), ServerError> {
+    let org = org(db, org_slug).await?;
+    if store::sso::disable_provider(&db.pool, &org, id, clock.now()).await? {
+        Ok(())
+    } else {
+        Err(ServerError::NotFound(format!("an enabled sign-in {id:?} in {org_slug}")))
     }
 }

@@ -25,6 +25,7 @@ pub mod routes;
 pub mod seal;
 pub mod secrets;
 pub mod serve;
+pub mod sso;
 pub mod store;
 pub mod urls;
 pub mod views;
@@ -65,6 +66,9 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// The OpenID Connect provider, when the server has an issuer (`--oidc-issuer`).
     pub oidc: Option<Arc<oidc::Provider>>,
+    /// Organisations' identity providers (discovery documents and keys, kept), for joins
+    /// with the organisation's sign-in.
+    pub sso: Arc<sso::Idps>,
 }
 
 impl AppState {
@@ -86,6 +90,7 @@ impl AppState {
             trusted_proxies: Arc::from(Vec::new()),
             allow_unsigned_reports: false,
             oidc: None,
+            sso: Arc::new(sso::Idps::new().expect("an HTTP client with the system's TLS configuration")),
         }
     }
 

@@ -71,6 +71,10 @@ pub struct Limits {
     pub sign_in_by_username: Limiter,
     /// Recovery-code sets made, per device (confirmations are bounded by the lockout).
     pub codes_by_device: Limiter,
+    /// Joins with the organisation's sign-in started, per source address (each keeps a row
+    /// for its nonce until it expires). Roomy: a whole office behind one address may join
+    /// on the same morning.
+    pub sso_start_by_address: Limiter,
 }
 
 impl Limits {
@@ -90,6 +94,7 @@ impl Limits {
             sign_in_by_address: Limiter::new("sign-in by address", by_address),
             sign_in_by_username: Limiter::new("sign-in by username", by_username),
             codes_by_device: Limiter::new("recovery codes by device", by_device),
+            sso_start_by_address: Limiter::new("sign-in joins by address", Rate { burst: 120, every_ms: 250 }),
         }
     }
 }

@@ -38,6 +38,18 @@ pub fn new_authorization_code() -> String {
     bearer("")
 }
 
+/// A nonce for an ID token the server will be shown (a join with the organisation's sign-in):
+/// 256 random bits; only its hash is stored.
+pub fn new_nonce() -> String {
+    bearer("")
+}
+
+/// A JWT id (`jti`): 128 random bits, base64url.
+pub fn new_jti() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// 256 bits from the OS-seeded CSPRNG, base64url, after `prefix` (which names what it is).
 fn bearer(prefix: &str) -> String {
     let bytes: [u8; 32] = rand::rng().random();

@@ -151,23 +151,7 @@ impl SigningKeys {
         let key = self
             .signer(alg, now)
             .ok_or_else(|| ServerError::Internal(format!("no {} signing key is current", alg.name())))?;
-        let header = serde_json::json!({ "alg": alg.name(), "kid": key.stored.kid, "typ": "JWT" });
-        let input =
-            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
-        let mut signer = Signer::new(MessageDigest::sha256(), &key.private).map_err(ssl)?;
-        signer.update(input.as_bytes()).map_err(ssl)?;
-        let der = signer.sign_to_vec().map_err(ssl)?;
-        let signature = match alg {
-            Alg::RS256 => der,
-            // JWS wants ECDSA as r || s, 32 bytes each (RFC 7518 section 3.4).
-            Alg::ES256 => {
-                let sig = EcdsaSig::from_der(&der).map_err(ssl)?;
-                let mut raw = sig.r().to_vec_padded(32).map_err(ssl)?;
-                raw.extend(sig.s().to_vec_padded(32).map_err(ssl)?);
-                raw
-            }
-        };
-        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+        sign_with(&key.private, alg, Some(&key.stored.kid), claims)
     }
 
     /// Every key in the file and its state at `now`.
@@ -212,6 +196,36 @@ impl Key {
 }
 
 /// The public JWK members of a key (no kid, use, alg).
+/// Signs `claims` as a compact JWS with `key` (RSA for RS256, P-256 for ES256), naming `kid`
+/// in the header when given.
+pub fn sign_with(
+    key: &PKey<Private>,
+    alg: Alg,
+    kid: Option<&str>,
+    claims: &serde_json::Value,
+) -> Result<String, ServerError> {
+    let mut header = serde_json::json!({ "alg": alg.name(), "typ": "JWT" });
+    if let Some(kid) = kid {
+        header["kid"] = kid.into();
+    }
+    let input =
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let mut signer = Signer::new(MessageDigest::sha256(), key).map_err(ssl)?;
+    signer.update(input.as_bytes()).map_err(ssl)?;
+    let der = signer.sign_to_vec().map_err(ssl)?;
+    let signature = match alg {
+        Alg::RS256 => der,
+        // JWS wants ECDSA as r || s, 32 bytes each (RFC 7518 section 3.4).
+        Alg::ES256 => {
+            let sig = EcdsaSig::from_der(&der).map_err(ssl)?;
+            let mut raw = sig.r().to_vec_padded(32).map_err(ssl)?;
+            raw.extend(sig.s().to_vec_padded(32).map_err(ssl)?);
+            raw
+        }
+    };
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
+}
+
 fn public_jwk(key: &PKey<Private>, alg: Alg) -> Result<serde_json::Value, ServerError> {
     let b64 = |bytes: Vec<u8>| URL_SAFE_NO_PAD.encode(bytes);
     match alg {

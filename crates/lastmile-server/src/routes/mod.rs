@@ -11,6 +11,7 @@ mod posture;
 mod recover;
 mod recovery;
 mod security_keys;
+mod sso;
 
 use std::sync::Arc;
 
@@ -37,6 +38,9 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(devices::join))
         .routes(routes!(devices::me))
         .routes(routes!(devices::add_key))
+        .routes(routes!(sso::options))
+        .routes(routes!(sso::start))
+        .routes(routes!(sso::join))
         .routes(routes!(posture::report))
         .routes(routes!(factors::begin_totp))
         .routes(routes!(factors::verify_totp))

@@ -38,6 +38,9 @@ pub enum Kind {
     OidcSignIn,
     /// A sign-in to an OpenID Connect client was refused (client, why).
     OidcSignInRefused,
+    /// A user was created by their first sign-in with the organisation's identity provider
+    /// (just-in-time; provider, issuer, subject).
+    UserCreated,
 }
 
 impl Kind {
@@ -60,6 +63,7 @@ impl Kind {
             Kind::DeviceKeyAdded => "device.key_added",
             Kind::OidcSignIn => "oidc.signed_in",
             Kind::OidcSignInRefused => "oidc.sign_in_refused",
+            Kind::UserCreated => "user.created",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod policy;
 mod recovery;
 mod reports;
 pub mod security_keys;
+pub mod sso;
 pub mod writes;
 pub use recovery::*;
 pub use reports::*;

@@ -216,6 +216,7 @@ mod recovery_after_loss;
 mod recovery_codes;
 mod security_keys;
 mod signed_reports;
+mod sso;
 mod totp;
 mod write_path;
 

@@ -9,7 +9,8 @@ use lastmile_server::db::Db;
 
 use crate::cli::{
     AdminCommand, AuditCommand, ClientAuthKind, DeviceCommand, ExceptionCommand, ExportFormat, GroupCommand,
-    InviteCommand, OidcClientCommand, OidcKeyCommand, OrgCommand, SealKeyCommand, Storage, TokenCommand, UserCommand,
+    InviteCommand, OidcClientCommand, OidcKeyCommand, OrgCommand, SealKeyCommand, SsoCommand, Storage, TokenCommand,
+    UserCommand,
 };
 
 fn print_invite(inv: admin::IssuedInvite, json: bool) -> anyhow::Result<()> {
@@ -65,6 +66,56 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
                 println!("client {client_id} disabled");
             }
         },
+        AdminCommand::Sso { command } => match command {
+            SsoCommand::Add {
+                org,
+                name,
+                issuer,
+                client_id,
+                client_secret_file,
+                client_key_file,
+                person,
+                domains,
+                jit,
+                group_claim,
+                group_map,
+                scope,
+            } => {
+                let read = |path: &std::path::Path| {
+                    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+                };
+                let auth = match (client_secret_file, client_key_file) {
+                    (Some(path), None) => admin::SsoAuth::Secret(read(&path)?),
+                    (None, Some(path)) => admin::SsoAuth::PrivateKeyJwt(read(&path)?),
+                    (None, None) => admin::SsoAuth::None,
+                    (Some(_), Some(_)) => anyhow::bail!("--client-secret-file or --client-key-file, not both"),
+                };
+                let req = admin::SsoRequest {
+                    name,
+                    issuer,
+                    client_id,
+                    auth,
+                    person,
+                    domains,
+                    jit,
+                    group_claim,
+                    group_map,
+                    scope,
+                };
+                let keys = storage.seal_keys()?;
+                let provider = admin::add_sso_provider(db, clock, &keys, &org, &req).await?;
+                println!("{}", serde_json::to_string_pretty(&provider)?);
+            }
+            SsoCommand::List { org } => {
+                for provider in admin::sso_providers(db, &org).await? {
+                    println!("{}", serde_json::to_string(&provider)?);
+                }
+            }
+            SsoCommand::Disable { org, id } => {
+                admin::disable_sso_provider(db, clock, &org, &id).await?;
+                println!("sign-in {id} disabled");
+            }
+        },
         AdminCommand::OidcKey { command } => {
             let path = storage.oidc_key_file();
             let now = clock.now();
@@ -87,7 +138,9 @@ pub async fn run(db: &Db, storage: &Storage, clock: &dyn Clock, command: AdminCo
             let keys = storage.seal_keys()?;
             let old = keys.current_id();
             let (new, resealed) = admin::rotate_seal_key(db, &keys, std::time::Duration::from_secs(2)).await?;
-            println!("seal key rotated: {old} -> {new}; {resealed} TOTP seeds resealed; back up the new key file");
+            println!(
+                "seal key rotated: {old} -> {new}; {resealed} TOTP seeds and sign-in credentials resealed; back up the new key file"
+            );
         }
         AdminCommand::Org { command: OrgCommand::Create { slug, name } } => {
             let org = admin::create_org(db, clock, &slug, &name).await?;

@@ -383,6 +383,12 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: OidcClientCommand,
     },
+    /// Identity providers people join devices with ("Sign in with <organisation>" in the
+    /// app, `lastmile join --sso`).
+    Sso {
+        #[command(subcommand)]
+        command: SsoCommand,
+    },
     /// The OpenID Connect provider's signing keys (the file named by --oidc-key-file).
     OidcKey {
         #[command(subcommand)]
@@ -438,6 +444,64 @@ pub enum OidcClientCommand {
         #[arg(long)]
         org: String,
         client_id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub enum SsoCommand {
+    /// Trusts an identity provider for joins (its discovery is checked first); prints it.
+    Add {
+        #[arg(long)]
+        org: String,
+        /// What the app shows: "Sign in with <name>".
+        #[arg(long)]
+        name: String,
+        /// The provider's issuer, exactly as its discovery document spells it.
+        #[arg(long)]
+        issuer: String,
+        /// The client id the provider gave Lastmile's desktop app (a native, public client
+        /// with loopback redirects, unless it has a credential below).
+        #[arg(long)]
+        client_id: String,
+        /// A file holding the client secret (client_secret_basic), when the client is
+        /// confidential; sealed under the seal key.
+        #[arg(long, conflicts_with = "client_key_file")]
+        client_secret_file: Option<PathBuf>,
+        /// A PEM private key (RSA or EC P-256) for private_key_jwt; sealed under the seal key.
+        #[arg(long)]
+        client_key_file: Option<PathBuf>,
+        /// Which claim names the person: email, preferred_username, or entra (tid + oid,
+        /// linked by preferred_username the first time).
+        #[arg(long, default_value = "email")]
+        person: String,
+        /// An email domain allowed to join (repeat for several; required with --jit).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// Creates the user at their first sign-in (otherwise only existing users join).
+        #[arg(long)]
+        jit: bool,
+        /// The ID token claim listing the person's groups.
+        #[arg(long)]
+        group_claim: Option<String>,
+        /// theirs=ours: the provider's group and the Lastmile policy group it maps to (repeat;
+        /// the first one the person has wins).
+        #[arg(long = "group-map")]
+        group_map: Vec<String>,
+        /// The scopes asked for (default: openid email profile).
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// The organisation's identity providers (JSON lines; no credentials).
+    List {
+        #[arg(long)]
+        org: String,
+    },
+    /// Stops joins through the provider (joined devices stay joined).
+    Disable {
+        #[arg(long)]
+        org: String,
+        id: String,
     },
 }
 
