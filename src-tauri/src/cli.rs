@@ -36,10 +36,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Join your organisation with an invite code or lastmile:// link.
+    /// Join your organisation with an invite code or lastmile:// link, or by signing in with
+    /// your organisation's account in your browser (--sso).
     Join {
         /// The invite code (ABCD-EFGH-JKMN-PQRS) or link.
-        invite: String,
+        #[arg(required_unless_present = "sso", conflicts_with = "sso")]
+        invite: Option<String>,
+        /// Sign in with your organisation's identity provider in the system browser instead.
+        #[arg(long)]
+        sso: bool,
+        /// The organisation to sign in with (its short name, from your IT team).
+        #[arg(long, requires = "sso")]
+        org: Option<String>,
+        /// Which of the organisation's sign-ins, when it has several.
+        #[arg(long, requires = "sso")]
+        provider: Option<String>,
+        /// Seconds to wait for the sign-in to come back from the browser.
+        #[arg(long, requires = "sso", default_value_t = 300)]
+        timeout: u64,
         #[arg(long)]
         json: bool,
     },
@@ -168,7 +182,48 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, json),
         },
-        Command::Join { invite, json } => match agent.join(&invite).await {
+        Command::Join { sso: true, org, provider, timeout, json, .. } => {
+            let Some(organisation) = org else {
+                return fail(
+                    &lastmile_agent::AgentError::new(
+                        lastmile_proto::app::AppErrorCode::InvalidInput,
+                        "which organisation? `lastmile join --sso` needs --org <name>",
+                        Some("Your IT team tells you the organisation's short name (for example: acme)."),
+                    ),
+                    json,
+                );
+            };
+            let join = lastmile_agent::sso::SsoJoin {
+                organisation,
+                provider,
+                timeout: std::time::Duration::from_secs(timeout),
+            };
+            let started = |start: &lastmile_proto::api::SsoStart, url: &str| {
+                eprintln!(
+                    "Sign in with {} in your browser. If no browser opened, open this address:\n  {url}\nWaiting for the sign-in (Ctrl-C to cancel)...",
+                    start.provider.name
+                );
+            };
+            match agent.join_sso(&join, &lastmile_agent::system::SystemBrowser, started).await {
+                Ok(outcome) => {
+                    if json {
+                        print_json(&outcome);
+                    } else {
+                        say(&format!(
+                            "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
+                            outcome.organisation,
+                            outcome.user_name,
+                            outcome.user_email,
+                            outcome.device_id,
+                            outcome.server_url
+                        ));
+                    }
+                    exit::OK
+                }
+                Err(e) => fail(&e, json),
+            }
+        }
+        Command::Join { invite, json, .. } => match agent.join(invite.as_deref().unwrap_or_default()).await {
             Ok(outcome) => {
                 if json {
                     print_json(&outcome);

@@ -118,6 +118,27 @@ impl AgentError {
             ClientError::Api { code: ErrorCode::WebauthnRejected | ErrorCode::CeremonyInvalid, .. } => {
                 Self::new(AppErrorCode::KeyFailed, message, Some("Start again; if it fails again, tell your IT team."))
             }
+            ClientError::Api { code: ErrorCode::SsoUnavailable, .. } => Self::new(
+                AppErrorCode::SsoUnavailable,
+                message,
+                Some("Join with an invite from your IT team instead (`lastmile join <code>`)."),
+            ),
+            ClientError::Api { code: ErrorCode::SsoExpired, .. } => {
+                Self::new(AppErrorCode::SsoFailed, message, Some("Nothing was changed. Start the sign-in again."))
+            }
+            ClientError::Api { code: ErrorCode::SsoRefused, .. } => Self::new(
+                AppErrorCode::SsoFailed,
+                message,
+                Some("Start the sign-in again; if it fails again, tell your IT team what it says."),
+            ),
+            ClientError::Api { code: ErrorCode::SsoNotAllowed, .. } => Self::new(
+                AppErrorCode::SsoNotAllowed,
+                message,
+                Some("Sign in with your work account, or ask your IT team for an invite."),
+            ),
+            ClientError::Api { code: ErrorCode::SsoIdpUnreachable, .. } => {
+                Self::new(AppErrorCode::ServerError, message, Some("Nothing was changed. Try again in a few minutes."))
+            }
             ClientError::Api { code: ErrorCode::RateLimited, .. } => {
                 Self::new(AppErrorCode::RateLimited, message, Some("Wait, then try again with a fresh code."))
             }

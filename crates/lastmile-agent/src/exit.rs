@@ -72,6 +72,8 @@ pub fn for_error(code: AppErrorCode) -> i32 {
         | AppErrorCode::KeyNotAllowed
         | AppErrorCode::KeyPermission
         | AppErrorCode::KeyFailed => KEY,
+        AppErrorCode::SsoCancelled | AppErrorCode::SsoFailed | AppErrorCode::SsoNotAllowed => NOT_JOINED,
+        AppErrorCode::SsoUnavailable => CONFIG,
         AppErrorCode::Internal => INTERNAL,
     }
 }

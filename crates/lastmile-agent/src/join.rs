@@ -26,21 +26,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         })?;
         let resolved = self.resolve_settings()?;
         let server = self.pick_server(&resolved, join.server.as_ref(), "this invite")?;
-        let state = self.state_or_fresh()?;
-        if let Some(rec) = &state.enrollment {
-            return Err(AgentError::new(
-                AppErrorCode::AlreadyJoined,
-                format!("this device already joined {} as {}", rec.organisation, rec.user_email),
-                Some("To join again, run `lastmile leave` first."),
-            ));
-        }
-        self.secrets(|s| s.probe()).await.map_err(|e| {
-            AgentError::new(
-                AppErrorCode::KeyringUnavailable,
-                format!("no OS keyring, so this device cannot keep its credential: {e}"),
-                Some("Your invite was not used. On Linux, start and unlock GNOME Keyring or KWallet, then try again."),
-            )
-        })?;
+        self.check_can_join("Your invite was not used.").await?;
 
         let api = self.api(&resolved, &server)?;
         let facts = self.device.facts();
@@ -63,13 +49,62 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             }
         };
 
+        self.finish_join(
+            &resolved,
+            &server,
+            &api,
+            &facts,
+            key_account,
+            joined,
+            "Ask your IT team for a new invite; this one has been used.",
+        )
+        .await
+    }
+
+    /// What must hold before a single-use invite or sign-in is spent: this device has not
+    /// joined, and the OS keyring can keep its credential. `unspent` tells the person what
+    /// was not used up.
+    pub(crate) async fn check_can_join(&self, unspent: &str) -> Result<(), AgentError> {
+        let state = self.state_or_fresh()?;
+        if let Some(rec) = &state.enrollment {
+            return Err(AgentError::new(
+                AppErrorCode::AlreadyJoined,
+                format!("this device already joined {} as {}", rec.organisation, rec.user_email),
+                Some("To join again, run `lastmile leave` first."),
+            ));
+        }
+        self.secrets(|s| s.probe()).await.map_err(|e| {
+            AgentError::new(
+                AppErrorCode::KeyringUnavailable,
+                format!("no OS keyring, so this device cannot keep its credential: {e}"),
+                Some(&format!("{unspent} On Linux, start and unlock GNOME Keyring or KWallet, then try again.")),
+            )
+        })?;
+
+        Ok(())
+    }
+
+    /// Everything after the server said yes: the token into the keyring, then the state file,
+    /// then a first report (best effort). `spent` tells the person what to do when the
+    /// keyring refuses the token after the server joined the device.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn finish_join(
+        &self,
+        resolved: &Resolved,
+        server: &url::Url,
+        api: &lastmile_client::ApiClient,
+        facts: &lastmile_proto::app::DeviceFacts,
+        key_account: String,
+        joined: lastmile_proto::api::JoinResponse,
+        spent: &str,
+    ) -> Result<JoinOutcome, AgentError> {
         let token = joined.device_token.clone();
         let account = token_account(&joined.device_id);
         self.secrets(move |s| s.store(&account, &token)).await.map_err(|e| {
             AgentError::new(
                 AppErrorCode::KeyringUnavailable,
                 format!("joined, but the keyring refused the device credential: {e}"),
-                Some("Ask your IT team for a new invite; this one has been used."),
+                Some(spent),
             )
         })?;
         let record = EnrollmentRecord {
@@ -84,20 +119,20 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         };
         let _ = self.outbox().clear(); // a new device starts its report sequence afresh
         self.write_state(&StateFile { enrollment: Some(record.clone()), ..StateFile::empty() })?;
-        self.remember_server(&resolved, &server);
+        self.remember_server(resolved, server);
 
         // A first report, so the server knows this device's facts at once. Best effort:
         // the next status or report run sends it again.
         let auth = self.device.authenticators().await;
         let clock = self
-            .measure_clock(&api)
+            .measure_clock(api)
             .await
             .ok()
             .map(|(o, _)| lastmile_proto::api::ClockClaim { offset_ms: o.offset_ms, delay_ms: o.delay_ms });
-        let report = posture_report(self.clock.now(), &facts, &auth, clock, &self.app_version);
+        let report = posture_report(self.clock.now(), facts, &auth, clock, &self.app_version);
         let token = lastmile_client::DeviceToken::new(joined.device_token);
         let sent = match self.queue_report(&record, report).await {
-            Ok(_) => self.send_outbox_to(&api, &token).await,
+            Ok(_) => self.send_outbox_to(api, &token).await,
             Err(e) => Err(e),
         };
         if let Err(e) = sent {

@@ -16,6 +16,7 @@ mod recover;
 mod reporting;
 mod security_key;
 mod settings;
+pub mod sso;
 mod status;
 pub mod system;
 

@@ -72,3 +72,13 @@ pub fn system_agent(cli: RawLayer) -> Result<Agent<SystemDevice, OsSecrets, Syst
         app_version: env!("CARGO_PKG_VERSION").to_string(),
     })
 }
+
+/// The system browser (see `lastmile_device::browser`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemBrowser;
+
+impl crate::sso::Browser for SystemBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        lastmile_device::browser::open(url)
+    }
+}

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use lastmile_proto::api::{
     AccountView, ErrorBody, ErrorCode, FactorView, Health, JoinRequest, JoinResponse, PostureView, RecoveryCodeSet,
-    RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, SecurityKeyRegistered, ServerTime, TotpEnrollment,
-    TotpVerifyRequest, WebauthnChallenge, WebauthnFinish,
+    RecoveryConfirmRequest, RecoverySession, RecoverySignInRequest, SecurityKeyRegistered, ServerTime, SignInOptions,
+    SsoJoinRequest, SsoStart, SsoStartRequest, TotpEnrollment, TotpVerifyRequest, WebauthnChallenge, WebauthnFinish,
 };
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -140,6 +140,23 @@ impl ApiClient {
 
     pub async fn join(&self, req: &JoinRequest) -> Result<JoinResponse, ClientError> {
         let url = self.url("v1/devices/join");
+        self.send(self.http.post(url.clone()).json(req), &url).await
+    }
+
+    /// How people of `org` can join by signing in (`GET /v1/orgs/{slug}/sign-in`).
+    /// How people of `org` can join by signing in (`GET /v1/orgs/{slug}/sign-in`).
+    pub async fn sign_in_options(&self, org: &str) -> Result<SignInOptions, ClientError> {
+        let url = self.url_with_id("v1/orgs", org, "sign-in")?;
+        self.send(self.http.get(url.clone()), &url).await
+    }
+
+    pub async fn sso_start(&self, req: &SsoStartRequest) -> Result<SsoStart, ClientError> {
+        let url = self.url("v1/sso/start");
+        self.send(self.http.post(url.clone()).json(req), &url).await
+    }
+
+    pub async fn join_sso(&self, req: &SsoJoinRequest) -> Result<JoinResponse, ClientError> {
+        let url = self.url("v1/devices/join/sso");
         self.send(self.http.post(url.clone()).json(req), &url).await
     }
 

@@ -122,7 +122,7 @@ pub fn parse_server_url(input: &str) -> Result<Url, CoreError> {
     Ok(url)
 }
 
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host
             .trim_start_matches('[')

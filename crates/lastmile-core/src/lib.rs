@@ -18,6 +18,7 @@ pub mod policy;
 pub mod recovery;
 pub mod settings;
 pub mod sntp;
+pub mod sso;
 pub mod totp;
 
 pub use error::CoreError;

@@ -11,6 +11,7 @@
 //! * [`paths`]: where the user's settings and state files live.
 //! * [`clock`]: the system clock, for binaries to inject.
 
+pub mod browser;
 pub mod clock;
 pub mod error;
 pub mod fido;

@@ -419,6 +419,14 @@ pub enum AppErrorCode {
     KeyPermission,
     /// The key or the server refused for another reason.
     KeyFailed,
+    /// The organisation has no sign-in to join with (invites only).
+    SsoUnavailable,
+    /// The person cancelled the sign-in, or it did not come back in time.
+    SsoCancelled,
+    /// The sign-in failed the checks (the app's or the server's).
+    SsoFailed,
+    /// The person signed in, but may not join this way.
+    SsoNotAllowed,
     RateLimited,
     LocalState,
     Internal,

@@ -10,4 +10,5 @@ mod recover;
 mod replicas;
 mod shipped;
 mod signin;
+mod sso;
 mod ui;

@@ -14,7 +14,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use lastmile_tests::{Home, Server, fake_http, free_port, require_keyring};
 
 /// chromedriver on a loopback port, stopped when dropped.
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     port: u16,
 }
@@ -26,7 +26,7 @@ impl Drop for ChromeDriver {
     }
 }
 
-fn chromedriver() -> ChromeDriver {
+pub(crate) fn chromedriver() -> ChromeDriver {
     let port = free_port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -42,7 +42,7 @@ fn chromedriver() -> ChromeDriver {
     ChromeDriver { child, port }
 }
 
-async fn browser(driver: &ChromeDriver) -> Client {
+pub(crate) async fn browser(driver: &ChromeDriver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "chrome".into());
     caps.insert(

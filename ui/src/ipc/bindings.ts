@@ -303,7 +303,7 @@ export type OrganisationView = { slug: string, name: string, };
 
 export type AppError = { code: AppErrorCode, message: string, hint: string | null, };
 
-export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "recovery_code_invalid" | "recovery_refused" | "recovery_session_expired" | "device_revoked" | "key_missing" | "key_pin_wrong" | "key_pin_blocked" | "key_cancelled" | "key_excluded" | "key_not_allowed" | "key_permission" | "key_failed" | "rate_limited" | "local_state" | "internal";
+export type AppErrorCode = "invalid_input" | "managed_setting" | "config_invalid" | "no_server" | "server_unreachable" | "server_error" | "invite_invalid" | "invite_expired" | "invite_used" | "keyring_unavailable" | "already_joined" | "not_joined" | "totp_invalid" | "totp_replayed" | "recovery_code_invalid" | "recovery_refused" | "recovery_session_expired" | "device_revoked" | "key_missing" | "key_pin_wrong" | "key_pin_blocked" | "key_cancelled" | "key_excluded" | "key_not_allowed" | "key_permission" | "key_failed" | "sso_unavailable" | "sso_cancelled" | "sso_failed" | "sso_not_allowed" | "rate_limited" | "local_state" | "internal";
 
 /** Events the backend emits to the window. */
 export const EVENTS = {
