@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 started=$SECONDS
 
+# One run of everything from a clean tree gains nothing from incremental compilation, whose
+# caches took a quarter of the target directory (2.4 of 10 GB): off unless asked for.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step "setup"
 scripts/setup.sh --test
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"

@@ -51,6 +51,7 @@ async fn org(state: &AppState, slug: &str) -> Result<Org, ApiError> {
     params(("slug" = String, Path, description = "The organisation's slug")),
     responses(
         (status = 200, body = SignInOptions),
+        (status = 400, description = "malformed organisation name", body = ErrorBody),
         (status = 404, description = "no such organisation (`sso_unavailable`)", body = ErrorBody),
     ))]
 pub async fn options(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<SignInOptions>, ApiError> {
@@ -67,6 +68,7 @@ pub async fn options(State(state): State<AppState>, Path(slug): Path<String>) ->
 #[utoipa::path(post, path = "/v1/sso/start", tag = "sso", request_body = SsoStartRequest,
     responses(
         (status = 201, body = SsoStart),
+        (status = 400, description = "malformed request", body = ErrorBody),
         (status = 404, description = "no such organisation or sign-in (`sso_unavailable`)", body = ErrorBody),
         (status = 429, description = "too many sign-ins from this address (`rate_limited`)", body = ErrorBody),
         (status = 502, description = "the identity provider could not be reached (`sso_idp_unreachable`)", body = ErrorBody),
