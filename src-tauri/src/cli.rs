@@ -204,43 +204,9 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                     start.provider.name
                 );
             };
-            match agent.join_sso(&join, &lastmile_agent::system::SystemBrowser, started).await {
-                Ok(outcome) => {
-                    if json {
-                        print_json(&outcome);
-                    } else {
-                        say(&format!(
-                            "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
-                            outcome.organisation,
-                            outcome.user_name,
-                            outcome.user_email,
-                            outcome.device_id,
-                            outcome.server_url
-                        ));
-                    }
-                    exit::OK
-                }
-                Err(e) => fail(&e, json),
-            }
+            joined(agent.join_sso(&join, &lastmile_agent::system::SystemBrowser, started).await, json)
         }
-        Command::Join { invite, json, .. } => match agent.join(invite.as_deref().unwrap_or_default()).await {
-            Ok(outcome) => {
-                if json {
-                    print_json(&outcome);
-                } else {
-                    say(&format!(
-                        "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
-                        outcome.organisation,
-                        outcome.user_name,
-                        outcome.user_email,
-                        outcome.device_id,
-                        outcome.server_url
-                    ));
-                }
-                exit::OK
-            }
-            Err(e) => fail(&e, json),
-        },
+        Command::Join { invite, json, .. } => joined(agent.join(invite.as_deref().unwrap_or_default()).await, json),
         Command::Report { json } => match agent.report().await {
             Ok(view) => {
                 if json {
@@ -374,4 +340,22 @@ fn print_status(r: &StatusReport) {
         }
     }
     say(&s);
+}
+
+/// Says how a join (with an invite or by signing in) ended; its exit code.
+fn joined(outcome: Result<lastmile_proto::app::JoinOutcome, lastmile_agent::AgentError>, json: bool) -> i32 {
+    match outcome {
+        Ok(outcome) if json => {
+            print_json(&outcome);
+            exit::OK
+        }
+        Ok(outcome) => {
+            say(&format!(
+                "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
+                outcome.organisation, outcome.user_name, outcome.user_email, outcome.device_id, outcome.server_url
+            ));
+            exit::OK
+        }
+        Err(e) => fail(&e, json),
+    }
 }

@@ -30,24 +30,17 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
         let api = self.api(&resolved, &server)?;
         let facts = self.device.facts();
-        // The device key goes into the keyring before the invite is spent: a keyring that
-        // refuses it costs nothing.
-        let (key, key_account) = self.new_device_key().await?;
-        let joined = api
-            .join(&JoinRequest {
-                invite_code: join.code.canonical().to_string(),
-                device: device_claims(&facts, &self.app_version),
-                device_public_key: Some(key.public_key()),
+        let (joined, key_account) = self
+            .spend_with_new_device_key(|public_key| {
+                let req = JoinRequest {
+                    invite_code: join.code.canonical().to_string(),
+                    device: device_claims(&facts, &self.app_version),
+                    device_public_key: Some(public_key),
+                };
+                let api = &api;
+                async move { api.join(&req).await }
             })
-            .await;
-        let joined = match joined {
-            Ok(joined) => joined,
-            Err(e) => {
-                let account = key_account.clone();
-                let _ = self.secrets(move |s| s.delete(&account)).await;
-                return Err(AgentError::from_client(e));
-            }
-        };
+            .await?;
 
         self.finish_join(
             &resolved,
@@ -59,6 +52,28 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             "Ask your IT team for a new invite; this one has been used.",
         )
         .await
+    }
+
+    /// Makes the device key and keeps it in the keyring, then `spend`s the single-use invite
+    /// or sign-in with its public key: a keyring that refuses the key costs nothing, and a
+    /// refused join leaves no key behind. The server's answer and the key's keyring account.
+    pub(crate) async fn spend_with_new_device_key<F, Fut>(
+        &self,
+        spend: F,
+    ) -> Result<(lastmile_proto::api::JoinResponse, String), AgentError>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = Result<lastmile_proto::api::JoinResponse, lastmile_client::ClientError>>,
+    {
+        let (key, key_account) = self.new_device_key().await?;
+        match spend(key.public_key()).await {
+            Ok(joined) => Ok((joined, key_account)),
+            Err(e) => {
+                let account = key_account.clone();
+                let _ = self.secrets(move |s| s.delete(&account)).await;
+                Err(AgentError::from_client(e))
+            }
+        }
     }
 
     /// What must hold before a single-use invite or sign-in is spent: this device has not

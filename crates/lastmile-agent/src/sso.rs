@@ -214,24 +214,18 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
         let outcome = async {
             let facts = self.device.facts();
-            // The device key goes into the keyring before the sign-in is spent.
-            let (key, key_account) = self.new_device_key().await?;
-            let joined = api
-                .join_sso(&SsoJoinRequest {
-                    flow_id: start.flow_id.clone(),
-                    proof: SsoProof::Code { code, code_verifier: verifier, redirect_uri: redirect_uri.clone() },
-                    device: device_claims(&facts, &self.app_version),
-                    device_public_key: Some(key.public_key()),
+            let (joined, key_account) = self
+                .spend_with_new_device_key(|public_key| {
+                    let req = SsoJoinRequest {
+                        flow_id: start.flow_id.clone(),
+                        proof: SsoProof::Code { code, code_verifier: verifier, redirect_uri: redirect_uri.clone() },
+                        device: device_claims(&facts, &self.app_version),
+                        device_public_key: Some(public_key),
+                    };
+                    let api = &api;
+                    async move { api.join_sso(&req).await }
                 })
-                .await;
-            let joined = match joined {
-                Ok(joined) => joined,
-                Err(e) => {
-                    let account = key_account.clone();
-                    let _ = self.secrets(move |s| s.delete(&account)).await;
-                    return Err(AgentError::from_client(e));
-                }
-            };
+                .await?;
             let spent = "Run `lastmile leave`, then sign in again.";
             self.finish_join(&resolved, &server, &api, &facts, key_account, joined, spent).await
         }

@@ -233,22 +233,7 @@ pub async fn join_with_invite(
         }));
     };
     let user_id: String = row.get(0);
-    sqlx::query(
-        "INSERT INTO devices (id, user_id, token_hash, hostname, os_name, os_version, arch, app_version, created_at_ms, \
-         public_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&device_id)
-    .bind(&user_id)
-    .bind(token_hash)
-    .bind(&claims.hostname)
-    .bind(&claims.os_name)
-    .bind(&claims.os_version)
-    .bind(&claims.arch)
-    .bind(&claims.app_version)
-    .bind(now.0)
-    .bind(public_key)
-    .execute(&mut **tx)
-    .await?;
+    insert_device(&mut tx, &device_id, &user_id, token_hash, claims, public_key, now).await?;
     audit::append(
         &mut tx,
         Event::new(now, &user_id, Kind::DeviceJoined).device(&device_id).detail(serde_json::json!({
@@ -261,6 +246,35 @@ pub async fn join_with_invite(
     let org = org_by_id(pool, &user.org_id).await?;
     let public_key = public_key.map(str::to_string);
     Ok(Ok((Device { id: device_id, user_id, revoked_at_ms: None, recovery_until_ms: None, public_key }, user, org)))
+}
+
+/// A joined device's row (in the transaction of its join: an invite spent, or a sign-in).
+pub(crate) async fn insert_device(
+    tx: &mut crate::db::WriteTx,
+    device_id: &str,
+    user_id: &str,
+    token_hash: &str,
+    claims: &DeviceClaims,
+    public_key: Option<&str>,
+    now: UnixMillis,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO devices (id, user_id, token_hash, hostname, os_name, os_version, arch, app_version, created_at_ms, \
+         public_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(device_id)
+    .bind(user_id)
+    .bind(token_hash)
+    .bind(&claims.hostname)
+    .bind(&claims.os_name)
+    .bind(&claims.os_version)
+    .bind(&claims.arch)
+    .bind(&claims.app_version)
+    .bind(now.0)
+    .bind(public_key)
+    .execute(&mut ***tx)
+    .await?;
+    Ok(())
 }
 
 pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Option<Device>, ServerError> {

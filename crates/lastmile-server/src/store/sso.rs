@@ -352,22 +352,7 @@ pub async fn join(
             regroup = true;
         }
     }
-    sqlx::query(
-        "INSERT INTO devices (id, user_id, token_hash, hostname, os_name, os_version, arch, app_version, created_at_ms, \
-         public_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&device_id)
-    .bind(&user.id)
-    .bind(token_hash)
-    .bind(&claims.hostname)
-    .bind(&claims.os_name)
-    .bind(&claims.os_version)
-    .bind(&claims.arch)
-    .bind(&claims.app_version)
-    .bind(now.0)
-    .bind(public_key)
-    .execute(&mut **tx)
-    .await?;
+    super::insert_device(&mut tx, &device_id, &user.id, token_hash, claims, public_key, now).await?;
     audit::append(
         &mut tx,
         Event::new(now, &user.id, Kind::DeviceJoined).device(&device_id).detail(serde_json::json!({
