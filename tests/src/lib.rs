@@ -38,6 +38,17 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
+/// Whether something listens on `port` on loopback. A connection whose two ends are the
+/// same address does not count: while nothing listens, a connect to a port in the
+/// ephemeral range can pick that very port as its source and connect to itself (TCP
+/// simultaneous open), which a plain "did connect succeed" mistakes for a listener.
+pub fn listening(port: u16) -> bool {
+    match std::net::TcpStream::connect(("127.0.0.1", port)) {
+        Ok(s) => matches!((s.local_addr(), s.peer_addr()), (Ok(local), Ok(peer)) if local != peer),
+        Err(_) => false,
+    }
+}
+
 /// Fails the test with a clear message when there is no Secret Service to use.
 pub fn require_keyring() {
     assert!(
@@ -90,9 +101,7 @@ impl Server {
 
     /// Starts with extra environment variables (e.g. `LD_PRELOAD` and `FAKETIME`).
     pub fn start_with_env(envs: &[(&str, &str)]) -> anyhow::Result<Server> {
-        let dir = tempfile::tempdir()?;
-        let data = dir.path().join("data");
-        Self::spawn(dir, data, free_port(), envs)
+        Self::start_wrapped(&[], envs)
     }
 
     /// Starts on a given port with extra environment variables (when a setting names the
@@ -111,9 +120,17 @@ impl Server {
     /// Starts under a wrapper command (e.g. `prlimit --nofile=256:256 --`), with extra
     /// environment variables.
     pub fn start_wrapped(wrapper: &[&str], envs: &[(&str, &str)]) -> anyhow::Result<Server> {
-        let dir = tempfile::tempdir()?;
-        let data = dir.path().join("data");
-        Self::spawn_with(wrapper, dir, data, free_port(), envs)
+        // free_port() releases the port before the server binds it; another process can
+        // take it in between. The server then exits saying so, and another port is tried.
+        let mut attempt = 0;
+        loop {
+            let dir = tempfile::tempdir()?;
+            let data = dir.path().join("data");
+            match Self::spawn_with(wrapper, dir, data, free_port(), envs) {
+                Err(e) if attempt < 3 && format!("{e:#}").contains("Address already in use") => attempt += 1,
+                result => return result,
+            }
+        }
     }
 
     fn spawn(dir: tempfile::TempDir, data: PathBuf, port: u16, envs: &[(&str, &str)]) -> anyhow::Result<Server> {
@@ -169,7 +186,9 @@ impl Server {
             if let Some(status) = self.child.try_wait()? {
                 bail!("lastmile-server exited ({status}) before listening; log:\n{}", self.log());
             }
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            // Listening means this server said so and the port answers: a port another
+            // process took after free_port() released it answers too, but not in this log.
+            if self.log().contains("lastmile-server listening") && listening(self.port) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));

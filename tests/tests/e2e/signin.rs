@@ -35,7 +35,7 @@ pub(crate) fn chromedriver() -> ChromeDriver {
         .spawn()
         .expect("chromedriver is missing: scripts/setup.sh --test installs chromium and chromium-driver");
     let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !lastmile_tests::listening(port) {
         assert!(Instant::now() < deadline, "chromedriver did not start");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -46,7 +46,7 @@ fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
         .spawn()
         .expect("tauri-driver is missing: cargo install tauri-driver --locked (scripts/test.sh does)");
     let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !lastmile_tests::listening(port) {
         assert!(Instant::now() < deadline, "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
