@@ -52,5 +52,11 @@ LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-k
   cargo test -q --workspace --features lastmile/test-hooks --test e2e -- --ignored bench_the_sign_in_page --nocapture \
   | grep '^|' | tee "$out/signin-page.md"
 
+echo "==> joining with the organisation's sign-in (release app and server; oidc-provider; Chromium)"
+cargo build --release --quiet -p lastmile
+LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
+  cargo test -q --workspace --features lastmile/test-hooks --test e2e -- --ignored bench_joining_with_the_organisations_sign_in --nocapture \
+  | grep '^|' | tee "$out/sso-join.md"
+
 echo "==> README.md: measurement tables rewritten from $out"
 python3 scripts/bench_readme.py "$out" README.md

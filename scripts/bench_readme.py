@@ -131,6 +131,9 @@ def main():
     page = os.path.join(directory, "signin-page.md")
     if os.path.exists(page):
         readme = replace(readme, "signin-page", f"Measured on {today}.\n\n{open(page, encoding='utf-8').read().strip()}")
+    join = os.path.join(directory, "sso-join.md")
+    if os.path.exists(join):
+        readme = replace(readme, "sso-join", f"Measured on {today}.\n\n{open(join, encoding='utf-8').read().strip()}")
     open(readme_path, "w", encoding="utf-8").write(readme)
     for what, met in verdicts:
         print(f"{'met    ' if met else 'NOT MET'}  {what}")

@@ -45,10 +45,12 @@ enum Command {
         /// Sign in with your organisation's identity provider in the system browser instead.
         #[arg(long)]
         sso: bool,
-        /// The organisation to sign in with (its short name, from your IT team).
+        /// The organisation to sign in with (its short name, from your IT team); by default
+        /// the `organisation` setting's.
         #[arg(long, requires = "sso")]
         org: Option<String>,
-        /// Which of the organisation's sign-ins, when it has several.
+        /// Which of the organisation's sign-ins, when it has several; by default the
+        /// `sso_provider` setting's.
         #[arg(long, requires = "sso")]
         provider: Option<String>,
         /// Seconds to wait for the sign-in to come back from the browser.
@@ -183,18 +185,8 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             Err(e) => fail(&e, json),
         },
         Command::Join { sso: true, org, provider, timeout, json, .. } => {
-            let Some(organisation) = org else {
-                return fail(
-                    &lastmile_agent::AgentError::new(
-                        lastmile_proto::app::AppErrorCode::InvalidInput,
-                        "which organisation? `lastmile join --sso` needs --org <name>",
-                        Some("Your IT team tells you the organisation's short name (for example: acme)."),
-                    ),
-                    json,
-                );
-            };
             let join = lastmile_agent::sso::SsoJoin {
-                organisation,
+                organisation: org,
                 provider,
                 timeout: std::time::Duration::from_secs(timeout),
             };
@@ -204,7 +196,8 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                     start.provider.name
                 );
             };
-            joined(agent.join_sso(&join, &lastmile_agent::system::SystemBrowser, started).await, json)
+            let browser = lastmile_agent::system::SystemBrowser;
+            joined(agent.join_sso(&join, &browser, started, std::future::pending()).await, json)
         }
         Command::Join { invite, json, .. } => joined(agent.join(invite.as_deref().unwrap_or_default()).await, json),
         Command::Report { json } => match agent.report().await {

@@ -36,6 +36,9 @@ fn generate() -> String {
         Problem::decl(&cfg),
         ProblemCode::decl(&cfg),
         JoinOutcome::decl(&cfg),
+        lastmile_proto::app::SsoStarted::decl(&cfg),
+        lastmile_proto::api::SignInOptions::decl(&cfg),
+        lastmile_proto::api::SsoProviderView::decl(&cfg),
         TotpSetup::decl(&cfg),
         FactorSummary::decl(&cfg),
         RecoveryCodes::decl(&cfg),
@@ -56,10 +59,11 @@ fn generate() -> String {
         out.push_str("\n\n");
     }
     out.push_str(&format!(
-        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n  securityKeyStep: \"{}\",\n  statusChanged: \"{}\",\n}} as const;\n",
+        "/** Events the backend emits to the window. */\nexport const EVENTS = {{\n  authenticatorsChanged: \"{}\",\n  deepLink: \"{}\",\n  securityKeyStep: \"{}\",\n  ssoStarted: \"{}\",\n  statusChanged: \"{}\",\n}} as const;\n",
         events::AUTHENTICATORS_CHANGED,
         events::DEEP_LINK,
         events::SECURITY_KEY_STEP,
+        events::SSO_STARTED,
         events::STATUS_CHANGED
     ));
     out

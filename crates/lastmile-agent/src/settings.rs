@@ -125,6 +125,7 @@ impl Resolved {
                     .map(|list| list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
                 s.ntp_servers.source,
             ),
+            view("sso_provider", s.sso_provider.value.clone(), s.sso_provider.source),
         ]
     }
 }

@@ -32,11 +32,42 @@ const MAX_REQUEST_BYTES: usize = 16 * 1024;
 /// What to join with.
 #[derive(Debug, Clone)]
 pub struct SsoJoin {
-    /// The organisation's slug.
-    pub organisation: String,
-    /// One of its sign-ins (`None`: its first).
+    /// The organisation's slug (`None`: the `organisation` setting's).
+    pub organisation: Option<String>,
+    /// One of its sign-ins (`None`: the `sso_provider` setting's, else the organisation's
+    /// first).
     pub provider: Option<String>,
     pub timeout: Duration,
+}
+
+/// The organisation and sign-in to use: the ones asked for, else the settings'. A managed
+/// value cannot be overridden (as for every setting): asking for another is refused.
+fn target(
+    resolved: &crate::settings::Resolved,
+    organisation: Option<&str>,
+    provider: Option<&str>,
+) -> Result<(String, Option<String>), AgentError> {
+    let pick = |asked: Option<&str>, setting: &lastmile_core::settings::Setting<String>, key: &str| match (
+        asked,
+        &setting.value,
+    ) {
+        (Some(a), Some(v)) if setting.locked() && a != v => Err(AgentError::new(
+            AppErrorCode::ManagedSetting,
+            format!("your organisation set {key} to {v:?} on this device; {a:?} cannot be used instead"),
+            Some("Leave the option out: this device is configured by your organisation."),
+        )),
+        (Some(a), _) if !setting.locked() => Ok(Some(a.to_string())),
+        (_, v) => Ok(v.clone()),
+    };
+    let organisation = pick(organisation, &resolved.settings.organisation, "organisation")?.ok_or_else(|| {
+        AgentError::new(
+            AppErrorCode::InvalidInput,
+            "which organisation? Joining with your organisation's sign-in needs its short name",
+            Some("Your IT team tells you the organisation's short name (for example: acme)."),
+        )
+    })?;
+    let provider = pick(provider, &resolved.settings.sso_provider, "sso_provider")?;
+    Ok((organisation, provider))
 }
 
 fn random<const N: usize>() -> Result<[u8; N], AgentError> {
@@ -149,30 +180,51 @@ async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<(String, T
 }
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
-    /// How people of `organisation` can join by signing in, from the configured server.
-    pub async fn sign_in_options(&self, organisation: &str) -> Result<lastmile_proto::api::SignInOptions, AgentError> {
+    /// How people of `organisation` (`None`: the `organisation` setting's) can join by
+    /// signing in, from the configured server; only the `sso_provider` setting's sign-in
+    /// when one is set.
+    pub async fn sign_in_options(
+        &self,
+        organisation: Option<&str>,
+    ) -> Result<lastmile_proto::api::SignInOptions, AgentError> {
         let resolved = self.resolve_settings()?;
+        let (organisation, provider) = target(&resolved, organisation, None)?;
         let server = self.pick_server(&resolved, None, "joining with your organisation's sign-in")?;
-        self.api(&resolved, &server)?.sign_in_options(organisation).await.map_err(AgentError::from_client)
+        let mut options =
+            self.api(&resolved, &server)?.sign_in_options(&organisation).await.map_err(AgentError::from_client)?;
+        if let Some(id) = provider {
+            options.providers.retain(|p| p.id == id);
+            if options.providers.is_empty() {
+                return Err(AgentError::new(
+                    AppErrorCode::SsoUnavailable,
+                    format!("the sign-in set for this device ({id}) is not one of {}'s", options.organisation.name),
+                    Some(
+                        "Tell your IT team: the device's sso_provider setting names a sign-in the server does not offer.",
+                    ),
+                ));
+            }
+        }
+        Ok(options)
     }
 
     /// Joins this device by signing in with the organisation's identity provider in the
     /// browser `browser` opens. `started` is told the sign-in's URL once the browser was asked
-    /// to open it (to show it to the person in case no browser opened).
+    /// to open it (to show it to the person in case no browser opened). The sign-in ends
+    /// without joining when `cancel` completes first (the person gave up in the window).
     pub async fn join_sso(
         &self,
         join: &SsoJoin,
         browser: &dyn Browser,
         started: impl FnOnce(&SsoStart, &str),
+        cancel: impl std::future::Future<Output = ()>,
     ) -> Result<JoinOutcome, AgentError> {
         let resolved = self.resolve_settings()?;
+        let (organisation, provider) = target(&resolved, join.organisation.as_deref(), join.provider.as_deref())?;
         let server = self.pick_server(&resolved, None, "joining with your organisation's sign-in")?;
         self.check_can_join("Nothing was changed.").await?;
         let api = self.api(&resolved, &server)?;
-        let start = api
-            .sso_start(&SsoStartRequest { organisation: join.organisation.clone(), provider: join.provider.clone() })
-            .await
-            .map_err(AgentError::from_client)?;
+        let start =
+            api.sso_start(&SsoStartRequest { organisation, provider }).await.map_err(AgentError::from_client)?;
         let listener = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await.map_err(|e| {
             AgentError::new(
                 AppErrorCode::Internal,
@@ -202,14 +254,23 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             tracing::warn!(error = %e, "no browser opened for the sign-in");
         }
         started(&start, url.as_str());
-        let (code, mut tab) =
-            tokio::time::timeout(join.timeout, wait_for_code(&listener, &state)).await.map_err(|_| {
-                AgentError::new(
+        let waited = tokio::select! {
+            waited = tokio::time::timeout(join.timeout, wait_for_code(&listener, &state)) => waited,
+            () = cancel => {
+                return Err(AgentError::new(
                     AppErrorCode::SsoCancelled,
-                    format!("no sign-in came back within {} s", join.timeout.as_secs()),
-                    Some("Nothing was changed. If you closed the browser, start again when you are ready."),
-                )
-            })??;
+                    "you cancelled the sign-in",
+                    Some("Nothing was changed. Start again when you are ready."),
+                ));
+            }
+        };
+        let (code, mut tab) = waited.map_err(|_| {
+            AgentError::new(
+                AppErrorCode::SsoCancelled,
+                format!("no sign-in came back within {} s", join.timeout.as_secs()),
+                Some("Nothing was changed. If you closed the browser, start again when you are ready."),
+            )
+        })??;
         drop(listener);
 
         let outcome = async {
@@ -244,5 +305,52 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             }
         }
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lastmile_core::settings::{Layer, RawLayer, Settings};
+
+    use super::*;
+    use crate::settings::Resolved;
+
+    fn resolved(managed: RawLayer, user: RawLayer) -> Resolved {
+        let layer = |raw| Layer::validate(raw).expect("valid");
+        Resolved {
+            settings: Settings::resolve(&layer(managed), &Layer::default(), &layer(user)).expect("resolves"),
+            problems: vec![],
+            managed_broken: false,
+        }
+    }
+
+    fn org(slug: &str, provider: Option<&str>) -> RawLayer {
+        RawLayer { organisation: Some(slug.into()), sso_provider: provider.map(str::to_string), ..RawLayer::default() }
+    }
+
+    #[test]
+    fn the_organisation_and_sign_in_asked_for_else_the_settings() {
+        let none = RawLayer::default;
+        let ok = |o: &str, p: Option<&str>| Ok((o.to_string(), p.map(str::to_string)));
+        type Case = (RawLayer, RawLayer, Option<&'static str>, Option<&'static str>);
+        type Want = Result<(String, Option<String>), AppErrorCode>;
+        let table: Vec<(Case, Want)> = vec![
+            ((none(), none(), Some("acme"), None), ok("acme", None)),
+            ((none(), none(), Some("acme"), Some("p1")), ok("acme", Some("p1"))),
+            ((none(), org("acme", Some("p1")), None, None), ok("acme", Some("p1"))),
+            // The person's own settings give way to what they ask for.
+            ((none(), org("acme", Some("p1")), Some("globex"), Some("p2")), ok("globex", Some("p2"))),
+            ((org("acme", Some("p1")), none(), None, None), ok("acme", Some("p1"))),
+            ((org("acme", None), none(), Some("acme"), Some("p2")), ok("acme", Some("p2"))),
+            // IT's cannot be swapped.
+            ((org("acme", None), none(), Some("globex"), None), Err(AppErrorCode::ManagedSetting)),
+            ((org("acme", Some("p1")), none(), None, Some("p2")), Err(AppErrorCode::ManagedSetting)),
+            ((none(), none(), None, Some("p1")), Err(AppErrorCode::InvalidInput)),
+        ];
+        for ((managed, user, asked_org, asked_provider), want) in table {
+            let r = resolved(managed.clone(), user.clone());
+            let got = target(&r, asked_org, asked_provider).map_err(|e| e.code);
+            assert_eq!(got, want, "managed {managed:?}, user {user:?}, asked {asked_org:?} {asked_provider:?}");
+        }
     }
 }

@@ -160,11 +160,12 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             ));
         }
         if enrollment_record.is_none() {
-            problems.push(problem(
-                ProblemCode::NotJoined,
-                "this device has not joined an organisation yet",
-                "Enter the invite code from your IT team, or open the invite link.",
-            ));
+            let how = if resolved.settings.organisation.value.is_some() {
+                "Sign in with your organisation's account, or enter the invite code from your IT team."
+            } else {
+                "Enter the invite code from your IT team, or open the invite link."
+            };
+            problems.push(problem(ProblemCode::NotJoined, "this device has not joined an organisation yet", how));
         }
         let clock = self.clock_status(side.clock);
         problems.extend(clock_problem(&clock));

@@ -33,6 +33,8 @@ pub struct RawLayer {
     pub proxy_url: Option<String>,
     /// Comma-separated `host[:port]` list of NTP servers to also check the clock against.
     pub ntp_servers: Option<String>,
+    /// Which of the organisation's sign-ins joining uses (its id, from `admin sso list`).
+    pub sso_provider: Option<String>,
 }
 
 /// One validated layer.
@@ -43,6 +45,7 @@ pub struct Layer {
     pub report_interval_minutes: Option<u32>,
     pub proxy_url: Option<Url>,
     pub ntp_servers: Option<Vec<NtpServer>>,
+    pub sso_provider: Option<String>,
 }
 
 /// A problem with one setting in one layer.
@@ -109,6 +112,19 @@ impl Layer {
                 Err(e) => errors.push(SettingError { key: "ntp_servers", message: e.to_string() }),
             }
         }
+        if let Some(id) = raw.sso_provider {
+            let ok = !id.is_empty()
+                && id.len() <= 64
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if ok {
+                layer.sso_provider = Some(id);
+            } else {
+                errors.push(SettingError {
+                    key: "sso_provider",
+                    message: format!("{id:?} is not a sign-in id (1-64 letters, digits, dashes or underscores)"),
+                });
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -135,6 +151,7 @@ pub struct Settings {
     pub report_interval_minutes: Setting<u32>,
     pub proxy_url: Setting<Url>,
     pub ntp_servers: Setting<Vec<NtpServer>>,
+    pub sso_provider: Setting<String>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -173,6 +190,7 @@ impl Settings {
             )?,
             proxy_url: pick("proxy_url", &managed.proxy_url, &cli.proxy_url, &user.proxy_url, None)?,
             ntp_servers: pick("ntp_servers", &managed.ntp_servers, &cli.ntp_servers, &user.ntp_servers, None)?,
+            sso_provider: pick("sso_provider", &managed.sso_provider, &cli.sso_provider, &user.sso_provider, None)?,
         })
     }
 }
@@ -245,9 +263,13 @@ mod tests {
             report_interval_minutes: Some(1),
             proxy_url: Some("ftp://proxy".into()),
             ntp_servers: Some("time.example.com:0".into()),
+            sso_provider: Some("entra id".into()),
         })
-        .expect_err("all five are wrong");
+        .expect_err("all six are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
-        assert_eq!(keys, ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers"]);
+        assert_eq!(
+            keys,
+            ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers", "sso_provider"]
+        );
     }
 }

@@ -20,6 +20,7 @@ fn managed_like() -> impl Strategy<Value = Vec<u8>> {
         "proxy_url",
         "ntp_servers",
         "organisation",
+        "sso_provider",
         "unknown_key",
     ]);
     let value = prop_oneof![

@@ -18,6 +18,7 @@ fn acme() -> SettingsFile {
         report_interval_minutes: Some(60),
         ntp_servers: Some("time.acme.example:123".into()),
         proxy_url: None,
+        sso_provider: None,
     }
 }
 
@@ -65,6 +66,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             report_interval_minutes: Some(60),
             proxy_url: Some("http://proxy.acme.example:3128".into()),
             ntp_servers: None,
+            sso_provider: None,
         }
     );
 }

@@ -372,6 +372,20 @@ pub struct JoinOutcome {
     pub server_url: String,
 }
 
+/// A sign-in with the organisation's identity provider went to the browser (the
+/// `sso-started` event): the window says where to finish it and shows the address in case
+/// no browser opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SsoStarted {
+    /// The organisation's name.
+    pub organisation: String,
+    /// The sign-in's name (e.g. "Acme SSO").
+    pub provider: String,
+    /// The address the browser was asked to open.
+    pub url: String,
+}
+
 /// An IPC or CLI failure: a code for programs, a sentence for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
@@ -511,6 +525,9 @@ pub mod events {
     pub const DEEP_LINK: &str = "deep-link";
     /// A security-key ceremony waits for something; payload: [`super::SecurityKeyStep`].
     pub const SECURITY_KEY_STEP: &str = "security-key-step";
+    /// A sign-in with the organisation's identity provider went to the browser; payload:
+    /// [`super::SsoStarted`].
+    pub const SSO_STARTED: &str = "sso-started";
     /// The background reporter sent (or failed to send) reports; payload: none. Re-read the
     /// status.
     pub const STATUS_CHANGED: &str = "status-changed";

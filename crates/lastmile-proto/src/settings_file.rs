@@ -19,10 +19,14 @@ pub struct SettingsFile {
     /// `host[:port]` of NTP servers to also check the clock against, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ntp_servers: Option<String>,
+    /// Which of the organisation's sign-ins joining uses (its id, from `admin sso list`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_provider: Option<String>,
 }
 
 /// The keys a settings file may hold (for error messages).
-pub const KEYS: [&str; 5] = ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers"];
+pub const KEYS: [&str; 6] =
+    ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers", "sso_provider"];
 
 impl From<SettingsFile> for RawLayer {
     fn from(f: SettingsFile) -> Self {
@@ -32,6 +36,7 @@ impl From<SettingsFile> for RawLayer {
             report_interval_minutes: f.report_interval_minutes,
             proxy_url: f.proxy_url,
             ntp_servers: f.ntp_servers,
+            sso_provider: f.sso_provider,
         }
     }
 }

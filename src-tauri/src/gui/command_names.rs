@@ -6,6 +6,9 @@
 pub const COMMANDS: &[&str] = &[
     "get_status",
     "join",
+    "sign_in_options",
+    "sso_join",
+    "sso_cancel",
     "leave",
     "initial_link",
     "totp_begin",

@@ -44,6 +44,71 @@ async fn join(state: State<'_, AppState>, invite: String) -> Result<JoinOutcome,
     state.agent.join(&invite).await.map_err(|e| e.to_app_error())
 }
 
+/// Checks an organisation short name or sign-in id from the window.
+fn slug(value: Option<&str>, what: &str) -> Result<(), AppError> {
+    short_text(value.unwrap_or_default(), 64, what)
+}
+
+/// How people of the organisation (`None`: the `organisation` setting's) join by signing in.
+#[tauri::command]
+async fn sign_in_options(
+    state: State<'_, AppState>,
+    organisation: Option<String>,
+) -> Result<lastmile_proto::api::SignInOptions, AppError> {
+    slug(organisation.as_deref(), "organisation name")?;
+    let organisation = organisation.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    state.agent.sign_in_options(organisation).await.map_err(|e| e.to_app_error())
+}
+
+/// Joins by signing in with the organisation's identity provider in the system browser
+/// (never in this window's webview, RFC 8252 section 8.12). The window learns the address
+/// through the `sso-started` event and can give up with [`sso_cancel`].
+#[tauri::command]
+async fn sso_join<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    organisation: Option<String>,
+    provider: Option<String>,
+) -> Result<JoinOutcome, AppError> {
+    slug(organisation.as_deref(), "organisation name")?;
+    slug(provider.as_deref(), "sign-in")?;
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    if let Ok(mut slot) = state.sso_cancel.lock()
+        && let Some(previous) = slot.replace(cancel)
+    {
+        let _ = previous.send(());
+    }
+    let join = lastmile_agent::sso::SsoJoin {
+        organisation: organisation.map(|o| o.trim().to_string()).filter(|o| !o.is_empty()),
+        provider,
+        timeout: lastmile_agent::sso::DEFAULT_TIMEOUT,
+    };
+    let started = |start: &lastmile_proto::api::SsoStart, url: &str| {
+        let payload = lastmile_proto::app::SsoStarted {
+            organisation: start.organisation.name.clone(),
+            provider: start.provider.name.clone(),
+            url: url.to_string(),
+        };
+        if let Err(e) = app.emit(events::SSO_STARTED, payload) {
+            tracing::warn!(error = %e, "cannot tell the window where the sign-in is");
+        }
+    };
+    // A dropped sender (a newer sign-in replaced this one) cancels as well.
+    let cancelled = async move {
+        let _ = cancelled.await;
+    };
+    let result = state.agent.join_sso(&join, &lastmile_agent::system::SystemBrowser, started, cancelled).await;
+    result.map_err(|e| e.to_app_error())
+}
+
+/// Gives up the sign-in in progress, if any.
+#[tauri::command]
+fn sso_cancel(state: State<'_, AppState>) {
+    if let Some(cancel) = state.sso_cancel.lock().ok().and_then(|mut s| s.take()) {
+        let _ = cancel.send(());
+    }
+}
+
 #[tauri::command]
 async fn leave(state: State<'_, AppState>) -> Result<bool, AppError> {
     state.agent.leave().await.map_err(|e| e.to_app_error())
@@ -252,6 +317,9 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.invoke_handler(tauri::generate_handler![
         get_status,
         join,
+        sign_in_options,
+        sso_join,
+        sso_cancel,
         leave,
         initial_link,
         totp_begin,

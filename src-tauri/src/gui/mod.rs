@@ -25,6 +25,8 @@ struct AppState {
     launch_link: Mutex<Option<String>>,
     /// The security-key enrollment in progress, if any.
     key_session: Mutex<Option<Arc<WindowPrompt>>>,
+    /// Gives up the sign-in with the organisation's identity provider in progress, if any.
+    sso_cancel: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// Runs the app on `builder` with the given agent settings.
@@ -32,7 +34,12 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
     let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
     let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
     setup_builder(builder)
-        .manage(AppState { agent: Arc::new(agent), launch_link: Mutex::new(link), key_session: Mutex::new(None) })
+        .manage(AppState {
+            agent: Arc::new(agent),
+            launch_link: Mutex::new(link),
+            key_session: Mutex::new(None),
+            sso_cancel: Mutex::new(None),
+        })
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lean_webview(&window);

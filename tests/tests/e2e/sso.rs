@@ -17,7 +17,7 @@ use super::signin::{browser, chromedriver};
 
 /// A server with Acme, Ada, a "high-risk" group and the provider trusted for joins (groups
 /// mapped), and a home whose `$BROWSER` writes the sign-in URL to a file.
-fn setup(idp: &Idp, jit: bool) -> (Server, Home, PathBuf) {
+pub(crate) fn setup(idp: &Idp, jit: bool) -> (Server, Home, PathBuf) {
     let server = Server::start().expect("server");
     server.seed().expect("seed");
     let policy = json!({ "min_tier": "phishing_resistant" }).to_string();
@@ -59,6 +59,12 @@ fn setup(idp: &Idp, jit: bool) -> (Server, Home, PathBuf) {
         args.push("--jit");
     }
     server.admin(&args).expect("sso add");
+    let (home, url_file) = home_with_browser();
+    (server, home, url_file)
+}
+
+/// A new home (a new device) whose `$BROWSER` writes the sign-in URL to a file.
+fn home_with_browser() -> (Home, PathBuf) {
     let home = Home::new().expect("home");
     let opener = home.path().join("open-url.sh");
     let url_file = home.path().join("sign-in-url");
@@ -68,7 +74,7 @@ fn setup(idp: &Idp, jit: bool) -> (Server, Home, PathBuf) {
     )
     .expect("script");
     std::fs::set_permissions(&opener, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
-    (server, home, url_file)
+    (home, url_file)
 }
 
 /// `lastmile join --sso` running, with its output collected.
@@ -109,7 +115,7 @@ fn finish(child: Child) -> (i32, serde_json::Value, String) {
 }
 
 /// Signs `login` in on the provider's pages: the sign-in form, then the consent button.
-async fn sign_in_in_the_browser(c: &Client, url: &str, login: &str) {
+pub(crate) async fn sign_in_in_the_browser(c: &Client, url: &str, login: &str) {
     c.goto(url).await.expect("the provider's page");
     c.wait()
         .for_element(Locator::Css("input[name=login]"))
@@ -128,7 +134,7 @@ async fn sign_in_in_the_browser(c: &Client, url: &str, login: &str) {
     }
 }
 
-async fn page_text(c: &Client) -> String {
+pub(crate) async fn page_text(c: &Client) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let text = c.find(Locator::Css("body")).await.ok();
@@ -234,4 +240,88 @@ async fn a_refused_or_abandoned_sign_in_joins_nothing() {
     assert_eq!(server.query_json("SELECT COUNT(*) AS n FROM devices").expect("count"), vec![json!({ "n": 0 })]);
     let (_, status, _) = home.run_json(&["status", "--json"]);
     assert_eq!(status["enrollment"]["joined"], false, "{status}");
+
+    // Which organisation: none named and none set is a question, before any sign-in; one
+    // set by IT cannot be swapped for another.
+    let url = server.url();
+    let (code, v, _) = home.run_json(&["join", "--sso", "--server", &url, "--json"]);
+    assert_eq!((code, v["error"]["code"].as_str()), (2, Some("invalid_input")), "{v}");
+    std::fs::write(home.managed_path(), json!({ "organisation": "acme" }).to_string()).expect("managed");
+    let (code, v, _) = home.run_json(&["join", "--sso", "--org", "globex", "--server", &url, "--json"]);
+    assert_eq!((code, v["error"]["code"].as_str()), (3, Some("managed_setting")), "{v}");
+    assert_eq!(server.query_json("SELECT COUNT(*) AS n FROM sso_flows").expect("count"), vec![json!({ "n": 3 })]);
+}
+
+/// Time from the click (`lastmile join --sso` starting) to a joined device, with the real
+/// server and identity provider on loopback and Chromium signing in, leaving out the
+/// person's part: Lastmile's share is click → browser asked to open the sign-in, plus the
+/// last click at the provider → joined (the redirect, the code redeemed at the provider by
+/// the server, the join, the first report). The provider's own pages are shown apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: scripts/bench.sh runs it"]
+#[allow(clippy::print_stdout)] // its table is its output
+async fn bench_joining_with_the_organisations_sign_in() {
+    let idp = Idp::start(json!({
+        "clients": [native_client("lastmile-desktop")],
+        "accounts": { "ada@acme.test": { "name": "Ada Lovelace", "groups": ["admins"] } },
+    }));
+    let (server, _, _) = setup(&idp, false);
+    let driver = chromedriver();
+    let c = browser(&driver).await;
+    let (mut to_browser, mut at_provider, mut to_joined, mut share) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..10 {
+        // A new device each time (its own home), the same person.
+        let (home, url_file) = home_with_browser();
+        let clicked = Instant::now();
+        let mut child = join(&home, &server, &[]);
+        let url = loop {
+            if let Ok(url) = std::fs::read_to_string(&url_file) {
+                break url;
+            }
+            assert!(child.try_wait().expect("wait").is_none(), "lastmile ended before opening a browser");
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        let opened = Instant::now();
+        c.goto(&url).await.expect("the provider's page");
+        c.wait()
+            .for_element(Locator::Css("input[name=login]"))
+            .await
+            .expect("form")
+            .send_keys("ada@acme.test")
+            .await
+            .expect("type");
+        c.find(Locator::Css("input[name=password]")).await.expect("password").send_keys("any").await.expect("type");
+        let mut last_click = Instant::now();
+        c.find(Locator::Css("button[type=submit]")).await.expect("button").click().await.expect("sign in");
+        if let Ok(button) =
+            c.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css("input[value=consent] ~ button")).await
+        {
+            last_click = Instant::now();
+            button.click().await.expect("continue");
+        }
+        let (code, outcome, err) = finish(child);
+        let joined = Instant::now();
+        assert_eq!(code, 0, "{outcome} {err}");
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        to_browser.push(ms(opened - clicked));
+        at_provider.push(ms(last_click - opened));
+        to_joined.push(ms(joined - last_click));
+        share.push(ms(opened - clicked) + ms(joined - last_click));
+    }
+    c.close().await.expect("close");
+    let median = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let worst = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    println!("| joining with the organisation's sign-in (loopback, 10 joins) | median | worst |\n|---|---|---|");
+    for (what, v) in [
+        ("click → the browser asked to open the sign-in (settings, flow started on the server)", &to_browser),
+        ("last click at the provider → joined (redirect, code redeemed, device joined, first report)", &to_joined),
+        ("**Lastmile's share of click → joined** (the two above)", &share),
+        ("the provider's own pages in Chromium, typed by the test (not Lastmile's)", &at_provider),
+    ] {
+        println!("| {what} | {:.0} ms | {:.0} ms |", median(v), worst(v));
+    }
 }

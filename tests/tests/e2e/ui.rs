@@ -425,3 +425,73 @@ async fn a_link_opens_the_window_at_its_step() {
     assert!(c.find(Locator::Css(".asked")).await.is_err(), "an unknown step opens nothing");
     c.close().await.expect("close");
 }
+
+/// IT set the server and the organisation: the window opens at "Sign in with Acme Ltd".
+/// The person gives up once (Cancel: nothing joined), then signs in on the organisation's
+/// identity provider (panva's oidc-provider) in a real browser (Chromium, reached through
+/// the app's `$BROWSER`), and the window follows to a joined device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_joins_with_the_organisations_sign_in() {
+    use lastmile_tests::idp::{Idp, native_client};
+    use serde_json::json;
+    require_display();
+    require_keyring();
+    let idp = Idp::start(json!({
+        "clients": [native_client("lastmile-desktop")],
+        "accounts": { "ada@acme.test": { "name": "Ada Lovelace", "groups": ["admins"] } },
+    }));
+    let (server, home, url_file) = super::sso::setup(&idp, false);
+    std::fs::write(home.managed_path(), json!({ "server_url": server.url(), "organisation": "acme" }).to_string())
+        .expect("managed");
+    let opener = home.path().join("open-url.sh");
+    let driver = driver_with(&home, &[("BROWSER", &opener)]);
+    let c = open(&driver, &[]).await;
+
+    let start = find(&c, "sso-start").await;
+    assert_eq!(start.text().await.expect("text"), "Sign in with Acme Ltd");
+    let org_row = find(&c, "setting-organisation").await;
+    assert_eq!(org_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
+    screenshot(&c, "ui-sso.png").await;
+
+    // Started, then given up in the window: the sign-in ends, nothing joined.
+    start.click().await.expect("click");
+    let shown = text(&c, "sso-url").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let opened = loop {
+        if let Ok(url) = std::fs::read_to_string(&url_file) {
+            break url;
+        }
+        assert!(Instant::now() < deadline, "the browser was not asked to open the sign-in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(shown, opened, "the window shows the address the browser was given");
+    assert!(opened.starts_with(&format!("{}/auth?", idp.issuer)), "{opened}");
+    screenshot(&c, "ui-sso-waiting.png").await;
+    find(&c, "sso-cancel").await.click().await.expect("cancel");
+    let err = find(&c, "sso-error").await;
+    assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("sso_cancelled"));
+    assert_eq!(server.stats().expect("stats")["devices"], 0);
+    // The cancelled sign-in's redirect has nobody listening any more.
+    let redirect = url::Url::parse(&opened).expect("url");
+    let redirect_uri = redirect.query_pairs().find(|(k, _)| k == "redirect_uri").expect("redirect_uri").1.into_owned();
+    assert!(reqwest::get(&redirect_uri).await.is_err(), "the loopback listener closed with the cancel");
+    std::fs::remove_file(&url_file).expect("rm");
+
+    // Again, to the end, in a real browser.
+    find(&c, "sso-start").await.click().await.expect("click");
+    let url = text(&c, "sso-url").await;
+    let chrome = super::signin::chromedriver();
+    let b = super::signin::browser(&chrome).await;
+    super::sso::sign_in_in_the_browser(&b, &url, "ada@acme.test").await;
+    let page = super::sso::page_text(&b).await;
+    assert!(page.contains("joined to Acme Ltd as ada@acme.test"), "{page}");
+    b.close().await.expect("close");
+    let joined = text(&c, "joined").await;
+    assert!(joined.contains("Ada Lovelace") && joined.contains("Acme Ltd"), "{joined}");
+    assert!(text(&c, "join-done").await.contains("Joined Acme Ltd as Ada Lovelace"));
+    assert_eq!(server.stats().expect("stats")["devices"], 1);
+    let group = server.query_json("SELECT group_name FROM user_compliance").expect("query");
+    assert_eq!(group, vec![json!({ "group_name": "high-risk" })]);
+    screenshot(&c, "ui-sso-joined.png").await;
+    c.close().await.expect("close");
+}

@@ -13,6 +13,8 @@ import {
   type RecoverySignedIn,
   type SecurityKeyEnrolled,
   type SecurityKeyStep,
+  type SignInOptions,
+  type SsoStarted,
   type StatusReport,
   type TotpSetup,
 } from "./bindings";
@@ -25,6 +27,26 @@ export function getStatus(): Promise<StatusReport> {
 
 export function join(invite: string): Promise<JoinOutcome> {
   return invoke<JoinOutcome>("join", { invite });
+}
+
+/** How people of the organisation (null: the device's `organisation` setting's) join by signing in. */
+export function signInOptions(organisation: string | null): Promise<SignInOptions> {
+  return invoke<SignInOptions>("sign_in_options", { organisation });
+}
+
+/** Joins by signing in with the organisation's identity provider in the system browser. */
+export function ssoJoin(organisation: string | null, provider: string | null): Promise<JoinOutcome> {
+  return invoke<JoinOutcome>("sso_join", { organisation, provider });
+}
+
+/** Gives up the sign-in in progress (its `ssoJoin` fails with sso_cancelled). */
+export async function ssoCancel(): Promise<void> {
+  await invoke("sso_cancel");
+}
+
+/** The sign-in went to the browser (an `SsoStarted`, generated from Rust). */
+export function onSsoStarted(handler: (started: SsoStarted) => void): Promise<UnlistenFn> {
+  return listen<SsoStarted>(EVENTS.ssoStarted, (e) => handler(e.payload));
 }
 
 export function leave(): Promise<boolean> {

@@ -202,6 +202,24 @@ export type ProblemCode = "managed_settings_invalid" | "user_settings_invalid" |
 
 export type JoinOutcome = { device_id: string, user_email: string, user_name: string, organisation: string, server_url: string, };
 
+export type SsoStarted = { 
+/**
+ * The organisation's name.
+ */
+organisation: string, 
+/**
+ * The sign-in's name (e.g. "Acme SSO").
+ */
+provider: string, 
+/**
+ * The address the browser was asked to open.
+ */
+url: string, };
+
+export type SignInOptions = { organisation: OrganisationView, providers: Array<SsoProviderView>, };
+
+export type SsoProviderView = { id: string, name: string, };
+
 export type TotpSetup = { factor_id: string, 
 /**
  * The otpauth URI as a QR code, rendered locally as SVG (`data:image/svg+xml;base64,...`).
@@ -310,5 +328,6 @@ export const EVENTS = {
   authenticatorsChanged: "authenticators-changed",
   deepLink: "deep-link",
   securityKeyStep: "security-key-step",
+  ssoStarted: "sso-started",
   statusChanged: "status-changed",
 } as const;

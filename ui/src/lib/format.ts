@@ -23,6 +23,7 @@ export function settingLabel(key: string): string {
     report_interval_minutes: "Report every (minutes)",
     proxy_url: "Proxy",
     ntp_servers: "NTP servers",
+    sso_provider: "Sign-in",
   };
   return labels[key] ?? key;
 }

@@ -43,6 +43,7 @@ pub fn settings_from_registry(
             "organisation" => file.organisation = Some(text()?),
             "proxy_url" => file.proxy_url = Some(text()?),
             "ntp_servers" => file.ntp_servers = Some(text()?),
+            "sso_provider" => file.sso_provider = Some(text()?),
             "report_interval_minutes" => match value {
                 RegValue::Dword(v) => file.report_interval_minutes = Some(v),
                 _ => return Err(invalid("report_interval_minutes must be a REG_DWORD".into())),
