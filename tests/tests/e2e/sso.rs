@@ -270,7 +270,9 @@ async fn bench_joining_with_the_organisations_sign_in() {
     let c = browser(&driver).await;
     let (mut to_browser, mut at_provider, mut to_joined, mut share) = (vec![], vec![], vec![], vec![]);
     for _ in 0..10 {
-        // A new device each time (its own home), the same person.
+        // A new device each time (its own home), the same person, signed out at the provider
+        // (its session cookie would skip the sign-in form).
+        c.delete_all_cookies().await.expect("sign out at the provider");
         let (home, url_file) = home_with_browser();
         let clicked = Instant::now();
         let mut child = join(&home, &server, &[]);
