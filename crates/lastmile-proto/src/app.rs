@@ -521,7 +521,8 @@ pub enum SecurityKeyStep {
 pub mod events {
     /// A security key was plugged in or pulled out; payload: none. Re-read the status.
     pub const AUTHENTICATORS_CHANGED: &str = "authenticators-changed";
-    /// The app was opened with a deep link; payload: the link (string).
+    /// A second launch of the app handed over a deep link; payload: [`super::LaunchLink`]
+    /// (checked as the link the app was opened with is).
     pub const DEEP_LINK: &str = "deep-link";
     /// A security-key ceremony waits for something; payload: [`super::SecurityKeyStep`].
     pub const SECURITY_KEY_STEP: &str = "security-key-step";

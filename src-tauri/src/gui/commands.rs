@@ -293,12 +293,17 @@ fn security_key_cancel(state: State<'_, AppState>) {
     }
 }
 
-/// The lastmile:// link the app was opened with, once, checked: a link that is not one of
-/// Lastmile's own (join or open a known step) is dropped and logged.
+/// The lastmile:// link the app was opened with, once, checked ([`launch_link`]).
 #[tauri::command]
 fn initial_link(state: State<'_, AppState>) -> Option<lastmile_proto::app::LaunchLink> {
-    use lastmile_core::deep_link::DeepLink;
     let link = state.launch_link.lock().ok().and_then(|mut l| l.take())?;
+    launch_link(link)
+}
+
+/// A link for the window, checked: a link that is not one of Lastmile's own (join, or open a
+/// known step) is dropped and logged.
+pub(super) fn launch_link(link: String) -> Option<lastmile_proto::app::LaunchLink> {
+    use lastmile_core::deep_link::DeepLink;
     match DeepLink::parse(&link) {
         Ok(parsed) => Some(lastmile_proto::app::LaunchLink {
             action: if matches!(parsed, DeepLink::Join { .. }) { "join" } else { "open" }.into(),
@@ -306,7 +311,7 @@ fn initial_link(state: State<'_, AppState>) -> Option<lastmile_proto::app::Launc
             link,
         }),
         Err(e) => {
-            tracing::warn!(error = %e, "ignoring a link the app was opened with");
+            tracing::warn!(error = %e, "ignoring a link the app was given");
             None
         }
     }

@@ -12,6 +12,7 @@ use lastmile_agent::system::system_agent;
 use lastmile_core::settings::RawLayer;
 use lastmile_proto::app::events;
 use tauri::{Emitter, Manager, Runtime};
+use tauri_plugin_deep_link::DeepLinkExt;
 
 pub use command_names::COMMANDS;
 pub use commands::setup_builder;
@@ -33,7 +34,13 @@ struct AppState {
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
     let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
     let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
-    setup_builder(builder)
+    // First, so that a second launch hands over its arguments and exits before anything else
+    // starts; the deep-link feature passes a link among them on to the deep-link plugin.
+    let single = tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id())
+        .callback(|app, _args, _cwd| raise(app))
+        .build();
+    setup_builder(builder.plugin(single).plugin(tauri_plugin_deep_link::init()))
         .manage(AppState {
             agent: Arc::new(agent),
             launch_link: Mutex::new(link),
@@ -44,6 +51,19 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
             if let Some(window) = app.get_webview_window("main") {
                 lean_webview(&window);
             }
+            // Links while running: from a second launch (Linux, Windows: through the
+            // single-instance plugin) or from the OS (macOS delivers them only this way).
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    if let Some(link) = commands::launch_link(url.to_string()) {
+                        if let Err(e) = handle.emit(events::DEEP_LINK, link) {
+                            tracing::warn!(error = %e, "cannot hand the link to the window");
+                        }
+                        raise(&handle);
+                    }
+                }
+            });
             let handle = app.handle().clone();
             // Plugging or pulling a key: tell the window to re-read the status.
             let watcher = tauri::async_runtime::spawn(async move {
@@ -75,6 +95,31 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
         .run(tauri::generate_context!())?;
     Ok(())
 }
+
+/// Brings the window to the front (a second launch, a clicked link).
+fn raise<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        if let Err(e) = window.set_focus() {
+            tracing::debug!(error = %e, "cannot focus the window");
+        }
+    }
+}
+
+/// The name that makes the app a single instance on Linux's session bus (the plugin appends
+/// `.SingleInstance`): one running app per state directory, so a second launch by the same
+/// person hands over its link and exits, while two state directories on one bus (the test
+/// suite's homes, or a person's second profile) each keep their own. FNV-1a, so that every
+/// version of the app computes the same name.
+fn instance_id() -> String {
+    let dir = lastmile_device::paths::state_dir().map(|d| d.display().to_string()).unwrap_or_default();
+    let hash = dir.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{IDENTIFIER}.s{hash:016x}")
+}
+
+/// The app's identifier (`tauri.conf.json`), the base of its single-instance name.
+const IDENTIFIER: &str = "dev.lastmile.desktop";
 
 /// Turns off WebKitGTK's accelerated compositing: this UI gains nothing from it, and under a
 /// software GL stack (VMs, remote desktops, Xvfb) it costs about 90 MB in the web process

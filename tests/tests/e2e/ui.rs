@@ -495,3 +495,57 @@ async fn the_window_joins_with_the_organisations_sign_in() {
     screenshot(&c, "ui-sso-joined.png").await;
     c.close().await.expect("close");
 }
+
+/// Launches `lastmile <link>` as a clicked link would while the window runs: it must hand the
+/// link over and exit, not open a second window.
+fn second_launch(home: &Home, link: &str) {
+    let mut child = home.lastmile(&[link]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("lastmile");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err);
+            assert!(status.success(), "the second launch failed ({status}): {err}");
+            return;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the second launch kept running: a second window instead of one app");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One running app: a second launch with a link (a reminder's link clicked while the window
+/// is open) hands the link to the running window, which opens its step, and exits; a later
+/// link moves the window on. (Links are checked as the first launch's are: `launch_link`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_hands_its_link_to_the_running_window() {
+    require_display();
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+    find(&c, "joined").await;
+    assert!(c.find(Locator::Css(".asked")).await.is_err(), "no link yet, nothing asked");
+
+    second_launch(&home, "lastmile://open?step=recovery_codes");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#step-recovery_codes.asked"))
+        .await
+        .expect("the running window opens the step the second launch's link names");
+
+    second_launch(&home, "lastmile://open?step=totp");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#step-totp.asked"))
+        .await
+        .expect("a later link moves the window on");
+    assert!(c.find(Locator::Css("#step-recovery_codes.asked")).await.is_err(), "one step asked at a time");
+    c.close().await.expect("close");
+}

@@ -123,6 +123,11 @@ export function initialLink(): Promise<LaunchLink | null> {
   return invoke<LaunchLink | null>("initial_link");
 }
 
+/** A link a second launch of the app handed over (checked by the backend like the first). */
+export function onLink(handler: (link: LaunchLink) => void): Promise<UnlistenFn> {
+  return listen<LaunchLink>(EVENTS.deepLink, (e) => handler(e.payload));
+}
+
 export function onAuthenticatorsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen(EVENTS.authenticatorsChanged, () => handler());
 }
