@@ -37,7 +37,7 @@ pub fn for_problem(code: ProblemCode) -> i32 {
         ProblemCode::KeyringUnavailable => KEYRING,
         ProblemCode::NotJoined => NOT_JOINED,
         ProblemCode::ClockFail => CLOCK,
-        ProblemCode::ClockWarn => OK,
+        ProblemCode::ClockWarn | ProblemCode::ManagedSettingsUnknown => OK,
     }
 }
 

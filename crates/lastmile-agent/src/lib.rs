@@ -99,6 +99,8 @@ pub struct Managed {
     pub location: String,
     /// `Ok(None)`: nothing managed. `Err`: the source exists but is unusable.
     pub settings: Result<Option<SettingsFile>, String>,
+    /// Keys the sources hold that this version does not know (`key (in source)`).
+    pub unknown: Vec<String>,
 }
 
 /// The agent: everything one run of the app or of a command needs.

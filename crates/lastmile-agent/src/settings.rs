@@ -50,6 +50,19 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Layer::default()
             }
         };
+        if !self.managed.unknown.is_empty() {
+            problems.push(Problem {
+                code: ProblemCode::ManagedSettingsUnknown,
+                message: format!(
+                    "your organisation's settings name what this version of Lastmile does not know, left aside: {}",
+                    self.managed.unknown.join(", ")
+                ),
+                hint: Some(
+                    "The other settings apply. A profile for a newer Lastmile? Update the app; otherwise tell your IT team (a misspelt setting?)."
+                        .into(),
+                ),
+            });
+        }
         let user = match self.files.read_settings() {
             Ok(file) => Layer::validate(RawLayer::from(file)).unwrap_or_else(|errors| {
                 problems.push(Problem {

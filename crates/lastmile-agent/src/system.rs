@@ -58,16 +58,18 @@ pub fn system_agent(cli: RawLayer) -> Result<Agent<SystemDevice, OsSecrets, Syst
         r.map_err(|e| AgentError::new(AppErrorCode::Internal, e.to_string(), Some("Set HOME (or XDG_CONFIG_HOME).")))
     };
     let files = LocalFiles { config_dir: dir(paths::config_dir())?, state_dir: dir(paths::state_dir())? };
-    let settings = managed::read().map_err(|e| match e {
-        DeviceError::ManagedInvalid { reason, .. } => reason,
+    let read = managed::read().map_err(|e| match e {
+        DeviceError::ManagedInvalid { location, reason } => format!("{reason} ({location})"),
         other => other.to_string(),
     });
+    let unknown = read.as_ref().ok().and_then(Option::as_ref).map(|r| r.unknown.clone()).unwrap_or_default();
+    let settings = read.map(|r| r.map(|r| r.settings));
     Ok(Agent {
         device: SystemDevice,
         secrets: OsSecrets,
         clock: SystemClock,
         files,
-        managed: Managed { location: managed::location(), settings },
+        managed: Managed { location: managed::location(), settings, unknown },
         cli,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
     })

@@ -48,7 +48,8 @@ proptest! {
         proptest::collection::vec(any::<u8>(), 0..200),
     ]) {
         match parse_json(&bytes) {
-            Ok(file) => {
+            Ok((file, unknown)) => {
+                prop_assert!(unknown.iter().all(|k| !lastmile_proto::settings_file::KEYS.contains(&k.as_str())));
                 let _ = Layer::validate(RawLayer::from(file));
             }
             Err(reason) => prop_assert!(!reason.is_empty()),

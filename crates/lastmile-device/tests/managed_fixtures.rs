@@ -25,15 +25,19 @@ fn acme() -> SettingsFile {
 #[test]
 fn plists_binary_and_xml_give_the_settings() {
     for name in ["managed-binary.plist", "managed-xml.plist"] {
-        assert_eq!(read_plist_file(&fixture(name)).expect(name), Some(acme()), "{name}");
+        let read = read_plist_file(&fixture(name)).expect(name).expect("a file");
+        assert_eq!((read.settings, read.unknown), (acme(), vec![]), "{name}");
     }
     assert_eq!(read_plist_file(&fixture("absent.plist")).expect("absent"), None, "no file: nothing managed");
 }
 
 #[test]
 fn a_broken_plist_is_an_error_that_names_the_problem() {
-    let err = read_plist_file(&fixture("managed-unknown-key.plist")).expect_err("unknown key").to_string();
-    assert!(err.contains("serverURL") && err.contains("the known settings are server_url"), "{err}");
+    // An unknown key (a typo, or a profile for a newer version) is named; the known keys apply.
+    let read = read_plist_file(&fixture("managed-unknown-key.plist")).expect("unknown key").expect("a file");
+    assert_eq!(read.settings.server_url.as_deref(), Some("https://mfa.acme.example"));
+    assert_eq!(read.unknown.len(), 1);
+    assert!(read.unknown[0].starts_with("serverURL (in ") && read.unknown[0].ends_with("managed-unknown-key.plist)"));
     let err = read_plist_file(&fixture("managed-wrong-type.plist")).expect_err("wrong type").to_string();
     assert!(err.contains("managed-wrong-type.plist") && err.contains("not a valid settings property list"), "{err}");
     let dir = tempfile::tempdir().expect("dir");
@@ -57,9 +61,10 @@ fn a_reg_export_gives_the_policy_keys_values() {
         ],
         "the values of the policy key only, escapes and the wrapped REG_EXPAND_SZ decoded"
     );
-    let settings = settings_from_registry(values, "managed.reg").expect("settings");
+    let read = settings_from_registry(values, "managed.reg").expect("settings");
+    assert!(read.unknown.is_empty(), "{:?}", read.unknown);
     assert_eq!(
-        settings,
+        read.settings,
         SettingsFile {
             server_url: Some("https://mfa.acme.example".into()),
             organisation: Some(r#"acme "EU" \ north"#.into()),
@@ -72,21 +77,28 @@ fn a_reg_export_gives_the_policy_keys_values() {
 }
 
 #[test]
-fn the_windows_rules_refuse_wrong_types_and_unknown_names() {
+fn the_windows_rules_refuse_wrong_types_and_name_unknown_values() {
     let bytes = std::fs::read(fixture("managed-wrong-type.reg")).expect("read");
     let err = settings_from_registry(parse_reg_file(&bytes).expect("parse"), "managed-wrong-type.reg")
         .expect_err("a string interval")
         .to_string();
     assert!(err.contains("report_interval_minutes must be a REG_DWORD"), "{err}");
-    let cases: [(&str, RegValue, &str); 3] = [
+    let cases: [(&str, RegValue, &str); 2] = [
         ("server_url", RegValue::Dword(1), "server_url must be a string value (REG_SZ), not a REG_DWORD"),
         ("proxy_url", RegValue::Other("REG_MULTI_SZ"), "not REG_MULTI_SZ"),
-        ("serverUrl", RegValue::String("x".into()), "unknown value \"serverUrl\"; the known settings are server_url"),
     ];
     for (name, value, needle) in cases {
         let err = settings_from_registry([(name.to_string(), value)], "HKLM").expect_err(name).to_string();
         assert!(err.contains(needle), "{name}: {err}");
     }
+    // An unknown name (a template for a newer version) is named, of any type; the rest apply.
+    let values = [
+        ("serverUrl".to_string(), RegValue::Other("REG_MULTI_SZ")),
+        ("server_url".to_string(), RegValue::String("https://mfa.acme.example".into())),
+    ];
+    let read = settings_from_registry(values, "HKLM").expect("unknown names are not errors");
+    assert_eq!(read.unknown, vec!["serverUrl (in HKLM)".to_string()]);
+    assert_eq!(read.settings.server_url.as_deref(), Some("https://mfa.acme.example"));
 }
 
 #[test]

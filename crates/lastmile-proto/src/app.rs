@@ -306,6 +306,9 @@ pub enum ProblemCode {
     ClockFail,
     /// The clock is off enough that TOTP codes may fail.
     ClockWarn,
+    /// The managed settings hold keys this version does not know (left aside; the known
+    /// keys apply).
+    ManagedSettingsUnknown,
 }
 
 /// What the window needs to add an authenticator app. Holds the secret: the backend keeps

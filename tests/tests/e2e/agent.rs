@@ -15,7 +15,7 @@ fn agent(dir: &std::path::Path, server: Option<String>, clock_ms: i64) -> Agent<
         secrets: OsSecrets,
         clock: ManualClock::at(clock_ms),
         files: LocalFiles { config_dir: dir.join("config"), state_dir: dir.join("state") },
-        managed: Managed { location: "(test)".into(), settings: Ok(None) },
+        managed: Managed { location: "(test)".into(), settings: Ok(None), unknown: vec![] },
         cli: RawLayer { server_url: server, ..RawLayer::default() },
         app_version: "0.1.0-test".into(),
     }

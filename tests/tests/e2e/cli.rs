@@ -120,7 +120,7 @@ fn invalid_or_unreadable_managed_settings() {
     let home = Home::new().expect("home");
     let cases = [
         ("{ \"server_url\": ", "not valid settings JSON"),
-        ("{ \"server_ulr\": \"https://mfa.example.com\" }", "known settings are server_url"),
+        ("{ \"server_url\": 443 }", "invalid type: integer `443`, expected a string"),
         ("{ \"server_url\": \"http://mfa.example.com\" }", "use https"),
     ];
     for (content, needle) in cases {
@@ -143,6 +143,42 @@ fn invalid_or_unreadable_managed_settings() {
     let (code, status, _) = home.run_json(&["status", "--json"]);
     assert_eq!(code, 3);
     assert!(status["problems"][0]["message"].as_str().is_some_and(|m| m.contains("cannot read it")), "{status}");
+}
+
+/// Configuration tools each own a fragment: `managed.d/*.json` laid over `managed.json` in
+/// name order. A key this version does not know (a template for a newer one) is reported,
+/// and the known keys still apply: the device joins the pinned server.
+#[test]
+fn managed_drop_ins_apply_in_order_and_unknown_keys_are_reported() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    std::fs::write(home.managed_path(), r#"{"server_url": "https://not-this-one.example.com"}"#).expect("write");
+    let drop_ins = home.managed_path().with_file_name("managed.d");
+    std::fs::create_dir(&drop_ins).expect("mkdir");
+    std::fs::write(drop_ins.join("10-server.json"), format!(r#"{{"server_url": "{}"}}"#, server.url())).expect("write");
+    std::fs::write(drop_ins.join("20-newer.json"), r#"{"organisation": "acme", "tray": "always"}"#).expect("write");
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 5, "not joined is the only thing that matters: {status}");
+    let settings = status["settings"].as_array().expect("settings");
+    let setting = |key: &str| settings.iter().find(|s| s["key"] == key).cloned().unwrap_or_default();
+    assert_eq!(setting("server_url")["value"], format!("{}/", server.url()), "{status}");
+    assert_eq!(
+        (setting("organisation")["value"].as_str(), setting("organisation")["locked"].as_bool()),
+        (Some("acme"), Some(true))
+    );
+    let problems = status["problems"].as_array().expect("problems");
+    let unknown =
+        problems.iter().find(|p| p["code"] == "managed_settings_unknown").unwrap_or_else(|| panic!("{status}"));
+    let message = unknown["message"].as_str().unwrap_or_default();
+    assert!(message.contains("tray (in ") && message.contains("20-newer.json"), "{message}");
+    assert!(!problems.iter().any(|p| p["code"] == "managed_settings_invalid"), "{status}");
+    let (_, link) = server.invite().expect("invite");
+    let (code, v, _) = home.run_json(&["join", &link, "--json"]);
+    assert_eq!(code, 0, "{v}");
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(code, 0, "an unknown key alone is advice, not a failure: {status}");
 }
 
 #[test]

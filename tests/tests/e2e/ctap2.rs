@@ -124,7 +124,7 @@ mod enrollment {
             secrets: OsSecrets,
             clock: lastmile_device::clock::SystemClock,
             files: LocalFiles { config_dir: dir.path().join("config"), state_dir: dir.path().join("state") },
-            managed: Managed { location: "(test)".into(), settings: Ok(None) },
+            managed: Managed { location: "(test)".into(), settings: Ok(None), unknown: vec![] },
             cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
             app_version: "0.1.0-test".into(),
         };

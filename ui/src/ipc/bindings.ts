@@ -198,7 +198,7 @@ locked: boolean, };
 
 export type Problem = { code: ProblemCode, message: string, hint: string | null, };
 
-export type ProblemCode = "managed_settings_invalid" | "user_settings_invalid" | "local_state_corrupt" | "no_server" | "server_unreachable" | "server_error" | "device_not_recognised" | "keyring_unavailable" | "not_joined" | "clock_fail" | "clock_warn";
+export type ProblemCode = "managed_settings_invalid" | "user_settings_invalid" | "local_state_corrupt" | "no_server" | "server_unreachable" | "server_error" | "device_not_recognised" | "keyring_unavailable" | "not_joined" | "clock_fail" | "clock_warn" | "managed_settings_unknown";
 
 export type JoinOutcome = { device_id: string, user_email: string, user_name: string, organisation: string, server_url: string, };
 

@@ -30,7 +30,7 @@ export function settingLabel(key: string): string {
 
 /** Problems that block the user; others are advice. */
 export function isBlocking(code: ProblemCode): boolean {
-  return code !== "clock_warn" && code !== "not_joined";
+  return code !== "clock_warn" && code !== "not_joined" && code !== "managed_settings_unknown";
 }
 
 export function yesNo(v: boolean | null, unknown = "Unknown"): string {

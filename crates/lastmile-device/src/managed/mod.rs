@@ -1,13 +1,17 @@
 //! Managed settings: what IT pushes through MDM, which the user cannot override.
 //!
-//! * Linux: `/etc/lastmile/managed.json` (JSON, the keys of `SettingsFile`).
+//! * Linux: `/etc/lastmile/managed.json` (JSON, the keys of `SettingsFile`), then the
+//!   drop-ins `/etc/lastmile/managed.d/*.json` in name order (a later file's keys win), so
+//!   that configuration tools can each own a fragment.
 //! * macOS: the managed-preferences plist of the bundle id `dev.lastmile.desktop`
 //!   (`/Library/Managed Preferences/dev.lastmile.desktop.plist`, or the per-user one).
 //! * Windows: values under `HKLM\SOFTWARE\Policies\Lastmile` (REG_SZ strings,
 //!   `report_interval_minutes` as REG_DWORD).
 //!
 //! A missing source means "nothing managed". A source that exists but cannot be read or
-//! parsed is an error: the app then refuses to act on settings IT meant to pin.
+//! parsed, or holds a known setting of the wrong type, is an error: the app then refuses to
+//! act on settings IT meant to pin. A key this version does not know (a profile written for a
+//! newer one) is not: it is reported ([`ManagedRead::unknown`]) and the known keys apply.
 //!
 //! Builds with the feature `test-hooks` (the end-to-end tests) honour `LASTMILE_MANAGED_PATH`
 //! to read a JSON fixture instead of the OS location; the packaged app cannot be built with
@@ -23,6 +27,40 @@ mod registry;
 pub use plist_file::read_plist_file;
 pub use registry::{RegValue, parse_reg_file, settings_from_registry};
 
+/// What the managed sources hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManagedRead {
+    pub settings: SettingsFile,
+    /// Keys this version does not know, each with where it was found (`key (in source)`).
+    pub unknown: Vec<String>,
+}
+
+impl ManagedRead {
+    /// Lays `later` over `self`: its keys win.
+    fn overlay(&mut self, later: ManagedRead) {
+        let l = later.settings;
+        let s = &mut self.settings;
+        s.server_url = l.server_url.or(s.server_url.take());
+        s.organisation = l.organisation.or(s.organisation.take());
+        s.report_interval_minutes = l.report_interval_minutes.or(s.report_interval_minutes);
+        s.proxy_url = l.proxy_url.or(s.proxy_url.take());
+        s.ntp_servers = l.ntp_servers.or(s.ntp_servers.take());
+        s.sso_provider = l.sso_provider.or(s.sso_provider.take());
+        self.unknown.extend(later.unknown);
+    }
+}
+
+/// Splits a settings object into the keys this version knows, checked strictly (a wrong type
+/// is an error), and the names of the others.
+pub fn split_known(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> Result<(SettingsFile, Vec<String>), serde_json::Error> {
+    let (known, unknown): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+        object.into_iter().partition(|(k, _)| KEYS.contains(&k.as_str()));
+    let settings = serde_json::from_value(serde_json::Value::Object(known))?;
+    Ok((settings, unknown.into_iter().map(|(k, _)| k).collect()))
+}
+
 /// The macOS bundle identifier, which names the managed-preferences domain.
 pub const BUNDLE_ID: &str = "dev.lastmile.desktop";
 
@@ -36,45 +74,76 @@ pub fn location() -> String {
 }
 
 /// Reads the managed settings. `Ok(None)` when IT has configured nothing.
-pub fn read() -> Result<Option<SettingsFile>, DeviceError> {
+pub fn read() -> Result<Option<ManagedRead>, DeviceError> {
     #[cfg(feature = "test-hooks")]
     if let Ok(p) = std::env::var("LASTMILE_MANAGED_PATH") {
-        return read_json_file(std::path::Path::new(&p));
+        return read_json_with_drop_ins(std::path::Path::new(&p));
     }
     read_os()
 }
 
-/// Parses a managed JSON file. Used on Linux and by tests on every OS.
-pub fn read_json_file(path: &std::path::Path) -> Result<Option<SettingsFile>, DeviceError> {
+/// Reads a managed JSON file, then the `*.json` files of the `managed.d` directory next to
+/// it in name order, each laid over the ones before. `Ok(None)` when none exists. Used on
+/// Linux and by tests on every OS.
+pub fn read_json_with_drop_ins(path: &std::path::Path) -> Result<Option<ManagedRead>, DeviceError> {
+    let mut merged = read_json_file(path)?;
+    let dir = path.with_file_name("managed.d");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(merged),
+        Err(e) => {
+            return Err(DeviceError::ManagedInvalid {
+                location: dir.display().to_string(),
+                reason: format!("cannot list it: {e}"),
+            });
+        }
+    };
+    let mut drop_ins: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    drop_ins.sort();
+    for file in drop_ins {
+        if let Some(fragment) = read_json_file(&file)? {
+            merged.get_or_insert_with(ManagedRead::default).overlay(fragment);
+        }
+    }
+    Ok(merged)
+}
+
+/// Parses one managed JSON file. `Ok(None)` when there is no such file.
+pub fn read_json_file(path: &std::path::Path) -> Result<Option<ManagedRead>, DeviceError> {
     let invalid = |reason: String| DeviceError::ManagedInvalid { location: path.display().to_string(), reason };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(invalid(format!("cannot read it: {e}"))),
     };
-    parse_json(&bytes).map(Some).map_err(invalid)
+    let (settings, unknown) = parse_json(&bytes).map_err(invalid)?;
+    let name = path.display();
+    Ok(Some(ManagedRead { settings, unknown: unknown.into_iter().map(|k| format!("{k} (in {name})")).collect() }))
 }
 
-/// Parses managed JSON, explaining what is wrong in terms an administrator can fix.
-pub fn parse_json(bytes: &[u8]) -> Result<SettingsFile, String> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let msg = e.to_string();
-        if msg.contains("unknown field") {
-            format!("{msg}; the known settings are {}", KEYS.join(", "))
-        } else {
-            format!("not valid settings JSON: {msg}")
-        }
-    })
+/// Parses managed JSON into the known settings and the names of unknown keys, explaining
+/// what is wrong in terms an administrator can fix.
+pub fn parse_json(bytes: &[u8]) -> Result<(SettingsFile, Vec<String>), String> {
+    let object = match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(map)) => map,
+        Ok(_) => return Err("not valid settings JSON: the file must hold one JSON object".into()),
+        Err(e) => return Err(format!("not valid settings JSON: {e}")),
+    };
+    split_known(object).map_err(|e| format!("not valid settings JSON: {e}"))
 }
 
 #[cfg(target_os = "linux")]
 fn os_location() -> String {
-    "/etc/lastmile/managed.json".into()
+    "/etc/lastmile/managed.json and /etc/lastmile/managed.d/*.json".into()
 }
 
 #[cfg(target_os = "linux")]
-fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
-    read_json_file(std::path::Path::new("/etc/lastmile/managed.json"))
+fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
+    read_json_with_drop_ins(std::path::Path::new("/etc/lastmile/managed.json"))
 }
 
 #[cfg(target_os = "macos")]
@@ -83,7 +152,7 @@ fn os_location() -> String {
 }
 
 #[cfg(target_os = "macos")]
-fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
+fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
     // A per-user profile wins over the computer-wide one, as with CFPreferences.
     let mut candidates = Vec::new();
     if let Ok(user) = std::env::var("USER") {
@@ -104,7 +173,7 @@ fn os_location() -> String {
 }
 
 #[cfg(windows)]
-fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
+fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
     use windows_registry::{LOCAL_MACHINE, Type};
 
     let invalid = |reason: String| DeviceError::ManagedInvalid { location: os_location(), reason };
@@ -139,7 +208,7 @@ fn os_location() -> String {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-fn read_os() -> Result<Option<SettingsFile>, DeviceError> {
+fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
     Ok(None)
 }
 
@@ -149,23 +218,23 @@ mod tests {
 
     #[test]
     fn json_table() {
-        let ok: [(&str, SettingsFile); 2] = [
-            ("{}", SettingsFile::default()),
+        let server = SettingsFile { server_url: Some("https://mfa.example.com".into()), ..SettingsFile::default() };
+        let ok: [(&str, SettingsFile, Vec<String>); 3] = [
+            ("{}", SettingsFile::default(), vec![]),
             (
                 r#"{"server_url": "https://mfa.example.com", "report_interval_minutes": 60}"#,
-                SettingsFile {
-                    server_url: Some("https://mfa.example.com".into()),
-                    report_interval_minutes: Some(60),
-                    ..SettingsFile::default()
-                },
+                SettingsFile { report_interval_minutes: Some(60), ..server.clone() },
+                vec![],
             ),
+            // A key of a newer version (or a typo) is named; the known keys apply.
+            (r#"{"server_url": "https://mfa.example.com", "tray": true}"#, server, vec!["tray".into()]),
         ];
-        for (input, want) in ok {
-            assert_eq!(parse_json(input.as_bytes()), Ok(want), "{input}");
+        for (input, want, unknown) in ok {
+            assert_eq!(parse_json(input.as_bytes()), Ok((want, unknown)), "{input}");
         }
         let bad = [
-            (r#"{"server_ulr": "https://x"}"#, "known settings are server_url"),
             (r#"{"report_interval_minutes": "sixty"}"#, "not valid settings JSON"),
+            (r#"["server_url"]"#, "one JSON object"),
             ("{", "not valid settings JSON"),
             ("", "not valid settings JSON"),
         ];
@@ -186,5 +255,37 @@ mod tests {
         // A directory where the file should be is unreadable, not "nothing managed".
         let err = read_json_file(dir.path()).expect_err("a directory");
         assert!(err.to_string().contains("cannot read it"), "{err}");
+    }
+
+    #[test]
+    fn drop_ins_are_laid_over_in_name_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("managed.json");
+        assert_eq!(read_json_with_drop_ins(&main).expect("nothing"), None, "no file, no drop-ins: nothing managed");
+        let d = dir.path().join("managed.d");
+        std::fs::create_dir(&d).expect("mkdir");
+        std::fs::write(d.join("20-ntp.json"), r#"{"ntp_servers": "time.b", "organisation": "acme"}"#).expect("write");
+        std::fs::write(d.join("10-server.json"), r#"{"server_url": "https://b", "ntp_servers": "time.a"}"#)
+            .expect("write");
+        std::fs::write(d.join("30-newer.json"), r#"{"tray": "always"}"#).expect("write");
+        std::fs::write(d.join("README"), "not json, not read").expect("write");
+        std::fs::write(d.join("40-old.json.dpkg-old"), "{ broken").expect("write");
+        std::fs::write(&main, r#"{"server_url": "https://a", "report_interval_minutes": 60}"#).expect("write");
+        let read = read_json_with_drop_ins(&main).expect("read").expect("something");
+        assert_eq!(
+            read.settings,
+            SettingsFile {
+                server_url: Some("https://b".into()),
+                organisation: Some("acme".into()),
+                report_interval_minutes: Some(60),
+                ntp_servers: Some("time.b".into()),
+                ..SettingsFile::default()
+            }
+        );
+        assert_eq!(read.unknown, vec![format!("tray (in {})", d.join("30-newer.json").display())]);
+        // A broken drop-in breaks the whole: IT's intent cannot be known.
+        std::fs::write(d.join("25-broken.json"), r#"{"report_interval_minutes": "hourly"}"#).expect("write");
+        let err = read_json_with_drop_ins(&main).expect_err("broken").to_string();
+        assert!(err.contains("25-broken.json"), "{err}");
     }
 }

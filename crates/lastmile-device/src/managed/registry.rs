@@ -6,8 +6,9 @@
 //! [`settings_from_registry`], so the tests here check the Windows path's rules on real
 //! `.reg` files.
 
-use lastmile_proto::settings_file::{KEYS, SettingsFile};
+use lastmile_proto::settings_file::SettingsFile;
 
+use super::ManagedRead;
 use crate::DeviceError;
 
 /// The policy key, under HKEY_LOCAL_MACHINE.
@@ -24,14 +25,16 @@ pub enum RegValue {
     Other(&'static str),
 }
 
-/// The settings the policy key's values give. Unknown names and wrong types are errors that
-/// name the value, so that an administrator can fix the policy.
+/// The settings the policy key's values give. Wrong types are errors that name the value, so
+/// that an administrator can fix the policy; unknown names (a template for a newer version)
+/// are listed in [`ManagedRead::unknown`] and the known values apply.
 pub fn settings_from_registry(
     values: impl IntoIterator<Item = (String, RegValue)>,
     location: &str,
-) -> Result<SettingsFile, DeviceError> {
+) -> Result<ManagedRead, DeviceError> {
     let invalid = |reason: String| DeviceError::ManagedInvalid { location: location.to_string(), reason };
     let mut file = SettingsFile::default();
+    let mut unknown = Vec::new();
     for (name, value) in values {
         let text = || match &value {
             RegValue::String(s) => Ok(s.clone()),
@@ -48,12 +51,10 @@ pub fn settings_from_registry(
                 RegValue::Dword(v) => file.report_interval_minutes = Some(v),
                 _ => return Err(invalid("report_interval_minutes must be a REG_DWORD".into())),
             },
-            other => {
-                return Err(invalid(format!("unknown value {other:?}; the known settings are {}", KEYS.join(", "))));
-            }
+            other => unknown.push(format!("{other} (in {location})")),
         }
     }
-    Ok(file)
+    Ok(ManagedRead { settings: file, unknown })
 }
 
 /// The values a `.reg` export sets under `HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Lastmile`
