@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use lastmile_agent::{exit, system::system_agent};
 use lastmile_core::settings::RawLayer;
-use lastmile_proto::app::StatusReport;
+use lastmile_proto::app::{CheckVerdict, DoctorReport, StatusReport};
 
 use crate::term::{fail, print_json, say};
 
@@ -33,6 +33,13 @@ enum Command {
     /// Show this device, its authenticators, the server and the clock.
     Status {
         /// Print the status document as JSON (schema_version 1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check everything Lastmile depends on (settings, keyring, server, clock, enrollment,
+    /// security-key access, unsent reports) and say what to do about each failure.
+    Doctor {
+        /// Print the checks as JSON (schema_version 1).
         #[arg(long)]
         json: bool,
     },
@@ -181,6 +188,25 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                     print_status(&report)
                 }
                 code
+            }
+            Err(e) => fail(&e, json),
+        },
+        Command::Doctor { json } => match agent.status().await {
+            Ok(report) => {
+                let checks = lastmile_agent::doctor::doctor(&report, &agent.managed.location);
+                let failed = checks.checks.iter().any(|c| c.verdict == CheckVerdict::Fail);
+                if json {
+                    print_json(&checks);
+                } else {
+                    print_doctor(&checks);
+                }
+                // A failed check's exit code is its problem's, as in `status`; the one check
+                // that is not a status problem (keys this user may not open) is a key problem.
+                match (failed, exit::for_status(&report)) {
+                    (false, _) => exit::OK,
+                    (true, exit::OK) => exit::KEY,
+                    (true, code) => code,
+                }
             }
             Err(e) => fail(&e, json),
         },
@@ -351,4 +377,21 @@ fn joined(outcome: Result<lastmile_proto::app::JoinOutcome, lastmile_agent::Agen
         }
         Err(e) => fail(&e, json),
     }
+}
+
+/// The checklist, one line per check and the fix under each that did not pass.
+fn print_doctor(report: &DoctorReport) {
+    let mut out = String::new();
+    for c in &report.checks {
+        let mark = match c.verdict {
+            CheckVerdict::Ok => "ok  ",
+            CheckVerdict::Warn => "warn",
+            CheckVerdict::Fail => "FAIL",
+        };
+        out.push_str(&format!("{mark}  {:<13} {}\n", c.id, c.summary));
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("      {:<13} fix: {fix}\n", ""));
+        }
+    }
+    say(&out);
 }

@@ -6,6 +6,7 @@
 //! server API is not abstracted: tests use the real server on loopback.
 
 pub mod clock;
+pub mod doctor;
 mod enrolled;
 mod error;
 pub mod exit;

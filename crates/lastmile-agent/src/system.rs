@@ -27,6 +27,7 @@ impl DeviceProbe for SystemDevice {
         Authenticators {
             security_keys: scan.keys,
             security_keys_note: scan.note,
+            security_keys_blocked: scan.blocked,
             platform: platform::platform_authenticator(),
             tpm: platform::tpm(),
         }

@@ -17,6 +17,8 @@ pub const GET_INFO_TIMEOUT: Duration = Duration::from_secs(3);
 pub struct Scan {
     pub keys: Vec<SecurityKey>,
     pub note: Option<String>,
+    /// FIDO devices attached that this user may not open.
+    pub blocked: u32,
 }
 
 /// Model names for well-known AAGUIDs. The FIDO Metadata Service is the full source.
@@ -64,13 +66,21 @@ pub async fn scan() -> Scan {
     let transport = match USBTransport::new().await {
         Ok(t) => t,
         Err(e) => {
-            return Scan { keys: Vec::new(), note: Some(format!("cannot enumerate USB devices: {e:?}")) };
+            return Scan {
+                keys: Vec::new(),
+                note: Some(format!("cannot enumerate USB devices: {e:?}")),
+                blocked: blocked_count(),
+            };
         }
     };
     let tokens = match transport.tokens().await {
         Ok(t) => t,
         Err(e) => {
-            return Scan { keys: Vec::new(), note: Some(format!("cannot list USB FIDO devices: {e:?}")) };
+            return Scan {
+                keys: Vec::new(),
+                note: Some(format!("cannot list USB FIDO devices: {e:?}")),
+                blocked: blocked_count(),
+            };
         }
     };
     let mut keys = Vec::with_capacity(tokens.len());
@@ -83,12 +93,25 @@ pub async fn scan() -> Scan {
         }
     }
     let note = why_not_found(keys.len());
-    Scan { keys, note }
+    Scan { keys, note, blocked: blocked_count() }
 }
 
 #[cfg(not(feature = "usb"))]
 pub async fn scan() -> Scan {
-    Scan { keys: Vec::new(), note: Some("this build of Lastmile has no USB security-key support".into()) }
+    Scan { keys: Vec::new(), note: Some("this build of Lastmile has no USB security-key support".into()), blocked: 0 }
+}
+
+/// How many FIDO devices are attached that this user may not open (Linux: the permissions of
+/// `/dev/hidraw*`; elsewhere the OS brokers access, so none).
+pub fn blocked_count() -> u32 {
+    #[cfg(target_os = "linux")]
+    {
+        linux::fido_hidraw_devices().iter().filter(|d| !d.accessible).count() as u32
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0
+    }
 }
 
 fn unreadable(why: &str) -> SecurityKey {

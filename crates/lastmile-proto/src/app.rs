@@ -43,6 +43,9 @@ pub struct Authenticators {
     pub security_keys: Vec<SecurityKey>,
     /// Why the list is empty or incomplete (permissions, missing service, ...), if known.
     pub security_keys_note: Option<String>,
+    /// FIDO devices attached that this user may not open (Linux: `/dev/hidraw*` permissions);
+    /// the note says how to fix it.
+    pub security_keys_blocked: u32,
     pub platform: PlatformAuthenticator,
     pub tpm: Tpm,
 }
@@ -373,6 +376,34 @@ pub struct JoinOutcome {
     pub user_name: String,
     pub organisation: String,
     pub server_url: String,
+}
+
+/// `lastmile doctor --json` (schema_version 1): every check, passed or not, each with what to
+/// do when it did not pass. For the person at the keyboard and the helpdesk on the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorReport {
+    pub schema_version: u32,
+    pub checks: Vec<DoctorCheck>,
+}
+
+/// One check of [`DoctorReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoctorCheck {
+    /// `settings`, `keyring`, `server`, `clock`, `enrollment`, `security_keys` or `outbox`.
+    pub id: String,
+    pub verdict: CheckVerdict,
+    /// What was found, in a sentence.
+    pub summary: String,
+    /// What to do, when the verdict is not ok.
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckVerdict {
+    Ok,
+    Warn,
+    Fail,
 }
 
 /// A sign-in with the organisation's identity provider went to the browser (the

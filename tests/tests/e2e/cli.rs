@@ -621,3 +621,37 @@ fn the_oidc_provider_is_configured_and_its_keys_rotated_from_the_command_line() 
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--auth secret or private-key-jwt"));
 }
+
+/// `lastmile doctor`: every check listed, passed or not; a failure names its fix and sets the
+/// exit code its problem has in `status`.
+#[test]
+fn doctor_lists_every_check_and_the_fix_for_each_failure() {
+    require_keyring();
+    let home = Home::new().expect("home");
+    let (code, v, _) = home.run_json(&["doctor", "--json"]);
+    assert_eq!(code, 4, "no server is a server failure: {v}");
+    let checks = v["checks"].as_array().expect("checks");
+    let ids: Vec<&str> = checks.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids, ["settings", "keyring", "server", "clock", "enrollment", "security_keys", "outbox"]);
+    let server = &checks[2];
+    assert_eq!(server["verdict"], "fail", "{v}");
+    assert!(server["fix"].as_str().is_some_and(|f| !f.is_empty()), "{server}");
+    assert_eq!(checks[1]["verdict"], "ok", "the keyring answers here: {v}");
+
+    let srv = Server::start().expect("server");
+    srv.seed().expect("seed");
+    let (_, link) = srv.invite().expect("invite");
+    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (code, out, err) = home.run(&["doctor"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for line in ["ok    server", "ok    clock", "ok    enrollment    joined Acme Ltd as ada@acme.test", "ok    outbox"] {
+        assert!(out.contains(line), "{line:?} in:\n{out}");
+    }
+    assert!(!out.contains("FAIL") && !out.contains("fix:"), "{out}");
+
+    // The server goes away: its check fails with the reason and what to do.
+    drop(srv);
+    let (code, out, _) = home.run(&["doctor"]);
+    assert_eq!(code, 4, "{out}");
+    assert!(out.contains("FAIL  server") && out.contains("fix:"), "{out}");
+}

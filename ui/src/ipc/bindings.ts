@@ -17,7 +17,12 @@ export type Authenticators = { security_keys: Array<SecurityKey>,
 /**
  * Why the list is empty or incomplete (permissions, missing service, ...), if known.
  */
-security_keys_note: string | null, platform: PlatformAuthenticator, tpm: Tpm, };
+security_keys_note: string | null, 
+/**
+ * FIDO devices attached that this user may not open (Linux: `/dev/hidraw*` permissions);
+ * the note says how to fix it.
+ */
+security_keys_blocked: number, platform: PlatformAuthenticator, tpm: Tpm, };
 
 export type SecurityKey = { transport: Transport, aaguid: string | null, 
 /**
