@@ -33,8 +33,12 @@ enum Command {
     /// Show this device, its authenticators, the server and the clock.
     Status {
         /// Print the status document as JSON (schema_version 1).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// `jamf`: one word as a Jamf extension attribute (`<result>compliant</result>`;
+        /// also excepted, gap, unknown or a problem's code), exit code 0.
+        #[arg(long, value_parser = ["jamf"])]
+        format: Option<String>,
     },
     /// Check everything Lastmile depends on (settings, keyring, server, clock, enrollment,
     /// security-key access, unsent reports) and say what to do about each failure.
@@ -179,7 +183,17 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         Err(e) => return fail(&e, false),
     };
     match command {
-        Command::Status { json } => match agent.status().await {
+        Command::Status { format: Some(_), .. } => match agent.status().await {
+            Ok(report) => {
+                say(&format!("<result>{}</result>\n", exit::mdm_state(&report)));
+                exit::OK
+            }
+            Err(e) => {
+                say(&format!("<result>error: {}</result>\n", e.message.replace(['<', '>'], "")));
+                exit::OK
+            }
+        },
+        Command::Status { json, .. } => match agent.status().await {
             Ok(report) => {
                 let code = exit::for_status(&report);
                 if json {

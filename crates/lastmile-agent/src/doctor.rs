@@ -257,6 +257,40 @@ mod tests {
     }
 
     #[test]
+    fn one_word_for_device_management() {
+        use lastmile_proto::app::{ServerView, Standing};
+        let state = |problems: Vec<Problem>, standing: Option<(bool, bool)>| {
+            let mut r = report(problems);
+            r.enrollment.server_view = standing.map(|(ok, met)| ServerView {
+                verified_factors: 0,
+                factors: vec![],
+                best_tier: None,
+                reports_received: 1,
+                last_report_at_ms: None,
+                standing: Standing {
+                    ok,
+                    met,
+                    group: None,
+                    gaps: vec![],
+                    level: None,
+                    deadline_ms: None,
+                    excepted_until_ms: None,
+                },
+                next_step: None,
+            });
+            crate::exit::mdm_state(&r)
+        };
+        assert_eq!(state(vec![], Some((true, true))), "compliant");
+        assert_eq!(state(vec![], Some((true, false))), "excepted");
+        assert_eq!(state(vec![], Some((false, false))), "gap");
+        assert_eq!(state(vec![], None), "unknown");
+        // Advice does not hide the standing; a problem does.
+        assert_eq!(state(vec![p(ProblemCode::ClockWarn, "m", "h")], Some((true, true))), "compliant");
+        assert_eq!(state(vec![p(ProblemCode::ManagedSettingsUnknown, "m", "h")], Some((false, false))), "gap");
+        assert_eq!(state(vec![p(ProblemCode::ServerUnreachable, "m", "h")], Some((true, true))), "server_unreachable");
+    }
+
+    #[test]
     fn keys_clock_and_outbox_from_their_own_facts() {
         let mut r = report(vec![]);
         r.authenticators.security_keys_blocked = 1;

@@ -41,6 +41,27 @@ pub fn for_problem(code: ProblemCode) -> i32 {
     }
 }
 
+/// One word for device management (a Jamf extension attribute, an inventory column):
+/// `compliant`, `excepted` (an exception covers the gap), `gap`, the code of the most
+/// important problem (`not_joined`, `server_unreachable`, ...), or `unknown` when the server's
+/// view could not be had. Advice (a clock drifting, a managed key this version does not know)
+/// does not hide the standing.
+pub fn mdm_state(report: &StatusReport) -> String {
+    let blocking = report
+        .problems
+        .iter()
+        .find(|p| !matches!(p.code, ProblemCode::ClockWarn | ProblemCode::ManagedSettingsUnknown));
+    if let Some(p) = blocking {
+        return serde_json::to_value(p.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    }
+    match report.enrollment.server_view.as_ref().map(|v| &v.standing) {
+        Some(s) if s.met => "compliant".into(),
+        Some(s) if s.ok => "excepted".into(),
+        Some(_) => "gap".into(),
+        None => "unknown".into(),
+    }
+}
+
 /// The exit code of `status`: that of the most important problem (they are sorted).
 pub fn for_status(report: &StatusReport) -> i32 {
     report.problems.iter().map(|p| for_problem(p.code)).find(|&c| c != OK).unwrap_or(OK)

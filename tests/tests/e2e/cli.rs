@@ -637,6 +637,8 @@ fn doctor_lists_every_check_and_the_fix_for_each_failure() {
     assert_eq!(server["verdict"], "fail", "{v}");
     assert!(server["fix"].as_str().is_some_and(|f| !f.is_empty()), "{server}");
     assert_eq!(checks[1]["verdict"], "ok", "the keyring answers here: {v}");
+    // The same state as one word for device management, exit code 0 (Jamf reads the output).
+    assert_eq!(home.run(&["status", "--format", "jamf"]), (0, "<result>no_server</result>\n".into(), String::new()));
 
     let srv = Server::start().expect("server");
     srv.seed().expect("seed");
@@ -644,10 +646,13 @@ fn doctor_lists_every_check_and_the_fix_for_each_failure() {
     assert_eq!(home.run(&["join", &link]).0, 0);
     let (code, out, err) = home.run(&["doctor"]);
     assert_eq!(code, 0, "{out}{err}");
-    for line in ["ok    server", "ok    clock", "ok    enrollment    joined Acme Ltd as ada@acme.test", "ok    outbox"] {
+    for line in ["ok    server", "ok    clock", "ok    enrollment    joined Acme Ltd as ada@acme.test", "ok    outbox"]
+    {
         assert!(out.contains(line), "{line:?} in:\n{out}");
     }
     assert!(!out.contains("FAIL") && !out.contains("fix:"), "{out}");
+    // Joined without a factor yet: a gap under the default policy.
+    assert_eq!(home.run(&["status", "--format", "jamf"]).1, "<result>gap</result>\n");
 
     // The server goes away: its check fails with the reason and what to do.
     drop(srv);
