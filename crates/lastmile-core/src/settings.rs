@@ -35,6 +35,10 @@ pub struct RawLayer {
     pub ntp_servers: Option<String>,
     /// Which of the organisation's sign-ins joining uses (its id, from `admin sso list`).
     pub sso_provider: Option<String>,
+    /// Who manages this device, as the window says it ("Managed by Acme IT").
+    pub managed_by: Option<String>,
+    /// Where the person gets help: an https:// page.
+    pub support_url: Option<String>,
 }
 
 /// One validated layer.
@@ -46,6 +50,8 @@ pub struct Layer {
     pub proxy_url: Option<Url>,
     pub ntp_servers: Option<Vec<NtpServer>>,
     pub sso_provider: Option<String>,
+    pub managed_by: Option<String>,
+    pub support_url: Option<Url>,
 }
 
 /// A problem with one setting in one layer.
@@ -125,6 +131,27 @@ impl Layer {
                 });
             }
         }
+        if let Some(name) = raw.managed_by {
+            let name = name.trim().to_string();
+            if (1..=80).contains(&name.chars().count()) && !name.chars().any(char::is_control) {
+                layer.managed_by = Some(name);
+            } else {
+                errors.push(SettingError {
+                    key: "managed_by",
+                    message: format!("{name:?} must be 1-80 characters without control characters"),
+                });
+            }
+        }
+        if let Some(u) = raw.support_url {
+            match Url::parse(&u) {
+                Ok(url) if url.scheme() == "https" && url.host().is_some() => layer.support_url = Some(url),
+                Ok(_) => errors.push(SettingError {
+                    key: "support_url",
+                    message: format!("{u:?} must be an https:// page (it opens in the browser)"),
+                }),
+                Err(e) => errors.push(SettingError { key: "support_url", message: format!("{u:?}: {e}") }),
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -152,6 +179,8 @@ pub struct Settings {
     pub proxy_url: Setting<Url>,
     pub ntp_servers: Setting<Vec<NtpServer>>,
     pub sso_provider: Setting<String>,
+    pub managed_by: Setting<String>,
+    pub support_url: Setting<Url>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -191,6 +220,8 @@ impl Settings {
             proxy_url: pick("proxy_url", &managed.proxy_url, &cli.proxy_url, &user.proxy_url, None)?,
             ntp_servers: pick("ntp_servers", &managed.ntp_servers, &cli.ntp_servers, &user.ntp_servers, None)?,
             sso_provider: pick("sso_provider", &managed.sso_provider, &cli.sso_provider, &user.sso_provider, None)?,
+            managed_by: pick("managed_by", &managed.managed_by, &cli.managed_by, &user.managed_by, None)?,
+            support_url: pick("support_url", &managed.support_url, &cli.support_url, &user.support_url, None)?,
         })
     }
 }
@@ -264,12 +295,31 @@ mod tests {
             proxy_url: Some("ftp://proxy".into()),
             ntp_servers: Some("time.example.com:0".into()),
             sso_provider: Some("entra id".into()),
+            managed_by: Some("Acme\nIT".into()),
+            support_url: Some("http://help.acme.example".into()),
         })
-        .expect_err("all six are wrong");
+        .expect_err("all eight are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert_eq!(
             keys,
-            ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers", "sso_provider"]
+            [
+                "server_url",
+                "organisation",
+                "report_interval_minutes",
+                "proxy_url",
+                "ntp_servers",
+                "sso_provider",
+                "managed_by",
+                "support_url"
+            ]
         );
+        let ok = Layer::validate(RawLayer {
+            managed_by: Some(" Acme IT ".into()),
+            support_url: Some("https://help.acme.example/lastmile".into()),
+            ..RawLayer::default()
+        })
+        .expect("valid");
+        assert_eq!(ok.managed_by.as_deref(), Some("Acme IT"));
+        assert_eq!(ok.support_url.map(|u| u.to_string()).as_deref(), Some("https://help.acme.example/lastmile"));
     }
 }

@@ -21,6 +21,8 @@ fn managed_like() -> impl Strategy<Value = Vec<u8>> {
         "ntp_servers",
         "organisation",
         "sso_provider",
+        "managed_by",
+        "support_url",
         "unknown_key",
     ]);
     let value = prop_oneof![

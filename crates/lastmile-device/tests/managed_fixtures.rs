@@ -19,6 +19,8 @@ fn acme() -> SettingsFile {
         ntp_servers: Some("time.acme.example:123".into()),
         proxy_url: None,
         sso_provider: None,
+        managed_by: None,
+        support_url: None,
     }
 }
 
@@ -72,6 +74,8 @@ fn a_reg_export_gives_the_policy_keys_values() {
             proxy_url: Some("http://proxy.acme.example:3128".into()),
             ntp_servers: None,
             sso_provider: None,
+            managed_by: None,
+            support_url: None,
         }
     );
 }

@@ -22,11 +22,25 @@ pub struct SettingsFile {
     /// Which of the organisation's sign-ins joining uses (its id, from `admin sso list`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_provider: Option<String>,
+    /// Who manages this device, as the window says it ("Managed by Acme IT").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+    /// Where people get help: an https:// page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_url: Option<String>,
 }
 
 /// The keys a settings file may hold (for error messages).
-pub const KEYS: [&str; 6] =
-    ["server_url", "organisation", "report_interval_minutes", "proxy_url", "ntp_servers", "sso_provider"];
+pub const KEYS: [&str; 8] = [
+    "server_url",
+    "organisation",
+    "report_interval_minutes",
+    "proxy_url",
+    "ntp_servers",
+    "sso_provider",
+    "managed_by",
+    "support_url",
+];
 
 impl From<SettingsFile> for RawLayer {
     fn from(f: SettingsFile) -> Self {
@@ -37,6 +51,8 @@ impl From<SettingsFile> for RawLayer {
             proxy_url: f.proxy_url,
             ntp_servers: f.ntp_servers,
             sso_provider: f.sso_provider,
+            managed_by: f.managed_by,
+            support_url: f.support_url,
         }
     }
 }

@@ -9,6 +9,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_in_options",
     "sso_join",
     "sso_cancel",
+    "open_support",
     "leave",
     "initial_link",
     "totp_begin",

@@ -109,6 +109,21 @@ fn sso_cancel(state: State<'_, AppState>) {
     }
 }
 
+/// Opens the help page IT set (`support_url`) in the system browser. The window names no
+/// address: only the setting's can be opened this way.
+#[tauri::command]
+fn open_support(state: State<'_, AppState>) -> Result<(), AppError> {
+    let resolved = state.agent.resolve_settings().map_err(|e| e.to_app_error())?;
+    let Some(url) = resolved.settings.support_url.value else {
+        return Err(invalid_input("no help page is set on this device"));
+    };
+    lastmile_device::browser::open(url.as_str()).map_err(|e| AppError {
+        code: AppErrorCode::Internal,
+        message: e,
+        hint: Some(format!("Open {url} in your browser.")),
+    })
+}
+
 #[tauri::command]
 async fn leave(state: State<'_, AppState>) -> Result<bool, AppError> {
     state.agent.leave().await.map_err(|e| e.to_app_error())
@@ -325,6 +340,7 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         sign_in_options,
         sso_join,
         sso_cancel,
+        open_support,
         leave,
         initial_link,
         totp_begin,

@@ -441,14 +441,20 @@ async fn the_window_joins_with_the_organisations_sign_in() {
         "accounts": { "ada@acme.test": { "name": "Ada Lovelace", "groups": ["admins"] } },
     }));
     let (server, home, url_file) = super::sso::setup(&idp, false);
-    std::fs::write(home.managed_path(), json!({ "server_url": server.url(), "organisation": "acme" }).to_string())
-        .expect("managed");
+    let managed = json!({
+        "server_url": server.url(),
+        "organisation": "acme",
+        "managed_by": "Acme IT",
+        "support_url": "https://help.acme.example/lastmile",
+    });
+    std::fs::write(home.managed_path(), managed.to_string()).expect("managed");
     let opener = home.path().join("open-url.sh");
     let driver = driver_with(&home, &[("BROWSER", &opener)]);
     let c = open(&driver, &[]).await;
 
     let start = find(&c, "sso-start").await;
     assert_eq!(start.text().await.expect("text"), "Sign in with Acme Ltd");
+    assert_eq!(text(&c, "managed-by").await, "Managed by Acme IT");
     let org_row = find(&c, "setting-organisation").await;
     assert_eq!(org_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
     screenshot(&c, "ui-sso.png").await;
@@ -493,6 +499,15 @@ async fn the_window_joins_with_the_organisations_sign_in() {
     let group = server.query_json("SELECT group_name FROM user_compliance").expect("query");
     assert_eq!(group, vec![json!({ "group_name": "high-risk" })]);
     screenshot(&c, "ui-sso-joined.png").await;
+
+    // IT's help page opens in the system browser (the window names no address itself).
+    std::fs::remove_file(&url_file).expect("rm");
+    find(&c, "support").await.click().await.expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&url_file).ok().as_deref() != Some("https://help.acme.example/lastmile") {
+        assert!(Instant::now() < deadline, "the help page was not opened: {:?}", std::fs::read_to_string(&url_file));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     c.close().await.expect("close");
 }
 

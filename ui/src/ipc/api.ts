@@ -49,6 +49,11 @@ export function onSsoStarted(handler: (started: SsoStarted) => void): Promise<Un
   return listen<SsoStarted>(EVENTS.ssoStarted, (e) => handler(e.payload));
 }
 
+/** Opens the help page IT set (the `support_url` setting) in the system browser. */
+export async function openSupport(): Promise<void> {
+  await invoke("open_support");
+}
+
 export function leave(): Promise<boolean> {
   return invoke<boolean>("leave");
 }

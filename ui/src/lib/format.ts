@@ -24,6 +24,8 @@ export function settingLabel(key: string): string {
     proxy_url: "Proxy",
     ntp_servers: "NTP servers",
     sso_provider: "Sign-in",
+    managed_by: "Managed by",
+    support_url: "Help",
   };
   return labels[key] ?? key;
 }

@@ -46,6 +46,8 @@ impl ManagedRead {
         s.proxy_url = l.proxy_url.or(s.proxy_url.take());
         s.ntp_servers = l.ntp_servers.or(s.ntp_servers.take());
         s.sso_provider = l.sso_provider.or(s.sso_provider.take());
+        s.managed_by = l.managed_by.or(s.managed_by.take());
+        s.support_url = l.support_url.or(s.support_url.take());
         self.unknown.extend(later.unknown);
     }
 }

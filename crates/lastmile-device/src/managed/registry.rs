@@ -47,6 +47,8 @@ pub fn settings_from_registry(
             "proxy_url" => file.proxy_url = Some(text()?),
             "ntp_servers" => file.ntp_servers = Some(text()?),
             "sso_provider" => file.sso_provider = Some(text()?),
+            "managed_by" => file.managed_by = Some(text()?),
+            "support_url" => file.support_url = Some(text()?),
             "report_interval_minutes" => match value {
                 RegValue::Dword(v) => file.report_interval_minutes = Some(v),
                 _ => return Err(invalid("report_interval_minutes must be a REG_DWORD".into())),
