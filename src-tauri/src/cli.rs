@@ -165,16 +165,39 @@ pub fn main() -> i32 {
     runtime.block_on(run(command, layer))
 }
 
+/// How many daily log files are kept.
+const LOG_FILES_KEPT: usize = 7;
+
 fn init_tracing(headless: bool) {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
     // Headless output is for scripts: only warnings on stderr unless LASTMILE_LOG says otherwise.
-    let default = if headless { "warn" } else { "info" };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let filter = |default: &str| {
+        tracing_subscriber::EnvFilter::try_from_env("LASTMILE_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+    };
+    let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_filter(filter(if headless { "warn" } else { "info" }));
+    // The log files, for the helpdesk: every run, window or command, at info unless
+    // LASTMILE_LOG says otherwise. Nothing secret is logged (tests read the files of whole
+    // journeys for tokens, keys and codes). Without a place for them, stderr only.
+    let file = lastmile_device::paths::log_dir().ok().and_then(|dir| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("lastmile")
+            .filename_suffix("log")
+            .max_log_files(LOG_FILES_KEPT)
+            .build(dir)
+            .ok()
+    });
+    let file = file.map(|appender| {
+        tracing_subscriber::fmt::layer().with_writer(appender).with_ansi(false).with_filter(filter("info"))
+    });
+    let _ = tracing_subscriber::registry().with(stderr).with(file).try_init();
 }
 
 async fn run(command: Command, layer: RawLayer) -> i32 {

@@ -21,6 +21,20 @@ pub fn state_dir() -> Result<PathBuf, DeviceError> {
         .ok_or(DeviceError::NoHomeDirectory("state"))
 }
 
+/// Where the app's log files go, by each OS's convention: `$XDG_STATE_HOME/lastmile/logs`
+/// on Linux (logs are state in the XDG spec), `~/Library/Logs/Lastmile` on macOS,
+/// `%LOCALAPPDATA%\lastmile\logs` on Windows.
+pub fn log_dir() -> Result<PathBuf, DeviceError> {
+    #[cfg(target_os = "macos")]
+    {
+        dirs::home_dir().map(|h| h.join("Library/Logs/Lastmile")).ok_or(DeviceError::NoHomeDirectory("logs"))
+    }
+    #[cfg(not(target_os = "macos"))]
+    {
+        state_dir().map(|d| d.join("logs"))
+    }
+}
+
 /// Where the user keeps documents (for files the user asks the app to save).
 pub fn documents_dir() -> Result<PathBuf, DeviceError> {
     dirs::document_dir().or_else(dirs::home_dir).ok_or(DeviceError::NoHomeDirectory("documents"))

@@ -302,3 +302,60 @@ fn enrolling_without_a_key_says_so_and_spends_nothing() {
     assert_eq!(code, 8, "{err}");
     assert!(err.contains("no security key is plugged in"), "{err}");
 }
+
+/// Everything in the app's log files after a whole journey at debug level.
+fn logs(home: &Home) -> String {
+    let dir = home.path().join(".local/state/lastmile/logs");
+    let mut all = String::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
+        all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));
+    }
+    all
+}
+
+/// The log files of a whole journey (join with an invite, an authenticator app, recovery
+/// codes, a report), written at debug level, hold none of its secrets: the invite code, the
+/// device token, the device key, the TOTP secret, the recovery codes.
+#[test]
+fn the_logs_of_a_whole_journey_hold_no_secret() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    let debug = |args: &[&str]| {
+        let mut cmd = home.lastmile(args);
+        cmd.env("LASTMILE_LOG", "debug");
+        cmd
+    };
+    assert!(debug(&["join", &link]).status().expect("join").success());
+
+    let (mut child, out, mut stdin) = spawn_interactive(debug(&["enroll", "totp"]));
+    let text = wait_for(&out, "Code from the app: ", 1);
+    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
+    let secret: String = key_line.trim_start().trim_start_matches("key:").split_whitespace().collect();
+    writeln!(stdin, "{}", oathtool(&secret)).expect("type");
+    assert!(child.wait().expect("wait").success());
+
+    let (mut child, out, mut stdin) = spawn_interactive(debug(&["enroll", "recovery-codes"]));
+    let text = wait_for(&out, "confirm you kept them: ", 1);
+    let codes: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim().split_once(". ").map(|(_, c)| c.to_string()))
+        .filter(|c| c.len() == 19)
+        .collect();
+    assert_eq!(codes.len(), 10, "{text}");
+    writeln!(stdin, "{}", codes[0]).expect("type");
+    assert!(child.wait().expect("wait").success());
+    assert!(debug(&["report"]).status().expect("report").success());
+
+    let logs = logs(&home);
+    assert!(logs.contains("DEBUG"), "the journey was logged at debug level:\n{logs}");
+    let compact = |s: &str| s.replace('-', "");
+    let mut secrets = vec![code.clone(), compact(&code), secret.clone(), "lmd_".into(), "PRIVATE KEY".into()];
+    secrets.extend(codes.iter().cloned());
+    secrets.extend(codes.iter().map(|c| compact(c)));
+    for s in &secrets {
+        assert!(!logs.contains(s.as_str()), "{s:?} is in the logs");
+    }
+}
