@@ -186,6 +186,9 @@ fn init_tracing(headless: bool) {
     // LASTMILE_LOG says otherwise. Nothing secret is logged (tests read the files of whole
     // journeys for tokens, keys and codes). Without a place for them, stderr only.
     let file = lastmile_device::paths::log_dir().ok().and_then(|dir| {
+        // Made first: the appender prunes old files at start and says so on stderr when it
+        // finds no directory, which a script reading stderr would see.
+        std::fs::create_dir_all(&dir).ok()?;
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("lastmile")

@@ -328,7 +328,10 @@ fn the_logs_of_a_whole_journey_hold_no_secret() {
         cmd.env("LASTMILE_LOG", "debug");
         cmd
     };
-    assert!(debug(&["join", &link]).status().expect("join").success());
+    let out = debug(&["join", &link]).output().expect("join");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("log directory"), "the first run's log files are made quietly: {err}");
 
     let (mut child, out, mut stdin) = spawn_interactive(debug(&["enroll", "totp"]));
     let text = wait_for(&out, "Code from the app: ", 1);
