@@ -67,6 +67,20 @@ pub(crate) fn spawn_interactive(
     (child, out, stdin)
 }
 
+/// The TOTP key `lastmile enroll totp` shows (its `key:` line, spaces removed).
+fn shown_secret(text: &str) -> String {
+    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
+    key_line.trim_start().trim_start_matches("key:").split_whitespace().collect()
+}
+
+/// The recovery codes `lastmile enroll recovery-codes` lists (`N. XXXX-XXXX-XXXX-XXXX`).
+fn shown_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.trim().split_once(". ").map(|(_, c)| c.to_string()))
+        .filter(|c| c.len() == 19)
+        .collect()
+}
+
 pub(crate) fn oathtool(secret_b32: &str) -> String {
     oathtool_at(secret_b32, "now")
 }
@@ -96,8 +110,7 @@ fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
     let text = wait_for(&out, "Code from the app: ", 1);
     assert!(text.contains('█') || text.contains('▀'), "a QR code is drawn:\n{text}");
     assert!(!text.contains("Warning"), "the clock is fine here:\n{text}");
-    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
-    let secret: String = key_line.trim_start().trim_start_matches("key:").split_whitespace().collect();
+    let secret = shown_secret(&text);
     assert_eq!(secret.len(), 32, "160 bits in base 32: {secret}");
 
     writeln!(stdin, "000000").expect("type");
@@ -142,11 +155,7 @@ fn recovery_codes_in_the_terminal_saved_and_confirmed() {
     let (mut child, out, mut stdin) =
         interactive(&home, &["enroll", "recovery-codes", "--save", file.to_str().expect("path")]);
     let text = wait_for(&out, "confirm you kept them: ", 1);
-    let codes: Vec<String> = text
-        .lines()
-        .filter_map(|l| l.trim().split_once(". ").map(|(_, c)| c.to_string()))
-        .filter(|c| c.len() == 19)
-        .collect();
+    let codes = shown_codes(&text);
     assert_eq!(codes.len(), 10, "{text}");
 
     let saved = std::fs::read_to_string(&file).expect("saved file");
@@ -335,18 +344,13 @@ fn the_logs_of_a_whole_journey_hold_no_secret() {
 
     let (mut child, out, mut stdin) = spawn_interactive(debug(&["enroll", "totp"]));
     let text = wait_for(&out, "Code from the app: ", 1);
-    let key_line = text.lines().find(|l| l.trim_start().starts_with("key:")).expect("key line");
-    let secret: String = key_line.trim_start().trim_start_matches("key:").split_whitespace().collect();
+    let secret = shown_secret(&text);
     writeln!(stdin, "{}", oathtool(&secret)).expect("type");
     assert!(child.wait().expect("wait").success());
 
     let (mut child, out, mut stdin) = spawn_interactive(debug(&["enroll", "recovery-codes"]));
     let text = wait_for(&out, "confirm you kept them: ", 1);
-    let codes: Vec<String> = text
-        .lines()
-        .filter_map(|l| l.trim().split_once(". ").map(|(_, c)| c.to_string()))
-        .filter(|c| c.len() == 19)
-        .collect();
+    let codes = shown_codes(&text);
     assert_eq!(codes.len(), 10, "{text}");
     writeln!(stdin, "{}", codes[0]).expect("type");
     assert!(child.wait().expect("wait").success());

@@ -75,6 +75,29 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
         .expect("WebDriver session with the lastmile window")
 }
 
+/// Whether an app of `home` still runs (a process named lastmile whose HOME is this one).
+fn app_running(home: &Home) -> bool {
+    let want = format!("HOME={}", home.path().display());
+    let Ok(procs) = std::fs::read_dir("/proc") else { return false };
+    procs.filter_map(Result::ok).any(|p| {
+        let named = std::fs::read_to_string(p.path().join("comm")).is_ok_and(|c| c.trim() == "lastmile");
+        named
+            && std::fs::read(p.path().join("environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == want.as_bytes()))
+    })
+}
+
+/// Ends the session and waits for its app to be gone: one app runs per home, and a window
+/// opened while the last one is still exiting would hand its arguments over to it and exit.
+async fn close(c: Client, home: &Home) {
+    c.close().await.expect("close");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app_running(home) {
+        assert!(Instant::now() < deadline, "the closed window's app kept running");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn find(c: &Client, testid: &str) -> Element {
     c.wait()
         .at_most(Duration::from_secs(20))
@@ -337,7 +360,7 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     assert_eq!(code, 5, "{err}");
 
     // The window goes away mid-recovery; reopened, it continues the open session.
-    c.close().await.expect("close");
+    close(c, &home).await;
     let c = open(&driver, &[]).await;
     let notice = text(&c, "recover-notice").await;
     assert!(notice.contains("Continuing your recovery session"), "{notice}");
@@ -418,7 +441,7 @@ async fn a_link_opens_the_window_at_its_step() {
         .await
         .expect("the step the link names is brought forward");
     assert!(asked.text().await.expect("text").contains("recovery codes"));
-    c.close().await.expect("close");
+    close(c, &home).await;
 
     let c = open(&driver, &["lastmile://open?step=format_disk"]).await;
     find(&c, "joined").await;
