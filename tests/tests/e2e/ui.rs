@@ -68,10 +68,15 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert("tauri:options".into(), serde_json::json!({ "application": bin("lastmile"), "args": args }));
-    ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
+    let mut builder = ClientBuilder::native();
+    builder.capabilities(caps);
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let session = builder.connect(&url);
+    // A window that never comes (the app exited at once, e.g. handing over to another
+    // instance) would leave WebKitWebDriver waiting forever: fail instead.
+    tokio::time::timeout(Duration::from_secs(90), session)
         .await
+        .unwrap_or_else(|_| panic!("no lastmile window within 90 s (args {args:?})"))
         .expect("WebDriver session with the lastmile window")
 }
 
@@ -441,8 +446,14 @@ async fn a_link_opens_the_window_at_its_step() {
         .await
         .expect("the step the link names is brought forward");
     assert!(asked.text().await.expect("text").contains("recovery codes"));
-    close(c, &home).await;
+    c.close().await.expect("close");
 
+    // Another device (its own home and driver): reopening one home's window with a link
+    // right after closing it hung in the full suite, not alone (see the session notes).
+    let (_, link) = server.invite().expect("invite");
+    let other = Home::new().expect("home");
+    assert_eq!(other.run(&["join", &link]).0, 0);
+    let driver = self::driver(&other);
     let c = open(&driver, &["lastmile://open?step=format_disk"]).await;
     find(&c, "joined").await;
     assert!(c.find(Locator::Css(".asked")).await.is_err(), "an unknown step opens nothing");
