@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use lastmile_proto::api::{
-    ErrorBody, ErrorCode, JoinResponse, OrganisationView, SignInOptions, SsoJoinRequest, SsoProviderView, SsoStart,
-    SsoStartRequest, UserView,
+    ErrorBody, ErrorCode, JoinResponse, OrganisationView, SignInOptions, SsoJoinRequest, SsoProof, SsoProviderView,
+    SsoStart, SsoStartRequest, UserView,
 };
 
 use super::extract::{ApiJson, ClientAddr, check_claims, check_device_key};
@@ -98,6 +98,26 @@ pub async fn start(
     ))
 }
 
+/// The proof's fields within the lengths the API documents (in characters), before the
+/// flow is looked up: a malformed request is a 400 whatever the flow's state.
+fn check_proof(proof: &SsoProof) -> Result<(), ApiError> {
+    let check = |value: &str, what: &str, min: usize, max: usize| {
+        if (min..=max).contains(&value.chars().count()) {
+            Ok(())
+        } else {
+            Err(ApiError::bad_request(format!("{what} must be {min}-{max} characters")))
+        }
+    };
+    match proof {
+        SsoProof::Code { code, code_verifier, redirect_uri } => {
+            check(code, "code", 1, 4096)?;
+            check(code_verifier, "code_verifier (RFC 7636)", 43, 128)?;
+            check(redirect_uri, "redirect_uri", 1, 200)
+        }
+        SsoProof::IdToken { id_token } => check(id_token, "id_token", 1, 16384),
+    }
+}
+
 /// Binds this device to the person the organisation's identity provider signed in: the
 /// server redeems the code (or checks the ID token), checks issuer, audience, expiry,
 /// signature and the flow's nonce, finds (or creates) the user, and joins the device as an
@@ -120,6 +140,7 @@ pub async fn join(
     if req.flow_id.len() > 64 {
         return Err(ApiError::bad_request("flow_id is longer than 64 characters"));
     }
+    check_proof(&req.proof)?;
     let token = new_device_token();
     let cx = sso::Context { pool: &state.db.pool, idps: &state.sso, seal: &state.seal };
     let joined = sso::join(cx, &req, &hash_secret(&token), state.clock.now()).await?.map_err(refusal)?;

@@ -262,6 +262,15 @@ async fn every_refusal_is_one_error_shape_with_its_reason() {
     // Unknown and expired flows (the clock only moves forward: the rate limits follow it); an unknown provider; an unknown organisation.
     let (s, v) = h.sso_join("sso_unknown", SsoProof::IdToken { id_token: "a.b.c".into() }).await;
     assert_eq!((s, error_code(&v)), (StatusCode::GONE, ErrorCode::SsoExpired), "{v}");
+    // A proof outside its documented lengths is a malformed request, whatever the flow.
+    let short = SsoProof::Code {
+        code: "c".into(),
+        code_verifier: "too-short".into(),
+        redirect_uri: "http://127.0.0.1:9/callback".into(),
+    };
+    let (s, v) = h.sso_join("sso_unknown", short).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("code_verifier")), "{v}");
     let start = h.started().await;
     h.clock.advance(lastmile_server::sso::FLOW_TTL_MS + 1);
     let (s, v) = h.sso_join(&start.flow_id, SsoProof::IdToken { id_token: "a.b.c".into() }).await;
