@@ -7,16 +7,15 @@ use lastmile_proto::app::{
     CheckVerdict, ClockVerdict, DoctorCheck, DoctorReport, Problem, ProblemCode, SettingSource, StatusReport,
 };
 
+fn check(id: &str, verdict: CheckVerdict, summary: String, fix: Option<String>) -> DoctorCheck {
+    DoctorCheck { id: id.into(), verdict, summary, fix }
+}
+
 /// The checklist for `report`; `managed_location` names where managed settings are read.
 pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
     let problem = |codes: &[ProblemCode]| report.problems.iter().find(|p| codes.contains(&p.code));
-    let from = |p: &Problem, verdict: CheckVerdict, id: &str| DoctorCheck {
-        id: id.into(),
-        verdict,
-        summary: p.message.clone(),
-        fix: p.hint.clone(),
-    };
-    let ok = |id: &str, summary: String| DoctorCheck { id: id.into(), verdict: CheckVerdict::Ok, summary, fix: None };
+    let from = |p: &Problem, verdict: CheckVerdict, id: &str| check(id, verdict, p.message.clone(), p.hint.clone());
+    let ok = |id: &str, summary: String| check(id, CheckVerdict::Ok, summary, None);
     let mut checks = Vec::new();
 
     // Settings: where they come from, and whether IT's can be used.
@@ -62,19 +61,19 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
         (Some(p), _) => {
             let verdict = if p.code == ProblemCode::ClockFail { CheckVerdict::Fail } else { CheckVerdict::Warn };
             let fix = if clock.fix_steps.is_empty() { p.hint.clone() } else { Some(clock.fix_steps.join(" ")) };
-            DoctorCheck { id: "clock".into(), verdict, summary: p.message.clone(), fix }
+            check("clock", verdict, p.message.clone(), fix)
         }
         (None, Some(offset)) if clock.verdict == Some(ClockVerdict::Ok) => {
             let side = if offset >= 0 { "ahead of" } else { "behind" };
             let reference = if clock.source == "server" { "the server" } else { clock.source.as_str() };
             ok("clock", format!("{} ms {side} {reference}; codes work", offset.abs()))
         }
-        (None, _) => DoctorCheck {
-            id: "clock".into(),
-            verdict: CheckVerdict::Warn,
-            summary: "not measured: nothing to compare the clock with".into(),
-            fix: Some("Make the server reachable (or set ntp_servers), then run lastmile doctor again.".into()),
-        },
+        (None, _) => check(
+            "clock",
+            CheckVerdict::Warn,
+            "not measured: nothing to compare the clock with".into(),
+            Some("Make the server reachable (or set ntp_servers), then run lastmile doctor again.".into()),
+        ),
     });
 
     let e = &report.enrollment;
@@ -90,12 +89,12 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
 
     let a = &report.authenticators;
     checks.push(if a.security_keys_blocked > 0 {
-        DoctorCheck {
-            id: "security_keys".into(),
-            verdict: CheckVerdict::Fail,
-            summary: format!("{} security key(s) attached that this user may not open", a.security_keys_blocked),
-            fix: a.security_keys_note.clone(),
-        }
+        check(
+            "security_keys",
+            CheckVerdict::Fail,
+            format!("{} security key(s) attached that this user may not open", a.security_keys_blocked),
+            a.security_keys_note.clone(),
+        )
     } else if a.security_keys.is_empty() {
         let why = a.security_keys_note.as_deref().unwrap_or("none found");
         ok("security_keys", format!("none attached ({why})"))
@@ -106,20 +105,20 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
 
     let o = &e.outbox;
     checks.push(if o.rejected > 0 {
-        DoctorCheck {
-            id: "outbox".into(),
-            verdict: CheckVerdict::Warn,
-            summary: format!("the server refused {} report(s) for good; they are kept on this device", o.rejected),
-            fix: Some("Send a support bundle to your IT team: the refusals say why.".into()),
-        }
+        check(
+            "outbox",
+            CheckVerdict::Warn,
+            format!("the server refused {} report(s) for good; they are kept on this device", o.rejected),
+            Some("Tell your IT team: the server refused them for good, and they will not be sent again.".into()),
+        )
     } else if o.pending > 0 {
         let why = o.last_error.as_deref().unwrap_or("not sent yet");
-        DoctorCheck {
-            id: "outbox".into(),
-            verdict: CheckVerdict::Warn,
-            summary: format!("{} report(s) waiting to be sent ({why})", o.pending),
-            fix: Some("They are sent on their own once the server answers; nothing is lost.".into()),
-        }
+        check(
+            "outbox",
+            CheckVerdict::Warn,
+            format!("{} report(s) waiting to be sent ({why})", o.pending),
+            Some("They are sent on their own once the server answers; nothing is lost.".into()),
+        )
     } else {
         ok("outbox", "no reports waiting".into())
     });

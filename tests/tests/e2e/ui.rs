@@ -431,12 +431,7 @@ async fn a_security_key_is_registered_and_verified_in_the_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_opens_the_window_at_its_step() {
     require_display();
-    require_keyring();
-    let server = Server::start().expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (server, home) = super::factors::joined();
     let driver = driver(&home);
     let c = open(&driver, &["lastmile://open?step=recovery_codes"]).await;
     let asked = c
@@ -571,12 +566,7 @@ fn second_launch(home: &Home, link: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_launch_hands_its_link_to_the_running_window() {
     require_display();
-    require_keyring();
-    let server = Server::start().expect("server");
-    server.seed().expect("seed");
-    let (_, link) = server.invite().expect("invite");
-    let home = Home::new().expect("home");
-    assert_eq!(home.run(&["join", &link]).0, 0);
+    let (_server, home) = super::factors::joined();
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
     find(&c, "joined").await;
