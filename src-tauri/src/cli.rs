@@ -112,7 +112,15 @@ enum Command {
         command: KeyCommand,
     },
     /// Forget this device's enrollment (keyring credential and local state).
-    Leave,
+    Leave {
+        /// Also remove everything else Lastmile keeps for you here: the log files, the
+        /// outbox, state files set aside, your settings file.
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Before imaging a machine: forget the device identity (keyring entries, state, outbox)
+    /// so that clones do not share it; settings and logs stay. No server needed.
+    Reset,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,8 +190,8 @@ fn init_tracing(headless: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_filter(filter(if headless { "warn" } else { "info" }));
-    // The log files, for the helpdesk: every run, window or command, at info unless
-    // LASTMILE_LOG says otherwise. Nothing secret is logged (tests read the files of whole
+    // The log files, for the helpdesk: every run, window or command, at the `log_level`
+    // setting (IT's policy, or info) unless LASTMILE_LOG says otherwise. Nothing secret is logged (tests read the files of whole
     // journeys for tokens, keys and codes). Without a place for them, stderr only.
     let file = lastmile_device::paths::log_dir().ok().and_then(|dir| {
         // Made first: the appender prunes old files at start and says so on stderr when it
@@ -198,7 +206,10 @@ fn init_tracing(headless: bool) {
             .ok()
     });
     let file = file.map(|appender| {
-        tracing_subscriber::fmt::layer().with_writer(appender).with_ansi(false).with_filter(filter("info"))
+        tracing_subscriber::fmt::layer()
+            .with_writer(appender)
+            .with_ansi(false)
+            .with_filter(filter(&lastmile_agent::system::log_level()))
     });
     let _ = tracing_subscriber::registry().with(stderr).with(file).try_init();
 }
@@ -301,7 +312,24 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         Command::Recover { user, org, revoke, skip_totp, save } => {
             crate::recover::run(&agent, crate::recover::Options { user, org, revoke, skip_totp, save }).await
         }
-        Command::Leave => match agent.leave().await {
+        Command::Leave { purge: true } => match agent.reset(true).await {
+            Ok(reset) => {
+                say(&describe_reset("Lastmile's files and credentials for you on this device are gone", &reset));
+                exit::OK
+            }
+            Err(e) => fail(&e, false),
+        },
+        Command::Reset => match agent.reset(false).await {
+            Ok(reset) => {
+                say(&describe_reset(
+                    "This device has no identity now: an image taken of it will join as a new device",
+                    &reset,
+                ));
+                exit::OK
+            }
+            Err(e) => fail(&e, false),
+        },
+        Command::Leave { purge: false } => match agent.leave().await {
             Ok(true) => {
                 say("This device left its organisation; its credential was removed from the keyring.\n");
                 exit::OK
@@ -313,6 +341,18 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             Err(e) => fail(&e, false),
         },
     }
+}
+
+fn describe_reset(headline: &str, reset: &lastmile_agent::Reset) -> String {
+    let mut out = format!("{headline}.\n  keyring entries removed: {}\n", reset.keyring_entries);
+    if reset.removed.is_empty() {
+        out.push_str("  no files to remove\n");
+    }
+    for path in &reset.removed {
+        out.push_str(&format!("  removed {path}\n"));
+    }
+    out.push_str("The server still lists the device until IT removes it.\n");
+    out
 }
 
 fn print_clock(c: &lastmile_proto::app::ClockStatus) {

@@ -185,6 +185,78 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         Ok(enrolled.is_some())
     }
 
+    /// Forgets this device's identity, for a machine about to be imaged (`lastmile reset`)
+    /// or a person removing Lastmile (`leave --purge`, `purge: true`): the keyring entries of
+    /// every enrollment the state files name (the current one and any set aside as
+    /// unreadable), the state file and those set aside, and the report outbox. A purge also
+    /// removes the log files and the user settings file. The server is not needed; the device
+    /// stays listed there until IT removes it. Only files Lastmile names are removed, never
+    /// a directory's unknown contents.
+    pub async fn reset(&self, purge: bool) -> Result<Reset, AgentError> {
+        let state_dir = &self.files.state_dir;
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        let mut accounts: Vec<String> = Vec::new();
+        let state_name = crate::files::STATE_FILE;
+        if let Ok(entries) = std::fs::read_dir(state_dir) {
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name == state_name || name.starts_with(&format!("{state_name}.")) {
+                    accounts.extend(accounts_named_in(&entry.path()));
+                    files.push(entry.path());
+                }
+            }
+        }
+        accounts.sort();
+        accounts.dedup();
+        let keyring_entries = self
+            .secrets(move |s| {
+                let mut deleted = 0;
+                for a in &accounts {
+                    if s.load(a)?.is_some() {
+                        s.delete(a)?;
+                        deleted += 1;
+                    }
+                }
+                Ok(deleted)
+            })
+            .await
+            .map_err(|e| {
+                AgentError::new(
+                    AppErrorCode::KeyringUnavailable,
+                    format!("cannot remove the device credential: {e}; nothing was removed"),
+                    Some("Unlock the keyring (log in to the desktop session), then run this again."),
+                )
+            })?;
+        let mut removed = Vec::new();
+        let mut remove = |path: &std::path::Path| -> Result<(), AgentError> {
+            let result = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+            match result {
+                Ok(()) => {
+                    removed.push(path.display().to_string());
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(AgentError::new(
+                    AppErrorCode::Internal,
+                    format!("cannot remove {}: {e}", path.display()),
+                    Some("Check the file's permissions, then run this again."),
+                )),
+            }
+        };
+        remove(&state_dir.join("outbox"))?;
+        for file in &files {
+            remove(file)?;
+        }
+        if purge {
+            remove(&state_dir.join("logs"))?;
+            remove(&self.files.settings_path())?;
+            // The directories themselves, when nothing else is in them.
+            let _ = std::fs::remove_dir(state_dir);
+            let _ = std::fs::remove_dir(&self.files.config_dir);
+        }
+        Ok(Reset { keyring_entries, removed })
+    }
+
     /// The server to talk to: managed beats the command line beats `link` (an invite link
     /// or an address the user typed) beats the user's settings. A link that contradicts a
     /// managed address is refused: it may be a phishing attempt.
@@ -256,4 +328,29 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             }
         }
     }
+}
+
+/// What [`Agent::reset`] removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reset {
+    /// How many keyring entries were deleted.
+    pub keyring_entries: usize,
+    /// The files and directories removed.
+    pub removed: Vec<String>,
+}
+
+/// The keyring accounts a state file (current or set aside) names, read leniently: a file
+/// set aside as unreadable may still name its device.
+fn accounts_named_in(path: &std::path::Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+    let enrollment = &value["enrollment"];
+    let mut accounts = Vec::new();
+    if let Some(id) = enrollment["device_id"].as_str() {
+        accounts.push(token_account(id));
+    }
+    if let Some(key) = enrollment["device_key_account"].as_str() {
+        accounts.push(key.to_string());
+    }
+    accounts
 }

@@ -141,6 +141,7 @@ impl Resolved {
             view("sso_provider", s.sso_provider.value.clone(), s.sso_provider.source),
             view("managed_by", s.managed_by.value.clone(), s.managed_by.source),
             view("support_url", s.support_url.value.as_ref().map(ToString::to_string), s.support_url.source),
+            view("log_level", s.log_level.value.clone(), s.log_level.source),
         ]
     }
 }

@@ -76,6 +76,16 @@ pub fn system_agent(cli: RawLayer) -> Result<Agent<SystemDevice, OsSecrets, Syst
     })
 }
 
+/// The log files' level as the settings decide it (`log_level`: managed > user > "info"),
+/// read before anything else runs; settings that cannot be read give the default.
+pub fn log_level() -> String {
+    system_agent(RawLayer::default())
+        .ok()
+        .and_then(|agent| agent.resolve_settings().ok())
+        .and_then(|resolved| resolved.settings.log_level.value)
+        .unwrap_or_else(|| lastmile_core::settings::DEFAULT_LOG_LEVEL.to_string())
+}
+
 /// The system browser (see `lastmile_device::browser`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemBrowser;

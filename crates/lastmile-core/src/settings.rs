@@ -15,6 +15,11 @@ pub const DEFAULT_REPORT_INTERVAL_MINUTES: u32 = 240;
 /// Accepted interval range (5 minutes to a day).
 pub const REPORT_INTERVAL_RANGE: std::ops::RangeInclusive<u32> = 5..=1440;
 
+/// The levels the log files can be kept at (`log_level`), least detailed first.
+pub const LOG_LEVELS: [&str; 4] = ["error", "warn", "info", "debug"];
+/// The log files' level when nothing sets one.
+pub const DEFAULT_LOG_LEVEL: &str = "info";
+
 /// Where a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -39,6 +44,8 @@ pub struct RawLayer {
     pub managed_by: Option<String>,
     /// Where the person gets help: an https:// page.
     pub support_url: Option<String>,
+    /// How much the log files hold: one of [`LOG_LEVELS`].
+    pub log_level: Option<String>,
 }
 
 /// One validated layer.
@@ -52,6 +59,7 @@ pub struct Layer {
     pub sso_provider: Option<String>,
     pub managed_by: Option<String>,
     pub support_url: Option<Url>,
+    pub log_level: Option<String>,
 }
 
 /// A problem with one setting in one layer.
@@ -152,6 +160,16 @@ impl Layer {
                 Err(e) => errors.push(SettingError { key: "support_url", message: format!("{u:?}: {e}") }),
             }
         }
+        if let Some(level) = raw.log_level {
+            if LOG_LEVELS.contains(&level.as_str()) {
+                layer.log_level = Some(level);
+            } else {
+                errors.push(SettingError {
+                    key: "log_level",
+                    message: format!("{level:?} is not a log level (one of {})", LOG_LEVELS.join(", ")),
+                });
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -181,6 +199,7 @@ pub struct Settings {
     pub sso_provider: Setting<String>,
     pub managed_by: Setting<String>,
     pub support_url: Setting<Url>,
+    pub log_level: Setting<String>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -222,6 +241,13 @@ impl Settings {
             sso_provider: pick("sso_provider", &managed.sso_provider, &cli.sso_provider, &user.sso_provider, None)?,
             managed_by: pick("managed_by", &managed.managed_by, &cli.managed_by, &user.managed_by, None)?,
             support_url: pick("support_url", &managed.support_url, &cli.support_url, &user.support_url, None)?,
+            log_level: pick(
+                "log_level",
+                &managed.log_level,
+                &cli.log_level,
+                &user.log_level,
+                Some(DEFAULT_LOG_LEVEL.to_string()),
+            )?,
         })
     }
 }
@@ -297,8 +323,9 @@ mod tests {
             sso_provider: Some("entra id".into()),
             managed_by: Some("Acme\nIT".into()),
             support_url: Some("http://help.acme.example".into()),
+            log_level: Some("trace".into()),
         })
-        .expect_err("all eight are wrong");
+        .expect_err("all nine are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert_eq!(
             keys,
@@ -310,7 +337,8 @@ mod tests {
                 "ntp_servers",
                 "sso_provider",
                 "managed_by",
-                "support_url"
+                "support_url",
+                "log_level"
             ]
         );
         let ok = Layer::validate(RawLayer {

@@ -21,6 +21,7 @@ fn acme() -> SettingsFile {
         sso_provider: None,
         managed_by: None,
         support_url: None,
+        log_level: None,
     }
 }
 
@@ -76,6 +77,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             sso_provider: None,
             managed_by: None,
             support_url: None,
+            log_level: None,
         }
     );
 }

@@ -28,19 +28,120 @@ pub struct SettingsFile {
     /// Where people get help: an https:// page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_url: Option<String>,
+    /// How much the log files hold: error, warn, info or debug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<String>,
 }
 
-/// The keys a settings file may hold (for error messages).
-pub const KEYS: [&str; 8] = [
-    "server_url",
-    "organisation",
-    "report_interval_minutes",
-    "proxy_url",
-    "ntp_servers",
-    "sso_provider",
-    "managed_by",
-    "support_url",
+/// What kind of value a setting holds, which decides how each policy store carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text (a JSON string, a REG_SZ, a plist string).
+    Text,
+    /// An absolute URL (carried as text).
+    Url,
+    /// A whole number in a range (a JSON number, a REG_DWORD, a plist integer).
+    Integer { min: u32, max: u32, default: u32 },
+    /// One of a closed list of words (carried as text).
+    Choice(&'static [&'static str]),
+}
+
+/// One setting as administrators see it in every policy template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spec {
+    /// The key in JSON and plists, the value name in the registry.
+    pub key: &'static str,
+    pub kind: Kind,
+    /// A short name (the Group Policy setting's title).
+    pub title: &'static str,
+    /// What it does, for the administrator (one paragraph).
+    pub description: &'static str,
+    /// A value that passes validation, used in the sample profiles.
+    pub example: &'static str,
+}
+
+/// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
+/// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
+/// test checks it names exactly the fields of [`SettingsFile`] with their types.
+pub const SETTINGS: [Spec; 9] = [
+    Spec {
+        key: "server_url",
+        kind: Kind::Url,
+        title: "Server URL",
+        description: "The organisation's Lastmile server (https://, or http:// on loopback only). A device with this set opens straight at the join step.",
+        example: "https://mfa.example.com",
+    },
+    Spec {
+        key: "organisation",
+        kind: Kind::Text,
+        title: "Organisation",
+        description: "The organisation's slug on the server (1-64 lower-case letters, digits or dashes).",
+        example: "acme",
+    },
+    Spec {
+        key: "report_interval_minutes",
+        kind: Kind::Integer {
+            min: *lastmile_core::settings::REPORT_INTERVAL_RANGE.start(),
+            max: *lastmile_core::settings::REPORT_INTERVAL_RANGE.end(),
+            default: lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES,
+        },
+        title: "Report interval (minutes)",
+        description: "How often the device reports its posture, in minutes.",
+        example: "60",
+    },
+    Spec {
+        key: "proxy_url",
+        kind: Kind::Url,
+        title: "Proxy URL",
+        description: "An http, https or socks5 proxy for every connection to the server.",
+        example: "http://proxy.example.com:3128",
+    },
+    Spec {
+        key: "ntp_servers",
+        kind: Kind::Text,
+        title: "NTP servers",
+        description: "host[:port] of NTP servers to also check the clock against, comma-separated.",
+        example: "time.example.com,ntp.example.com:123",
+    },
+    Spec {
+        key: "sso_provider",
+        kind: Kind::Text,
+        title: "Sign-in to join with",
+        description: "Which of the organisation's sign-ins joining uses (its id, from lastmile-server admin sso list).",
+        example: "entra",
+    },
+    Spec {
+        key: "managed_by",
+        kind: Kind::Text,
+        title: "Managed by",
+        description: "Who manages this device, as the window says it (\"Managed by Acme IT\"), 1-80 characters.",
+        example: "Acme IT",
+    },
+    Spec {
+        key: "support_url",
+        kind: Kind::Url,
+        title: "Support page",
+        description: "Where people get help: an https:// page the window's \"Get help\" opens.",
+        example: "https://help.example.com/mfa",
+    },
+    Spec {
+        key: "log_level",
+        kind: Kind::Choice(&lastmile_core::settings::LOG_LEVELS),
+        title: "Log level",
+        description: "How much the log files hold (LASTMILE_LOG overrides it for one run). Nothing secret is logged at any level.",
+        example: "debug",
+    },
 ];
+
+/// The keys a settings file may hold (for error messages).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    SETTINGS.iter().map(|s| s.key)
+}
+
+/// The setting a key names.
+pub fn spec(key: &str) -> Option<&'static Spec> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
 
 impl From<SettingsFile> for RawLayer {
     fn from(f: SettingsFile) -> Self {
@@ -53,6 +154,88 @@ impl From<SettingsFile> for RawLayer {
             sso_provider: f.sso_provider,
             managed_by: f.managed_by,
             support_url: f.support_url,
+            log_level: f.log_level,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table names exactly the file's fields, each example passes the file's types, and
+    /// a value of another kind is refused: the templates generated from the table cannot
+    /// drift from what the app reads.
+    #[test]
+    fn the_table_is_the_file() {
+        let mut full = serde_json::Map::new();
+        for s in SETTINGS {
+            let value = match s.kind {
+                Kind::Integer { min, max, default } => {
+                    let n: u32 = s.example.parse().expect("integer example");
+                    assert!((min..=max).contains(&n) && (min..=max).contains(&default), "{}", s.key);
+                    serde_json::json!(n)
+                }
+                Kind::Choice(values) => {
+                    assert!(values.contains(&s.example), "{}", s.key);
+                    serde_json::json!(s.example)
+                }
+                Kind::Text | Kind::Url => serde_json::json!(s.example),
+            };
+            let one: SettingsFile = serde_json::from_value(serde_json::json!({ s.key: value.clone() })).expect(s.key);
+            assert_ne!(one, SettingsFile::default(), "{} reaches no field", s.key);
+            let wrong = match s.kind {
+                Kind::Integer { .. } => serde_json::json!(s.example),
+                Kind::Text | Kind::Url | Kind::Choice(_) => serde_json::json!(1),
+            };
+            assert!(serde_json::from_value::<SettingsFile>(serde_json::json!({ s.key: wrong })).is_err(), "{}", s.key);
+            full.insert(s.key.into(), value);
+        }
+        let file: SettingsFile = serde_json::from_value(serde_json::Value::Object(full.clone())).expect("all");
+        assert_eq!(serde_json::to_value(&file).expect("serialise"), serde_json::Value::Object(full));
+        // And the table names every field the struct has, in serde's own list of them.
+        assert_eq!(fields_of::<SettingsFile>(), keys().collect::<Vec<_>>());
+        let layer = lastmile_core::settings::Layer::validate(file.into());
+        assert!(layer.is_ok(), "the examples must pass validation: {layer:?}");
+    }
+
+    /// The field names serde knows for a struct, as it hands them to `deserialize_struct`.
+    fn fields_of<'de, T: Deserialize<'de>>() -> Vec<&'static str> {
+        struct Capture(Vec<&'static str>);
+        #[derive(Debug)]
+        struct Stop;
+        impl std::fmt::Display for Stop {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("stop")
+            }
+        }
+        impl std::error::Error for Stop {}
+        impl serde::de::Error for Stop {
+            fn custom<M: std::fmt::Display>(_: M) -> Self {
+                Stop
+            }
+        }
+        impl<'de> serde::Deserializer<'de> for &mut Capture {
+            type Error = Stop;
+            fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+                Err(Stop)
+            }
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> Result<V::Value, Stop> {
+                self.0 = fields.to_vec();
+                Err(Stop)
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+                unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        let mut capture = Capture(Vec::new());
+        let _ = T::deserialize(&mut capture);
+        capture.0
     }
 }

@@ -181,6 +181,40 @@ fn managed_drop_ins_apply_in_order_and_unknown_keys_are_reported() {
     assert_eq!(code, 0, "an unknown key alone is advice, not a failure: {status}");
 }
 
+/// The log files' level is IT's to set (`log_level`): at debug they hold the HTTP client's
+/// debug lines, at the default (info) they do not, and the setting is shown as managed.
+#[test]
+fn the_log_level_follows_the_policy() {
+    let server = Server::start().expect("server");
+    let logs = |home: &Home| {
+        let dir = home.path().join(".local/state/lastmile/logs");
+        let mut all = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
+            all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));
+        }
+        all
+    };
+    let plain = Home::new().expect("home");
+    plain.lastmile(&["--server", &server.url(), "status"]).output().expect("status");
+    assert!(!logs(&plain).contains("DEBUG"), "info by default:\n{}", logs(&plain));
+
+    let managed = Home::new().expect("home");
+    std::fs::write(managed.managed_path(), r#"{"log_level": "debug"}"#).expect("write");
+    let (_, status, _) = managed.run_json(&["--server", &server.url(), "status", "--json"]);
+    let level = status["settings"].as_array().and_then(|s| s.iter().find(|s| s["key"] == "log_level").cloned());
+    assert_eq!(
+        level.map(|l| (l["value"].clone(), l["locked"].clone())),
+        Some(("debug".into(), true.into())),
+        "{status}"
+    );
+    assert!(logs(&managed).contains("DEBUG"), "debug by policy:\n{}", logs(&managed));
+
+    std::fs::write(managed.managed_path(), r#"{"log_level": "loud"}"#).expect("write");
+    let (_, status, _) = managed.run_json(&["status", "--json"]);
+    let problems = serde_json::to_string(&status["problems"]).expect("json");
+    assert!(problems.contains("log_level") && problems.contains("error, warn, info, debug"), "{problems}");
+}
+
 #[test]
 fn a_managed_server_is_locked() {
     require_keyring();
@@ -659,4 +693,62 @@ fn doctor_lists_every_check_and_the_fix_for_each_failure() {
     let (code, out, _) = home.run(&["doctor"]);
     assert_eq!(code, 4, "{out}");
     assert!(out.contains("FAIL  server") && out.contains("fix:"), "{out}");
+}
+
+/// `reset` (before imaging) forgets the device identity: its keyring entries, including those
+/// of a state file set aside as unreadable, the state and the outbox; settings and logs stay,
+/// and the device joins again as a new one. `leave --purge` removes the rest too.
+#[test]
+fn reset_forgets_the_identity_and_purge_removes_everything() {
+    use lastmile_device::keystore::OsKeyring;
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    let joined = |home: &Home| {
+        let (_, link) = server.invite().expect("invite");
+        let (code, v, err) = home.run_json(&["join", &link, "--json"]);
+        assert_eq!(code, 0, "{err}");
+        v["device_id"].as_str().expect("device id").to_string()
+    };
+    let token = |id: &str| OsKeyring.load(&format!("device-token:{id}")).expect("keyring");
+
+    // An earlier enrollment whose state file was set aside, and the current one.
+    let old = joined(&home);
+    let state = std::fs::read_to_string(home.state_path()).expect("state");
+    let aside = home.state_path().with_file_name("state.json.corrupt-1");
+    std::fs::write(&aside, state).expect("set aside");
+    assert_eq!(home.run(&["leave"]).0, 0);
+    OsKeyring.store(&format!("device-token:{old}"), "lmd_left_behind").expect("store");
+    let current = joined(&home);
+    let settings = std::fs::read_to_string(home.settings_path()).expect("joining keeps the server in the settings");
+    let outbox = home.state_path().with_file_name("outbox");
+    assert!(token(&old).is_some() && token(&current).is_some());
+
+    let (code, out, err) = home.run(&["reset"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("keyring entries removed: 3"),
+        "the token and key of the current device, the old token:\n{out}"
+    );
+    assert_eq!((token(&old), token(&current)), (None, None));
+    assert!(!home.state_path().exists() && !aside.exists() && !outbox.exists(), "{out}");
+    assert_eq!(std::fs::read_to_string(home.settings_path()).ok(), Some(settings), "settings stay");
+    let logs = home.path().join(".local/state/lastmile/logs");
+    assert!(logs.is_dir(), "logs stay");
+    let (code, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!((code, problem_codes(&status)), (5, vec!["not_joined".to_string()]));
+    // Nothing left: a second reset removes nothing and says so.
+    let (code, out, _) = home.run(&["reset"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("keyring entries removed: 0") && out.contains("no files to remove"), "{out}");
+
+    // Joined again, it is a new device.
+    let again = joined(&home);
+    assert_ne!(again, current);
+    let (code, out, err) = home.run(&["leave", "--purge"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("keyring entries removed: 2"), "{out}");
+    assert_eq!(token(&again), None);
+    assert!(!home.settings_path().exists() && !logs.exists() && !home.state_path().exists(), "{out}");
 }

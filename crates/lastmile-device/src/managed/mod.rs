@@ -5,8 +5,8 @@
 //!   that configuration tools can each own a fragment.
 //! * macOS: the managed-preferences plist of the bundle id `dev.lastmile.desktop`
 //!   (`/Library/Managed Preferences/dev.lastmile.desktop.plist`, or the per-user one).
-//! * Windows: values under `HKLM\SOFTWARE\Policies\Lastmile` (REG_SZ strings,
-//!   `report_interval_minutes` as REG_DWORD).
+//! * Windows: values under `SOFTWARE\Policies\Lastmile` (REG_SZ strings, numbers as
+//!   REG_DWORD), in HKCU (user policy) with HKLM (machine policy) laid over it.
 //!
 //! A missing source means "nothing managed". A source that exists but cannot be read or
 //! parsed, or holds a known setting of the wrong type, is an error: the app then refuses to
@@ -17,12 +17,13 @@
 //! to read a JSON fixture instead of the OS location; the packaged app cannot be built with
 //! it, so a user cannot unpin a managed setting.
 
-use lastmile_proto::settings_file::{KEYS, SettingsFile};
+use lastmile_proto::settings_file::{SettingsFile, spec};
 
 use crate::DeviceError;
 
 mod plist_file;
 mod registry;
+pub mod templates;
 
 pub use plist_file::read_plist_file;
 pub use registry::{RegValue, parse_reg_file, settings_from_registry};
@@ -38,16 +39,16 @@ pub struct ManagedRead {
 impl ManagedRead {
     /// Lays `later` over `self`: its keys win.
     fn overlay(&mut self, later: ManagedRead) {
-        let l = later.settings;
-        let s = &mut self.settings;
-        s.server_url = l.server_url.or(s.server_url.take());
-        s.organisation = l.organisation.or(s.organisation.take());
-        s.report_interval_minutes = l.report_interval_minutes.or(s.report_interval_minutes);
-        s.proxy_url = l.proxy_url.or(s.proxy_url.take());
-        s.ntp_servers = l.ntp_servers.or(s.ntp_servers.take());
-        s.sso_provider = l.sso_provider.or(s.sso_provider.take());
-        s.managed_by = l.managed_by.or(s.managed_by.take());
-        s.support_url = l.support_url.or(s.support_url.take());
+        let object = |s: &SettingsFile| match serde_json::to_value(s) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        let mut merged = object(&self.settings);
+        merged.extend(object(&later.settings));
+        // Both halves came from a SettingsFile, so the merge is one too.
+        if let Ok(settings) = serde_json::from_value(serde_json::Value::Object(merged)) {
+            self.settings = settings;
+        }
         self.unknown.extend(later.unknown);
     }
 }
@@ -58,7 +59,7 @@ pub fn split_known(
     object: serde_json::Map<String, serde_json::Value>,
 ) -> Result<(SettingsFile, Vec<String>), serde_json::Error> {
     let (known, unknown): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
-        object.into_iter().partition(|(k, _)| KEYS.contains(&k.as_str()));
+        object.into_iter().partition(|(k, _)| spec(k).is_some());
     let settings = serde_json::from_value(serde_json::Value::Object(known))?;
     Ok((settings, unknown.into_iter().map(|(k, _)| k).collect()))
 }
@@ -171,15 +172,32 @@ fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
 
 #[cfg(windows)]
 fn os_location() -> String {
-    r"HKLM\SOFTWARE\Policies\Lastmile".into()
+    r"HKLM\SOFTWARE\Policies\Lastmile and HKCU\SOFTWARE\Policies\Lastmile".into()
+}
+
+/// The machine's policy laid over the user's, key by key, as Group Policy means it: a
+/// computer setting wins over the same user setting.
+#[cfg(windows)]
+fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
+    let user = read_policy_key(&windows_registry::CURRENT_USER, "HKCU")?;
+    let machine = read_policy_key(&windows_registry::LOCAL_MACHINE, "HKLM")?;
+    Ok(match (user, machine) {
+        (None, None) => None,
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        (Some(mut user), Some(machine)) => {
+            user.overlay(machine);
+            Some(user)
+        }
+    })
 }
 
 #[cfg(windows)]
-fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
-    use windows_registry::{LOCAL_MACHINE, Type};
+fn read_policy_key(root: &windows_registry::Key, hive: &str) -> Result<Option<ManagedRead>, DeviceError> {
+    use windows_registry::Type;
 
-    let invalid = |reason: String| DeviceError::ManagedInvalid { location: os_location(), reason };
-    let key = match LOCAL_MACHINE.open(registry::POLICY_KEY) {
+    let location = format!(r"{hive}\{}", registry::POLICY_KEY);
+    let invalid = |reason: String| DeviceError::ManagedInvalid { location: location.clone(), reason };
+    let key = match root.open(registry::POLICY_KEY) {
         Ok(k) => k,
         // ERROR_FILE_NOT_FOUND: no policy configured.
         Err(e) if e.code().0 as u32 == 0x8007_0002 => return Ok(None),
@@ -201,7 +219,7 @@ fn read_os() -> Result<Option<ManagedRead>, DeviceError> {
         };
         (name, ours)
     });
-    settings_from_registry(values, &os_location()).map(Some)
+    settings_from_registry(values, &location).map(Some)
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]

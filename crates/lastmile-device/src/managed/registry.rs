@@ -6,12 +6,12 @@
 //! [`settings_from_registry`], so the tests here check the Windows path's rules on real
 //! `.reg` files.
 
-use lastmile_proto::settings_file::SettingsFile;
+use lastmile_proto::settings_file::{Kind, spec};
 
 use super::ManagedRead;
 use crate::DeviceError;
 
-/// The policy key, under HKEY_LOCAL_MACHINE.
+/// The policy key, under HKEY_LOCAL_MACHINE (machine policy) and HKEY_CURRENT_USER (user policy).
 pub const POLICY_KEY: &str = r"SOFTWARE\Policies\Lastmile";
 
 /// A registry value, as far as the settings care.
@@ -33,30 +33,28 @@ pub fn settings_from_registry(
     location: &str,
 ) -> Result<ManagedRead, DeviceError> {
     let invalid = |reason: String| DeviceError::ManagedInvalid { location: location.to_string(), reason };
-    let mut file = SettingsFile::default();
+    let mut object = serde_json::Map::new();
     let mut unknown = Vec::new();
     for (name, value) in values {
-        let text = || match &value {
-            RegValue::String(s) => Ok(s.clone()),
-            RegValue::Dword(_) => Err(invalid(format!("{name} must be a string value (REG_SZ), not a REG_DWORD"))),
-            RegValue::Other(kind) => Err(invalid(format!("{name} must be a string value (REG_SZ), not {kind}"))),
+        let Some(spec) = spec(&name) else {
+            unknown.push(format!("{name} (in {location})"));
+            continue;
         };
-        match name.as_str() {
-            "server_url" => file.server_url = Some(text()?),
-            "organisation" => file.organisation = Some(text()?),
-            "proxy_url" => file.proxy_url = Some(text()?),
-            "ntp_servers" => file.ntp_servers = Some(text()?),
-            "sso_provider" => file.sso_provider = Some(text()?),
-            "managed_by" => file.managed_by = Some(text()?),
-            "support_url" => file.support_url = Some(text()?),
-            "report_interval_minutes" => match value {
-                RegValue::Dword(v) => file.report_interval_minutes = Some(v),
-                _ => return Err(invalid("report_interval_minutes must be a REG_DWORD".into())),
-            },
-            other => unknown.push(format!("{other} (in {location})")),
-        }
+        let json = match (spec.kind, value) {
+            (Kind::Integer { .. }, RegValue::Dword(v)) => serde_json::Value::from(v),
+            (Kind::Integer { .. }, _) => return Err(invalid(format!("{name} must be a REG_DWORD"))),
+            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::String(s)) => serde_json::Value::String(s),
+            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::Dword(_)) => {
+                return Err(invalid(format!("{name} must be a string value (REG_SZ), not a REG_DWORD")));
+            }
+            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::Other(kind)) => {
+                return Err(invalid(format!("{name} must be a string value (REG_SZ), not {kind}")));
+            }
+        };
+        object.insert(name, json);
     }
-    Ok(ManagedRead { settings: file, unknown })
+    let settings = serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| invalid(e.to_string()))?;
+    Ok(ManagedRead { settings, unknown })
 }
 
 /// The values a `.reg` export sets under `HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Lastmile`
