@@ -50,8 +50,9 @@ enum Command {
     /// Join your organisation with an invite code or lastmile:// link, or by signing in with
     /// your organisation's account in your browser (--sso).
     Join {
-        /// The invite code (ABCD-EFGH-JKMN-PQRS) or link.
-        #[arg(required_unless_present = "sso", conflicts_with = "sso")]
+        /// The invite code (ABCD-EFGH-JKMN-PQRS) or link; by default the one your
+        /// organisation set (the `invite` setting), which a device uses once.
+        #[arg(conflicts_with = "sso")]
         invite: Option<String>,
         /// Sign in with your organisation's identity provider in the system browser instead.
         #[arg(long)]
@@ -276,7 +277,30 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             let browser = lastmile_agent::system::SystemBrowser;
             joined(agent.join_sso(&join, &browser, started, std::future::pending()).await, json)
         }
-        Command::Join { invite, json, .. } => joined(agent.join(invite.as_deref().unwrap_or_default()).await, json),
+        Command::Join { invite: Some(invite), json, .. } => joined(agent.join(&invite).await, json),
+        Command::Join { invite: None, json, .. } => {
+            use lastmile_agent::{AgentError, Preseeded};
+            use lastmile_proto::app::AppErrorCode;
+            let outcome = agent.join_preseeded().await.and_then(|p| match p {
+                Preseeded::Joined(outcome) => Ok(outcome),
+                Preseeded::NotSet => Err(AgentError::new(
+                    AppErrorCode::InvalidInput,
+                    "give the invite code or link (your organisation set none)",
+                    Some("Paste the code or link from your invite: lastmile join ABCD-EFGH-JKMN-PQRS"),
+                )),
+                Preseeded::AlreadyJoined => Err(AgentError::new(
+                    AppErrorCode::AlreadyJoined,
+                    "this device has already joined",
+                    Some("To join again, run `lastmile leave` first."),
+                )),
+                Preseeded::AlreadyUsed => Err(AgentError::new(
+                    AppErrorCode::InviteUsed,
+                    "the invite your organisation set was used on this device already",
+                    Some("Ask your IT team for a new invite."),
+                )),
+            });
+            joined(outcome, json)
+        }
         Command::Report { json } => match agent.report().await {
             Ok(view) => {
                 if json {

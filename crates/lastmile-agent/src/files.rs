@@ -165,6 +165,7 @@ mod tests {
         let state = StateFile {
             version: STATE_FILE_VERSION,
             pending_recovery: None,
+            used_invites: vec!["0123456789abcdef0123456789abcdef".into()],
             enrollment: Some(EnrollmentRecord {
                 device_key_account: None,
                 server_url: "https://mfa.example.com/".into(),

@@ -24,6 +24,10 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Some("Paste the whole code or link from your invite."),
             )
         })?;
+        self.join_with(join).await
+    }
+
+    async fn join_with(&self, join: JoinInput) -> Result<JoinOutcome, AgentError> {
         let resolved = self.resolve_settings()?;
         let server = self.pick_server(&resolved, join.server.as_ref(), "this invite")?;
         self.check_can_join("Your invite was not used.").await?;
@@ -133,7 +137,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             device_key_account: Some(key_account),
         };
         let _ = self.outbox().clear(); // a new device starts its report sequence afresh
-        self.write_state(&StateFile { enrollment: Some(record.clone()), ..StateFile::empty() })?;
+        self.write_state(&StateFile {
+            enrollment: Some(record.clone()),
+            used_invites: self.used_invites(),
+            ..StateFile::empty()
+        })?;
         self.remember_server(resolved, server);
 
         // A first report, so the server knows this device's facts at once. Best effort:
@@ -181,8 +189,57 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             })?;
         }
         let _ = self.outbox().clear();
-        self.write_state(&StateFile::empty())?;
+        self.write_state(&StateFile { used_invites: self.used_invites(), ..StateFile::empty() })?;
         Ok(enrolled.is_some())
+    }
+
+    /// The invites IT set that this device used (kept across joins and leaves).
+    fn used_invites(&self) -> Vec<String> {
+        self.files.read_state().map(|s| s.used_invites).unwrap_or_default()
+    }
+
+    /// Joins with the invite IT handed over in the settings (`invite`), once: a device that
+    /// has not joined uses it by itself (the window at start and on its timer, `lastmile join`
+    /// without an argument), and remembers its fingerprint once the server has used it up
+    /// (joined, or refused it as used, expired or unknown), so that leaving does not join
+    /// again with it. From the user's own settings file it is then removed; managed sources
+    /// are not the app's to change, and IT removes it there. A failure that spent nothing
+    /// (no network, no keyring) is tried again next time.
+    pub async fn join_preseeded(&self) -> Result<Preseeded, AgentError> {
+        let resolved = self.resolve_settings()?;
+        let Some(invite) = resolved.settings.invite.value.clone() else { return Ok(Preseeded::NotSet) };
+        let state = self.state_or_fresh()?;
+        if state.enrollment.is_some() {
+            return Ok(Preseeded::AlreadyJoined);
+        }
+        let fingerprint = invite.code.fingerprint();
+        if state.used_invites.contains(&fingerprint) {
+            return Ok(Preseeded::AlreadyUsed);
+        }
+        let result = self.join_with(invite).await;
+        let spent = match &result {
+            Ok(_) => true,
+            Err(e) => {
+                matches!(e.code, AppErrorCode::InviteInvalid | AppErrorCode::InviteExpired | AppErrorCode::InviteUsed)
+            }
+        };
+        if spent {
+            let mut state = self.files.read_state().unwrap_or_else(|_| StateFile::empty());
+            state.used_invites.push(fingerprint);
+            // The newest few are enough: an invite is single-use on the server anyway.
+            let excess = state.used_invites.len().saturating_sub(MAX_USED_INVITES);
+            state.used_invites.drain(..excess);
+            self.write_state(&state)?;
+            if resolved.settings.invite.source == Source::User
+                && let Ok(mut file) = self.files.read_settings()
+            {
+                file.invite = None;
+                if let Err(e) = self.files.write_settings(&file) {
+                    tracing::warn!(error = %e, "the used invite stays in the settings file");
+                }
+            }
+        }
+        result.map(Preseeded::Joined)
     }
 
     /// Forgets this device's identity, for a machine about to be imaged (`lastmile reset`)
@@ -353,4 +410,20 @@ fn accounts_named_in(path: &std::path::Path) -> Vec<String> {
         accounts.push(key.to_string());
     }
     accounts
+}
+
+/// How many used invites' fingerprints a device keeps.
+const MAX_USED_INVITES: usize = 16;
+
+/// What [`Agent::join_preseeded`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preseeded {
+    /// No invite is set.
+    NotSet,
+    /// The device has joined already; the invite was left alone.
+    AlreadyJoined,
+    /// This device used that invite before (and left since).
+    AlreadyUsed,
+    /// Joined with it.
+    Joined(JoinOutcome),
 }

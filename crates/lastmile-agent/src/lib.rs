@@ -31,7 +31,7 @@ use lastmile_proto::settings_file::SettingsFile;
 
 pub use error::AgentError;
 pub use files::LocalFiles;
-pub use join::Reset;
+pub use join::{Preseeded, Reset};
 pub use recover::RecoverInput;
 pub use settings::Resolved;
 

@@ -44,6 +44,14 @@ impl InviteCode {
         &self.0
     }
 
+    /// A name for this code that does not reveal it (SHA-256, domain-separated, 128 bits in
+    /// hex): what the device keeps to remember that an invite IT handed over was used.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(format!("lastmile invite used on this device:{}", self.0));
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The form shown to people: four groups of four.
     pub fn grouped(&self) -> String {
         code80::grouped(&self.0)

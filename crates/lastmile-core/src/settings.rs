@@ -46,6 +46,8 @@ pub struct RawLayer {
     pub support_url: Option<String>,
     /// How much the log files hold: one of [`LOG_LEVELS`].
     pub log_level: Option<String>,
+    /// An invite code or `lastmile://join` link IT handed over, used once to join.
+    pub invite: Option<String>,
 }
 
 /// One validated layer.
@@ -60,6 +62,7 @@ pub struct Layer {
     pub managed_by: Option<String>,
     pub support_url: Option<Url>,
     pub log_level: Option<String>,
+    pub invite: Option<crate::invite::JoinInput>,
 }
 
 /// A problem with one setting in one layer.
@@ -170,6 +173,16 @@ impl Layer {
                 });
             }
         }
+        if let Some(invite) = raw.invite {
+            // The message never repeats the value: it is a secret until used.
+            match crate::invite::JoinInput::parse(&invite) {
+                Ok(join) => layer.invite = Some(join),
+                Err(_) => errors.push(SettingError {
+                    key: "invite",
+                    message: "is not an invite code or lastmile://join link".into(),
+                }),
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -200,6 +213,7 @@ pub struct Settings {
     pub managed_by: Setting<String>,
     pub support_url: Setting<Url>,
     pub log_level: Setting<String>,
+    pub invite: Setting<crate::invite::JoinInput>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -248,6 +262,7 @@ impl Settings {
                 &user.log_level,
                 Some(DEFAULT_LOG_LEVEL.to_string()),
             )?,
+            invite: pick("invite", &managed.invite, &cli.invite, &user.invite, None)?,
         })
     }
 }
@@ -324,9 +339,11 @@ mod tests {
             managed_by: Some("Acme\nIT".into()),
             support_url: Some("http://help.acme.example".into()),
             log_level: Some("trace".into()),
+            invite: Some("ABCD-EFGH".into()),
         })
-        .expect_err("all nine are wrong");
+        .expect_err("all ten are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
+        assert!(!errors.iter().any(|e| e.message.contains("ABCD")), "an invite is never repeated: {errors:?}");
         assert_eq!(
             keys,
             [
@@ -338,7 +355,8 @@ mod tests {
                 "sso_provider",
                 "managed_by",
                 "support_url",
-                "log_level"
+                "log_level",
+                "invite"
             ]
         );
         let ok = Layer::validate(RawLayer {

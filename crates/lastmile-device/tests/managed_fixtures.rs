@@ -22,6 +22,7 @@ fn acme() -> SettingsFile {
         managed_by: None,
         support_url: None,
         log_level: None,
+        invite: None,
     }
 }
 
@@ -78,6 +79,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             managed_by: None,
             support_url: None,
             log_level: None,
+            invite: None,
         }
     );
 }

@@ -98,7 +98,7 @@ fn the_admx_writes_every_setting_where_and_as_the_app_reads_it() {
             .is_some_and(|p| p.descendants().any(|c| c.attribute("refId") == Some(id)));
         assert!(shown, "{name}: its presentation shows no element {id}");
         let value = match (e.tag_name().name(), s.kind) {
-            ("text", Kind::Text | Kind::Url) => RegValue::String(s.example.into()),
+            ("text", Kind::Text | Kind::Url | Kind::Secret) => RegValue::String(s.example.into()),
             ("decimal", Kind::Integer { min, max, .. }) => {
                 assert_eq!(e.attribute("minValue"), Some(min.to_string().as_str()), "{name}");
                 assert_eq!(e.attribute("maxValue"), Some(max.to_string().as_str()), "{name}");

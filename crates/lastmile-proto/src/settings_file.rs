@@ -31,6 +31,9 @@ pub struct SettingsFile {
     /// How much the log files hold: error, warn, info or debug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_level: Option<String>,
+    /// An invite code or `lastmile://join` link, used once to join without anyone typing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite: Option<String>,
 }
 
 /// What kind of value a setting holds, which decides how each policy store carries it.
@@ -44,6 +47,8 @@ pub enum Kind {
     Integer { min: u32, max: u32, default: u32 },
     /// One of a closed list of words (carried as text).
     Choice(&'static [&'static str]),
+    /// Text that is a secret: never shown or logged (carried as text).
+    Secret,
 }
 
 /// One setting as administrators see it in every policy template.
@@ -63,7 +68,7 @@ pub struct Spec {
 /// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
 /// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
 /// test checks it names exactly the fields of [`SettingsFile`] with their types.
-pub const SETTINGS: [Spec; 9] = [
+pub const SETTINGS: [Spec; 10] = [
     Spec {
         key: "server_url",
         kind: Kind::Url,
@@ -131,6 +136,13 @@ pub const SETTINGS: [Spec; 9] = [
         description: "How much the log files hold (LASTMILE_LOG overrides it for one run). Nothing secret is logged at any level.",
         example: "debug",
     },
+    Spec {
+        key: "invite",
+        kind: Kind::Secret,
+        title: "Invite to join with",
+        description: "An invite code or lastmile://join link from lastmile-server admin invite: a device that has not joined joins with it by itself, once (the device remembers it used it; from the user's own settings file it is removed after use). Never shown or logged. With server_url and organisation it makes enrollment start without anyone typing anything.",
+        example: "lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server=https%3A%2F%2Fmfa.example.com",
+    },
 ];
 
 /// The keys a settings file may hold (for error messages).
@@ -155,6 +167,7 @@ impl From<SettingsFile> for RawLayer {
             managed_by: f.managed_by,
             support_url: f.support_url,
             log_level: f.log_level,
+            invite: f.invite,
         }
     }
 }
@@ -180,13 +193,13 @@ mod tests {
                     assert!(values.contains(&s.example), "{}", s.key);
                     serde_json::json!(s.example)
                 }
-                Kind::Text | Kind::Url => serde_json::json!(s.example),
+                Kind::Text | Kind::Url | Kind::Secret => serde_json::json!(s.example),
             };
             let one: SettingsFile = serde_json::from_value(serde_json::json!({ s.key: value.clone() })).expect(s.key);
             assert_ne!(one, SettingsFile::default(), "{} reaches no field", s.key);
             let wrong = match s.kind {
                 Kind::Integer { .. } => serde_json::json!(s.example),
-                Kind::Text | Kind::Url | Kind::Choice(_) => serde_json::json!(1),
+                Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret => serde_json::json!(1),
             };
             assert!(serde_json::from_value::<SettingsFile>(serde_json::json!({ s.key: wrong })).is_err(), "{}", s.key);
             full.insert(s.key.into(), value);

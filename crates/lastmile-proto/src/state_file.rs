@@ -14,11 +14,15 @@ pub struct StateFile {
     /// its attempt key, so that a lost answer does not cost the user's recovery code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_recovery: Option<PendingRecovery>,
+    /// Fingerprints (`InviteCode::fingerprint`) of invites IT set that this device has used,
+    /// so that a policy's invite joins once, not again after the person leaves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub used_invites: Vec<String>,
 }
 
 impl StateFile {
     pub fn empty() -> Self {
-        Self { version: STATE_FILE_VERSION, enrollment: None, pending_recovery: None }
+        Self { version: STATE_FILE_VERSION, enrollment: None, pending_recovery: None, used_invites: Vec::new() }
     }
 }
 

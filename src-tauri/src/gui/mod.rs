@@ -81,6 +81,15 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
             let reporter = tauri::async_runtime::spawn(async move {
                 let mut last_report = None;
                 loop {
+                    // An invite IT handed over joins a fresh device without anyone typing it.
+                    match agent.join_preseeded().await {
+                        Ok(lastmile_agent::Preseeded::Joined(outcome)) => {
+                            tracing::info!(organisation = %outcome.organisation, "joined with the invite IT set");
+                            let _ = handle.emit(events::STATUS_CHANGED, ());
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e.message, "the invite IT set was not used"),
+                    }
                     tokio::time::sleep(REPORTER_TICK).await;
                     match agent.background_tick(last_report).await {
                         Ok(at) => last_report = at,

@@ -752,3 +752,59 @@ fn reset_forgets_the_identity_and_purge_removes_everything() {
     assert_eq!(token(&again), None);
     assert!(!home.settings_path().exists() && !logs.exists() && !home.state_path().exists(), "{out}");
 }
+
+/// An invite IT handed over (the `invite` setting) joins a fresh device with a bare
+/// `lastmile join`, is never shown, and is used once: after leaving, the device does not join
+/// with it again, and an invite the server refused is not sent again either. From the user's
+/// own settings file (a script IT ran) it is removed after use.
+#[test]
+fn an_invite_set_by_it_joins_once_without_typing() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    std::fs::write(home.managed_path(), serde_json::json!({ "invite": link }).to_string()).expect("write");
+    let (_, status, out) = home.run_json(&["status", "--json"]);
+    let invite = status["settings"].as_array().and_then(|s| s.iter().find(|s| s["key"] == "invite").cloned());
+    assert_eq!(invite.map(|i| (i["value"].clone(), i["locked"].clone())), Some(("(set)".into(), true.into())));
+    assert!(!out.contains(&code[..4]) && !status.to_string().contains(&code), "the invite is never shown");
+
+    let (code_, v, err) = home.run_json(&["join", "--json"]);
+    assert_eq!(code_, 0, "{err}");
+    assert_eq!(v["user_email"], "ada@acme.test");
+    assert_eq!(home.run(&["leave"]).0, 0);
+    let (exit, _, err) = home.run(&["join"]);
+    assert_eq!(exit, 5, "{err}");
+    assert!(err.contains("used on this device already") && err.contains("new invite"), "{err}");
+
+    // Refused by the server (here: unknown): remembered, not sent again.
+    let stranger = Home::new().expect("home");
+    let unknown = format!("lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server={}", server.url());
+    std::fs::write(stranger.managed_path(), serde_json::json!({ "invite": unknown }).to_string()).expect("write");
+    let (exit, _, err) = stranger.run(&["join"]);
+    assert_eq!(exit, 5, "{err}");
+    assert!(!err.contains("used on this device"), "the server's refusal first: {err}");
+    let (exit, _, err) = stranger.run(&["join"]);
+    assert_eq!(exit, 5, "{err}");
+    assert!(err.contains("used on this device already"), "{err}");
+
+    // From the user's settings file, removed once used; the other settings stay.
+    let (_, link) = server.invite().expect("invite");
+    let scripted = Home::new().expect("home");
+    std::fs::create_dir_all(scripted.settings_path().parent().expect("dir")).expect("mkdir");
+    std::fs::write(
+        scripted.settings_path(),
+        serde_json::json!({ "invite": link, "report_interval_minutes": 30 }).to_string(),
+    )
+    .expect("write");
+    let (exit, _, err) = scripted.run(&["join"]);
+    assert_eq!(exit, 0, "{err}");
+    let settings = std::fs::read_to_string(scripted.settings_path()).expect("settings");
+    assert!(!settings.contains("invite") && settings.contains("30"), "{settings}");
+
+    // Nothing set: the person is asked for one.
+    let (exit, _, err) = Home::new().expect("home").run(&["join"]);
+    assert_eq!(exit, 2, "{err}");
+    assert!(err.contains("give the invite code or link"), "{err}");
+}

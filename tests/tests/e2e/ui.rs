@@ -588,3 +588,31 @@ async fn a_second_launch_hands_its_link_to_the_running_window() {
     assert!(c.find(Locator::Css("#step-recovery_codes.asked")).await.is_err(), "one step asked at a time");
     c.close().await.expect("close");
 }
+
+/// A fresh install on a device where IT set the server and an invite: the window joins by
+/// itself at start, with nothing typed or clicked, and shows who joined.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_joins_with_the_invite_it_set_without_a_click() {
+    require_display();
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    let managed = serde_json::json!({ "server_url": server.url(), "invite": link, "managed_by": "Acme IT" });
+    std::fs::write(home.managed_path(), managed.to_string()).expect("managed");
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !text(&c, "header-user").await.contains("ada@acme.test") {
+        assert!(Instant::now() < deadline, "the window joined by itself");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(server.stats().expect("stats")["devices"], 1);
+    let invite = find(&c, "setting-invite").await;
+    assert_eq!(invite.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
+    let shown = c.source().await.expect("page source");
+    assert!(!shown.contains(&code) && !shown.contains(&code.replace('-', "")), "the invite is never shown");
+    screenshot(&c, "ui-joined-by-policy.png").await;
+    close(c, &home).await;
+}

@@ -43,11 +43,13 @@ pub fn settings_from_registry(
         let json = match (spec.kind, value) {
             (Kind::Integer { .. }, RegValue::Dword(v)) => serde_json::Value::from(v),
             (Kind::Integer { .. }, _) => return Err(invalid(format!("{name} must be a REG_DWORD"))),
-            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::String(s)) => serde_json::Value::String(s),
-            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::Dword(_)) => {
+            (Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret, RegValue::String(s)) => {
+                serde_json::Value::String(s)
+            }
+            (Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret, RegValue::Dword(_)) => {
                 return Err(invalid(format!("{name} must be a string value (REG_SZ), not a REG_DWORD")));
             }
-            (Kind::Text | Kind::Url | Kind::Choice(_), RegValue::Other(kind)) => {
+            (Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret, RegValue::Other(kind)) => {
                 return Err(invalid(format!("{name} must be a string value (REG_SZ), not {kind}")));
             }
         };

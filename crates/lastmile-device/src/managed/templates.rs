@@ -61,6 +61,9 @@ fn kind_note(spec: &Spec) -> String {
     match spec.kind {
         Kind::Integer { min, max, default } => format!(" From {min} to {max}; {default} when not set."),
         Kind::Choice(values) => format!(" One of: {}.", values.join(", ")),
+        Kind::Secret => {
+            " A secret: anyone who can read the policy can read it, so scope it to the devices it is for.".into()
+        }
         Kind::Text | Kind::Url => String::new(),
     }
 }
@@ -69,7 +72,7 @@ fn admx() -> String {
     let mut policies = String::new();
     for s in SETTINGS.iter() {
         let element = match s.kind {
-            Kind::Text | Kind::Url => {
+            Kind::Text | Kind::Url | Kind::Secret => {
                 format!(r#"        <text id="{k}" valueName="{k}" required="true" maxLength="2048" />"#, k = s.key)
             }
             Kind::Integer { min, max, .. } => format!(
@@ -140,7 +143,7 @@ fn adml() -> String {
             xml_escape(&kind_note(s))
         ));
         let control = match s.kind {
-            Kind::Text | Kind::Url => {
+            Kind::Text | Kind::Url | Kind::Secret => {
                 format!("<textBox refId=\"{k}\"><label>{}</label></textBox>", xml_escape(s.title))
             }
             Kind::Integer { default, .. } => format!(
@@ -181,7 +184,7 @@ fn property(s: &Spec) -> serde_json::Map<String, serde_json::Value> {
     p.insert("title".into(), s.title.into());
     p.insert("description".into(), format!("{}{}", s.description, kind_note(s)).into());
     match s.kind {
-        Kind::Text => {
+        Kind::Text | Kind::Secret => {
             p.insert("type".into(), "string".into());
         }
         Kind::Url => {
@@ -252,7 +255,7 @@ fn mobileconfig() -> String {
         let value = match s.kind {
             // The examples are checked to be numbers by the table's own test.
             Kind::Integer { .. } => Value::Integer(s.example.parse::<u32>().unwrap_or_default().into()),
-            Kind::Text | Kind::Url | Kind::Choice(_) => s.example.into(),
+            Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret => s.example.into(),
         };
         settings.insert(s.key.into(), value);
     }
