@@ -119,6 +119,14 @@ enum Command {
         #[arg(long)]
         purge: bool,
     },
+    /// Write a redacted archive for a helpdesk ticket: status, doctor's checks, the local
+    /// state and the recent logs.
+    SupportBundle {
+        /// Where to write it (a new file); by default lastmile-support-<time>.tar.gz in your
+        /// documents folder.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Before imaging a machine: forget the device identity (keyring entries, state, outbox)
     /// so that clones do not share it; settings and logs stay. No server needed.
     Reset,
@@ -343,6 +351,36 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, false),
         },
+        Command::SupportBundle { out } => {
+            let out = match out {
+                Some(path) => path,
+                None => match lastmile_device::paths::documents_dir() {
+                    Ok(dir) => dir.join(format!(
+                        "lastmile-support-{}.tar.gz",
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_secs())
+                            .unwrap_or_default()
+                    )),
+                    Err(e) => {
+                        eprintln!("lastmile: {e}; choose where with --out FILE");
+                        return exit::USAGE;
+                    }
+                },
+            };
+            let logs = lastmile_device::paths::log_dir().ok();
+            match agent.support_bundle(logs.as_deref(), &out).await {
+                Ok(bundle) => {
+                    say(&format!(
+                        "Wrote {} ({}). Attach it to your helpdesk ticket; it holds no credentials.\n",
+                        bundle.path.display(),
+                        bundle.files.join(", ")
+                    ));
+                    exit::OK
+                }
+                Err(e) => fail(&e, false),
+            }
+        }
         Command::Reset => match agent.reset(false).await {
             Ok(reset) => {
                 say(&describe_reset(

@@ -19,6 +19,7 @@ mod security_key;
 mod settings;
 pub mod sso;
 mod status;
+pub mod support;
 pub mod system;
 
 use std::future::Future;

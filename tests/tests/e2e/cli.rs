@@ -808,3 +808,49 @@ fn an_invite_set_by_it_joins_once_without_typing() {
     assert_eq!(exit, 2, "{err}");
     assert!(err.contains("give the invite code or link"), "{err}");
 }
+
+/// `lastmile support-bundle` writes a .tar.gz that `tar` reads back: status, doctor's checks,
+/// the state and the logs, with a secret planted in a log file redacted; it never overwrites
+/// a file.
+#[test]
+fn a_support_bundle_holds_what_the_helpdesk_needs_and_no_secret() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (code, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    let (exit, v, err) = home.run_json(&["join", &link, "--json"]);
+    assert_eq!(exit, 0, "{err}");
+    let device_id = v["device_id"].as_str().expect("device id").to_string();
+    let logs = home.path().join(".local/state/lastmile/logs");
+    std::fs::write(logs.join("lastmile.2026-01-01.log"), format!("planted lmd_s3cr3t and {code}\n")).expect("plant");
+
+    let out = home.path().join("bundle.tar.gz");
+    let (exit, said, err) = home.run(&["support-bundle", "--out", out.to_str().expect("path")]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(said.contains("bundle.tar.gz") && said.contains("doctor.json"), "{said}");
+    let unpacked = tempfile::tempdir().expect("dir");
+    let (exit, _, err) = lastmile_tests::output(
+        std::process::Command::new("tar").arg("-xzf").arg(&out).arg("-C").arg(unpacked.path()).output().expect("tar"),
+    );
+    assert_eq!(exit, 0, "tar reads it: {err}");
+    let root = unpacked.path().join("lastmile-support");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let status: serde_json::Value = serde_json::from_str(&read("status.json")).expect("status JSON");
+    assert_eq!(status["enrollment"]["joined"], true);
+    let doctor: serde_json::Value = serde_json::from_str(&read("doctor.json")).expect("doctor JSON");
+    assert!(doctor["checks"].as_array().is_some_and(|c| c.len() >= 5), "{doctor}");
+    assert!(read("state.json").contains(&device_id));
+    assert!(read("README.txt").contains("no credentials"));
+    let planted = read("logs/lastmile.2026-01-01.log");
+    assert_eq!(planted, "planted lmd_[redacted] and [redacted code]\n");
+    let everything: String =
+        ["status.json", "doctor.json", "state.json", "logs/lastmile.2026-01-01.log"].map(read).concat();
+    assert!(!everything.contains("s3cr3t") && !everything.contains(&code), "redacted");
+
+    let before = std::fs::read(&out).expect("bundle");
+    let (exit, _, err) = home.run(&["support-bundle", "--out", out.to_str().expect("path")]);
+    assert_eq!(exit, 1, "{err}");
+    assert!(err.contains("cannot write") && err.contains("--out"), "{err}");
+    assert_eq!(std::fs::read(&out).expect("bundle"), before, "the existing file is kept");
+}
