@@ -14,7 +14,7 @@ CARGO_TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 export CARGO_TARGET_DIR
 
 args=("$@")
-[[ ${#args[@]} -gt 0 ]] || args=(--bundles deb)
+[[ ${#args[@]} -gt 0 ]] || args=(--bundles deb,rpm)
 if [[ " ${args[*]} " == *test-hooks* ]]; then
   echo "package.sh: the test-hooks feature is for tests; a package never carries it" >&2
   exit 2
@@ -33,4 +33,4 @@ for hook in LASTMILE_MANAGED_PATH LASTMILE_SOFT_AUTHENTICATOR "SoftToken (testin
     exit 1
   fi
 done
-ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb
+find "$CARGO_TARGET_DIR/release/bundle" -maxdepth 2 \( -name "*.deb" -o -name "*.rpm" \)

@@ -28,6 +28,9 @@ if [[ $want_test -eq 1 ]]; then
   # chronyd's libraries: chrony itself is unpacked into the target directory, not installed (it would replace the
   # machine's time daemon); the tests run it as an NTP server on a loopback port.
   packages+=(libcap2 libedit2 libgnutls30 libnettle8 libseccomp2)
+  # The packages as IT installs them: rpm's own tools read the .rpm; the .deb is installed in
+  # a private mount namespace, where xdg-utils and desktop-file-utils register its handler.
+  packages+=(rpm xdg-utils desktop-file-utils)
 fi
 
 missing=()

@@ -73,6 +73,11 @@ enum Command {
     },
     /// Send a posture report now and show what the server believes.
     Report {
+        /// Only when one is due (the report interval has passed since the last), else send
+        /// what is queued; joins first with an invite IT set. For the systemd timer, the
+        /// LaunchAgent and the Scheduled Task; exits 0 when there is nothing to do.
+        #[arg(long)]
+        if_due: bool,
         #[arg(long)]
         json: bool,
     },
@@ -309,7 +314,40 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             });
             joined(outcome, json)
         }
-        Command::Report { json } => match agent.report().await {
+        Command::Report { if_due: true, json } => match agent.scheduled_report().await {
+            Ok(lastmile_agent::Scheduled::Reported(view)) => {
+                if json {
+                    print_json(&view);
+                } else {
+                    say(&format!(
+                        "Report stored. The server has {} report(s) from this device.\n",
+                        view.reports_received
+                    ));
+                }
+                exit::OK
+            }
+            Ok(lastmile_agent::Scheduled::NotDue { next_at_ms, wait_ms }) => {
+                if json {
+                    print_json(&serde_json::json!({ "due": false, "next_at_ms": next_at_ms }));
+                } else {
+                    say(&format!(
+                        "No report due yet: the next in about {} minute(s). Queued reports were sent.\n",
+                        (wait_ms + 59_999) / 60_000
+                    ));
+                }
+                exit::OK
+            }
+            Ok(lastmile_agent::Scheduled::NotJoined) => {
+                if json {
+                    print_json(&serde_json::json!({ "joined": false }));
+                } else {
+                    say("This device has not joined an organisation; nothing to report.\n");
+                }
+                exit::OK
+            }
+            Err(e) => fail(&e, json),
+        },
+        Command::Report { json, .. } => match agent.report().await {
             Ok(view) => {
                 if json {
                     print_json(&view);

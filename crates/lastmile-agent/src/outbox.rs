@@ -7,7 +7,8 @@
 //! the server refuses for good are moved to `rejected/` with the reason, never retried.
 //!
 //! Layout (in the state directory): `outbox/<sequence>.json` per report, `outbox/sequence`
-//! (the last sequence number used), `outbox/rejected/`.
+//! (the last sequence number used), `outbox/made` (when the newest report was made),
+//! `outbox/rejected/`.
 
 use std::path::{Path, PathBuf};
 
@@ -77,6 +78,19 @@ impl Outbox {
         let next = recorded.max(queued) + 1;
         write_atomic(&path, next.to_string().as_bytes())?;
         Ok(next)
+    }
+
+    /// Records when the newest report was made, so that a scheduled run (the systemd timer,
+    /// the LaunchAgent, the Scheduled Task) knows whether the next is due.
+    pub fn mark_made(&self, at_ms: i64) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        write_atomic(&self.dir.join("made"), at_ms.to_string().as_bytes())
+    }
+
+    /// When the newest report was made (`None` before the first, or when the record is
+    /// unreadable: a report is then due, which is the safe side).
+    pub fn last_made(&self) -> Option<i64> {
+        std::fs::read_to_string(self.dir.join("made")).ok().and_then(|s| s.trim().parse().ok())
     }
 
     /// Adds (or rewrites) an entry, durably.

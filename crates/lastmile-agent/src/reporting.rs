@@ -123,6 +123,35 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         self.send_outbox().await.map(|_| last_report_ms)
     }
 
+    /// One run of the scheduled reporter (`lastmile report --if-due`, which the systemd user
+    /// timer, the LaunchAgent and the Scheduled Task start every few minutes, window or not):
+    /// joins with an invite IT set if the device has not joined, then makes a report when
+    /// the newest is older than the report interval, else sends whatever queued reports are
+    /// due. Many runs a day cost a file read each.
+    pub async fn scheduled_report(&self) -> Result<Scheduled, AgentError> {
+        if let Err(e) = self.join_preseeded().await {
+            tracing::warn!(error = %e.message, "the invite IT set was not used");
+        }
+        if !matches!(self.files.read_state(), Ok(s) if s.enrollment.is_some()) {
+            return Ok(Scheduled::NotJoined);
+        }
+        let interval_min = self
+            .resolve_settings()?
+            .settings
+            .report_interval_minutes
+            .value
+            .unwrap_or(lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES);
+        let interval_ms = i64::from(interval_min) * 60_000;
+        let now = self.clock.now().0;
+        match self.outbox().last_made() {
+            Some(last) if now - last < interval_ms && last <= now => {
+                self.send_outbox().await?;
+                Ok(Scheduled::NotDue { next_at_ms: last + interval_ms, wait_ms: last + interval_ms - now })
+            }
+            _ => self.report().await.map(Scheduled::Reported),
+        }
+    }
+
     /// Sends what is due (or everything, when the person asked), for the background timer.
     pub async fn send_outbox(&self) -> Result<Option<PostureView>, AgentError> {
         if self.outbox().pending().is_empty() {
@@ -226,6 +255,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         let key = self.device_key(rec).await?;
         let outbox = self.outbox();
         report.sequence = outbox.next_sequence().map_err(outbox_error)?;
+        outbox.mark_made(self.clock.now().0).map_err(outbox_error)?;
         report.report_id = format!("rpt_{}", random_hex(16));
         let body = serde_json::to_string(&report)
             .map_err(|e| AgentError::new(AppErrorCode::Internal, format!("report: {e}"), None))?;
@@ -301,4 +331,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         }
         Ok(last)
     }
+}
+
+/// What a scheduled run did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scheduled {
+    /// Not joined (and no invite IT set could join it): nothing to report.
+    NotJoined,
+    /// A report was made and sent (or queued).
+    Reported(PostureView),
+    /// The newest report is recent; the next is due then.
+    NotDue { next_at_ms: i64, wait_ms: i64 },
 }

@@ -854,3 +854,44 @@ fn a_support_bundle_holds_what_the_helpdesk_needs_and_no_secret() {
     assert!(err.contains("cannot write") && err.contains("--out"), "{err}");
     assert_eq!(std::fs::read(&out).expect("bundle"), before, "the existing file is kept");
 }
+
+/// `lastmile report --if-due`, what the systemd timer (and the LaunchAgent, the Scheduled
+/// Task) runs every few minutes: on a fresh device it joins with the invite IT set and
+/// reports; right after a report it reports nothing new; once the report interval has passed
+/// since the last report it makes one. Not joined is not an error for a timer.
+#[test]
+fn the_scheduled_run_joins_reports_when_due_and_otherwise_waits() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let nobody = Home::new().expect("home");
+    let (exit, out, err) = nobody.run(&["--server", &server.url(), "report", "--if-due"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.contains("has not joined"), "{out}");
+
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    std::fs::write(
+        home.managed_path(),
+        serde_json::json!({ "invite": link, "report_interval_minutes": 60 }).to_string(),
+    )
+    .expect("write");
+    // Joining sends a first report: the scheduled run then has nothing to do.
+    let (exit, v, err) = home.run_json(&["report", "--if-due", "--json"]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(v["due"], false, "{v}");
+    assert_eq!(server.stats().expect("stats")["posture_reports"], 1);
+    let (exit, out, _) = home.run(&["report", "--if-due"]);
+    assert_eq!(exit, 0);
+    assert!(out.contains("No report due yet") && out.contains("60 minute"), "{out}");
+    assert_eq!(server.stats().expect("stats")["posture_reports"], 1);
+
+    // An hour later (the record of the last report moved back an hour): one is due.
+    let made = home.state_path().with_file_name("outbox").join("made");
+    let at: i64 = std::fs::read_to_string(&made).expect("made").trim().parse().expect("ms");
+    std::fs::write(&made, (at - 60 * 60_000).to_string()).expect("write");
+    let (exit, v, err) = home.run_json(&["report", "--if-due", "--json"]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(v["reports_received"], 2, "{v}");
+    assert_eq!(server.stats().expect("stats")["posture_reports"], 2);
+}
