@@ -148,7 +148,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 self.send_outbox().await?;
                 Ok(Scheduled::NotDue { next_at_ms: last + interval_ms, wait_ms: last + interval_ms - now })
             }
-            _ => self.report().await.map(Scheduled::Reported),
+            _ => self.report().await.map(|view| Scheduled::Reported(Box::new(view))),
         }
     }
 
@@ -339,7 +339,7 @@ pub enum Scheduled {
     /// Not joined (and no invite IT set could join it): nothing to report.
     NotJoined,
     /// A report was made and sent (or queued).
-    Reported(PostureView),
+    Reported(Box<PostureView>),
     /// The newest report is recent; the next is due then.
     NotDue { next_at_ms: i64, wait_ms: i64 },
 }
