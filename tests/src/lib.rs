@@ -9,6 +9,7 @@
 pub mod idp;
 pub mod mds_blob;
 pub mod soft_fido2;
+pub mod tls_front;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

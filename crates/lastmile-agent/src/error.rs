@@ -152,7 +152,9 @@ impl AgentError {
                 message,
                 Some("The server may be misconfigured or overloaded; try again later or tell your IT team."),
             ),
-            ClientError::Setup(_) => Self::new(AppErrorCode::ConfigInvalid, message, Some("Check the proxy setting.")),
+            ClientError::Setup(_) => {
+                Self::new(AppErrorCode::ConfigInvalid, message, Some("Check the proxy_url and ca_bundle settings."))
+            }
         }
     }
 }

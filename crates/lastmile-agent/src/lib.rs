@@ -122,7 +122,11 @@ pub struct Agent<D, S, C> {
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     fn api(&self, resolved: &Resolved, server: &url::Url) -> Result<ApiClient, AgentError> {
-        let options = ClientOptions { proxy: resolved.settings.proxy_url.value.clone(), ..ClientOptions::default() };
+        let options = ClientOptions {
+            proxy: resolved.settings.proxy_url.value.clone(),
+            ca_bundle: resolved.settings.ca_bundle.value.clone(),
+            ..ClientOptions::default()
+        };
         ApiClient::new(server, &options).map_err(AgentError::from_client)
     }
 

@@ -130,6 +130,7 @@ impl Resolved {
                 s.report_interval_minutes.source,
             ),
             view("proxy_url", s.proxy_url.value.as_ref().map(ToString::to_string), s.proxy_url.source),
+            view("ca_bundle", s.ca_bundle.value.as_ref().map(|p| p.display().to_string()), s.ca_bundle.source),
             view(
                 "ntp_servers",
                 s.ntp_servers

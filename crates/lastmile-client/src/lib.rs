@@ -64,14 +64,18 @@ impl ClientError {
 /// Connection options (from the resolved settings).
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
+    /// A proxy for every request; without one, the OS's proxy settings apply.
     pub proxy: Option<Url>,
+    /// PEM certificates trusted in addition to the OS store (the `ca_bundle` policy: a
+    /// company CA, such as a TLS-inspecting proxy's, not installed in the OS store).
+    pub ca_bundle: Option<std::path::PathBuf>,
     pub timeout: Duration,
     pub connect_timeout: Duration,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        Self { proxy: None, timeout: Duration::from_secs(10), connect_timeout: Duration::from_secs(4) }
+        Self { proxy: None, ca_bundle: None, timeout: Duration::from_secs(10), connect_timeout: Duration::from_secs(4) }
     }
 }
 
@@ -97,6 +101,17 @@ impl ApiClient {
         if let Some(proxy) = &options.proxy {
             builder = builder
                 .proxy(reqwest::Proxy::all(proxy.as_str()).map_err(|e| ClientError::Setup(format!("proxy: {e}")))?);
+        }
+        if let Some(path) = &options.ca_bundle {
+            let setup = |why: String| ClientError::Setup(format!("ca_bundle {}: {why}", path.display()));
+            let pem = std::fs::read(path).map_err(|e| setup(e.to_string()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| setup(e.to_string()))?;
+            if certs.is_empty() {
+                return Err(setup("holds no PEM certificate".into()));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
         }
         let http = builder.build().map_err(|e| ClientError::Setup(e.to_string()))?;
         Ok(Self { http, base })
@@ -344,7 +359,37 @@ fn describe_transport_error(e: &reqwest::Error) -> String {
     while let Some(s) = source.source() {
         source = s;
     }
-    format!("{kind}: {source}")
+    let mut detail = format!("{kind}: {source}");
+    if untrusted_certificate(e) {
+        detail.push_str(
+            ". This device does not trust the certificate it was shown. On a company network the usual cause is a \
+             proxy that inspects TLS: its root certificate must be in this device's trust store, or named by the \
+             ca_bundle setting (ask IT). Elsewhere, it may be an attack: do not go on.",
+        );
+    }
+    detail
+}
+
+/// Whether a transport error is a certificate chain this device does not trust (what a
+/// TLS-inspecting proxy's own certificate looks like), as opposed to a refused connection,
+/// DNS or a timeout.
+fn untrusted_certificate(e: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if text.contains("certificate verify failed")
+            || text.contains("self-signed certificate")
+            || text.contains("self signed certificate")
+            || text.contains("unable to get local issuer certificate")
+            // Windows (SChannel) and macOS (Security.framework) say it their way.
+            || text.contains("untrusted root")
+            || text.contains("not trusted")
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub struct RawLayer {
     pub log_level: Option<String>,
     /// An invite code or `lastmile://join` link IT handed over, used once to join.
     pub invite: Option<String>,
+    /// A PEM file of certificates to trust besides the OS store (an absolute path).
+    pub ca_bundle: Option<String>,
 }
 
 /// One validated layer.
@@ -63,6 +65,7 @@ pub struct Layer {
     pub support_url: Option<Url>,
     pub log_level: Option<String>,
     pub invite: Option<crate::invite::JoinInput>,
+    pub ca_bundle: Option<std::path::PathBuf>,
 }
 
 /// A problem with one setting in one layer.
@@ -183,6 +186,18 @@ impl Layer {
                 }),
             }
         }
+        if let Some(path) = raw.ca_bundle {
+            // Absolute on every OS's terms (a Windows path is absolute on Windows only).
+            let absolute = std::path::Path::new(&path).is_absolute() || path.starts_with('/');
+            if absolute && !path.chars().any(char::is_control) {
+                layer.ca_bundle = Some(path.into());
+            } else {
+                errors.push(SettingError {
+                    key: "ca_bundle",
+                    message: format!("{path:?} must be the absolute path of a PEM file"),
+                });
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -214,6 +229,7 @@ pub struct Settings {
     pub support_url: Setting<Url>,
     pub log_level: Setting<String>,
     pub invite: Setting<crate::invite::JoinInput>,
+    pub ca_bundle: Setting<std::path::PathBuf>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -263,6 +279,7 @@ impl Settings {
                 Some(DEFAULT_LOG_LEVEL.to_string()),
             )?,
             invite: pick("invite", &managed.invite, &cli.invite, &user.invite, None)?,
+            ca_bundle: pick("ca_bundle", &managed.ca_bundle, &cli.ca_bundle, &user.ca_bundle, None)?,
         })
     }
 }
@@ -340,8 +357,9 @@ mod tests {
             support_url: Some("http://help.acme.example".into()),
             log_level: Some("trace".into()),
             invite: Some("ABCD-EFGH".into()),
+            ca_bundle: Some("certs/company.pem".into()),
         })
-        .expect_err("all ten are wrong");
+        .expect_err("all eleven are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert!(!errors.iter().any(|e| e.message.contains("ABCD")), "an invite is never repeated: {errors:?}");
         assert_eq!(
@@ -356,7 +374,8 @@ mod tests {
                 "managed_by",
                 "support_url",
                 "log_level",
-                "invite"
+                "invite",
+                "ca_bundle"
             ]
         );
         let ok = Layer::validate(RawLayer {

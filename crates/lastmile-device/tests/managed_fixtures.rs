@@ -23,6 +23,7 @@ fn acme() -> SettingsFile {
         support_url: None,
         log_level: None,
         invite: None,
+        ca_bundle: None,
     }
 }
 
@@ -80,6 +81,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             support_url: None,
             log_level: None,
             invite: None,
+            ca_bundle: None,
         }
     );
 }

@@ -34,6 +34,9 @@ pub struct SettingsFile {
     /// An invite code or `lastmile://join` link, used once to join without anyone typing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite: Option<String>,
+    /// A PEM file of certificates to trust besides the OS store (an absolute path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_bundle: Option<String>,
 }
 
 /// What kind of value a setting holds, which decides how each policy store carries it.
@@ -68,7 +71,7 @@ pub struct Spec {
 /// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
 /// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
 /// test checks it names exactly the fields of [`SettingsFile`] with their types.
-pub const SETTINGS: [Spec; 10] = [
+pub const SETTINGS: [Spec; 11] = [
     Spec {
         key: "server_url",
         kind: Kind::Url,
@@ -143,6 +146,13 @@ pub const SETTINGS: [Spec; 10] = [
         description: "An invite code or lastmile://join link from lastmile-server admin invite: a device that has not joined joins with it by itself, once (the device remembers it used it; from the user's own settings file it is removed after use). Never shown or logged. With server_url and organisation it makes enrollment start without anyone typing anything.",
         example: "lastmile://join?code=ABCD-EFGH-JKMN-PQRS&server=https%3A%2F%2Fmfa.example.com",
     },
+    Spec {
+        key: "ca_bundle",
+        kind: Kind::Text,
+        title: "Extra trusted certificates",
+        description: "The absolute path of a PEM file of CA certificates to trust besides the system's store: for a company CA (a TLS-inspecting proxy's) that is not installed in the store. The system's proxy settings are used unless proxy_url is set.",
+        example: "/etc/ssl/certs/company-ca.pem",
+    },
 ];
 
 /// The keys a settings file may hold (for error messages).
@@ -168,6 +178,7 @@ impl From<SettingsFile> for RawLayer {
             support_url: f.support_url,
             log_level: f.log_level,
             invite: f.invite,
+            ca_bundle: f.ca_bundle,
         }
     }
 }

@@ -895,3 +895,36 @@ fn the_scheduled_run_joins_reports_when_due_and_otherwise_waits() {
     assert_eq!(v["reports_received"], 2, "{v}");
     assert_eq!(server.stats().expect("stats")["posture_reports"], 2);
 }
+
+/// Behind a TLS-inspecting proxy whose CA the device does not trust, the status says that is
+/// the likely cause and what IT can do; with the CA named by the `ca_bundle` policy the same
+/// device joins and reports through it. A `ca_bundle` that is not a PEM file is a
+/// configuration error that names the file.
+#[test]
+fn an_inspecting_proxy_is_named_and_ca_bundle_trusts_it() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let home = Home::new().expect("home");
+    let front = lastmile_tests::tls_front::TlsFront::start(server.port, home.path());
+    let (_, link) = server.invite_via(&front.url()).expect("invite");
+
+    let (exit, status, _) = home.run_json(&["--server", &front.url(), "status", "--json"]);
+    assert_eq!(exit, 4, "{status}");
+    let problems = status["problems"].to_string();
+    assert!(problems.contains("inspects TLS") && problems.contains("ca_bundle"), "{problems}");
+
+    let managed = serde_json::json!({ "ca_bundle": front.ca_pem });
+    std::fs::write(home.managed_path(), managed.to_string()).expect("write");
+    let (exit, v, err) = home.run_json(&["join", &link, "--json"]);
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(v["server_url"].as_str().map(|u| u.trim_end_matches('/')), Some(front.url().as_str()));
+    let (exit, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(exit, 0, "{status}");
+    assert_eq!(status["server"]["reachable"], true);
+
+    std::fs::write(&front.ca_pem, "not a certificate").expect("write");
+    let (exit, status, _) = home.run_json(&["report", "--json"]);
+    assert_eq!(exit, 3, "{status}");
+    assert!(status.to_string().contains("inspecting-proxy-ca.pem"), "{status}");
+}

@@ -26,6 +26,9 @@ export function settingLabel(key: string): string {
     sso_provider: "Sign-in",
     managed_by: "Managed by",
     support_url: "Help",
+    log_level: "Log level",
+    invite: "Invite",
+    ca_bundle: "Extra trusted certificates",
   };
   return labels[key] ?? key;
 }
