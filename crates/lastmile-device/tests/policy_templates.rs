@@ -187,3 +187,63 @@ fn the_json_schemas_type_every_setting_as_the_app_does() {
     let jamf: serde_json::Value = serde_json::from_str(&template("macos/dev.lastmile.desktop.json")).expect("JSON");
     assert_eq!(jamf["__preferencedomain"], serde_json::json!(BUNDLE_ID));
 }
+
+/// The Windows installer's fragment: one secure public property per setting (secrets hidden
+/// from msiexec's log), each written by a component installed only when the property is
+/// given, as machine policy where and as the app reads it. Installing with every property set
+/// gives the table's examples; with one set, only that one is written (no empty values that
+/// would override Group Policy). wixl 0.101 cannot compile it (it has no component
+/// conditions), so it is checked here as XML; the Windows workflow builds it with WiX.
+#[test]
+fn the_msi_fragment_writes_each_given_property_as_machine_policy() {
+    let wxs = template("windows/lastmile-policy.wxs");
+    let doc = roxmltree::Document::parse(&wxs).expect("the fragment is XML");
+    let properties: Vec<(String, bool)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Property"))
+        .map(|n| {
+            assert_eq!(n.attribute("Secure"), Some("yes"), "public properties reach the install step");
+            (n.attribute("Id").expect("Id").to_string(), n.attribute("Hidden") == Some("yes"))
+        })
+        .collect();
+    let want: Vec<(String, bool)> =
+        SETTINGS.iter().map(|s| (s.key.to_ascii_uppercase(), s.kind == Kind::Secret)).collect();
+    assert_eq!(properties, want);
+
+    // What msiexec writes for a set of given properties.
+    let install = |given: &dyn Fn(&str) -> Option<String>| {
+        let mut values = Vec::new();
+        for c in doc.descendants().filter(|n| n.has_tag_name("Component")) {
+            let condition =
+                c.children().find(|n| n.has_tag_name("Condition")).and_then(|n| n.text()).expect("condition");
+            let r = c.children().find(|n| n.has_tag_name("RegistryValue")).expect("a registry value");
+            assert_eq!((r.attribute("Root"), r.attribute("Key")), (Some("HKLM"), Some(r"SOFTWARE\Policies\Lastmile")));
+            let name = r.attribute("Name").expect("Name");
+            assert_eq!(r.attribute("Value"), Some(format!("[{condition}]").as_str()), "{name}");
+            let s = spec(name).unwrap_or_else(|| panic!("{name} is no setting"));
+            let Some(value) = given(condition) else { continue };
+            values.push((
+                name.to_string(),
+                match (r.attribute("Type"), s.kind) {
+                    (Some("integer"), Kind::Integer { .. }) => RegValue::Dword(value.parse().expect("number")),
+                    (Some("string"), Kind::Text | Kind::Url | Kind::Choice(_) | Kind::Secret) => {
+                        RegValue::String(value)
+                    }
+                    (ty, kind) => panic!("{name}: a {ty:?} value for a {kind:?} setting"),
+                },
+            ));
+        }
+        managed::settings_from_registry(values, "the MSI's values").expect("the app reads them")
+    };
+    let every = install(&|property| {
+        SETTINGS.iter().find(|s| s.key.to_ascii_uppercase() == property).map(|s| s.example.to_string())
+    });
+    assert_eq!(every.settings, examples());
+    let one = install(&|property| (property == "SERVER_URL").then(|| "https://mfa.example.com".to_string()));
+    assert_eq!(
+        one.settings,
+        SettingsFile { server_url: Some("https://mfa.example.com".into()), ..SettingsFile::default() }
+    );
+    let refs = doc.descendants().filter(|n| n.has_tag_name("ComponentRef")).count();
+    assert_eq!(refs, SETTINGS.len(), "the group installs every component");
+}

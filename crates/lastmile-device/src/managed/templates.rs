@@ -5,6 +5,8 @@
 //!   (ADMX ingestion). Every policy is `class="Both"`: the computer's values land under
 //!   `HKLM\SOFTWARE\Policies\Lastmile`, a user's under the same path in HKCU, and the app lays
 //!   the computer's over the user's.
+//! * `windows/lastmile-policy.wxs`: the Windows installer's public properties (one per
+//!   setting, `SERVER_URL=...` on the msiexec command line) written as machine policy.
 //! * `macos/dev.lastmile.desktop.json`: a Jamf Pro custom-settings manifest (JSON Schema with
 //!   Jamf's `title`/`property_order` extensions) for the managed-preferences domain.
 //! * `macos/dev.lastmile.desktop.mobileconfig`: a sample configuration profile with every key,
@@ -32,6 +34,7 @@ pub fn templates() -> Vec<Template> {
     vec![
         Template { path: "windows/lastmile.admx", contents: admx() },
         Template { path: "windows/en-US/lastmile.adml", contents: adml() },
+        Template { path: "windows/lastmile-policy.wxs", contents: wix_fragment() },
         Template { path: "macos/dev.lastmile.desktop.json", contents: jamf_manifest() },
         Template { path: "macos/dev.lastmile.desktop.mobileconfig", contents: mobileconfig() },
         Template { path: "linux/managed.schema.json", contents: json_schema() },
@@ -275,4 +278,50 @@ fn mobileconfig() -> String {
     // Writing a plist of strings and integers into memory cannot fail.
     let _ = plist::to_writer_xml(&mut out, &Value::Dictionary(profile));
     String::from_utf8(out).unwrap_or_default() + "\n"
+}
+
+/// The MSI property that presets a setting at install time (`msiexec /i lastmile.msi
+/// SERVER_URL=https://... /qn`): the key in capitals.
+pub fn msi_property(key: &str) -> String {
+    key.to_ascii_uppercase()
+}
+
+/// A WiX 3 fragment for the Windows installer (`tauri build --bundles msi` names it in
+/// `bundle.windows.wix.fragmentPaths`): one public, secure property per setting, and for each
+/// a component, installed only when the property is given, that writes it as machine policy
+/// under `HKLM\SOFTWARE\Policies\Lastmile` (numbers as REG_DWORD), where the app reads it.
+/// Secrets are hidden properties, so that msiexec's log does not show them.
+fn wix_fragment() -> String {
+    let mut properties = String::new();
+    let mut components = String::new();
+    let mut refs = String::new();
+    for s in SETTINGS.iter() {
+        let property = msi_property(s.key);
+        let hidden = if s.kind == Kind::Secret { r#" Hidden="yes""# } else { "" };
+        properties.push_str(&format!("    <Property Id=\"{property}\" Secure=\"yes\"{hidden} />\n"));
+        let ty = if matches!(s.kind, Kind::Integer { .. }) { "integer" } else { "string" };
+        components.push_str(&format!(
+            r#"      <Component Id="Policy_{k}" Guid="*" Win64="yes">
+        <Condition><![CDATA[{property}]]></Condition>
+        <RegistryValue Root="HKLM" Key="{key}" Name="{k}" Type="{ty}" Value="[{property}]" KeyPath="yes" />
+      </Component>
+"#,
+            k = s.key,
+            key = xml_escape(POLICY_KEY),
+        ));
+        refs.push_str(&format!("      <ComponentRef Id=\"Policy_{}\" />\n", s.key));
+    }
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<!-- Generated from Lastmile's settings table; do not edit (crates/lastmile-device/src/managed/templates.rs). -->
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Fragment>
+{properties}    <DirectoryRef Id="TARGETDIR">
+{components}    </DirectoryRef>
+    <ComponentGroup Id="LastmilePolicy">
+{refs}    </ComponentGroup>
+  </Fragment>
+</Wix>
+"#
+    )
 }
