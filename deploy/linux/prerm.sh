@@ -8,4 +8,6 @@ esac
 if command -v systemctl >/dev/null 2>&1; then
   systemctl --global disable lastmile-report.timer >/dev/null 2>&1 || true
 fi
+rm -rf /var/lib/lastmile/status
+rmdir /var/lib/lastmile 2>/dev/null || true
 exit 0

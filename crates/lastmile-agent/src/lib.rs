@@ -12,6 +12,7 @@ mod error;
 pub mod exit;
 pub mod files;
 mod join;
+pub mod machine_status;
 pub mod outbox;
 mod recover;
 mod reporting;
@@ -118,6 +119,9 @@ pub struct Agent<D, S, C> {
     /// Settings given on the command line (`--server`).
     pub cli: RawLayer,
     pub app_version: String,
+    /// Where the machine status file goes (`lastmile_device::paths::machine_status_dir`);
+    /// `None`: nowhere.
+    pub machine_status_dir: Option<std::path::PathBuf>,
 }
 
 impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {

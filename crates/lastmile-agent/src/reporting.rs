@@ -129,6 +129,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// the newest is older than the report interval, else sends whatever queued reports are
     /// due. Many runs a day cost a file read each.
     pub async fn scheduled_report(&self) -> Result<Scheduled, AgentError> {
+        let result = self.scheduled_turn().await;
+        // The machine status file stays current for inventory tools, whatever happened.
+        if self.machine_status_dir.is_some() {
+            let _ = self.status().await;
+        }
+        result
+    }
+
+    async fn scheduled_turn(&self) -> Result<Scheduled, AgentError> {
         if let Err(e) = self.join_preseeded().await {
             tracing::warn!(error = %e.message, "the invite IT set was not used");
         }

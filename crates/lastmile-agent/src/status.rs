@@ -180,7 +180,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         });
         server_status.source = resolved.server_source();
 
-        Ok(StatusReport {
+        let report = StatusReport {
             schema_version: STATUS_SCHEMA_VERSION,
             app_version: self.app_version.clone(),
             generated_at_ms: self.clock.now().0,
@@ -191,7 +191,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             enrollment: enrollment(enrollment_record.as_ref(), keyring_status, side.view, self.outbox_view()),
             settings: resolved.views(),
             problems,
-        })
+        };
+        if let Some(dir) = &self.machine_status_dir {
+            crate::machine_status::write(dir, &crate::machine_status::from_report(&report));
+        }
+        Ok(report)
     }
 }
 

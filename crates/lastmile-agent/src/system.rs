@@ -73,6 +73,7 @@ pub fn system_agent(cli: RawLayer) -> Result<Agent<SystemDevice, OsSecrets, Syst
         managed: Managed { location: managed::location(), settings, unknown },
         cli,
         app_version: env!("CARGO_PKG_VERSION").to_string(),
+        machine_status_dir: paths::machine_status_dir(),
     })
 }
 

@@ -35,6 +35,24 @@ pub fn log_dir() -> Result<PathBuf, DeviceError> {
     }
 }
 
+/// The machine status directory, which the packages create (Linux: mode 1733, so that each
+/// person can add their own file, read by anyone, and change no one else's). `None` on an
+/// OS without one. Builds with `test-hooks` honour `LASTMILE_MACHINE_STATUS_DIR`.
+pub fn machine_status_dir() -> Option<PathBuf> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(dir) = std::env::var_os("LASTMILE_MACHINE_STATUS_DIR") {
+        return Some(dir.into());
+    }
+    #[cfg(target_os = "linux")]
+    return Some(PathBuf::from("/var/lib/lastmile/status"));
+    #[cfg(target_os = "macos")]
+    return Some(PathBuf::from("/Library/Application Support/Lastmile/status"));
+    #[cfg(windows)]
+    return std::env::var_os("ProgramData").map(|d| PathBuf::from(d).join("Lastmile").join("status"));
+    #[allow(unreachable_code)]
+    None
+}
+
 /// Where the user keeps documents (for files the user asks the app to save).
 pub fn documents_dir() -> Result<PathBuf, DeviceError> {
     dirs::document_dir().or_else(dirs::home_dir).ok_or(DeviceError::NoHomeDirectory("documents"))

@@ -567,3 +567,30 @@ pub mod events {
     /// status.
     pub const STATUS_CHANGED: &str = "status-changed";
 }
+
+/// The machine status file that inventory tools (osquery, Fleet, Kolide, an MDM's scripts)
+/// read: one per person, `<uid>.json` in the machine status directory (Linux
+/// `/var/lib/lastmile/status`, macOS `/Library/Application Support/Lastmile/status`, Windows
+/// `%ProgramData%\Lastmile\status`, where the file is named by the user's name), rewritten by
+/// every status, report and scheduled run. No secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MachineStatus {
+    pub schema_version: u32,
+    /// `compliant`, `excepted`, `gap`, `unknown`, or the most important problem's code (as
+    /// `lastmile status --format jamf` says it).
+    pub state: String,
+    pub generated_at_ms: i64,
+    pub app_version: String,
+    pub joined: bool,
+    pub organisation: Option<String>,
+    pub user_email: Option<String>,
+    pub device_id: Option<String>,
+    /// The kinds of the verified factors (`security_key`, `totp`, ...), as the server said.
+    pub verified_factors: Vec<String>,
+    pub last_report_at_ms: Option<i64>,
+    /// Every problem's code, most important first.
+    pub problems: Vec<ProblemCode>,
+}
+
+/// The machine status file's schema version.
+pub const MACHINE_STATUS_SCHEMA_VERSION: u32 = 1;

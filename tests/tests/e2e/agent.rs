@@ -18,6 +18,7 @@ fn agent(dir: &std::path::Path, server: Option<String>, clock_ms: i64) -> Agent<
         managed: Managed { location: "(test)".into(), settings: Ok(None), unknown: vec![] },
         cli: RawLayer { server_url: server, ..RawLayer::default() },
         app_version: "0.1.0-test".into(),
+        machine_status_dir: None,
     }
 }
 

@@ -928,3 +928,52 @@ fn an_inspecting_proxy_is_named_and_ca_bundle_trusts_it() {
     assert_eq!(exit, 3, "{status}");
     assert!(status.to_string().contains("inspecting-proxy-ca.pem"), "{status}");
 }
+
+/// The machine status file for inventory tools: `<uid>.json` in the machine status directory,
+/// readable by everyone, rewritten by `status` and by the scheduled run, saying where the
+/// person stands in one word, with no secret in it.
+#[test]
+fn the_machine_status_file_says_where_this_person_stands() {
+    require_keyring();
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let machine = tempfile::tempdir().expect("dir");
+    let home = Home::new().expect("home");
+    let run = |args: &[&str]| {
+        let mut cmd = home.lastmile(args);
+        cmd.env("LASTMILE_MACHINE_STATUS_DIR", machine.path());
+        lastmile_tests::output(cmd.output().expect("run"))
+    };
+    let uid = {
+        use std::os::unix::fs::MetadataExt as _;
+        let probe = machine.path().join("probe");
+        std::fs::write(&probe, "").expect("write");
+        let uid = std::fs::metadata(&probe).expect("meta").uid();
+        std::fs::remove_file(probe).expect("rm");
+        uid
+    };
+    let file = machine.path().join(format!("{uid}.json"));
+    let read =
+        || -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(&file).expect("file")).expect("JSON") };
+
+    assert_eq!(run(&["--server", &server.url(), "status"]).0, 5);
+    assert_eq!((read()["state"].clone(), read()["joined"].clone()), ("not_joined".into(), false.into()));
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o644);
+    }
+
+    let (_, link) = server.invite().expect("invite");
+    assert_eq!(run(&["join", &link]).0, 0);
+    let (exit, _, err) = run(&["report", "--if-due"]);
+    assert_eq!(exit, 0, "{err}");
+    let status = read();
+    assert_eq!(status["joined"], true);
+    assert_eq!(status["state"], "gap", "no factor yet under the default policy: {status}");
+    assert_eq!(status["user_email"], "ada@acme.test");
+    assert!(status["last_report_at_ms"].as_i64().is_some(), "{status}");
+    let files: Vec<_> =
+        std::fs::read_dir(machine.path()).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert_eq!(files.len(), 1, "no temporary file left: {files:?}");
+    assert!(!std::fs::read_to_string(&file).expect("file").contains("lmd_"));
+}

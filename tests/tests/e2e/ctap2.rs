@@ -127,6 +127,7 @@ mod enrollment {
             managed: Managed { location: "(test)".into(), settings: Ok(None), unknown: vec![] },
             cli: RawLayer { server_url: Some(server.url()), ..RawLayer::default() },
             app_version: "0.1.0-test".into(),
+            machine_status_dir: None,
         };
         agent.join(code).await.expect("join");
         (dir, agent)

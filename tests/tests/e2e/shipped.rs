@@ -254,13 +254,14 @@ echo "desktop: $desktop"
 grep -E '^(Exec|MimeType)=' "$desktop" | sed 's/^/entry: /'
 echo "schema: $(test -f /usr/share/lastmile/policy/managed.schema.json && echo present)"
 echo "version: $(/usr/bin/lastmile --version)"
+echo "status dir: $(stat -c %a /var/lib/lastmile/status)"
 echo "timer: $(readlink /etc/systemd/user/timers.target.wants/lastmile-report.timer)"
 mkdir -p "$LAYERS/run" && chmod 700 "$LAYERS/run"
 verify=$(XDG_RUNTIME_DIR="$LAYERS/run" systemd-analyze verify --user /usr/lib/systemd/user/lastmile-report.service /usr/lib/systemd/user/lastmile-report.timer 2>&1) && rc=0 || rc=$?
 echo "verify: $(echo $verify) rc=$rc"
 dpkg --purge lastmile >/dev/null
 echo "after: $(xdg-mime query default x-scheme-handler/lastmile)"
-echo "left: $(ls /usr/bin/lastmile "$desktop" /usr/share/lastmile /usr/lib/systemd/user/lastmile-report.timer /etc/systemd/user/timers.target.wants/lastmile-report.timer 2>/dev/null | tr '\n' ' ')"
+echo "left: $(ls /usr/bin/lastmile "$desktop" /usr/share/lastmile /usr/lib/systemd/user/lastmile-report.timer /etc/systemd/user/timers.target.wants/lastmile-report.timer /var/lib/lastmile 2>/dev/null | tr '\n' ' ')"
 echo "status after: $(dpkg-query -W -f='${Status}' lastmile 2>/dev/null || echo gone)"
 "#;
     let out = run(Command::new("unshare")
@@ -283,6 +284,7 @@ echo "status after: $(dpkg-query -W -f='${Status}' lastmile 2>/dev/null || echo 
     assert!(entries.iter().any(|e| e.starts_with("MimeType=") && e.contains("x-scheme-handler/lastmile")), "{out}");
     assert_eq!(line("schema"), "present", "{out}");
     assert_eq!(line("version"), format!("lastmile {}", env!("CARGO_PKG_VERSION")), "{out}");
+    assert_eq!(line("status dir"), "1733", "each person adds their own status file: {out}");
     assert_eq!(line("timer"), "/usr/lib/systemd/user/lastmile-report.timer", "enabled for every user: {out}");
     assert_eq!(line("verify"), "rc=0", "systemd reads the units without a complaint: {out}");
     assert_eq!(line("after"), "", "no handler after removal: {out}");
