@@ -314,39 +314,13 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             });
             joined(outcome, json)
         }
-        Command::Report { if_due: true, json } => match agent.scheduled_report().await {
-            Ok(lastmile_agent::Scheduled::Reported(view)) => {
-                if json {
-                    print_json(&view);
-                } else {
-                    say(&format!(
-                        "Report stored. The server has {} report(s) from this device.\n",
-                        view.reports_received
-                    ));
-                }
-                exit::OK
+        Command::Report { if_due: true, json } => {
+            let (outcome, status) = agent.scheduled_report().await;
+            if let Some(status) = status {
+                remind(&agent, &status);
             }
-            Ok(lastmile_agent::Scheduled::NotDue { next_at_ms, wait_ms }) => {
-                if json {
-                    print_json(&serde_json::json!({ "due": false, "next_at_ms": next_at_ms }));
-                } else {
-                    say(&format!(
-                        "No report due yet: the next in about {} minute(s). Queued reports were sent.\n",
-                        (wait_ms + 59_999) / 60_000
-                    ));
-                }
-                exit::OK
-            }
-            Ok(lastmile_agent::Scheduled::NotJoined) => {
-                if json {
-                    print_json(&serde_json::json!({ "joined": false }));
-                } else {
-                    say("This device has not joined an organisation; nothing to report.\n");
-                }
-                exit::OK
-            }
-            Err(e) => fail(&e, json),
-        },
+            scheduled(outcome, json)
+        }
         Command::Report { json, .. } => match agent.report().await {
             Ok(view) => {
                 if json {
@@ -440,6 +414,54 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             }
             Err(e) => fail(&e, false),
         },
+    }
+}
+
+/// What `report --if-due` prints and exits with.
+fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentError>, json: bool) -> i32 {
+    match outcome {
+        Ok(lastmile_agent::Scheduled::Reported(view)) => {
+            if json {
+                print_json(&view);
+            } else {
+                say(&format!("Report stored. The server has {} report(s) from this device.\n", view.reports_received));
+            }
+            exit::OK
+        }
+        Ok(lastmile_agent::Scheduled::NotDue { next_at_ms, wait_ms }) => {
+            if json {
+                print_json(&serde_json::json!({ "due": false, "next_at_ms": next_at_ms }));
+            } else {
+                say(&format!(
+                    "No report due yet: the next in about {} minute(s). Queued reports were sent.\n",
+                    (wait_ms + 59_999) / 60_000
+                ));
+            }
+            exit::OK
+        }
+        Ok(lastmile_agent::Scheduled::NotJoined) => {
+            if json {
+                print_json(&serde_json::json!({ "joined": false }));
+            } else {
+                say("This device has not joined an organisation; nothing to report.\n");
+            }
+            exit::OK
+        }
+        Err(e) => fail(&e, json),
+    }
+}
+
+/// Shows the reminder due now, if any (at most one a day, never in quiet hours).
+fn remind(agent: &crate::SystemAgent, status: &lastmile_proto::app::StatusReport) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or_default())
+        .unwrap_or_default();
+    if let Some(reminder) = agent.take_reminder(status, lastmile_device::notify::local_minute_of_day(now)) {
+        match lastmile_device::notify::show(&reminder.summary, &reminder.body) {
+            Ok(()) => tracing::info!("reminder shown"),
+            Err(e) => tracing::warn!(error = %e, "reminder not shown"),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod join;
 pub mod machine_status;
 pub mod outbox;
 mod recover;
+pub mod reminders;
 mod reporting;
 mod security_key;
 mod settings;

@@ -128,13 +128,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// joins with an invite IT set if the device has not joined, then makes a report when
     /// the newest is older than the report interval, else sends whatever queued reports are
     /// due. Many runs a day cost a file read each.
-    pub async fn scheduled_report(&self) -> Result<Scheduled, AgentError> {
+    /// Also returns the status after the turn (which keeps the machine status file current
+    /// for inventory tools, whatever happened), for the reminder the caller may show.
+    pub async fn scheduled_report(&self) -> (Result<Scheduled, AgentError>, Option<lastmile_proto::app::StatusReport>) {
         let result = self.scheduled_turn().await;
-        // The machine status file stays current for inventory tools, whatever happened.
-        if self.machine_status_dir.is_some() {
-            let _ = self.status().await;
-        }
-        result
+        (result, self.status().await.ok())
     }
 
     async fn scheduled_turn(&self) -> Result<Scheduled, AgentError> {

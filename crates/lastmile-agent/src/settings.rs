@@ -143,6 +143,8 @@ impl Resolved {
             view("managed_by", s.managed_by.value.clone(), s.managed_by.source),
             view("support_url", s.support_url.value.as_ref().map(ToString::to_string), s.support_url.source),
             view("log_level", s.log_level.value.clone(), s.log_level.source),
+            view("reminders", s.reminders.value.clone(), s.reminders.source),
+            view("quiet_hours", s.quiet_hours.value.map(|q| q.to_string()), s.quiet_hours.source),
             // A secret until used: whether one is set, never what it is.
             view("invite", s.invite.value.as_ref().map(|_| "(set)".to_string()), s.invite.source),
         ]

@@ -9,6 +9,8 @@ pub enum CoreError {
     InviteCodeLength(usize),
     #[error("the code contains {0:?}, which is not a letter or digit")]
     InviteCodeCharacter(char),
+    #[error("{0:?} is not a quiet-hours window (HH:MM-HH:MM, 24-hour local time, e.g. 20:00-08:00)")]
+    QuietHours(String),
     #[error("this link is not a Lastmile invite: {0}")]
     InviteLink(String),
     #[error("server address {0:?} is not valid: {1}")]

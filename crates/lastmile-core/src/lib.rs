@@ -16,6 +16,7 @@ pub mod invite;
 pub mod offset;
 pub mod policy;
 pub mod recovery;
+pub mod reminder;
 pub mod settings;
 pub mod sntp;
 pub mod sso;

@@ -50,6 +50,10 @@ pub struct RawLayer {
     pub invite: Option<String>,
     /// A PEM file of certificates to trust besides the OS store (an absolute path).
     pub ca_bundle: Option<String>,
+    /// Desktop reminders of the next step: `daily` or `off`.
+    pub reminders: Option<String>,
+    /// When no reminder is shown, `HH:MM-HH:MM` local time.
+    pub quiet_hours: Option<String>,
 }
 
 /// One validated layer.
@@ -66,6 +70,8 @@ pub struct Layer {
     pub log_level: Option<String>,
     pub invite: Option<crate::invite::JoinInput>,
     pub ca_bundle: Option<std::path::PathBuf>,
+    pub reminders: Option<String>,
+    pub quiet_hours: Option<crate::reminder::QuietHours>,
 }
 
 /// A problem with one setting in one layer.
@@ -198,6 +204,22 @@ impl Layer {
                 });
             }
         }
+        if let Some(r) = raw.reminders {
+            if crate::reminder::REMINDERS.contains(&r.as_str()) {
+                layer.reminders = Some(r);
+            } else {
+                errors.push(SettingError {
+                    key: "reminders",
+                    message: format!("{r:?} is not one of {}", crate::reminder::REMINDERS.join(", ")),
+                });
+            }
+        }
+        if let Some(q) = raw.quiet_hours {
+            match crate::reminder::QuietHours::parse(&q) {
+                Ok(hours) => layer.quiet_hours = Some(hours),
+                Err(e) => errors.push(SettingError { key: "quiet_hours", message: e.to_string() }),
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -230,6 +252,8 @@ pub struct Settings {
     pub log_level: Setting<String>,
     pub invite: Setting<crate::invite::JoinInput>,
     pub ca_bundle: Setting<std::path::PathBuf>,
+    pub reminders: Setting<String>,
+    pub quiet_hours: Setting<crate::reminder::QuietHours>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -280,6 +304,20 @@ impl Settings {
             )?,
             invite: pick("invite", &managed.invite, &cli.invite, &user.invite, None)?,
             ca_bundle: pick("ca_bundle", &managed.ca_bundle, &cli.ca_bundle, &user.ca_bundle, None)?,
+            reminders: pick(
+                "reminders",
+                &managed.reminders,
+                &cli.reminders,
+                &user.reminders,
+                Some(crate::reminder::DEFAULT_REMINDERS.to_string()),
+            )?,
+            quiet_hours: pick(
+                "quiet_hours",
+                &managed.quiet_hours,
+                &cli.quiet_hours,
+                &user.quiet_hours,
+                crate::reminder::QuietHours::parse(crate::reminder::DEFAULT_QUIET_HOURS).ok(),
+            )?,
         })
     }
 }
@@ -358,8 +396,10 @@ mod tests {
             log_level: Some("trace".into()),
             invite: Some("ABCD-EFGH".into()),
             ca_bundle: Some("certs/company.pem".into()),
+            reminders: Some("hourly".into()),
+            quiet_hours: Some("22-7".into()),
         })
-        .expect_err("all eleven are wrong");
+        .expect_err("all thirteen are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert!(!errors.iter().any(|e| e.message.contains("ABCD")), "an invite is never repeated: {errors:?}");
         assert_eq!(
@@ -375,7 +415,9 @@ mod tests {
                 "support_url",
                 "log_level",
                 "invite",
-                "ca_bundle"
+                "ca_bundle",
+                "reminders",
+                "quiet_hours"
             ]
         );
         let ok = Layer::validate(RawLayer {

@@ -2,6 +2,8 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
+    #[error("the desktop did not take the notification: {0}")]
+    Notification(String),
     #[error("no usable OS keyring: {0}")]
     KeyringUnavailable(String),
     #[error("the OS keyring refused the operation: {0}")]

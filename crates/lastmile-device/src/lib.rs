@@ -18,6 +18,7 @@ pub mod fido;
 pub mod keys;
 pub mod keystore;
 pub mod managed;
+pub mod notify;
 pub mod os;
 pub mod paths;
 pub mod platform;

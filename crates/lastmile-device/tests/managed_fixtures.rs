@@ -24,6 +24,8 @@ fn acme() -> SettingsFile {
         log_level: None,
         invite: None,
         ca_bundle: None,
+        reminders: None,
+        quiet_hours: None,
     }
 }
 
@@ -82,6 +84,8 @@ fn a_reg_export_gives_the_policy_keys_values() {
             log_level: None,
             invite: None,
             ca_bundle: None,
+            reminders: None,
+            quiet_hours: None,
         }
     );
 }

@@ -37,6 +37,12 @@ pub struct SettingsFile {
     /// A PEM file of certificates to trust besides the OS store (an absolute path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<String>,
+    /// Desktop reminders of the next step: daily or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<String>,
+    /// When no reminder is shown: HH:MM-HH:MM, local time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<String>,
 }
 
 /// What kind of value a setting holds, which decides how each policy store carries it.
@@ -71,7 +77,7 @@ pub struct Spec {
 /// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
 /// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
 /// test checks it names exactly the fields of [`SettingsFile`] with their types.
-pub const SETTINGS: [Spec; 11] = [
+pub const SETTINGS: [Spec; 13] = [
     Spec {
         key: "server_url",
         kind: Kind::Url,
@@ -153,6 +159,20 @@ pub const SETTINGS: [Spec; 11] = [
         description: "The absolute path of a PEM file of CA certificates to trust besides the system's store: for a company CA (a TLS-inspecting proxy's) that is not installed in the store. The system's proxy settings are used unless proxy_url is set.",
         example: "/etc/ssl/certs/company-ca.pem",
     },
+    Spec {
+        key: "reminders",
+        kind: Kind::Choice(&lastmile_core::reminder::REMINDERS),
+        title: "Reminders",
+        description: "Desktop notifications reminding a person of the step their organisation asks for: at most one a day, never in quiet hours (daily, the default), or none (off).",
+        example: "daily",
+    },
+    Spec {
+        key: "quiet_hours",
+        kind: Kind::Text,
+        title: "Quiet hours",
+        description: "When no reminder is shown: HH:MM-HH:MM in the device's local time, crossing midnight if the end is earlier (20:00-08:00 when not set; the same start and end for none).",
+        example: "19:00-09:00",
+    },
 ];
 
 /// The keys a settings file may hold (for error messages).
@@ -179,6 +199,8 @@ impl From<SettingsFile> for RawLayer {
             log_level: f.log_level,
             invite: f.invite,
             ca_bundle: f.ca_bundle,
+            reminders: f.reminders,
+            quiet_hours: f.quiet_hours,
         }
     }
 }

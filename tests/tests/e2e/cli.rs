@@ -977,3 +977,87 @@ fn the_machine_status_file_says_where_this_person_stands() {
     assert_eq!(files.len(), 1, "no temporary file left: {files:?}");
     assert!(!std::fs::read_to_string(&file).expect("file").contains("lmd_"));
 }
+
+/// The desktop notification service, faked on the test's session bus: what the app shows
+/// arrives here as (summary, body).
+struct Notifications {
+    seen: std::sync::mpsc::Sender<(String, String)>,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Notifications {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: String,
+        _replaces_id: u32,
+        _app_icon: String,
+        summary: String,
+        body: String,
+        _actions: Vec<String>,
+        _hints: std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let _ = self.seen.send((summary, body));
+        1
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        ("lastmile-tests".into(), "Lastmile".into(), "1".into(), "1.2".into())
+    }
+}
+
+/// A person with a gap is reminded on the desktop by the scheduled run: the organisation,
+/// the next step; not again the same day; never in quiet hours; never when IT turned
+/// reminders off. (The local time is UTC here, and the quiet hours are chosen around now.)
+#[test]
+fn a_reminder_reaches_the_desktop_once_a_day_never_in_quiet_hours() {
+    require_keyring();
+    let (seen, shown) = std::sync::mpsc::channel();
+    let _service = zbus::blocking::connection::Builder::session()
+        .and_then(|b| b.name("org.freedesktop.Notifications"))
+        .and_then(|b| b.serve_at("/org/freedesktop/Notifications", Notifications { seen }))
+        .and_then(|b| b.build())
+        .expect("a notification service on the session bus");
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let now_minute = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("time").as_secs() / 60
+        % 1440) as u16;
+    let window = |from: u16, to: u16| format!("{:02}:{:02}-{:02}:{:02}", from / 60, from % 60, to / 60, to % 60);
+    let later = window((now_minute + 120) % 1440, (now_minute + 180) % 1440);
+    let around_now = window((now_minute + 1380) % 1440, (now_minute + 60) % 1440);
+    let person = |managed: serde_json::Value| {
+        let home = Home::new().expect("home");
+        std::fs::write(home.managed_path(), managed.to_string()).expect("managed");
+        let (_, link) = server.invite().expect("invite");
+        assert_eq!(home.run(&["join", &link]).0, 0);
+        home
+    };
+    let scheduled = |home: &Home| {
+        let mut cmd = home.lastmile(&["report", "--if-due"]);
+        cmd.env("TZ", "UTC");
+        let (exit, _, err) = lastmile_tests::output(cmd.output().expect("run"));
+        assert_eq!(exit, 0, "{err}");
+    };
+    let quiet = std::time::Duration::from_secs(3);
+
+    let ada = person(serde_json::json!({ "quiet_hours": later }));
+    scheduled(&ada);
+    let (summary, body) = shown.recv_timeout(std::time::Duration::from_secs(15)).expect("a reminder");
+    assert_eq!(summary, "Acme Ltd asks you to finish setting up MFA");
+    assert!(body.contains("Set up an authenticator app"), "{body}");
+    scheduled(&ada);
+    assert!(shown.recv_timeout(quiet).is_err(), "one a day");
+
+    let night = person(serde_json::json!({ "quiet_hours": around_now }));
+    scheduled(&night);
+    assert!(shown.recv_timeout(quiet).is_err(), "quiet hours");
+
+    let off = person(serde_json::json!({ "quiet_hours": later, "reminders": "off" }));
+    scheduled(&off);
+    assert!(shown.recv_timeout(quiet).is_err(), "reminders off");
+}

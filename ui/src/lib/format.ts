@@ -29,6 +29,8 @@ export function settingLabel(key: string): string {
     log_level: "Log level",
     invite: "Invite",
     ca_bundle: "Extra trusted certificates",
+    reminders: "Reminders",
+    quiet_hours: "Quiet hours",
   };
   return labels[key] ?? key;
 }
