@@ -391,6 +391,16 @@ impl Home {
         self.path().join(".local/state/lastmile/state.json")
     }
 
+    /// Everything in this home's log files (the window's and the commands').
+    pub fn logs(&self) -> String {
+        let dir = self.path().join(".local/state/lastmile/logs");
+        let mut all = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
+            all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));
+        }
+        all
+    }
+
     pub fn settings_path(&self) -> PathBuf {
         self.path().join(".config/lastmile/settings.json")
     }

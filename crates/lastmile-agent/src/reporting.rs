@@ -108,14 +108,9 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         if !matches!(self.files.read_state(), Ok(s) if s.enrollment.is_some()) {
             return Ok(last_report_ms);
         }
-        let interval_min = self
-            .resolve_settings()?
-            .settings
-            .report_interval_minutes
-            .value
-            .unwrap_or(lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES);
+        let interval_ms = self.report_interval_ms()?;
         let now = self.clock.now().0;
-        if last_report_ms.is_none_or(|t| now - t >= i64::from(interval_min) * 60_000) {
+        if last_report_ms.is_none_or(|t| now - t >= interval_ms) {
             // Made and queued even when the send fails: it then waits in the outbox.
             let _ = self.report().await;
             return Ok(Some(now));
@@ -142,13 +137,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         if !matches!(self.files.read_state(), Ok(s) if s.enrollment.is_some()) {
             return Ok(Scheduled::NotJoined);
         }
-        let interval_min = self
-            .resolve_settings()?
-            .settings
-            .report_interval_minutes
-            .value
-            .unwrap_or(lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES);
-        let interval_ms = i64::from(interval_min) * 60_000;
+        let interval_ms = self.report_interval_ms()?;
         let now = self.clock.now().0;
         match self.outbox().last_made() {
             Some(last) if now - last < interval_ms && last <= now => {
@@ -157,6 +146,17 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             }
             _ => self.report().await.map(|view| Scheduled::Reported(Box::new(view))),
         }
+    }
+
+    /// The time between reports (`report_interval_minutes`).
+    fn report_interval_ms(&self) -> Result<i64, AgentError> {
+        let minutes = self
+            .resolve_settings()?
+            .settings
+            .report_interval_minutes
+            .value
+            .unwrap_or(lastmile_core::settings::DEFAULT_REPORT_INTERVAL_MINUTES);
+        Ok(i64::from(minutes) * 60_000)
     }
 
     /// Sends what is due (or everything, when the person asked), for the background timer.

@@ -186,14 +186,7 @@ fn managed_drop_ins_apply_in_order_and_unknown_keys_are_reported() {
 #[test]
 fn the_log_level_follows_the_policy() {
     let server = Server::start().expect("server");
-    let logs = |home: &Home| {
-        let dir = home.path().join(".local/state/lastmile/logs");
-        let mut all = String::new();
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
-            all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));
-        }
-        all
-    };
+    let logs = |home: &Home| home.logs();
     let plain = Home::new().expect("home");
     plain.lastmile(&["--server", &server.url(), "status"]).output().expect("status");
     assert!(!logs(&plain).contains("DEBUG"), "info by default:\n{}", logs(&plain));

@@ -313,15 +313,6 @@ fn enrolling_without_a_key_says_so_and_spends_nothing() {
 }
 
 /// Everything in the app's log files after a whole journey at debug level.
-fn logs(home: &Home) -> String {
-    let dir = home.path().join(".local/state/lastmile/logs");
-    let mut all = String::new();
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
-        all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));
-    }
-    all
-}
-
 /// The log files of a whole journey (join with an invite, an authenticator app, recovery
 /// codes, a report), written at debug level, hold none of its secrets: the invite code, the
 /// device token, the device key, the TOTP secret, the recovery codes.
@@ -356,7 +347,7 @@ fn the_logs_of_a_whole_journey_hold_no_secret() {
     assert!(child.wait().expect("wait").success());
     assert!(debug(&["report"]).status().expect("report").success());
 
-    let logs = logs(&home);
+    let logs = home.logs();
     assert!(logs.contains("DEBUG"), "the journey was logged at debug level:\n{logs}");
     let compact = |s: &str| s.replace('-', "");
     let mut secrets = vec![code.clone(), compact(&code), secret.clone(), "lmd_".into(), "PRIVATE KEY".into()];
