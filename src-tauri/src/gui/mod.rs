@@ -80,6 +80,7 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
             let (handle, agent) = (app.handle().clone(), app.state::<AppState>().agent.clone());
             let reporter = tauri::async_runtime::spawn(async move {
                 let mut last_report = None;
+                let mut last_invite_error = None;
                 loop {
                     // An invite IT handed over joins a fresh device without anyone typing it.
                     match agent.join_preseeded().await {
@@ -87,8 +88,14 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
                             tracing::info!(organisation = %outcome.organisation, "joined with the invite IT set");
                             let _ = handle.emit(events::STATUS_CHANGED, ());
                         }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e.message, "the invite IT set was not used"),
+                        Ok(_) => last_invite_error = None,
+                        // Said once, not on every tick (a pinned server the link contradicts
+                        // stays wrong until IT changes one of them).
+                        Err(e) if last_invite_error.as_ref() != Some(&e.message) => {
+                            tracing::warn!(error = %e.message, "the invite IT set was not used");
+                            last_invite_error = Some(e.message);
+                        }
+                        Err(_) => {}
                     }
                     tokio::time::sleep(REPORTER_TICK).await;
                     match agent.background_tick(last_report).await {
