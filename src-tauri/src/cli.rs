@@ -26,6 +26,10 @@ struct Cli {
     /// A lastmile:// link to open in the window (the OS passes it when a link is clicked).
     #[arg(value_name = "LINK")]
     link: Option<String>,
+    /// Started at login (the login items the packages install): report, and open the
+    /// window only when something needs doing; nothing when the autostart setting is never.
+    #[arg(long, hide = true, conflicts_with = "link")]
+    autostart: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -168,6 +172,15 @@ pub fn main() -> i32 {
     };
     init_tracing(cli.command.is_some());
     let layer = RawLayer { server_url: cli.server.clone(), ..RawLayer::default() };
+    if cli.autostart && cli.command.is_none() {
+        match at_login(layer.clone()) {
+            lastmile_agent::AtLogin::OpenWindow => {}
+            decided => {
+                tracing::info!(?decided, "at login: no window");
+                return exit::OK;
+            }
+        }
+    }
     let Some(command) = cli.command else {
         return match crate::gui::run(layer, cli.link) {
             Ok(()) => exit::OK,
@@ -185,6 +198,24 @@ pub fn main() -> i32 {
         }
     };
     runtime.block_on(run(command, layer))
+}
+
+/// The login check, on a runtime of its own that is gone before the window starts. A check
+/// that cannot run opens the window, which says what is wrong.
+fn at_login(layer: RawLayer) -> lastmile_agent::AtLogin {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return lastmile_agent::AtLogin::OpenWindow;
+    };
+    runtime
+        .block_on(async move {
+            // No reminder here: a person with a step missing gets the window itself.
+            let agent = system_agent(layer).map_err(|e| e.message)?;
+            agent.at_login().await.map_err(|e| e.message)
+        })
+        .unwrap_or_else(|e: String| {
+            tracing::warn!(error = %e, "at login: the check failed; opening the window");
+            lastmile_agent::AtLogin::OpenWindow
+        })
 }
 
 /// How many daily log files are kept.

@@ -36,7 +36,7 @@ pub use error::AgentError;
 pub use files::LocalFiles;
 pub use join::{Preseeded, Reset};
 pub use recover::RecoverInput;
-pub use reporting::Scheduled;
+pub use reporting::{AtLogin, Scheduled};
 pub use settings::Resolved;
 
 /// A verified factor as the window and `status --json` show it.

@@ -148,6 +148,24 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         }
     }
 
+    /// What to do at login (`lastmile --autostart`, from the login items the packages
+    /// install): nothing when `autostart` is `never`; otherwise the scheduled run (join with
+    /// an invite IT set, report if due), then the window only when something needs doing:
+    /// not joined, a step the organisation asks for, or a problem that blocks. A person who
+    /// is all set is not shown a window at every login.
+    pub async fn at_login(&self) -> Result<AtLogin, AgentError> {
+        let settings = self.resolve_settings()?.settings;
+        if settings.autostart.value.as_deref() == Some("never") {
+            return Ok(AtLogin::Off);
+        }
+        let (_, status) = self.scheduled_report().await;
+        let all_set = status.as_ref().is_some_and(|s| {
+            let state = crate::exit::mdm_state(s);
+            state == "compliant" || state == "excepted"
+        });
+        Ok(if all_set { AtLogin::AllSet } else { AtLogin::OpenWindow })
+    }
+
     /// The time between reports (`report_interval_minutes`).
     fn report_interval_ms(&self) -> Result<i64, AgentError> {
         let minutes = self
@@ -349,4 +367,15 @@ pub enum Scheduled {
     Reported(Box<PostureView>),
     /// The newest report is recent; the next is due then.
     NotDue { next_at_ms: i64, wait_ms: i64 },
+}
+
+/// What [`Agent::at_login`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AtLogin {
+    /// `autostart` is `never`.
+    Off,
+    /// Nothing needs doing: no window.
+    AllSet,
+    /// Something needs doing: open the window.
+    OpenWindow,
 }

@@ -145,6 +145,7 @@ impl Resolved {
             view("log_level", s.log_level.value.clone(), s.log_level.source),
             view("reminders", s.reminders.value.clone(), s.reminders.source),
             view("quiet_hours", s.quiet_hours.value.map(|q| q.to_string()), s.quiet_hours.source),
+            view("autostart", s.autostart.value.clone(), s.autostart.source),
             // A secret until used: whether one is set, never what it is.
             view("invite", s.invite.value.as_ref().map(|_| "(set)".to_string()), s.invite.source),
         ]

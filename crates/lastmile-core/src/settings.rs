@@ -20,6 +20,12 @@ pub const LOG_LEVELS: [&str; 4] = ["error", "warn", "info", "debug"];
 /// The log files' level when nothing sets one.
 pub const DEFAULT_LOG_LEVEL: &str = "info";
 
+/// The autostart setting's words: at login, open the window when something needs doing
+/// (`always`), or never start at login (`never`). Unset, the person decides (the user file).
+pub const AUTOSTART: [&str; 2] = ["always", "never"];
+/// At login when nothing says otherwise.
+pub const DEFAULT_AUTOSTART: &str = "always";
+
 /// Where a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -54,6 +60,8 @@ pub struct RawLayer {
     pub reminders: Option<String>,
     /// When no reminder is shown, `HH:MM-HH:MM` local time.
     pub quiet_hours: Option<String>,
+    /// Start at login: one of [`AUTOSTART`].
+    pub autostart: Option<String>,
 }
 
 /// One validated layer.
@@ -72,6 +80,7 @@ pub struct Layer {
     pub ca_bundle: Option<std::path::PathBuf>,
     pub reminders: Option<String>,
     pub quiet_hours: Option<crate::reminder::QuietHours>,
+    pub autostart: Option<String>,
 }
 
 /// A problem with one setting in one layer.
@@ -220,6 +229,16 @@ impl Layer {
                 Err(e) => errors.push(SettingError { key: "quiet_hours", message: e.to_string() }),
             }
         }
+        if let Some(a) = raw.autostart {
+            if AUTOSTART.contains(&a.as_str()) {
+                layer.autostart = Some(a);
+            } else {
+                errors.push(SettingError {
+                    key: "autostart",
+                    message: format!("{a:?} is not one of {}", AUTOSTART.join(", ")),
+                });
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -254,6 +273,7 @@ pub struct Settings {
     pub ca_bundle: Setting<std::path::PathBuf>,
     pub reminders: Setting<String>,
     pub quiet_hours: Setting<crate::reminder::QuietHours>,
+    pub autostart: Setting<String>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -317,6 +337,13 @@ impl Settings {
                 &cli.quiet_hours,
                 &user.quiet_hours,
                 crate::reminder::QuietHours::parse(crate::reminder::DEFAULT_QUIET_HOURS).ok(),
+            )?,
+            autostart: pick(
+                "autostart",
+                &managed.autostart,
+                &cli.autostart,
+                &user.autostart,
+                Some(DEFAULT_AUTOSTART.to_string()),
             )?,
         })
     }
@@ -398,8 +425,9 @@ mod tests {
             ca_bundle: Some("certs/company.pem".into()),
             reminders: Some("hourly".into()),
             quiet_hours: Some("22-7".into()),
+            autostart: Some("sometimes".into()),
         })
-        .expect_err("all thirteen are wrong");
+        .expect_err("all fourteen are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert!(!errors.iter().any(|e| e.message.contains("ABCD")), "an invite is never repeated: {errors:?}");
         assert_eq!(
@@ -417,7 +445,8 @@ mod tests {
                 "invite",
                 "ca_bundle",
                 "reminders",
-                "quiet_hours"
+                "quiet_hours",
+                "autostart"
             ]
         );
         let ok = Layer::validate(RawLayer {

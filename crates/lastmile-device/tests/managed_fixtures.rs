@@ -26,6 +26,7 @@ fn acme() -> SettingsFile {
         ca_bundle: None,
         reminders: None,
         quiet_hours: None,
+        autostart: None,
     }
 }
 
@@ -86,6 +87,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             ca_bundle: None,
             reminders: None,
             quiet_hours: None,
+            autostart: None,
         }
     );
 }

@@ -43,6 +43,9 @@ pub struct SettingsFile {
     /// When no reminder is shown: HH:MM-HH:MM, local time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiet_hours: Option<String>,
+    /// Start at login: always (open the window when something needs doing) or never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autostart: Option<String>,
 }
 
 /// What kind of value a setting holds, which decides how each policy store carries it.
@@ -77,7 +80,7 @@ pub struct Spec {
 /// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
 /// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
 /// test checks it names exactly the fields of [`SettingsFile`] with their types.
-pub const SETTINGS: [Spec; 13] = [
+pub const SETTINGS: [Spec; 14] = [
     Spec {
         key: "server_url",
         kind: Kind::Url,
@@ -173,6 +176,13 @@ pub const SETTINGS: [Spec; 13] = [
         description: "When no reminder is shown: HH:MM-HH:MM in the device's local time, crossing midnight if the end is earlier (20:00-08:00 when not set; the same start and end for none).",
         example: "19:00-09:00",
     },
+    Spec {
+        key: "autostart",
+        kind: Kind::Choice(&lastmile_core::settings::AUTOSTART),
+        title: "Start at login",
+        description: "always: at login, Lastmile reports and opens its window only when something needs doing (not joined, a step missing, a problem); never: it does not start at login (the scheduled reports still run). Not set: the person decides.",
+        example: "always",
+    },
 ];
 
 /// The keys a settings file may hold (for error messages).
@@ -201,6 +211,7 @@ impl From<SettingsFile> for RawLayer {
             ca_bundle: f.ca_bundle,
             reminders: f.reminders,
             quiet_hours: f.quiet_hours,
+            autostart: f.autostart,
         }
     }
 }

@@ -217,12 +217,15 @@ fn the_rpm_is_well_formed_and_carries_what_the_deb_carries() {
         "/usr/share/lastmile/policy/managed.schema.json",
         "/usr/lib/systemd/user/lastmile-report.service",
         "/usr/lib/systemd/user/lastmile-report.timer",
+        "/etc/xdg/autostart/lastmile.desktop",
     ] {
         assert!(files.iter().any(|f| f == want), "{want} is not in the rpm: {files:?}");
     }
     assert!(files.iter().any(|f| f.starts_with("/usr/share/icons/hicolor/")), "{files:?}");
-    let desktop = files.iter().find(|f| f.ends_with(".desktop")).expect("a desktop entry");
-    assert!(desktop.starts_with("/usr/share/applications/"), "{desktop}");
+    assert!(
+        files.iter().any(|f| f.starts_with("/usr/share/applications/") && f.ends_with(".desktop")),
+        "a desktop entry: {files:?}"
+    );
     assert_eq!(files, payload("deb"), "the two packages install the same files");
 }
 
@@ -249,19 +252,20 @@ echo "before: $(xdg-mime query default x-scheme-handler/lastmile)"
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >/dev/null
 echo "status: $(dpkg-query -W -f='${Status}' lastmile)"
 echo "handler: $(xdg-mime query default x-scheme-handler/lastmile)"
-desktop=$(dpkg -L lastmile | grep '\.desktop$')
+desktop=$(dpkg -L lastmile | grep '^/usr/share/applications/.*\.desktop$')
 echo "desktop: $desktop"
 grep -E '^(Exec|MimeType)=' "$desktop" | sed 's/^/entry: /'
 echo "schema: $(test -f /usr/share/lastmile/policy/managed.schema.json && echo present)"
 echo "version: $(/usr/bin/lastmile --version)"
 echo "status dir: $(stat -c %a /var/lib/lastmile/status)"
+echo "autostart: $(grep '^Exec=' /etc/xdg/autostart/lastmile.desktop) $(desktop-file-validate /etc/xdg/autostart/lastmile.desktop 2>&1 | tr '\n' ' ')"
 echo "timer: $(readlink /etc/systemd/user/timers.target.wants/lastmile-report.timer)"
 mkdir -p "$LAYERS/run" && chmod 700 "$LAYERS/run"
 verify=$(XDG_RUNTIME_DIR="$LAYERS/run" systemd-analyze verify --user /usr/lib/systemd/user/lastmile-report.service /usr/lib/systemd/user/lastmile-report.timer 2>&1) && rc=0 || rc=$?
 echo "verify: $(echo $verify) rc=$rc"
 dpkg --purge lastmile >/dev/null
 echo "after: $(xdg-mime query default x-scheme-handler/lastmile)"
-echo "left: $(ls /usr/bin/lastmile "$desktop" /usr/share/lastmile /usr/lib/systemd/user/lastmile-report.timer /etc/systemd/user/timers.target.wants/lastmile-report.timer /var/lib/lastmile 2>/dev/null | tr '\n' ' ')"
+echo "left: $(ls /usr/bin/lastmile "$desktop" /usr/share/lastmile /usr/lib/systemd/user/lastmile-report.timer /etc/systemd/user/timers.target.wants/lastmile-report.timer /var/lib/lastmile /etc/xdg/autostart/lastmile.desktop 2>/dev/null | tr '\n' ' ')"
 echo "status after: $(dpkg-query -W -f='${Status}' lastmile 2>/dev/null || echo gone)"
 "#;
     let out = run(Command::new("unshare")
@@ -285,6 +289,7 @@ echo "status after: $(dpkg-query -W -f='${Status}' lastmile 2>/dev/null || echo 
     assert_eq!(line("schema"), "present", "{out}");
     assert_eq!(line("version"), format!("lastmile {}", env!("CARGO_PKG_VERSION")), "{out}");
     assert_eq!(line("status dir"), "1733", "each person adds their own status file: {out}");
+    assert_eq!(line("autostart"), "Exec=lastmile --autostart", "a valid login item: {out}");
     assert_eq!(line("timer"), "/usr/lib/systemd/user/lastmile-report.timer", "enabled for every user: {out}");
     assert_eq!(line("verify"), "rc=0", "systemd reads the units without a complaint: {out}");
     assert_eq!(line("after"), "", "no handler after removal: {out}");

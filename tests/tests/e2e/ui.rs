@@ -616,3 +616,16 @@ async fn the_window_joins_with_the_invite_it_set_without_a_click() {
     screenshot(&c, "ui-joined-by-policy.png").await;
     close(c, &home).await;
 }
+
+/// At login (`--autostart`) a person with a step missing gets the window, with that step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_login_the_window_opens_for_a_missing_step() {
+    require_display();
+    require_keyring();
+    let (_server, home) = crate::factors::joined();
+    let driver = driver(&home);
+    let c = open(&driver, &["--autostart"]).await;
+    let next = find(&c, "next-step").await;
+    assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("totp"));
+    close(c, &home).await;
+}

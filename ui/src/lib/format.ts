@@ -31,6 +31,7 @@ export function settingLabel(key: string): string {
     ca_bundle: "Extra trusted certificates",
     reminders: "Reminders",
     quiet_hours: "Quiet hours",
+    autostart: "Start at login",
   };
   return labels[key] ?? key;
 }
