@@ -10,7 +10,7 @@ use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::sign::Signer;
-use openssl::x509::extension::{BasicConstraints, CrlNumber, KeyUsage, SubjectKeyIdentifier};
+use openssl::x509::extension::{BasicConstraints, CrlNumber, KeyUsage, SubjectAlternativeName, SubjectKeyIdentifier};
 use openssl::x509::{X509, X509CrlBuilder, X509Extension, X509NameBuilder, X509RevokedBuilder};
 
 use base64::Engine;
@@ -70,21 +70,24 @@ impl CrlSpec {
     pub const GOOD: CrlSpec = CrlSpec { revoked: false, days: (-1, 7), forged: false };
 }
 
-fn ec_key() -> PKey<Private> {
+pub(crate) fn ec_key() -> PKey<Private> {
     #[allow(clippy::expect_used)]
     let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
     #[allow(clippy::expect_used)]
     PKey::from_ec_key(EcKey::generate(&group).expect("EC key")).expect("EC key")
 }
 
+/// A certificate for `cn`, valid from `days.0` to `days.1` days from now, issued by `issuer`
+/// (self-signed without one), a CA or not, naming a CRL and an IP address when given.
 #[allow(clippy::expect_used)] // test fixtures: a failure here is a broken test setup
-fn certificate(
+pub(crate) fn certificate(
     cn: &str,
     key: &PKey<Private>,
     issuer: Option<(&X509, &PKey<Private>)>,
     ca: bool,
     days: (i64, i64),
     crl_url: Option<&str>,
+    ip_san: Option<&str>,
 ) -> X509 {
     let mut name = X509NameBuilder::new().expect("name");
     name.append_entry_by_nid(Nid::COMMONNAME, cn).expect("cn");
@@ -108,6 +111,10 @@ fn certificate(
     } else {
         b.append_extension(BasicConstraints::new().critical().build().expect("bc")).expect("bc");
         b.append_extension(KeyUsage::new().critical().digital_signature().build().expect("ku")).expect("ku");
+    }
+    if let Some(ip) = ip_san {
+        let san = SubjectAlternativeName::new().ip(ip).build(&b.x509v3_context(None, None)).expect("san");
+        b.append_extension(san).expect("san");
     }
     if let Some(url) = crl_url {
         #[allow(deprecated)] // openssl has no typed builder for this extension
@@ -147,7 +154,7 @@ impl TestChain {
     #[allow(clippy::expect_used)]
     fn build(alg: Alg, days: (i64, i64), urls: Option<&CrlUrls>) -> TestChain {
         let root_key = ec_key();
-        let root = certificate("Lastmile Test Metadata Root", &root_key, None, true, (-2, 3650), None);
+        let root = certificate("Lastmile Test Metadata Root", &root_key, None, true, (-2, 3650), None, None);
         let int_key = ec_key();
         let intermediate = certificate(
             "Lastmile Test Metadata CA",
@@ -156,6 +163,7 @@ impl TestChain {
             true,
             (-2, 3650),
             urls.map(|u| u.root.as_str()),
+            None,
         );
         let signer_key = match alg {
             Alg::Es256 => ec_key(),
@@ -168,6 +176,7 @@ impl TestChain {
             false,
             days,
             urls.map(|u| u.intermediate.as_str()),
+            None,
         );
         TestChain { alg, root, root_key, intermediate, intermediate_key: int_key, signer, signer_key }
     }

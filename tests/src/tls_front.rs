@@ -7,15 +7,9 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use openssl::asn1::Asn1Time;
-use openssl::bn::{BigNum, MsbOption};
-use openssl::ec::{EcGroup, EcKey};
-use openssl::hash::MessageDigest;
-use openssl::nid::Nid;
-use openssl::pkey::{PKey, Private};
 use openssl::ssl::{SslAcceptor, SslMethod};
-use openssl::x509::extension::{BasicConstraints, KeyUsage, SubjectAlternativeName};
-use openssl::x509::{X509, X509NameBuilder};
+
+use crate::mds_blob::{certificate, ec_key};
 
 /// The running front: its port and the CA's certificate (PEM) in `ca_pem`.
 #[derive(Debug)]
@@ -27,10 +21,10 @@ pub struct TlsFront {
 impl TlsFront {
     /// Starts a front relaying to `127.0.0.1:upstream_port`; the CA's PEM goes into `dir`.
     pub fn start(upstream_port: u16, dir: &Path) -> TlsFront {
-        let ca_key = key();
-        let ca = cert("Lastmile test inspecting proxy CA", &ca_key, None, true);
-        let leaf_key = key();
-        let leaf = cert("127.0.0.1", &leaf_key, Some((&ca, &ca_key)), false);
+        let ca_key = ec_key();
+        let ca = certificate("Lastmile test inspecting proxy CA", &ca_key, None, true, (-1, 2), None, None);
+        let leaf_key = ec_key();
+        let leaf = certificate("127.0.0.1", &leaf_key, Some((&ca, &ca_key)), false, (-1, 2), None, Some("127.0.0.1"));
         let ca_pem = dir.join("inspecting-proxy-ca.pem");
         std::fs::write(&ca_pem, ca.to_pem().expect("pem")).expect("write CA");
         let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).expect("acceptor");
@@ -69,36 +63,4 @@ impl TlsFront {
     pub fn url(&self) -> String {
         format!("https://127.0.0.1:{}", self.port)
     }
-}
-
-fn key() -> PKey<Private> {
-    let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
-    PKey::from_ec_key(EcKey::generate(&group).expect("EC key")).expect("EC key")
-}
-
-fn cert(cn: &str, key: &PKey<Private>, issuer: Option<(&X509, &PKey<Private>)>, ca: bool) -> X509 {
-    let mut name = X509NameBuilder::new().expect("name");
-    name.append_entry_by_nid(Nid::COMMONNAME, cn).expect("cn");
-    let name = name.build();
-    let mut b = X509::builder().expect("builder");
-    b.set_version(2).expect("v3");
-    let mut serial = BigNum::new().expect("bn");
-    serial.rand(120, MsbOption::MAYBE_ZERO, false).expect("rand");
-    b.set_serial_number(&serial.to_asn1_integer().expect("serial")).expect("serial");
-    b.set_subject_name(&name).expect("subject");
-    b.set_issuer_name(issuer.map_or(&name, |(c, _)| c.subject_name())).expect("issuer");
-    b.set_pubkey(key).expect("key");
-    b.set_not_before(&Asn1Time::days_from_now(0).expect("now")).expect("nb");
-    b.set_not_after(&Asn1Time::days_from_now(2).expect("later")).expect("na");
-    if ca {
-        b.append_extension(BasicConstraints::new().critical().ca().build().expect("bc")).expect("bc");
-        b.append_extension(KeyUsage::new().critical().key_cert_sign().build().expect("ku")).expect("ku");
-    } else {
-        b.append_extension(BasicConstraints::new().critical().build().expect("bc")).expect("bc");
-        b.append_extension(KeyUsage::new().critical().digital_signature().build().expect("ku")).expect("ku");
-        let san = SubjectAlternativeName::new().ip("127.0.0.1").build(&b.x509v3_context(None, None)).expect("san");
-        b.append_extension(san).expect("san");
-    }
-    b.sign(issuer.map_or(key, |(_, k)| k), MessageDigest::sha256()).expect("sign");
-    b.build()
 }
