@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use lastmile_agent::{exit, system::system_agent};
+use lastmile_core::clock::Clock as _;
 use lastmile_core::settings::RawLayer;
 use lastmile_proto::app::{CheckVerdict, DoctorReport, StatusReport};
 
@@ -398,13 +399,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             let out = match out {
                 Some(path) => path,
                 None => match lastmile_device::paths::documents_dir() {
-                    Ok(dir) => dir.join(format!(
-                        "lastmile-support-{}.tar.gz",
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.as_secs())
-                            .unwrap_or_default()
-                    )),
+                    Ok(dir) => dir.join(format!("lastmile-support-{}.tar.gz", agent.clock.now().0 / 1000)),
                     Err(e) => {
                         eprintln!("lastmile: {e}; choose where with --out FILE");
                         return exit::USAGE;
@@ -484,11 +479,9 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
 
 /// Shows the reminder due now, if any (at most one a day, never in quiet hours).
 fn remind(agent: &crate::SystemAgent, status: &lastmile_proto::app::StatusReport) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or_default())
-        .unwrap_or_default();
-    if let Some(reminder) = agent.take_reminder(status, lastmile_device::notify::local_minute_of_day(now)) {
+    // The agent's clock, the one the reminder's day is counted with.
+    let local_minute = lastmile_device::notify::local_minute_of_day(agent.clock.now().0);
+    if let Some(reminder) = agent.take_reminder(status, local_minute) {
         match lastmile_device::notify::show(&reminder.summary, &reminder.body) {
             Ok(()) => tracing::info!("reminder shown"),
             Err(e) => tracing::warn!(error = %e, "reminder not shown"),

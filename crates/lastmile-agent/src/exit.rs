@@ -62,6 +62,11 @@ pub fn mdm_state(report: &StatusReport) -> String {
     }
 }
 
+/// Whether nothing needs doing: no blocking problem, and the policy met or excepted.
+pub fn all_set(report: &StatusReport) -> bool {
+    matches!(mdm_state(report).as_str(), "compliant" | "excepted")
+}
+
 /// The exit code of `status`: that of the most important problem (they are sorted).
 pub fn for_status(report: &StatusReport) -> i32 {
     report.problems.iter().map(|p| for_problem(p.code)).find(|&c| c != OK).unwrap_or(OK)

@@ -159,11 +159,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             return Ok(AtLogin::Off);
         }
         let (_, status) = self.scheduled_report().await;
-        let all_set = status.as_ref().is_some_and(|s| {
-            let state = crate::exit::mdm_state(s);
-            state == "compliant" || state == "excepted"
-        });
-        Ok(if all_set { AtLogin::AllSet } else { AtLogin::OpenWindow })
+        Ok(if status.as_ref().is_some_and(crate::exit::all_set) { AtLogin::AllSet } else { AtLogin::OpenWindow })
     }
 
     /// The time between reports (`report_interval_minutes`).

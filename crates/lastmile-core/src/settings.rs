@@ -181,16 +181,7 @@ impl Layer {
                 Err(e) => errors.push(SettingError { key: "support_url", message: format!("{u:?}: {e}") }),
             }
         }
-        if let Some(level) = raw.log_level {
-            if LOG_LEVELS.contains(&level.as_str()) {
-                layer.log_level = Some(level);
-            } else {
-                errors.push(SettingError {
-                    key: "log_level",
-                    message: format!("{level:?} is not a log level (one of {})", LOG_LEVELS.join(", ")),
-                });
-            }
-        }
+        layer.log_level = choice("log_level", raw.log_level, &LOG_LEVELS, &mut errors);
         if let Some(invite) = raw.invite {
             // The message never repeats the value: it is a secret until used.
             match crate::invite::JoinInput::parse(&invite) {
@@ -213,34 +204,31 @@ impl Layer {
                 });
             }
         }
-        if let Some(r) = raw.reminders {
-            if crate::reminder::REMINDERS.contains(&r.as_str()) {
-                layer.reminders = Some(r);
-            } else {
-                errors.push(SettingError {
-                    key: "reminders",
-                    message: format!("{r:?} is not one of {}", crate::reminder::REMINDERS.join(", ")),
-                });
-            }
-        }
+        layer.reminders = choice("reminders", raw.reminders, &crate::reminder::REMINDERS, &mut errors);
         if let Some(q) = raw.quiet_hours {
             match crate::reminder::QuietHours::parse(&q) {
                 Ok(hours) => layer.quiet_hours = Some(hours),
                 Err(e) => errors.push(SettingError { key: "quiet_hours", message: e.to_string() }),
             }
         }
-        if let Some(a) = raw.autostart {
-            if AUTOSTART.contains(&a.as_str()) {
-                layer.autostart = Some(a);
-            } else {
-                errors.push(SettingError {
-                    key: "autostart",
-                    message: format!("{a:?} is not one of {}", AUTOSTART.join(", ")),
-                });
-            }
-        }
+        layer.autostart = choice("autostart", raw.autostart, &AUTOSTART, &mut errors);
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
+}
+
+/// A value that must be one of `allowed`; otherwise an error naming the choices.
+fn choice(
+    key: &'static str,
+    value: Option<String>,
+    allowed: &[&str],
+    errors: &mut Vec<SettingError>,
+) -> Option<String> {
+    let value = value?;
+    if allowed.contains(&value.as_str()) {
+        return Some(value);
+    }
+    errors.push(SettingError { key, message: format!("{value:?} is not one of {}", allowed.join(", ")) });
+    None
 }
 
 /// A resolved value and where it came from.

@@ -17,16 +17,7 @@ fn acme() -> SettingsFile {
         organisation: Some("acme".into()),
         report_interval_minutes: Some(60),
         ntp_servers: Some("time.acme.example:123".into()),
-        proxy_url: None,
-        sso_provider: None,
-        managed_by: None,
-        support_url: None,
-        log_level: None,
-        invite: None,
-        ca_bundle: None,
-        reminders: None,
-        quiet_hours: None,
-        autostart: None,
+        ..SettingsFile::default()
     }
 }
 
@@ -78,16 +69,7 @@ fn a_reg_export_gives_the_policy_keys_values() {
             organisation: Some(r#"acme "EU" \ north"#.into()),
             report_interval_minutes: Some(60),
             proxy_url: Some("http://proxy.acme.example:3128".into()),
-            ntp_servers: None,
-            sso_provider: None,
-            managed_by: None,
-            support_url: None,
-            log_level: None,
-            invite: None,
-            ca_bundle: None,
-            reminders: None,
-            quiet_hours: None,
-            autostart: None,
+            ..SettingsFile::default()
         }
     );
 }
