@@ -14,6 +14,8 @@ packages=(
   pkg-config build-essential curl ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libudev-dev libclang-dev
   dbus dbus-x11 gnome-keyring xvfb xauth
+  # The tray icon's library, which the app loads at run time (the .deb depends on it too).
+  libayatana-appindicator3-1
 )
 if [[ $want_test -eq 1 ]]; then
   packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin sqlite3)

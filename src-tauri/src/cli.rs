@@ -173,9 +173,15 @@ pub fn main() -> i32 {
     };
     init_tracing(cli.command.is_some());
     let layer = RawLayer { server_url: cli.server.clone(), ..RawLayer::default() };
+    let mut window = true;
     if cli.autostart && cli.command.is_none() {
         match at_login(layer.clone()) {
             lastmile_agent::AtLogin::OpenWindow => {}
+            // All set: the tray only, where there is one (it keeps reporting and reminding).
+            lastmile_agent::AtLogin::AllSet if crate::gui::tray_available() => {
+                tracing::info!(decided = ?lastmile_agent::AtLogin::AllSet, "at login: the tray, no window");
+                window = false;
+            }
             decided => {
                 tracing::info!(?decided, "at login: no window");
                 return exit::OK;
@@ -183,7 +189,7 @@ pub fn main() -> i32 {
         }
     }
     let Some(command) = cli.command else {
-        return match crate::gui::run(layer, cli.link) {
+        return match crate::gui::run(layer, cli.link, window) {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("lastmile: cannot open the window: {e:#}");

@@ -127,7 +127,7 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use lastmile_proto::app::{
         Authenticators, ClockStatus, DeviceFacts, Enrollment, KeyringStatus, OutboxView, PlatformAuthenticator,
         PlatformKind, ServerStatus, SettingView, Tpm,
@@ -135,7 +135,8 @@ mod tests {
 
     use super::*;
 
-    fn report(problems: Vec<Problem>) -> StatusReport {
+    /// A whole status report, joined to Acme, with `problems` (also the glance's tests).
+    pub(crate) fn report(problems: Vec<Problem>) -> StatusReport {
         StatusReport {
             schema_version: 1,
             app_version: "0.1.0".into(),

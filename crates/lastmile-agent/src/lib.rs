@@ -11,6 +11,7 @@ mod enrolled;
 mod error;
 pub mod exit;
 pub mod files;
+pub mod glance;
 mod join;
 pub mod machine_status;
 pub mod outbox;

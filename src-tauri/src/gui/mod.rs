@@ -5,6 +5,7 @@
 mod command_names;
 mod commands;
 mod key_prompt;
+mod tray;
 
 use std::sync::{Arc, Mutex};
 
@@ -30,15 +31,27 @@ struct AppState {
     sso_cancel: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
 }
 
-/// Runs the app on `builder` with the given agent settings.
-pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
+/// Runs the app on `builder` with the given agent settings. `window`: open the window at
+/// start (otherwise the app starts in the tray, at login for a person who is all set).
+pub fn run_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    layer: RawLayer,
+    link: Option<String>,
+    window: bool,
+) -> anyhow::Result<()> {
     let agent = system_agent(layer).map_err(|e| anyhow::anyhow!(e.message))?;
     let link = link.filter(|l| l.to_ascii_lowercase().starts_with("lastmile:"));
     // First, so that a second launch hands over its arguments and exits before anything else
     // starts; the deep-link feature passes a link among them on to the deep-link plugin.
     let single = tauri_plugin_single_instance::Builder::new()
         .dbus_id(instance_id())
-        .callback(|app, _args, _cwd| raise(app))
+        // A link among the arguments opens the window through the deep-link plugin's event
+        // (below), at the link's step; anything else just opens it.
+        .callback(|app, args, _cwd| {
+            if !args.iter().any(|a| a.to_ascii_lowercase().starts_with("lastmile:")) {
+                show_window(app, None);
+            }
+        })
         .build();
     setup_builder(builder.plugin(single).plugin(tauri_plugin_deep_link::init()))
         .manage(AppState {
@@ -47,21 +60,31 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
             key_session: Mutex::new(None),
             sso_cancel: Mutex::new(None),
         })
-        .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                lean_webview(&window);
+        .setup(move |app| {
+            if tray::available() {
+                if let Err(e) = tray::build(app.handle()) {
+                    tracing::warn!(error = %e, "no tray icon");
+                }
+            } else {
+                tracing::info!("no tray icon: the AppIndicator library is not installed; closing the window quits");
+            }
+            if window || app.try_state::<tray::Tray<R>>().is_none() {
+                open_window(app.handle())?;
+            } else {
+                // In the tray only: its menu needs the status the window would have fetched.
+                let (handle, agent) = (app.handle().clone(), app.state::<AppState>().agent.clone());
+                tauri::async_runtime::spawn(async move {
+                    if let Ok(report) = agent.status().await {
+                        tray::show(&handle, &report);
+                    }
+                });
             }
             // Links while running: from a second launch (Linux, Windows: through the
             // single-instance plugin) or from the OS (macOS delivers them only this way).
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 for url in event.urls() {
-                    if let Some(link) = commands::launch_link(url.to_string()) {
-                        if let Err(e) = handle.emit(events::DEEP_LINK, link) {
-                            tracing::warn!(error = %e, "cannot hand the link to the window");
-                        }
-                        raise(&handle);
-                    }
+                    show_window(&handle, Some(url.to_string()));
                 }
             });
             let handle = app.handle().clone();
@@ -99,7 +122,16 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
                     }
                     tokio::time::sleep(REPORTER_TICK).await;
                     match agent.background_tick(last_report).await {
-                        Ok(at) => last_report = at,
+                        Ok(at) => {
+                            // A report went out: with the window closed, the tray's menu
+                            // catches up (the window fetches its own status).
+                            if at != last_report && handle.get_webview_window(MAIN).is_none() {
+                                if let Ok(report) = agent.status().await {
+                                    tray::show(&handle, &report);
+                                }
+                            }
+                            last_report = at;
+                        }
                         Err(e) => tracing::debug!(error = %e.message, "background report not sent"),
                     }
                     let _ = handle.emit(events::STATUS_CHANGED, ());
@@ -108,19 +140,59 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, layer: RawLayer, link: Op
             app.manage(Reporter(reporter));
             Ok(())
         })
-        .run(tauri::generate_context!())?;
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            // The window closed: with a tray, the app stays there (Quit sets an exit code).
+            if let tauri::RunEvent::ExitRequested { code: None, api, .. } = event {
+                if app.try_state::<tray::Tray<R>>().is_some() {
+                    tracing::info!("window closed; Lastmile stays in the tray");
+                    api.prevent_exit();
+                }
+            }
+        });
     Ok(())
 }
 
-/// Brings the window to the front (a second launch, a clicked link).
-fn raise<R: Runtime>(app: &tauri::AppHandle<R>) {
-    if let Some(window) = app.get_webview_window("main") {
+/// The window's label (`tauri.conf.json`, where it is not created at start).
+const MAIN: &str = "main";
+
+/// Opens the window, or brings it to the front (a second launch, a clicked link, the tray),
+/// at `link`'s step when there is a link. A new window takes the link when it starts
+/// (`initial_link`); an open one is sent it.
+fn show_window<R: Runtime>(app: &tauri::AppHandle<R>, link: Option<String>) {
+    let link = link.and_then(|l| commands::launch_link(l.clone()).map(|checked| (l, checked)));
+    if let Some(window) = app.get_webview_window(MAIN) {
+        if let Some((_, checked)) = link {
+            if let Err(e) = window.emit(events::DEEP_LINK, checked) {
+                tracing::warn!(error = %e, "cannot hand the link to the window");
+            }
+        }
         let _ = window.unminimize();
         let _ = window.show();
         if let Err(e) = window.set_focus() {
             tracing::debug!(error = %e, "cannot focus the window");
         }
+        return;
     }
+    if let Some((raw, _)) = link {
+        if let Ok(mut slot) = app.state::<AppState>().launch_link.lock() {
+            *slot = Some(raw);
+        }
+    }
+    if let Err(e) = open_window(app) {
+        tracing::warn!(error = %e, "cannot open the window");
+    }
+}
+
+/// Makes the window from its configuration.
+fn open_window<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == MAIN).cloned() else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let window = tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    lean_webview(&window);
+    tracing::info!("window opened");
+    Ok(())
 }
 
 /// The name that makes the app a single instance on Linux's session bus (the plugin appends
@@ -167,12 +239,18 @@ struct Reporter(#[allow(dead_code)] tauri::async_runtime::JoinHandle<()>);
 /// How often the background reporter looks at the clock and the outbox.
 const REPORTER_TICK: std::time::Duration = std::time::Duration::from_secs(60);
 
-pub fn run(layer: RawLayer, link: Option<String>) -> anyhow::Result<()> {
+/// Whether the app can live in the tray here (at login, a person who is all set gets only
+/// the tray; without one, nothing stays running).
+pub fn tray_available() -> bool {
+    tray::available()
+}
+
+pub fn run(layer: RawLayer, link: Option<String>, window: bool) -> anyhow::Result<()> {
     if std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
         && cfg!(target_os = "linux")
     {
         anyhow::bail!("no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless");
     }
-    run_app(tauri::Builder::default(), layer, link)
+    run_app(tauri::Builder::default(), layer, link, window)
 }

@@ -11,4 +11,5 @@ mod replicas;
 mod shipped;
 mod signin;
 mod sso;
+mod tray;
 mod ui;

@@ -198,6 +198,10 @@ fn the_rpm_is_well_formed_and_carries_what_the_deb_carries() {
     );
     let requires = run(Command::new("rpm").args(["-qp", "--requires"]).arg(&rpm));
     assert!(requires.lines().any(|r| r.starts_with("systemd-libs")), "libudev comes from systemd-libs: {requires}");
+    assert!(
+        requires.lines().any(|r| r.starts_with("libayatana-appindicator-gtk3")),
+        "the tray icon's library, loaded at run time, is required: {requires}"
+    );
     // The scriptlets are the project's own: enable the report timer for every user after
     // installing, disable it before removing (not on an upgrade). Desktop entries and icons
     // are registered by Fedora's file triggers.
@@ -251,6 +255,7 @@ unset XDG_CURRENT_DESKTOP DESKTOP_SESSION
 echo "before: $(xdg-mime query default x-scheme-handler/lastmile)"
 DEBIAN_FRONTEND=noninteractive dpkg -i "$DEB" >/dev/null
 echo "status: $(dpkg-query -W -f='${Status}' lastmile)"
+echo "depends: $(dpkg-query -W -f='${Depends}' lastmile)"
 echo "handler: $(xdg-mime query default x-scheme-handler/lastmile)"
 desktop=$(dpkg -L lastmile | grep '^/usr/share/applications/.*\.desktop$')
 echo "desktop: $desktop"
@@ -279,6 +284,7 @@ echo "status after: $(dpkg-query -W -f='${Status}' lastmile 2>/dev/null || echo 
     };
     assert_eq!(line("before"), "", "{out}");
     assert_eq!(line("status"), "install ok installed", "{out}");
+    assert!(line("depends").contains("libayatana-appindicator3-1"), "the tray icon's library: {out}");
     let desktop = line("desktop");
     let entry = desktop.rsplit('/').next().unwrap_or_default().to_string();
     assert!(desktop.starts_with("/usr/share/applications/") && entry.ends_with(".desktop"), "{out}");
