@@ -96,6 +96,37 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         })?;
         Ok(Resolved { settings, problems, managed_broken })
     }
+
+    /// The person's own choice of starting at login (the window's toggle), kept in their
+    /// settings file. Refused when IT decides (`autostart` set by policy to always or never),
+    /// and when the file cannot be read (it is not replaced).
+    pub fn set_start_at_login(&self, on: bool) -> Result<(), AgentError> {
+        let resolved = self.resolve_settings()?;
+        if resolved.settings.autostart.source == Source::Managed {
+            return Err(AgentError::new(
+                AppErrorCode::ManagedSetting,
+                "your organisation decides whether Lastmile starts at login",
+                Some("Ask your IT team if it should be different."),
+            ));
+        }
+        let mut file = self.files.read_settings().map_err(|p| {
+            AgentError::new(
+                AppErrorCode::ConfigInvalid,
+                format!("your settings file cannot be read, so it was not changed: {p}"),
+                Some("Fix or delete the file, then try again."),
+            )
+        })?;
+        file.autostart = Some(if on { "always" } else { "never" }.into());
+        self.files.write_settings(&file).map_err(|e| {
+            AgentError::new(
+                AppErrorCode::Internal,
+                format!("cannot save your settings in {}: {e}", self.files.settings_path().display()),
+                None,
+            )
+        })?;
+        tracing::info!(on, "start at login set by the person");
+        Ok(())
+    }
 }
 
 fn source(s: Source) -> SettingSource {

@@ -21,8 +21,9 @@ pub const LOG_LEVELS: [&str; 4] = ["error", "warn", "info", "debug"];
 pub const DEFAULT_LOG_LEVEL: &str = "info";
 
 /// The autostart setting's words: at login, open the window when something needs doing
-/// (`always`), or never start at login (`never`). Unset, the person decides (the user file).
-pub const AUTOSTART: [&str; 2] = ["always", "never"];
+/// (`always`), or never start at login (`never`). `user` (IT's explicit "the person decides")
+/// and unset leave it to the person: the user file, which the window's toggle writes.
+pub const AUTOSTART: [&str; 3] = ["always", "never", "user"];
 /// At login when nothing says otherwise.
 pub const DEFAULT_AUTOSTART: &str = "always";
 
@@ -328,7 +329,8 @@ impl Settings {
             )?,
             autostart: pick(
                 "autostart",
-                &managed.autostart,
+                // IT's `user` pins nothing: the person's own choice (or the default) applies.
+                &managed.autostart.clone().filter(|v| v != "user"),
                 &cli.autostart,
                 &user.autostart,
                 Some(DEFAULT_AUTOSTART.to_string()),
@@ -384,6 +386,23 @@ mod tests {
             &Layer::default(),
         );
         assert_eq!(err, Err(CoreError::ManagedSetting("server_url")));
+    }
+
+    #[test]
+    fn it_may_leave_start_at_login_to_the_person() {
+        let autostart = |v: Option<&str>| {
+            Layer::validate(RawLayer { autostart: v.map(str::to_string), ..RawLayer::default() }).expect("valid")
+        };
+        let cases = [
+            (Some("never"), Some("always"), ("never", Source::Managed)),
+            (Some("user"), Some("never"), ("never", Source::User)),
+            (Some("user"), None, (DEFAULT_AUTOSTART, Source::Default)),
+            (None, Some("never"), ("never", Source::User)),
+        ];
+        for (managed, user, (value, source)) in cases {
+            let s = Settings::resolve(&autostart(managed), &Layer::default(), &autostart(user)).expect("resolves");
+            assert_eq!((s.autostart.value.as_deref(), s.autostart.source), (Some(value), source), "{managed:?} {user:?}");
+        }
     }
 
     #[test]

@@ -180,7 +180,7 @@ pub const SETTINGS: [Spec; 14] = [
         key: "autostart",
         kind: Kind::Choice(&lastmile_core::settings::AUTOSTART),
         title: "Start at login",
-        description: "always: at login, Lastmile reports and opens its window only when something needs doing (not joined, a step missing, a problem); never: it does not start at login (the scheduled reports still run). Not set: the person decides.",
+        description: "always: at login, Lastmile reports and opens its window only when something needs doing (not joined, a step missing, a problem); never: it does not start at login (the scheduled reports still run); user, or not set: the person decides in the window (on unless they turn it off).",
         example: "always",
     },
 ];

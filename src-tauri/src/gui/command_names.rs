@@ -10,6 +10,7 @@ pub const COMMANDS: &[&str] = &[
     "sso_join",
     "sso_cancel",
     "open_support",
+    "set_start_at_login",
     "leave",
     "initial_link",
     "totp_begin",

@@ -127,6 +127,12 @@ fn open_support(state: State<'_, AppState>) -> Result<(), AppError> {
     })
 }
 
+/// The person's own choice of starting at login (refused when IT decides).
+#[tauri::command]
+fn set_start_at_login(state: State<'_, AppState>, on: bool) -> Result<(), AppError> {
+    state.agent.set_start_at_login(on).map_err(|e| e.to_app_error())
+}
+
 #[tauri::command]
 async fn leave(state: State<'_, AppState>) -> Result<bool, AppError> {
     state.agent.leave().await.map_err(|e| e.to_app_error())
@@ -344,6 +350,7 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         sso_join,
         sso_cancel,
         open_support,
+        set_start_at_login,
         leave,
         initial_link,
         totp_begin,

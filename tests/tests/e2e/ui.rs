@@ -599,7 +599,8 @@ async fn the_window_joins_with_the_invite_it_set_without_a_click() {
     server.seed().expect("seed");
     let (code, link) = server.invite().expect("invite");
     let home = Home::new().expect("home");
-    let managed = serde_json::json!({ "server_url": server.url(), "invite": link, "managed_by": "Acme IT" });
+    let managed =
+        serde_json::json!({ "server_url": server.url(), "invite": link, "managed_by": "Acme IT", "autostart": "always" });
     std::fs::write(home.managed_path(), managed.to_string()).expect("managed");
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
@@ -613,6 +614,11 @@ async fn the_window_joins_with_the_invite_it_set_without_a_click() {
     assert_eq!(invite.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
     let shown = c.source().await.expect("page source");
     assert!(!shown.contains(&code) && !shown.contains(&code.replace('-', "")), "the invite is never shown");
+    // IT decides about starting at login: the person's toggle is shown, on and locked.
+    let toggle = find(&c, "start-at-login").await.find(Locator::Css("input")).await.expect("checkbox");
+    assert!(toggle.is_selected().await.expect("checked"), "on");
+    assert!(!toggle.is_enabled().await.expect("enabled"), "locked by IT");
+    assert!(text(&c, "settings").await.contains("Your organisation decides this."));
     screenshot(&c, "ui-joined-by-policy.png").await;
     close(c, &home).await;
 }
@@ -627,5 +633,27 @@ async fn at_login_the_window_opens_for_a_missing_step() {
     let c = open(&driver, &["--autostart"]).await;
     let next = find(&c, "next-step").await;
     assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("totp"));
+    // The person turns starting at login off: kept in their own settings file, shown as theirs,
+    // and the next login starts nothing.
+    let toggle = find(&c, "start-at-login").await.find(Locator::Css("input")).await.expect("checkbox");
+    assert!(toggle.is_selected().await.expect("checked") && toggle.is_enabled().await.expect("enabled"));
+    c.execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&toggle).expect("element")])
+        .await
+        .expect("scroll");
+    screenshot(&c, "ui-start-at-login.png").await;
+    toggle.click().await.expect("click");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while find(&c, "setting-autostart").await.text().await.expect("text").contains("always") {
+        assert!(Instant::now() < deadline, "the setting changed in the window");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text(&c, "setting-autostart").await.contains("never"));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.settings_path()).expect("settings file")).expect("json");
+    assert_eq!(file["autostart"], "never", "{file}");
+    assert!(!find(&c, "start-at-login").await.find(Locator::Css("input")).await.expect("checkbox").is_selected().await.expect("checked"));
     close(c, &home).await;
+    let (exit, _, err) = home.run(&["--autostart"]);
+    assert_eq!(exit, 0, "{err}");
+    assert!(home.logs().contains("decided=Off"), "{}", home.logs());
 }

@@ -54,6 +54,10 @@ export async function openSupport(): Promise<void> {
   await invoke("open_support");
 }
 
+export async function setStartAtLogin(on: boolean): Promise<void> {
+  await invoke("set_start_at_login", { on });
+}
+
 export function leave(): Promise<boolean> {
   return invoke<boolean>("leave");
 }
