@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use lastmile_device::managed::templates::templates;
+use lastmile_device::managed::templates::{self, templates};
 use lastmile_device::managed::{self, BUNDLE_ID, RegValue};
 use lastmile_proto::settings_file::{Kind, SETTINGS, SettingsFile, spec};
 
@@ -213,7 +213,7 @@ fn the_msi_fragment_writes_each_given_property_as_machine_policy() {
     // What msiexec writes for a set of given properties.
     let install = |given: &dyn Fn(&str) -> Option<String>| {
         let mut values = Vec::new();
-        for c in doc.descendants().filter(|n| n.has_tag_name("Component")) {
+        for c in doc.descendants().filter(|n| n.has_tag_name("Component") && n.attribute("Id") != Some("StartAtLogin")) {
             let condition =
                 c.children().find(|n| n.has_tag_name("Condition")).and_then(|n| n.text()).expect("condition");
             let r = c.children().find(|n| n.has_tag_name("RegistryValue")).expect("a registry value");
@@ -244,6 +244,17 @@ fn the_msi_fragment_writes_each_given_property_as_machine_policy() {
         one.settings,
         SettingsFile { server_url: Some("https://mfa.example.com".into()), ..SettingsFile::default() }
     );
+    // The login item: the app under the machine's Run key, deciding at each login.
+    let login = doc
+        .descendants()
+        .find(|n| n.has_tag_name("Component") && n.attribute("Id") == Some("StartAtLogin"))
+        .and_then(|c| c.children().find(|n| n.has_tag_name("RegistryValue")))
+        .expect("the login item");
+    assert_eq!(
+        (login.attribute("Root"), login.attribute("Key"), login.attribute("Value")),
+        (Some("HKLM"), Some(templates::RUN_KEY), Some("\"[#Path]\" --autostart"))
+    );
+    assert!(login.parent().and_then(|c| c.children().find(|n| n.has_tag_name("Condition"))).is_none(), "always installed");
     let refs = doc.descendants().filter(|n| n.has_tag_name("ComponentRef")).count();
-    assert_eq!(refs, SETTINGS.len(), "the group installs every component");
+    assert_eq!(refs, SETTINGS.len() + 1, "the group installs every component and the login item");
 }

@@ -280,6 +280,9 @@ fn mobileconfig() -> String {
     String::from_utf8(out).unwrap_or_default() + "\n"
 }
 
+/// Where Windows starts programs at every user's login.
+pub const RUN_KEY: &str = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Run";
+
 /// The MSI property that presets a setting at install time (`msiexec /i lastmile.msi
 /// SERVER_URL=https://... /qn`): the key in capitals.
 pub fn msi_property(key: &str) -> String {
@@ -290,7 +293,8 @@ pub fn msi_property(key: &str) -> String {
 /// `bundle.windows.wix.fragmentPaths`): one public, secure property per setting, and for each
 /// a component, installed only when the property is given, that writes it as machine policy
 /// under `HKLM\SOFTWARE\Policies\Lastmile` (numbers as REG_DWORD), where the app reads it.
-/// Secrets are hidden properties, so that msiexec's log does not show them.
+/// Secrets are hidden properties, so that msiexec's log does not show them. Also the login
+/// item every user gets (`lastmile.exe --autostart` under the machine's Run key).
 fn wix_fragment() -> String {
     let mut properties = String::new();
     let mut components = String::new();
@@ -311,6 +315,16 @@ fn wix_fragment() -> String {
         ));
         refs.push_str(&format!("      <ComponentRef Id=\"Policy_{}\" />\n", s.key));
     }
+    // The login item, for every user (like /etc/xdg/autostart on Linux): `--autostart` decides
+    // at each login from the autostart setting whether anything starts. `Path` is the app's
+    // file in the bundler's main.wxs.
+    components.push_str(&format!(
+        r#"      <Component Id="StartAtLogin" Guid="*" Win64="yes">
+        <RegistryValue Root="HKLM" Key="{RUN_KEY}" Name="Lastmile" Type="string" Value="&quot;[#Path]&quot; --autostart" KeyPath="yes" />
+      </Component>
+"#
+    ));
+    refs.push_str("      <ComponentRef Id=\"StartAtLogin\" />\n");
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
 <!-- Generated from Lastmile's settings table; do not edit (crates/lastmile-device/src/managed/templates.rs). -->
