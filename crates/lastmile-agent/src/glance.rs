@@ -89,7 +89,9 @@ mod tests {
 
     #[test]
     fn each_standing_reads_as_a_person_would_say_it() {
-        let cases: Vec<(StatusReport, &str, Option<(&str, Option<&str>)>)> = vec![
+        // (report, the standing's line, the next step's label and link)
+        type Case<'a> = (StatusReport, &'a str, Option<(&'a str, Option<&'a str>)>);
+        let cases: Vec<Case> = vec![
             (report(vec![], Some(view(true, true, None))), "You meet Acme's policy", None),
             (
                 report(vec![], Some(view(false, false, Some(("totp", "Add an authenticator app"))))),
@@ -106,11 +108,7 @@ mod tests {
                 "Acme asks for one more step",
                 Some(("Set up Windows Hello…", None)),
             ),
-            (
-                report(vec![], Some(view(false, true, None))),
-                "Covered by an exception from Acme",
-                None,
-            ),
+            (report(vec![], Some(view(false, true, None))), "Covered by an exception from Acme", None),
             (
                 report(vec![problem(ProblemCode::NotJoined, "not joined")], None),
                 "Not set up yet",
@@ -132,11 +130,7 @@ mod tests {
         for (r, status, next) in cases {
             let g = glance(&r);
             assert_eq!(g.status, status);
-            assert_eq!(
-                g.next.as_ref().map(|(label, link)| (label.as_str(), link.as_deref())),
-                next,
-                "{status}"
-            );
+            assert_eq!(g.next.as_ref().map(|(label, link)| (label.as_str(), link.as_deref())), next, "{status}");
         }
     }
 }

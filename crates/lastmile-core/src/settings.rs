@@ -401,7 +401,11 @@ mod tests {
         ];
         for (managed, user, (value, source)) in cases {
             let s = Settings::resolve(&autostart(managed), &Layer::default(), &autostart(user)).expect("resolves");
-            assert_eq!((s.autostart.value.as_deref(), s.autostart.source), (Some(value), source), "{managed:?} {user:?}");
+            assert_eq!(
+                (s.autostart.value.as_deref(), s.autostart.source),
+                (Some(value), source),
+                "{managed:?} {user:?}"
+            );
         }
     }
 

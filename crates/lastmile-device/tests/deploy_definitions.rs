@@ -80,7 +80,9 @@ fn the_login_items_start_the_app_to_decide_at_each_login() {
     let doc = roxmltree::Document::parse(&wxs).expect("the MSI fragment");
     let run = doc
         .descendants()
-        .find(|n| n.has_tag_name("RegistryValue") && n.attribute("Key").is_some_and(|k| k.ends_with(r"\CurrentVersion\Run")))
+        .find(|n| {
+            n.has_tag_name("RegistryValue") && n.attribute("Key").is_some_and(|k| k.ends_with(r"\CurrentVersion\Run"))
+        })
         .expect("the Run key");
     assert_eq!(run.attribute("Value"), Some("\"[#Path]\" --autostart"));
 }

@@ -213,7 +213,8 @@ fn the_msi_fragment_writes_each_given_property_as_machine_policy() {
     // What msiexec writes for a set of given properties.
     let install = |given: &dyn Fn(&str) -> Option<String>| {
         let mut values = Vec::new();
-        for c in doc.descendants().filter(|n| n.has_tag_name("Component") && n.attribute("Id") != Some("StartAtLogin")) {
+        for c in doc.descendants().filter(|n| n.has_tag_name("Component") && n.attribute("Id") != Some("StartAtLogin"))
+        {
             let condition =
                 c.children().find(|n| n.has_tag_name("Condition")).and_then(|n| n.text()).expect("condition");
             let r = c.children().find(|n| n.has_tag_name("RegistryValue")).expect("a registry value");
@@ -254,7 +255,10 @@ fn the_msi_fragment_writes_each_given_property_as_machine_policy() {
         (login.attribute("Root"), login.attribute("Key"), login.attribute("Value")),
         (Some("HKLM"), Some(templates::RUN_KEY), Some("\"[#Path]\" --autostart"))
     );
-    assert!(login.parent().and_then(|c| c.children().find(|n| n.has_tag_name("Condition"))).is_none(), "always installed");
+    assert!(
+        login.parent().and_then(|c| c.children().find(|n| n.has_tag_name("Condition"))).is_none(),
+        "always installed"
+    );
     let refs = doc.descendants().filter(|n| n.has_tag_name("ComponentRef")).count();
     assert_eq!(refs, SETTINGS.len() + 1, "the group installs every component and the login item");
 }

@@ -21,7 +21,10 @@ const KEY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 const MAX_INVITE_INPUT: usize = 2048;
 
 #[tauri::command]
-async fn get_status<R: Runtime>(app: tauri::AppHandle<R>, state: State<'_, AppState>) -> Result<StatusReport, AppError> {
+async fn get_status<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<StatusReport, AppError> {
     let result = state.agent.status().await.map_err(|e| e.to_app_error());
     if let Ok(report) = &result {
         super::tray::show(&app, report);

@@ -125,10 +125,11 @@ pub fn run_app<R: Runtime>(
                         Ok(at) => {
                             // A report went out: with the window closed, the tray's menu
                             // catches up (the window fetches its own status).
-                            if at != last_report && handle.get_webview_window(MAIN).is_none() {
-                                if let Ok(report) = agent.status().await {
-                                    tray::show(&handle, &report);
-                                }
+                            if at != last_report
+                                && handle.get_webview_window(MAIN).is_none()
+                                && let Ok(report) = agent.status().await
+                            {
+                                tray::show(&handle, &report);
                             }
                             last_report = at;
                         }
@@ -143,11 +144,11 @@ pub fn run_app<R: Runtime>(
         .build(tauri::generate_context!())?
         .run(|app, event| {
             // The window closed: with a tray, the app stays there (Quit sets an exit code).
-            if let tauri::RunEvent::ExitRequested { code: None, api, .. } = event {
-                if app.try_state::<tray::Tray<R>>().is_some() {
-                    tracing::info!("window closed; Lastmile stays in the tray");
-                    api.prevent_exit();
-                }
+            if let tauri::RunEvent::ExitRequested { code: None, api, .. } = event
+                && app.try_state::<tray::Tray<R>>().is_some()
+            {
+                tracing::info!("window closed; Lastmile stays in the tray");
+                api.prevent_exit();
             }
         });
     Ok(())
@@ -162,10 +163,10 @@ const MAIN: &str = "main";
 fn show_window<R: Runtime>(app: &tauri::AppHandle<R>, link: Option<String>) {
     let link = link.and_then(|l| commands::launch_link(l.clone()).map(|checked| (l, checked)));
     if let Some(window) = app.get_webview_window(MAIN) {
-        if let Some((_, checked)) = link {
-            if let Err(e) = window.emit(events::DEEP_LINK, checked) {
-                tracing::warn!(error = %e, "cannot hand the link to the window");
-            }
+        if let Some((_, checked)) = link
+            && let Err(e) = window.emit(events::DEEP_LINK, checked)
+        {
+            tracing::warn!(error = %e, "cannot hand the link to the window");
         }
         let _ = window.unminimize();
         let _ = window.show();
@@ -174,10 +175,10 @@ fn show_window<R: Runtime>(app: &tauri::AppHandle<R>, link: Option<String>) {
         }
         return;
     }
-    if let Some((raw, _)) = link {
-        if let Ok(mut slot) = app.state::<AppState>().launch_link.lock() {
-            *slot = Some(raw);
-        }
+    if let Some((raw, _)) = link
+        && let Ok(mut slot) = app.state::<AppState>().launch_link.lock()
+    {
+        *slot = Some(raw);
     }
     if let Err(e) = open_window(app) {
         tracing::warn!(error = %e, "cannot open the window");

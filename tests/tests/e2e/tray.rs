@@ -48,10 +48,14 @@ struct Entry {
     enabled: bool,
 }
 
+/// A dbusmenu layout node: its id, its properties and its children (each a variant holding
+/// a node).
+type Layout = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
+
 /// The menu's entries, top to bottom (separators have no label and are left out).
 fn entries(conn: &zbus::blocking::Connection, bus: &str, menu: &str) -> Vec<Entry> {
     let proxy = zbus::blocking::Proxy::new(conn, bus, menu, "com.canonical.dbusmenu").expect("menu proxy");
-    let (_, (_, _, children)): (u32, (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>)) =
+    let (_, (_, _, children)): (u32, Layout) =
         proxy.call("GetLayout", &(0i32, -1i32, Vec::<String>::new())).expect("GetLayout");
     children
         .iter()
@@ -71,7 +75,9 @@ fn entries(conn: &zbus::blocking::Connection, bus: &str, menu: &str) -> Vec<Entr
                     v => v,
                 };
                 match (k, v) {
-                    (Value::Str(k), Value::Str(l)) if k.as_str() == "label" => label = Some(l.as_str().replace('_', "")),
+                    (Value::Str(k), Value::Str(l)) if k.as_str() == "label" => {
+                        label = Some(l.as_str().replace('_', ""))
+                    }
                     (Value::Str(k), Value::Bool(b)) if k.as_str() == "enabled" => enabled = *b,
                     _ => {}
                 }
@@ -126,7 +132,18 @@ fn at_login_an_all_set_person_gets_the_tray_whose_menu_opens_and_quits() {
     let (_, link) = server.invite().expect("invite");
     assert_eq!(home.run(&["join", &link]).0, 0);
     server
-        .admin(&["exception", "grant", "--org", "acme", "--email", "ada@acme.test", "--owner", "it@acme.test", "--reason", "test"])
+        .admin(&[
+            "exception",
+            "grant",
+            "--org",
+            "acme",
+            "--email",
+            "ada@acme.test",
+            "--owner",
+            "it@acme.test",
+            "--reason",
+            "test",
+        ])
         .expect("exception");
     let reports = server.stats().expect("stats")["posture_reports"].as_i64().expect("count");
     std::fs::write(home.state_path().with_file_name("outbox").join("made"), "0").expect("the last report long ago");
@@ -146,7 +163,8 @@ fn at_login_an_all_set_person_gets_the_tray_whose_menu_opens_and_quits() {
             })
         })
     });
-    let item = zbus::blocking::Proxy::new(&conn, bus.as_str(), path.as_str(), "org.kde.StatusNotifierItem").expect("item");
+    let item =
+        zbus::blocking::Proxy::new(&conn, bus.as_str(), path.as_str(), "org.kde.StatusNotifierItem").expect("item");
     let menu: OwnedObjectPath = item.get_property("Menu").expect("the item's menu");
     let menu = menu.as_str().to_string();
 

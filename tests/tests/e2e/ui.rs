@@ -599,8 +599,7 @@ async fn the_window_joins_with_the_invite_it_set_without_a_click() {
     server.seed().expect("seed");
     let (code, link) = server.invite().expect("invite");
     let home = Home::new().expect("home");
-    let managed =
-        serde_json::json!({ "server_url": server.url(), "invite": link, "managed_by": "Acme IT", "autostart": "always" });
+    let managed = serde_json::json!({ "server_url": server.url(), "invite": link, "managed_by": "Acme IT", "autostart": "always" });
     std::fs::write(home.managed_path(), managed.to_string()).expect("managed");
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
@@ -651,7 +650,16 @@ async fn at_login_the_window_opens_for_a_missing_step() {
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(home.settings_path()).expect("settings file")).expect("json");
     assert_eq!(file["autostart"], "never", "{file}");
-    assert!(!find(&c, "start-at-login").await.find(Locator::Css("input")).await.expect("checkbox").is_selected().await.expect("checked"));
+    assert!(
+        !find(&c, "start-at-login")
+            .await
+            .find(Locator::Css("input"))
+            .await
+            .expect("checkbox")
+            .is_selected()
+            .await
+            .expect("checked")
+    );
     close(c, &home).await;
     let (exit, _, err) = home.run(&["--autostart"]);
     assert_eq!(exit, 0, "{err}");
