@@ -30,6 +30,7 @@ fn generate() -> String {
         lastmile_proto::app::Standing::decl(&cfg),
         lastmile_proto::app::NextStepView::decl(&cfg),
         lastmile_proto::app::LaunchLink::decl(&cfg),
+        lastmile_proto::app::UiLocale::decl(&cfg),
         ServerView::decl(&cfg),
         SettingSource::decl(&cfg),
         SettingView::decl(&cfg),

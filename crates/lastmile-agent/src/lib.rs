@@ -79,6 +79,10 @@ pub trait DeviceProbe: Send + Sync {
     fn key_opener(&self) -> KeyOpener {
         std::sync::Arc::new(lastmile_device::keys::open)
     }
+    /// The person's preferred languages, most preferred first (the OS's, by default).
+    fn locales(&self) -> Vec<String> {
+        lastmile_device::locale::os_locales()
+    }
 }
 
 /// Opens the authenticator a ceremony uses, given the prompt for PIN and touch.

@@ -97,6 +97,15 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
         Ok(Resolved { settings, problems, managed_broken })
     }
 
+    /// The language to speak, in the window and the terminal: the `locale` setting (IT's or
+    /// the person's), else the OS's preferred languages, matched against Lastmile's own
+    /// (`lastmile_core::locale`), else English. Unreadable settings count as unset.
+    pub fn locale(&self) -> &'static str {
+        let setting = self.resolve_settings().ok().and_then(|r| r.settings.locale.value);
+        let wanted: Vec<String> = setting.into_iter().chain(self.device.locales()).collect();
+        lastmile_core::locale::negotiate(&wanted)
+    }
+
     /// The person's own choice of starting at login (the window's toggle), kept in their
     /// settings file. Refused when IT decides (`autostart` set by policy to always or never),
     /// and when the file cannot be read (it is not replaced).
@@ -177,6 +186,7 @@ impl Resolved {
             view("reminders", s.reminders.value.clone(), s.reminders.source),
             view("quiet_hours", s.quiet_hours.value.map(|q| q.to_string()), s.quiet_hours.source),
             view("autostart", s.autostart.value.clone(), s.autostart.source),
+            view("locale", s.locale.value.clone(), s.locale.source),
             // A secret until used: whether one is set, never what it is.
             view("invite", s.invite.value.as_ref().map(|_| "(set)".to_string()), s.invite.source),
         ]

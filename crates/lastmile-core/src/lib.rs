@@ -13,6 +13,7 @@ pub mod error;
 pub mod factor;
 pub mod gap;
 pub mod invite;
+pub mod locale;
 pub mod offset;
 pub mod policy;
 pub mod recovery;

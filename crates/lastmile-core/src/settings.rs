@@ -63,6 +63,8 @@ pub struct RawLayer {
     pub quiet_hours: Option<String>,
     /// Start at login: one of [`AUTOSTART`].
     pub autostart: Option<String>,
+    /// The language of the window and the terminal commands, a BCP 47 tag (`de`, `fr-CA`).
+    pub locale: Option<String>,
 }
 
 /// One validated layer.
@@ -82,6 +84,7 @@ pub struct Layer {
     pub reminders: Option<String>,
     pub quiet_hours: Option<crate::reminder::QuietHours>,
     pub autostart: Option<String>,
+    pub locale: Option<String>,
 }
 
 /// A problem with one setting in one layer.
@@ -213,6 +216,16 @@ impl Layer {
             }
         }
         layer.autostart = choice("autostart", raw.autostart, &AUTOSTART, &mut errors);
+        if let Some(tag) = raw.locale {
+            if crate::locale::is_tag(&tag) {
+                layer.locale = Some(tag);
+            } else {
+                errors.push(SettingError {
+                    key: "locale",
+                    message: format!("{tag:?} is not a language tag (for example de, fr-CA, ja)"),
+                });
+            }
+        }
         if errors.is_empty() { Ok(layer) } else { Err(errors) }
     }
 }
@@ -263,6 +276,7 @@ pub struct Settings {
     pub reminders: Setting<String>,
     pub quiet_hours: Setting<crate::reminder::QuietHours>,
     pub autostart: Setting<String>,
+    pub locale: Setting<String>,
 }
 
 fn pick<T: Clone + PartialEq>(
@@ -335,6 +349,7 @@ impl Settings {
                 &user.autostart,
                 Some(DEFAULT_AUTOSTART.to_string()),
             )?,
+            locale: pick("locale", &managed.locale, &cli.locale, &user.locale, None)?,
         })
     }
 }
@@ -437,8 +452,9 @@ mod tests {
             reminders: Some("hourly".into()),
             quiet_hours: Some("22-7".into()),
             autostart: Some("sometimes".into()),
+            locale: Some("Deutsch".into()),
         })
-        .expect_err("all fourteen are wrong");
+        .expect_err("all fifteen are wrong");
         let keys: Vec<_> = errors.iter().map(|e| e.key).collect();
         assert!(!errors.iter().any(|e| e.message.contains("ABCD")), "an invite is never repeated: {errors:?}");
         assert_eq!(
@@ -457,7 +473,8 @@ mod tests {
                 "ca_bundle",
                 "reminders",
                 "quiet_hours",
-                "autostart"
+                "autostart",
+                "locale"
             ]
         );
         let ok = Layer::validate(RawLayer {

@@ -10,6 +10,7 @@
 //! * [`keystore`]: secrets in the OS keyring.
 //! * [`paths`]: where the user's settings and state files live.
 //! * [`clock`]: the system clock, for binaries to inject.
+//! * [`locale`]: the OS's preferred languages.
 
 pub mod browser;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod error;
 pub mod fido;
 pub mod keys;
 pub mod keystore;
+pub mod locale;
 pub mod managed;
 pub mod notify;
 pub mod os;

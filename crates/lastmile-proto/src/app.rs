@@ -231,6 +231,16 @@ pub struct Standing {
     pub excepted_until_ms: Option<i64>,
 }
 
+/// The language the window speaks, chosen by the app (the `locale` setting, else the OS's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct UiLocale {
+    /// A language tag the window has messages for, or a pseudo-locale (`en-XA`, `ar-XB`).
+    pub tag: String,
+    /// Written right to left.
+    pub rtl: bool,
+}
+
 /// The `lastmile://` link the app was opened with, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -46,6 +46,9 @@ pub struct SettingsFile {
     /// Start at login: always (open the window when something needs doing) or never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autostart: Option<String>,
+    /// The language of the window and the terminal commands (de, fr-CA, ja); the OS's when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// What kind of value a setting holds, which decides how each policy store carries it.
@@ -80,7 +83,7 @@ pub struct Spec {
 /// Every setting, in the order the templates list them. The policy templates (ADMX/ADML, the
 /// Jamf manifest, the sample .mobileconfig, the JSON Schema) are generated from this, and a
 /// test checks it names exactly the fields of [`SettingsFile`] with their types.
-pub const SETTINGS: [Spec; 14] = [
+pub const SETTINGS: [Spec; 15] = [
     Spec {
         key: "server_url",
         kind: Kind::Url,
@@ -183,6 +186,13 @@ pub const SETTINGS: [Spec; 14] = [
         description: "always: at login, Lastmile reports and opens its window only when something needs doing (not joined, a step missing, a problem); never: it does not start at login (the scheduled reports still run); user, or not set: the person decides in the window (on unless they turn it off).",
         example: "always",
     },
+    Spec {
+        key: "locale",
+        kind: Kind::Text,
+        title: "Language",
+        description: "The language of the window and the terminal commands, as a BCP 47 tag (de, fr-CA, ja). Not set: the person's choice, else the operating system's. A language Lastmile does not have falls back to English.",
+        example: "de",
+    },
 ];
 
 /// The keys a settings file may hold (for error messages).
@@ -212,6 +222,7 @@ impl From<SettingsFile> for RawLayer {
             reminders: f.reminders,
             quiet_hours: f.quiet_hours,
             autostart: f.autostart,
+            locale: f.locale,
         }
     }
 }

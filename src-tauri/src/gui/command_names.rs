@@ -13,6 +13,7 @@ pub const COMMANDS: &[&str] = &[
     "set_start_at_login",
     "leave",
     "initial_link",
+    "ui_locale",
     "totp_begin",
     "totp_verify",
     "recovery_new",

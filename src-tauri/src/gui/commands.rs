@@ -130,6 +130,13 @@ fn open_support(state: State<'_, AppState>) -> Result<(), AppError> {
     })
 }
 
+/// The language the window speaks: the `locale` setting, else the OS's languages.
+#[tauri::command]
+fn ui_locale(state: State<'_, AppState>) -> lastmile_proto::app::UiLocale {
+    let tag = state.agent.locale();
+    lastmile_proto::app::UiLocale { tag: tag.to_string(), rtl: lastmile_core::locale::is_rtl(tag) }
+}
+
 /// The person's own choice of starting at login (refused when IT decides).
 #[tauri::command]
 fn set_start_at_login(state: State<'_, AppState>, on: bool) -> Result<(), AppError> {
@@ -356,6 +363,7 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         set_start_at_login,
         leave,
         initial_link,
+        ui_locale,
         totp_begin,
         totp_verify,
         recovery_new,

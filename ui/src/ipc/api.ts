@@ -17,6 +17,7 @@ import {
   type SsoStarted,
   type StatusReport,
   type TotpSetup,
+  type UiLocale,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -126,6 +127,11 @@ export async function securityKeyCancel(): Promise<void> {
 /** What a security-key ceremony waits for (a `SecurityKeyStep`, generated from Rust). */
 export function onSecurityKeyStep(handler: (step: SecurityKeyStep) => void): Promise<UnlistenFn> {
   return listen<SecurityKeyStep>(EVENTS.securityKeyStep, (e) => handler(e.payload));
+}
+
+/** The language the app chose for the window. */
+export function uiLocale(): Promise<UiLocale> {
+  return invoke<UiLocale>("ui_locale");
 }
 
 export function initialLink(): Promise<LaunchLink | null> {

@@ -178,6 +178,16 @@ action: string,
  */
 step: string | null, };
 
+export type UiLocale = { 
+/**
+ * A language tag the window has messages for, or a pseudo-locale (`en-XA`, `ar-XB`).
+ */
+tag: string, 
+/**
+ * Written right to left.
+ */
+rtl: boolean, };
+
 export type ServerView = { verified_factors: number, 
 /**
  * The verified factors themselves, oldest first.

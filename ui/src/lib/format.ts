@@ -1,39 +1,23 @@
-// Small, pure formatting helpers for the screens.
+// Small, pure formatting helpers for the screens, in the person's language (./i18n).
 import type { ClockVerdict, ProblemCode, SettingSource } from "../ipc/api";
+import { intlLocale, t } from "./i18n.svelte";
 
 export function formatOffset(ms: number): string {
   const abs = Math.abs(ms);
-  const sign = ms > 0 ? "ahead of" : ms < 0 ? "behind" : "in step with";
-  if (abs < 1000) return ms === 0 ? "in step with the server" : `${abs} ms ${sign} the server`;
-  return `${(abs / 1000).toFixed(1)} s ${sign} the server`;
+  const amount = abs < 1000 ? t("duration-ms", { n: abs }) : t("duration-s", { n: abs / 1000 });
+  return t("clock-offset", { direction: ms > 0 ? "ahead" : ms < 0 ? "behind" : "same", amount });
 }
 
 export function verdictLabel(v: ClockVerdict): string {
-  return { ok: "Good for codes", warn: "Codes may fail", fail: "Codes will fail" }[v];
+  return t(`clock-verdict-${v}`);
 }
 
 export function sourceLabel(s: SettingSource): string {
-  return { managed: "Set by your organisation", command_line: "Command line", user: "Your setting", default: "Default" }[s];
+  return t(`setting-source-${s.replaceAll("_", "-")}`);
 }
 
 export function settingLabel(key: string): string {
-  const labels: Record<string, string> = {
-    server_url: "Server",
-    organisation: "Organisation",
-    report_interval_minutes: "Report every (minutes)",
-    proxy_url: "Proxy",
-    ntp_servers: "NTP servers",
-    sso_provider: "Sign-in",
-    managed_by: "Managed by",
-    support_url: "Help",
-    log_level: "Log level",
-    invite: "Invite",
-    ca_bundle: "Extra trusted certificates",
-    reminders: "Reminders",
-    quiet_hours: "Quiet hours",
-    autostart: "Start at login",
-  };
-  return labels[key] ?? key;
+  return t(`setting-${key.replaceAll("_", "-")}`);
 }
 
 /** Problems that block the user; others are advice. */
@@ -41,35 +25,23 @@ export function isBlocking(code: ProblemCode): boolean {
   return code !== "clock_warn" && code !== "not_joined" && code !== "managed_settings_unknown";
 }
 
-export function yesNo(v: boolean | null, unknown = "Unknown"): string {
-  return v === null ? unknown : v ? "Yes" : "No";
+export function yesNo(v: boolean | null, unknown = t("value-unknown")): string {
+  return v === null ? unknown : v ? t("value-yes") : t("value-no");
 }
 
 export function timeOfDay(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return new Date(ms).toLocaleTimeString(intlLocale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 export function factorLabel(kind: string): string {
-  const labels: Record<string, string> = {
-    totp: "Authenticator app",
-    recovery_codes: "Recovery codes",
-    security_key: "Security key",
-    platform_authenticator: "Built-in authenticator",
-  };
-  return labels[kind] ?? kind;
+  return t(`factor-${kind.replaceAll("_", "-")}`);
 }
 
-/** "23 Nov, 14:05" in the user's locale. */
+/** "23 Nov, 14:05" in the person's language. */
 export function dayAndTime(ms: number): string {
-  return new Date(ms).toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return new Date(ms).toLocaleString(intlLocale(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 }
 
 export function tierLabel(tier: string): string {
-  const labels: Record<string, string> = {
-    phishing_resistant: "Phishing-resistant",
-    strong: "Strong",
-    recovery: "Recovery",
-    weak: "Weak",
-  };
-  return labels[tier] ?? tier;
+  return t(`tier-${tier.replaceAll("_", "-")}`);
 }

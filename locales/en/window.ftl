@@ -1,0 +1,259 @@
+# The window's words, in English: the source every other language translates.
+# Project Fluent syntax (https://projectfluent.org). Values in { $braces } come from the app;
+# plurals and choices are selectors, never sentences glued together in code.
+
+app-name = Lastmile
+app-loading = Checking this device…
+footer = Lastmile { $version } · checked at { $time }
+
+## Header
+
+header-managed-by = Managed by { $organisation }
+header-help = Get help
+header-checking = Checking…
+header-check-again = Check again
+
+## Common actions and values
+
+action-cancel = Cancel
+action-close = Close
+action-confirm = Confirm
+action-continue = Continue
+action-preparing = Preparing…
+action-verify = Verify
+value-yes = Yes
+value-no = No
+value-unknown = Unknown
+duration-ms = { $n } ms
+duration-s = { NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1) } s
+
+## This device
+
+device-title = This device
+device-system = System
+device-architecture = Architecture
+device-name = Name
+device-kernel = Kernel
+
+## Authenticators
+
+authenticators-title = Authenticators
+keys-title = Security keys
+keys-none = None found
+key-aaguid = AAGUID
+key-pin = PIN { $state ->
+    [set] set
+    [unset] not set
+   *[unsupported] not supported
+}
+key-fingerprint = Fingerprint { $enrolled ->
+    [yes] enrolled
+   *[no] not enrolled
+}
+key-passkeys = Passkeys { $supported ->
+    [yes] supported
+   *[no] not supported
+}
+key-min-pin = PIN ≥ { $n }
+key-firmware = Firmware { $version }
+platform-windows-hello = Windows Hello
+platform-touch-id = Touch ID
+platform-none = Platform authenticator
+platform-checked-at-enrollment = Checked at enrollment
+tpm-title = TPM
+
+## Server and clock
+
+server-title = Server
+server-address = Address
+server-status = Status
+server-not-configured = Not configured
+server-reachable = Reachable (version { $version })
+server-unreachable = Not reachable
+clock-title = Clock
+clock-verdict-ok = Good for codes
+clock-verdict-warn = Codes may fail
+clock-verdict-fail = Codes will fail
+clock-offset = { $direction ->
+    [ahead] { $amount } ahead of the server
+    [behind] { $amount } behind the server
+   *[same] in step with the server
+}
+clock-uncertainty = (±{ $ms } ms)
+clock-not-measured = Not measured: the server is not reachable.
+
+## Settings
+
+settings-title = Settings
+settings-start-at-login = Start Lastmile when I log in
+settings-start-at-login-locked = Your organisation decides this.
+settings-start-at-login-note = It opens only when something needs doing, and stays in the tray otherwise.
+setting-server-url = Server
+setting-organisation = Organisation
+setting-report-interval-minutes = Report every (minutes)
+setting-proxy-url = Proxy
+setting-ntp-servers = NTP servers
+setting-sso-provider = Sign-in
+setting-managed-by = Managed by
+setting-support-url = Help
+setting-log-level = Log level
+setting-invite = Invite
+setting-ca-bundle = Extra trusted certificates
+setting-reminders = Reminders
+setting-quiet-hours = Quiet hours
+setting-autostart = Start at login
+setting-locale = Language
+setting-source-managed = Set by your organisation
+setting-source-command-line = Command line
+setting-source-user = Your setting
+setting-source-default = Default
+
+## Your organisation: joining, standing, factors
+
+enrollment-title = Your organisation
+join-invite-label = Invite code or link from your IT team
+join-invite-label-or = Or an invite code or link from your IT team
+join-button = Join
+join-busy = Joining…
+join-done = Joined { $organisation } as { $name }.
+join-link-server = This invite connects you to { $server }.
+keyring-missing = This device has no usable keyring, so Lastmile cannot keep its sign-in safe:
+server-view = { $factors ->
+    [0] No factor of yours is verified yet.
+    [one] One factor of yours is verified.
+   *[other] { $factors } factors of yours are verified.
+} { $reports ->
+    [0] This device has not reported yet.
+    [one] This device has reported once.
+   *[other] This device has reported { $reports } times.
+}
+outbox-waiting = { $n ->
+    [one] One report is waiting to be sent.
+   *[other] { $n } reports are waiting to be sent.
+}
+outbox-waiting-next = { $n ->
+    [one] One report is waiting to be sent; next try at { $time }.
+   *[other] { $n } reports are waiting to be sent; next try at { $time }.
+}
+standing-met = You meet your organisation's policy{ $group ->
+    [none] {""}
+   *[other] {" "}({ $group })
+}.
+standing-excepted = Your organisation excused you until { $until }. Still missing:
+standing-gap = Your account:
+standing-deadline = Needed by { $deadline }.
+standing-level-remind = Reminder
+standing-level-warn = Warning
+standing-level-block = Blocked
+standing-next-step = Next step:
+standing-start = Start
+factor-totp = Authenticator app
+factor-recovery-codes = Recovery codes
+factor-security-key = Security key
+factor-platform-authenticator = Built-in authenticator
+factor-certified = FIDO Certified { $level }
+factor-verified-at = verified { $when }
+tier-phishing-resistant = Phishing-resistant
+tier-strong = Strong
+tier-recovery = Recovery
+tier-weak = Weak
+
+## Joining with the organisation's sign-in
+
+sso-sign-in-with = Sign in with { $organisation }
+sso-sign-in-with-provider = Sign in with { $organisation }: { $provider }
+sso-continue-in-browser = Continue in your browser.
+sso-waiting = Sign in with { $provider } there; this window follows on its own.
+sso-opening-browser = Opening your browser…
+sso-no-browser = If no browser opened, open this address in yours:
+sso-explained = You sign in in your browser, with your usual work account.
+sso-org-label = Your organisation's short name (your IT team knows it)
+sso-ask-open = No invite? Sign in with your organisation's account
+
+## Security key
+
+key-start = Add a security key
+key-start-another = Add another security key
+key-start-note = The strongest factor: it cannot be phished.
+key-done = Your { $name } is verified by the server: a phishing-resistant factor.
+key-pin-label = The PIN of your security key
+key-new-pin-why = Your organisation requires a PIN on the key, and it has none yet. Choose one: the key will ask for it from now on.
+key-new-pin-label = New PIN ({ $n } characters or more)
+key-new-pin-again = Again
+key-new-pin-again-label = The same PIN again
+key-set-pin = Set PIN
+key-pin-too-short = At least { $n } characters.
+key-pins-differ = The two PINs differ.
+key-waiting-looking = Looking for your security key…
+key-waiting-insert = Insert your security key (only that one).
+key-waiting-touch = Touch your security key now (it blinks).
+key-waiting-touch-again = Touch it once more, so the server can verify it.
+key-waiting-working = Working…
+
+## Authenticator app
+
+totp-start = Add an authenticator app
+totp-verified = Your authenticator app is verified by the server.
+totp-clock-off = this device's clock is { $offset }. Fix it first:
+totp-step-open = Open your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
+totp-step-scan = Scan this code:
+totp-qr-alt = QR code for your authenticator app
+totp-step-by-hand = or add a time-based key by hand:
+totp-code-label = Type the { $digits }-digit code it shows
+totp-unusual = Your organisation asks for { $digits } digits every { $period } s; some apps ignore this.
+
+## Recovery codes
+
+recovery-start = Get recovery codes
+recovery-start-note = For when you lose this device. Getting new ones voids the old.
+recovery-shown = Your new recovery codes. Each works once; any previous ones stopped working just now. Keep them away from this device.
+recovery-save = Save to file
+recovery-print = Print
+recovery-copy = Copy
+recovery-saved = Saved to { $path } (readable only by you).
+recovery-copied = Copied. Paste them into your password manager, then clear the clipboard.
+recovery-copy-failed = This system does not let the app copy; use Save or Print instead.
+recovery-confirm-label = Type one of them to confirm you kept them
+recovery-confirmed = Your recovery codes are confirmed by the server.
+
+## Recovering after losing a device
+
+recover-open-joined = Lost your phone or key? Recover with a recovery code
+recover-open-not-joined = No invite because you lost your device? Recover with a recovery code
+recover-title = Recover after losing a device
+recover-intro = Use one of the recovery codes you saved. It works once.
+recover-server-label = Server address (from your IT team)
+recover-user-label = Your work email address
+recover-code-label = Recovery code
+recover-more-options = More options
+recover-org-label = Organisation (only if your IT team gave you one)
+recover-sign-in = Sign in
+recover-continuing = Continuing your recovery session.
+recover-signed-in = Signed in as { $name } ({ $organisation }){ $resumed ->
+    [yes] , continuing an earlier attempt
+   *[no] {""}
+}. That code is used up; { $left } left in the old set. The session ends at { $until }.
+recover-clock = This device's clock is { $offset }. Recovery works regardless, but authenticator codes will fail until it is fixed:
+recover-revoke-intro = Revoke everything you lost. It stops working at once.
+recover-factor-state = { $verified ->
+    [yes] verified
+   *[no] not verified
+}{ $left ->
+    [none] {""}
+    [one] , one code left
+   *[other] , { $left } codes left
+}{ $from ->
+    [none] {""}
+   *[other] , set up from { $from }
+}
+recover-device-state = { $os } · joined { $joined }{ $current ->
+    [yes] {" "}· this device
+   *[no] {""}
+}
+recover-revoke = Revoke
+recover-revoked = Revoked: { $list }.
+recover-next-factor = Next: a new authenticator app
+recover-factor-intro = Set up an authenticator app on your new phone.
+recover-next-codes = Next: new recovery codes
+recover-codes-intro = Last step: fresh recovery codes. The old set stops working when you get them.
+recover-done = Recovered. This device is joined and the recovery session is closed.

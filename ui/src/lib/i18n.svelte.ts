@@ -1,0 +1,77 @@
+// The window's words, in the person's language: Project Fluent messages (locales/*/window.ftl
+// at the top of the repository, English the source) formatted by @fluent/bundle, with plural rules and dates from Intl.
+// The language is chosen by the app (the `locale` setting, else the OS's languages) and
+// handed over at start (`ui_locale`). Two pseudo-locales serve the tests: en-XA (accented and
+// lengthened, so that text left out of the message files shows up as plain ASCII) and ar-XB
+// (right to left). Components never hold visible text of their own: they call t().
+import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
+import en from "../../../locales/en/window.ftl?raw";
+
+/** The message files, by language. The pseudo-locales are made from English. */
+const SOURCES: Record<string, string> = { en };
+
+/** Accented look-alikes of the ASCII letters (en-XA), in the order of PLAIN. */
+const PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOOKALIKES = [..."ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"];
+const ACCENTED = new Map([...PLAIN].map((c, i) => [c, LOOKALIKES[i] ?? c]));
+
+/** en-XA: every letter accented, vowels doubled (about a third longer, like German). */
+function accent(text: string): string {
+  return text.replace(/[A-Za-z]/g, (c) => {
+    const a = ACCENTED.get(c) ?? c;
+    return "aeiouAEIOU".includes(c) ? a + a : a;
+  });
+}
+
+/** ar-XB: the same letters, each run of words laid out right to left. */
+function mirror(text: string): string {
+  return text.replace(/[A-Za-z][A-Za-z' ]*[A-Za-z]|[A-Za-z]/g, (run) => `\u202e${run}\u202c`);
+}
+
+function make(tag: string): FluentBundle {
+  const pseudo = tag === "en-XA" ? accent : tag === "ar-XB" ? mirror : undefined;
+  const source = SOURCES[tag] ?? en;
+  const bundle = new FluentBundle(pseudo ? "en" : tag, pseudo ? { transform: pseudo } : {});
+  const errors = bundle.addResource(new FluentResource(source));
+  for (const e of errors) console.error(`message file ${tag}: ${e.message}`);
+  return bundle;
+}
+
+const current = $state({ tag: "en", bundle: make("en") });
+
+/** Switches the window's language: a tag the app chose (a message file's or a pseudo-locale). */
+export function setLocale(tag: string, rtl: boolean): void {
+  current.tag = tag in SOURCES || tag === "en-XA" || tag === "ar-XB" ? tag : "en";
+  current.bundle = make(current.tag);
+  document.documentElement.lang = current.tag;
+  document.documentElement.dir = rtl ? "rtl" : "ltr";
+}
+
+/** The language for Intl (dates, times, numbers). */
+export function intlLocale(): string {
+  return current.tag === "en-XA" || current.tag === "ar-XB" ? "en" : current.tag;
+}
+
+/**
+ * The message `id`, formatted with `args`. Values are isolated from the text around them
+ * (Unicode FSI/PDI), so a right-to-left sentence stays whole around a left-to-right name. A
+ * missing message shows its id in brackets and is logged: the tests fail on it.
+ */
+export function t(id: string, args?: Record<string, FluentVariable | null | undefined>): string {
+  const message = current.bundle.getMessage(id);
+  if (!message?.value) {
+    console.error(`no message ${id}`);
+    return `⟦${id}⟧`;
+  }
+  const clean: Record<string, FluentVariable> = {};
+  for (const [k, v] of Object.entries(args ?? {})) if (v !== null && v !== undefined) clean[k] = v;
+  const errors: Error[] = [];
+  const text = current.bundle.formatPattern(message.value, clean, errors);
+  for (const e of errors) console.error(`message ${id}: ${e.message}`);
+  return text;
+}
+
+/** The ids of every message in the English source (the tests compare the other files with it). */
+export function messageIds(tag = "en"): string[] {
+  return new FluentResource(SOURCES[tag] ?? "").body.map((m) => m.id);
+}
