@@ -7,7 +7,7 @@
 //! breaks before a real right-to-left language ships).
 
 /// The languages Lastmile's messages exist in, as BCP 47 language tags.
-pub const LOCALES: [&str; 1] = ["en"];
+pub const LOCALES: [&str; 5] = ["en", "de", "fr", "es", "ja"];
 
 /// The pseudo-locales: accented and lengthened; right to left.
 pub const PSEUDO_LOCALES: [&str; 2] = ["en-XA", "ar-XB"];
@@ -67,8 +67,12 @@ mod tests {
 
     #[test]
     fn the_first_language_lastmile_has_is_spoken() {
-        let cases: [(&[&str], &str); 8] = [
+        let cases: [(&[&str], &str); 12] = [
             (&[], "en"),
+            (&["de-AT"], "de"),
+            (&["fr-CA", "de"], "fr"),
+            (&["pt-BR", "es-419"], "es"),
+            (&["JA-jp"], "ja"),
             (&["en-GB"], "en"),
             (&["xx", "en-US"], "en"),
             (&["EN-xa"], "en-XA"),

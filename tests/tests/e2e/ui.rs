@@ -667,3 +667,115 @@ async fn at_login_the_window_opens_for_a_missing_step() {
     assert_eq!(exit, 0, "{err}");
     assert!(home.logs().contains("decided=Off"), "{}", home.logs());
 }
+
+/// The person's language, set in their own settings file (kept with what joining wrote).
+fn set_locale(home: &Home, tag: &str) {
+    let path = home.settings_path();
+    let mut file: serde_json::Value = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
+    file["locale"] = tag.into();
+    std::fs::write(&path, file.to_string()).expect("settings");
+}
+
+/// The words of the window that did not come from the message files: in en-XA every letter a
+/// message holds is an accented look-alike, so plain ASCII words are text left in the code.
+/// Not counted: values (inside <bdi>, or isolated inside a message by FSI … PDI), and text
+/// still sent by the app in English (data-untranslated, inside <bdi> too). Visible labels in
+/// attributes (aria-label, alt, title) count.
+async fn unextracted(c: &Client) -> Vec<String> {
+    let script = r#"
+        const root = document.body.cloneNode(true);
+        root.querySelectorAll("bdi, script, style, svg").forEach((e) => e.remove());
+        const texts = [root.textContent];
+        for (const el of root.querySelectorAll("[aria-label], [alt], [title]")) {
+          for (const a of ["aria-label", "alt", "title"]) texts.push(el.getAttribute(a) || "");
+        }
+        const words = texts.join(" ").replace(/\u2068[^\u2069]*\u2069/g, " ").match(/[A-Za-z]{2,}/g) || [];
+        return [...new Set(words)];
+    "#;
+    let found = c.execute(script, vec![]).await.expect("script");
+    serde_json::from_value(found).expect("a list of words")
+}
+
+/// The window in the pseudo-locales the tests use instead of real languages. en-XA: every
+/// visible string of every screen of the journeys comes from the message files (a string
+/// left in the code shows up as plain ASCII), and the lengthened words still fit. ar-XB: the
+/// window lays itself out right to left (html dir), without anything overflowing sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_visible_string_comes_from_the_message_files() {
+    require_display();
+    require_keyring();
+    let (_server, home) = crate::factors::joined();
+    set_locale(&home, "en-XA");
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    let html = c.find(Locator::Css("html")).await.expect("html");
+    assert_eq!(html.attr("lang").await.expect("lang").as_deref(), Some("en-XA"));
+    let mut screens = vec![("home", unextracted(&c).await)];
+    // Each flow's first screen, one after the other.
+    for (start, name) in [("totp-start", "authenticator app"), ("recovery-start", "recovery codes")] {
+        find(&c, start).await.click().await.expect("click");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        screens.push((name, unextracted(&c).await));
+    }
+    find(&c, "recover-open").await.click().await.expect("click");
+    find(&c, "recover").await;
+    screens.push(("recovery after a loss", unextracted(&c).await));
+    let overflow = c
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .expect("widths");
+    assert_eq!(overflow, serde_json::json!(0), "the lengthened words fit: nothing sticks out sideways");
+    screenshot(&c, "ui-pseudo-en-XA.png").await;
+    let untranslated =
+        c.execute("return document.querySelectorAll('[data-untranslated]').length", vec![]).await.expect("count");
+    eprintln!("text still sent by the app in English, marked data-untranslated: {untranslated}");
+    close(c, &home).await;
+    for (screen, words) in &screens {
+        assert!(words.is_empty(), "on the {screen} screen, text not from the message files: {words:?}");
+    }
+
+    set_locale(&home, "ar-XB");
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    let html = c.find(Locator::Css("html")).await.expect("html");
+    assert_eq!(html.attr("dir").await.expect("dir").as_deref(), Some("rtl"));
+    let overflow = c
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .expect("widths");
+    assert_eq!(overflow, serde_json::json!(0), "nothing sticks out sideways");
+    screenshot(&c, "ui-pseudo-ar-XB.png").await;
+    close(c, &home).await;
+}
+
+/// The window speaks the person's language: the OS's when nothing is set (here French, from
+/// LANGUAGE), and the `locale` setting over it (here German), with its dates and times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_speaks_the_persons_language() {
+    require_display();
+    require_keyring();
+    let (_server, home) = crate::factors::joined();
+    let driver = driver_with(&home, &[("LANGUAGE", std::path::Path::new("fr:de"))]);
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    let lang = |c: Client| async move {
+        c.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("lang").unwrap_or_default()
+    };
+    assert_eq!(lang(c.clone()).await, "fr");
+    assert_eq!(text(&c, "refresh").await, "Vérifier à nouveau");
+    assert!(text(&c, "enrollment").await.to_lowercase().contains("votre organisation"));
+    close(c, &home).await;
+
+    set_locale(&home, "de");
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    assert_eq!(lang(c.clone()).await, "de");
+    assert_eq!(text(&c, "refresh").await, "Erneut prüfen");
+    assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
+    screenshot(&c, "ui-de.png").await;
+    close(c, &home).await;
+}

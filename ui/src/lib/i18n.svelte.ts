@@ -5,10 +5,16 @@
 // lengthened, so that text left out of the message files shows up as plain ASCII) and ar-XB
 // (right to left). Components never hold visible text of their own: they call t().
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
-import en from "../../../locales/en/window.ftl?raw";
-
-/** The message files, by language. The pseudo-locales are made from English. */
-const SOURCES: Record<string, string> = { en };
+/**
+ * The message files, by language: every folder of locales/ (a test holds the folders to the
+ * languages the app chooses from). The pseudo-locales are made from English.
+ */
+const SOURCES: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    import.meta.glob<string>("../../../locales/*/window.ftl", { query: "?raw", import: "default", eager: true }),
+  ).map(([path, text]) => [path.split("/").at(-2) ?? "", text]),
+);
+const en = SOURCES.en ?? "";
 
 /** Accented look-alikes of the ASCII letters (en-XA), in the order of PLAIN. */
 const PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -1,0 +1,257 @@
+# Die Texte des Fensters auf Deutsch. Quelle: locales/en/window.ftl.
+
+app-name = Lastmile
+app-loading = Dieses Gerät wird geprüft …
+footer = Lastmile { $version } · geprüft um { $time }
+
+## Kopfzeile
+
+header-managed-by = Verwaltet von { $organisation }
+header-help = Hilfe
+header-checking = Wird geprüft …
+header-check-again = Erneut prüfen
+
+## Allgemeine Aktionen und Werte
+
+action-cancel = Abbrechen
+action-close = Schließen
+action-confirm = Bestätigen
+action-continue = Weiter
+action-preparing = Wird vorbereitet …
+action-verify = Prüfen
+value-yes = Ja
+value-no = Nein
+value-unknown = Unbekannt
+duration-ms = { $n } ms
+duration-s = { NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1) } s
+
+## Dieses Gerät
+
+device-title = Dieses Gerät
+device-system = System
+device-architecture = Architektur
+device-name = Name
+device-kernel = Kernel
+
+## Authentifikatoren
+
+authenticators-title = Authentifikatoren
+keys-title = Sicherheitsschlüssel
+keys-none = Keiner gefunden
+key-aaguid = AAGUID
+key-pin = PIN { $state ->
+    [set] festgelegt
+    [unset] nicht festgelegt
+   *[unsupported] nicht unterstützt
+}
+key-fingerprint = Fingerabdruck { $enrolled ->
+    [yes] eingerichtet
+   *[no] nicht eingerichtet
+}
+key-passkeys = Passkeys { $supported ->
+    [yes] unterstützt
+   *[no] nicht unterstützt
+}
+key-min-pin = PIN ≥ { $n }
+key-firmware = Firmware { $version }
+platform-windows-hello = Windows Hello
+platform-touch-id = Touch ID
+platform-none = Plattform-Authentifikator
+platform-checked-at-enrollment = Wird bei der Einrichtung geprüft
+tpm-title = TPM
+
+## Server und Uhr
+
+server-title = Server
+server-address = Adresse
+server-status = Status
+server-not-configured = Nicht eingerichtet
+server-reachable = Erreichbar (Version { $version })
+server-unreachable = Nicht erreichbar
+clock-title = Uhr
+clock-verdict-ok = Gut für Codes
+clock-verdict-warn = Codes können scheitern
+clock-verdict-fail = Codes werden scheitern
+clock-offset = { $direction ->
+    [ahead] { $amount } vor dem Server
+    [behind] { $amount } hinter dem Server
+   *[same] im Gleichschritt mit dem Server
+}
+clock-uncertainty = (±{ $ms } ms)
+clock-not-measured = Nicht gemessen: Der Server ist nicht erreichbar.
+
+## Einstellungen
+
+settings-title = Einstellungen
+settings-start-at-login = Lastmile bei der Anmeldung starten
+settings-start-at-login-locked = Das entscheidet Ihre Organisation.
+settings-start-at-login-note = Lastmile öffnet sich nur, wenn etwas zu tun ist, und bleibt sonst im Infobereich.
+setting-server-url = Server
+setting-organisation = Organisation
+setting-report-interval-minutes = Bericht alle (Minuten)
+setting-proxy-url = Proxy
+setting-ntp-servers = NTP-Server
+setting-sso-provider = Anmeldung
+setting-managed-by = Verwaltet von
+setting-support-url = Hilfe
+setting-log-level = Protokollstufe
+setting-invite = Einladung
+setting-ca-bundle = Zusätzliche vertrauenswürdige Zertifikate
+setting-reminders = Erinnerungen
+setting-quiet-hours = Ruhezeiten
+setting-autostart = Start bei der Anmeldung
+setting-locale = Sprache
+setting-source-managed = Von Ihrer Organisation festgelegt
+setting-source-command-line = Befehlszeile
+setting-source-user = Ihre Einstellung
+setting-source-default = Standard
+
+## Ihre Organisation: Beitreten, Stand, Faktoren
+
+enrollment-title = Ihre Organisation
+join-invite-label = Einladungscode oder -link von Ihrem IT-Team
+join-invite-label-or = Oder ein Einladungscode oder -link von Ihrem IT-Team
+join-button = Beitreten
+join-busy = Beitritt läuft …
+join-done = { $organisation } beigetreten als { $name }.
+join-link-server = Diese Einladung verbindet Sie mit { $server }.
+keyring-missing = Dieses Gerät hat keinen nutzbaren Schlüsselbund, daher kann Lastmile seine Anmeldung nicht sicher aufbewahren:
+server-view = { $factors ->
+    [0] Noch keiner Ihrer Faktoren ist bestätigt.
+    [one] Ein Faktor von Ihnen ist bestätigt.
+   *[other] { $factors } Faktoren von Ihnen sind bestätigt.
+} { $reports ->
+    [0] Dieses Gerät hat noch nicht berichtet.
+    [one] Dieses Gerät hat einmal berichtet.
+   *[other] Dieses Gerät hat { $reports }-mal berichtet.
+}
+outbox-waiting = { $n ->
+    [one] Ein Bericht wartet auf den Versand.
+   *[other] { $n } Berichte warten auf den Versand.
+}
+outbox-waiting-next = { $n ->
+    [one] Ein Bericht wartet auf den Versand; nächster Versuch um { $time }.
+   *[other] { $n } Berichte warten auf den Versand; nächster Versuch um { $time }.
+}
+standing-met = Sie erfüllen die Richtlinie Ihrer Organisation{ $group ->
+    [none] {""}
+   *[other] {" "}({ $group })
+}.
+standing-excepted = Ihre Organisation hat Sie bis { $until } freigestellt. Es fehlt noch:
+standing-gap = Ihr Konto:
+standing-deadline = Nötig bis { $deadline }.
+standing-level-remind = Erinnerung
+standing-level-warn = Warnung
+standing-level-block = Gesperrt
+standing-next-step = Nächster Schritt:
+standing-start = Los
+factor-totp = Authenticator-App
+factor-recovery-codes = Wiederherstellungscodes
+factor-security-key = Sicherheitsschlüssel
+factor-platform-authenticator = Eingebauter Authentifikator
+factor-certified = FIDO-zertifiziert { $level }
+factor-verified-at = bestätigt am { $when }
+tier-phishing-resistant = Phishing-resistent
+tier-strong = Stark
+tier-recovery = Wiederherstellung
+tier-weak = Schwach
+
+## Beitreten mit der Anmeldung der Organisation
+
+sso-sign-in-with = Mit { $organisation } anmelden
+sso-sign-in-with-provider = Mit { $organisation } anmelden: { $provider }
+sso-continue-in-browser = Fahren Sie in Ihrem Browser fort.
+sso-waiting = Melden Sie sich dort bei { $provider } an; dieses Fenster folgt von selbst.
+sso-opening-browser = Ihr Browser wird geöffnet …
+sso-no-browser = Falls sich kein Browser geöffnet hat, öffnen Sie diese Adresse in Ihrem:
+sso-explained = Sie melden sich in Ihrem Browser an, mit Ihrem gewohnten Arbeitskonto.
+sso-org-label = Der Kurzname Ihrer Organisation (Ihr IT-Team kennt ihn)
+sso-ask-open = Keine Einladung? Mit dem Konto Ihrer Organisation anmelden
+
+## Sicherheitsschlüssel
+
+key-start = Sicherheitsschlüssel hinzufügen
+key-start-another = Weiteren Sicherheitsschlüssel hinzufügen
+key-start-note = Der stärkste Faktor: Er lässt sich nicht abphishen.
+key-done = Ihr { $name } ist vom Server bestätigt: ein Phishing-resistenter Faktor.
+key-pin-label = Die PIN Ihres Sicherheitsschlüssels
+key-new-pin-why = Ihre Organisation verlangt eine PIN auf dem Schlüssel, und er hat noch keine. Wählen Sie eine: Der Schlüssel fragt ab jetzt danach.
+key-new-pin-label = Neue PIN ({ $n } Zeichen oder mehr)
+key-new-pin-again = Wiederholen
+key-new-pin-again-label = Dieselbe PIN noch einmal
+key-set-pin = PIN festlegen
+key-pin-too-short = Mindestens { $n } Zeichen.
+key-pins-differ = Die beiden PINs unterscheiden sich.
+key-waiting-looking = Ihr Sicherheitsschlüssel wird gesucht …
+key-waiting-insert = Stecken Sie Ihren Sicherheitsschlüssel ein (nur diesen).
+key-waiting-touch = Berühren Sie jetzt Ihren Sicherheitsschlüssel (er blinkt).
+key-waiting-touch-again = Berühren Sie ihn noch einmal, damit der Server ihn prüfen kann.
+key-waiting-working = Einen Moment …
+
+## Authenticator-App
+
+totp-start = Authenticator-App hinzufügen
+totp-verified = Ihre Authenticator-App ist vom Server bestätigt.
+totp-clock-off = Die Uhr dieses Geräts geht { $offset }. Stellen Sie sie zuerst richtig:
+totp-step-open = Öffnen Sie Ihre Authenticator-App (Microsoft Authenticator, Google Authenticator, 1Password, Authy …).
+totp-step-scan = Scannen Sie diesen Code:
+totp-qr-alt = QR-Code für Ihre Authenticator-App
+totp-step-by-hand = oder fügen Sie einen zeitbasierten Schlüssel von Hand hinzu:
+totp-code-label = Geben Sie den { $digits }-stelligen Code ein, den sie anzeigt
+totp-unusual = Ihre Organisation verlangt { $digits } Ziffern alle { $period } s; manche Apps ignorieren das.
+
+## Wiederherstellungscodes
+
+recovery-start = Wiederherstellungscodes erhalten
+recovery-start-note = Für den Fall, dass Sie dieses Gerät verlieren. Neue Codes machen die alten ungültig.
+recovery-shown = Ihre neuen Wiederherstellungscodes. Jeder funktioniert einmal; frühere Codes gelten ab sofort nicht mehr. Bewahren Sie sie getrennt von diesem Gerät auf.
+recovery-save = In Datei speichern
+recovery-print = Drucken
+recovery-copy = Kopieren
+recovery-saved = Gespeichert in { $path } (nur für Sie lesbar).
+recovery-copied = Kopiert. Fügen Sie sie in Ihren Passwortmanager ein und leeren Sie dann die Zwischenablage.
+recovery-copy-failed = Dieses System lässt die App nicht kopieren; nutzen Sie Speichern oder Drucken.
+recovery-confirm-label = Geben Sie einen davon ein, um zu bestätigen, dass Sie sie aufbewahrt haben
+recovery-confirmed = Ihre Wiederherstellungscodes sind vom Server bestätigt.
+
+## Wiederherstellen nach einem Geräteverlust
+
+recover-open-joined = Telefon oder Schlüssel verloren? Mit einem Wiederherstellungscode wiederherstellen
+recover-open-not-joined = Keine Einladung, weil Sie Ihr Gerät verloren haben? Mit einem Wiederherstellungscode wiederherstellen
+recover-title = Wiederherstellen nach einem Geräteverlust
+recover-intro = Verwenden Sie einen der Wiederherstellungscodes, die Sie aufbewahrt haben. Er funktioniert einmal.
+recover-server-label = Serveradresse (von Ihrem IT-Team)
+recover-user-label = Ihre geschäftliche E-Mail-Adresse
+recover-code-label = Wiederherstellungscode
+recover-more-options = Weitere Optionen
+recover-org-label = Organisation (nur wenn Ihr IT-Team Ihnen eine genannt hat)
+recover-sign-in = Anmelden
+recover-continuing = Ihre Wiederherstellung wird fortgesetzt.
+recover-signed-in = Angemeldet als { $name } ({ $organisation }){ $resumed ->
+    [yes] , Fortsetzung eines früheren Versuchs
+   *[no] {""}
+}. Dieser Code ist verbraucht; { $left } übrig im alten Satz. Die Sitzung endet um { $until }.
+recover-clock = Die Uhr dieses Geräts geht { $offset }. Die Wiederherstellung funktioniert trotzdem, aber Codes aus der Authenticator-App scheitern, bis sie richtig geht:
+recover-revoke-intro = Widerrufen Sie alles, was Sie verloren haben. Es hört sofort auf zu funktionieren.
+recover-factor-state = { $verified ->
+    [yes] bestätigt
+   *[no] nicht bestätigt
+}{ $left ->
+    [none] {""}
+    [one] , ein Code übrig
+   *[other] , { $left } Codes übrig
+}{ $from ->
+    [none] {""}
+   *[other] , eingerichtet von { $from }
+}
+recover-device-state = { $os } · beigetreten { $joined }{ $current ->
+    [yes] {" "}· dieses Gerät
+   *[no] {""}
+}
+recover-revoke = Widerrufen
+recover-revoked = Widerrufen: { $list }.
+recover-next-factor = Weiter: eine neue Authenticator-App
+recover-factor-intro = Richten Sie eine Authenticator-App auf Ihrem neuen Telefon ein.
+recover-next-codes = Weiter: neue Wiederherstellungscodes
+recover-codes-intro = Letzter Schritt: neue Wiederherstellungscodes. Der alte Satz hört auf zu funktionieren, sobald Sie sie erhalten.
+recover-done = Wiederhergestellt. Dieses Gerät ist beigetreten, und die Wiederherstellungssitzung ist beendet.

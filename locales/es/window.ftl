@@ -1,0 +1,257 @@
+# Los textos de la ventana en español. Fuente: locales/en/window.ftl.
+
+app-name = Lastmile
+app-loading = Comprobando este dispositivo…
+footer = Lastmile { $version } · comprobado a las { $time }
+
+## Cabecera
+
+header-managed-by = Gestionado por { $organisation }
+header-help = Ayuda
+header-checking = Comprobando…
+header-check-again = Comprobar de nuevo
+
+## Acciones y valores comunes
+
+action-cancel = Cancelar
+action-close = Cerrar
+action-confirm = Confirmar
+action-continue = Continuar
+action-preparing = Preparando…
+action-verify = Verificar
+value-yes = Sí
+value-no = No
+value-unknown = Desconocido
+duration-ms = { $n } ms
+duration-s = { NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1) } s
+
+## Este dispositivo
+
+device-title = Este dispositivo
+device-system = Sistema
+device-architecture = Arquitectura
+device-name = Nombre
+device-kernel = Núcleo
+
+## Autenticadores
+
+authenticators-title = Autenticadores
+keys-title = Llaves de seguridad
+keys-none = No se encontró ninguna
+key-aaguid = AAGUID
+key-pin = PIN { $state ->
+    [set] configurado
+    [unset] sin configurar
+   *[unsupported] no admitido
+}
+key-fingerprint = Huella { $enrolled ->
+    [yes] registrada
+   *[no] sin registrar
+}
+key-passkeys = Llaves de acceso { $supported ->
+    [yes] admitidas
+   *[no] no admitidas
+}
+key-min-pin = PIN ≥ { $n }
+key-firmware = Firmware { $version }
+platform-windows-hello = Windows Hello
+platform-touch-id = Touch ID
+platform-none = Autenticador integrado
+platform-checked-at-enrollment = Se comprueba al registrarlo
+tpm-title = TPM
+
+## Servidor y reloj
+
+server-title = Servidor
+server-address = Dirección
+server-status = Estado
+server-not-configured = Sin configurar
+server-reachable = Accesible (versión { $version })
+server-unreachable = No accesible
+clock-title = Reloj
+clock-verdict-ok = Bien para los códigos
+clock-verdict-warn = Los códigos pueden fallar
+clock-verdict-fail = Los códigos fallarán
+clock-offset = { $direction ->
+    [ahead] { $amount } por delante del servidor
+    [behind] { $amount } por detrás del servidor
+   *[same] en hora con el servidor
+}
+clock-uncertainty = (±{ $ms } ms)
+clock-not-measured = Sin medir: el servidor no es accesible.
+
+## Ajustes
+
+settings-title = Ajustes
+settings-start-at-login = Abrir Lastmile al iniciar sesión
+settings-start-at-login-locked = Lo decide su organización.
+settings-start-at-login-note = Solo se abre cuando hay algo que hacer; si no, se queda en la bandeja del sistema.
+setting-server-url = Servidor
+setting-organisation = Organización
+setting-report-interval-minutes = Informe cada (minutos)
+setting-proxy-url = Proxy
+setting-ntp-servers = Servidores NTP
+setting-sso-provider = Inicio de sesión
+setting-managed-by = Gestionado por
+setting-support-url = Ayuda
+setting-log-level = Nivel de registro
+setting-invite = Invitación
+setting-ca-bundle = Certificados de confianza adicionales
+setting-reminders = Recordatorios
+setting-quiet-hours = Horas de silencio
+setting-autostart = Inicio al iniciar sesión
+setting-locale = Idioma
+setting-source-managed = Fijado por su organización
+setting-source-command-line = Línea de comandos
+setting-source-user = Su ajuste
+setting-source-default = Predeterminado
+
+## Su organización: unirse, situación, factores
+
+enrollment-title = Su organización
+join-invite-label = Código o enlace de invitación de su equipo de TI
+join-invite-label-or = O un código o enlace de invitación de su equipo de TI
+join-button = Unirse
+join-busy = Uniéndose…
+join-done = Se ha unido a { $organisation } como { $name }.
+join-link-server = Esta invitación le conecta con { $server }.
+keyring-missing = Este dispositivo no tiene un llavero utilizable, así que Lastmile no puede guardar su sesión de forma segura:
+server-view = { $factors ->
+    [0] Aún no hay ningún factor suyo verificado.
+    [one] Un factor suyo está verificado.
+   *[other] { $factors } factores suyos están verificados.
+} { $reports ->
+    [0] Este dispositivo aún no ha enviado informes.
+    [one] Este dispositivo ha enviado un informe.
+   *[other] Este dispositivo ha enviado { $reports } informes.
+}
+outbox-waiting = { $n ->
+    [one] Un informe espera a enviarse.
+   *[other] { $n } informes esperan a enviarse.
+}
+outbox-waiting-next = { $n ->
+    [one] Un informe espera a enviarse; próximo intento a las { $time }.
+   *[other] { $n } informes esperan a enviarse; próximo intento a las { $time }.
+}
+standing-met = Cumple la política de su organización{ $group ->
+    [none] {""}
+   *[other] {" "}({ $group })
+}.
+standing-excepted = Su organización le ha eximido hasta el { $until }. Aún falta:
+standing-gap = Su cuenta:
+standing-deadline = Necesario antes del { $deadline }.
+standing-level-remind = Recordatorio
+standing-level-warn = Aviso
+standing-level-block = Bloqueado
+standing-next-step = Siguiente paso:
+standing-start = Empezar
+factor-totp = Aplicación de autenticación
+factor-recovery-codes = Códigos de recuperación
+factor-security-key = Llave de seguridad
+factor-platform-authenticator = Autenticador integrado
+factor-certified = Certificada FIDO { $level }
+factor-verified-at = verificado el { $when }
+tier-phishing-resistant = Resistente al phishing
+tier-strong = Fuerte
+tier-recovery = Recuperación
+tier-weak = Débil
+
+## Unirse con el inicio de sesión de la organización
+
+sso-sign-in-with = Iniciar sesión con { $organisation }
+sso-sign-in-with-provider = Iniciar sesión con { $organisation }: { $provider }
+sso-continue-in-browser = Continúe en su navegador.
+sso-waiting = Inicie sesión con { $provider } allí; esta ventana le seguirá sola.
+sso-opening-browser = Abriendo su navegador…
+sso-no-browser = Si no se abrió ningún navegador, abra esta dirección en el suyo:
+sso-explained = Inicia sesión en su navegador, con su cuenta de trabajo de siempre.
+sso-org-label = El nombre corto de su organización (su equipo de TI lo conoce)
+sso-ask-open = ¿Sin invitación? Inicie sesión con la cuenta de su organización
+
+## Llave de seguridad
+
+key-start = Añadir una llave de seguridad
+key-start-another = Añadir otra llave de seguridad
+key-start-note = El factor más fuerte: no se puede suplantar.
+key-done = Su { $name } está verificada por el servidor: un factor resistente al phishing.
+key-pin-label = El PIN de su llave de seguridad
+key-new-pin-why = Su organización exige un PIN en la llave y aún no tiene ninguno. Elija uno: la llave lo pedirá a partir de ahora.
+key-new-pin-label = PIN nuevo ({ $n } caracteres o más)
+key-new-pin-again = Otra vez
+key-new-pin-again-label = El mismo PIN otra vez
+key-set-pin = Fijar el PIN
+key-pin-too-short = Al menos { $n } caracteres.
+key-pins-differ = Los dos PIN no coinciden.
+key-waiting-looking = Buscando su llave de seguridad…
+key-waiting-insert = Conecte su llave de seguridad (solo esa).
+key-waiting-touch = Toque ahora su llave de seguridad (parpadea).
+key-waiting-touch-again = Tóquela una vez más para que el servidor la verifique.
+key-waiting-working = Un momento…
+
+## Aplicación de autenticación
+
+totp-start = Añadir una aplicación de autenticación
+totp-verified = Su aplicación de autenticación está verificada por el servidor.
+totp-clock-off = el reloj de este dispositivo va { $offset }. Corríjalo primero:
+totp-step-open = Abra su aplicación de autenticación (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
+totp-step-scan = Escanee este código:
+totp-qr-alt = Código QR para su aplicación de autenticación
+totp-step-by-hand = o añada a mano una clave basada en el tiempo:
+totp-code-label = Escriba el código de { $digits } dígitos que muestra
+totp-unusual = Su organización pide { $digits } dígitos cada { $period } s; algunas aplicaciones lo ignoran.
+
+## Códigos de recuperación
+
+recovery-start = Obtener códigos de recuperación
+recovery-start-note = Por si pierde este dispositivo. Obtener otros nuevos anula los anteriores.
+recovery-shown = Sus nuevos códigos de recuperación. Cada uno funciona una vez; los anteriores han dejado de funcionar ahora mismo. Guárdelos lejos de este dispositivo.
+recovery-save = Guardar en un archivo
+recovery-print = Imprimir
+recovery-copy = Copiar
+recovery-saved = Guardados en { $path } (solo usted puede leerlos).
+recovery-copied = Copiados. Péguelos en su gestor de contraseñas y luego vacíe el portapapeles.
+recovery-copy-failed = Este sistema no deja copiar a la aplicación; use Guardar o Imprimir.
+recovery-confirm-label = Escriba uno de ellos para confirmar que los ha guardado
+recovery-confirmed = Sus códigos de recuperación están confirmados por el servidor.
+
+## Recuperar tras perder un dispositivo
+
+recover-open-joined = ¿Ha perdido el teléfono o la llave? Recupere con un código de recuperación
+recover-open-not-joined = ¿Sin invitación porque perdió su dispositivo? Recupere con un código de recuperación
+recover-title = Recuperar tras perder un dispositivo
+recover-intro = Use uno de los códigos de recuperación que guardó. Funciona una vez.
+recover-server-label = Dirección del servidor (de su equipo de TI)
+recover-user-label = Su correo electrónico del trabajo
+recover-code-label = Código de recuperación
+recover-more-options = Más opciones
+recover-org-label = Organización (solo si su equipo de TI le dio una)
+recover-sign-in = Iniciar sesión
+recover-continuing = Continuando su sesión de recuperación.
+recover-signed-in = Sesión iniciada como { $name } ({ $organisation }){ $resumed ->
+    [yes] , continuando un intento anterior
+   *[no] {""}
+}. Ese código ya está usado; quedan { $left } en el juego anterior. La sesión termina a las { $until }.
+recover-clock = El reloj de este dispositivo va { $offset }. La recuperación funciona igualmente, pero los códigos de la aplicación de autenticación fallarán hasta que se corrija:
+recover-revoke-intro = Revoque todo lo que perdió. Deja de funcionar al instante.
+recover-factor-state = { $verified ->
+    [yes] verificado
+   *[no] sin verificar
+}{ $left ->
+    [none] {""}
+    [one] , queda un código
+   *[other] , quedan { $left } códigos
+}{ $from ->
+    [none] {""}
+   *[other] , configurado desde { $from }
+}
+recover-device-state = { $os } · unido el { $joined }{ $current ->
+    [yes] {" "}· este dispositivo
+   *[no] {""}
+}
+recover-revoke = Revocar
+recover-revoked = Revocado: { $list }.
+recover-next-factor = Siguiente: una nueva aplicación de autenticación
+recover-factor-intro = Configure una aplicación de autenticación en su nuevo teléfono.
+recover-next-codes = Siguiente: nuevos códigos de recuperación
+recover-codes-intro = Último paso: nuevos códigos de recuperación. El juego anterior deja de funcionar cuando los obtenga.
+recover-done = Recuperado. Este dispositivo está unido y la sesión de recuperación se ha cerrado.

@@ -1,0 +1,257 @@
+# Les textes de la fenêtre en français. Source : locales/en/window.ftl.
+
+app-name = Lastmile
+app-loading = Vérification de cet appareil…
+footer = Lastmile { $version } · vérifié à { $time }
+
+## En-tête
+
+header-managed-by = Géré par { $organisation }
+header-help = Aide
+header-checking = Vérification…
+header-check-again = Vérifier à nouveau
+
+## Actions et valeurs courantes
+
+action-cancel = Annuler
+action-close = Fermer
+action-confirm = Confirmer
+action-continue = Continuer
+action-preparing = Préparation…
+action-verify = Vérifier
+value-yes = Oui
+value-no = Non
+value-unknown = Inconnu
+duration-ms = { $n } ms
+duration-s = { NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1) } s
+
+## Cet appareil
+
+device-title = Cet appareil
+device-system = Système
+device-architecture = Architecture
+device-name = Nom
+device-kernel = Noyau
+
+## Authentificateurs
+
+authenticators-title = Authentificateurs
+keys-title = Clés de sécurité
+keys-none = Aucune trouvée
+key-aaguid = AAGUID
+key-pin = PIN { $state ->
+    [set] défini
+    [unset] non défini
+   *[unsupported] non pris en charge
+}
+key-fingerprint = Empreinte { $enrolled ->
+    [yes] enregistrée
+   *[no] non enregistrée
+}
+key-passkeys = Clés d’accès { $supported ->
+    [yes] prises en charge
+   *[no] non prises en charge
+}
+key-min-pin = PIN ≥ { $n }
+key-firmware = Micrologiciel { $version }
+platform-windows-hello = Windows Hello
+platform-touch-id = Touch ID
+platform-none = Authentificateur intégré
+platform-checked-at-enrollment = Vérifié lors de l’inscription
+tpm-title = TPM
+
+## Serveur et horloge
+
+server-title = Serveur
+server-address = Adresse
+server-status = État
+server-not-configured = Non configuré
+server-reachable = Joignable (version { $version })
+server-unreachable = Injoignable
+clock-title = Horloge
+clock-verdict-ok = Bonne pour les codes
+clock-verdict-warn = Les codes peuvent échouer
+clock-verdict-fail = Les codes échoueront
+clock-offset = { $direction ->
+    [ahead] { $amount } d’avance sur le serveur
+    [behind] { $amount } de retard sur le serveur
+   *[same] à l’heure du serveur
+}
+clock-uncertainty = (±{ $ms } ms)
+clock-not-measured = Non mesurée : le serveur est injoignable.
+
+## Réglages
+
+settings-title = Réglages
+settings-start-at-login = Démarrer Lastmile à l’ouverture de session
+settings-start-at-login-locked = C’est votre organisation qui en décide.
+settings-start-at-login-note = Il ne s’ouvre que s’il y a quelque chose à faire, et reste sinon dans la zone de notification.
+setting-server-url = Serveur
+setting-organisation = Organisation
+setting-report-interval-minutes = Rapport toutes les (minutes)
+setting-proxy-url = Proxy
+setting-ntp-servers = Serveurs NTP
+setting-sso-provider = Connexion
+setting-managed-by = Géré par
+setting-support-url = Aide
+setting-log-level = Niveau de journal
+setting-invite = Invitation
+setting-ca-bundle = Certificats de confiance supplémentaires
+setting-reminders = Rappels
+setting-quiet-hours = Heures calmes
+setting-autostart = Démarrage à l’ouverture de session
+setting-locale = Langue
+setting-source-managed = Défini par votre organisation
+setting-source-command-line = Ligne de commande
+setting-source-user = Votre réglage
+setting-source-default = Par défaut
+
+## Votre organisation : adhésion, situation, facteurs
+
+enrollment-title = Votre organisation
+join-invite-label = Code ou lien d’invitation de votre équipe informatique
+join-invite-label-or = Ou un code ou lien d’invitation de votre équipe informatique
+join-button = Rejoindre
+join-busy = Adhésion…
+join-done = Vous avez rejoint { $organisation } en tant que { $name }.
+join-link-server = Cette invitation vous relie à { $server }.
+keyring-missing = Cet appareil n’a pas de trousseau utilisable ; Lastmile ne peut donc pas y garder sa connexion en sécurité :
+server-view = { $factors ->
+    [0] Aucun de vos facteurs n’est encore vérifié.
+    [one] Un de vos facteurs est vérifié.
+   *[other] { $factors } de vos facteurs sont vérifiés.
+} { $reports ->
+    [0] Cet appareil n’a encore envoyé aucun rapport.
+    [one] Cet appareil a envoyé un rapport.
+   *[other] Cet appareil a envoyé { $reports } rapports.
+}
+outbox-waiting = { $n ->
+    [one] Un rapport attend d’être envoyé.
+   *[other] { $n } rapports attendent d’être envoyés.
+}
+outbox-waiting-next = { $n ->
+    [one] Un rapport attend d’être envoyé ; prochain essai à { $time }.
+   *[other] { $n } rapports attendent d’être envoyés ; prochain essai à { $time }.
+}
+standing-met = Vous respectez la politique de votre organisation{ $group ->
+    [none] {""}
+   *[other] {" "}({ $group })
+}.
+standing-excepted = Votre organisation vous a dispensé jusqu’au { $until }. Il manque encore :
+standing-gap = Votre compte :
+standing-deadline = À faire avant le { $deadline }.
+standing-level-remind = Rappel
+standing-level-warn = Avertissement
+standing-level-block = Bloqué
+standing-next-step = Prochaine étape :
+standing-start = Commencer
+factor-totp = Application d’authentification
+factor-recovery-codes = Codes de récupération
+factor-security-key = Clé de sécurité
+factor-platform-authenticator = Authentificateur intégré
+factor-certified = Certifiée FIDO { $level }
+factor-verified-at = vérifié le { $when }
+tier-phishing-resistant = Résistant à l’hameçonnage
+tier-strong = Fort
+tier-recovery = Récupération
+tier-weak = Faible
+
+## Adhésion avec la connexion de l’organisation
+
+sso-sign-in-with = Se connecter avec { $organisation }
+sso-sign-in-with-provider = Se connecter avec { $organisation } : { $provider }
+sso-continue-in-browser = Continuez dans votre navigateur.
+sso-waiting = Connectez-vous à { $provider } là-bas ; cette fenêtre suivra d’elle-même.
+sso-opening-browser = Ouverture de votre navigateur…
+sso-no-browser = Si aucun navigateur ne s’est ouvert, ouvrez cette adresse dans le vôtre :
+sso-explained = Vous vous connectez dans votre navigateur, avec votre compte professionnel habituel.
+sso-org-label = Le nom court de votre organisation (votre équipe informatique le connaît)
+sso-ask-open = Pas d’invitation ? Connectez-vous avec le compte de votre organisation
+
+## Clé de sécurité
+
+key-start = Ajouter une clé de sécurité
+key-start-another = Ajouter une autre clé de sécurité
+key-start-note = Le facteur le plus fort : il ne peut pas être hameçonné.
+key-done = Votre { $name } est vérifiée par le serveur : un facteur résistant à l’hameçonnage.
+key-pin-label = Le PIN de votre clé de sécurité
+key-new-pin-why = Votre organisation exige un PIN sur la clé, et elle n’en a pas encore. Choisissez-en un : la clé le demandera désormais.
+key-new-pin-label = Nouveau PIN ({ $n } caractères ou plus)
+key-new-pin-again = Encore
+key-new-pin-again-label = Le même PIN une seconde fois
+key-set-pin = Définir le PIN
+key-pin-too-short = Au moins { $n } caractères.
+key-pins-differ = Les deux PIN diffèrent.
+key-waiting-looking = Recherche de votre clé de sécurité…
+key-waiting-insert = Branchez votre clé de sécurité (celle-ci seulement).
+key-waiting-touch = Touchez votre clé de sécurité maintenant (elle clignote).
+key-waiting-touch-again = Touchez-la encore une fois, pour que le serveur la vérifie.
+key-waiting-working = Un instant…
+
+## Application d’authentification
+
+totp-start = Ajouter une application d’authentification
+totp-verified = Votre application d’authentification est vérifiée par le serveur.
+totp-clock-off = l’horloge de cet appareil a { $offset }. Corrigez-la d’abord :
+totp-step-open = Ouvrez votre application d’authentification (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
+totp-step-scan = Scannez ce code :
+totp-qr-alt = Code QR pour votre application d’authentification
+totp-step-by-hand = ou ajoutez une clé basée sur le temps à la main :
+totp-code-label = Saisissez le code à { $digits } chiffres qu’elle affiche
+totp-unusual = Votre organisation demande { $digits } chiffres toutes les { $period } s ; certaines applications l’ignorent.
+
+## Codes de récupération
+
+recovery-start = Obtenir des codes de récupération
+recovery-start-note = Pour le jour où vous perdez cet appareil. En obtenir de nouveaux annule les anciens.
+recovery-shown = Vos nouveaux codes de récupération. Chacun fonctionne une fois ; les précédents ne fonctionnent plus dès maintenant. Gardez-les loin de cet appareil.
+recovery-save = Enregistrer dans un fichier
+recovery-print = Imprimer
+recovery-copy = Copier
+recovery-saved = Enregistrés dans { $path } (lisibles par vous seul).
+recovery-copied = Copiés. Collez-les dans votre gestionnaire de mots de passe, puis videz le presse-papiers.
+recovery-copy-failed = Ce système ne laisse pas l’application copier ; utilisez Enregistrer ou Imprimer.
+recovery-confirm-label = Saisissez-en un pour confirmer que vous les avez gardés
+recovery-confirmed = Vos codes de récupération sont confirmés par le serveur.
+
+## Récupération après la perte d’un appareil
+
+recover-open-joined = Téléphone ou clé perdu ? Récupérez avec un code de récupération
+recover-open-not-joined = Pas d’invitation parce que vous avez perdu votre appareil ? Récupérez avec un code de récupération
+recover-title = Récupérer après la perte d’un appareil
+recover-intro = Utilisez l’un des codes de récupération que vous avez gardés. Il fonctionne une fois.
+recover-server-label = Adresse du serveur (donnée par votre équipe informatique)
+recover-user-label = Votre adresse e-mail professionnelle
+recover-code-label = Code de récupération
+recover-more-options = Plus d’options
+recover-org-label = Organisation (seulement si votre équipe informatique vous en a donné une)
+recover-sign-in = Se connecter
+recover-continuing = Poursuite de votre session de récupération.
+recover-signed-in = Connecté en tant que { $name } ({ $organisation }){ $resumed ->
+    [yes] , suite d’une tentative précédente
+   *[no] {""}
+}. Ce code est utilisé ; il en reste { $left } dans l’ancien jeu. La session se termine à { $until }.
+recover-clock = L’horloge de cet appareil a { $offset }. La récupération fonctionne quand même, mais les codes de l’application d’authentification échoueront tant qu’elle ne sera pas corrigée :
+recover-revoke-intro = Révoquez tout ce que vous avez perdu. Cela cesse de fonctionner immédiatement.
+recover-factor-state = { $verified ->
+    [yes] vérifié
+   *[no] non vérifié
+}{ $left ->
+    [none] {""}
+    [one] , un code restant
+   *[other] , { $left } codes restants
+}{ $from ->
+    [none] {""}
+   *[other] , configuré depuis { $from }
+}
+recover-device-state = { $os } · rejoint le { $joined }{ $current ->
+    [yes] {" "}· cet appareil
+   *[no] {""}
+}
+recover-revoke = Révoquer
+recover-revoked = Révoqué : { $list }.
+recover-next-factor = Suivant : une nouvelle application d’authentification
+recover-factor-intro = Configurez une application d’authentification sur votre nouveau téléphone.
+recover-next-codes = Suivant : de nouveaux codes de récupération
+recover-codes-intro = Dernière étape : de nouveaux codes de récupération. L’ancien jeu cesse de fonctionner dès que vous les obtenez.
+recover-done = Récupéré. Cet appareil a rejoint l’organisation et la session de récupération est close.

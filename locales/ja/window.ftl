@@ -1,0 +1,248 @@
+# ウィンドウの文言（日本語）。原文: locales/en/window.ftl
+
+app-name = Lastmile
+app-loading = このデバイスを確認しています…
+footer = Lastmile { $version } · { $time } に確認
+
+## ヘッダー
+
+header-managed-by = 管理元: { $organisation }
+header-help = ヘルプ
+header-checking = 確認しています…
+header-check-again = もう一度確認
+
+## 共通の操作と値
+
+action-cancel = キャンセル
+action-close = 閉じる
+action-confirm = 確認
+action-continue = 続ける
+action-preparing = 準備しています…
+action-verify = 検証
+value-yes = はい
+value-no = いいえ
+value-unknown = 不明
+duration-ms = { $n } ミリ秒
+duration-s = { NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1) } 秒
+
+## このデバイス
+
+device-title = このデバイス
+device-system = システム
+device-architecture = アーキテクチャ
+device-name = 名前
+device-kernel = カーネル
+
+## 認証器
+
+authenticators-title = 認証器
+keys-title = セキュリティキー
+keys-none = 見つかりません
+key-aaguid = AAGUID
+key-pin = PIN { $state ->
+    [set] 設定済み
+    [unset] 未設定
+   *[unsupported] 非対応
+}
+key-fingerprint = 指紋 { $enrolled ->
+    [yes] 登録済み
+   *[no] 未登録
+}
+key-passkeys = パスキー { $supported ->
+    [yes] 対応
+   *[no] 非対応
+}
+key-min-pin = PIN ≥ { $n }
+key-firmware = ファームウェア { $version }
+platform-windows-hello = Windows Hello
+platform-touch-id = Touch ID
+platform-none = プラットフォーム認証器
+platform-checked-at-enrollment = 登録時に確認します
+tpm-title = TPM
+
+## サーバーと時計
+
+server-title = サーバー
+server-address = アドレス
+server-status = 状態
+server-not-configured = 未設定
+server-reachable = 接続可能（バージョン { $version }）
+server-unreachable = 接続できません
+clock-title = 時計
+clock-verdict-ok = コードに問題なし
+clock-verdict-warn = コードが失敗する可能性あり
+clock-verdict-fail = コードが失敗します
+clock-offset = { $direction ->
+    [ahead] サーバーより { $amount } 進んでいます
+    [behind] サーバーより { $amount } 遅れています
+   *[same] サーバーと一致しています
+}
+clock-uncertainty = (±{ $ms } ミリ秒)
+clock-not-measured = 未測定: サーバーに接続できません。
+
+## 設定
+
+settings-title = 設定
+settings-start-at-login = ログイン時に Lastmile を起動する
+settings-start-at-login-locked = これは組織が決めています。
+settings-start-at-login-note = やるべきことがあるときだけ開き、それ以外は通知領域に常駐します。
+setting-server-url = サーバー
+setting-organisation = 組織
+setting-report-interval-minutes = 報告の間隔（分）
+setting-proxy-url = プロキシ
+setting-ntp-servers = NTP サーバー
+setting-sso-provider = サインイン
+setting-managed-by = 管理元
+setting-support-url = ヘルプ
+setting-log-level = ログレベル
+setting-invite = 招待
+setting-ca-bundle = 追加の信頼する証明書
+setting-reminders = リマインダー
+setting-quiet-hours = 通知しない時間帯
+setting-autostart = ログイン時に起動
+setting-locale = 言語
+setting-source-managed = 組織が設定
+setting-source-command-line = コマンドライン
+setting-source-user = あなたの設定
+setting-source-default = 既定
+
+## 組織: 参加、状況、要素
+
+enrollment-title = あなたの組織
+join-invite-label = IT チームからの招待コードまたはリンク
+join-invite-label-or = または IT チームからの招待コードまたはリンク
+join-button = 参加
+join-busy = 参加しています…
+join-done = { $organisation } に { $name } として参加しました。
+join-link-server = この招待で { $server } に接続します。
+keyring-missing = このデバイスには使えるキーリングがないため、Lastmile はサインイン情報を安全に保管できません:
+server-view = { $factors ->
+    [0] 検証済みの要素はまだありません。
+   *[other] 検証済みの要素: { $factors } 個。
+} { $reports ->
+    [0] このデバイスはまだ報告していません。
+   *[other] このデバイスの報告: { $reports } 回。
+}
+outbox-waiting = 送信待ちの報告が { $n } 件あります。
+outbox-waiting-next = 送信待ちの報告が { $n } 件あります。次の試行は { $time } です。
+standing-met = 組織のポリシーを満たしています{ $group ->
+    [none] {""}
+   *[other] （{ $group }）
+}。
+standing-excepted = 組織により { $until } まで免除されています。まだ足りないもの:
+standing-gap = あなたのアカウント:
+standing-deadline = 期限: { $deadline }
+standing-level-remind = リマインダー
+standing-level-warn = 警告
+standing-level-block = ブロック
+standing-next-step = 次のステップ:
+standing-start = 始める
+factor-totp = 認証アプリ
+factor-recovery-codes = 回復コード
+factor-security-key = セキュリティキー
+factor-platform-authenticator = 内蔵の認証器
+factor-certified = FIDO 認定 { $level }
+factor-verified-at = { $when } に検証
+tier-phishing-resistant = フィッシング耐性
+tier-strong = 強い
+tier-recovery = 回復用
+tier-weak = 弱い
+
+## 組織のサインインで参加
+
+sso-sign-in-with = { $organisation } でサインイン
+sso-sign-in-with-provider = { $organisation } でサインイン: { $provider }
+sso-continue-in-browser = ブラウザーで続けてください。
+sso-waiting = そこで { $provider } にサインインしてください。このウィンドウは自動で進みます。
+sso-opening-browser = ブラウザーを開いています…
+sso-no-browser = ブラウザーが開かない場合は、このアドレスをブラウザーで開いてください:
+sso-explained = いつもの仕事用アカウントで、ブラウザーでサインインします。
+sso-org-label = 組織の短い名前（IT チームが知っています）
+sso-ask-open = 招待がありませんか? 組織のアカウントでサインイン
+
+## セキュリティキー
+
+key-start = セキュリティキーを追加
+key-start-another = 別のセキュリティキーを追加
+key-start-note = 最も強い要素です。フィッシングされません。
+key-done = { $name } がサーバーで検証されました。フィッシング耐性のある要素です。
+key-pin-label = セキュリティキーの PIN
+key-new-pin-why = 組織はキーに PIN を求めていますが、まだ設定されていません。PIN を決めてください。今後キーが PIN を求めます。
+key-new-pin-label = 新しい PIN（{ $n } 文字以上）
+key-new-pin-again = もう一度
+key-new-pin-again-label = 同じ PIN をもう一度
+key-set-pin = PIN を設定
+key-pin-too-short = { $n } 文字以上にしてください。
+key-pins-differ = 2 つの PIN が一致しません。
+key-waiting-looking = セキュリティキーを探しています…
+key-waiting-insert = セキュリティキーを差し込んでください（そのキーだけ）。
+key-waiting-touch = 今すぐセキュリティキーに触れてください（点滅しています）。
+key-waiting-touch-again = サーバーが検証できるよう、もう一度触れてください。
+key-waiting-working = 処理しています…
+
+## 認証アプリ
+
+totp-start = 認証アプリを追加
+totp-verified = 認証アプリがサーバーで検証されました。
+totp-clock-off = このデバイスの時計は{ $offset }。先に直してください:
+totp-step-open = 認証アプリを開いてください（Microsoft Authenticator、Google Authenticator、1Password、Authy など）。
+totp-step-scan = このコードをスキャンしてください:
+totp-qr-alt = 認証アプリ用の QR コード
+totp-step-by-hand = または時間ベースのキーを手動で追加してください:
+totp-code-label = 表示された { $digits } 桁のコードを入力してください
+totp-unusual = 組織は { $period } 秒ごとに { $digits } 桁を求めています。これに対応しないアプリもあります。
+
+## 回復コード
+
+recovery-start = 回復コードを取得
+recovery-start-note = このデバイスをなくしたときのためです。新しく取得すると古いものは無効になります。
+recovery-shown = 新しい回復コードです。それぞれ 1 回だけ使えます。以前のコードは今無効になりました。このデバイスとは別の場所に保管してください。
+recovery-save = ファイルに保存
+recovery-print = 印刷
+recovery-copy = コピー
+recovery-saved = { $path } に保存しました（あなただけが読めます）。
+recovery-copied = コピーしました。パスワードマネージャーに貼り付けてから、クリップボードを消去してください。
+recovery-copy-failed = このシステムではアプリからコピーできません。保存か印刷を使ってください。
+recovery-confirm-label = 保管したことを確認するため、そのうち 1 つを入力してください
+recovery-confirmed = 回復コードがサーバーで確認されました。
+
+## デバイスをなくしたときの回復
+
+recover-open-joined = スマートフォンやキーをなくしましたか? 回復コードで回復
+recover-open-not-joined = デバイスをなくして招待がありませんか? 回復コードで回復
+recover-title = デバイスをなくしたあとの回復
+recover-intro = 保管した回復コードを 1 つ使ってください。1 回だけ使えます。
+recover-server-label = サーバーのアドレス（IT チームから）
+recover-user-label = 仕事用のメールアドレス
+recover-code-label = 回復コード
+recover-more-options = その他のオプション
+recover-org-label = 組織（IT チームから伝えられた場合のみ）
+recover-sign-in = サインイン
+recover-continuing = 回復セッションを続けています。
+recover-signed-in = { $name }（{ $organisation }）としてサインインしました{ $resumed ->
+    [yes] （前回の続き）
+   *[no] {""}
+}。そのコードは使用済みです。古いセットの残りは { $left } 個です。セッションは { $until } に終わります。
+recover-clock = このデバイスの時計は{ $offset }。回復はできますが、直すまで認証アプリのコードは失敗します:
+recover-revoke-intro = なくしたものをすべて取り消してください。すぐに使えなくなります。
+recover-factor-state = { $verified ->
+    [yes] 検証済み
+   *[no] 未検証
+}{ $left ->
+    [none] {""}
+   *[other] 、残りのコード { $left } 個
+}{ $from ->
+    [none] {""}
+   *[other] 、{ $from } から設定
+}
+recover-device-state = { $os } · { $joined } に参加{ $current ->
+    [yes] {" "}· このデバイス
+   *[no] {""}
+}
+recover-revoke = 取り消す
+recover-revoked = 取り消しました: { $list }。
+recover-next-factor = 次へ: 新しい認証アプリ
+recover-factor-intro = 新しいスマートフォンに認証アプリを設定してください。
+recover-next-codes = 次へ: 新しい回復コード
+recover-codes-intro = 最後のステップ: 新しい回復コードです。取得すると古いセットは使えなくなります。
+recover-done = 回復しました。このデバイスは参加済みで、回復セッションは終了しました。
