@@ -33,6 +33,8 @@ if [[ $want_test -eq 1 ]]; then
   # The packages as IT installs them: rpm's own tools read the .rpm; the .deb is installed in
   # a private mount namespace, where xdg-utils and desktop-file-utils register its handler.
   packages+=(rpm xdg-utils desktop-file-utils)
+  # Closing the window as a window manager does (WM_DELETE_WINDOW), in the tray's test.
+  packages+=(python3-xlib)
 fi
 
 missing=()

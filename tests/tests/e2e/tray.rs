@@ -114,7 +114,8 @@ impl Drop for Running {
 }
 
 /// At login, a person who is all set (here: excepted by IT) gets a report and the tray, no
-/// window. The tray's menu says where they stand; Open opens the window; Quit ends the app.
+/// window. The tray's menu says where they stand; Open opens the window; closing the window
+/// leaves the app in the tray without its web page; Quit ends the app.
 #[test]
 fn at_login_an_all_set_person_gets_the_tray_whose_menu_opens_and_quits() {
     require_keyring();
@@ -189,6 +190,36 @@ fn at_login_an_all_set_person_gets_the_tray_whose_menu_opens_and_quits() {
         let logs = home.logs();
         (logs.contains("window opened") && logs.contains("first status delivered to the window")).then_some(())
     });
+
+    // The window closed as a person closes it (the window manager's WM_DELETE_WINDOW): the
+    // app stays, in the tray, and the page's web process ends with the window (WebKit's
+    // network process stays with the app); Open brings the window back.
+    let web_processes = || {
+        std::fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(Result::ok)
+            .filter(|p| {
+                let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
+                // The kernel keeps 15 characters of a name: WebKitWebProcess is WebKitWebProces.
+                status.lines().any(|l| l.starts_with("Name:") && l.contains("WebKitWebProces"))
+                    && status.lines().any(|l| l == format!("PPid:\t{pid}"))
+            })
+            .count()
+    };
+    assert_eq!(web_processes(), 1, "the open window has its web process");
+    let asked = std::process::Command::new("/usr/bin/python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/wm_close.py"))
+        .arg("Lastmile")
+        .output()
+        .expect("python3-xlib (scripts/setup.sh --test installs it)");
+    assert_eq!(String::from_utf8_lossy(&asked.stdout).trim(), "1", "{}", String::from_utf8_lossy(&asked.stderr));
+    wait_for("the window to close into the tray", 15, || {
+        home.logs().contains("window closed; Lastmile stays in the tray").then_some(())
+    });
+    wait_for("the web process to go with the window", 15, || (web_processes() == 0).then_some(()));
+    assert!(app.0.try_wait().expect("wait").is_none(), "the app stays in the tray");
+    click(&conn, &bus, &menu, &open);
+    wait_for("the window, open again", 30, || (home.logs().matches("window opened").count() == 2).then_some(()));
 
     // Quit: the app ends, with success.
     let quit = menu_entries.iter().find(|e| e.label == "Quit Lastmile").expect("quit").clone();
