@@ -255,3 +255,30 @@ recover-factor-intro = Richten Sie eine Authenticator-App auf Ihrem neuen Telefo
 recover-next-codes = Weiter: neue Wiederherstellungscodes
 recover-codes-intro = Letzter Schritt: neue Wiederherstellungscodes. Der alte Satz hört auf zu funktionieren, sobald Sie sie erhalten.
 recover-done = Wiederhergestellt. Dieses Gerät ist beigetreten, und die Wiederherstellungssitzung ist beendet.
+
+## Probleme, die die App gefunden hat
+
+problem-managed_settings_invalid = Die Lastmile-Einstellungen Ihrer Organisation sind nicht verwendbar.
+problem-managed_settings_invalid-hint = Sagen Sie Ihrem IT-Team Bescheid: Das Geräteverwaltungsprofil für Lastmile enthält einen Fehler. Bis es behoben ist, tut Lastmile nichts von sich aus.
+problem-user_settings_invalid = Ihre eigene Lastmile-Einstellungsdatei ist nicht verwendbar und wurde ignoriert.
+problem-user_settings_invalid-hint = Korrigieren oder löschen Sie die Datei; Lastmile hat sie nicht verändert.
+problem-local_state_corrupt = Lastmiles Aufzeichnung über dieses Gerät ist nicht lesbar.
+problem-local_state_corrupt-hint = Lastmile hat die Datei behalten. Ein erneuter Beitritt legt sie beiseite und fängt neu an.
+problem-no_server = Auf diesem Gerät ist kein Lastmile-Server eingerichtet.
+problem-no_server-hint = Öffnen Sie den Einladungslink Ihres IT-Teams oder melden Sie sich mit dem Konto Ihrer Organisation an.
+problem-server_unreachable = Dieses Gerät erreicht den Lastmile-Server nicht.
+problem-server_unreachable-hint = Prüfen Sie Ihre Netzwerkverbindung. Lastmile arbeitet offline weiter und berichtet, sobald der Server wieder da ist.
+problem-server_error = Der Lastmile-Server hat mit einem Fehler geantwortet.
+problem-server_error-hint = Versuchen Sie es später noch einmal oder sagen Sie Ihrem IT-Team Bescheid.
+problem-device_not_recognised = Der Server erkennt dieses Gerät nicht mehr.
+problem-device_not_recognised-hint = Es wurde vielleicht widerrufen. Bitten Sie Ihr IT-Team um eine neue Einladung oder stellen Sie mit einem Wiederherstellungscode wieder her, falls Sie ein Gerät verloren haben.
+problem-keyring_unavailable = Dieses Gerät hat keinen nutzbaren Schlüsselbund, daher kann Lastmile seine Anmeldung nicht sicher aufbewahren.
+problem-keyring_unavailable-hint = Lastmile bewahrt seine Zugangsdaten nur im Schlüsselbund des Systems auf. Entsperren Sie ihn (unter Linux: GNOME Keyring oder KWallet) und prüfen Sie dann erneut.
+problem-not_joined = Dieses Gerät ist Ihrer Organisation noch nicht beigetreten.
+problem-not_joined-hint = Treten Sie mit dem Einladungscode oder -link Ihres IT-Teams bei oder mit der Anmeldung Ihrer Organisation.
+problem-clock_fail = Die Uhr dieses Geräts geht { $offset }: Codes aus der Authenticator-App werden scheitern.
+problem-clock_fail-hint = Stellen Sie die Uhr richtig: Die Schritte für dieses Gerät stehen unter Uhr.
+problem-clock_warn = Die Uhr dieses Geräts geht { $offset }: Codes aus der Authenticator-App können scheitern.
+problem-clock_warn-hint = Stellen Sie die Uhr richtig: Die Schritte für dieses Gerät stehen unter Uhr.
+problem-managed_settings_unknown = Die Einstellungen Ihrer Organisation nennen etwas, das diese Lastmile-Version nicht kennt.
+problem-managed_settings_unknown-hint = Die übrigen Einstellungen gelten. Ein Profil für ein neueres Lastmile? Aktualisieren Sie die App; sonst sagen Sie Ihrem IT-Team Bescheid.

@@ -257,3 +257,31 @@ recover-factor-intro = Set up an authenticator app on your new phone.
 recover-next-codes = Next: new recovery codes
 recover-codes-intro = Last step: fresh recovery codes. The old set stops working when you get them.
 recover-done = Recovered. This device is joined and the recovery session is closed.
+
+## Problems the app found (one message and one hint per problem code; the app's own words,
+## in English and with the specifics, are shown below them for the IT team)
+
+problem-managed_settings_invalid = Your organisation's settings for Lastmile cannot be used.
+problem-managed_settings_invalid-hint = Tell your IT team: the device-management profile for Lastmile has an error. Until it is fixed, Lastmile does nothing on its own.
+problem-user_settings_invalid = Your own Lastmile settings file cannot be used, so it was ignored.
+problem-user_settings_invalid-hint = Fix or delete the file; Lastmile did not change it.
+problem-local_state_corrupt = Lastmile's record of this device cannot be read.
+problem-local_state_corrupt-hint = Lastmile kept the file. Joining again moves it aside and starts afresh.
+problem-no_server = No Lastmile server is set up on this device.
+problem-no_server-hint = Open the invite link from your IT team, or sign in with your organisation's account.
+problem-server_unreachable = This device cannot reach the Lastmile server.
+problem-server_unreachable-hint = Check your network connection. Lastmile keeps working offline and reports when the server is back.
+problem-server_error = The Lastmile server answered with an error.
+problem-server_error-hint = Try again later, or tell your IT team.
+problem-device_not_recognised = The server no longer recognises this device.
+problem-device_not_recognised-hint = It may have been revoked. Ask your IT team for a new invite, or recover with a recovery code if you lost a device.
+problem-keyring_unavailable = This device has no usable keyring, so Lastmile cannot keep its sign-in safe.
+problem-keyring_unavailable-hint = Lastmile keeps its credential only in the system's keyring. Unlock it (on Linux: GNOME Keyring or KWallet), then check again.
+problem-not_joined = This device has not joined your organisation yet.
+problem-not_joined-hint = Join with the invite code or link from your IT team, or with your organisation's sign-in.
+problem-clock_fail = This device's clock is { $offset }: authenticator codes will fail.
+problem-clock_fail-hint = Set the clock right: the steps for this device are under Clock.
+problem-clock_warn = This device's clock is { $offset }: authenticator codes may fail.
+problem-clock_warn-hint = Set the clock right: the steps for this device are under Clock.
+problem-managed_settings_unknown = Your organisation's settings name something this version of Lastmile does not know.
+problem-managed_settings_unknown-hint = The other settings apply. A profile for a newer Lastmile? Update the app; otherwise tell your IT team.

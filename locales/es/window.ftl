@@ -255,3 +255,30 @@ recover-factor-intro = Configure una aplicación de autenticación en su nuevo t
 recover-next-codes = Siguiente: nuevos códigos de recuperación
 recover-codes-intro = Último paso: nuevos códigos de recuperación. El juego anterior deja de funcionar cuando los obtenga.
 recover-done = Recuperado. Este dispositivo está unido y la sesión de recuperación se ha cerrado.
+
+## Problemas que ha encontrado la aplicación
+
+problem-managed_settings_invalid = Los ajustes de Lastmile de su organización no se pueden usar.
+problem-managed_settings_invalid-hint = Avise a su equipo de TI: el perfil de gestión de dispositivos de Lastmile tiene un error. Hasta que se corrija, Lastmile no hace nada por su cuenta.
+problem-user_settings_invalid = Su propio archivo de ajustes de Lastmile no se puede usar y se ha ignorado.
+problem-user_settings_invalid-hint = Corrija o borre el archivo; Lastmile no lo ha cambiado.
+problem-local_state_corrupt = No se puede leer el registro que Lastmile guarda de este dispositivo.
+problem-local_state_corrupt-hint = Lastmile ha conservado el archivo. Unirse de nuevo lo aparta y empieza de cero.
+problem-no_server = No hay ningún servidor de Lastmile configurado en este dispositivo.
+problem-no_server-hint = Abra el enlace de invitación de su equipo de TI o inicie sesión con la cuenta de su organización.
+problem-server_unreachable = Este dispositivo no llega al servidor de Lastmile.
+problem-server_unreachable-hint = Compruebe su conexión de red. Lastmile sigue funcionando sin conexión y envía los informes cuando el servidor vuelve.
+problem-server_error = El servidor de Lastmile ha respondido con un error.
+problem-server_error-hint = Inténtelo más tarde o avise a su equipo de TI.
+problem-device_not_recognised = El servidor ya no reconoce este dispositivo.
+problem-device_not_recognised-hint = Puede que se haya revocado. Pida una nueva invitación a su equipo de TI o recupere con un código de recuperación si perdió un dispositivo.
+problem-keyring_unavailable = Este dispositivo no tiene un llavero utilizable, así que Lastmile no puede guardar su sesión de forma segura.
+problem-keyring_unavailable-hint = Lastmile guarda sus credenciales solo en el llavero del sistema. Desbloquéelo (en Linux: GNOME Keyring o KWallet) y vuelva a comprobar.
+problem-not_joined = Este dispositivo aún no se ha unido a su organización.
+problem-not_joined-hint = Únase con el código o enlace de invitación de su equipo de TI, o con el inicio de sesión de su organización.
+problem-clock_fail = El reloj de este dispositivo va { $offset }: los códigos de la aplicación de autenticación fallarán.
+problem-clock_fail-hint = Ponga el reloj en hora: los pasos para este dispositivo están en Reloj.
+problem-clock_warn = El reloj de este dispositivo va { $offset }: los códigos de la aplicación de autenticación pueden fallar.
+problem-clock_warn-hint = Ponga el reloj en hora: los pasos para este dispositivo están en Reloj.
+problem-managed_settings_unknown = Los ajustes de su organización nombran algo que esta versión de Lastmile no conoce.
+problem-managed_settings_unknown-hint = Los demás ajustes se aplican. ¿Un perfil para un Lastmile más nuevo? Actualice la aplicación; si no, avise a su equipo de TI.

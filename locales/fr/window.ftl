@@ -255,3 +255,30 @@ recover-factor-intro = Configurez une application d’authentification sur votre
 recover-next-codes = Suivant : de nouveaux codes de récupération
 recover-codes-intro = Dernière étape : de nouveaux codes de récupération. L’ancien jeu cesse de fonctionner dès que vous les obtenez.
 recover-done = Récupéré. Cet appareil a rejoint l’organisation et la session de récupération est close.
+
+## Problèmes trouvés par l’application
+
+problem-managed_settings_invalid = Les réglages Lastmile de votre organisation sont inutilisables.
+problem-managed_settings_invalid-hint = Prévenez votre équipe informatique : le profil de gestion des appareils pour Lastmile contient une erreur. Tant qu’elle n’est pas corrigée, Lastmile ne fait rien de lui-même.
+problem-user_settings_invalid = Votre propre fichier de réglages Lastmile est inutilisable ; il a été ignoré.
+problem-user_settings_invalid-hint = Corrigez ou supprimez le fichier ; Lastmile ne l’a pas modifié.
+problem-local_state_corrupt = L’enregistrement de cet appareil par Lastmile est illisible.
+problem-local_state_corrupt-hint = Lastmile a gardé le fichier. Rejoindre à nouveau le met de côté et repart de zéro.
+problem-no_server = Aucun serveur Lastmile n’est configuré sur cet appareil.
+problem-no_server-hint = Ouvrez le lien d’invitation de votre équipe informatique, ou connectez-vous avec le compte de votre organisation.
+problem-server_unreachable = Cet appareil ne joint pas le serveur Lastmile.
+problem-server_unreachable-hint = Vérifiez votre connexion réseau. Lastmile continue hors ligne et envoie ses rapports dès que le serveur revient.
+problem-server_error = Le serveur Lastmile a répondu par une erreur.
+problem-server_error-hint = Réessayez plus tard, ou prévenez votre équipe informatique.
+problem-device_not_recognised = Le serveur ne reconnaît plus cet appareil.
+problem-device_not_recognised-hint = Il a peut-être été révoqué. Demandez une nouvelle invitation à votre équipe informatique, ou récupérez avec un code de récupération si vous avez perdu un appareil.
+problem-keyring_unavailable = Cet appareil n’a pas de trousseau utilisable ; Lastmile ne peut donc pas garder sa connexion en sécurité.
+problem-keyring_unavailable-hint = Lastmile garde ses identifiants uniquement dans le trousseau du système. Déverrouillez-le (sous Linux : GNOME Keyring ou KWallet), puis vérifiez à nouveau.
+problem-not_joined = Cet appareil n’a pas encore rejoint votre organisation.
+problem-not_joined-hint = Rejoignez-la avec le code ou le lien d’invitation de votre équipe informatique, ou avec la connexion de votre organisation.
+problem-clock_fail = L’horloge de cet appareil a { $offset } : les codes de l’application d’authentification échoueront.
+problem-clock_fail-hint = Remettez l’horloge à l’heure : les étapes pour cet appareil sont sous Horloge.
+problem-clock_warn = L’horloge de cet appareil a { $offset } : les codes de l’application d’authentification peuvent échouer.
+problem-clock_warn-hint = Remettez l’horloge à l’heure : les étapes pour cet appareil sont sous Horloge.
+problem-managed_settings_unknown = Les réglages de votre organisation mentionnent quelque chose que cette version de Lastmile ne connaît pas.
+problem-managed_settings_unknown-hint = Les autres réglages s’appliquent. Un profil pour un Lastmile plus récent ? Mettez l’application à jour ; sinon prévenez votre équipe informatique.

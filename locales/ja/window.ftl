@@ -246,3 +246,30 @@ recover-factor-intro = 新しいスマートフォンに認証アプリを設定
 recover-next-codes = 次へ: 新しい回復コード
 recover-codes-intro = 最後のステップ: 新しい回復コードです。取得すると古いセットは使えなくなります。
 recover-done = 回復しました。このデバイスは参加済みで、回復セッションは終了しました。
+
+## アプリが見つけた問題
+
+problem-managed_settings_invalid = 組織の Lastmile 設定を使えません。
+problem-managed_settings_invalid-hint = IT チームに連絡してください。Lastmile のデバイス管理プロファイルに誤りがあります。直るまで、Lastmile は自分からは何もしません。
+problem-user_settings_invalid = あなたの Lastmile 設定ファイルを使えないため、無視しました。
+problem-user_settings_invalid-hint = ファイルを直すか削除してください。Lastmile はファイルを変更していません。
+problem-local_state_corrupt = このデバイスについての Lastmile の記録を読めません。
+problem-local_state_corrupt-hint = Lastmile はファイルを残しました。もう一度参加すると、それを脇に置いて新しく始めます。
+problem-no_server = このデバイスには Lastmile サーバーが設定されていません。
+problem-no_server-hint = IT チームからの招待リンクを開くか、組織のアカウントでサインインしてください。
+problem-server_unreachable = このデバイスから Lastmile サーバーに接続できません。
+problem-server_unreachable-hint = ネットワーク接続を確認してください。Lastmile はオフラインでも動き続け、サーバーが戻ると報告します。
+problem-server_error = Lastmile サーバーがエラーを返しました。
+problem-server_error-hint = あとでもう一度試すか、IT チームに連絡してください。
+problem-device_not_recognised = サーバーはこのデバイスをもう認識していません。
+problem-device_not_recognised-hint = 取り消された可能性があります。IT チームに新しい招待を頼むか、デバイスをなくした場合は回復コードで回復してください。
+problem-keyring_unavailable = このデバイスには使えるキーリングがないため、Lastmile はサインイン情報を安全に保管できません。
+problem-keyring_unavailable-hint = Lastmile は認証情報をシステムのキーリングにだけ保管します。キーリングのロックを解除して（Linux では GNOME Keyring または KWallet）、もう一度確認してください。
+problem-not_joined = このデバイスはまだ組織に参加していません。
+problem-not_joined-hint = IT チームからの招待コードかリンク、または組織のサインインで参加してください。
+problem-clock_fail = このデバイスの時計は{ $offset }。認証アプリのコードは失敗します。
+problem-clock_fail-hint = 時計を合わせてください。このデバイスでの手順は「時計」にあります。
+problem-clock_warn = このデバイスの時計は{ $offset }。認証アプリのコードが失敗する可能性があります。
+problem-clock_warn-hint = 時計を合わせてください。このデバイスでの手順は「時計」にあります。
+problem-managed_settings_unknown = 組織の設定に、このバージョンの Lastmile が知らない項目があります。
+problem-managed_settings_unknown-hint = ほかの設定は適用されます。新しい Lastmile 向けのプロファイルでしょうか。アプリを更新してください。そうでなければ IT チームに連絡してください。

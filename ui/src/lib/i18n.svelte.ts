@@ -5,16 +5,18 @@
 // lengthened, so that text left out of the message files shows up as plain ASCII) and ar-XB
 // (right to left). Components never hold visible text of their own: they call t().
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
+/** English, the source: always loaded (the fallback, and what the pseudo-locales are made of). */
+import en from "../../../locales/en/window.ftl?raw";
+
 /**
- * The message files, by language: every folder of locales/ (a test holds the folders to the
- * languages the app chooses from). The pseudo-locales are made from English.
+ * The other languages' message files, loaded when chosen: one per folder of locales/ (a test
+ * holds the folders to the languages the app chooses from).
  */
-const SOURCES: Record<string, string> = Object.fromEntries(
-  Object.entries(
-    import.meta.glob<string>("../../../locales/*/window.ftl", { query: "?raw", import: "default", eager: true }),
-  ).map(([path, text]) => [path.split("/").at(-2) ?? "", text]),
+const LOADERS: Record<string, () => Promise<string>> = Object.fromEntries(
+  Object.entries(import.meta.glob<string>("../../../locales/*/window.ftl", { query: "?raw", import: "default" })).map(
+    ([path, load]) => [path.split("/").at(-2) ?? "", load],
+  ),
 );
-const en = SOURCES.en ?? "";
 
 /** Accented look-alikes of the ASCII letters (en-XA), in the order of PLAIN. */
 const PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -34,21 +36,23 @@ function mirror(text: string): string {
   return text.replace(/[A-Za-z][A-Za-z' ]*[A-Za-z]|[A-Za-z]/g, (run) => `\u202e${run}\u202c`);
 }
 
-function make(tag: string): FluentBundle {
+function make(tag: string, source: string): FluentBundle {
   const pseudo = tag === "en-XA" ? accent : tag === "ar-XB" ? mirror : undefined;
-  const source = SOURCES[tag] ?? en;
   const bundle = new FluentBundle(pseudo ? "en" : tag, pseudo ? { transform: pseudo } : {});
   const errors = bundle.addResource(new FluentResource(source));
   for (const e of errors) console.error(`message file ${tag}: ${e.message}`);
   return bundle;
 }
 
-const current = $state({ tag: "en", bundle: make("en") });
+const current = $state({ tag: "en", bundle: make("en", en) });
 
 /** Switches the window's language: a tag the app chose (a message file's or a pseudo-locale). */
-export function setLocale(tag: string, rtl: boolean): void {
-  current.tag = tag in SOURCES || tag === "en-XA" || tag === "ar-XB" ? tag : "en";
-  current.bundle = make(current.tag);
+export async function setLocale(tag: string, rtl: boolean): Promise<void> {
+  const load = tag === "en" ? undefined : LOADERS[tag];
+  const pseudo = tag === "en-XA" || tag === "ar-XB";
+  const source = load ? await load() : en;
+  current.tag = load || pseudo ? tag : "en";
+  current.bundle = make(current.tag, source);
   document.documentElement.lang = current.tag;
   document.documentElement.dir = rtl ? "rtl" : "ltr";
 }
@@ -75,9 +79,4 @@ export function t(id: string, args?: Record<string, FluentVariable | null | unde
   const text = current.bundle.formatPattern(message.value, clean, errors);
   for (const e of errors) console.error(`message ${id}: ${e.message}`);
   return text;
-}
-
-/** The ids of every message in the English source (the tests compare the other files with it). */
-export function messageIds(tag = "en"): string[] {
-  return new FluentResource(SOURCES[tag] ?? "").body.map((m) => m.id);
 }
