@@ -196,6 +196,28 @@ pub(crate) mod tests {
         }
     }
 
+    /// The server's view of a person with no factor, standing as given, no next step (also
+    /// the glance's tests).
+    pub(crate) fn server_view(ok: bool, met: bool) -> lastmile_proto::app::ServerView {
+        lastmile_proto::app::ServerView {
+            verified_factors: 0,
+            factors: vec![],
+            best_tier: None,
+            reports_received: 1,
+            last_report_at_ms: None,
+            standing: lastmile_proto::app::Standing {
+                ok,
+                met,
+                group: None,
+                gaps: vec![],
+                level: None,
+                deadline_ms: None,
+                excepted_until_ms: None,
+            },
+            next_step: None,
+        }
+    }
+
     fn verdicts(r: &DoctorReport) -> Vec<(&str, CheckVerdict)> {
         r.checks.iter().map(|c| (c.id.as_str(), c.verdict)).collect()
     }
@@ -258,26 +280,9 @@ pub(crate) mod tests {
 
     #[test]
     fn one_word_for_device_management() {
-        use lastmile_proto::app::{ServerView, Standing};
         let state = |problems: Vec<Problem>, standing: Option<(bool, bool)>| {
             let mut r = report(problems);
-            r.enrollment.server_view = standing.map(|(ok, met)| ServerView {
-                verified_factors: 0,
-                factors: vec![],
-                best_tier: None,
-                reports_received: 1,
-                last_report_at_ms: None,
-                standing: Standing {
-                    ok,
-                    met,
-                    group: None,
-                    gaps: vec![],
-                    level: None,
-                    deadline_ms: None,
-                    excepted_until_ms: None,
-                },
-                next_step: None,
-            });
+            r.enrollment.server_view = standing.map(|(ok, met)| server_view(ok, met));
             crate::exit::mdm_state(&r)
         };
         assert_eq!(state(vec![], Some((true, true))), "compliant");

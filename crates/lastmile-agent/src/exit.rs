@@ -47,11 +47,7 @@ pub fn for_problem(code: ProblemCode) -> i32 {
 /// view could not be had. Advice (a clock drifting, a managed key this version does not know)
 /// does not hide the standing.
 pub fn mdm_state(report: &StatusReport) -> String {
-    let blocking = report
-        .problems
-        .iter()
-        .find(|p| !matches!(p.code, ProblemCode::ClockWarn | ProblemCode::ManagedSettingsUnknown));
-    if let Some(p) = blocking {
+    if let Some(p) = blocking_problem(report) {
         return serde_json::to_value(p.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     }
     match report.enrollment.server_view.as_ref().map(|v| &v.standing) {
@@ -60,6 +56,12 @@ pub fn mdm_state(report: &StatusReport) -> String {
         Some(_) => "gap".into(),
         None => "unknown".into(),
     }
+}
+
+/// The most important problem that hides the standing: advice (a clock drifting, a managed
+/// key this version does not know) does not.
+pub fn blocking_problem(report: &StatusReport) -> Option<&lastmile_proto::app::Problem> {
+    report.problems.iter().find(|p| !matches!(p.code, ProblemCode::ClockWarn | ProblemCode::ManagedSettingsUnknown))
 }
 
 /// Whether nothing needs doing: no blocking problem, and the policy met or excepted.

@@ -18,11 +18,7 @@ pub struct Glance {
 /// The glance for `report`.
 pub fn glance(report: &StatusReport) -> Glance {
     let organisation = report.enrollment.organisation.as_deref().unwrap_or("your organisation");
-    let blocking = report
-        .problems
-        .iter()
-        .find(|p| !matches!(p.code, ProblemCode::ClockWarn | ProblemCode::ManagedSettingsUnknown));
-    if let Some(p) = blocking {
+    if let Some(p) = crate::exit::blocking_problem(report) {
         let next = match p.code {
             ProblemCode::NotJoined => "Join your organisation…",
             _ => "Open Lastmile to fix this…",
@@ -53,7 +49,7 @@ pub fn glance(report: &StatusReport) -> Glance {
 
 #[cfg(test)]
 mod tests {
-    use lastmile_proto::app::{NextStepView, Problem, ServerView, Standing};
+    use lastmile_proto::app::{NextStepView, Problem, ServerView};
 
     use super::*;
 
@@ -65,21 +61,8 @@ mod tests {
 
     fn view(met: bool, ok: bool, next: Option<(&str, &str)>) -> ServerView {
         ServerView {
-            verified_factors: 1,
-            factors: vec![],
-            best_tier: None,
-            reports_received: 1,
-            last_report_at_ms: None,
-            standing: Standing {
-                ok,
-                met,
-                group: None,
-                gaps: vec![],
-                level: None,
-                deadline_ms: None,
-                excepted_until_ms: None,
-            },
             next_step: next.map(|(step, title)| NextStepView { step: step.into(), title: title.into() }),
+            ..crate::doctor::tests::server_view(ok, met)
         }
     }
 

@@ -209,7 +209,7 @@ fn at_login_an_all_set_person_gets_the_tray_whose_menu_opens_and_quits() {
     assert_eq!(web_processes(), 1, "the open window has its web process");
     let asked = std::process::Command::new("/usr/bin/python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tools/wm_close.py"))
-        .arg("Lastmile")
+        .args([pid.to_string().as_str(), "Lastmile"])
         .output()
         .expect("python3-xlib (scripts/setup.sh --test installs it)");
     assert_eq!(String::from_utf8_lossy(&asked.stdout).trim(), "1", "{}", String::from_utf8_lossy(&asked.stderr));

@@ -111,10 +111,14 @@ async fn find(c: &Client, testid: &str) -> Element {
         .unwrap_or_else(|e| panic!("[data-testid={testid}] did not appear: {e}"))
 }
 
-/// The element's text as a person reads it: without the invisible marks (FSI, PDI) that
-/// isolate the values placed in a sentence.
+/// Text as a person reads it: without the invisible marks (FSI, PDI) that isolate the values
+/// placed in a sentence.
+fn plain(text: String) -> String {
+    text.replace(['\u{2068}', '\u{2069}'], "")
+}
+
 async fn text(c: &Client, testid: &str) -> String {
-    find(c, testid).await.text().await.expect("text").replace(['\u{2068}', '\u{2069}'], "")
+    plain(find(c, testid).await.text().await.expect("text"))
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -484,7 +488,7 @@ async fn the_window_joins_with_the_organisations_sign_in() {
     let c = open(&driver, &[]).await;
 
     let start = find(&c, "sso-start").await;
-    assert_eq!(start.text().await.expect("text").replace(['\u{2068}', '\u{2069}'], ""), "Sign in with Acme Ltd");
+    assert_eq!(plain(start.text().await.expect("text")), "Sign in with Acme Ltd");
     assert_eq!(text(&c, "managed-by").await, "Managed by Acme IT");
     let org_row = find(&c, "setting-organisation").await;
     assert_eq!(org_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
@@ -699,6 +703,36 @@ async fn unextracted(c: &Client) -> Vec<String> {
     serde_json::from_value(found).expect("a list of words")
 }
 
+/// A joined person's window, open and showing their standing, with `locale` in their own
+/// settings and the OS's `languages` in LANGUAGE when given. Each in its own home and driver:
+/// reopening a window for the same home right after closing it is what the suite's one
+/// unexplained hang needed (see `a_link_opens_the_window_at_its_step`).
+async fn window_of_a_person(locale: Option<&str>, languages: Option<&str>) -> (Server, Home, Driver, Client) {
+    let (server, home) = crate::factors::joined();
+    if let Some(tag) = locale {
+        set_locale(&home, tag);
+    }
+    let driver = match languages {
+        Some(l) => driver_with(&home, &[("LANGUAGE", std::path::Path::new(l))]),
+        None => driver(&home),
+    };
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    (server, home, driver, c)
+}
+
+/// An attribute of the page's root element (`lang`, `dir`).
+async fn html_attr(c: &Client, name: &str) -> Option<String> {
+    c.find(Locator::Css("html")).await.expect("html").attr(name).await.expect("attribute")
+}
+
+/// How far the page sticks out sideways, in CSS pixels.
+async fn sideways_overflow(c: &Client) -> serde_json::Value {
+    c.execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .expect("widths")
+}
+
 /// The window in the pseudo-locales the tests use instead of real languages. en-XA: every
 /// visible string of every screen of the journeys comes from the message files (a string
 /// left in the code shows up as plain ASCII), and the lengthened words still fit. ar-XB: the
@@ -707,13 +741,8 @@ async fn unextracted(c: &Client) -> Vec<String> {
 async fn every_visible_string_comes_from_the_message_files() {
     require_display();
     require_keyring();
-    let (_server, home) = crate::factors::joined();
-    set_locale(&home, "en-XA");
-    let xa_driver = driver(&home);
-    let c = open(&xa_driver, &[]).await;
-    find(&c, "standing").await;
-    let html = c.find(Locator::Css("html")).await.expect("html");
-    assert_eq!(html.attr("lang").await.expect("lang").as_deref(), Some("en-XA"));
+    let (_server, home, _driver, c) = window_of_a_person(Some("en-XA"), None).await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("en-XA"));
     let mut screens = vec![("home", unextracted(&c).await)];
     // Each flow's first screen, one after the other.
     for (start, name) in [("totp-start", "authenticator app"), ("recovery-start", "recovery codes")] {
@@ -724,11 +753,11 @@ async fn every_visible_string_comes_from_the_message_files() {
     find(&c, "recover-open").await.click().await.expect("click");
     find(&c, "recover").await;
     screens.push(("recovery after a loss", unextracted(&c).await));
-    let overflow = c
-        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
-        .await
-        .expect("widths");
-    assert_eq!(overflow, serde_json::json!(0), "the lengthened words fit: nothing sticks out sideways");
+    assert_eq!(
+        sideways_overflow(&c).await,
+        serde_json::json!(0),
+        "the lengthened words fit: nothing sticks out sideways"
+    );
     screenshot(&c, "ui-pseudo-en-XA.png").await;
     let untranslated =
         c.execute("return document.querySelectorAll('[data-untranslated]').length", vec![]).await.expect("count");
@@ -738,27 +767,11 @@ async fn every_visible_string_comes_from_the_message_files() {
         assert!(words.is_empty(), "on the {screen} screen, text not from the message files: {words:?}");
     }
 
-    // Another person's window: reopening a window for the same home right after closing it
-    // is what the suite's one unexplained hang needed (see `a_link_opens_the_window_at_its_step`).
-    let (_server, home) = crate::factors::joined();
-    set_locale(&home, "ar-XB");
-    let rtl_driver = driver(&home);
-    let c = open(&rtl_driver, &[]).await;
-    find(&c, "standing").await;
-    let html = c.find(Locator::Css("html")).await.expect("html");
-    assert_eq!(html.attr("dir").await.expect("dir").as_deref(), Some("rtl"));
-    let overflow = c
-        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
-        .await
-        .expect("widths");
-    assert_eq!(overflow, serde_json::json!(0), "nothing sticks out sideways");
+    let (_server, home, _driver, c) = window_of_a_person(Some("ar-XB"), None).await;
+    assert_eq!(html_attr(&c, "dir").await.as_deref(), Some("rtl"));
+    assert_eq!(sideways_overflow(&c).await, serde_json::json!(0), "nothing sticks out sideways");
     screenshot(&c, "ui-pseudo-ar-XB.png").await;
     close(c, &home).await;
-}
-
-/// tauri-driver, and the app it starts, with the OS's languages in LANGUAGE.
-fn with_language(home: &Home, languages: &str) -> Driver {
-    driver_with(home, &[("LANGUAGE", std::path::Path::new(languages))])
 }
 
 /// The window speaks the person's language: the OS's when nothing is set (here French, from
@@ -767,25 +780,14 @@ fn with_language(home: &Home, languages: &str) -> Driver {
 async fn the_window_speaks_the_persons_language() {
     require_display();
     require_keyring();
-    let (_server, home) = crate::factors::joined();
-    let driver = with_language(&home, "fr:de");
-    let c = open(&driver, &[]).await;
-    find(&c, "standing").await;
-    let lang = |c: Client| async move {
-        c.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("lang").unwrap_or_default()
-    };
-    assert_eq!(lang(c.clone()).await, "fr");
+    let (_server, home, _driver, c) = window_of_a_person(None, Some("fr:de")).await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("fr"));
     assert_eq!(text(&c, "refresh").await, "Vérifier à nouveau");
     assert!(text(&c, "enrollment").await.to_lowercase().contains("votre organisation"));
     close(c, &home).await;
 
-    // Another person, who chose German (a new home and driver, as above).
-    let (_server, home) = crate::factors::joined();
-    set_locale(&home, "de");
-    let driver = with_language(&home, "fr:de");
-    let c = open(&driver, &[]).await;
-    find(&c, "standing").await;
-    assert_eq!(lang(c.clone()).await, "de");
+    let (_server, home, _driver, c) = window_of_a_person(Some("de"), Some("fr:de")).await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("de"));
     assert_eq!(text(&c, "refresh").await, "Erneut prüfen");
     assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
     screenshot(&c, "ui-de.png").await;

@@ -36,8 +36,11 @@ function mirror(text: string): string {
   return text.replace(/[A-Za-z][A-Za-z' ]*[A-Za-z]|[A-Za-z]/g, (run) => `\u202e${run}\u202c`);
 }
 
+/** The pseudo-locales, each the transform that makes it from English. */
+const PSEUDO: Record<string, (text: string) => string> = { "en-XA": accent, "ar-XB": mirror };
+
 function make(tag: string, source: string): FluentBundle {
-  const pseudo = tag === "en-XA" ? accent : tag === "ar-XB" ? mirror : undefined;
+  const pseudo = PSEUDO[tag];
   const bundle = new FluentBundle(pseudo ? "en" : tag, pseudo ? { transform: pseudo } : {});
   const errors = bundle.addResource(new FluentResource(source));
   for (const e of errors) console.error(`message file ${tag}: ${e.message}`);
@@ -49,9 +52,8 @@ const current = $state({ tag: "en", bundle: make("en", en) });
 /** Switches the window's language: a tag the app chose (a message file's or a pseudo-locale). */
 export async function setLocale(tag: string, rtl: boolean): Promise<void> {
   const load = tag === "en" ? undefined : LOADERS[tag];
-  const pseudo = tag === "en-XA" || tag === "ar-XB";
   const source = load ? await load() : en;
-  current.tag = load || pseudo ? tag : "en";
+  current.tag = load || tag in PSEUDO ? tag : "en";
   current.bundle = make(current.tag, source);
   document.documentElement.lang = current.tag;
   document.documentElement.dir = rtl ? "rtl" : "ltr";
@@ -59,7 +61,7 @@ export async function setLocale(tag: string, rtl: boolean): Promise<void> {
 
 /** The language for Intl (dates, times, numbers). */
 export function intlLocale(): string {
-  return current.tag === "en-XA" || current.tag === "ar-XB" ? "en" : current.tag;
+  return current.tag in PSEUDO ? "en" : current.tag;
 }
 
 /**
