@@ -14,7 +14,6 @@ header-check-again = Erneut prüfen
 ## Allgemeine Aktionen und Werte
 
 action-cancel = Abbrechen
-action-close = Schließen
 action-confirm = Bestätigen
 action-continue = Weiter
 action-preparing = Wird vorbereitet …
@@ -108,7 +107,6 @@ setting-source-default = Standard
 
 ## Ihre Organisation: Beitreten, Stand, Faktoren
 
-enrollment-title = Ihre Organisation
 join-invite-label = Einladungscode oder -link von Ihrem IT-Team
 join-invite-label-or = Oder ein Einladungscode oder -link von Ihrem IT-Team
 join-button = Beitreten
@@ -133,18 +131,15 @@ outbox-waiting-next = { $n ->
     [one] Ein Bericht wartet auf den Versand; nächster Versuch um { $time }.
    *[other] { $n } Berichte warten auf den Versand; nächster Versuch um { $time }.
 }
-standing-met = Sie erfüllen die Richtlinie Ihrer Organisation{ $group ->
+standing-met = Sie erfüllen die Richtlinie von { $organisation }{ $group ->
     [none] {""}
-   *[other] {" "}({ $group })
+   *[other] {" "}(Gruppe { $group })
 }.
-standing-excepted = Ihre Organisation hat Sie bis { $until } freigestellt. Es fehlt noch:
-standing-gap = Ihr Konto:
+standing-excepted = Die Ausnahme gilt bis { $until }. Ergänzen Sie bis dahin, was noch fehlt:
 standing-deadline = Nötig bis { $deadline }.
 standing-level-remind = Erinnerung
 standing-level-warn = Warnung
 standing-level-block = Gesperrt
-standing-next-step = Nächster Schritt:
-standing-start = Los
 factor-totp = Authenticator-App
 factor-recovery-codes = Wiederherstellungscodes
 factor-security-key = Sicherheitsschlüssel
@@ -170,10 +165,6 @@ sso-ask-open = Keine Einladung? Mit dem Konto Ihrer Organisation anmelden
 
 ## Sicherheitsschlüssel
 
-key-start = Sicherheitsschlüssel hinzufügen
-key-start-another = Weiteren Sicherheitsschlüssel hinzufügen
-key-start-note = Der stärkste Faktor: Er lässt sich nicht abphishen.
-key-done = Ihr { $name } ist vom Server bestätigt: ein Phishing-resistenter Faktor.
 key-pin-label = Die PIN Ihres Sicherheitsschlüssels
 key-new-pin-why = Ihre Organisation verlangt eine PIN auf dem Schlüssel, und er hat noch keine. Wählen Sie eine: Der Schlüssel fragt ab jetzt danach.
 key-new-pin-label = Neue PIN ({ $n } Zeichen oder mehr)
@@ -190,20 +181,15 @@ key-waiting-working = Einen Moment …
 
 ## Authenticator-App
 
-totp-start = Authenticator-App hinzufügen
-totp-verified = Ihre Authenticator-App ist vom Server bestätigt.
 totp-clock-off = Die Uhr dieses Geräts geht { $offset }. Stellen Sie sie zuerst richtig:
-totp-step-open = Öffnen Sie Ihre Authenticator-App (Microsoft Authenticator, Google Authenticator, 1Password, Authy …).
-totp-step-scan = Scannen Sie diesen Code:
+totp-step-open = Öffnen Sie Ihre Authenticator-App (Microsoft Authenticator, Google Authenticator, 1Password, Authy …), fügen Sie ein Konto hinzu und scannen Sie diesen Code.
 totp-qr-alt = QR-Code für Ihre Authenticator-App
-totp-step-by-hand = oder fügen Sie einen zeitbasierten Schlüssel von Hand hinzu:
+totp-step-by-hand = Scannen geht nicht? Fügen Sie einen zeitbasierten Schlüssel von Hand hinzu:
 totp-code-label = Geben Sie den { $digits }-stelligen Code ein, den sie anzeigt
 totp-unusual = Ihre Organisation verlangt { $digits } Ziffern alle { $period } s; manche Apps ignorieren das.
 
 ## Wiederherstellungscodes
 
-recovery-start = Wiederherstellungscodes erhalten
-recovery-start-note = Für den Fall, dass Sie dieses Gerät verlieren. Neue Codes machen die alten ungültig.
 recovery-shown = Ihre neuen Wiederherstellungscodes. Jeder funktioniert einmal; frühere Codes gelten ab sofort nicht mehr. Bewahren Sie sie getrennt von diesem Gerät auf.
 recovery-save = In Datei speichern
 recovery-print = Drucken
@@ -212,7 +198,6 @@ recovery-saved = Gespeichert in { $path } (nur für Sie lesbar).
 recovery-copied = Kopiert. Fügen Sie sie in Ihren Passwortmanager ein und leeren Sie dann die Zwischenablage.
 recovery-copy-failed = Dieses System lässt die App nicht kopieren; nutzen Sie Speichern oder Drucken.
 recovery-confirm-label = Geben Sie einen davon ein, um zu bestätigen, dass Sie sie aufbewahrt haben
-recovery-confirmed = Ihre Wiederherstellungscodes sind vom Server bestätigt.
 
 ## Wiederherstellen nach einem Geräteverlust
 
@@ -252,7 +237,6 @@ recover-revoke = Widerrufen
 recover-revoked = Widerrufen: { $list }.
 recover-next-factor = Weiter: eine neue Authenticator-App
 recover-factor-intro = Richten Sie eine Authenticator-App auf Ihrem neuen Telefon ein.
-recover-next-codes = Weiter: neue Wiederherstellungscodes
 recover-codes-intro = Letzter Schritt: neue Wiederherstellungscodes. Der alte Satz hört auf zu funktionieren, sobald Sie sie erhalten.
 recover-done = Wiederhergestellt. Dieses Gerät ist beigetreten, und die Wiederherstellungssitzung ist beendet.
 
@@ -351,3 +335,94 @@ error-local_state = Lastmile konnte seine Aufzeichnung über dieses Gerät nicht
 error-local_state-hint = Unten steht, um welche Datei es geht. Prüfen Sie, ob die Festplatte voll ist; ein erneuter Beitritt fängt eine neue Aufzeichnung an.
 error-internal = In Lastmile ist etwas schiefgegangen.
 error-internal-hint = Versuchen Sie es erneut; wenn es wieder passiert, senden Sie Ihrem IT-Team ein Support-Paket (lastmile support-bundle).
+## Screens: the overview and the details
+
+nav-label = Ansichten
+nav-details = Details
+nav-overview = Übersicht
+nav-home-announce = Übersicht
+details-title = Details
+details-intro = Alles, was Lastmile über dieses Gerät weiß, für Ihr IT-Team.
+account-title = Ihr Konto
+account-name = Name
+account-email = E-Mail
+account-organisation = Organisation
+account-device-id = Geräte-ID
+home-join-title = Treten Sie Ihrer Organisation bei
+home-join-intro = Lastmile prüft, ob Ihre Anmeldung geschützt ist, und zeigt es Ihrem IT-Team. Verbinden Sie zuerst dieses Gerät mit Ihrer Organisation.
+standing-met-title = Alles erledigt
+standing-gap-title = { $organisation } bittet um einen weiteren Schritt
+standing-excepted-title = Durch eine Ausnahme von { $organisation } abgedeckt
+standing-needs = Es fehlt noch:
+standing-unknown-title = Ihr Stand ist noch nicht bekannt
+standing-unknown = Der Server hat noch nicht geantwortet. Lastmile versucht es von selbst erneut.
+need-tier = { $tier ->
+    [phishing_resistant] Eine Phishing-resistente Anmeldemethode: ein Sicherheitsschlüssel oder ein integrierter Authentifikator
+    [strong] Eine starke Anmeldemethode: eine Authenticator-App oder ein Sicherheitsschlüssel
+    [recovery] Wiederherstellungscodes oder eine stärkere Anmeldemethode
+   *[other] Irgendeine bestätigte Anmeldemethode
+}
+need-factors = { $need ->
+    [one] Eine bestätigte Anmeldemethode
+   *[other] { $need } bestätigte Anmeldemethoden
+} (Sie haben { $have })
+need-recovery-codes = Wiederherstellungscodes, gespeichert und bestätigt
+next-security-key = { $model ->
+    [none] Den eingesteckten Sicherheitsschlüssel registrieren
+   *[other] Ihren { $model } registrieren
+}
+next-plug-in-security-key = Einen Sicherheitsschlüssel einstecken und registrieren
+next-platform-authenticator = Windows Hello einrichten
+next-platform-authenticator-note = Richten Sie es in den Windows-Einstellungen unter Konten, Anmeldeoptionen ein; Lastmile erkennt es bei der nächsten Prüfung.
+next-totp = Eine Authenticator-App einrichten
+next-recovery-codes = Wiederherstellungscodes erstellen
+factors-title = Ihre Anmeldemethoden
+add-title = Weitere Anmeldemethode hinzufügen
+add-security-key = Sicherheitsschlüssel
+add-security-key-note = Die stärkste: nicht durch Phishing angreifbar.
+add-totp = Authenticator-App
+add-totp-note = Ein Code aus einer App auf Ihrem Telefon.
+add-recovery-codes = Wiederherstellungscodes
+add-recovery-codes-new = Neue Wiederherstellungscodes
+add-recovery-codes-note = Für den Fall, dass Sie dieses Gerät verlieren. Neue machen die alten ungültig.
+
+## Flows: one task in the whole window
+
+flow-back = Zurück
+flow-progress = Schritt { $n } von { $total }: { $label }
+action-try-again = Erneut versuchen
+key-flow-title = Sicherheitsschlüssel hinzufügen
+key-step-connect = Schlüssel verbinden
+key-step-register = Registrieren
+key-step-verify = Bestätigen
+key-insert-note = Nutzen Sie den USB-Anschluss oder halten Sie ihn an das NFC-Lesegerät.
+key-touch-note = Berühren Sie den Metallkontakt oder die Taste am Schlüssel.
+totp-flow-title = Authenticator-App hinzufügen
+totp-step-scan-title = Code scannen
+totp-step-code-title = Code eingeben
+totp-next = Hinzugefügt
+totp-show-again = Code noch einmal zeigen
+recovery-flow-title = Wiederherstellungscodes erstellen
+recovery-step-save = Aufbewahren
+recovery-step-confirm = Einen bestätigen
+recovery-next = Aufbewahrt
+recovery-next-note = Speichern, drucken oder kopieren Sie sie zuerst.
+recovery-show-again = Codes noch einmal zeigen
+recover-step-sign-in = Mit einem Wiederherstellungscode anmelden
+recover-step-review = Verlorenes entfernen
+recover-step-factor = Eine neue Authenticator-App
+recover-step-codes = Neue Wiederherstellungscodes
+recover-skip-factor = Überspringen: Ich habe eine andere Anmeldemethode
+success-key = Ihr { $name } ist von { $organisation } bestätigt.
+success-totp = Ihre Authenticator-App ist von { $organisation } bestätigt.
+success-recovery = Ihre Wiederherstellungscodes sind von { $organisation } bestätigt.
+success-met = Sie erfüllen die Richtlinie von { $organisation }.
+success-excepted = Eine Ausnahme von { $organisation } deckt Sie vorerst ab.
+success-more = { $organisation } bittet um einen weiteren Schritt.
+success-next = Weiter: { $step }
+success-later = Später
+success-done = Fertig
+## Screens: the overview and the details
+
+## Flows: one task in the whole window
+

@@ -16,7 +16,6 @@ header-check-again = Check again
 ## Common actions and values
 
 action-cancel = Cancel
-action-close = Close
 action-confirm = Confirm
 action-continue = Continue
 action-preparing = Preparing…
@@ -110,7 +109,6 @@ setting-source-default = Default
 
 ## Your organisation: joining, standing, factors
 
-enrollment-title = Your organisation
 join-invite-label = Invite code or link from your IT team
 join-invite-label-or = Or an invite code or link from your IT team
 join-button = Join
@@ -135,18 +133,15 @@ outbox-waiting-next = { $n ->
     [one] One report is waiting to be sent; next try at { $time }.
    *[other] { $n } reports are waiting to be sent; next try at { $time }.
 }
-standing-met = You meet your organisation's policy{ $group ->
+standing-met = You meet { $organisation }'s policy{ $group ->
     [none] {""}
-   *[other] {" "}({ $group })
+   *[other] {" "}(group { $group })
 }.
-standing-excepted = Your organisation excused you until { $until }. Still missing:
-standing-gap = Your account:
+standing-excepted = The exception lasts until { $until }. Until then, add what is still missing:
 standing-deadline = Needed by { $deadline }.
 standing-level-remind = Reminder
 standing-level-warn = Warning
 standing-level-block = Blocked
-standing-next-step = Next step:
-standing-start = Start
 factor-totp = Authenticator app
 factor-recovery-codes = Recovery codes
 factor-security-key = Security key
@@ -172,10 +167,6 @@ sso-ask-open = No invite? Sign in with your organisation's account
 
 ## Security key
 
-key-start = Add a security key
-key-start-another = Add another security key
-key-start-note = The strongest factor: it cannot be phished.
-key-done = Your { $name } is verified by the server: a phishing-resistant factor.
 key-pin-label = The PIN of your security key
 key-new-pin-why = Your organisation requires a PIN on the key, and it has none yet. Choose one: the key will ask for it from now on.
 key-new-pin-label = New PIN ({ $n } characters or more)
@@ -192,20 +183,15 @@ key-waiting-working = Working…
 
 ## Authenticator app
 
-totp-start = Add an authenticator app
-totp-verified = Your authenticator app is verified by the server.
 totp-clock-off = this device's clock is { $offset }. Fix it first:
-totp-step-open = Open your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
-totp-step-scan = Scan this code:
+totp-step-open = Open your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), add an account and scan this code.
 totp-qr-alt = QR code for your authenticator app
-totp-step-by-hand = or add a time-based key by hand:
+totp-step-by-hand = Cannot scan it? Add a time-based key by hand:
 totp-code-label = Type the { $digits }-digit code it shows
 totp-unusual = Your organisation asks for { $digits } digits every { $period } s; some apps ignore this.
 
 ## Recovery codes
 
-recovery-start = Get recovery codes
-recovery-start-note = For when you lose this device. Getting new ones voids the old.
 recovery-shown = Your new recovery codes. Each works once; any previous ones stopped working just now. Keep them away from this device.
 recovery-save = Save to file
 recovery-print = Print
@@ -214,7 +200,6 @@ recovery-saved = Saved to { $path } (readable only by you).
 recovery-copied = Copied. Paste them into your password manager, then clear the clipboard.
 recovery-copy-failed = This system does not let the app copy; use Save or Print instead.
 recovery-confirm-label = Type one of them to confirm you kept them
-recovery-confirmed = Your recovery codes are confirmed by the server.
 
 ## Recovering after losing a device
 
@@ -254,7 +239,6 @@ recover-revoke = Revoke
 recover-revoked = Revoked: { $list }.
 recover-next-factor = Next: a new authenticator app
 recover-factor-intro = Set up an authenticator app on your new phone.
-recover-next-codes = Next: new recovery codes
 recover-codes-intro = Last step: fresh recovery codes. The old set stops working when you get them.
 recover-done = Recovered. This device is joined and the recovery session is closed.
 
@@ -355,3 +339,94 @@ error-local_state = Lastmile could not read or save its record of this device.
 error-local_state-hint = The details below name the file. Check that the disk is not full; joining again starts a fresh record.
 error-internal = Something went wrong inside Lastmile.
 error-internal-hint = Try again; if it keeps happening, send a support bundle to your IT team (lastmile support-bundle).
+## Screens: the overview and the details
+
+nav-label = Screens
+nav-details = Details
+nav-overview = Overview
+nav-home-announce = Overview
+details-title = Details
+details-intro = Everything Lastmile knows about this device, for your IT team.
+account-title = Your account
+account-name = Name
+account-email = Email
+account-organisation = Organisation
+account-device-id = Device ID
+home-join-title = Join your organisation
+home-join-intro = Lastmile checks that your sign-in is protected, and shows your IT team that it is. First, connect this device to your organisation.
+standing-met-title = You're all set
+standing-gap-title = { $organisation } asks for one more step
+standing-excepted-title = Covered by an exception from { $organisation }
+standing-needs = Still missing:
+standing-unknown-title = Your standing is not known yet
+standing-unknown = The server has not answered yet. Lastmile tries again on its own.
+need-tier = { $tier ->
+    [phishing_resistant] A phishing-resistant way to sign in: a security key or a built-in authenticator
+    [strong] A strong way to sign in: an authenticator app or a security key
+    [recovery] Recovery codes or a stronger way to sign in
+   *[other] Any verified way to sign in
+}
+need-factors = { $need ->
+    [one] One verified way to sign in
+   *[other] { $need } verified ways to sign in
+} (you have { $have })
+need-recovery-codes = Recovery codes, saved and confirmed
+next-security-key = { $model ->
+    [none] Register the security key that is plugged in
+   *[other] Register your { $model }
+}
+next-plug-in-security-key = Plug in a security key to register it
+next-platform-authenticator = Set up Windows Hello
+next-platform-authenticator-note = Set it up in Windows Settings, under Accounts, Sign-in options; Lastmile sees it on its next check.
+next-totp = Set up an authenticator app
+next-recovery-codes = Get recovery codes
+factors-title = Your ways to sign in
+add-title = Add another way to sign in
+add-security-key = Security key
+add-security-key-note = The strongest: it cannot be phished.
+add-totp = Authenticator app
+add-totp-note = A code from an app on your phone.
+add-recovery-codes = Recovery codes
+add-recovery-codes-new = New recovery codes
+add-recovery-codes-note = For when you lose this device. New ones void the old.
+
+## Flows: one task in the whole window
+
+flow-back = Back
+flow-progress = Step { $n } of { $total }: { $label }
+action-try-again = Try again
+key-flow-title = Add a security key
+key-step-connect = Connect your key
+key-step-register = Register it
+key-step-verify = Verify it
+key-insert-note = Use the USB port or hold it to the NFC reader.
+key-touch-note = Touch the metal contact or the button on the key.
+totp-flow-title = Add an authenticator app
+totp-step-scan-title = Scan the code
+totp-step-code-title = Type a code
+totp-next = I have added it
+totp-show-again = Show the code again
+recovery-flow-title = Get recovery codes
+recovery-step-save = Save them
+recovery-step-confirm = Confirm one
+recovery-next = I have kept them
+recovery-next-note = Save, print or copy them first.
+recovery-show-again = Show the codes again
+recover-step-sign-in = Sign in with a recovery code
+recover-step-review = Remove what you lost
+recover-step-factor = A new authenticator app
+recover-step-codes = New recovery codes
+recover-skip-factor = Skip: I have another way to sign in
+success-key = Your { $name } is verified by { $organisation }.
+success-totp = Your authenticator app is verified by { $organisation }.
+success-recovery = Your recovery codes are confirmed by { $organisation }.
+success-met = You meet { $organisation }'s policy.
+success-excepted = An exception from { $organisation } covers you for now.
+success-more = { $organisation } asks for one more step.
+success-next = Next: { $step }
+success-later = Later
+success-done = Done
+## Screens: the overview and the details
+
+## Flows: one task in the whole window
+

@@ -14,7 +14,6 @@ header-check-again = Comprobar de nuevo
 ## Acciones y valores comunes
 
 action-cancel = Cancelar
-action-close = Cerrar
 action-confirm = Confirmar
 action-continue = Continuar
 action-preparing = Preparando…
@@ -108,7 +107,6 @@ setting-source-default = Predeterminado
 
 ## Su organización: unirse, situación, factores
 
-enrollment-title = Su organización
 join-invite-label = Código o enlace de invitación de su equipo de TI
 join-invite-label-or = O un código o enlace de invitación de su equipo de TI
 join-button = Unirse
@@ -133,18 +131,15 @@ outbox-waiting-next = { $n ->
     [one] Un informe espera a enviarse; próximo intento a las { $time }.
    *[other] { $n } informes esperan a enviarse; próximo intento a las { $time }.
 }
-standing-met = Cumple la política de su organización{ $group ->
+standing-met = Cumple la política de { $organisation }{ $group ->
     [none] {""}
-   *[other] {" "}({ $group })
+   *[other] {" "}(grupo { $group })
 }.
-standing-excepted = Su organización le ha eximido hasta el { $until }. Aún falta:
-standing-gap = Su cuenta:
+standing-excepted = La excepción dura hasta el { $until }. Hasta entonces, añada lo que aún falta:
 standing-deadline = Necesario antes del { $deadline }.
 standing-level-remind = Recordatorio
 standing-level-warn = Aviso
 standing-level-block = Bloqueado
-standing-next-step = Siguiente paso:
-standing-start = Empezar
 factor-totp = Aplicación de autenticación
 factor-recovery-codes = Códigos de recuperación
 factor-security-key = Llave de seguridad
@@ -170,10 +165,6 @@ sso-ask-open = ¿Sin invitación? Inicie sesión con la cuenta de su organizaci�
 
 ## Llave de seguridad
 
-key-start = Añadir una llave de seguridad
-key-start-another = Añadir otra llave de seguridad
-key-start-note = El factor más fuerte: no se puede suplantar.
-key-done = Su { $name } está verificada por el servidor: un factor resistente al phishing.
 key-pin-label = El PIN de su llave de seguridad
 key-new-pin-why = Su organización exige un PIN en la llave y aún no tiene ninguno. Elija uno: la llave lo pedirá a partir de ahora.
 key-new-pin-label = PIN nuevo ({ $n } caracteres o más)
@@ -190,20 +181,15 @@ key-waiting-working = Un momento…
 
 ## Aplicación de autenticación
 
-totp-start = Añadir una aplicación de autenticación
-totp-verified = Su aplicación de autenticación está verificada por el servidor.
 totp-clock-off = el reloj de este dispositivo va { $offset }. Corríjalo primero:
-totp-step-open = Abra su aplicación de autenticación (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
-totp-step-scan = Escanee este código:
+totp-step-open = Abra su aplicación de autenticación (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), añada una cuenta y escanee este código.
 totp-qr-alt = Código QR para su aplicación de autenticación
-totp-step-by-hand = o añada a mano una clave basada en el tiempo:
+totp-step-by-hand = ¿No puede escanearlo? Añada a mano una clave basada en el tiempo:
 totp-code-label = Escriba el código de { $digits } dígitos que muestra
 totp-unusual = Su organización pide { $digits } dígitos cada { $period } s; algunas aplicaciones lo ignoran.
 
 ## Códigos de recuperación
 
-recovery-start = Obtener códigos de recuperación
-recovery-start-note = Por si pierde este dispositivo. Obtener otros nuevos anula los anteriores.
 recovery-shown = Sus nuevos códigos de recuperación. Cada uno funciona una vez; los anteriores han dejado de funcionar ahora mismo. Guárdelos lejos de este dispositivo.
 recovery-save = Guardar en un archivo
 recovery-print = Imprimir
@@ -212,7 +198,6 @@ recovery-saved = Guardados en { $path } (solo usted puede leerlos).
 recovery-copied = Copiados. Péguelos en su gestor de contraseñas y luego vacíe el portapapeles.
 recovery-copy-failed = Este sistema no deja copiar a la aplicación; use Guardar o Imprimir.
 recovery-confirm-label = Escriba uno de ellos para confirmar que los ha guardado
-recovery-confirmed = Sus códigos de recuperación están confirmados por el servidor.
 
 ## Recuperar tras perder un dispositivo
 
@@ -252,7 +237,6 @@ recover-revoke = Revocar
 recover-revoked = Revocado: { $list }.
 recover-next-factor = Siguiente: una nueva aplicación de autenticación
 recover-factor-intro = Configure una aplicación de autenticación en su nuevo teléfono.
-recover-next-codes = Siguiente: nuevos códigos de recuperación
 recover-codes-intro = Último paso: nuevos códigos de recuperación. El juego anterior deja de funcionar cuando los obtenga.
 recover-done = Recuperado. Este dispositivo está unido y la sesión de recuperación se ha cerrado.
 
@@ -351,3 +335,94 @@ error-local_state = Lastmile no pudo leer ni guardar su registro de este disposi
 error-local_state-hint = Abajo se indica el archivo. Compruebe que el disco no esté lleno; unirse de nuevo empieza un registro nuevo.
 error-internal = Algo falló dentro de Lastmile.
 error-internal-hint = Vuelva a intentarlo; si sigue pasando, envíe un paquete de soporte a su equipo de TI (lastmile support-bundle).
+## Screens: the overview and the details
+
+nav-label = Pantallas
+nav-details = Detalles
+nav-overview = Resumen
+nav-home-announce = Resumen
+details-title = Detalles
+details-intro = Todo lo que Lastmile sabe de este dispositivo, para su equipo de TI.
+account-title = Su cuenta
+account-name = Nombre
+account-email = Correo electrónico
+account-organisation = Organización
+account-device-id = ID del dispositivo
+home-join-title = Únase a su organización
+home-join-intro = Lastmile comprueba que su inicio de sesión está protegido y se lo muestra a su equipo de TI. Primero, conecte este dispositivo con su organización.
+standing-met-title = Todo listo
+standing-gap-title = { $organisation } le pide un paso más
+standing-excepted-title = Cubierto por una excepción de { $organisation }
+standing-needs = Aún falta:
+standing-unknown-title = Aún no se conoce su situación
+standing-unknown = El servidor aún no ha respondido. Lastmile lo vuelve a intentar por sí solo.
+need-tier = { $tier ->
+    [phishing_resistant] Un método de inicio de sesión resistente al phishing: una llave de seguridad o un autenticador integrado
+    [strong] Un método de inicio de sesión fuerte: una aplicación de autenticación o una llave de seguridad
+    [recovery] Códigos de recuperación o un método más fuerte
+   *[other] Cualquier método de inicio de sesión verificado
+}
+need-factors = { $need ->
+    [one] Un método de inicio de sesión verificado
+   *[other] { $need } métodos de inicio de sesión verificados
+} (tiene { $have })
+need-recovery-codes = Códigos de recuperación, guardados y confirmados
+next-security-key = { $model ->
+    [none] Registrar la llave de seguridad conectada
+   *[other] Registrar su { $model }
+}
+next-plug-in-security-key = Conectar una llave de seguridad para registrarla
+next-platform-authenticator = Configurar Windows Hello
+next-platform-authenticator-note = Configúrelo en Configuración de Windows, Cuentas, Opciones de inicio de sesión; Lastmile lo verá en su próxima comprobación.
+next-totp = Configurar una aplicación de autenticación
+next-recovery-codes = Obtener códigos de recuperación
+factors-title = Sus métodos de inicio de sesión
+add-title = Añadir otro método de inicio de sesión
+add-security-key = Llave de seguridad
+add-security-key-note = El más fuerte: no se puede suplantar con phishing.
+add-totp = Aplicación de autenticación
+add-totp-note = Un código de una aplicación en su teléfono.
+add-recovery-codes = Códigos de recuperación
+add-recovery-codes-new = Nuevos códigos de recuperación
+add-recovery-codes-note = Para cuando pierda este dispositivo. Los nuevos anulan los anteriores.
+
+## Flows: one task in the whole window
+
+flow-back = Volver
+flow-progress = Paso { $n } de { $total }: { $label }
+action-try-again = Reintentar
+key-flow-title = Añadir una llave de seguridad
+key-step-connect = Conectar la llave
+key-step-register = Registrarla
+key-step-verify = Verificarla
+key-insert-note = Use el puerto USB o acérquela al lector NFC.
+key-touch-note = Toque el contacto metálico o el botón de la llave.
+totp-flow-title = Añadir una aplicación de autenticación
+totp-step-scan-title = Escanear el código
+totp-step-code-title = Escribir un código
+totp-next = Ya la he añadido
+totp-show-again = Ver el código otra vez
+recovery-flow-title = Obtener códigos de recuperación
+recovery-step-save = Guardarlos
+recovery-step-confirm = Confirmar uno
+recovery-next = Ya los he guardado
+recovery-next-note = Primero guárdelos, imprímalos o cópielos.
+recovery-show-again = Ver los códigos otra vez
+recover-step-sign-in = Iniciar sesión con un código de recuperación
+recover-step-review = Quitar lo que perdió
+recover-step-factor = Una nueva aplicación de autenticación
+recover-step-codes = Nuevos códigos de recuperación
+recover-skip-factor = Omitir: tengo otro método de inicio de sesión
+success-key = Su { $name } está verificada por { $organisation }.
+success-totp = Su aplicación de autenticación está verificada por { $organisation }.
+success-recovery = Sus códigos de recuperación están confirmados por { $organisation }.
+success-met = Cumple la política de { $organisation }.
+success-excepted = Una excepción de { $organisation } le cubre por ahora.
+success-more = { $organisation } le pide un paso más.
+success-next = Siguiente: { $step }
+success-later = Más tarde
+success-done = Listo
+## Screens: the overview and the details
+
+## Flows: one task in the whole window
+

@@ -14,7 +14,6 @@ header-check-again = Vérifier à nouveau
 ## Actions et valeurs courantes
 
 action-cancel = Annuler
-action-close = Fermer
 action-confirm = Confirmer
 action-continue = Continuer
 action-preparing = Préparation…
@@ -108,7 +107,6 @@ setting-source-default = Par défaut
 
 ## Votre organisation : adhésion, situation, facteurs
 
-enrollment-title = Votre organisation
 join-invite-label = Code ou lien d’invitation de votre équipe informatique
 join-invite-label-or = Ou un code ou lien d’invitation de votre équipe informatique
 join-button = Rejoindre
@@ -133,18 +131,15 @@ outbox-waiting-next = { $n ->
     [one] Un rapport attend d’être envoyé ; prochain essai à { $time }.
    *[other] { $n } rapports attendent d’être envoyés ; prochain essai à { $time }.
 }
-standing-met = Vous respectez la politique de votre organisation{ $group ->
+standing-met = Vous respectez la politique de { $organisation }{ $group ->
     [none] {""}
-   *[other] {" "}({ $group })
+   *[other] {" "}(groupe { $group })
 }.
-standing-excepted = Votre organisation vous a dispensé jusqu’au { $until }. Il manque encore :
-standing-gap = Votre compte :
+standing-excepted = L’exception dure jusqu’au { $until }. D’ici là, ajoutez ce qui manque encore :
 standing-deadline = À faire avant le { $deadline }.
 standing-level-remind = Rappel
 standing-level-warn = Avertissement
 standing-level-block = Bloqué
-standing-next-step = Prochaine étape :
-standing-start = Commencer
 factor-totp = Application d’authentification
 factor-recovery-codes = Codes de récupération
 factor-security-key = Clé de sécurité
@@ -170,10 +165,6 @@ sso-ask-open = Pas d’invitation ? Connectez-vous avec le compte de votre organ
 
 ## Clé de sécurité
 
-key-start = Ajouter une clé de sécurité
-key-start-another = Ajouter une autre clé de sécurité
-key-start-note = Le facteur le plus fort : il ne peut pas être hameçonné.
-key-done = Votre { $name } est vérifiée par le serveur : un facteur résistant à l’hameçonnage.
 key-pin-label = Le PIN de votre clé de sécurité
 key-new-pin-why = Votre organisation exige un PIN sur la clé, et elle n’en a pas encore. Choisissez-en un : la clé le demandera désormais.
 key-new-pin-label = Nouveau PIN ({ $n } caractères ou plus)
@@ -190,20 +181,15 @@ key-waiting-working = Un instant…
 
 ## Application d’authentification
 
-totp-start = Ajouter une application d’authentification
-totp-verified = Votre application d’authentification est vérifiée par le serveur.
 totp-clock-off = l’horloge de cet appareil a { $offset }. Corrigez-la d’abord :
-totp-step-open = Ouvrez votre application d’authentification (Microsoft Authenticator, Google Authenticator, 1Password, Authy…).
-totp-step-scan = Scannez ce code :
+totp-step-open = Ouvrez votre application d’authentification (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), ajoutez un compte et scannez ce code.
 totp-qr-alt = Code QR pour votre application d’authentification
-totp-step-by-hand = ou ajoutez une clé basée sur le temps à la main :
+totp-step-by-hand = Impossible de scanner ? Ajoutez une clé basée sur le temps à la main :
 totp-code-label = Saisissez le code à { $digits } chiffres qu’elle affiche
 totp-unusual = Votre organisation demande { $digits } chiffres toutes les { $period } s ; certaines applications l’ignorent.
 
 ## Codes de récupération
 
-recovery-start = Obtenir des codes de récupération
-recovery-start-note = Pour le jour où vous perdez cet appareil. En obtenir de nouveaux annule les anciens.
 recovery-shown = Vos nouveaux codes de récupération. Chacun fonctionne une fois ; les précédents ne fonctionnent plus dès maintenant. Gardez-les loin de cet appareil.
 recovery-save = Enregistrer dans un fichier
 recovery-print = Imprimer
@@ -212,7 +198,6 @@ recovery-saved = Enregistrés dans { $path } (lisibles par vous seul).
 recovery-copied = Copiés. Collez-les dans votre gestionnaire de mots de passe, puis videz le presse-papiers.
 recovery-copy-failed = Ce système ne laisse pas l’application copier ; utilisez Enregistrer ou Imprimer.
 recovery-confirm-label = Saisissez-en un pour confirmer que vous les avez gardés
-recovery-confirmed = Vos codes de récupération sont confirmés par le serveur.
 
 ## Récupération après la perte d’un appareil
 
@@ -252,7 +237,6 @@ recover-revoke = Révoquer
 recover-revoked = Révoqué : { $list }.
 recover-next-factor = Suivant : une nouvelle application d’authentification
 recover-factor-intro = Configurez une application d’authentification sur votre nouveau téléphone.
-recover-next-codes = Suivant : de nouveaux codes de récupération
 recover-codes-intro = Dernière étape : de nouveaux codes de récupération. L’ancien jeu cesse de fonctionner dès que vous les obtenez.
 recover-done = Récupéré. Cet appareil a rejoint l’organisation et la session de récupération est close.
 
@@ -351,3 +335,94 @@ error-local_state = Lastmile n’a pas pu lire ou enregistrer son suivi de cet a
 error-local_state-hint = Le fichier est indiqué ci-dessous. Vérifiez que le disque n’est pas plein ; rejoindre à nouveau repart de zéro.
 error-internal = Un problème est survenu dans Lastmile.
 error-internal-hint = Réessayez ; si cela se reproduit, envoyez un paquet d’assistance à votre équipe informatique (lastmile support-bundle).
+## Screens: the overview and the details
+
+nav-label = Écrans
+nav-details = Détails
+nav-overview = Vue d’ensemble
+nav-home-announce = Vue d’ensemble
+details-title = Détails
+details-intro = Tout ce que Lastmile sait de cet appareil, pour votre équipe informatique.
+account-title = Votre compte
+account-name = Nom
+account-email = E-mail
+account-organisation = Organisation
+account-device-id = Identifiant de l’appareil
+home-join-title = Rejoignez votre organisation
+home-join-intro = Lastmile vérifie que votre connexion est protégée et le montre à votre équipe informatique. Commencez par relier cet appareil à votre organisation.
+standing-met-title = Tout est en ordre
+standing-gap-title = { $organisation } vous demande une étape de plus
+standing-excepted-title = Couvert par une exception de { $organisation }
+standing-needs = Il manque encore :
+standing-unknown-title = Votre situation n’est pas encore connue
+standing-unknown = Le serveur n’a pas encore répondu. Lastmile réessaie de lui-même.
+need-tier = { $tier ->
+    [phishing_resistant] Une méthode de connexion résistante à l’hameçonnage : une clé de sécurité ou un authentificateur intégré
+    [strong] Une méthode de connexion forte : une application d’authentification ou une clé de sécurité
+    [recovery] Des codes de récupération ou une méthode plus forte
+   *[other] Une méthode de connexion vérifiée
+}
+need-factors = { $need ->
+    [one] Une méthode de connexion vérifiée
+   *[other] { $need } méthodes de connexion vérifiées
+} (vous en avez { $have })
+need-recovery-codes = Des codes de récupération, gardés et confirmés
+next-security-key = { $model ->
+    [none] Enregistrer la clé de sécurité branchée
+   *[other] Enregistrer votre { $model }
+}
+next-plug-in-security-key = Brancher une clé de sécurité pour l’enregistrer
+next-platform-authenticator = Configurer Windows Hello
+next-platform-authenticator-note = Configurez-le dans les Paramètres de Windows, Comptes, Options de connexion ; Lastmile le verra à sa prochaine vérification.
+next-totp = Configurer une application d’authentification
+next-recovery-codes = Obtenir des codes de récupération
+factors-title = Vos méthodes de connexion
+add-title = Ajouter une autre méthode de connexion
+add-security-key = Clé de sécurité
+add-security-key-note = La plus forte : elle ne peut pas être hameçonnée.
+add-totp = Application d’authentification
+add-totp-note = Un code venant d’une application de votre téléphone.
+add-recovery-codes = Codes de récupération
+add-recovery-codes-new = Nouveaux codes de récupération
+add-recovery-codes-note = Pour le jour où vous perdez cet appareil. Les nouveaux annulent les anciens.
+
+## Flows: one task in the whole window
+
+flow-back = Retour
+flow-progress = Étape { $n } sur { $total } : { $label }
+action-try-again = Réessayer
+key-flow-title = Ajouter une clé de sécurité
+key-step-connect = Brancher la clé
+key-step-register = L’enregistrer
+key-step-verify = La vérifier
+key-insert-note = Utilisez le port USB ou approchez-la du lecteur NFC.
+key-touch-note = Touchez le contact métallique ou le bouton de la clé.
+totp-flow-title = Ajouter une application d’authentification
+totp-step-scan-title = Scanner le code
+totp-step-code-title = Saisir un code
+totp-next = C’est ajouté
+totp-show-again = Revoir le code
+recovery-flow-title = Obtenir des codes de récupération
+recovery-step-save = Les garder
+recovery-step-confirm = En confirmer un
+recovery-next = Je les ai gardés
+recovery-next-note = Enregistrez-les, imprimez-les ou copiez-les d’abord.
+recovery-show-again = Revoir les codes
+recover-step-sign-in = Se connecter avec un code de récupération
+recover-step-review = Retirer ce que vous avez perdu
+recover-step-factor = Une nouvelle application d’authentification
+recover-step-codes = De nouveaux codes de récupération
+recover-skip-factor = Passer : j’ai une autre méthode de connexion
+success-key = Votre { $name } est vérifiée par { $organisation }.
+success-totp = Votre application d’authentification est vérifiée par { $organisation }.
+success-recovery = Vos codes de récupération sont confirmés par { $organisation }.
+success-met = Vous respectez la politique de { $organisation }.
+success-excepted = Une exception de { $organisation } vous couvre pour l’instant.
+success-more = { $organisation } vous demande une étape de plus.
+success-next = Ensuite : { $step }
+success-later = Plus tard
+success-done = Terminé
+## Screens: the overview and the details
+
+## Flows: one task in the whole window
+

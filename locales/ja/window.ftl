@@ -14,7 +14,6 @@ header-check-again = もう一度確認
 ## 共通の操作と値
 
 action-cancel = キャンセル
-action-close = 閉じる
 action-confirm = 確認
 action-continue = 続ける
 action-preparing = 準備しています…
@@ -108,7 +107,6 @@ setting-source-default = 既定
 
 ## 組織: 参加、状況、要素
 
-enrollment-title = あなたの組織
 join-invite-label = IT チームからの招待コードまたはリンク
 join-invite-label-or = または IT チームからの招待コードまたはリンク
 join-button = 参加
@@ -125,18 +123,15 @@ server-view = { $factors ->
 }
 outbox-waiting = 送信待ちの報告が { $n } 件あります。
 outbox-waiting-next = 送信待ちの報告が { $n } 件あります。次の試行は { $time } です。
-standing-met = 組織のポリシーを満たしています{ $group ->
+standing-met = { $organisation } のポリシーを満たしています{ $group ->
     [none] {""}
-   *[other] （{ $group }）
+   *[other] {" "}（グループ { $group }）
 }。
-standing-excepted = 組織により { $until } まで免除されています。まだ足りないもの:
-standing-gap = あなたのアカウント:
+standing-excepted = 例外は { $until } まで有効です。それまでに、足りないものを追加してください:
 standing-deadline = 期限: { $deadline }
 standing-level-remind = リマインダー
 standing-level-warn = 警告
 standing-level-block = ブロック
-standing-next-step = 次のステップ:
-standing-start = 始める
 factor-totp = 認証アプリ
 factor-recovery-codes = 回復コード
 factor-security-key = セキュリティキー
@@ -162,10 +157,6 @@ sso-ask-open = 招待がありませんか? 組織のアカウントでサイン
 
 ## セキュリティキー
 
-key-start = セキュリティキーを追加
-key-start-another = 別のセキュリティキーを追加
-key-start-note = 最も強い要素です。フィッシングされません。
-key-done = { $name } がサーバーで検証されました。フィッシング耐性のある要素です。
 key-pin-label = セキュリティキーの PIN
 key-new-pin-why = 組織はキーに PIN を求めていますが、まだ設定されていません。PIN を決めてください。今後キーが PIN を求めます。
 key-new-pin-label = 新しい PIN（{ $n } 文字以上）
@@ -182,20 +173,15 @@ key-waiting-working = 処理しています…
 
 ## 認証アプリ
 
-totp-start = 認証アプリを追加
-totp-verified = 認証アプリがサーバーで検証されました。
 totp-clock-off = このデバイスの時計は{ $offset }。先に直してください:
-totp-step-open = 認証アプリを開いてください（Microsoft Authenticator、Google Authenticator、1Password、Authy など）。
-totp-step-scan = このコードをスキャンしてください:
+totp-step-open = 認証アプリ（Microsoft Authenticator、Google Authenticator、1Password、Authy など）を開き、アカウントを追加して、このコードを読み取ってください。
 totp-qr-alt = 認証アプリ用の QR コード
-totp-step-by-hand = または時間ベースのキーを手動で追加してください:
+totp-step-by-hand = 読み取れない場合は、時間ベースのキーを手動で追加してください:
 totp-code-label = 表示された { $digits } 桁のコードを入力してください
 totp-unusual = 組織は { $period } 秒ごとに { $digits } 桁を求めています。これに対応しないアプリもあります。
 
 ## 回復コード
 
-recovery-start = 回復コードを取得
-recovery-start-note = このデバイスをなくしたときのためです。新しく取得すると古いものは無効になります。
 recovery-shown = 新しい回復コードです。それぞれ 1 回だけ使えます。以前のコードは今無効になりました。このデバイスとは別の場所に保管してください。
 recovery-save = ファイルに保存
 recovery-print = 印刷
@@ -204,7 +190,6 @@ recovery-saved = { $path } に保存しました（あなただけが読めま�
 recovery-copied = コピーしました。パスワードマネージャーに貼り付けてから、クリップボードを消去してください。
 recovery-copy-failed = このシステムではアプリからコピーできません。保存か印刷を使ってください。
 recovery-confirm-label = 保管したことを確認するため、そのうち 1 つを入力してください
-recovery-confirmed = 回復コードがサーバーで確認されました。
 
 ## デバイスをなくしたときの回復
 
@@ -243,7 +228,6 @@ recover-revoke = 取り消す
 recover-revoked = 取り消しました: { $list }。
 recover-next-factor = 次へ: 新しい認証アプリ
 recover-factor-intro = 新しいスマートフォンに認証アプリを設定してください。
-recover-next-codes = 次へ: 新しい回復コード
 recover-codes-intro = 最後のステップ: 新しい回復コードです。取得すると古いセットは使えなくなります。
 recover-done = 回復しました。このデバイスは参加済みで、回復セッションは終了しました。
 
@@ -342,3 +326,91 @@ error-local_state = Lastmile はこのデバイスの記録を読み書きでき
 error-local_state-hint = 対象のファイルは下に示しています。ディスクがいっぱいでないか確認してください。もう一度参加すると記録を新しく始めます。
 error-internal = Lastmile の内部で問題が起きました。
 error-internal-hint = もう一度試してください。繰り返し起きる場合は、サポートバンドル（lastmile support-bundle）を IT チームに送ってください。
+## Screens: the overview and the details
+
+nav-label = 画面
+nav-details = 詳細
+nav-overview = 概要
+nav-home-announce = 概要
+details-title = 詳細
+details-intro = Lastmile がこのデバイスについて把握しているすべての情報です（IT チーム向け）。
+account-title = アカウント
+account-name = 名前
+account-email = メール
+account-organisation = 組織
+account-device-id = デバイス ID
+home-join-title = 組織に参加する
+home-join-intro = Lastmile はサインインが保護されていることを確認し、それを IT チームに示します。まず、このデバイスを組織に接続してください。
+standing-met-title = 準備完了です
+standing-gap-title = { $organisation } からあと 1 ステップのお願いがあります
+standing-excepted-title = { $organisation } の例外が適用されています
+standing-needs = まだ足りないもの:
+standing-unknown-title = 状況はまだわかりません
+standing-unknown = サーバーからまだ応答がありません。Lastmile が自動的に再試行します。
+need-tier = { $tier ->
+    [phishing_resistant] フィッシングに強いサインイン方法（セキュリティキーまたは内蔵認証器）
+    [strong] 強力なサインイン方法（認証アプリまたはセキュリティキー）
+    [recovery] 回復コードまたはより強力なサインイン方法
+   *[other] 確認済みのサインイン方法
+}
+need-factors = 確認済みのサインイン方法 { $need } 個（現在 { $have } 個）
+need-recovery-codes = 保管して確認した回復コード
+next-security-key = { $model ->
+    [none] 接続されているセキュリティキーを登録する
+   *[other] { $model } を登録する
+}
+next-plug-in-security-key = セキュリティキーを接続して登録する
+next-platform-authenticator = Windows Hello を設定する
+next-platform-authenticator-note = Windows の設定の「アカウント」→「サインイン オプション」で設定してください。Lastmile は次回の確認で認識します。
+next-totp = 認証アプリを設定する
+next-recovery-codes = 回復コードを取得する
+factors-title = サインイン方法
+add-title = 別のサインイン方法を追加
+add-security-key = セキュリティキー
+add-security-key-note = 最も強力で、フィッシングされません。
+add-totp = 認証アプリ
+add-totp-note = スマートフォンのアプリに表示されるコード。
+add-recovery-codes = 回復コード
+add-recovery-codes-new = 新しい回復コード
+add-recovery-codes-note = このデバイスをなくしたときのために。新しいコードを作ると古いコードは無効になります。
+
+## Flows: one task in the whole window
+
+flow-back = 戻る
+flow-progress = ステップ { $n }/{ $total }: { $label }
+action-try-again = 再試行
+key-flow-title = セキュリティキーを追加
+key-step-connect = キーを接続
+key-step-register = 登録
+key-step-verify = 確認
+key-insert-note = USB ポートに挿すか、NFC リーダーにかざしてください。
+key-touch-note = キーの金属部分またはボタンに触れてください。
+totp-flow-title = 認証アプリを追加
+totp-step-scan-title = コードを読み取る
+totp-step-code-title = コードを入力
+totp-next = 追加しました
+totp-show-again = コードをもう一度表示
+recovery-flow-title = 回復コードを取得
+recovery-step-save = 保管する
+recovery-step-confirm = 1 つ確認する
+recovery-next = 保管しました
+recovery-next-note = まず保存、印刷、またはコピーしてください。
+recovery-show-again = コードをもう一度表示
+recover-step-sign-in = 回復コードでサインイン
+recover-step-review = なくしたものを削除
+recover-step-factor = 新しい認証アプリ
+recover-step-codes = 新しい回復コード
+recover-skip-factor = スキップ（別のサインイン方法があります）
+success-key = { $name } は { $organisation } によって確認されました。
+success-totp = 認証アプリは { $organisation } によって確認されました。
+success-recovery = 回復コードは { $organisation } によって確認されました。
+success-met = { $organisation } のポリシーを満たしています。
+success-excepted = 現在は { $organisation } の例外が適用されています。
+success-more = { $organisation } からあと 1 ステップのお願いがあります。
+success-next = 次へ: { $step }
+success-later = 後で
+success-done = 完了
+## Screens: the overview and the details
+
+## Flows: one task in the whole window
+

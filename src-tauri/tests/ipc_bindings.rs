@@ -28,6 +28,7 @@ fn generate() -> String {
         KeyringStatus::decl(&cfg),
         lastmile_proto::app::OutboxView::decl(&cfg),
         lastmile_proto::app::Standing::decl(&cfg),
+        lastmile_proto::app::Need::decl(&cfg),
         lastmile_proto::app::NextStepView::decl(&cfg),
         lastmile_proto::app::LaunchLink::decl(&cfg),
         lastmile_proto::app::UiLocale::decl(&cfg),

@@ -210,6 +210,7 @@ pub(crate) mod tests {
                 met,
                 group: None,
                 gaps: vec![],
+                needs: vec![],
                 level: None,
                 deadline_ms: None,
                 excepted_until_ms: None,

@@ -61,7 +61,7 @@ mod tests {
 
     fn view(met: bool, ok: bool, next: Option<(&str, &str)>) -> ServerView {
         ServerView {
-            next_step: next.map(|(step, title)| NextStepView { step: step.into(), title: title.into() }),
+            next_step: next.map(|(step, title)| NextStepView { step: step.into(), title: title.into(), model: None }),
             ..crate::doctor::tests::server_view(ok, met)
         }
     }

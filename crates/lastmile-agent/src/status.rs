@@ -249,6 +249,7 @@ fn server_view(v: &PostureView) -> ServerView {
             met: c.met,
             group: c.group.clone(),
             gaps: c.gaps.clone(),
+            needs: gaps(v).iter().map(need).collect(),
             level: c.level.clone(),
             deadline_ms: c.deadline_ms,
             excepted_until_ms: c.excepted_until_ms,
@@ -257,26 +258,23 @@ fn server_view(v: &PostureView) -> ServerView {
     }
 }
 
-/// The next step for this user on this device: the server's view of the policy and the
-/// gaps, and what is plugged in here.
-fn next_step(v: &PostureView, auth: &Authenticators) -> Option<lastmile_proto::app::NextStepView> {
+/// A tier as the server spells it.
+fn tier(t: &str) -> Option<lastmile_core::factor::Tier> {
     use lastmile_core::factor::Tier;
-    use lastmile_core::policy::{Compliance, DeviceCan, Gap, NextStep, Policy};
-    let c = &v.compliance;
-    let tier = |t: &str| match t {
+    match t {
         "phishing_resistant" => Some(Tier::PhishingResistant),
         "strong" => Some(Tier::Strong),
         "recovery" => Some(Tier::Recovery),
         "weak" => Some(Tier::Weak),
         _ => None,
-    };
-    let policy = Policy {
-        min_tier: tier(&c.min_tier).unwrap_or(Tier::Strong),
-        min_factors: c.min_factors,
-        recovery_codes_required: c.recovery_codes_required,
-        ..Policy::default()
-    };
-    let mut gaps: Vec<Gap> = Vec::new();
+    }
+}
+
+/// What the user's verified factors lack, from the server's view of their compliance.
+fn gaps(v: &PostureView) -> Vec<lastmile_core::policy::Gap> {
+    use lastmile_core::policy::Gap;
+    let c = &v.compliance;
+    let mut gaps = Vec::new();
     if let Some(need) = c.missing_tier.as_deref().and_then(tier) {
         gaps.push(Gap::Tier { have: v.best_tier.as_deref().and_then(tier), need });
     }
@@ -286,7 +284,33 @@ fn next_step(v: &PostureView, auth: &Authenticators) -> Option<lastmile_proto::a
     if !c.met && gaps.is_empty() {
         gaps.push(Gap::Factors { have: v.verified_factors.len() as u32, need: c.min_factors });
     }
-    let compliance = Compliance { met: c.met, excepted_until_ms: None, gaps, level: None, best_tier: None };
+    gaps
+}
+
+/// A gap as the window words it.
+fn need(gap: &lastmile_core::policy::Gap) -> lastmile_proto::app::Need {
+    use lastmile_core::policy::Gap;
+    use lastmile_proto::app::Need;
+    match gap {
+        Gap::Tier { need, .. } => Need::Tier { tier: need.wire().into() },
+        Gap::Factors { have, need } => Need::Factors { have: *have, need: *need },
+        Gap::RecoveryCodes => Need::RecoveryCodes,
+    }
+}
+
+/// The next step for this user on this device: the server's view of the policy and the
+/// gaps, and what is plugged in here.
+fn next_step(v: &PostureView, auth: &Authenticators) -> Option<lastmile_proto::app::NextStepView> {
+    use lastmile_core::factor::Tier;
+    use lastmile_core::policy::{Compliance, DeviceCan, NextStep, Policy};
+    let c = &v.compliance;
+    let policy = Policy {
+        min_tier: tier(&c.min_tier).unwrap_or(Tier::Strong),
+        min_factors: c.min_factors,
+        recovery_codes_required: c.recovery_codes_required,
+        ..Policy::default()
+    };
+    let compliance = Compliance { met: c.met, excepted_until_ms: None, gaps: gaps(v), level: None, best_tier: None };
     // A key that is plugged in and that the group accepts (any, when the list is empty).
     let key = auth.security_keys.iter().find(|k| {
         k.error.is_none()
@@ -302,17 +326,17 @@ fn next_step(v: &PostureView, auth: &Authenticators) -> Option<lastmile_proto::a
     let have: Vec<_> =
         v.verified_factors.iter().filter_map(|f| lastmile_core::factor::FactorKind::from_wire(&f.kind)).collect();
     let step = lastmile_core::policy::next_step(&policy, &compliance, &can, &have)?;
-    let (name, title) = match step {
-        NextStep::SecurityKey { model: Some(m) } => ("security_key", format!("Register your {m}")),
+    let (name, title, model) = match step {
+        NextStep::SecurityKey { model: Some(m) } => ("security_key", format!("Register your {m}"), Some(m)),
         NextStep::SecurityKey { model: None } => {
-            ("security_key", "Register the security key that is plugged in".into())
+            ("security_key", "Register the security key that is plugged in".into(), None)
         }
-        NextStep::PlugInSecurityKey => ("plug_in_security_key", "Plug in a security key to register it".into()),
-        NextStep::PlatformAuthenticator => ("platform_authenticator", "Set up Windows Hello".into()),
-        NextStep::Totp => ("totp", "Set up an authenticator app".into()),
-        NextStep::RecoveryCodes => ("recovery_codes", "Get recovery codes".into()),
+        NextStep::PlugInSecurityKey => ("plug_in_security_key", "Plug in a security key to register it".into(), None),
+        NextStep::PlatformAuthenticator => ("platform_authenticator", "Set up Windows Hello".into(), None),
+        NextStep::Totp => ("totp", "Set up an authenticator app".into(), None),
+        NextStep::RecoveryCodes => ("recovery_codes", "Get recovery codes".into(), None),
     };
-    Some(lastmile_proto::app::NextStepView { step: name.into(), title })
+    Some(lastmile_proto::app::NextStepView { step: name.into(), title, model })
 }
 
 fn enrollment(
@@ -331,5 +355,44 @@ fn enrollment(
         server_view: view,
         recovery_session_until_ms: rec.and_then(|r| r.recovery_until_ms),
         outbox,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lastmile_proto::api::PostureView;
+    use lastmile_proto::app::Need;
+
+    /// The server's view of a user with `factors` verified kinds, under a policy of
+    /// `min_tier`, `min_factors` and recovery codes, missing what the flags say.
+    fn view(missing_tier: Option<&str>, missing_codes: bool, met: bool, factors: u32) -> PostureView {
+        let factor = |i: u32| {
+            serde_json::json!({ "id": format!("f{i}"), "kind": "totp", "tier": "strong", "status": "verified",
+                "created_at_ms": 0, "verified_at_ms": 0 })
+        };
+        serde_json::from_value(serde_json::json!({
+            "device_id": "d", "user": { "id": "u", "email": "ada@acme.test", "display_name": "Ada" },
+            "organisation": { "slug": "acme", "name": "Acme Ltd" },
+            "verified_factors": (0..factors).map(factor).collect::<Vec<_>>(),
+            "best_tier": if factors > 0 { Some("strong") } else { None },
+            "reports_received": 1, "last_report_at_ms": null, "last_claims": null,
+            "compliance": { "met": met, "ok": met, "group": null, "min_tier": "phishing_resistant", "min_factors": 2,
+                "recovery_codes_required": true, "gaps": [], "missing_tier": missing_tier,
+                "missing_recovery_codes": missing_codes, "level": null, "deadline_ms": null,
+                "excepted_until_ms": null, "allowed_key_models": [] }
+        }))
+        .expect("a posture view")
+    }
+
+    #[test]
+    fn the_standing_names_what_is_missing_as_data_the_window_words() {
+        let needs = |v: &PostureView| super::server_view(v).standing.needs;
+        assert_eq!(
+            needs(&view(Some("phishing_resistant"), true, false, 1)),
+            vec![Need::Tier { tier: "phishing_resistant".into() }, Need::RecoveryCodes]
+        );
+        // Strong enough, codes confirmed, but one factor short.
+        assert_eq!(needs(&view(None, false, false, 1)), vec![Need::Factors { have: 1, need: 2 }]);
+        assert_eq!(needs(&view(None, false, true, 2)), vec![]);
     }
 }

@@ -223,12 +223,27 @@ pub struct Standing {
     pub ok: bool,
     pub met: bool,
     pub group: Option<String>,
-    /// What is missing, in words.
+    /// What is missing, in words (the server's English, for logs and the terminal).
     pub gaps: Vec<String>,
+    /// What is missing, as data: what the window words in the person's language.
+    pub needs: Vec<Need>,
     /// `remind`, `warn` or `block` while a gap is open and enforcement has started.
     pub level: Option<String>,
     pub deadline_ms: Option<i64>,
     pub excepted_until_ms: Option<i64>,
+}
+
+/// One thing a user's verified factors lack under their policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Need {
+    /// A factor of at least this tier (`phishing_resistant`, `strong`, `recovery`).
+    Tier { tier: String },
+    /// More verified factors.
+    Factors { have: u32, need: u32 },
+    /// Confirmed recovery codes.
+    RecoveryCodes,
 }
 
 /// The language the window speaks, chosen by the app (the `locale` setting, else the OS's).
@@ -260,8 +275,10 @@ pub struct NextStepView {
     /// `security_key`, `plug_in_security_key`, `platform_authenticator`, `totp` or
     /// `recovery_codes`.
     pub step: String,
-    /// What to do, e.g. "Register your YubiKey 5 NFC".
+    /// What to do, e.g. "Register your YubiKey 5 NFC" (English, for the terminal).
     pub title: String,
+    /// `security_key`: the model of the key plugged in, when known.
+    pub model: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

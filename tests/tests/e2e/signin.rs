@@ -79,7 +79,7 @@ impl WebDriverCompatibleCommand for Post {
 
 /// The accessibility violations axe-core (Deque's engine, from tests/oidc's npm packages) finds
 /// on the browser's page under the WCAG 2.x A and AA rules.
-async fn axe_violations(c: &Client) -> Vec<serde_json::Value> {
+pub(crate) async fn axe_violations(c: &Client) -> Vec<serde_json::Value> {
     let axe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc/node_modules/axe-core/axe.min.js");
     let source = std::fs::read_to_string(&axe).expect("axe-core is missing: scripts/setup.sh --test installs it");
     c.execute(&source, vec![]).await.expect("axe-core loaded");

@@ -128,6 +128,41 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(name), png).expect("write screenshot");
 }
 
+/// Clicks the element with `testid`: one action of the person.
+async fn click(c: &Client, testid: &str) {
+    find(c, testid).await.click().await.unwrap_or_else(|e| panic!("click [data-testid={testid}]: {e}"));
+}
+
+/// The screen as axe-core (Deque's engine) judges it under the WCAG 2.x A and AA rules:
+/// violations, by screen. Collected along a journey and checked at its end, so that one
+/// run names every screen that fails.
+async fn audit(c: &Client, screen: &str, found: &mut Vec<String>) {
+    for v in super::signin::axe_violations(c).await {
+        found.push(format!("{screen}: {v}"));
+    }
+}
+
+/// Opens the Details view, where the device, the server, the clock and the settings are.
+async fn details(c: &Client) {
+    click(c, "details-open").await;
+    find(c, "details").await;
+}
+
+/// Back to the overview from the Details view.
+async fn overview(c: &Client) {
+    click(c, "details-back").await;
+    find(c, "home").await;
+}
+
+/// Waits for the step of the flow on screen: "Step n of m".
+async fn at_step(c: &Client, n: u32, of: u32) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!("[data-testid=progress][data-step='{n}'][data-steps='{of}']")))
+        .await
+        .unwrap_or_else(|e| panic!("step {n} of {of} did not appear: {e}"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     require_display();
@@ -139,10 +174,19 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     // IT pins the server: the window must show it as locked.
     std::fs::write(home.managed_path(), format!("{{\"server_url\": \"{}\"}}", server.url())).expect("managed");
     let (_, expected, _) = home.run_json(&["status", "--json"]);
+    let mut violations = Vec::new();
 
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
 
+    // The first screen asks to join; the device's facts are behind Details.
+    find(&c, "invite-input").await;
+    let not_joined = c.find(Locator::Css("[data-testid=problems] li[data-code=not_joined]")).await;
+    assert!(not_joined.is_ok(), "the not-joined advice is shown");
+    assert!(c.find(Locator::Css("[data-testid=device]")).await.is_err(), "the device's facts wait behind Details");
+    screenshot(&c, "ui-first-screen.png").await;
+    audit(&c, "joining", &mut violations).await;
+    details(&c).await;
     let os = text(&c, "device-os").await;
     let want_os = format!(
         "{} {}",
@@ -160,93 +204,109 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     let server_row = find(&c, "setting-server_url").await;
     assert_eq!(server_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
     assert!(server_row.text().await.expect("text").contains("Set by your organisation"));
-    let not_joined = c.find(Locator::Css("[data-testid=problems] li[data-code=not_joined]")).await;
-    assert!(not_joined.is_ok(), "the not-joined advice is shown");
-    screenshot(&c, "ui-first-screen.png").await;
+    screenshot(&c, "ui-details.png").await;
+    audit(&c, "details", &mut violations).await;
+    overview(&c).await;
 
     // A mistyped code: a clear message, nothing joined.
     let input = find(&c, "invite-input").await;
     input.send_keys("ABCD-EFGH").await.expect("type");
-    find(&c, "join-button").await.click().await.expect("click");
+    click(&c, "join-button").await;
     let err = find(&c, "join-error").await;
     assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("invalid_input"));
     assert!(err.text().await.expect("text").contains("16 letters or digits"));
+    audit(&c, "joining, with an error", &mut violations).await;
 
     // The real code joins.
     input.clear().await.expect("clear");
     input.send_keys(&code).await.expect("type");
-    find(&c, "join-button").await.click().await.expect("click");
-    let joined = text(&c, "joined").await;
-    assert!(joined.contains("Ada Lovelace") && joined.contains("Acme Ltd"), "{joined}");
+    click(&c, "join-button").await;
+    assert!(text(&c, "join-done").await.contains("Joined Acme Ltd as Ada Lovelace"));
     assert_eq!(server.stats().expect("stats")["devices"], 1);
     let deadline = Instant::now() + Duration::from_secs(10);
     while !text(&c, "header-user").await.contains("ada@acme.test") {
         assert!(Instant::now() < deadline, "the header shows who is signed in");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // The gap under the default policy, and the one step this laptop (no key) can take.
-    assert!(text(&c, "standing-gap").await.contains("needs a strong"), "the gap is named");
+    // Where Ada stands under the default policy, in her terms, and the one step this laptop
+    // (no key) can take, as the screen's main button.
+    assert_eq!(text(&c, "standing-gap").await, "Acme Ltd asks for one more step");
+    let needs = text(&c, "standing-needs").await;
+    assert!(needs.contains("A strong way to sign in: an authenticator app or a security key"), "{needs}");
     let next = find(&c, "next-step").await;
     assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("totp"));
-    assert!(next.text().await.expect("text").contains("Set up an authenticator app"));
+    assert_eq!(text(&c, "next-step-start").await, "Set up an authenticator app");
     screenshot(&c, "ui-joined.png").await;
+    audit(&c, "overview, a step missing", &mut violations).await;
+    details(&c).await;
+    assert_eq!(text(&c, "account-name").await, "Ada Lovelace");
+    overview(&c).await;
 
-    // No security key is plugged in here: the window asks for one and waits; cancelling
-    // returns to the start with nothing begun on the server.
-    find(&c, "security-key-start").await.click().await.expect("click");
+    // No security key is plugged in here: the flow asks for one and waits; cancelling ends
+    // it and returns to the overview with nothing begun on the server.
+    click(&c, "add-security_key").await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
         .await
         .expect("the window asks for the key");
+    at_step(&c, 1, 3).await;
     assert!(text(&c, "security-key-waiting").await.starts_with("Insert your security key"));
     screenshot(&c, "ui-security-key-insert.png").await;
-    find(&c, "security-key-cancel").await.click().await.expect("click");
-    // Back at the start once the enrollment has ended (not after some time): only then is
-    // the absence of an error an answer.
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("[data-testid=security-key][data-step=idle][data-finished='1']"))
-        .await
-        .expect("back to the start, the enrollment ended");
+    audit(&c, "security key: insert", &mut violations).await;
+    click(&c, "security-key-cancel").await;
+    // Back at the overview only once the enrollment has ended: only then is the absence of
+    // an error an answer.
+    find(&c, "home").await;
     assert!(c.find(Locator::Css("[data-testid=security-key-error]")).await.is_err(), "a cancel is not an error");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0);
 
-    // Add an authenticator app. The QR code the window rendered must decode (zbarimg) to an
-    // otpauth URI with exactly the key it shows, and a code from oathtool must verify.
-    find(&c, "totp-start").await.click().await.expect("click");
+    // The next step: an authenticator app. The QR code the window rendered must decode
+    // (zbarimg) to an otpauth URI with exactly the key it shows, and a code from oathtool
+    // must verify.
+    click(&c, "next-step-start").await;
+    at_step(&c, 1, 2).await;
     let qr = find(&c, "totp-qr").await.attr("src").await.expect("attr").expect("src");
     let uri = decode_qr(&qr);
     assert!(uri.starts_with("otpauth://totp/Acme%20Ltd:ada%40acme.test?"), "{uri}");
     let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
     assert!(uri.contains(&format!("secret={shown}&")) || uri.ends_with(&format!("secret={shown}")), "{uri} vs {shown}");
     screenshot(&c, "ui-totp.png").await;
+    audit(&c, "authenticator app: scan", &mut violations).await;
+    click(&c, "totp-next").await;
+    at_step(&c, 2, 2).await;
     let input = find(&c, "totp-code").await;
     input.send_keys("000000").await.expect("type");
-    find(&c, "totp-verify").await.click().await.expect("click");
+    click(&c, "totp-verify").await;
     let err = find(&c, "totp-error").await;
     assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("totp_invalid"));
+    screenshot(&c, "ui-totp-code.png").await;
+    audit(&c, "authenticator app: a wrong code", &mut violations).await;
     input.clear().await.expect("clear");
     input.send_keys(&oathtool(&shown)).await.expect("type");
-    find(&c, "totp-verify").await.click().await.expect("click");
-    assert!(text(&c, "totp-verified").await.contains("verified by the server"));
+    click(&c, "totp-verify").await;
+    assert_eq!(text(&c, "success-what").await, "Your authenticator app is verified by Acme Ltd.");
+    assert_eq!(text(&c, "success-standing").await, "You meet Acme Ltd's policy.");
+    // The policy is met; recovery codes are still offered, so that a lost phone locks nobody out.
+    let next = find(&c, "success-next").await;
+    assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("recovery_codes"));
+    assert_eq!(plain(next.text().await.expect("text")), "Next: Get recovery codes");
     assert_eq!(server.stats().expect("stats")["factors"], 1);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while find(&c, "server-view").await.attr("data-factors").await.expect("attr").as_deref() != Some("1") {
-        assert!(Instant::now() < deadline, "the window shows the verified factor");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
     screenshot(&c, "ui-totp-verified.png").await;
+    audit(&c, "authenticator app: verified", &mut violations).await;
 
-    // Recovery codes: shown once, saved to a file only the user can read, confirmed by one.
-    find(&c, "recovery-start").await.click().await.expect("click");
+    // Recovery codes, straight from the success screen: shown once, saved to a file only the
+    // user can read, confirmed by one.
+    next.click().await.expect("click");
+    at_step(&c, 1, 2).await;
     let list = find(&c, "recovery-codes").await;
     let mut codes = Vec::new();
     for li in list.find_all(Locator::Css("li")).await.expect("codes") {
         codes.push(li.text().await.expect("text"));
     }
     assert_eq!(codes.len(), 10, "{codes:?}");
-    find(&c, "recovery-save").await.click().await.expect("click");
+    assert!(!find(&c, "recovery-next").await.is_enabled().await.expect("enabled"), "not before they are kept");
+    click(&c, "recovery-save").await;
     let note = text(&c, "recovery-note").await;
     let path =
         note.strip_prefix("Saved to ").and_then(|n| n.strip_suffix(" (readable only by you).")).expect("saved path");
@@ -257,24 +317,31 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
         assert_eq!(std::fs::metadata(path).expect("meta").permissions().mode() & 0o777, 0o600);
     }
     screenshot(&c, "ui-recovery-codes.png").await;
+    audit(&c, "recovery codes: save", &mut violations).await;
+    click(&c, "recovery-next").await;
+    at_step(&c, 2, 2).await;
     let input = find(&c, "recovery-input").await;
     input.send_keys("ZZZZ-ZZZZ-ZZZZ-ZZZZ").await.expect("type");
-    find(&c, "recovery-confirm").await.click().await.expect("click");
+    click(&c, "recovery-confirm").await;
     let err = find(&c, "recovery-error").await;
     assert_eq!(err.attr("data-code").await.expect("attr").as_deref(), Some("recovery_code_invalid"));
+    audit(&c, "recovery codes: a wrong code", &mut violations).await;
     input.clear().await.expect("clear");
     input.send_keys(&codes[2]).await.expect("type");
-    find(&c, "recovery-confirm").await.click().await.expect("click");
-    assert!(text(&c, "recovery-confirmed").await.contains("confirmed by the server"));
+    click(&c, "recovery-confirm").await;
+    assert_eq!(text(&c, "success-what").await, "Your recovery codes are confirmed by Acme Ltd.");
+    assert_eq!(text(&c, "success-standing").await, "You meet Acme Ltd's policy.");
+    assert!(c.find(Locator::Css("[data-testid=success-next]")).await.is_err(), "nothing more to do");
     assert_eq!(server.stats().expect("stats")["recovery_codes"], 10);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while find(&c, "server-view").await.attr("data-factors").await.expect("attr").as_deref() != Some("2") {
-        assert!(Instant::now() < deadline, "the window shows both verified factors");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert!(text(&c, "standing-met").await.contains("meet your organisation's policy"));
+    audit(&c, "recovery codes: confirmed", &mut violations).await;
+    click(&c, "success-done").await;
+    assert_eq!(text(&c, "standing-met").await, "You're all set");
+    let factors = find(&c, "server-view").await;
+    assert_eq!(factors.attr("data-factors").await.expect("attr").as_deref(), Some("2"), "both verified factors");
     screenshot(&c, "ui-compliant.png").await;
+    audit(&c, "overview, all set", &mut violations).await;
     c.close().await.expect("close");
+    assert!(violations.is_empty(), "accessibility violations (axe-core):\n{}", violations.join("\n"));
 }
 
 /// Decodes a `data:image/svg+xml;base64,...` QR code with independent tools:
@@ -314,8 +381,6 @@ async fn an_unreachable_server_is_explained_on_screen() {
     let driver = driver(&home);
     let dead = format!("http://127.0.0.1:{}", free_port());
     let c = open(&driver, &["--server", &dead]).await;
-    assert_eq!(text(&c, "server-reachable").await, "Not reachable");
-    assert!(text(&c, "clock-offset").await.starts_with("Not measured"));
     let problem = c
         .wait()
         .at_most(Duration::from_secs(10))
@@ -323,9 +388,12 @@ async fn an_unreachable_server_is_explained_on_screen() {
         .await
         .expect("server problem shown");
     assert!(problem.text().await.expect("text").to_lowercase().contains("cannot reach the lastmile server"));
-    // The device side still shows.
-    assert_eq!(text(&c, "device-arch").await, std::env::consts::ARCH);
     screenshot(&c, "ui-server-unreachable.png").await;
+    // The details say the same, and the device side still shows.
+    details(&c).await;
+    assert_eq!(text(&c, "server-reachable").await, "Not reachable");
+    assert!(text(&c, "clock-offset").await.starts_with("Not measured"));
+    assert_eq!(text(&c, "device-arch").await, std::env::consts::ARCH);
     c.close().await.expect("close");
 }
 
@@ -340,7 +408,8 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
 
-    find(&c, "recover-open").await.click().await.expect("click");
+    click(&c, "recover-open").await;
+    at_step(&c, 1, 4).await;
     find(&c, "recover-server").await.send_keys(&server.url()).await.expect("type");
     find(&c, "recover-user").await.send_keys("ada@acme.test").await.expect("type");
     let code_input = find(&c, "recover-code").await;
@@ -353,6 +422,7 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     find(&c, "recover-sign-in").await.click().await.expect("click");
     let notice = text(&c, "recover-notice").await;
     assert!(notice.contains("Signed in as Ada Lovelace") && notice.contains("9 left"), "{notice}");
+    at_step(&c, 2, 4).await;
     let factors = c.find_all(Locator::Css("[data-testid=recover-factor]")).await.expect("factors");
     assert_eq!(factors.len(), 1, "the laptop's recovery codes");
     let devices = c.find_all(Locator::Css("[data-testid=recover-device]")).await.expect("devices");
@@ -378,17 +448,19 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     let devices = c.find_all(Locator::Css("[data-testid=recover-device]")).await.expect("devices");
     assert_eq!(devices.len(), 1, "the laptop stays revoked");
 
-    find(&c, "recover-next").await.click().await.expect("click");
-    find(&c, "totp-start").await.click().await.expect("click");
+    click(&c, "recover-next").await;
+    at_step(&c, 3, 4).await;
     let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    click(&c, "totp-next").await;
     find(&c, "totp-code").await.send_keys(&oathtool(&shown)).await.expect("type");
-    find(&c, "totp-verify").await.click().await.expect("click");
-    assert!(text(&c, "totp-verified").await.contains("verified by the server"));
-    find(&c, "recover-to-codes").await.click().await.expect("click");
-    find(&c, "recovery-start").await.click().await.expect("click");
+    click(&c, "totp-verify").await;
+    // Verified, the recovery moves on to fresh codes by itself.
+    at_step(&c, 4, 4).await;
     let list = find(&c, "recovery-codes").await;
     let first = list.find(Locator::Css("li")).await.expect("a code").text().await.expect("text");
     assert!(!codes.contains(&first), "a fresh set");
+    click(&c, "recovery-save").await;
+    click(&c, "recovery-next").await;
     find(&c, "recovery-input").await.send_keys(&first).await.expect("type");
     find(&c, "recovery-confirm").await.click().await.expect("click");
     assert!(text(&c, "recover-done").await.starts_with("Recovered."));
@@ -402,8 +474,38 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     assert_eq!(kinds.last().map(String::as_str), Some("recovery.session_ended"), "{kinds:?}");
 }
 
+/// What a person does to get to a verified factor, counted: clicks and keys pressed that are
+/// not part of a code (the code itself is counted apart), from the window's first screen.
+#[derive(Default, serde::Serialize)]
+struct Actions {
+    clicks: u32,
+    other_keys: u32,
+    code_keys: u32,
+}
+
+impl Actions {
+    async fn click(&mut self, c: &Client, testid: &str) {
+        click(c, testid).await;
+        self.clicks += 1;
+    }
+
+    /// Types a code and presses Enter (one action) to send it.
+    async fn type_code_and_enter(&mut self, c: &Client, testid: &str, code: &str) {
+        find(c, testid).await.send_keys(&format!("{code}\u{E007}")).await.expect("type");
+        self.code_keys += code.chars().count() as u32;
+        self.other_keys += 1;
+    }
+
+    fn beyond_the_code(&self) -> u32 {
+        self.clicks + self.other_keys
+    }
+}
+
 /// A security key in the window, with the crate's software authenticator standing in for
-/// the USB key (this test build only): two touches, then the key is in the factor list.
+/// the USB key (this test build only; it answers both touches by itself): from the first
+/// screen, one click to a verified key, then the key is in the list of factors. And an
+/// authenticator app, from another person's first screen: three actions beyond the code.
+/// The counts are written to artifacts/journey-actions.json for the README.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_security_key_is_registered_and_verified_in_the_window() {
     require_display();
@@ -412,9 +514,12 @@ async fn a_security_key_is_registered_and_verified_in_the_window() {
     let driver = driver_with(&home, &[("LASTMILE_SOFT_AUTHENTICATOR", &soft)]);
     let c = open(&driver, &[]).await;
 
-    find(&c, "security-key-start").await.click().await.expect("click");
-    let done = text(&c, "security-key-done").await;
-    assert!(done.contains("verified by the server") && done.contains("SoftToken"), "{done}");
+    let mut key = Actions::default();
+    key.click(&c, "add-security_key").await;
+    let done = text(&c, "success-what").await;
+    assert!(done.contains("SoftToken") && done.ends_with("is verified by Acme Ltd."), "{done}");
+    screenshot(&c, "ui-security-key-verified.png").await;
+    click(&c, "success-done").await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let listed = loop {
         let listed = c.find(Locator::Css("[data-testid=factors] li[data-kind=security_key]")).await.ok();
@@ -430,6 +535,27 @@ async fn a_security_key_is_registered_and_verified_in_the_window() {
     let (_, status, _) = home.run_json(&["status", "--json"]);
     assert_eq!(status["enrollment"]["server_view"]["best_tier"], "phishing_resistant", "{status}");
     assert_eq!(server.stats().expect("stats")["webauthn_ceremonies"], 0, "both ceremonies were finished");
+
+    // An authenticator app, as a person does it: the next step's button, "I have added it",
+    // the code and Enter.
+    let (_server, other) = crate::factors::joined();
+    let driver = self::driver(&other);
+    let c = open(&driver, &[]).await;
+    let mut app = Actions::default();
+    app.click(&c, "next-step-start").await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    app.click(&c, "totp-next").await;
+    app.type_code_and_enter(&c, "totp-code", &oathtool(&shown)).await;
+    assert_eq!(text(&c, "success-what").await, "Your authenticator app is verified by Acme Ltd.");
+    c.close().await.expect("close");
+
+    let counts = serde_json::json!({ "security_key": key, "authenticator_app": app });
+    eprintln!("actions from the first screen to a verified factor: {counts}");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    std::fs::write(dir.join("journey-actions.json"), counts.to_string()).expect("write counts");
+    assert_eq!(key.beyond_the_code(), 1, "a key: one click, then the touches");
+    assert!(app.beyond_the_code() <= 3, "an app: three actions or fewer beyond the code: {counts}");
 }
 
 /// A nudge's link (`lastmile://open?step=...`) opens the window at that step; a link that is
@@ -443,10 +569,11 @@ async fn a_link_opens_the_window_at_its_step() {
     let asked = c
         .wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#step-recovery_codes.asked"))
+        .for_element(Locator::Css("[data-testid=flow][data-flow=recovery_codes]"))
         .await
-        .expect("the step the link names is brought forward");
-    assert!(asked.text().await.expect("text").contains("recovery codes"));
+        .expect("the link's step opens");
+    assert!(asked.text().await.expect("text").contains("Get recovery codes"));
+    find(&c, "recovery-codes").await;
     c.close().await.expect("close");
 
     // Another device (its own home and driver): reopening one home's window with a link
@@ -456,8 +583,8 @@ async fn a_link_opens_the_window_at_its_step() {
     assert_eq!(other.run(&["join", &link]).0, 0);
     let driver = self::driver(&other);
     let c = open(&driver, &["lastmile://open?step=format_disk"]).await;
-    find(&c, "joined").await;
-    assert!(c.find(Locator::Css(".asked")).await.is_err(), "an unknown step opens nothing");
+    find(&c, "standing").await;
+    assert!(c.find(Locator::Css("[data-testid=flow]")).await.is_err(), "an unknown step opens nothing");
     c.close().await.expect("close");
 }
 
@@ -490,9 +617,12 @@ async fn the_window_joins_with_the_organisations_sign_in() {
     let start = find(&c, "sso-start").await;
     assert_eq!(plain(start.text().await.expect("text")), "Sign in with Acme Ltd");
     assert_eq!(text(&c, "managed-by").await, "Managed by Acme IT");
+    screenshot(&c, "ui-sso.png").await;
+    details(&c).await;
     let org_row = find(&c, "setting-organisation").await;
     assert_eq!(org_row.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
-    screenshot(&c, "ui-sso.png").await;
+    overview(&c).await;
+    let start = find(&c, "sso-start").await;
 
     // Started, then given up in the window: the sign-in ends, nothing joined.
     start.click().await.expect("click");
@@ -527,9 +657,8 @@ async fn the_window_joins_with_the_organisations_sign_in() {
     let page = super::sso::page_text(&b).await;
     assert!(page.contains("joined to Acme Ltd as ada@acme.test"), "{page}");
     b.close().await.expect("close");
-    let joined = text(&c, "joined").await;
-    assert!(joined.contains("Ada Lovelace") && joined.contains("Acme Ltd"), "{joined}");
     assert!(text(&c, "join-done").await.contains("Joined Acme Ltd as Ada Lovelace"));
+    find(&c, "standing").await;
     assert_eq!(server.stats().expect("stats")["devices"], 1);
     let group = server.query_json("SELECT group_name FROM user_compliance").expect("query");
     assert_eq!(group, vec![json!({ "group_name": "high-risk" })]);
@@ -575,23 +704,23 @@ async fn a_second_launch_hands_its_link_to_the_running_window() {
     let (_server, home) = super::factors::joined();
     let driver = driver(&home);
     let c = open(&driver, &[]).await;
-    find(&c, "joined").await;
-    assert!(c.find(Locator::Css(".asked")).await.is_err(), "no link yet, nothing asked");
+    find(&c, "standing").await;
+    assert!(c.find(Locator::Css("[data-testid=flow]")).await.is_err(), "no link yet, no flow");
 
     second_launch(&home, "lastmile://open?step=recovery_codes");
     c.wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#step-recovery_codes.asked"))
+        .for_element(Locator::Css("[data-testid=flow][data-flow=recovery_codes]"))
         .await
         .expect("the running window opens the step the second launch's link names");
 
     second_launch(&home, "lastmile://open?step=totp");
     c.wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#step-totp.asked"))
+        .for_element(Locator::Css("[data-testid=flow][data-flow=totp]"))
         .await
         .expect("a later link moves the window on");
-    assert!(c.find(Locator::Css("#step-recovery_codes.asked")).await.is_err(), "one step asked at a time");
+    assert!(c.find(Locator::Css("[data-flow=recovery_codes]")).await.is_err(), "one flow at a time");
     c.close().await.expect("close");
 }
 
@@ -615,6 +744,7 @@ async fn the_window_joins_with_the_invite_it_set_without_a_click() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(server.stats().expect("stats")["devices"], 1);
+    details(&c).await;
     let invite = find(&c, "setting-invite").await;
     assert_eq!(invite.attr("data-locked").await.expect("attr").as_deref(), Some("true"));
     let shown = c.source().await.expect("page source");
@@ -638,6 +768,7 @@ async fn at_login_the_window_opens_for_a_missing_step() {
     let c = open(&driver, &["--autostart"]).await;
     let next = find(&c, "next-step").await;
     assert_eq!(next.attr("data-step").await.expect("attr").as_deref(), Some("totp"));
+    details(&c).await;
     // The person turns starting at login off: kept in their own settings file, shown as theirs,
     // and the next login starts nothing.
     let toggle = find(&c, "start-at-login").await.find(Locator::Css("input")).await.expect("checkbox");
@@ -743,14 +874,48 @@ async fn every_visible_string_comes_from_the_message_files() {
     require_keyring();
     let (_server, home, _driver, c) = window_of_a_person(Some("en-XA"), None).await;
     assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("en-XA"));
-    let mut screens = vec![("home", unextracted(&c).await)];
-    // Each flow's first screen, one after the other.
-    for (start, name) in [("totp-start", "authenticator app"), ("recovery-start", "recovery codes")] {
-        find(&c, start).await.click().await.expect("click");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        screens.push((name, unextracted(&c).await));
-    }
-    find(&c, "recover-open").await.click().await.expect("click");
+    let mut screens = vec![("overview", unextracted(&c).await)];
+    details(&c).await;
+    screens.push(("details", unextracted(&c).await));
+    overview(&c).await;
+    // Every screen of the authenticator-app flow, a wrong code and the success screen.
+    click(&c, "next-step-start").await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    screens.push(("authenticator app: scan", unextracted(&c).await));
+    click(&c, "totp-next").await;
+    find(&c, "totp-code").await.send_keys("000000").await.expect("type");
+    click(&c, "totp-verify").await;
+    find(&c, "totp-error").await;
+    screens.push(("authenticator app: a wrong code", unextracted(&c).await));
+    let input = find(&c, "totp-code").await;
+    input.clear().await.expect("clear");
+    input.send_keys(&oathtool(&shown)).await.expect("type");
+    click(&c, "totp-verify").await;
+    find(&c, "success").await;
+    screens.push(("authenticator app: verified", unextracted(&c).await));
+    click(&c, "success-done").await;
+    screens.push(("overview, all set", unextracted(&c).await));
+    // Recovery codes, from the overview's list of what can be added.
+    click(&c, "add-recovery_codes").await;
+    find(&c, "recovery-codes").await;
+    screens.push(("recovery codes: save", unextracted(&c).await));
+    click(&c, "recovery-save").await;
+    find(&c, "recovery-note").await;
+    click(&c, "recovery-next").await;
+    find(&c, "recovery-input").await;
+    screens.push(("recovery codes: confirm", unextracted(&c).await));
+    click(&c, "flow-back").await;
+    // A security key, while the window waits for one.
+    click(&c, "add-security_key").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
+        .await
+        .expect("the window asks for the key");
+    screens.push(("security key: insert", unextracted(&c).await));
+    click(&c, "security-key-cancel").await;
+    find(&c, "home").await;
+    click(&c, "recover-open").await;
     find(&c, "recover").await;
     screens.push(("recovery after a loss", unextracted(&c).await));
     assert_eq!(
@@ -783,13 +948,14 @@ async fn the_window_speaks_the_persons_language() {
     let (_server, home, _driver, c) = window_of_a_person(None, Some("fr:de")).await;
     assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("fr"));
     assert_eq!(text(&c, "refresh").await, "Vérifier à nouveau");
-    assert!(text(&c, "enrollment").await.to_lowercase().contains("votre organisation"));
+    assert_eq!(text(&c, "next-step-start").await, "Configurer une application d’authentification");
     close(c, &home).await;
 
     let (_server, home, _driver, c) = window_of_a_person(Some("de"), Some("fr:de")).await;
     assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("de"));
     assert_eq!(text(&c, "refresh").await, "Erneut prüfen");
-    assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
     screenshot(&c, "ui-de.png").await;
+    details(&c).await;
+    assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
     close(c, &home).await;
 }

@@ -145,13 +145,19 @@ export type Standing = {
  */
 ok: boolean, met: boolean, group: string | null, 
 /**
- * What is missing, in words.
+ * What is missing, in words (the server's English, for logs and the terminal).
  */
 gaps: Array<string>, 
+/**
+ * What is missing, as data: what the window words in the person's language.
+ */
+needs: Array<Need>, 
 /**
  * `remind`, `warn` or `block` while a gap is open and enforcement has started.
  */
 level: string | null, deadline_ms: number | null, excepted_until_ms: number | null, };
+
+export type Need = { "kind": "tier", tier: string, } | { "kind": "factors", have: number, need: number, } | { "kind": "recovery_codes" };
 
 export type NextStepView = { 
 /**
@@ -160,9 +166,13 @@ export type NextStepView = {
  */
 step: string, 
 /**
- * What to do, e.g. "Register your YubiKey 5 NFC".
+ * What to do, e.g. "Register your YubiKey 5 NFC" (English, for the terminal).
  */
-title: string, };
+title: string, 
+/**
+ * `security_key`: the model of the key plugged in, when known.
+ */
+model: string | null, };
 
 export type LaunchLink = { 
 /**
