@@ -3,7 +3,9 @@
 //! platform draws it with, says the same as the window.
 
 use lastmile_core::deep_link::{DeepLink, Step};
-use lastmile_proto::app::{ProblemCode, StatusReport};
+use lastmile_proto::app::{NextStepView, ProblemCode, StatusReport};
+
+use crate::words::{Arg, Words};
 
 /// The tray's two lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,19 +17,19 @@ pub struct Glance {
     pub next: Option<(String, Option<String>)>,
 }
 
-/// The glance for `report`.
-pub fn glance(report: &StatusReport) -> Glance {
-    let organisation = report.enrollment.organisation.as_deref().unwrap_or("your organisation");
+/// The glance for `report`, in `words`' language.
+pub fn glance(report: &StatusReport, words: &Words) -> Glance {
+    let organisation = report.enrollment.organisation.as_deref().unwrap_or("");
+    let org = [("organisation", Arg::Text(organisation))];
     if let Some(p) = crate::exit::blocking_problem(report) {
-        let next = match p.code {
-            ProblemCode::NotJoined => "Join your organisation…",
-            _ => "Open Lastmile to fix this…",
+        let (status, next) = match p.code {
+            ProblemCode::NotJoined => (words.say("tray-not-set-up", &[]), "tray-join"),
+            code => (problem(words, code, report), "tray-fix"),
         };
-        let status = if p.code == ProblemCode::NotJoined { "Not set up yet".to_string() } else { p.message.clone() };
-        return Glance { status, next: Some((next.into(), None)) };
+        return Glance { status, next: Some((words.say(next, &[]), None)) };
     }
     let Some(view) = report.enrollment.server_view.as_ref() else {
-        return Glance { status: format!("Joined {organisation}; standing not known yet"), next: None };
+        return Glance { status: words.say("tray-standing-unknown", &org), next: None };
     };
     let next = view.next_step.as_ref().map(|step| {
         let link = match step.step.as_str() {
@@ -36,20 +38,51 @@ pub fn glance(report: &StatusReport) -> Glance {
             "recovery_codes" => Some(Step::RecoveryCodes),
             _ => None,
         };
-        (format!("{}…", step.title), link.map(|step| DeepLink::Open { step }.to_link()))
+        let label = words.say("tray-step", &[("step", Arg::Text(&next_step(words, step)))]);
+        (label, link.map(|step| DeepLink::Open { step }.to_link()))
     });
     let status = match &view.standing {
-        s if s.met => format!("You meet {organisation}'s policy"),
-        s if s.ok => format!("Covered by an exception from {organisation}"),
-        _ => format!("{organisation} asks for one more step"),
+        s if s.met => words.say("tray-standing-met", &org),
+        s if s.ok => words.say("tray-standing-excepted", &org),
+        _ => words.say("tray-standing-gap", &org),
     };
     // Someone who meets the policy is not pushed; a recommended step stays in the menu.
     Glance { status, next }
 }
 
+/// The next step as the window words it ("Register your YubiKey 5 NFC").
+pub fn next_step(words: &Words, step: &NextStepView) -> String {
+    let id = format!("next-{}", step.step.replace('_', "-"));
+    if !words.has(&id) {
+        return step.title.clone(); // a step this version does not know: the agent's own words
+    }
+    words.say(&id, &[("model", Arg::Text(step.model.as_deref().unwrap_or("none")))])
+}
+
+/// A problem as the window words it, with the clock's offset for the clock's problems.
+fn problem(words: &Words, code: ProblemCode, report: &StatusReport) -> String {
+    let id = format!(
+        "problem-{}",
+        serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    );
+    let ms = report.clock.offset_ms.unwrap_or(0);
+    let amount = if ms.abs() < 1000 {
+        words.say("duration-ms", &[("n", Arg::Number(ms.abs()))])
+    } else {
+        words.say("duration-s", &[("n", Arg::Number(ms.abs() / 1000))])
+    };
+    let direction = match ms.signum() {
+        1 => "ahead",
+        -1 => "behind",
+        _ => "same",
+    };
+    let offset = words.say("clock-offset", &[("direction", Arg::Text(direction)), ("amount", Arg::Text(&amount))]);
+    words.say(&id, &[("offset", Arg::Text(&offset))])
+}
+
 #[cfg(test)]
 mod tests {
-    use lastmile_proto::app::{NextStepView, Problem, ServerView};
+    use lastmile_proto::app::{Problem, ServerView};
 
     use super::*;
 
@@ -79,12 +112,12 @@ mod tests {
             (
                 report(vec![], Some(view(false, false, Some(("totp", "Add an authenticator app"))))),
                 "Acme asks for one more step",
-                Some(("Add an authenticator app…", Some("lastmile://open?step=totp"))),
+                Some(("Set up an authenticator app…", Some("lastmile://open?step=totp"))),
             ),
             (
                 report(vec![], Some(view(false, false, Some(("plug_in_security_key", "Plug in a security key"))))),
                 "Acme asks for one more step",
-                Some(("Plug in a security key…", Some("lastmile://open?step=security_key"))),
+                Some(("Plug in a security key to register it…", Some("lastmile://open?step=security_key"))),
             ),
             (
                 report(vec![], Some(view(false, false, Some(("platform_authenticator", "Set up Windows Hello"))))),
@@ -99,7 +132,7 @@ mod tests {
             ),
             (
                 report(vec![problem(ProblemCode::ServerUnreachable, "The server cannot be reached")], None),
-                "The server cannot be reached",
+                "This device cannot reach the Lastmile server.",
                 Some(("Open Lastmile to fix this…", None)),
             ),
             // Advice does not hide the standing.
@@ -110,10 +143,25 @@ mod tests {
             ),
             (report(vec![], None), "Joined Acme; standing not known yet", None),
         ];
+        let words = Words::new("en");
         for (r, status, next) in cases {
-            let g = glance(&r);
+            let g = glance(&r, &words);
             assert_eq!(g.status, status);
             assert_eq!(g.next.as_ref().map(|(label, link)| (label.as_str(), link.as_deref())), next, "{status}");
         }
+    }
+
+    #[test]
+    fn the_tray_speaks_the_persons_language() {
+        let r = report(vec![], Some(view(false, false, Some(("recovery_codes", "Get recovery codes")))));
+        let g = glance(&r, &Words::new("fr"));
+        assert_eq!(g.status, "Acme vous demande une étape de plus");
+        assert_eq!(g.next.map(|(label, _)| label).as_deref(), Some("Obtenir des codes de récupération…"));
+        // The clock's problem carries its offset, worded in that language.
+        let mut r = report(vec![problem(ProblemCode::ClockFail, "clock")], None);
+        r.clock.offset_ms = Some(-95_000);
+        let g = glance(&r, &Words::new("de"));
+        assert!(g.status.contains("95"), "{}", g.status);
+        assert_eq!(g.next.map(|(label, _)| label).as_deref(), Some("Lastmile öffnen, um das zu beheben…"));
     }
 }

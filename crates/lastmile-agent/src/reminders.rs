@@ -7,6 +7,7 @@
 use lastmile_core::clock::Clock;
 use lastmile_proto::app::StatusReport;
 
+use crate::words::Arg;
 use crate::{Agent, DeviceProbe, SecretStore};
 
 /// What to show.
@@ -41,18 +42,18 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             tracing::warn!(error = %e, "cannot record the reminder; not showing it");
             return None;
         }
-        let organisation = report.enrollment.organisation.clone().unwrap_or_else(|| "Your organisation".into());
-        let deadline = view.standing.deadline_ms.filter(|d| *d > now).map(|d| {
-            let days = (d - now + 24 * 3_600_000 - 1) / (24 * 3_600_000);
-            format!(" within {days} day{}", if days == 1 { "" } else { "s" })
-        });
+        let words = crate::words::Words::new(self.locale());
+        let organisation = report.enrollment.organisation.clone().unwrap_or_default();
+        let days =
+            view.standing.deadline_ms.filter(|d| *d > now).map(|d| (d - now + 24 * 3_600_000 - 1) / (24 * 3_600_000));
+        let step = crate::glance::next_step(&words, step);
+        let days = match days {
+            Some(n) => Arg::Number(n),
+            None => Arg::Text("none"),
+        };
         Some(Reminder {
-            summary: format!("{organisation} asks you to finish setting up MFA"),
-            body: format!(
-                "Next: {}{}. Open Lastmile; it takes about a minute.",
-                step.title,
-                deadline.unwrap_or_default()
-            ),
+            summary: words.say("reminder-summary", &[("organisation", Arg::Text(&organisation))]),
+            body: words.say("reminder-body", &[("step", Arg::Text(&step)), ("days", days)]),
         })
     }
 }

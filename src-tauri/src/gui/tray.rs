@@ -9,6 +9,7 @@
 use std::sync::Mutex;
 
 use lastmile_agent::glance::{Glance, glance};
+use lastmile_agent::words::Words;
 use lastmile_proto::app::StatusReport;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -48,12 +49,18 @@ pub(super) fn available() -> bool {
     }
 }
 
+/// The tray's words, in the language the window speaks (the `locale` setting, else the OS's).
+fn words<R: Runtime>(app: &AppHandle<R>) -> Words {
+    Words::new(app.try_state::<super::AppState>().map_or("en", |s| s.agent.locale()))
+}
+
 /// Makes the tray icon, with a menu that says "Lastmile" until the first status is known.
 pub(super) fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let status = MenuItem::with_id(app, STATUS, "Lastmile", false, None::<&str>)?;
+    let words = words(app);
+    let status = MenuItem::with_id(app, STATUS, words.say("tray-title", &[]), false, None::<&str>)?;
     let next = MenuItem::with_id(app, NEXT, "", true, None::<&str>)?;
-    let open = MenuItem::with_id(app, OPEN, "Open Lastmile", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, QUIT, "Quit Lastmile", true, None::<&str>)?;
+    let open = MenuItem::with_id(app, OPEN, words.say("tray-open", &[]), true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, QUIT, words.say("tray-quit", &[]), true, None::<&str>)?;
     let menu = Menu::with_items(app, &[&status, &PredefinedMenuItem::separator(app)?, &open, &quit])?;
     let mut builder = TrayIconBuilder::with_id("lastmile")
         .menu(&menu)
@@ -84,7 +91,7 @@ pub(super) fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 /// Shows `report` in the tray's menu (nothing when there is no tray).
 pub(super) fn show<R: Runtime>(app: &AppHandle<R>, report: &StatusReport) {
     let Some(tray) = app.try_state::<Tray<R>>() else { return };
-    let Glance { status, next } = glance(report);
+    let Glance { status, next } = glance(report, &words(app));
     if let Err(e) = tray.update(&status, next) {
         tracing::warn!(error = %e, "cannot update the tray menu");
     }

@@ -1005,7 +1005,7 @@ impl Notifications {
 }
 
 /// A person with a gap is reminded on the desktop by the scheduled run: the organisation,
-/// the next step; not again the same day; never in quiet hours; never when IT turned
+/// the next step, in their language; not again the same day; never in quiet hours; never when IT turned
 /// reminders off. (The local time is UTC here, and the quiet hours are chosen around now.)
 #[test]
 fn a_reminder_reaches_the_desktop_once_a_day_never_in_quiet_hours() {
@@ -1045,6 +1045,13 @@ fn a_reminder_reaches_the_desktop_once_a_day_never_in_quiet_hours() {
     assert!(body.contains("Set up an authenticator app"), "{body}");
     scheduled(&ada);
     assert!(shown.recv_timeout(quiet).is_err(), "one a day");
+
+    // In the person's language (IT's `locale` here; the OS's when none is set).
+    let hanna = person(serde_json::json!({ "quiet_hours": later, "locale": "de" }));
+    scheduled(&hanna);
+    let (summary, body) = shown.recv_timeout(std::time::Duration::from_secs(15)).expect("a reminder");
+    assert_eq!(summary, "Acme Ltd bittet Sie, die MFA-Einrichtung abzuschließen");
+    assert!(body.starts_with("Als Nächstes: Eine Authenticator-App einrichten."), "{body}");
 
     let night = person(serde_json::json!({ "quiet_hours": around_now }));
     scheduled(&night);

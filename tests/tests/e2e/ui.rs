@@ -340,6 +340,14 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
     assert_eq!(factors.attr("data-factors").await.expect("attr").as_deref(), Some("2"), "both verified factors");
     screenshot(&c, "ui-compliant.png").await;
     audit(&c, "overview, all set", &mut violations).await;
+    // New codes would void these: the flow asks first, and going back keeps them.
+    click(&c, "add-recovery_codes").await;
+    assert!(text(&c, "recovery-replace-warning").await.contains("stop working at once"));
+    audit(&c, "recovery codes: replace?", &mut violations).await;
+    click(&c, "flow-back").await;
+    find(&c, "standing-met").await;
+    let sets = server.query_json("SELECT COUNT(*) AS n FROM factors WHERE kind = 'recovery_codes'").expect("query");
+    assert_eq!(sets, vec![serde_json::json!({ "n": 1 })], "no new set was made");
     c.close().await.expect("close");
     assert!(violations.is_empty(), "accessibility violations (axe-core):\n{}", violations.join("\n"));
 }
@@ -505,7 +513,7 @@ impl Actions {
 /// the USB key (this test build only; it answers both touches by itself): from the first
 /// screen, one click to a verified key, then the key is in the list of factors. And an
 /// authenticator app, from another person's first screen: three actions beyond the code.
-/// The counts are written to artifacts/journey-actions.json for the README.
+/// The counts are written to journey-actions.json in artifacts/, for the README.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_security_key_is_registered_and_verified_in_the_window() {
     require_display();
@@ -957,5 +965,95 @@ async fn the_window_speaks_the_persons_language() {
     screenshot(&c, "ui-de.png").await;
     details(&c).await;
     assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
+    overview(&c).await;
+    // The journeys in German, for the README: a key asked for, an app, codes, recovery.
+    click(&c, "add-security_key").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
+        .await
+        .expect("the window asks for the key");
+    assert!(text(&c, "security-key-waiting").await.starts_with("Stecken Sie Ihren Sicherheitsschlüssel ein"));
+    screenshot(&c, "ui-de-security-key-insert.png").await;
+    click(&c, "security-key-cancel").await;
+    click(&c, "next-step-start").await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    screenshot(&c, "ui-de-totp.png").await;
+    click(&c, "totp-next").await;
+    find(&c, "totp-code").await.send_keys(&format!("{}{ENTER}", oathtool(&shown))).await.expect("type");
+    assert_eq!(text(&c, "success-what").await, "Ihre Authenticator-App ist von Acme Ltd bestätigt.");
+    screenshot(&c, "ui-de-totp-verified.png").await;
+    click(&c, "success-next").await;
+    find(&c, "recovery-codes").await;
+    screenshot(&c, "ui-de-recovery-codes.png").await;
+    click(&c, "flow-back").await;
+    click(&c, "recover-open").await;
+    find(&c, "recover").await;
+    screenshot(&c, "ui-de-recover.png").await;
     close(c, &home).await;
+}
+
+/// Presses `keys` where the keyboard focus is, as a person does without a mouse.
+async fn press(c: &Client, keys: &str) {
+    c.active_element().await.expect("the focused element").send_keys(keys).await.expect("keys");
+}
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+/// The journey with the keyboard alone, in the OS's dark theme: from the overview to a
+/// verified authenticator app and confirmed recovery codes, and back to the overview, with
+/// Tab and Enter and the codes typed, never a click. Each new screen puts the focus where the
+/// person goes on (its heading, its first field or its main button), and axe-core finds no
+/// violation on any screen in dark colours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_completes_the_journey_with_the_keyboard_alone_in_the_dark() {
+    require_display();
+    let (_server, home) = crate::factors::joined();
+    let driver = driver_with(&home, &[("GTK_THEME", std::path::Path::new("Adwaita:dark"))]);
+    let c = open(&driver, &[]).await;
+    find(&c, "standing-gap").await;
+    let dark = c.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.expect("media");
+    assert_eq!(dark, serde_json::json!(true), "the window follows the OS's dark theme");
+    let mut violations = Vec::new();
+    audit(&c, "overview (dark)", &mut violations).await;
+    screenshot(&c, "ui-dark.png").await;
+
+    // The focus starts on the standing; the next step's button is the next stop.
+    press(&c, TAB).await;
+    press(&c, ENTER).await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    audit(&c, "authenticator app: scan (dark)", &mut violations).await;
+    // "I have added it" has the focus once the code is shown.
+    press(&c, ENTER).await;
+    find(&c, "totp-code").await;
+    press(&c, &format!("{}{ENTER}", oathtool(&shown))).await;
+    find(&c, "success").await;
+    audit(&c, "authenticator app: verified (dark)", &mut violations).await;
+    // The success screen's heading has the focus; its next step follows.
+    press(&c, TAB).await;
+    press(&c, ENTER).await;
+    find(&c, "recovery-codes").await;
+    let first =
+        find(&c, "recovery-codes").await.find(Locator::Css("li")).await.expect("a code").text().await.expect("text");
+    audit(&c, "recovery codes (dark)", &mut violations).await;
+    // Save has the focus; then Print, Copy and "I have kept them".
+    press(&c, ENTER).await;
+    find(&c, "recovery-note").await;
+    for _ in 0..3 {
+        press(&c, TAB).await;
+    }
+    press(&c, ENTER).await;
+    find(&c, "recovery-input").await;
+    press(&c, &format!("{first}{ENTER}")).await;
+    assert_eq!(text(&c, "success-what").await, "Your recovery codes are confirmed by Acme Ltd.");
+    press(&c, TAB).await;
+    press(&c, ENTER).await;
+    assert_eq!(text(&c, "standing-met").await, "You're all set");
+    audit(&c, "overview, all set (dark)", &mut violations).await;
+    screenshot(&c, "ui-dark-all-set.png").await;
+    close(c, &home).await;
+    let (_, status, _) = home.run_json(&["status", "--json"]);
+    assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 2, "{status}");
+    assert!(violations.is_empty(), "accessibility violations (axe-core):\n{}", violations.join("\n"));
 }

@@ -1,0 +1,21 @@
+# The app's words outside the window: the tray menu and the desktop reminders, in English:
+# the source every other language translates. Formatted by fluent-rs (lastmile-agent's
+# `words`), which also reads window.ftl for the words both share (the next steps, problems).
+
+tray-title = Lastmile
+tray-open = Open Lastmile
+tray-quit = Quit Lastmile
+tray-standing-met = You meet { $organisation }'s policy
+tray-standing-excepted = Covered by an exception from { $organisation }
+tray-standing-gap = { $organisation } asks for one more step
+tray-standing-unknown = Joined { $organisation }; standing not known yet
+tray-not-set-up = Not set up yet
+tray-join = Join your organisation…
+tray-fix = Open Lastmile to fix this…
+tray-step = { $step }…
+reminder-summary = { $organisation } asks you to finish setting up MFA
+reminder-body = { $days ->
+    [none] Next: { $step }. Open Lastmile; it takes about a minute.
+    [one] Next, within a day: { $step }. Open Lastmile; it takes about a minute.
+   *[other] Next, within { $days } days: { $step }. Open Lastmile; it takes about a minute.
+}

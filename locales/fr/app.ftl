@@ -1,0 +1,19 @@
+# Les mots de l’application hors de la fenêtre : le menu de la zone de notification et les rappels.
+
+tray-title = Lastmile
+tray-open = Ouvrir Lastmile
+tray-quit = Quitter Lastmile
+tray-standing-met = Vous respectez la politique de { $organisation }
+tray-standing-excepted = Couvert par une exception de { $organisation }
+tray-standing-gap = { $organisation } vous demande une étape de plus
+tray-standing-unknown = { $organisation } rejointe ; situation pas encore connue
+tray-not-set-up = Pas encore configuré
+tray-join = Rejoindre votre organisation…
+tray-fix = Ouvrir Lastmile pour corriger cela…
+tray-step = { $step }…
+reminder-summary = { $organisation } vous demande de terminer la configuration de la MFA
+reminder-body = { $days ->
+    [none] Ensuite : { $step }. Ouvrez Lastmile ; cela prend environ une minute.
+    [one] Ensuite, d’ici un jour : { $step }. Ouvrez Lastmile ; cela prend environ une minute.
+   *[other] Ensuite, d’ici { $days } jours : { $step }. Ouvrez Lastmile ; cela prend environ une minute.
+}
