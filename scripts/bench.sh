@@ -27,6 +27,8 @@ if [[ "${BENCH_SKIP_APP:-0}" != 1 ]]; then
     xvfb-run -a -s "-screen 0 1280x860x24" python3 scripts/bench.py "$@" | tee "$out/app.md"
 fi
 
+# BENCH_SKIP_SERVER=1: the app's benchmarks only (the README's server tables are left as they are).
+if [[ "${BENCH_SKIP_SERVER:-0}" != 1 ]]; then
 echo "==> the server's benchmarks (release; SQLite, and PostgreSQL with fsync on), $runs runs each"
 cargo build --release --quiet -p lastmile-server --bins --examples
 pg_dir=$(mktemp -d)
@@ -57,6 +59,8 @@ cargo build --release --quiet -p lastmile
 LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
   cargo test -q --workspace --features lastmile/test-hooks --test e2e -- --ignored bench_joining_with_the_organisations_sign_in --nocapture \
   | grep '^|' | tee "$out/sso-join.md"
+
+fi
 
 echo "==> README.md: measurement tables rewritten from $out"
 python3 scripts/bench_readme.py "$out" README.md

@@ -120,9 +120,11 @@ def main():
     readme_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "README.md")
     readme = open(readme_path, encoding="utf-8").read()
     today = datetime.date.today().isoformat()
-    server, verdicts = server_table(directory)
     runs = len({os.path.basename(p).split(".")[1] for p in glob.glob(os.path.join(directory, "*.*.md"))})
-    readme = replace(readme, "server", f"Measured on {today}; {runs} run(s), separated by `;`, the worst decides.\n\n{server}")
+    verdicts = []
+    if runs:  # none with BENCH_SKIP_SERVER=1: the server's tables stay as they are
+        server, verdicts = server_table(directory)
+        readme = replace(readme, "server", f"Measured on {today}; {runs} run(s), separated by `;`, the worst decides.\n\n{server}")
     app, clock = app_table(directory)
     if app:
         readme = replace(readme, "app", f"Measured on {today}.\n\n{app}")
