@@ -17,3 +17,24 @@ reminder-body = { $days ->
     [one] Als Nächstes, innerhalb eines Tages: { $step }. Öffnen Sie Lastmile; es dauert etwa eine Minute.
    *[other] Als Nächstes, innerhalb von { $days } Tagen: { $step }. Öffnen Sie Lastmile; es dauert etwa eine Minute.
 }
+
+## lastmile status, at a terminal
+
+cli-device = Gerät
+cli-keys = Schlüssel
+cli-keys-none = keine gefunden
+cli-key = Schlüssel
+cli-key-unknown-model = unbekanntes Modell
+cli-platform = Plattform
+cli-tpm = TPM
+cli-server = Server
+cli-server-not-configured = nicht eingerichtet
+cli-server-reachable = erreichbar
+cli-server-unreachable = nicht erreichbar
+cli-clock = Uhr
+cli-joined = Beigetreten
+cli-joined-as = { $organisation } als { $email }
+cli-joined-no = nein
+cli-standing = Stand
+cli-next = Als Nächstes
+cli-next-command = { $step }: { $command }

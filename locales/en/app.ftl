@@ -19,3 +19,24 @@ reminder-body = { $days ->
     [one] Next, within a day: { $step }. Open Lastmile; it takes about a minute.
    *[other] Next, within { $days } days: { $step }. Open Lastmile; it takes about a minute.
 }
+
+## lastmile status, at a terminal
+
+cli-device = Device
+cli-keys = Keys
+cli-keys-none = none found
+cli-key = Key
+cli-key-unknown-model = unknown model
+cli-platform = Platform
+cli-tpm = TPM
+cli-server = Server
+cli-server-not-configured = not configured
+cli-server-reachable = reachable
+cli-server-unreachable = not reachable
+cli-clock = Clock
+cli-joined = Joined
+cli-joined-as = { $organisation } as { $email }
+cli-joined-no = no
+cli-standing = Standing
+cli-next = Next
+cli-next-command = { $step }: { $command }

@@ -17,3 +17,24 @@ reminder-body = { $days ->
     [one] Siguiente, en un día: { $step }. Abra Lastmile; se tarda alrededor de un minuto.
    *[other] Siguiente, en { $days } días: { $step }. Abra Lastmile; se tarda alrededor de un minuto.
 }
+
+## lastmile status, at a terminal
+
+cli-device = Dispositivo
+cli-keys = Llaves
+cli-keys-none = no se encontró ninguna
+cli-key = Llave
+cli-key-unknown-model = modelo desconocido
+cli-platform = Plataforma
+cli-tpm = TPM
+cli-server = Servidor
+cli-server-not-configured = sin configurar
+cli-server-reachable = accesible
+cli-server-unreachable = no accesible
+cli-clock = Reloj
+cli-joined = Unido
+cli-joined-as = { $organisation } como { $email }
+cli-joined-no = no
+cli-standing = Situación
+cli-next = Siguiente
+cli-next-command = { $step }: { $command }

@@ -17,3 +17,24 @@ reminder-body = { $days ->
     [one] Ensuite, d’ici un jour : { $step }. Ouvrez Lastmile ; cela prend environ une minute.
    *[other] Ensuite, d’ici { $days } jours : { $step }. Ouvrez Lastmile ; cela prend environ une minute.
 }
+
+## lastmile status, at a terminal
+
+cli-device = Appareil
+cli-keys = Clés
+cli-keys-none = aucune trouvée
+cli-key = Clé
+cli-key-unknown-model = modèle inconnu
+cli-platform = Plateforme
+cli-tpm = TPM
+cli-server = Serveur
+cli-server-not-configured = non configuré
+cli-server-reachable = joignable
+cli-server-unreachable = injoignable
+cli-clock = Horloge
+cli-joined = Membre
+cli-joined-as = { $organisation } en tant que { $email }
+cli-joined-no = non
+cli-standing = Situation
+cli-next = Ensuite
+cli-next-command = { $step } : { $command }

@@ -16,3 +16,24 @@ reminder-body = { $days ->
     [none] 次の手順: { $step }。Lastmile を開いてください（1 分ほどで終わります）。
    *[other] { $days } 日以内の次の手順: { $step }。Lastmile を開いてください（1 分ほどで終わります）。
 }
+
+## lastmile status, at a terminal
+
+cli-device = デバイス
+cli-keys = キー
+cli-keys-none = 見つかりません
+cli-key = キー
+cli-key-unknown-model = 不明なモデル
+cli-platform = プラットフォーム
+cli-tpm = TPM
+cli-server = サーバー
+cli-server-not-configured = 未設定
+cli-server-reachable = 接続可能
+cli-server-unreachable = 接続不可
+cli-clock = 時計
+cli-joined = 参加
+cli-joined-as = { $organisation }（{ $email }）
+cli-joined-no = いいえ
+cli-standing = 状況
+cli-next = 次の手順
+cli-next-command = { $step }: { $command }

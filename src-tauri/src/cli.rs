@@ -2,10 +2,11 @@
 //! exits with a documented code (`lastmile_agent::exit`): 0 means nothing to do.
 
 use clap::{Parser, Subcommand};
+use lastmile_agent::words::Words;
 use lastmile_agent::{exit, system::system_agent};
 use lastmile_core::clock::Clock as _;
 use lastmile_core::settings::RawLayer;
-use lastmile_proto::app::{CheckVerdict, DoctorReport, StatusReport};
+use lastmile_proto::app::{CheckVerdict, DoctorReport};
 
 use crate::term::{fail, print_json, say};
 
@@ -288,7 +289,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&report)
                 } else {
-                    print_status(&report)
+                    say(&crate::status_text::status_text(&report, &Words::new(agent.locale())))
                 }
                 code
             }
@@ -546,48 +547,6 @@ fn print_clock(c: &lastmile_proto::app::ClockStatus) {
         s += "To fix it:\n";
         for (i, step) in c.fix_steps.iter().enumerate() {
             s += &format!("  {}. {step}\n", i + 1);
-        }
-    }
-    say(&s);
-}
-
-fn print_status(r: &StatusReport) {
-    let mut s = String::new();
-    let d = &r.device;
-    s += &format!("Device      {} - {} {} ({})\n", d.hostname, d.os_name, d.os_version, d.arch);
-    let keys = &r.authenticators.security_keys;
-    if keys.is_empty() {
-        s += &format!(
-            "Keys        none found{}\n",
-            r.authenticators.security_keys_note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
-        );
-    }
-    for k in keys {
-        s += &format!(
-            "Key         {} [{}]{}\n",
-            k.model.as_deref().or(k.aaguid.as_deref()).unwrap_or("unknown model"),
-            k.versions.join(", "),
-            k.error.as_deref().map(|e| format!(" - {e}")).unwrap_or_default()
-        );
-    }
-    s += &format!("Platform    {}\n", r.authenticators.platform.detail);
-    s += &format!("TPM         {}\n", r.authenticators.tpm.detail);
-    s += &format!(
-        "Server      {} ({})\n",
-        r.server.url.as_deref().unwrap_or("not configured"),
-        if r.server.reachable { "reachable" } else { "not reachable" }
-    );
-    if let (Some(o), Some(v)) = (r.clock.offset_ms, r.clock.verdict) {
-        s += &format!("Clock       {o:+} ms against the server ({v:?})\n");
-    }
-    match (&r.enrollment.organisation, &r.enrollment.user_email) {
-        (Some(org), Some(email)) => s += &format!("Joined      {org} as {email}\n"),
-        _ => s += "Joined      no\n",
-    }
-    for p in &r.problems {
-        s += &format!("! {}\n", p.message);
-        if let Some(h) = &p.hint {
-            s += &format!("  {h}\n");
         }
     }
     say(&s);

@@ -7,6 +7,7 @@ mod enroll;
 mod gui;
 mod qr;
 mod recover;
+mod status_text;
 mod term;
 
 pub use gui::{COMMANDS, run_app, setup_builder};

@@ -60,12 +60,18 @@ pub fn next_step(words: &Words, step: &NextStepView) -> String {
 }
 
 /// A problem as the window words it, with the clock's offset for the clock's problems.
-fn problem(words: &Words, code: ProblemCode, report: &StatusReport) -> String {
-    let id = format!(
-        "problem-{}",
-        serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-    );
-    let ms = report.clock.offset_ms.unwrap_or(0);
+pub fn problem(words: &Words, code: ProblemCode, report: &StatusReport) -> String {
+    let offset = clock_offset(words, report.clock.offset_ms.unwrap_or(0));
+    words.say(&format!("problem-{}", code_name(code)), &[("offset", Arg::Text(&offset))])
+}
+
+/// What to do about a problem, as the window words it.
+pub fn problem_hint(words: &Words, code: ProblemCode) -> String {
+    words.say(&format!("problem-{}-hint", code_name(code)), &[])
+}
+
+/// "12.0 s behind the server", in `words`' language.
+pub fn clock_offset(words: &Words, ms: i64) -> String {
     let amount = if ms.abs() < 1000 {
         words.say("duration-ms", &[("n", Arg::Number(ms.abs()))])
     } else {
@@ -76,8 +82,12 @@ fn problem(words: &Words, code: ProblemCode, report: &StatusReport) -> String {
         -1 => "behind",
         _ => "same",
     };
-    let offset = words.say("clock-offset", &[("direction", Arg::Text(direction)), ("amount", Arg::Text(&amount))]);
-    words.say(&id, &[("offset", Arg::Text(&offset))])
+    words.say("clock-offset", &[("direction", Arg::Text(direction)), ("amount", Arg::Text(&amount))])
+}
+
+/// A problem code as the message ids spell it (`server_unreachable`).
+fn code_name(code: ProblemCode) -> String {
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 #[cfg(test)]

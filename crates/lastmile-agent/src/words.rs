@@ -154,6 +154,8 @@ mod tests {
             "deadline",
             "current",
             "left",
+            "email",
+            "command",
         ];
         let numbers = ["n", "reports", "need", "factors", "digits", "days", "total", "period", "ms", "have"];
         let args: Vec<(&str, Arg)> =

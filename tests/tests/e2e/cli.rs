@@ -1076,3 +1076,28 @@ fn at_login_nothing_starts_when_autostart_is_never() {
     assert_eq!(exit, 0, "{err}");
     assert!(home.logs().contains("decided=Off"), "{}", home.logs());
 }
+
+/// `lastmile status` at a terminal says where the person stands and the next step with the
+/// command that takes it, in their language: English by default here, French once their own
+/// `locale` setting says so (the same words as the window and the tray).
+#[test]
+fn status_at_a_terminal_speaks_the_persons_language() {
+    let (_server, home) = crate::factors::joined();
+    let line = |out: &str, label: &str| {
+        out.lines().find(|l| l.starts_with(label)).map(|l| l[label.len()..].trim().to_string()).unwrap_or_default()
+    };
+    let (_, out, err) = home.run(&["status"]);
+    assert_eq!(line(&out, "Standing"), "Acme Ltd asks for one more step", "{out}{err}");
+    assert_eq!(line(&out, "Next"), "Set up an authenticator app: lastmile enroll totp", "{out}");
+    assert_eq!(line(&out, "Joined"), "Acme Ltd as ada@acme.test", "{out}");
+
+    let path = home.settings_path();
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|_| "{}".into())).expect("settings");
+    settings["locale"] = "fr".into();
+    std::fs::write(&path, settings.to_string()).expect("settings");
+    let (_, out, err) = home.run(&["status"]);
+    assert_eq!(line(&out, "Situation"), "Acme Ltd vous demande une étape de plus", "{out}{err}");
+    assert_eq!(line(&out, "Ensuite"), "Configurer une application d’authentification : lastmile enroll totp", "{out}");
+    assert_eq!(line(&out, "Membre"), "Acme Ltd en tant que ada@acme.test", "{out}");
+}
