@@ -2,7 +2,6 @@
 //! exits with a documented code (`lastmile_agent::exit`): 0 means nothing to do.
 
 use clap::{Parser, Subcommand};
-use lastmile_agent::words::Words;
 use lastmile_agent::{exit, system::system_agent};
 use lastmile_core::clock::Clock as _;
 use lastmile_core::settings::RawLayer;
@@ -289,7 +288,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&report)
                 } else {
-                    say(&crate::status_text::status_text(&report, &Words::new(agent.locale())))
+                    say(&crate::status_text::status_text(&report, lastmile_core::words::Words::new(agent.locale())))
                 }
                 code
             }

@@ -5,7 +5,7 @@
 //! the TPM's, a problem's specifics) stay in English, as in the window.
 
 use lastmile_agent::glance::{clock_offset, next_step, problem, problem_hint};
-use lastmile_agent::words::{Arg, Words};
+use lastmile_core::words::{Arg, Words};
 use lastmile_proto::app::{ClockVerdict, ProblemCode, StatusReport};
 
 /// How many terminal columns `text` takes: two for the wide characters of East Asian

@@ -5,7 +5,7 @@
 use lastmile_core::deep_link::{DeepLink, Step};
 use lastmile_proto::app::{NextStepView, ProblemCode, StatusReport};
 
-use crate::words::{Arg, Words};
+use lastmile_core::words::{Arg, Words};
 
 /// The tray's two lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +155,7 @@ mod tests {
         ];
         let words = Words::new("en");
         for (r, status, next) in cases {
-            let g = glance(&r, &words);
+            let g = glance(&r, words);
             assert_eq!(g.status, status);
             assert_eq!(g.next.as_ref().map(|(label, link)| (label.as_str(), link.as_deref())), next, "{status}");
         }
@@ -164,13 +164,13 @@ mod tests {
     #[test]
     fn the_tray_speaks_the_persons_language() {
         let r = report(vec![], Some(view(false, false, Some(("recovery_codes", "Get recovery codes")))));
-        let g = glance(&r, &Words::new("fr"));
+        let g = glance(&r, Words::new("fr"));
         assert_eq!(g.status, "Acme vous demande une étape de plus");
         assert_eq!(g.next.map(|(label, _)| label).as_deref(), Some("Obtenir des codes de récupération…"));
         // The clock's problem carries its offset, worded in that language.
         let mut r = report(vec![problem(ProblemCode::ClockFail, "clock")], None);
         r.clock.offset_ms = Some(-95_000);
-        let g = glance(&r, &Words::new("de"));
+        let g = glance(&r, Words::new("de"));
         assert!(g.status.contains("95"), "{}", g.status);
         assert_eq!(g.next.map(|(label, _)| label).as_deref(), Some("Lastmile öffnen, um das zu beheben…"));
     }

@@ -24,7 +24,6 @@ pub mod sso;
 mod status;
 pub mod support;
 pub mod system;
-pub mod words;
 
 use std::future::Future;
 

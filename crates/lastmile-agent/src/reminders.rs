@@ -7,8 +7,8 @@
 use lastmile_core::clock::Clock;
 use lastmile_proto::app::StatusReport;
 
-use crate::words::Arg;
 use crate::{Agent, DeviceProbe, SecretStore};
+use lastmile_core::words::Arg;
 
 /// What to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +42,11 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             tracing::warn!(error = %e, "cannot record the reminder; not showing it");
             return None;
         }
-        let words = crate::words::Words::new(self.locale());
+        let words = lastmile_core::words::Words::new(self.locale());
         let organisation = report.enrollment.organisation.clone().unwrap_or_default();
         let days =
             view.standing.deadline_ms.filter(|d| *d > now).map(|d| (d - now + 24 * 3_600_000 - 1) / (24 * 3_600_000));
-        let step = crate::glance::next_step(&words, step);
+        let step = crate::glance::next_step(words, step);
         let days = match days {
             Some(n) => Arg::Number(n),
             None => Arg::Text("none"),

@@ -22,5 +22,6 @@ pub mod settings;
 pub mod sntp;
 pub mod sso;
 pub mod totp;
+pub mod words;
 
 pub use error::CoreError;

@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 
 use lastmile_agent::glance::{Glance, glance};
-use lastmile_agent::words::Words;
+use lastmile_core::words::Words;
 use lastmile_proto::app::StatusReport;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
@@ -50,7 +50,7 @@ pub(super) fn available() -> bool {
 }
 
 /// The tray's words, in the language the window speaks (the `locale` setting, else the OS's).
-fn words<R: Runtime>(app: &AppHandle<R>) -> Words {
+fn words<R: Runtime>(app: &AppHandle<R>) -> &'static Words {
     Words::new(app.try_state::<super::AppState>().map_or("en", |s| s.agent.locale()))
 }
 
@@ -91,7 +91,7 @@ pub(super) fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 /// Shows `report` in the tray's menu (nothing when there is no tray).
 pub(super) fn show<R: Runtime>(app: &AppHandle<R>, report: &StatusReport) {
     let Some(tray) = app.try_state::<Tray<R>>() else { return };
-    let Glance { status, next } = glance(report, &words(app));
+    let Glance { status, next } = glance(report, words(app));
     if let Err(e) = tray.update(&status, next) {
         tracing::warn!(error = %e, "cannot update the tray menu");
     }

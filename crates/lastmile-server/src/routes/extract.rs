@@ -173,3 +173,51 @@ mod tests {
         assert_eq!(client_ip(ip("10.0.0.1"), &bad, &proxies), ip("10.0.0.1"), "garbage is not believed");
     }
 }
+
+/// The words of the language the browser asks for (`Accept-Language`, by its weights), among
+/// the languages Lastmile has; English when none matches. For the server's own pages.
+#[derive(Debug, Clone, Copy)]
+pub struct PageWords(pub &'static lastmile_core::words::Words);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageWords {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let wanted = accepted_languages(header.unwrap_or_default());
+        Ok(PageWords(lastmile_core::words::Words::new(lastmile_core::locale::negotiate(&wanted))))
+    }
+}
+
+/// The languages of an `Accept-Language` header (RFC 9110), most wanted first: weights
+/// sorted (stable, so equal weights keep their order), `q=0` and `*` dropped, at most 16.
+pub fn accepted_languages(header: &str) -> Vec<String> {
+    let mut weighted: Vec<(f32, String)> = header
+        .split(',')
+        .take(16)
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            (!tag.is_empty() && tag != "*" && q > 0.0 && tag.len() <= 35).then(|| (q, tag.to_string()))
+        })
+        .collect();
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
+    weighted.into_iter().map(|(_, tag)| tag).collect()
+}
+
+#[cfg(test)]
+mod accept_language_tests {
+    use super::accepted_languages;
+
+    #[test]
+    fn accept_language_is_read_by_weight() {
+        assert_eq!(accepted_languages("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), ["fr-CH", "fr", "en", "de"]);
+        assert_eq!(accepted_languages("en;q=0.5, de"), ["de", "en"]);
+        assert_eq!(accepted_languages("ja;q=0, es"), ["es"]);
+        assert_eq!(accepted_languages(""), Vec::<String>::new());
+        assert_eq!(accepted_languages("de;q=abc"), ["de"], "an unreadable weight counts as 1");
+    }
+}

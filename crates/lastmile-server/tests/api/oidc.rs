@@ -1091,3 +1091,51 @@ async fn okta_authorize_url(h: &Harness, issuer: &str) -> String {
         c.client.client_id
     )
 }
+
+/// The sign-in page speaks the browser's language (Accept-Language, by weight, among the
+/// languages Lastmile has; English otherwise): its lang, title, heading, labels and buttons,
+/// also after a refusal, whose own words stay English and are marked so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_page_speaks_the_browsers_language() {
+    let mut h = harness().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (_p, issuer) = provider(&mut h, dir.path()).await;
+    ada_with_totp(&h).await;
+    let url = okta_authorize_url(&h, &issuer).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http");
+    let page = |language: Option<&'static str>| {
+        let mut get = http.get(&url);
+        if let Some(l) = language {
+            get = get.header("accept-language", l);
+        }
+        async move { get.send().await.expect("page").text().await.expect("html") }
+    };
+    let english = page(None).await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("<h1>Confirm it is you</h1>"), "{english}");
+    let german = page(Some("fr;q=0.5, de-AT, en;q=0.1")).await;
+    assert!(german.contains("<html lang=\"de\">"), "{german}");
+    assert!(german.contains("<title>Mit Lastmile anmelden</title>"), "{german}");
+    assert!(german.contains("<h1>Bestätigen Sie, dass Sie es sind</h1>"), "{german}");
+    assert!(german.contains(">Geschäftliche E-Mail</label>") && german.contains(">Mit dem Code bestätigen</button>"));
+    assert!(page(Some("pt-BR, *;q=0.5")).await.contains("<html lang=\"en\">"), "a language Lastmile lacks");
+    let japanese = page(Some("ja")).await;
+    assert!(japanese.contains("<h1>ご本人であることを確認してください</h1>"), "{japanese}");
+
+    let request = request_id(&german);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("request", request.as_str()), ("username", "ada@acme.test"), ("code", "000000")])
+        .finish();
+    let answer = http
+        .post(format!("{issuer}/oidc/authorize/totp"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept-language", "de")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    let status = answer.status().as_u16();
+    let html = answer.text().await.expect("html");
+    assert_eq!(status, 400);
+    assert!(html.contains("<h1>Bestätigen Sie, dass Sie es sind</h1>"), "{html}");
+    assert!(html.contains("lang=\"en\">that email and code do not match"), "{html}");
+}

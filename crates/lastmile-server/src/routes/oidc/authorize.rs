@@ -13,13 +13,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use lastmile_core::clock::UnixMillis;
+use lastmile_core::words::Words;
 use webauthn_rs::prelude::{PublicKeyCredential, SecurityKey, SecurityKeyAuthentication};
 
 use super::page::{SCRIPT, SignInForm, form_post, origin_of, page, shown};
 use super::provider;
 use crate::oidc::entra;
 use crate::oidc::flow::{self, Refusal};
-use crate::routes::extract::{ClientAddr, RawBody};
+use crate::routes::extract::{ClientAddr, PageWords, RawBody};
 use crate::secrets::{hash_secret, new_id};
 use crate::store::audit::{Event, Kind};
 use crate::store::oidc::{self as clients, OidcClient, SignInRequest};
@@ -57,9 +58,11 @@ fn sign_in_form(
     r: &SignInRequest,
     username: &str,
     error: Option<&str>,
+    words: &Words,
 ) -> String {
     let (key, totp) = offers(state, p, client, r.amr_values.as_deref());
     SignInForm {
+        words,
         client_name: &client.name,
         request_id: &r.id,
         username,
@@ -78,18 +81,27 @@ fn sign_in_form(
 /// GET /oidc/authorize: checks the request, keeps it on the server, shows the page.
 pub async fn authorize(
     State(state): State<AppState>,
+    PageWords(words): PageWords,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    authorize_with(&state, q).await
+    authorize_with(&state, q, words).await
 }
 
 /// POST /oidc/authorize: the same with the parameters in a form (Entra ID posts them: its
 /// requests are too long for some browsers' URLs).
-pub async fn authorize_post(State(state): State<AppState>, RawBody(body): RawBody) -> Result<Response, ApiError> {
-    authorize_with(&state, Form::parse(&body).0).await
+pub async fn authorize_post(
+    State(state): State<AppState>,
+    PageWords(words): PageWords,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
+    authorize_with(&state, Form::parse(&body).0, words).await
 }
 
-async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<Response, ApiError> {
+async fn authorize_with(
+    state: &AppState,
+    q: HashMap<String, String>,
+    words: &'static Words,
+) -> Result<Response, ApiError> {
     let p = provider(state)?;
     let now = state.clock.now();
     let client = match q.get("client_id") {
@@ -97,17 +109,17 @@ async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<
         _ => None,
     };
     if let Some(client) = client.as_ref().filter(|c| c.profile == "entra-eam") {
-        return authorize_entra(state, p, client, &q, now).await;
+        return authorize_entra(state, p, client, &q, now, words).await;
     }
     let a = match flow::check_authorize(&q, client.as_ref()) {
         Ok(a) => a,
-        Err(Refusal::Shown(why)) => return Ok(shown(&why)),
+        Err(Refusal::Shown(why)) => return Ok(shown(&why, words)),
         Err(Refusal::Redirected { error, description }) => {
             let redirect = q.get("redirect_uri").map(String::as_str).unwrap_or_default();
             return Ok(error_redirect(p, redirect, q.get("state").map(String::as_str), error, &description));
         }
     };
-    let Some(client) = client else { return Ok(shown("unknown client")) };
+    let Some(client) = client else { return Ok(shown("unknown client", words)) };
     if offers(state, p, &client, None) == (false, false) {
         let why = "this application accepts only security keys, and this server's sign-in page is not under the \
                    security keys' domain (its RP ID); the administrator must serve the page there";
@@ -135,7 +147,7 @@ async fn authorize_with(state: &AppState, q: HashMap<String, String>) -> Result<
         auth_time_ms: None,
     };
     let hint = q.get("login_hint").map(String::as_str).filter(|h| h.len() <= 254).unwrap_or_default();
-    keep_and_show(state, p, &client, r, hint, now).await
+    keep_and_show(state, p, &client, r, hint, now, words).await
 }
 
 /// An Entra ID request: the hint checked against Entra ID's keys and the client's tenants and
@@ -147,18 +159,26 @@ async fn authorize_entra(
     client: &OidcClient,
     q: &HashMap<String, String>,
     now: UnixMillis,
+    words: &'static Words,
 ) -> Result<Response, ApiError> {
     let e = match entra::check_request(q, Some(client)) {
         Ok(e) => e,
-        Err(Refusal::Shown(why)) => return Ok(shown(&why)),
+        Err(Refusal::Shown(why)) => return Ok(shown(&why, words)),
         Err(Refusal::Redirected { error, description }) => {
             let redirect = q.get("redirect_uri").map(String::as_str).unwrap_or_default();
-            return Ok(form_post_error(redirect, q.get("state").map(String::as_str), error, &description, client));
+            return Ok(form_post_error(
+                redirect,
+                q.get("state").map(String::as_str),
+                error,
+                &description,
+                client,
+                words,
+            ));
         }
     };
     let refuse = |error: &str, why: &str| {
         tracing::info!(client = %client.client_id, client_request_id = ?e.client_request_id, error, why, "Entra ID sign-in refused");
-        Ok(form_post_error(&e.redirect_uri, e.state.as_deref(), error, why, client))
+        Ok(form_post_error(&e.redirect_uri, e.state.as_deref(), error, why, client, words))
     };
     let acr = match entra::acr_for(&e.acr) {
         Ok(acr) => acr,
@@ -233,7 +253,7 @@ async fn authorize_entra(
         amr: None,
         auth_time_ms: None,
     };
-    keep_and_show(state, p, client, r, &email, now).await
+    keep_and_show(state, p, client, r, &email, now, words).await
 }
 
 /// Keeps a checked request on the server (dropping expired ones once a minute) and shows its
@@ -245,14 +265,15 @@ async fn keep_and_show(
     r: SignInRequest,
     username: &str,
     now: UnixMillis,
+    words: &'static Words,
 ) -> Result<Response, ApiError> {
     if p.purge_due(now) {
         clients::purge(&state.db.pool, now).await?;
     }
-    let html = sign_in_form(state, p, client, &r, username, None);
+    let html = sign_in_form(state, p, client, &r, username, None, words);
     let form_to = origin_of(&r.redirect_uri);
     state.queues.writes.call(AuditedWrite::NewRequest { request: Box::new(r), now }).await?;
-    Ok(page(StatusCode::OK, &html, form_to.as_deref()))
+    Ok(page(StatusCode::OK, &html, form_to.as_deref(), words))
 }
 
 /// An OAuth error sent back by form POST.
@@ -262,12 +283,13 @@ fn form_post_error(
     error: &str,
     description: &str,
     client: &OidcClient,
+    words: &Words,
 ) -> Response {
     let mut fields = vec![("error", error), ("error_description", description)];
     if let Some(s) = state {
         fields.push(("state", s));
     }
-    form_post(redirect_uri, &fields, &client.name)
+    form_post(redirect_uri, &fields, &client.name, words)
 }
 
 fn error_redirect(
@@ -307,19 +329,26 @@ struct Posted {
     r: SignInRequest,
     client: OidcClient,
     username: String,
+    /// The page's language.
+    words: &'static Words,
 }
 
 impl Posted {
-    async fn read(state: &AppState, form: &Form, now: UnixMillis) -> Result<Option<Posted>, ApiError> {
+    async fn read(
+        state: &AppState,
+        form: &Form,
+        now: UnixMillis,
+        words: &'static Words,
+    ) -> Result<Option<Posted>, ApiError> {
         let Some((r, client)) = open(state, form, now).await? else { return Ok(None) };
         let username = person(state, &r, form).await?;
-        Ok(Some(Posted { r, client, username }))
+        Ok(Some(Posted { r, client, username, words }))
     }
 
     /// The page again, with `why` above the form.
     fn again(&self, state: &AppState, p: &crate::oidc::Provider, status: StatusCode, why: &str) -> Response {
-        let form = sign_in_form(state, p, &self.client, &self.r, &self.username, Some(why));
-        page(status, &form, origin_of(&self.r.redirect_uri).as_deref())
+        let form = sign_in_form(state, p, &self.client, &self.r, &self.username, Some(why), self.words);
+        page(status, &form, origin_of(&self.r.redirect_uri).as_deref(), self.words)
     }
 }
 
@@ -344,13 +373,14 @@ fn limited(state: &AppState, addr: Option<std::net::IpAddr>, org_id: &str, usern
 pub async fn authorize_totp(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    PageWords(words): PageWords,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
     let code = form.get("code");
-    let Some(post) = Posted::read(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown(GONE, words)) };
     let (r, client, username) = (&post.r, &post.client, post.username.as_str());
     let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
     if !offers(&state, p, client, r.amr_values.as_deref()).1 {
@@ -387,7 +417,7 @@ pub async fn authorize_totp(
     };
     let (status, message) = match outcome {
         TotpOutcome::Accepted(_) => {
-            return complete(&state, p, client, r, &user_id, &factor_id, "totp", None, None, now).await;
+            return complete(&state, p, client, r, &user_id, &factor_id, "totp", None, None, now, words).await;
         }
         TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
             let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
@@ -507,12 +537,16 @@ fn stand_in(state: &AppState, org_id: &str, username: &str) -> Result<serde_json
 /// POST /oidc/authorize/key: the security key's answer (the script posts it in a form). The
 /// assertion the request started is taken once; a key that is not one of the person's
 /// verified keys, a stand-in's answer and a tampered answer get the same message.
-pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody) -> Result<Response, ApiError> {
+pub async fn authorize_key(
+    State(state): State<AppState>,
+    PageWords(words): PageWords,
+    RawBody(body): RawBody,
+) -> Result<Response, ApiError> {
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
     let credential = form.get("credential");
-    let Some(post) = Posted::read(&state, &form, now).await? else { return Ok(shown(GONE)) };
+    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown(GONE, words)) };
     let (r, client) = (&post.r, &post.client);
     let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
     if !offers(&state, p, client, r.amr_values.as_deref()).0 {
@@ -557,7 +591,20 @@ pub async fn authorize_key(State(state): State<AppState>, RawBody(body): RawBody
     };
     key.update_credential(&result);
     let credential = Some(json(&key)?);
-    complete(&state, p, client, r, &user_id, &factor.id, "security_key", credential, Some(key_state.clone()), now).await
+    complete(
+        &state,
+        p,
+        client,
+        r,
+        &user_id,
+        &factor.id,
+        "security_key",
+        credential,
+        Some(key_state.clone()),
+        now,
+        words,
+    )
+    .await
 }
 
 /// The factor among `keys` whose credential made the assertion, with its key.
@@ -596,6 +643,7 @@ async fn complete(
     credential: Option<String>,
     key_state: Option<String>,
     now: UnixMillis,
+    words: &Words,
 ) -> Result<Response, ApiError> {
     let implicit = r.response_type == "id_token";
     let code = crate::secrets::new_authorization_code();
@@ -624,7 +672,7 @@ async fn complete(
         return Err(ServerError::Internal("a sign-in answered something else".into()).into());
     };
     if !done {
-        return Ok(shown(GONE));
+        return Ok(shown(GONE, words));
     }
     tracing::info!(client = %client.client_id, factor = %factor_id, amr, client_request_id = ?r.client_request_id, "OIDC sign-in");
     if implicit {
@@ -633,7 +681,7 @@ async fn complete(
         if let Some(s) = &r.state {
             fields.push(("state", s));
         }
-        return Ok(form_post(&r.redirect_uri, &fields, &client.name));
+        return Ok(form_post(&r.redirect_uri, &fields, &client.name, words));
     }
     let mut params = vec![("code", code.as_str()), ("iss", p.issuer().as_str())];
     if let Some(s) = &r.state {

@@ -4,6 +4,8 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
+use lastmile_core::words::{Arg, Words};
+
 use crate::dashboard::esc;
 
 /// The page's one script: asks for a challenge, calls WebAuthn, posts the answer.
@@ -11,19 +13,20 @@ pub const SCRIPT: &str = include_str!("signin.js");
 
 /// A page around `body`. `form_to` is the redirect URI's origin, which the CSP must allow as
 /// a form target (browsers hold a form's redirect to form-action).
-pub fn page(status: StatusCode, body: &str, form_to: Option<&str>) -> Response {
+pub fn page(status: StatusCode, body: &str, form_to: Option<&str>, words: &Words) -> Response {
     let csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; \
          form-action 'self'{}; frame-ancestors 'none'; base-uri 'none'",
         form_to.map(|o| format!(" {o}")).unwrap_or_default()
     );
-    page_with(status, body, &csp)
+    page_with(status, body, &csp, words)
 }
 
-fn page_with(status: StatusCode, body: &str, csp: &str) -> Response {
+/// The page in `words`' language: its `lang` and its title.
+fn page_with(status: StatusCode, body: &str, csp: &str, words: &Words) -> Response {
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in with Lastmile</title>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
          <style>body{{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}}\
          main{{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:12px;box-shadow:0 1px 4px #0002}}\
          h1{{font-size:1.4rem;margin:0 0 1rem}}label{{display:block;margin-top:1rem;font-weight:600}}\
@@ -36,7 +39,9 @@ fn page_with(status: StatusCode, body: &str, csp: &str) -> Response {
          @media (prefers-color-scheme:dark){{body{{background:#12151c;color:#e6e9ef}}main{{background:#1d2330}}\
          .note,.or{{color:#aab2c2}}button.second{{background:#1d2330;color:#8fb3ff;border-color:#8fb3ff}}\
          input[readonly]{{background:#2a3140;color:#e6e9ef}}}}\
-         </style></head><body><main>{body}</main></body></html>"
+         </style></head><body><main>{body}</main></body></html>",
+        lang = esc(&words.language()),
+        title = esc(&words.say("signin-title", &[])),
     );
     let mut resp = (status, Html(html)).into_response();
     let h = resp.headers_mut();
@@ -53,17 +58,20 @@ const SUBMIT: &str = "document.forms[0].submit();";
 
 /// An OAuth response by form POST (OAuth 2.0 Form Post Response Mode): a form to the redirect
 /// URI that submits itself, with a button when scripts are off.
-pub fn form_post(redirect_uri: &str, fields: &[(&str, &str)], client_name: &str) -> Response {
+pub fn form_post(redirect_uri: &str, fields: &[(&str, &str)], client_name: &str, words: &Words) -> Response {
     use base64::Engine;
     let hash = base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(SUBMIT.as_bytes()));
     let inputs: String = fields
         .iter()
         .map(|(name, value)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(name), esc(value)))
         .collect();
+    let client = [("client", Arg::Text(client_name))];
     let body = format!(
-        "<h1>Taking you back</h1><p>Returning to {client}.</p><form method=\"post\" action=\"{action}\">{inputs}\
-         <button type=\"submit\">Continue to {client}</button></form><script>{SUBMIT}</script>",
-        client = esc(client_name),
+        "<h1>{title}</h1><p>{returning}</p><form method=\"post\" action=\"{action}\">{inputs}\
+         <button type=\"submit\">{continue_to}</button></form><script>{SUBMIT}</script>",
+        title = esc(&words.say("signin-returning-title", &[])),
+        returning = esc(&words.say("signin-returning", &client)),
+        continue_to = esc(&words.say("signin-continue", &client)),
         action = esc(redirect_uri),
     );
     let csp = format!(
@@ -71,25 +79,29 @@ pub fn form_post(redirect_uri: &str, fields: &[(&str, &str)], client_name: &str)
          frame-ancestors 'none'; base-uri 'none'",
         origin_of(redirect_uri).unwrap_or_else(|| "'none'".into())
     );
-    page_with(StatusCode::OK, &body, &csp)
+    page_with(StatusCode::OK, &body, &csp, words)
 }
 
 pub fn origin_of(uri: &str) -> Option<String> {
     url::Url::parse(uri).ok().map(|u| u.origin().ascii_serialization())
 }
 
-/// A page that ends the sign-in: what went wrong, and what to do.
-pub fn shown(why: &str) -> Response {
+/// A page that ends the sign-in: what went wrong (the server's words, in English), and what
+/// to do.
+pub fn shown(why: &str, words: &Words) -> Response {
     let body = format!(
-        "<h1>This sign-in cannot go on</h1><p class=\"error\" role=\"alert\">{}</p>\
-         <p class=\"note\">Go back to the application and start again; if it happens again, tell your IT team.</p>",
-        esc(why)
+        "<h1>{title}</h1><p class=\"error\" role=\"alert\" lang=\"en\">{why}</p><p class=\"note\">{note}</p>",
+        title = esc(&words.say("signin-stopped", &[])),
+        why = esc(why),
+        note = esc(&words.say("signin-stopped-note", &[])),
     );
-    page(StatusCode::BAD_REQUEST, &body, None)
+    page(StatusCode::BAD_REQUEST, &body, None, words)
 }
 
 /// What the sign-in form offers and holds.
 pub struct SignInForm<'a> {
+    /// The page's language.
+    pub words: &'a Words,
     pub client_name: &'a str,
     pub request_id: &'a str,
     pub username: &'a str,
@@ -112,56 +124,67 @@ impl SignInForm<'_> {
         // A field is described by the error only when there is one (a reference to an
         // element that does not exist is an accessibility fault).
         let described = if self.error.is_some() { " aria-describedby=\"error\"" } else { "" };
+        // The refusals are the server's words, in English (marked so for screen readers).
         let error = self
             .error
-            .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\">{}</p>", esc(e)))
+            .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\" lang=\"en\">{}</p>", esc(e)))
             .unwrap_or_default();
-        let what = match (self.key, self.totp) {
-            (true, true) => "your security key or the authenticator app Lastmile set up for you",
-            (true, false) => "your security key",
-            _ => "the authenticator app Lastmile set up for you",
+        let w = |id: &str| esc(&self.words.say(id, &[]));
+        let factors = match (self.key, self.totp) {
+            (true, true) => "both",
+            (true, false) => "key",
+            _ => "totp",
         };
+        let intro =
+            self.words.say("signin-intro", &[("client", Arg::Text(self.client_name)), ("factors", Arg::Text(factors))]);
         // Without a code field the form's submit starts the key (the script takes it); with
         // no script it posts nothing a key could have signed, and the answer says so.
         let action = if self.totp { &self.totp_action } else { &self.key_action };
         let key = if self.key {
             format!(
-                "<div id=\"key\" hidden data-options=\"{options}\" data-touch=\"Touch your security key now.\" \
-                 data-cancelled=\"The security key did not answer (cancelled, or it timed out). Try again.\" \
-                 data-unreachable=\"The server did not answer. Check your connection and try again.\">\
-                 <button type=\"{kind}\" id=\"key-button\">Use my security key</button>\
+                "<div id=\"key\" hidden data-options=\"{options}\" data-touch=\"{touch}\" \
+                 data-cancelled=\"{cancelled}\" data-unreachable=\"{unreachable}\">\
+                 <button type=\"{kind}\" id=\"key-button\">{use_key}</button>\
                  <p id=\"key-status\" class=\"note\" role=\"status\" aria-live=\"polite\"></p></div>\
-                 <noscript><p class=\"note\">Signing in with a security key needs JavaScript, which is off in this \
-                 browser.</p></noscript>",
+                 <noscript><p class=\"note\">{no_script}</p></noscript>",
                 options = esc(&self.key_options),
                 kind = if self.totp { "button" } else { "submit" },
+                touch = w("signin-key-touch"),
+                cancelled = w("signin-key-cancelled"),
+                unreachable = w("signin-key-unreachable"),
+                use_key = w("signin-use-key"),
+                no_script = w("signin-key-no-script"),
             )
         } else {
             String::new()
         };
         let totp = if self.totp {
             format!(
-                "{or}<label for=\"code\">Code from your authenticator app</label>\
+                "{or}<label for=\"code\">{code}</label>\
                  <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required{described}>\
-                 <button type=\"submit\"{class}>Confirm with the code</button>",
-                or = if self.key { "<p class=\"or\">or</p>" } else { "" },
+                 <button type=\"submit\"{class}>{confirm}</button>",
+                or = if self.key { format!("<p class=\"or\">{}</p>", w("signin-or")) } else { String::new() },
                 class = if self.key { " class=\"second\"" } else { "" },
+                code = w("signin-code"),
+                confirm = w("signin-confirm-code"),
             )
         } else {
             String::new()
         };
         format!(
-            "<h1>Confirm it is you</h1><p>{client} asks you to confirm this sign-in with {what}.</p>{error}\
+            "<h1>{heading}</h1><p>{intro}</p>{error}\
              <form id=\"signin\" method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"request\" value=\"{request}\">\
-             <label for=\"username\">Work email</label>\
+             <label for=\"username\">{email}</label>\
              <input id=\"username\" name=\"username\" type=\"email\" autocomplete=\"username\" required \
              value=\"{username}\"{fixed}{described}>{key}{totp}</form>\
              <form id=\"key-form\" method=\"post\" action=\"{key_action}\" hidden>\
              <input type=\"hidden\" name=\"request\" value=\"{request}\"><input type=\"hidden\" name=\"username\">\
              <input type=\"hidden\" name=\"credential\"></form>\
-             <p class=\"note\">Lost your key or phone? Recover on your computer with the Lastmile app; recovery codes \
-             do not sign in here.</p>{script}",
-            client = esc(self.client_name),
+             <p class=\"note\">{lost}</p>{script}",
+            heading = w("signin-heading"),
+            intro = esc(&intro),
+            email = w("signin-email"),
+            lost = w("signin-lost"),
             action = esc(action),
             request = esc(self.request_id),
             username = esc(self.username),

@@ -1,20 +1,30 @@
-//! The app's words outside the window (the tray menu, the desktop reminders) in the person's
-//! language: the Project Fluent files the window uses (`locales/<language>/window.ftl`, and
-//! `app.ftl` for what only the app says), compiled in and formatted with fluent-rs. A message
-//! a language lacks comes from English; the tests make sure none does.
+//! Words in the person's language outside the window: the tray menu, the desktop reminders
+//! and the terminal (the app), and the sign-in page (the server). The Project Fluent files
+//! the window uses (`locales/<language>/window.ftl`), with `app.ftl` for what only the app
+//! says and `signin.ftl` for the server's page, compiled in and formatted with fluent-rs;
+//! each language's messages are parsed once per process. A message a language lacks comes
+//! from English; the tests make sure none does.
 
+use crate::locale::LOCALES;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use lastmile_core::locale::LOCALES;
 
-/// Each language's files, compiled in.
-const SOURCES: [(&str, [&str; 2]); 5] = [
-    ("en", [include_str!("../../../locales/en/window.ftl"), include_str!("../../../locales/en/app.ftl")]),
-    ("de", [include_str!("../../../locales/de/window.ftl"), include_str!("../../../locales/de/app.ftl")]),
-    ("fr", [include_str!("../../../locales/fr/window.ftl"), include_str!("../../../locales/fr/app.ftl")]),
-    ("es", [include_str!("../../../locales/es/window.ftl"), include_str!("../../../locales/es/app.ftl")]),
-    ("ja", [include_str!("../../../locales/ja/window.ftl"), include_str!("../../../locales/ja/app.ftl")]),
-];
+/// A language's files, compiled in.
+macro_rules! files {
+    ($tag:literal) => {
+        (
+            $tag,
+            [
+                include_str!(concat!("../../../locales/", $tag, "/window.ftl")),
+                include_str!(concat!("../../../locales/", $tag, "/app.ftl")),
+                include_str!(concat!("../../../locales/", $tag, "/signin.ftl")),
+            ],
+        )
+    };
+}
+
+/// Each language's files.
+const SOURCES: [(&str, [&str; 3]); 5] = [files!("en"), files!("de"), files!("fr"), files!("es"), files!("ja")];
 
 // Every language the app offers has its files here (a compile-time check on the table above).
 const _: () = assert!(SOURCES.len() == LOCALES.len());
@@ -27,8 +37,7 @@ pub struct Words {
 
 impl std::fmt::Debug for Words {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let language = self.chosen.as_ref().unwrap_or(&self.english).locales.first().map(ToString::to_string);
-        f.debug_struct("Words").field("language", &language).finish()
+        f.debug_struct("Words").field("language", &self.language()).finish()
     }
 }
 
@@ -45,26 +54,38 @@ fn bundle(language: &str) -> Option<FluentBundle<FluentResource>> {
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Tray menus, notifications and terminals do not need the isolation marks the window uses.
     bundle.set_use_isolating(false);
-    if let Err(e) = bundle.add_builtins() {
-        tracing::warn!(error = ?e, "Fluent's built-in functions");
-    }
+    // NUMBER(); it cannot fail on a new bundle. The files are checked by the tests: a broken
+    // entry would be skipped and the rest still load.
+    let _ = bundle.add_builtins();
     for source in files {
-        // The files are checked by the tests; a broken entry is skipped, the rest still load.
         let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(|(resource, _)| resource);
-        if let Err(errors) = bundle.add_resource(resource) {
-            tracing::warn!(?errors, language, "message file");
-        }
+        let _ = bundle.add_resource(resource);
     }
     Some(bundle)
 }
 
 impl Words {
-    /// The words of `tag` (one of `LOCALES`, as `Agent::locale` chooses; anything else,
-    /// such as a pseudo-locale, is English).
-    pub fn new(tag: &str) -> Words {
-        let english = bundle("en").expect("English is compiled in");
-        let chosen = if tag == "en" { None } else { bundle(tag) };
-        Words { chosen, english }
+    /// The words of `tag` (one of `LOCALES`, as `locale::negotiate` chooses; anything else,
+    /// such as a pseudo-locale, is English). Made once per language and process.
+    pub fn new(tag: &str) -> &'static Words {
+        static ALL: std::sync::OnceLock<Vec<(&'static str, Words)>> = std::sync::OnceLock::new();
+        let all = ALL.get_or_init(|| {
+            SOURCES
+                .iter()
+                .map(|(language, _)| {
+                    let english = bundle("en").expect("English is compiled in");
+                    let chosen = if *language == "en" { None } else { bundle(language) };
+                    (*language, Words { chosen, english })
+                })
+                .collect()
+        });
+        let pick = |t: &str| all.iter().find(|(language, _)| *language == t).map(|(_, w)| w);
+        pick(tag).or_else(|| pick("en")).expect("English is compiled in")
+    }
+
+    /// The language these words are in.
+    pub fn language(&self) -> String {
+        self.chosen.as_ref().unwrap_or(&self.english).locales.first().map(ToString::to_string).unwrap_or_default()
     }
 
     /// The message `id` with `args`; English when the language lacks it, and the id itself
@@ -79,15 +100,12 @@ impl Words {
         }
         for bundle in self.chosen.iter().chain(std::iter::once(&self.english)) {
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                // A formatting error leaves its placeholder in the text; the tests format
+                // every message of every language and find none.
                 let mut errors = vec![];
-                let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-                if !errors.is_empty() {
-                    tracing::warn!(id, ?errors, "formatting a message");
-                }
-                return text.into_owned();
+                return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
             }
         }
-        tracing::warn!(id, "no such message");
         id.to_string()
     }
 
@@ -156,6 +174,7 @@ mod tests {
             "left",
             "email",
             "command",
+            "client",
         ];
         let numbers = ["n", "reports", "need", "factors", "digits", "days", "total", "period", "ms", "have"];
         let args: Vec<(&str, Arg)> =

@@ -1,0 +1,25 @@
+# The server's sign-in page (Lastmile as an OpenID Connect provider), in English: the source
+# every other language translates. Chosen from the browser's Accept-Language.
+
+signin-title = Sign in with Lastmile
+signin-heading = Confirm it is you
+signin-intro = { $factors ->
+    [both] { $client } asks you to confirm this sign-in with your security key or the authenticator app Lastmile set up for you.
+    [key] { $client } asks you to confirm this sign-in with your security key.
+   *[totp] { $client } asks you to confirm this sign-in with the authenticator app Lastmile set up for you.
+}
+signin-email = Work email
+signin-use-key = Use my security key
+signin-key-touch = Touch your security key now.
+signin-key-cancelled = The security key did not answer (cancelled, or it timed out). Try again.
+signin-key-unreachable = The server did not answer. Check your connection and try again.
+signin-key-no-script = Signing in with a security key needs JavaScript, which is off in this browser.
+signin-or = or
+signin-code = Code from your authenticator app
+signin-confirm-code = Confirm with the code
+signin-lost = Lost your key or phone? Recover on your computer with the Lastmile app; recovery codes do not sign in here.
+signin-stopped = This sign-in cannot go on
+signin-stopped-note = Go back to the application and start again; if it happens again, tell your IT team.
+signin-returning-title = Taking you back
+signin-returning = Returning to { $client }.
+signin-continue = Continue to { $client }
