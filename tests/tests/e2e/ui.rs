@@ -121,8 +121,16 @@ async fn text(c: &Client, testid: &str) -> String {
     plain(find(c, testid).await.text().await.expect("text"))
 }
 
+/// Saves a screenshot of the window in `artifacts/` (for the README). On this machine,
+/// late in session 13, WebKitWebDriver's screenshot stopped answering in every test (also
+/// with an app binary that had taken screenshots an hour before; cause not found). The
+/// session is then dead (every later command waits behind it), so a screenshot that takes
+/// over 30 s fails the test at once instead of stalling the suite until CI's time runs out.
 async fn screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
+    let png = tokio::time::timeout(Duration::from_secs(30), c.screenshot())
+        .await
+        .unwrap_or_else(|_| panic!("screenshot {name}: no answer from WebKitWebDriver within 30 s"))
+        .expect("screenshot");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
     std::fs::create_dir_all(&dir).expect("artifacts dir");
     std::fs::write(dir.join(name), png).expect("write screenshot");
@@ -137,7 +145,10 @@ async fn click(c: &Client, testid: &str) {
 /// violations, by screen. Collected along a journey and checked at its end, so that one
 /// run names every screen that fails.
 async fn audit(c: &Client, screen: &str, found: &mut Vec<String>) {
-    for v in super::signin::axe_violations(c).await {
+    let violations = tokio::time::timeout(Duration::from_secs(60), super::signin::axe_violations(c))
+        .await
+        .unwrap_or_else(|_| panic!("{screen}: axe-core did not answer within 60 s"));
+    for v in violations {
         found.push(format!("{screen}: {v}"));
     }
 }
@@ -993,6 +1004,50 @@ async fn the_window_speaks_the_persons_language() {
     close(c, &home).await;
 }
 
+/// An X display of the test's own (Xvfb, killed on drop).
+struct OwnDisplay {
+    child: Child,
+    name: String,
+}
+
+impl OwnDisplay {
+    /// Starts Xvfb on the first free display from :200; a number another test took at the
+    /// same moment makes that Xvfb exit (its lock file), and the next number is tried.
+    fn start() -> OwnDisplay {
+        for n in 200..300 {
+            let socket = std::path::PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            if socket.exists() || std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([&format!(":{n}"), "-screen", "0", "1280x860x24", "-nolisten", "tcp", "-ac"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb (the xvfb package; scripts/setup.sh --test installs it)");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if child.try_wait().expect("Xvfb").is_some() {
+                    break; // taken: try the next number
+                }
+                if socket.exists() {
+                    return OwnDisplay { child, name: format!(":{n}") };
+                }
+                assert!(Instant::now() < deadline, "Xvfb :{n} did not start");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("no free X display between :200 and :299");
+    }
+}
+
+impl Drop for OwnDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Presses `keys` where the keyboard focus is, as a person does without a mouse.
 async fn press(c: &Client, keys: &str) {
     c.active_element().await.expect("the focused element").send_keys(keys).await.expect("keys");
@@ -1010,7 +1065,13 @@ const ENTER: &str = "\u{E007}";
 async fn a_person_completes_the_journey_with_the_keyboard_alone_in_the_dark() {
     require_display();
     let (_server, home) = crate::factors::joined();
-    let driver = driver_with(&home, &[("GTK_THEME", std::path::Path::new("Adwaita:dark"))]);
+    // Keys go to the window that has the keyboard focus: on the display the tests share,
+    // another test's window can take it (the suite hung so once), hence a display of its own.
+    let display = OwnDisplay::start();
+    let driver = driver_with(
+        &home,
+        &[("GTK_THEME", std::path::Path::new("Adwaita:dark")), ("DISPLAY", std::path::Path::new(&display.name))],
+    );
     let c = open(&driver, &[]).await;
     find(&c, "standing-gap").await;
     let dark = c.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.expect("media");
@@ -1027,6 +1088,17 @@ async fn a_person_completes_the_journey_with_the_keyboard_alone_in_the_dark() {
     // "I have added it" has the focus once the code is shown.
     press(&c, ENTER).await;
     find(&c, "totp-code").await;
+    // The step change is said to screen readers (the polite live region).
+    // (Read as a screen reader does: the region is not drawn, so WebDriver's text is empty.)
+    let announced = || async {
+        let said = c.execute("return document.querySelector('[data-testid=announce]').textContent", vec![]).await;
+        plain(said.expect("script").as_str().unwrap_or_default().to_string())
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while announced().await != "Step 2 of 2: Type a code" {
+        assert!(Instant::now() < deadline, "announced: {:?}", announced().await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     press(&c, &format!("{}{ENTER}", oathtool(&shown))).await;
     find(&c, "success").await;
     audit(&c, "authenticator app: verified (dark)", &mut violations).await;
