@@ -165,6 +165,16 @@ async fn overview(c: &Client) {
     find(c, "home").await;
 }
 
+/// Opens the security key's flow with no key plugged in, and waits until it asks for one.
+async fn ask_for_a_key(c: &Client) {
+    click(c, "add-security_key").await;
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
+        .await
+        .expect("the window asks for the key");
+}
+
 /// Waits for the step of the flow on screen: "Step n of m".
 async fn at_step(c: &Client, n: u32, of: u32) {
     c.wait()
@@ -255,12 +265,7 @@ async fn first_screen_shows_the_device_and_joins_with_an_invite() {
 
     // No security key is plugged in here: the flow asks for one and waits; cancelling ends
     // it and returns to the overview with nothing begun on the server.
-    click(&c, "add-security_key").await;
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
-        .await
-        .expect("the window asks for the key");
+    ask_for_a_key(&c).await;
     at_step(&c, 1, 3).await;
     assert!(text(&c, "security-key-waiting").await.starts_with("Insert your security key"));
     screenshot(&c, "ui-security-key-insert.png").await;
@@ -925,12 +930,7 @@ async fn every_visible_string_comes_from_the_message_files() {
     screens.push(("recovery codes: confirm", unextracted(&c).await));
     click(&c, "flow-back").await;
     // A security key, while the window waits for one.
-    click(&c, "add-security_key").await;
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
-        .await
-        .expect("the window asks for the key");
+    ask_for_a_key(&c).await;
     screens.push(("security key: insert", unextracted(&c).await));
     click(&c, "security-key-cancel").await;
     find(&c, "home").await;
@@ -978,12 +978,7 @@ async fn the_window_speaks_the_persons_language() {
     assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
     overview(&c).await;
     // The journeys in German, for the README: a key asked for, an app, codes, recovery.
-    click(&c, "add-security_key").await;
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("[data-testid=security-key][data-step=insert]"))
-        .await
-        .expect("the window asks for the key");
+    ask_for_a_key(&c).await;
     assert!(text(&c, "security-key-waiting").await.starts_with("Stecken Sie Ihren Sicherheitsschlüssel ein"));
     screenshot(&c, "ui-de-security-key-insert.png").await;
     click(&c, "security-key-cancel").await;
