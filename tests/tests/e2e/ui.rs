@@ -76,13 +76,29 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
     let mut builder = ClientBuilder::native();
     builder.capabilities(caps);
     let url = format!("http://127.0.0.1:{}", driver.port);
-    let session = builder.connect(&url);
-    // A window that never comes (the app exited at once, e.g. handing over to another
-    // instance) would leave WebKitWebDriver waiting forever: fail instead.
-    tokio::time::timeout(Duration::from_secs(90), session)
-        .await
-        .unwrap_or_else(|_| panic!("no lastmile window within 90 s (args {args:?})"))
-        .expect("WebDriver session with the lastmile window")
+    // tauri-driver listens before the WebKitWebDriver behind it does: a session asked for in
+    // between gets a connection closed mid-answer (seen once the UI tests ran fast), and is
+    // asked for again, up to three times.
+    for attempt in 1..=3 {
+        // A window that never comes (the app exited at once, e.g. handing over to another
+        // instance) would leave WebKitWebDriver waiting forever: fail instead.
+        let session = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url))
+            .await
+            .unwrap_or_else(|_| panic!("no lastmile window within 90 s (args {args:?})"));
+        match session {
+            Ok(c) => return c,
+            Err(
+                e @ (fantoccini::error::NewSessionError::Failed(_)
+                | fantoccini::error::NewSessionError::FailedC(_)
+                | fantoccini::error::NewSessionError::Lost(_)),
+            ) if attempt < 3 => {
+                eprintln!("new session, attempt {attempt}: {e}; again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => panic!("WebDriver session with the lastmile window: {e:?}"),
+        }
+    }
+    unreachable!("the third attempt returns or panics")
 }
 
 /// Whether an app of `home` still runs (a process named lastmile whose HOME is this one).
