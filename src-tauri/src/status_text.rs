@@ -4,7 +4,7 @@
 //! as the window and the tray (`lastmile_agent::words`); the agent's own notes (the platform's,
 //! the TPM's, a problem's specifics) stay in English, as in the window.
 
-use lastmile_agent::glance::{clock_offset, next_step, problem, problem_hint};
+use lastmile_agent::glance::{clock_offset, next_step, problem, problem_hint, standing};
 use lastmile_core::words::{Arg, Words};
 use lastmile_proto::app::{ClockVerdict, ProblemCode, StatusReport};
 
@@ -77,12 +77,7 @@ pub fn status_text(r: &StatusReport, words: &Words) -> String {
     };
     rows.push((say("cli-joined"), joined));
     if let Some(view) = &e.server_view {
-        let org = [("organisation", Arg::Text(e.organisation.as_deref().unwrap_or("")))];
-        let standing = match &view.standing {
-            s if s.met => words.say("tray-standing-met", &org),
-            s if s.ok => words.say("tray-standing-excepted", &org),
-            _ => words.say("tray-standing-gap", &org),
-        };
+        let standing = standing(words, &view.standing, e.organisation.as_deref().unwrap_or(""));
         rows.push((say("cli-standing"), standing));
         if let Some(step) = &view.next_step {
             let what = next_step(words, step);

@@ -41,13 +41,22 @@ pub fn glance(report: &StatusReport, words: &Words) -> Glance {
         let label = words.say("tray-step", &[("step", Arg::Text(&next_step(words, step)))]);
         (label, link.map(|step| DeepLink::Open { step }.to_link()))
     });
-    let status = match &view.standing {
-        s if s.met => words.say("tray-standing-met", &org),
-        s if s.ok => words.say("tray-standing-excepted", &org),
-        _ => words.say("tray-standing-gap", &org),
-    };
+    let status = standing(words, &view.standing, organisation);
     // Someone who meets the policy is not pushed; a recommended step stays in the menu.
     Glance { status, next }
+}
+
+/// Where the person stands, in one line: met, covered by an exception, or a step asked for.
+pub fn standing(words: &Words, s: &lastmile_proto::app::Standing, organisation: &str) -> String {
+    let org = [("organisation", Arg::Text(organisation))];
+    let id = if s.met {
+        "tray-standing-met"
+    } else if s.ok {
+        "tray-standing-excepted"
+    } else {
+        "tray-standing-gap"
+    };
+    words.say(id, &org)
 }
 
 /// The next step as the window words it ("Register your YubiKey 5 NFC").
