@@ -146,6 +146,49 @@ impl Db {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Leaves no copy of overwritten values in the database's files, after secrets were
+    /// replaced (seeds stored in the clear by an older version and now sealed, or sealed
+    /// under a key that is being dropped). An `UPDATE` leaves the old bytes in the page's
+    /// free space and in the WAL until something overwrites them.
+    ///
+    /// SQLite: `VACUUM` with `secure_delete` on rebuilds the file with zeroed free space,
+    /// then a `TRUNCATE` checkpoint empties the WAL. PostgreSQL: `VACUUM FULL` rewrites
+    /// `tables`; copies in WAL archives and backups are the operator's to expire. Returns
+    /// false when the WAL could not be emptied because another connection was reading (a
+    /// running server); the next checkpoint overwrites it.
+    pub async fn scrub_freed_space(&self, tables: &[&str]) -> Result<bool, ServerError> {
+        use sqlx::Row;
+        match self.backend {
+            Backend::Sqlite => {
+                let _lock = write_state(&self.pool).0.lock_owned().await;
+                let mut conn = self.pool.acquire().await?;
+                sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+                let vacuumed = sqlx::query("VACUUM").execute(&mut *conn).await;
+                let reset = sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await;
+                vacuumed?;
+                reset?;
+                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
+                Ok(row.try_get::<i32, _>(0)? == 0)
+            }
+            Backend::Postgres => {
+                for table in tables {
+                    plain_table_name(table)?;
+                    sqlx::query(&format!("VACUUM FULL {table}")).execute(&self.pool).await?;
+                }
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// A table name as `VACUUM` takes it: letters, digits and underscores only.
+fn plain_table_name(table: &str) -> Result<(), ServerError> {
+    if !table.is_empty() && table.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        Ok(())
+    } else {
+        Err(ServerError::Invalid(format!("not a table name: {table:?}")))
+    }
 }
 
 /// A write transaction. On SQLite it also holds the database's write lock, so that writers

@@ -435,6 +435,18 @@ pub async fn reseal_totp_seeds(pool: &AnyPool, seal: &SealKeys) -> Result<u64, S
     Ok(changed)
 }
 
+/// What a server does at start: `reseal_totp_seeds`, and when it changed anything, the
+/// replaced values scrubbed from the database's files (`Db::scrub_freed_space`), so that a
+/// seed an older version stored in the clear is not left in free space or the WAL.
+/// Returns how many seeds were resealed.
+pub async fn seal_seeds_at_rest(db: &crate::db::Db, seal: &SealKeys) -> Result<u64, ServerError> {
+    let changed = reseal_totp_seeds(&db.pool, seal).await?;
+    if changed > 0 && !db.scrub_freed_space(&["factors"]).await? {
+        tracing::warn!("the replaced seeds stay in the database's WAL until its next checkpoint: a reader was active");
+    }
+    Ok(changed)
+}
+
 /// Who verified a factor, for the audit log.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {

@@ -126,8 +126,9 @@ impl Harness {
         serde_json::from_value(self.join(&code).await.1).expect("joined")
     }
 
-    /// Everything the database holds, as text: SQLite's files byte for byte (after closing
-    /// the pool, which flushes the WAL), or every row of every PostgreSQL table.
+    /// Everything the database holds, as text: SQLite's files byte for byte, the WAL included
+    /// when closing the pool left it (two connections closing at once can each see the other
+    /// and skip the final checkpoint), or every row of every PostgreSQL table.
     async fn database_content(&self) -> String {
         let pool = &self.state.db.pool;
         if self.state.db.backend == lastmile_server::db::Backend::Postgres {

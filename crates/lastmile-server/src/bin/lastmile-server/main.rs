@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             let db = storage.open().await?;
             tracing::info!(backend = ?db.backend, rp = ?rp, "database ready");
             let seal = storage.seal_keys()?;
-            let resealed = lastmile_server::store::reseal_totp_seeds(&db.pool, &seal).await?;
+            let resealed = lastmile_server::store::seal_seeds_at_rest(&db, &seal).await?;
             tracing::info!(key = %seal.current_id(), resealed, "TOTP seeds sealed");
             let mut state = AppState::new(db, clock)
                 .with_rp(rp)
