@@ -38,3 +38,22 @@ cli-joined-no = nein
 cli-standing = Stand
 cli-next = Als Nächstes
 cli-next-command = { $step }: { $command }
+
+## lastmile clock, and the clock warnings of lastmile enroll totp and lastmile recover
+
+cli-clock-unmeasured = Die Uhr konnte nicht gemessen werden.
+cli-clock-is = Die Uhr dieses Geräts geht { $offset } { $uncertainty }: { $verdict ->
+    [ok] gut für Authenticator-Codes.
+    [warn] Authenticator-Codes können fehlschlagen.
+   *[fail] Authenticator-Codes werden fehlschlagen.
+}
+cli-clock-offset-ntp = { $direction ->
+    [ahead] { $amount } vor dem NTP-Server { $server }
+    [behind] { $amount } hinter dem NTP-Server { $server }
+   *[same] im Gleichschritt mit dem NTP-Server { $server }
+}
+cli-clock-ntp-unmeasured = NTP-Server { $server }: nicht gemessen ({ $reason })
+cli-clock-note = Hinweis: { $note }.
+cli-clock-fix = So beheben Sie es:
+cli-clock-totp-warning = Achtung: Die Uhr dieses Geräts geht { $offset }. Codes werden aus der Uhrzeit berechnet; stellen Sie deshalb zuerst die Uhr dieses Geräts und die Ihres Telefons richtig:
+cli-clock-recover-note = Hinweis: Die Uhr dieses Geräts geht { $offset }. Die Wiederherstellung funktioniert trotzdem, aber stellen Sie die Uhr richtig, bevor Sie eine Authenticator-App einrichten:

@@ -424,7 +424,23 @@ success-more = { $organisation } bittet um einen weiteren Schritt.
 success-next = Weiter: { $step }
 success-later = Später
 success-done = Fertig
-## Screens: the overview and the details
 
-## Flows: one task in the whole window
+## Fixing a wrong clock, for the person's own system (the steps the window and the terminal show)
 
+clockfix-windows-1 = Öffnen Sie Einstellungen > Zeit und Sprache > Datum und Uhrzeit.
+clockfix-windows-2 = Schalten Sie „Uhrzeit automatisch festlegen“ und „Zeitzone automatisch festlegen“ ein.
+clockfix-windows-3 = Klicken Sie auf „Jetzt synchronisieren“ (oder führen Sie `w32tm /resync` in einem Administrator-Terminal aus).
+clockfix-macos-1 = Öffnen Sie Systemeinstellungen > Allgemein > Datum & Uhrzeit.
+clockfix-macos-2 = Schalten Sie „Datum und Uhrzeit automatisch einstellen“ ein (Quelle: time.apple.com).
+clockfix-macos-3 = Ist es schon eingeschaltet, schalten Sie es aus und wieder ein, um sofort abzugleichen.
+clockfix-gnome-1 = Öffnen Sie Einstellungen > System > Datum und Uhrzeit.
+clockfix-gnome-2 = Schalten Sie „Automatische Datums- und Zeiteinstellung“ und „Automatische Zeitzone“ ein.
+clockfix-gnome-3 = Bleibt die Uhr falsch, führen Sie `timedatectl set-ntp true` aus und prüfen Sie `timedatectl timesync-status`.
+clockfix-kde-1 = Öffnen Sie Systemeinstellungen > Datum und Zeit (unter Plasma 6: Region und Sprache > Datum und Zeit).
+clockfix-kde-2 = Aktivieren Sie „Datum und Zeit automatisch einstellen“ und übernehmen Sie.
+clockfix-kde-3 = Bleibt die Uhr falsch, führen Sie `timedatectl set-ntp true` aus und prüfen Sie `timedatectl timesync-status`.
+clockfix-systemd-1 = Führen Sie `sudo timedatectl set-ntp true` aus, um systemd-timesyncd einzuschalten.
+clockfix-systemd-2 = Prüfen Sie es mit `timedatectl timesync-status` („System clock synchronized: yes“).
+clockfix-systemd-3 = Sperrt Ihr Netz öffentliches NTP, tragen Sie in /etc/systemd/timesyncd.conf bei NTP= den Server Ihrer Firma ein.
+clockfix-other-1 = Schalten Sie in den Datums- und Zeiteinstellungen Ihres Systems die automatische Netzwerkzeit (NTP) ein.
+clockfix-other-2 = Prüfen Sie die Zeitzone: Eine falsche Zone sieht aus wie eine Uhr, die Stunden falsch geht.

@@ -40,3 +40,22 @@ cli-joined-no = no
 cli-standing = Standing
 cli-next = Next
 cli-next-command = { $step }: { $command }
+
+## lastmile clock, and the clock warnings of lastmile enroll totp and lastmile recover
+
+cli-clock-unmeasured = The clock could not be measured.
+cli-clock-is = This device's clock is { $offset } { $uncertainty }: { $verdict ->
+    [ok] fine for authenticator codes.
+    [warn] authenticator codes may fail.
+   *[fail] authenticator codes will fail.
+}
+cli-clock-offset-ntp = { $direction ->
+    [ahead] { $amount } ahead of NTP server { $server }
+    [behind] { $amount } behind NTP server { $server }
+   *[same] in step with NTP server { $server }
+}
+cli-clock-ntp-unmeasured = NTP server { $server }: not measured ({ $reason })
+cli-clock-note = Note: { $note }.
+cli-clock-fix = To fix it:
+cli-clock-totp-warning = Warning: this device's clock is { $offset }. Codes are computed from the time, so fix the clock on this device and on your phone first:
+cli-clock-recover-note = Note: this device's clock is { $offset }. Recovery works regardless, but fix the clock before setting up an authenticator app:

@@ -428,7 +428,23 @@ success-more = { $organisation } asks for one more step.
 success-next = Next: { $step }
 success-later = Later
 success-done = Done
-## Screens: the overview and the details
 
-## Flows: one task in the whole window
+## Fixing a wrong clock, for the person's own system (the steps the window and the terminal show)
 
+clockfix-windows-1 = Open Settings > Time & language > Date & time.
+clockfix-windows-2 = Turn on "Set time automatically" and "Set time zone automatically".
+clockfix-windows-3 = Click "Sync now" (or run `w32tm /resync` in an administrator terminal).
+clockfix-macos-1 = Open System Settings > General > Date & Time.
+clockfix-macos-2 = Turn on "Set time and date automatically" (source: time.apple.com).
+clockfix-macos-3 = If it is already on, turn it off and on again to sync now.
+clockfix-gnome-1 = Open Settings > System > Date & Time.
+clockfix-gnome-2 = Turn on "Automatic Date & Time" and "Automatic Time Zone".
+clockfix-gnome-3 = If the clock stays wrong, run `timedatectl set-ntp true` and check `timedatectl timesync-status`.
+clockfix-kde-1 = Open System Settings > Date & Time (Region & Language > Date & Time on Plasma 6).
+clockfix-kde-2 = Check "Set date and time automatically" and apply.
+clockfix-kde-3 = If the clock stays wrong, run `timedatectl set-ntp true` and check `timedatectl timesync-status`.
+clockfix-systemd-1 = Run `sudo timedatectl set-ntp true` to turn on systemd-timesyncd.
+clockfix-systemd-2 = Check it with `timedatectl timesync-status` ("System clock synchronized: yes").
+clockfix-systemd-3 = If your network blocks public NTP, set NTP= in /etc/systemd/timesyncd.conf to your company's server.
+clockfix-other-1 = Turn on automatic network time (NTP) in your system's date and time settings.
+clockfix-other-2 = Check that the time zone is right: a wrong zone looks like a clock that is hours off.

@@ -38,3 +38,22 @@ cli-joined-no = no
 cli-standing = Situación
 cli-next = Siguiente
 cli-next-command = { $step }: { $command }
+
+## lastmile clock, and the clock warnings of lastmile enroll totp and lastmile recover
+
+cli-clock-unmeasured = No se pudo medir el reloj.
+cli-clock-is = El reloj de este dispositivo va { $offset } { $uncertainty }: { $verdict ->
+    [ok] bien para los códigos de autenticación.
+    [warn] los códigos de autenticación pueden fallar.
+   *[fail] los códigos de autenticación fallarán.
+}
+cli-clock-offset-ntp = { $direction ->
+    [ahead] { $amount } por delante del servidor NTP { $server }
+    [behind] { $amount } por detrás del servidor NTP { $server }
+   *[same] en hora con el servidor NTP { $server }
+}
+cli-clock-ntp-unmeasured = Servidor NTP { $server }: sin medir ({ $reason })
+cli-clock-note = Nota: { $note }.
+cli-clock-fix = Para corregirlo:
+cli-clock-totp-warning = Atención: el reloj de este dispositivo va { $offset }. Los códigos se calculan a partir de la hora, así que corrija primero el reloj de este dispositivo y el de su teléfono:
+cli-clock-recover-note = Nota: el reloj de este dispositivo va { $offset }. La recuperación funciona igualmente, pero corrija el reloj antes de configurar una aplicación de autenticación:

@@ -424,7 +424,23 @@ success-more = { $organisation } le pide un paso más.
 success-next = Siguiente: { $step }
 success-later = Más tarde
 success-done = Listo
-## Screens: the overview and the details
 
-## Flows: one task in the whole window
+## Fixing a wrong clock, for the person's own system (the steps the window and the terminal show)
 
+clockfix-windows-1 = Abra Configuración > Hora e idioma > Fecha y hora.
+clockfix-windows-2 = Active «Establecer la hora automáticamente» y «Establecer la zona horaria automáticamente».
+clockfix-windows-3 = Haga clic en «Sincronizar ahora» (o ejecute `w32tm /resync` en un terminal de administrador).
+clockfix-macos-1 = Abra Ajustes del Sistema > General > Fecha y hora.
+clockfix-macos-2 = Active «Ajustar fecha y hora automáticamente» (origen: time.apple.com).
+clockfix-macos-3 = Si ya está activado, desactívelo y vuelva a activarlo para sincronizar ahora.
+clockfix-gnome-1 = Abra Configuración > Sistema > Fecha y hora.
+clockfix-gnome-2 = Active «Fecha y hora automáticas» y «Zona horaria automática».
+clockfix-gnome-3 = Si el reloj sigue mal, ejecute `timedatectl set-ntp true` y compruebe `timedatectl timesync-status`.
+clockfix-kde-1 = Abra Preferencias del sistema > Fecha y hora (Región e idioma > Fecha y hora en Plasma 6).
+clockfix-kde-2 = Marque «Ajustar la fecha y la hora automáticamente» y aplique.
+clockfix-kde-3 = Si el reloj sigue mal, ejecute `timedatectl set-ntp true` y compruebe `timedatectl timesync-status`.
+clockfix-systemd-1 = Ejecute `sudo timedatectl set-ntp true` para activar systemd-timesyncd.
+clockfix-systemd-2 = Compruébelo con `timedatectl timesync-status` («System clock synchronized: yes»).
+clockfix-systemd-3 = Si su red bloquea el NTP público, ponga el servidor de su empresa en NTP= de /etc/systemd/timesyncd.conf.
+clockfix-other-1 = Active la hora de red automática (NTP) en los ajustes de fecha y hora de su sistema.
+clockfix-other-2 = Compruebe que la zona horaria es correcta: una zona equivocada parece un reloj desfasado varias horas.

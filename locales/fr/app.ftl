@@ -38,3 +38,22 @@ cli-joined-no = non
 cli-standing = Situation
 cli-next = Ensuite
 cli-next-command = { $step } : { $command }
+
+## lastmile clock, and the clock warnings of lastmile enroll totp and lastmile recover
+
+cli-clock-unmeasured = L’horloge n’a pas pu être mesurée.
+cli-clock-is = L’horloge de cet appareil a { $offset } { $uncertainty } : { $verdict ->
+    [ok] bon pour les codes d’authentification.
+    [warn] les codes d’authentification peuvent échouer.
+   *[fail] les codes d’authentification échoueront.
+}
+cli-clock-offset-ntp = { $direction ->
+    [ahead] { $amount } d’avance sur le serveur NTP { $server }
+    [behind] { $amount } de retard sur le serveur NTP { $server }
+   *[same] à l’heure du serveur NTP { $server }
+}
+cli-clock-ntp-unmeasured = Serveur NTP { $server } : non mesuré ({ $reason })
+cli-clock-note = Remarque : { $note }.
+cli-clock-fix = Pour corriger :
+cli-clock-totp-warning = Attention : l’horloge de cet appareil a { $offset }. Les codes sont calculés à partir de l’heure : corrigez d’abord l’horloge de cet appareil et celle de votre téléphone :
+cli-clock-recover-note = Remarque : l’horloge de cet appareil a { $offset }. La récupération fonctionne quand même, mais corrigez l’horloge avant de configurer une application d’authentification :

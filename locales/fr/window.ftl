@@ -424,7 +424,23 @@ success-more = { $organisation } vous demande une étape de plus.
 success-next = Ensuite : { $step }
 success-later = Plus tard
 success-done = Terminé
-## Screens: the overview and the details
 
-## Flows: one task in the whole window
+## Fixing a wrong clock, for the person's own system (the steps the window and the terminal show)
 
+clockfix-windows-1 = Ouvrez Paramètres > Heure et langue > Date et heure.
+clockfix-windows-2 = Activez « Régler l’heure automatiquement » et « Définir le fuseau horaire automatiquement ».
+clockfix-windows-3 = Cliquez sur « Synchroniser maintenant » (ou lancez `w32tm /resync` dans un terminal administrateur).
+clockfix-macos-1 = Ouvrez Réglages Système > Général > Date et heure.
+clockfix-macos-2 = Activez « Régler la date et l’heure automatiquement » (source : time.apple.com).
+clockfix-macos-3 = Si c’est déjà activé, désactivez puis réactivez pour synchroniser tout de suite.
+clockfix-gnome-1 = Ouvrez Paramètres > Système > Date et heure.
+clockfix-gnome-2 = Activez « Date et heure automatiques » et « Fuseau horaire automatique ».
+clockfix-gnome-3 = Si l’horloge reste fausse, lancez `timedatectl set-ntp true` et vérifiez `timedatectl timesync-status`.
+clockfix-kde-1 = Ouvrez Configuration du système > Date et heure (Région et langue > Date et heure sous Plasma 6).
+clockfix-kde-2 = Cochez « Régler la date et l’heure automatiquement » et appliquez.
+clockfix-kde-3 = Si l’horloge reste fausse, lancez `timedatectl set-ntp true` et vérifiez `timedatectl timesync-status`.
+clockfix-systemd-1 = Lancez `sudo timedatectl set-ntp true` pour activer systemd-timesyncd.
+clockfix-systemd-2 = Vérifiez avec `timedatectl timesync-status` (« System clock synchronized: yes »).
+clockfix-systemd-3 = Si votre réseau bloque le NTP public, indiquez le serveur de votre entreprise dans NTP= de /etc/systemd/timesyncd.conf.
+clockfix-other-1 = Activez l’heure réseau automatique (NTP) dans les réglages de date et d’heure de votre système.
+clockfix-other-2 = Vérifiez le fuseau horaire : un mauvais fuseau ressemble à une horloge décalée de plusieurs heures.

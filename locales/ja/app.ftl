@@ -37,3 +37,22 @@ cli-joined-no = いいえ
 cli-standing = 状況
 cli-next = 次の手順
 cli-next-command = { $step }: { $command }
+
+## lastmile clock, and the clock warnings of lastmile enroll totp and lastmile recover
+
+cli-clock-unmeasured = 時計を測定できませんでした。
+cli-clock-is = このデバイスの時計は{ $offset } { $uncertainty }: { $verdict ->
+    [ok] 認証コードに問題ありません。
+    [warn] 認証コードが失敗することがあります。
+   *[fail] 認証コードは失敗します。
+}
+cli-clock-offset-ntp = { $direction ->
+    [ahead] NTP サーバー { $server } より { $amount } 進んでいます
+    [behind] NTP サーバー { $server } より { $amount } 遅れています
+   *[same] NTP サーバー { $server } と一致しています
+}
+cli-clock-ntp-unmeasured = NTP サーバー { $server }: 測定できません（{ $reason }）
+cli-clock-note = 注意: { $note }。
+cli-clock-fix = 直し方:
+cli-clock-totp-warning = 警告: このデバイスの時計は{ $offset }。コードは時刻から計算されるため、先にこのデバイスとスマートフォンの時計を直してください:
+cli-clock-recover-note = 注意: このデバイスの時計は{ $offset }。回復はできますが、認証アプリを設定する前に時計を直してください:

@@ -412,7 +412,23 @@ success-more = { $organisation } からあと 1 ステップのお願いがあ�
 success-next = 次へ: { $step }
 success-later = 後で
 success-done = 完了
-## Screens: the overview and the details
 
-## Flows: one task in the whole window
+## Fixing a wrong clock, for the person's own system (the steps the window and the terminal show)
 
+clockfix-windows-1 = 「設定」>「時刻と言語」>「日付と時刻」を開きます。
+clockfix-windows-2 = 「時刻を自動的に設定する」と「タイム ゾーンを自動的に設定する」をオンにします。
+clockfix-windows-3 = 「今すぐ同期」をクリックします（または管理者のターミナルで `w32tm /resync` を実行します）。
+clockfix-macos-1 = 「システム設定」>「一般」>「日付と時刻」を開きます。
+clockfix-macos-2 = 「日付と時刻を自動的に設定」をオンにします（ソース: time.apple.com）。
+clockfix-macos-3 = すでにオンの場合は、いったんオフにしてから再びオンにすると、すぐに同期されます。
+clockfix-gnome-1 = 「設定」>「システム」>「日付と時刻」を開きます。
+clockfix-gnome-2 = 「日付と時刻の自動設定」と「タイムゾーンの自動設定」をオンにします。
+clockfix-gnome-3 = それでも時計が合わない場合は、`timedatectl set-ntp true` を実行し、`timedatectl timesync-status` を確認します。
+clockfix-kde-1 = 「システム設定」>「日付と時刻」（Plasma 6 では「地域と言語」>「日付と時刻」）を開きます。
+clockfix-kde-2 = 「日付と時刻を自動的に設定」にチェックを入れて適用します。
+clockfix-kde-3 = それでも時計が合わない場合は、`timedatectl set-ntp true` を実行し、`timedatectl timesync-status` を確認します。
+clockfix-systemd-1 = `sudo timedatectl set-ntp true` を実行して systemd-timesyncd をオンにします。
+clockfix-systemd-2 = `timedatectl timesync-status` で確認します（「System clock synchronized: yes」）。
+clockfix-systemd-3 = ネットワークが公開 NTP を遮断している場合は、/etc/systemd/timesyncd.conf の NTP= に会社のサーバーを設定します。
+clockfix-other-1 = システムの日付と時刻の設定で、ネットワーク時刻（NTP）の自動設定をオンにします。
+clockfix-other-2 = タイムゾーンが正しいか確認します。タイムゾーンが違うと、時計が何時間もずれているように見えます。

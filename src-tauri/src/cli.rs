@@ -385,7 +385,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&clock);
                 } else {
-                    print_clock(&clock);
+                    say(&crate::clock_text::clock_text(&clock, lastmile_core::words::Words::new(agent.locale())));
                 }
                 if clock.verdict == Some(lastmile_proto::app::ClockVerdict::Fail) { exit::CLOCK } else { exit::OK }
             }
@@ -505,50 +505,6 @@ fn describe_reset(headline: &str, reset: &lastmile_agent::Reset) -> String {
     }
     out.push_str("The server still lists the device until IT removes it.\n");
     out
-}
-
-fn print_clock(c: &lastmile_proto::app::ClockStatus) {
-    let mut ntp = String::new();
-    for n in &c.ntp {
-        ntp += &match (n.offset_ms, &n.error) {
-            (Some(o), _) => format!(
-                "  NTP {}: {} it (±{} ms)\n",
-                n.server,
-                lastmile_agent::clock::describe(o),
-                n.delay_ms.unwrap_or_default().unsigned_abs().div_ceil(2)
-            ),
-            (None, Some(e)) => format!("  NTP {}: not measured ({e})\n", n.server),
-            (None, None) => format!("  NTP {}: not measured\n", n.server),
-        };
-    }
-    let (Some(offset), Some(verdict)) = (c.offset_ms, c.verdict) else {
-        say(&format!("The clock could not be measured.\n{ntp}"));
-        return;
-    };
-    let meaning = match verdict {
-        lastmile_proto::app::ClockVerdict::Ok => "fine for authenticator codes",
-        lastmile_proto::app::ClockVerdict::Warn => "authenticator codes may fail",
-        lastmile_proto::app::ClockVerdict::Fail => "authenticator codes will fail",
-    };
-    let reference = match c.source.strip_prefix("ntp:") {
-        Some(server) => format!("NTP server {server}"),
-        None => "the server's".to_string(),
-    };
-    let mut s = format!(
-        "This device's clock is {} {reference} (±{} ms): {meaning}.\n{ntp}",
-        lastmile_agent::clock::describe(offset),
-        c.delay_ms.unwrap_or_default().unsigned_abs().div_ceil(2)
-    );
-    if let Some(note) = &c.note {
-        s += &format!("Note: {note}.\n");
-    }
-    if !c.fix_steps.is_empty() {
-        s += "To fix it:\n";
-        for (i, step) in c.fix_steps.iter().enumerate() {
-            s += &format!("  {}. {step}\n", i + 1);
-        }
-    }
-    say(&s);
 }
 
 /// Says how a join (with an invite or by signing in) ended; its exit code.

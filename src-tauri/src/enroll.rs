@@ -3,7 +3,7 @@
 //! the flow ends (it is never logged or written to disk).
 
 use lastmile_agent::exit;
-use lastmile_proto::app::{AppErrorCode, ClockVerdict};
+use lastmile_proto::app::AppErrorCode;
 use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
@@ -16,18 +16,13 @@ const ATTEMPTS: usize = 3;
 pub async fn totp(agent: &SystemAgent) -> i32 {
     // TOTP fails silently on a wrong clock: check it before anything else.
     match agent.clock().await {
-        Ok(clock) if clock.verdict != Some(ClockVerdict::Ok) => {
-            say(&format!(
-                "Warning: this device's clock is {} the server's. Codes are computed from the time, so fix \
-                 the clock on this device and on your phone first:\n",
-                lastmile_agent::clock::describe(clock.offset_ms.unwrap_or_default())
-            ));
-            for (i, step) in clock.fix_steps.iter().enumerate() {
-                say(&format!("  {}. {step}\n", i + 1));
+        Ok(clock) => {
+            let words = lastmile_core::words::Words::new(agent.locale());
+            let warning = crate::clock_text::clock_warning("cli-clock-totp-warning", &clock, words);
+            if !warning.is_empty() {
+                say(&format!("{warning}\n"));
             }
-            say("\n");
         }
-        Ok(_) => {}
         Err(e) => return fail(&e, false),
     }
     let enrollment = match agent.totp_begin().await {

@@ -3,6 +3,7 @@
 //! thin adapters over `lastmile-agent`.
 
 mod cli;
+mod clock_text;
 mod enroll;
 mod gui;
 mod qr;

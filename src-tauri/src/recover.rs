@@ -5,7 +5,7 @@
 
 use lastmile_agent::{AgentError, RecoverInput, exit};
 use lastmile_proto::api::AccountView;
-use lastmile_proto::app::{AppErrorCode, ClockVerdict};
+use lastmile_proto::app::AppErrorCode;
 
 use crate::SystemAgent;
 use crate::term::{ask, fail, say};
@@ -113,16 +113,8 @@ async fn sign_in(agent: &SystemAgent, opts: &Options) -> Result<AccountView, i32
             Err(e) => return Err(fail(&e, false)),
         }
     };
-    if signed.clock.verdict != Some(ClockVerdict::Ok) {
-        say(&format!(
-            "Note: this device's clock is {} the server's. Recovery works regardless, but fix the clock before \
-             setting up an authenticator app:\n",
-            lastmile_agent::clock::describe(signed.clock.offset_ms.unwrap_or_default())
-        ));
-        for (i, step) in signed.clock.fix_steps.iter().enumerate() {
-            say(&format!("  {}. {step}\n", i + 1));
-        }
-    }
+    let words = lastmile_core::words::Words::new(agent.locale());
+    say(&crate::clock_text::clock_warning("cli-clock-recover-note", &signed.clock, words));
     say(&format!(
         "Signed in as {} <{}> ({}){}. That code is now used up; {} left in the old set.\n\
          Your recovery session ends at {}.\n",

@@ -6,6 +6,7 @@ use lastmile_core::clock::{Clock, UnixMillis};
 use lastmile_core::clockfix::fix_steps;
 use lastmile_core::offset::{self, Offset, Sample};
 use lastmile_core::sntp::{self, NtpServer};
+use lastmile_core::words::Words;
 use lastmile_proto::app::{AppErrorCode, ClockStatus, ClockVerdict, NtpCheck, Problem, ProblemCode};
 
 use crate::{Agent, AgentError, DeviceProbe, SecretStore};
@@ -57,16 +58,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 source: "none".into(),
                 samples: 0,
                 fix_steps: Vec::new(),
+                fix_for: None,
                 ntp,
                 note: None,
             };
         };
         let verdict = to_verdict(o);
-        let fix_steps = if verdict == ClockVerdict::Ok {
-            Vec::new()
-        } else {
-            fix_steps(self.device.clock_platform()).iter().map(|s| s.to_string()).collect()
-        };
+        let fix_for = (verdict != ClockVerdict::Ok).then(|| self.device.clock_platform());
+        let fix_steps = fix_for.map(|platform| fix_steps(platform, Words::new(self.locale()))).unwrap_or_default();
         let note = if source == "server" { server_clock_note(o.offset_ms, &ntp) } else { None };
         ClockStatus {
             offset_ms: Some(o.offset_ms),
@@ -75,6 +74,7 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
             source,
             samples,
             fix_steps,
+            fix_for: fix_for.map(|p| p.key().to_string()),
             ntp,
             note,
         }
@@ -200,6 +200,13 @@ fn server_clock_note(server_offset_ms: i64, ntp: &[NtpCheck]) -> Option<String> 
     })
 }
 
+/// The steps to fix the clock in English, for the problem's hint and `lastmile doctor`,
+/// which are worded in English whatever the person's language.
+pub fn english_fix_steps(status: &ClockStatus) -> Vec<String> {
+    let platform = status.fix_for.as_deref().and_then(lastmile_core::clockfix::ClockPlatform::from_key);
+    platform.map(|p| fix_steps(p, Words::new("en"))).unwrap_or_default()
+}
+
 /// The problem a bad clock raises, if any.
 pub(crate) fn clock_problem(status: &ClockStatus) -> Option<Problem> {
     let (code, consequence) = match status.verdict? {
@@ -213,7 +220,8 @@ pub(crate) fn clock_problem(status: &ClockStatus) -> Option<Problem> {
             "this device's clock is {} the server's; {consequence}",
             describe(status.offset_ms.unwrap_or_default())
         ),
-        hint: status.fix_steps.first().cloned(),
+        // Problems are worded in English (the window and the tray word them from the code).
+        hint: english_fix_steps(status).into_iter().next(),
     })
 }
 

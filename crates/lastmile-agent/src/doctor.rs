@@ -60,7 +60,8 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
     checks.push(match (problem(&[ProblemCode::ClockFail, ProblemCode::ClockWarn]), clock.offset_ms) {
         (Some(p), _) => {
             let verdict = if p.code == ProblemCode::ClockFail { CheckVerdict::Fail } else { CheckVerdict::Warn };
-            let fix = if clock.fix_steps.is_empty() { p.hint.clone() } else { Some(clock.fix_steps.join(" ")) };
+            let steps = crate::clock::english_fix_steps(clock);
+            let fix = if steps.is_empty() { p.hint.clone() } else { Some(steps.join(" ")) };
             check("clock", verdict, p.message.clone(), fix)
         }
         (None, Some(offset)) if clock.verdict == Some(ClockVerdict::Ok) => {
@@ -172,6 +173,7 @@ pub(crate) mod tests {
                 source: "server".into(),
                 samples: 4,
                 fix_steps: vec![],
+                fix_for: None,
                 ntp: vec![],
                 note: None,
             },

@@ -81,17 +81,24 @@ pub fn problem_hint(words: &Words, code: ProblemCode) -> String {
 
 /// "12.0 s behind the server", in `words`' language.
 pub fn clock_offset(words: &Words, ms: i64) -> String {
+    let (amount, direction) = offset_amount(words, ms);
+    words.say("clock-offset", &[("direction", Arg::Text(direction)), ("amount", Arg::Text(&amount))])
+}
+
+/// An offset as the clock messages take it: the amount worded ("45 s") and the direction
+/// their selector chooses on (`ahead`, `behind`, `same`).
+pub fn offset_amount(words: &Words, ms: i64) -> (String, &'static str) {
     let amount = if ms.abs() < 1000 {
         words.say("duration-ms", &[("n", Arg::Number(ms.abs()))])
     } else {
-        words.say("duration-s", &[("n", Arg::Number(ms.abs() / 1000))])
+        words.say("duration-s", &[("n", Arg::Decimal(ms.abs() as f64 / 1000.0))])
     };
     let direction = match ms.signum() {
         1 => "ahead",
         -1 => "behind",
         _ => "same",
     };
-    words.say("clock-offset", &[("direction", Arg::Text(direction)), ("amount", Arg::Text(&amount))])
+    (amount, direction)
 }
 
 /// A problem code as the message ids spell it (`server_unreachable`).

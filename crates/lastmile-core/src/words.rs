@@ -46,6 +46,54 @@ impl std::fmt::Debug for Words {
 pub enum Arg<'a> {
     Text(&'a str),
     Number(i64),
+    /// A number with a fraction ("45.2 s"), written as the language writes it.
+    Decimal(f64),
+}
+
+impl Arg<'_> {
+    fn value(&self) -> FluentValue<'_> {
+        match self {
+            Arg::Text(s) => FluentValue::from(*s),
+            Arg::Number(n) => FluentValue::from(*n),
+            Arg::Decimal(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+/// A number as a language writes it: at most `maximumFractionDigits` (which fluent-rs's own
+/// formatting ignores), at least `minimumFractionDigits`, with a decimal comma where
+/// `comma`. Grouping separators are left out: the numbers said here are small.
+fn number(value: &FluentValue, comma: bool) -> Option<String> {
+    let FluentValue::Number(n) = value else { return None };
+    let min = n.options.minimum_fraction_digits.unwrap_or(0);
+    let mut text = match n.options.maximum_fraction_digits {
+        Some(max) => {
+            let fixed = format!("{:.*}", max.max(min), n.value);
+            match fixed.split_once('.') {
+                Some((whole, fraction)) => {
+                    let mut fraction = fraction.trim_end_matches('0').to_string();
+                    while fraction.len() < min {
+                        fraction.push('0');
+                    }
+                    if fraction.is_empty() { whole.to_string() } else { format!("{whole}.{fraction}") }
+                }
+                None => fixed,
+            }
+        }
+        None => n.as_string().into_owned(),
+    };
+    if comma {
+        text = text.replace('.', ",");
+    }
+    Some(text)
+}
+
+fn decimal_point<M>(value: &FluentValue, _: &M) -> Option<String> {
+    number(value, false)
+}
+
+fn decimal_comma<M>(value: &FluentValue, _: &M) -> Option<String> {
+    number(value, true)
 }
 
 fn bundle(language: &str) -> Option<FluentBundle<FluentResource>> {
@@ -57,6 +105,7 @@ fn bundle(language: &str) -> Option<FluentBundle<FluentResource>> {
     // NUMBER(); it cannot fail on a new bundle. The files are checked by the tests: a broken
     // entry would be skipped and the rest still load.
     let _ = bundle.add_builtins();
+    bundle.set_formatter(Some(if matches!(language, "de" | "fr" | "es") { decimal_comma } else { decimal_point }));
     for source in files {
         let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(|(resource, _)| resource);
         let _ = bundle.add_resource(resource);
@@ -93,10 +142,7 @@ impl Words {
     pub fn say(&self, id: &str, args: &[(&str, Arg)]) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
-            match value {
-                Arg::Text(s) => fluent_args.set(*name, FluentValue::from(*s)),
-                Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
-            }
+            fluent_args.set(*name, value.value());
         }
         for bundle in self.chosen.iter().chain(std::iter::once(&self.english)) {
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
@@ -138,6 +184,21 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_written_as_the_language_writes_them() {
+        // duration-s: NUMBER($n, maximumFractionDigits: 1, minimumFractionDigits: 1).
+        let s = |language: &str, n: f64| Words::new(language).say("duration-s", &[("n", Arg::Decimal(n))]);
+        assert_eq!(s("en", 45.2), "45.2 s");
+        assert_eq!(s("en", 45.0), "45.0 s");
+        assert_eq!(s("en", 3.04), "3.0 s");
+        assert_eq!(s("en", 0.96), "1.0 s");
+        assert_eq!(s("de", 45.2), "45,2 s");
+        assert_eq!(s("fr", 12.5), "12,5 s");
+        assert_eq!(s("ja", 45.2), "45.2 秒");
+        // Whole numbers stay whole.
+        assert_eq!(Words::new("de").say("duration-ms", &[("n", Arg::Number(300))]), "300 ms");
+    }
+
+    #[test]
     fn every_message_formats_in_every_language_without_an_error() {
         // Each message of each file, with every argument any message takes given, formats
         // without a Fluent error (a broken selector or reference shows up here).
@@ -175,16 +236,17 @@ mod tests {
             "email",
             "command",
             "client",
+            "uncertainty",
+            "verdict",
+            "reason",
+            "note",
         ];
         let numbers = ["n", "reports", "need", "factors", "digits", "days", "total", "period", "ms", "have"];
         let args: Vec<(&str, Arg)> =
             text.map(|n| (n, Arg::Text("x"))).into_iter().chain(numbers.map(|n| (n, Arg::Number(2)))).collect();
         let mut fluent_args = FluentArgs::new();
         for (name, value) in &args {
-            match value {
-                Arg::Text(s) => fluent_args.set(*name, FluentValue::from(*s)),
-                Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
-            }
+            fluent_args.set(*name, value.value());
         }
         for (language, files) in SOURCES {
             let bundle = bundle(language).expect("bundle");

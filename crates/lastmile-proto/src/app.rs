@@ -137,8 +137,13 @@ pub struct ClockStatus {
     /// be reached, or `none`.
     pub source: String,
     pub samples: u32,
-    /// How to fix the clock on this OS and desktop; empty when the verdict is ok.
+    /// How to fix the clock on this OS and desktop, in the person's language; empty when the
+    /// verdict is ok.
     pub fix_steps: Vec<String>,
+    /// Which OS's or desktop's steps those are (`windows`, `macos`, `gnome`, `kde`,
+    /// `systemd`, `other`): the window words them from its own messages
+    /// (`clockfix-<platform>-<n>`). None when the verdict is ok.
+    pub fix_for: Option<String>,
     /// The same measurement against each NTP server named in the settings (`ntp_servers`);
     /// empty when none is, and in `status`, which checks the Lastmile server only.
     pub ntp: Vec<NtpCheck>,

@@ -333,6 +333,51 @@ fn clock_offsets_under_faketime_are_measured_within_a_second() {
     assert_eq!((code, v["error"]["code"].as_str()), (4, Some("no_server")), "{v}");
 }
 
+/// `lastmile clock` at a terminal, in the person's language, with the steps for their desktop:
+/// English by default, German from the `locale` setting; `--json` keeps its English field
+/// names and gives the steps in the person's language with the platform they are for.
+#[test]
+fn a_fast_clock_is_explained_with_the_fix_for_this_desktop_in_the_persons_language() {
+    let server = Server::start().expect("server");
+    let home = Home::new().expect("home");
+    let run = |args: &[&str]| {
+        let out = home
+            .lastmile(args)
+            .env("LD_PRELOAD", faketime_lib())
+            .env("FAKETIME", "+45")
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .env("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")
+            .output()
+            .expect("run under faketime");
+        lastmile_tests::output(out)
+    };
+    let (code, out, err) = run(&["clock", "--server", &server.url()]);
+    assert_eq!(code, 7, "{out}{err}");
+    assert!(out.starts_with("This device's clock is 4"), "{out}");
+    assert!(out.contains(" s ahead of the server (±"), "{out}");
+    assert!(
+        out.contains("): authenticator codes will fail.\nTo fix it:\n  1. Open Settings > System > Date & Time.\n"),
+        "{out}"
+    );
+
+    std::fs::create_dir_all(home.settings_path().parent().expect("dir")).expect("dir");
+    std::fs::write(home.settings_path(), serde_json::json!({ "locale": "de" }).to_string()).expect("settings");
+    let (code, out, _) = run(&["clock", "--server", &server.url()]);
+    assert_eq!(code, 7, "{out}");
+    assert!(out.starts_with("Die Uhr dieses Geräts geht 4"), "{out}");
+    assert!(out.contains(" s vor dem Server (±"), "{out}");
+    assert!(out.contains("): Authenticator-Codes werden fehlschlagen.\nSo beheben Sie es:\n"), "{out}");
+    assert!(
+        out.contains("  2. Schalten Sie „Automatische Datums- und Zeiteinstellung“ und „Automatische Zeitzone“ ein.\n"),
+        "{out}"
+    );
+
+    let (_, out, _) = run(&["clock", "--json", "--server", &server.url()]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(v["fix_for"], "gnome", "{v}");
+    assert_eq!(v["fix_steps"][0], "Öffnen Sie Einstellungen > System > Datum und Uhrzeit.", "{v}");
+}
+
 #[test]
 fn clock_against_ntp_names_the_clock_that_is_wrong() {
     let ntp = Chrony::start().expect("chronyd");

@@ -1144,3 +1144,51 @@ async fn a_person_completes_the_journey_with_the_keyboard_alone_in_the_dark() {
     assert_eq!(status["enrollment"]["server_view"]["verified_factors"], 2, "{status}");
     assert!(violations.is_empty(), "accessibility violations (axe-core):\n{}", violations.join("\n"));
 }
+
+/// A device whose clock is 45 s fast (libfaketime under the window), on GNOME, in German:
+/// the overview names the problem, Details and the authenticator app's flow give the steps
+/// for this desktop in the person's language, with the commands as typed. axe-core on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_clock_is_explained_with_the_fix_for_this_desktop() {
+    require_display();
+    require_keyring();
+    let (_server, home) = crate::factors::joined();
+    set_locale(&home, "de");
+    let faketime = super::cli::faketime_lib();
+    let driver = driver_with(
+        &home,
+        &[
+            ("LD_PRELOAD", std::path::Path::new(&faketime)),
+            ("FAKETIME", std::path::Path::new("+45")),
+            ("FAKETIME_DONT_FAKE_MONOTONIC", std::path::Path::new("1")),
+            ("XDG_CURRENT_DESKTOP", std::path::Path::new("ubuntu:GNOME")),
+        ],
+    );
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    let problems = text(&c, "problems").await;
+    assert!(problems.contains("Die Uhr dieses Geräts geht 4"), "{problems}");
+    let mut violations = Vec::new();
+    details(&c).await;
+    let steps = text(&c, "clock-fix").await;
+    assert!(steps.starts_with("Öffnen Sie Einstellungen > System > Datum und Uhrzeit."), "{steps}");
+    assert!(steps.contains("Schalten Sie „Automatische Datums- und Zeiteinstellung“"), "{steps}");
+    let commands = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=clock-fix] code')].map((e) => e.textContent)",
+            vec![],
+        )
+        .await
+        .expect("commands");
+    assert_eq!(commands, serde_json::json!(["timedatectl set-ntp true", "timedatectl timesync-status"]));
+    audit(&c, "details, the clock 45 s fast", &mut violations).await;
+    screenshot(&c, "ui-de-clock.png").await;
+    overview(&c).await;
+    click(&c, "next-step-start").await;
+    let warning = text(&c, "totp-clock").await;
+    assert!(warning.contains("Stellen Sie sie zuerst richtig"), "{warning}");
+    assert!(warning.contains("Öffnen Sie Einstellungen > System > Datum und Uhrzeit."), "{warning}");
+    audit(&c, "authenticator app, the clock 45 s fast", &mut violations).await;
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+}

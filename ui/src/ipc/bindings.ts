@@ -77,9 +77,16 @@ offset_ms: number | null, delay_ms: number | null, verdict: ClockVerdict | null,
  */
 source: string, samples: number, 
 /**
- * How to fix the clock on this OS and desktop; empty when the verdict is ok.
+ * How to fix the clock on this OS and desktop, in the person's language; empty when the
+ * verdict is ok.
  */
 fix_steps: Array<string>, 
+/**
+ * Which OS's or desktop's steps those are (`windows`, `macos`, `gnome`, `kde`,
+ * `systemd`, `other`): the window words them from its own messages
+ * (`clockfix-<platform>-<n>`). None when the verdict is ok.
+ */
+fix_for: string | null, 
 /**
  * The same measurement against each NTP server named in the settings (`ntp_servers`);
  * empty when none is, and in `status`, which checks the Lastmile server only.

@@ -82,3 +82,8 @@ export function t(id: string, args?: Record<string, FluentVariable | null | unde
   for (const e of errors) console.error(`message ${id}: ${e.message}`);
   return text;
 }
+
+/** Whether the window's language has the message `id` (for lists numbered in the files, such as the clock's fix steps). */
+export function has(id: string): boolean {
+  return current.bundle.hasMessage(id);
+}
