@@ -444,3 +444,29 @@ clockfix-systemd-2 = Prüfen Sie es mit `timedatectl timesync-status` („System
 clockfix-systemd-3 = Sperrt Ihr Netz öffentliches NTP, tragen Sie in /etc/systemd/timesyncd.conf bei NTP= den Server Ihrer Firma ein.
 clockfix-other-1 = Schalten Sie in den Datums- und Zeiteinstellungen Ihres Systems die automatische Netzwerkzeit (NTP) ein.
 clockfix-other-2 = Prüfen Sie die Zeitzone: Eine falsche Zone sieht aus wie eine Uhr, die Stunden falsch geht.
+
+## What this device has, as the app found it (worded from its notes; Details and lastmile status)
+
+keys-note-none_plugged = es ist kein USB-Sicherheitsschlüssel eingesteckt
+keys-note-no_permission = { $attached ->
+    [one] ein FIDO-Gerät ist angeschlossen
+   *[other] { $attached } FIDO-Geräte sind angeschlossen
+}, aber dieser Benutzer darf { $nodes } nicht öffnen. Installieren Sie eine udev-Regel, die Zugriff auf FIDO-Schlüssel gewährt (systemd ab Version 252 kennzeichnet sie selbst; auf älteren Systemen tragen Sie in /etc/udev/rules.d/70-fido.rules eine Regel mit TAG+="uaccess" für den USB-Hersteller des Schlüssels ein), und stecken Sie den Schlüssel dann aus und wieder ein.
+keys-note-windows_administrators_only = Windows lässt nur Administratoren direkt mit Sicherheitsschlüsseln sprechen; Lastmile erreicht sie beim Hinzufügen über die WebAuthn-Schnittstelle von Windows
+keys-note-no_usb_support = diese Ausgabe von Lastmile unterstützt keine USB-Sicherheitsschlüssel
+keys-note-scan_failed = die USB-Geräte konnten nicht aufgelistet werden ({ $error })
+platform-note-windows_hello = Die WebAuthn-Schnittstelle von Windows (Version { $api_version }) ist vorhanden; Windows fragt beim Hinzufügen nach Hello (Gesicht, Fingerabdruck oder PIN).
+platform-note-windows_no_webauthn = Dieses Windows hat keine WebAuthn-Schnittstelle (nötig ist Windows 10 1903 oder neuer).
+platform-note-touch_id = Touch ID wird über den Browser oder die App „Passwörter“ registriert; Lastmile kann es nicht direkt hinzufügen, nutzen Sie hier also einen Sicherheitsschlüssel oder eine Authenticator-App.
+platform-note-fingerprint_reader = Dieser Computer hat einen Fingerabdruckleser ({ $reader }), doch unter Linux dient er dem Anmeldebildschirm (fprintd), nicht WebAuthn; Lastmile kann ihn daher nicht zu einem Faktor machen: Nutzen Sie einen Sicherheitsschlüssel oder eine Authenticator-App mit Wiederherstellungscodes.
+platform-note-linux = Linux hat keinen Plattform-Authentifikator für WebAuthn; nutzen Sie einen Sicherheitsschlüssel oder eine Authenticator-App mit Wiederherstellungscodes.
+platform-note-other_os = Dieses System hat keinen Plattform-Authentifikator, den Lastmile nutzen kann; nutzen Sie einen Sicherheitsschlüssel oder eine Authenticator-App mit Wiederherstellungscodes.
+tpm-note-linux_device = { $version ->
+    [unknown] ein TPM (Version unbekannt) ist unter /dev/tpm0
+   *[other] TPM { $version } unter /dev/tpm0 gefunden
+}
+tpm-note-linux_none = der Kernel stellt kein TPM bereit (/sys/class/tpm)
+tpm-note-windows_device = ein TPM-2.0-Gerät ist vorhanden
+tpm-note-windows_none = es ist kein TPM-2.0-Gerät aufgeführt
+tpm-note-mac_secure_enclave = Macs haben kein TPM; Macs mit Apple-Chip oder T2 haben stattdessen eine Secure Enclave
+tpm-note-unknown = die TPM-Erkennung ist auf diesem System nicht verfügbar

@@ -448,3 +448,29 @@ clockfix-systemd-2 = Check it with `timedatectl timesync-status` ("System clock 
 clockfix-systemd-3 = If your network blocks public NTP, set NTP= in /etc/systemd/timesyncd.conf to your company's server.
 clockfix-other-1 = Turn on automatic network time (NTP) in your system's date and time settings.
 clockfix-other-2 = Check that the time zone is right: a wrong zone looks like a clock that is hours off.
+
+## What this device has, as the app found it (worded from its notes; Details and lastmile status)
+
+keys-note-none_plugged = no USB security key is plugged in
+keys-note-no_permission = { $attached ->
+    [one] a FIDO device is attached
+   *[other] { $attached } FIDO devices are attached
+}, but this user may not open { $nodes }. Install a udev rule that gives access to FIDO keys (systemd 252 and later tag them by themselves; on older systems add a rule with TAG+="uaccess" for the key's USB vendor to /etc/udev/rules.d/70-fido.rules), then unplug the key and plug it in again.
+keys-note-windows_administrators_only = Windows lets only Administrators talk to security keys directly; Lastmile reaches them through the Windows WebAuthn API when you add one
+keys-note-no_usb_support = this build of Lastmile has no USB security-key support
+keys-note-scan_failed = the USB devices could not be listed ({ $error })
+platform-note-windows_hello = The Windows WebAuthn API (version { $api_version }) is present; Windows asks for Hello (face, fingerprint or PIN) when you add it.
+platform-note-windows_no_webauthn = This Windows has no WebAuthn API (Windows 10 1903 or later is needed).
+platform-note-touch_id = Touch ID is registered through the browser or the Passwords app; Lastmile cannot add it directly, so use a security key or an authenticator app here.
+platform-note-fingerprint_reader = This computer has a fingerprint reader ({ $reader }), but on Linux it serves the login screen (fprintd), not WebAuthn, so Lastmile cannot make it a factor: use a security key, or an authenticator app with recovery codes.
+platform-note-linux = Linux has no platform authenticator for WebAuthn; use a security key, or an authenticator app with recovery codes.
+platform-note-other_os = This system has no platform authenticator Lastmile can use; use a security key, or an authenticator app with recovery codes.
+tpm-note-linux_device = { $version ->
+    [unknown] a TPM (version unknown) is at /dev/tpm0
+   *[other] TPM { $version } found at /dev/tpm0
+}
+tpm-note-linux_none = no TPM is exposed by the kernel (/sys/class/tpm)
+tpm-note-windows_device = a TPM 2.0 device is present
+tpm-note-windows_none = no TPM 2.0 device is enumerated
+tpm-note-mac_secure_enclave = Macs have no TPM; Apple silicon and T2 Macs have a Secure Enclave instead
+tpm-note-unknown = TPM detection is not available on this system

@@ -444,3 +444,29 @@ clockfix-systemd-2 = Compruébelo con `timedatectl timesync-status` («System cl
 clockfix-systemd-3 = Si su red bloquea el NTP público, ponga el servidor de su empresa en NTP= de /etc/systemd/timesyncd.conf.
 clockfix-other-1 = Active la hora de red automática (NTP) en los ajustes de fecha y hora de su sistema.
 clockfix-other-2 = Compruebe que la zona horaria es correcta: una zona equivocada parece un reloj desfasado varias horas.
+
+## What this device has, as the app found it (worded from its notes; Details and lastmile status)
+
+keys-note-none_plugged = no hay ninguna llave de seguridad USB conectada
+keys-note-no_permission = { $attached ->
+    [one] hay un dispositivo FIDO conectado
+   *[other] hay { $attached } dispositivos FIDO conectados
+}, pero este usuario no puede abrir { $nodes }. Instale una regla udev que dé acceso a las llaves FIDO (systemd 252 y posteriores las marcan por sí mismos; en sistemas más antiguos añada a /etc/udev/rules.d/70-fido.rules una regla con TAG+="uaccess" para el fabricante USB de la llave) y luego desconecte la llave y vuelva a conectarla.
+keys-note-windows_administrators_only = Windows solo deja que los administradores hablen directamente con las llaves de seguridad; Lastmile llega a ellas mediante la API WebAuthn de Windows cuando añade una
+keys-note-no_usb_support = esta versión de Lastmile no admite llaves de seguridad USB
+keys-note-scan_failed = no se pudieron listar los dispositivos USB ({ $error })
+platform-note-windows_hello = La API WebAuthn de Windows (versión { $api_version }) está presente; Windows pide Hello (cara, huella o PIN) cuando lo añade.
+platform-note-windows_no_webauthn = Este Windows no tiene la API WebAuthn (se necesita Windows 10 1903 o posterior).
+platform-note-touch_id = Touch ID se registra a través del navegador o de la app Contraseñas; Lastmile no puede añadirlo directamente, así que use aquí una llave de seguridad o una aplicación de autenticación.
+platform-note-fingerprint_reader = Este ordenador tiene un lector de huellas ({ $reader }), pero en Linux sirve a la pantalla de inicio de sesión (fprintd), no a WebAuthn, así que Lastmile no puede convertirlo en un factor: use una llave de seguridad, o una aplicación de autenticación con códigos de recuperación.
+platform-note-linux = Linux no tiene autenticador integrado para WebAuthn; use una llave de seguridad, o una aplicación de autenticación con códigos de recuperación.
+platform-note-other_os = Este sistema no tiene un autenticador integrado que Lastmile pueda usar; use una llave de seguridad, o una aplicación de autenticación con códigos de recuperación.
+tpm-note-linux_device = { $version ->
+    [unknown] hay un TPM (versión desconocida) en /dev/tpm0
+   *[other] TPM { $version } encontrado en /dev/tpm0
+}
+tpm-note-linux_none = el kernel no expone ningún TPM (/sys/class/tpm)
+tpm-note-windows_device = hay un dispositivo TPM 2.0
+tpm-note-windows_none = no se enumera ningún dispositivo TPM 2.0
+tpm-note-mac_secure_enclave = los Mac no tienen TPM; los Mac con chip de Apple o T2 tienen en su lugar un Secure Enclave
+tpm-note-unknown = la detección del TPM no está disponible en este sistema

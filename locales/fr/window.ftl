@@ -444,3 +444,29 @@ clockfix-systemd-2 = Vérifiez avec `timedatectl timesync-status` (« System clo
 clockfix-systemd-3 = Si votre réseau bloque le NTP public, indiquez le serveur de votre entreprise dans NTP= de /etc/systemd/timesyncd.conf.
 clockfix-other-1 = Activez l’heure réseau automatique (NTP) dans les réglages de date et d’heure de votre système.
 clockfix-other-2 = Vérifiez le fuseau horaire : un mauvais fuseau ressemble à une horloge décalée de plusieurs heures.
+
+## What this device has, as the app found it (worded from its notes; Details and lastmile status)
+
+keys-note-none_plugged = aucune clé de sécurité USB n’est branchée
+keys-note-no_permission = { $attached ->
+    [one] un appareil FIDO est branché
+   *[other] { $attached } appareils FIDO sont branchés
+}, mais cet utilisateur ne peut pas ouvrir { $nodes }. Installez une règle udev qui donne accès aux clés FIDO (systemd 252 et suivants les marquent d’eux-mêmes ; sur les systèmes plus anciens, ajoutez dans /etc/udev/rules.d/70-fido.rules une règle avec TAG+="uaccess" pour le fabricant USB de la clé), puis débranchez et rebranchez la clé.
+keys-note-windows_administrators_only = Windows ne laisse que les administrateurs parler directement aux clés de sécurité ; Lastmile les atteint par l’API WebAuthn de Windows quand vous en ajoutez une
+keys-note-no_usb_support = cette version de Lastmile ne prend pas en charge les clés de sécurité USB
+keys-note-scan_failed = les appareils USB n’ont pas pu être listés ({ $error })
+platform-note-windows_hello = L’API WebAuthn de Windows (version { $api_version }) est présente ; Windows demande Hello (visage, empreinte ou code PIN) quand vous l’ajoutez.
+platform-note-windows_no_webauthn = Ce Windows n’a pas l’API WebAuthn (Windows 10 1903 ou plus récent est nécessaire).
+platform-note-touch_id = Touch ID s’enregistre par le navigateur ou l’app Mots de passe ; Lastmile ne peut pas l’ajouter directement : utilisez ici une clé de sécurité ou une application d’authentification.
+platform-note-fingerprint_reader = Cet ordinateur a un lecteur d’empreintes ({ $reader }), mais sous Linux il sert à l’écran de connexion (fprintd), pas à WebAuthn ; Lastmile ne peut donc pas en faire un facteur : utilisez une clé de sécurité, ou une application d’authentification avec des codes de récupération.
+platform-note-linux = Linux n’a pas d’authentificateur intégré pour WebAuthn ; utilisez une clé de sécurité, ou une application d’authentification avec des codes de récupération.
+platform-note-other_os = Ce système n’a pas d’authentificateur intégré que Lastmile puisse utiliser ; utilisez une clé de sécurité, ou une application d’authentification avec des codes de récupération.
+tpm-note-linux_device = { $version ->
+    [unknown] un TPM (version inconnue) est en /dev/tpm0
+   *[other] TPM { $version } trouvé en /dev/tpm0
+}
+tpm-note-linux_none = le noyau n’expose aucun TPM (/sys/class/tpm)
+tpm-note-windows_device = un périphérique TPM 2.0 est présent
+tpm-note-windows_none = aucun périphérique TPM 2.0 n’est énuméré
+tpm-note-mac_secure_enclave = les Mac n’ont pas de TPM ; les Mac à puce Apple ou T2 ont une Secure Enclave à la place
+tpm-note-unknown = la détection du TPM n’est pas disponible sur ce système

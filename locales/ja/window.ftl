@@ -432,3 +432,26 @@ clockfix-systemd-2 = `timedatectl timesync-status` で確認します（「Syste
 clockfix-systemd-3 = ネットワークが公開 NTP を遮断している場合は、/etc/systemd/timesyncd.conf の NTP= に会社のサーバーを設定します。
 clockfix-other-1 = システムの日付と時刻の設定で、ネットワーク時刻（NTP）の自動設定をオンにします。
 clockfix-other-2 = タイムゾーンが正しいか確認します。タイムゾーンが違うと、時計が何時間もずれているように見えます。
+
+## What this device has, as the app found it (worded from its notes; Details and lastmile status)
+
+keys-note-none_plugged = USB セキュリティキーが接続されていません
+keys-note-no_permission = FIDO デバイスが { $attached } 台接続されていますが、このユーザーは { $nodes } を開けません。FIDO キーへのアクセスを許可する udev ルールをインストールしてから（systemd 252 以降は自動でタグ付けします。古いシステムでは、キーの USB ベンダー向けに TAG+="uaccess" を指定したルールを /etc/udev/rules.d/70-fido.rules に追加します）、キーを抜いて挿し直してください。
+keys-note-windows_administrators_only = Windows では管理者しかセキュリティキーと直接通信できません。追加するときに Lastmile は Windows の WebAuthn API を通じてキーを使います
+keys-note-no_usb_support = この Lastmile のビルドは USB セキュリティキーに対応していません
+keys-note-scan_failed = USB デバイスを一覧できませんでした（{ $error }）
+platform-note-windows_hello = Windows の WebAuthn API（バージョン { $api_version }）があります。追加するときに Windows が Hello（顔、指紋、PIN）を求めます。
+platform-note-windows_no_webauthn = この Windows には WebAuthn API がありません（Windows 10 1903 以降が必要です）。
+platform-note-touch_id = Touch ID はブラウザーまたは「パスワード」アプリで登録します。Lastmile から直接追加することはできないため、ここではセキュリティキーか認証アプリを使ってください。
+platform-note-fingerprint_reader = このコンピューターには指紋リーダー（{ $reader }）がありますが、Linux ではログイン画面（fprintd）用で WebAuthn には使えないため、Lastmile の要素にはできません。セキュリティキー、または認証アプリと回復コードを使ってください。
+platform-note-linux = Linux には WebAuthn 用のプラットフォーム認証器がありません。セキュリティキー、または認証アプリと回復コードを使ってください。
+platform-note-other_os = このシステムには Lastmile が使えるプラットフォーム認証器がありません。セキュリティキー、または認証アプリと回復コードを使ってください。
+tpm-note-linux_device = { $version ->
+    [unknown] /dev/tpm0 に TPM（バージョン不明）があります
+   *[other] /dev/tpm0 に TPM { $version } があります
+}
+tpm-note-linux_none = カーネルは TPM を公開していません（/sys/class/tpm）
+tpm-note-windows_device = TPM 2.0 デバイスがあります
+tpm-note-windows_none = TPM 2.0 デバイスは列挙されていません
+tpm-note-mac_secure_enclave = Mac には TPM がありません。Apple シリコンと T2 搭載の Mac には代わりに Secure Enclave があります
+tpm-note-unknown = このシステムでは TPM を検出できません

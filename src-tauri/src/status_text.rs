@@ -1,10 +1,11 @@
 //! `lastmile status` for a person at a terminal, in their language: the device, its
 //! authenticators, the server, the clock, who joined, where they stand, the next step with the
 //! command that takes it, and what needs attention. The words come from the same message files
-//! as the window and the tray (`lastmile_agent::words`); the agent's own notes (the platform's,
-//! the TPM's, a problem's specifics) stay in English, as in the window.
+//! as the window and the tray (`lastmile_core::words`), the device's notes too
+//! (`lastmile_agent::notes`); a problem's specifics stay in English, as in the window.
 
 use lastmile_agent::glance::{clock_offset, next_step, problem, problem_hint, standing};
+use lastmile_agent::notes::{keys_note, platform_note, tpm_note};
 use lastmile_core::words::{Arg, Words};
 use lastmile_proto::app::{ClockVerdict, ProblemCode, StatusReport};
 
@@ -44,7 +45,8 @@ pub fn status_text(r: &StatusReport, words: &Words) -> String {
     rows.push((say("cli-device"), format!("{} - {} {} ({})", d.hostname, d.os_name, d.os_version, d.arch)));
     let keys = &r.authenticators.security_keys;
     if keys.is_empty() {
-        let note = r.authenticators.security_keys_note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let note = r.authenticators.security_keys_note.as_ref().map(|n| format!(": {}", keys_note(n, words)));
+        let note = note.unwrap_or_default();
         rows.push((say("cli-keys"), format!("{}{note}", say("cli-keys-none"))));
     }
     for k in keys {
@@ -52,8 +54,8 @@ pub fn status_text(r: &StatusReport, words: &Words) -> String {
         let error = k.error.as_deref().map(|e| format!(" - {e}")).unwrap_or_default();
         rows.push((say("cli-key"), format!("{model} [{}]{error}", k.versions.join(", "))));
     }
-    rows.push((say("cli-platform"), r.authenticators.platform.detail.clone()));
-    rows.push((say("cli-tpm"), r.authenticators.tpm.detail.clone()));
+    rows.push((say("cli-platform"), platform_note(&r.authenticators.platform.note, words)));
+    rows.push((say("cli-tpm"), tpm_note(&r.authenticators.tpm.note, words)));
     let reachable = if r.server.reachable { say("cli-server-reachable") } else { say("cli-server-unreachable") };
     let server = match &r.server.url {
         Some(url) => format!("{url} ({reachable})"),

@@ -13,6 +13,8 @@ fn check(id: &str, verdict: CheckVerdict, summary: String, fix: Option<String>) 
 
 /// The checklist for `report`; `managed_location` names where managed settings are read.
 pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
+    // The doctor speaks English, for IT support, whatever the person's language.
+    let english = lastmile_core::words::Words::new("en");
     let problem = |codes: &[ProblemCode]| report.problems.iter().find(|p| codes.contains(&p.code));
     let from = |p: &Problem, verdict: CheckVerdict, id: &str| check(id, verdict, p.message.clone(), p.hint.clone());
     let ok = |id: &str, summary: String| check(id, CheckVerdict::Ok, summary, None);
@@ -94,10 +96,11 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
             "security_keys",
             CheckVerdict::Fail,
             format!("{} security key(s) attached that this user may not open", a.security_keys_blocked),
-            a.security_keys_note.clone(),
+            a.security_keys_note.as_ref().map(|n| crate::notes::keys_note(n, english)),
         )
     } else if a.security_keys.is_empty() {
-        let why = a.security_keys_note.as_deref().unwrap_or("none found");
+        let why =
+            a.security_keys_note.as_ref().map_or_else(|| "none found".into(), |n| crate::notes::keys_note(n, english));
         ok("security_keys", format!("none attached ({why})"))
     } else {
         let names: Vec<&str> = a.security_keys.iter().map(|k| k.model.as_deref().unwrap_or("unknown model")).collect();
@@ -130,8 +133,8 @@ pub fn doctor(report: &StatusReport, managed_location: &str) -> DoctorReport {
 #[cfg(test)]
 pub(crate) mod tests {
     use lastmile_proto::app::{
-        Authenticators, ClockStatus, DeviceFacts, Enrollment, KeyringStatus, OutboxView, PlatformAuthenticator,
-        PlatformKind, ServerStatus, SettingView, Tpm,
+        Authenticators, ClockStatus, DeviceFacts, Enrollment, KeyringStatus, KeysNote, OutboxView,
+        PlatformAuthenticator, PlatformKind, PlatformNote, ServerStatus, SettingView, Tpm, TpmNote,
     };
 
     use super::*;
@@ -151,14 +154,14 @@ pub(crate) mod tests {
             },
             authenticators: Authenticators {
                 security_keys: vec![],
-                security_keys_note: Some("no USB security key is plugged in".into()),
+                security_keys_note: Some(KeysNote::NonePlugged),
                 security_keys_blocked: 0,
                 platform: PlatformAuthenticator {
                     kind: PlatformKind::None,
                     available: Some(false),
-                    detail: String::new(),
+                    note: PlatformNote::Linux,
                 },
-                tpm: Tpm { present: Some(false), version: None, detail: String::new() },
+                tpm: Tpm { present: Some(false), version: None, note: TpmNote::LinuxNone },
             },
             server: ServerStatus {
                 url: Some("https://mfa.acme.test/".into()),
@@ -302,7 +305,8 @@ pub(crate) mod tests {
     fn keys_clock_and_outbox_from_their_own_facts() {
         let mut r = report(vec![]);
         r.authenticators.security_keys_blocked = 1;
-        r.authenticators.security_keys_note = Some("install a udev rule".into());
+        r.authenticators.security_keys_note =
+            Some(KeysNote::NoPermission { attached: 1, nodes: vec!["/dev/hidraw3".into()] });
         r.clock.offset_ms = None;
         r.clock.verdict = None;
         r.enrollment.outbox = OutboxView {
@@ -313,10 +317,10 @@ pub(crate) mod tests {
         };
         let d = doctor(&r, "(test)");
         let check = |id: &str| d.checks.iter().find(|c| c.id == id).cloned().expect("check");
-        assert_eq!(
-            (check("security_keys").verdict, check("security_keys").fix.as_deref()),
-            (CheckVerdict::Fail, Some("install a udev rule"))
-        );
+        assert_eq!(check("security_keys").verdict, CheckVerdict::Fail);
+        let fix = check("security_keys").fix.expect("a fix");
+        assert!(fix.starts_with("a FIDO device is attached, but this user may not open /dev/hidraw3."), "{fix}");
+        assert!(fix.contains("udev rule") && fix.contains("TAG+=\"uaccess\""), "{fix}");
         assert_eq!(check("clock").verdict, CheckVerdict::Warn);
         assert_eq!(check("outbox").summary, "2 report(s) waiting to be sent (connection refused)");
         r.enrollment.outbox.rejected = 1;

@@ -14,6 +14,7 @@ pub mod files;
 pub mod glance;
 mod join;
 pub mod machine_status;
+pub mod notes;
 pub mod outbox;
 mod recover;
 pub mod reminders;

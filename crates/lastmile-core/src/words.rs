@@ -240,8 +240,24 @@ mod tests {
             "verdict",
             "reason",
             "note",
+            "nodes",
+            "error",
+            "reader",
         ];
-        let numbers = ["n", "reports", "need", "factors", "digits", "days", "total", "period", "ms", "have"];
+        let numbers = [
+            "attached",
+            "api_version",
+            "n",
+            "reports",
+            "need",
+            "factors",
+            "digits",
+            "days",
+            "total",
+            "period",
+            "ms",
+            "have",
+        ];
         let args: Vec<(&str, Arg)> =
             text.map(|n| (n, Arg::Text("x"))).into_iter().chain(numbers.map(|n| (n, Arg::Number(2)))).collect();
         let mut fluent_args = FluentArgs::new();

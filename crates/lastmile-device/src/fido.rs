@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use lastmile_proto::app::{SecurityKey, Transport};
+use lastmile_proto::app::{KeysNote, SecurityKey, Transport};
 use webauthn_authenticator_rs::ctap2::commands::GetInfoResponse;
 
 /// How long one key may take to answer getInfo before it is reported as not answering.
@@ -16,7 +16,7 @@ pub const GET_INFO_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scan {
     pub keys: Vec<SecurityKey>,
-    pub note: Option<String>,
+    pub note: Option<KeysNote>,
     /// FIDO devices attached that this user may not open.
     pub blocked: u32,
 }
@@ -68,7 +68,7 @@ pub async fn scan() -> Scan {
         Err(e) => {
             return Scan {
                 keys: Vec::new(),
-                note: Some(format!("cannot enumerate USB devices: {e:?}")),
+                note: Some(KeysNote::ScanFailed { error: format!("cannot enumerate USB devices: {e:?}") }),
                 blocked: blocked_count(),
             };
         }
@@ -78,7 +78,7 @@ pub async fn scan() -> Scan {
         Err(e) => {
             return Scan {
                 keys: Vec::new(),
-                note: Some(format!("cannot list USB FIDO devices: {e:?}")),
+                note: Some(KeysNote::ScanFailed { error: format!("cannot list USB FIDO devices: {e:?}") }),
                 blocked: blocked_count(),
             };
         }
@@ -98,7 +98,7 @@ pub async fn scan() -> Scan {
 
 #[cfg(not(feature = "usb"))]
 pub async fn scan() -> Scan {
-    Scan { keys: Vec::new(), note: Some("this build of Lastmile has no USB security-key support".into()), blocked: 0 }
+    Scan { keys: Vec::new(), note: Some(KeysNote::NoUsbSupport), blocked: 0 }
 }
 
 /// How many FIDO devices are attached that this user may not open (Linux: the permissions of
@@ -131,31 +131,26 @@ fn unreadable(why: &str) -> SecurityKey {
 }
 
 /// Explains an empty (or short) list, from what the OS shows.
-pub(crate) fn why_not_found(found: usize) -> Option<String> {
+pub(crate) fn why_not_found(found: usize) -> Option<KeysNote> {
     #[cfg(target_os = "linux")]
     {
         linux::explain(found, &linux::fido_hidraw_devices())
     }
     #[cfg(windows)]
     {
-        if found == 0 {
-            return Some(
-                "Windows lets only Administrators talk to security keys directly; Lastmile reaches them \
-                 through the Windows WebAuthn API when you enroll"
-                    .into(),
-            );
-        }
-        None
+        (found == 0).then_some(KeysNote::WindowsAdministratorsOnly)
     }
     #[cfg(not(any(target_os = "linux", windows)))]
     {
-        (found == 0).then(|| "no USB security key is plugged in".to_string())
+        (found == 0).then_some(KeysNote::NonePlugged)
     }
 }
 
 #[cfg(target_os = "linux")]
 mod linux {
     //! FIDO HID devices as the kernel sees them, to explain keys the library could not open.
+
+    use super::KeysNote;
 
     #[derive(Debug)]
     pub struct HidDevice {
@@ -164,22 +159,13 @@ mod linux {
     }
 
     /// Why `found` keys is all there is, given the FIDO HID devices the kernel shows.
-    pub fn explain(found: usize, hid: &[HidDevice]) -> Option<String> {
-        let denied: Vec<_> = hid.iter().filter(|d| !d.accessible).map(|d| d.node.clone()).collect();
-        if !denied.is_empty() {
-            return Some(format!(
-                "{} FIDO device(s) found, but this user may not open {}. Install a udev rule that grants \
-                 access to FIDO keys (systemd 252+ tags them automatically; on older systems add \
-                 KERNEL==\"hidraw*\", SUBSYSTEM==\"hidraw\", ATTRS{{idVendor}}==\"<vendor>\", TAG+=\"uaccess\" \
-                 to /etc/udev/rules.d/70-fido.rules), then unplug and replug the key.",
-                hid.len(),
-                denied.join(", ")
-            ));
+    pub fn explain(found: usize, hid: &[HidDevice]) -> Option<KeysNote> {
+        let nodes: Vec<_> = hid.iter().filter(|d| !d.accessible).map(|d| d.node.clone()).collect();
+        if !nodes.is_empty() {
+            let attached = u32::try_from(hid.len()).unwrap_or(u32::MAX);
+            return Some(KeysNote::NoPermission { attached, nodes });
         }
-        if found == 0 {
-            return Some("no USB security key is plugged in".into());
-        }
-        None
+        (found == 0).then_some(KeysNote::NonePlugged)
     }
 
     /// The FIDO usage page 0xF1D0 as it appears in a HID report descriptor (Usage Page, 2 bytes).
@@ -303,12 +289,16 @@ mod tests {
     fn an_empty_or_short_scan_is_explained() {
         use super::linux::{HidDevice, explain};
         let device = |node: &str, accessible| HidDevice { node: node.into(), accessible };
-        assert_eq!(explain(0, &[]).as_deref(), Some("no USB security key is plugged in"));
-        assert_eq!(explain(0, &[device("/dev/hidraw3", true)]).as_deref(), Some("no USB security key is plugged in"));
-        let denied = explain(0, &[device("/dev/hidraw3", false), device("/dev/hidraw4", true)]).expect("a reason");
-        assert!(denied.starts_with("2 FIDO device(s) found, but this user may not open /dev/hidraw3."), "{denied}");
-        assert!(denied.contains("udev rule") && denied.contains("uaccess"), "{denied}");
-        assert!(explain(1, &[device("/dev/hidraw3", false)]).is_some_and(|m| m.contains("/dev/hidraw3")));
+        assert_eq!(explain(0, &[]), Some(KeysNote::NonePlugged));
+        assert_eq!(explain(0, &[device("/dev/hidraw3", true)]), Some(KeysNote::NonePlugged));
+        assert_eq!(
+            explain(0, &[device("/dev/hidraw3", false), device("/dev/hidraw4", true)]),
+            Some(KeysNote::NoPermission { attached: 2, nodes: vec!["/dev/hidraw3".into()] })
+        );
+        assert_eq!(
+            explain(1, &[device("/dev/hidraw3", false)]),
+            Some(KeysNote::NoPermission { attached: 1, nodes: vec!["/dev/hidraw3".into()] })
+        );
         assert_eq!(explain(1, &[device("/dev/hidraw3", true)]), None, "every key was read");
     }
 }

@@ -335,9 +335,12 @@ impl TokenSource for Usb {
         let transport = webauthn_authenticator_rs::usb::USBTransport::new().await.map_err(KeyFailure::from)?;
         let tokens = transport.tokens().await.map_err(KeyFailure::from)?;
         if tokens.is_empty()
-            && let Some(why) = crate::fido::why_not_found(0).filter(|n| n.contains("may not open"))
+            && let Some(lastmile_proto::app::KeysNote::NoPermission { nodes, .. }) = crate::fido::why_not_found(0)
         {
-            return Err(KeyFailure::NoPermission(why));
+            return Err(KeyFailure::NoPermission(format!(
+                "{} (no udev rule gives this user access to FIDO keys)",
+                nodes.join(", ")
+            )));
         }
         Ok(tokens)
     }

@@ -1,62 +1,41 @@
 //! Platform authenticators and the TPM, per OS. Each answer says honestly what exists and
 //! what Lastmile can do with it; `None` means "cannot tell here", never a guess.
 
-use lastmile_proto::app::{PlatformAuthenticator, PlatformKind, Tpm};
+use lastmile_proto::app::{PlatformAuthenticator, PlatformKind, PlatformNote, Tpm, TpmNote};
 
 pub fn platform_authenticator() -> PlatformAuthenticator {
     #[cfg(windows)]
     {
-        let version = webauthn_authenticator_rs::win10::Win10::api_version();
-        if version >= 1 {
+        let api_version = webauthn_authenticator_rs::win10::Win10::api_version();
+        if api_version >= 1 {
             PlatformAuthenticator {
                 kind: PlatformKind::WindowsHello,
                 available: None,
-                detail: format!(
-                    "The Windows WebAuthn API (version {version}) is present; Windows asks for Hello \
-                     (face, fingerprint or PIN) when you enroll it."
-                ),
+                note: PlatformNote::WindowsHello { api_version },
             }
         } else {
             PlatformAuthenticator {
                 kind: PlatformKind::WindowsHello,
                 available: Some(false),
-                detail: "This Windows has no WebAuthn API (Windows 10 1903 or later is needed).".into(),
+                note: PlatformNote::WindowsNoWebauthn,
             }
         }
     }
     #[cfg(target_os = "macos")]
     {
-        PlatformAuthenticator {
-            kind: PlatformKind::TouchId,
-            available: None,
-            detail: "Touch ID is registered through the browser or the Passwords app; Lastmile \
-                     cannot enroll it directly, so use a security key or an authenticator app here."
-                .into(),
-        }
+        PlatformAuthenticator { kind: PlatformKind::TouchId, available: None, note: PlatformNote::TouchId }
     }
     #[cfg(target_os = "linux")]
     {
-        let detail = match linux_fingerprint_reader() {
-            Some(reader) => format!(
-                "This computer has a fingerprint reader ({reader}), but on Linux it serves the login \
-                 screen (fprintd), not WebAuthn, so Lastmile cannot make it a factor: use a security \
-                 key, or an authenticator app with recovery codes."
-            ),
-            None => "Linux has no platform authenticator for WebAuthn; use a security key, or an \
-                     authenticator app with recovery codes."
-                .into(),
+        let note = match linux_fingerprint_reader() {
+            Some(reader) => PlatformNote::FingerprintReader { reader },
+            None => PlatformNote::Linux,
         };
-        PlatformAuthenticator { kind: PlatformKind::None, available: Some(false), detail }
+        PlatformAuthenticator { kind: PlatformKind::None, available: Some(false), note }
     }
     #[cfg(not(any(windows, target_os = "macos", target_os = "linux")))]
     {
-        PlatformAuthenticator {
-            kind: PlatformKind::None,
-            available: Some(false),
-            detail: "This OS has no platform authenticator Lastmile can use; use a security key, or an \
-                     authenticator app with recovery codes."
-                .into(),
-        }
+        PlatformAuthenticator { kind: PlatformKind::None, available: Some(false), note: PlatformNote::OtherOs }
     }
 }
 
@@ -94,17 +73,9 @@ pub fn tpm() -> Tpm {
         if base.exists() {
             let major = std::fs::read_to_string(base.join("tpm_version_major")).ok();
             let version = major.map(|m| format!("{}.0", m.trim()));
-            Tpm {
-                present: Some(true),
-                detail: format!("TPM {} found at /dev/tpm0", version.as_deref().unwrap_or("(version unknown)")),
-                version,
-            }
+            Tpm { present: Some(true), note: TpmNote::LinuxDevice { version: version.clone() }, version }
         } else {
-            Tpm {
-                present: Some(false),
-                version: None,
-                detail: "no TPM is exposed by the kernel (/sys/class/tpm)".into(),
-            }
+            Tpm { present: Some(false), version: None, note: TpmNote::LinuxNone }
         }
     }
     #[cfg(windows)]
@@ -114,24 +85,17 @@ pub fn tpm() -> Tpm {
             .open(r"SYSTEM\CurrentControlSet\Enum\ACPI\MSFT0101")
             .and_then(|k| k.keys().map(|mut i| i.next().is_some()));
         match present {
-            Ok(true) => {
-                Tpm { present: Some(true), version: Some("2.0".into()), detail: "TPM 2.0 device present".into() }
-            }
-            Ok(false) => Tpm { present: Some(false), version: None, detail: "no TPM 2.0 device is enumerated".into() },
-            Err(_) => Tpm { present: Some(false), version: None, detail: "no TPM 2.0 device is enumerated".into() },
+            Ok(true) => Tpm { present: Some(true), version: Some("2.0".into()), note: TpmNote::WindowsDevice },
+            Ok(false) | Err(_) => Tpm { present: Some(false), version: None, note: TpmNote::WindowsNone },
         }
     }
     #[cfg(target_os = "macos")]
     {
-        Tpm {
-            present: Some(false),
-            version: None,
-            detail: "Macs have no TPM; Apple silicon and T2 Macs have a Secure Enclave instead".into(),
-        }
+        Tpm { present: Some(false), version: None, note: TpmNote::MacSecureEnclave }
     }
     #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
-        Tpm { present: None, version: None, detail: "TPM detection is not available on this OS".into() }
+        Tpm { present: None, version: None, note: TpmNote::Unknown }
     }
 }
 

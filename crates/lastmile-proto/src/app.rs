@@ -42,7 +42,7 @@ pub struct DeviceFacts {
 pub struct Authenticators {
     pub security_keys: Vec<SecurityKey>,
     /// Why the list is empty or incomplete (permissions, missing service, ...), if known.
-    pub security_keys_note: Option<String>,
+    pub security_keys_note: Option<KeysNote>,
     /// FIDO devices attached that this user may not open (Linux: `/dev/hidraw*` permissions);
     /// the note says how to fix it.
     pub security_keys_blocked: u32,
@@ -95,8 +95,68 @@ pub struct PlatformAuthenticator {
     pub kind: PlatformKind,
     /// `None`: cannot tell on this OS.
     pub available: Option<bool>,
-    /// One honest sentence: what exists and what Lastmile can do with it.
-    pub detail: String,
+    /// What exists and what Lastmile can do with it, as data the window and the terminal word.
+    pub note: PlatformNote,
+}
+
+/// Why no security key is listed, or not every one (`keys-note-<code>` in the message files,
+/// the fields their values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum KeysNote {
+    /// None is plugged in.
+    NonePlugged,
+    /// Linux: FIDO devices are attached that this user may not open (`/dev/hidraw*`); the fix
+    /// is a udev rule.
+    NoPermission { attached: u32, nodes: Vec<String> },
+    /// Windows: only Administrators may talk to keys directly; the WebAuthn API reaches them
+    /// when enrolling.
+    WindowsAdministratorsOnly,
+    /// This build has no USB support.
+    NoUsbSupport,
+    /// The USB devices could not be listed (the library's error, in English).
+    ScanFailed { error: String },
+}
+
+/// What a platform authenticator there is, and what Lastmile can do with it
+/// (`platform-note-<code>` in the message files, the fields their values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PlatformNote {
+    /// Windows' WebAuthn API is there (this version); Windows asks for Hello when enrolling.
+    WindowsHello { api_version: u32 },
+    /// Windows without the WebAuthn API (before Windows 10 1903).
+    WindowsNoWebauthn,
+    /// macOS: Touch ID is enrolled through the browser or the Passwords app, not by Lastmile.
+    TouchId,
+    /// Linux with a fingerprint reader ("Goodix, USB 27c6:5395"): it serves the login
+    /// screen, not WebAuthn.
+    FingerprintReader { reader: String },
+    /// Linux without one.
+    Linux,
+    /// Any other OS.
+    OtherOs,
+}
+
+/// What TPM there is (`tpm-note-<code>` in the message files, the fields their values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum TpmNote {
+    /// Linux: at /dev/tpm0; the version when the kernel says.
+    LinuxDevice { version: Option<String> },
+    /// Linux: the kernel exposes none (/sys/class/tpm).
+    LinuxNone,
+    /// Windows: a TPM 2.0 device is enumerated.
+    WindowsDevice,
+    /// Windows: none is.
+    WindowsNone,
+    /// macOS: no TPM; a Secure Enclave on Apple silicon and T2 Macs.
+    MacSecureEnclave,
+    /// Any other OS: not detected.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,7 +165,7 @@ pub struct Tpm {
     /// `None`: cannot tell on this OS.
     pub present: Option<bool>,
     pub version: Option<String>,
-    pub detail: String,
+    pub note: TpmNote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

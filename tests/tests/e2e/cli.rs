@@ -1145,4 +1145,8 @@ fn status_at_a_terminal_speaks_the_persons_language() {
     assert_eq!(line(&out, "Situation"), "Acme Ltd vous demande une étape de plus", "{out}{err}");
     assert_eq!(line(&out, "Ensuite"), "Configurer une application d’authentification : lastmile enroll totp", "{out}");
     assert_eq!(line(&out, "Membre"), "Acme Ltd en tant que ada@acme.test", "{out}");
+    // The device's notes too (this machine: Linux, no key plugged in).
+    assert!(out.contains("aucune clé de sécurité USB n’est branchée"), "{out}");
+    assert!(line(&out, "TPM").contains("TPM"), "{out}");
+    assert!(!out.contains("Linux has no") && !out.contains("no TPM is exposed"), "no English left: {out}");
 }

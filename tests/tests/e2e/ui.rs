@@ -996,6 +996,13 @@ async fn the_window_speaks_the_persons_language() {
     screenshot(&c, "ui-de.png").await;
     details(&c).await;
     assert!(text(&c, "setting-locale").await.contains("Ihre Einstellung"), "the person's own setting");
+    // What the device found is worded from its notes, in German too (this machine's answers:
+    // no key plugged in, Linux, with or without a fingerprint reader or a TPM).
+    assert!(text(&c, "keys-none").await.starts_with("Keiner gefunden: es ist kein USB-Sicherheitsschlüssel"));
+    let platform = text(&c, "platform").await;
+    assert!(platform.contains("Linux hat keinen") || platform.contains("Fingerabdruckleser"), "{platform}");
+    let tpm = text(&c, "tpm").await;
+    assert!(tpm.contains("der Kernel stellt kein TPM bereit") || tpm.contains("/dev/tpm0"), "{tpm}");
     overview(&c).await;
     // The journeys in German, for the README: a key asked for, an app, codes, recovery.
     ask_for_a_key(&c).await;

@@ -17,7 +17,7 @@ export type Authenticators = { security_keys: Array<SecurityKey>,
 /**
  * Why the list is empty or incomplete (permissions, missing service, ...), if known.
  */
-security_keys_note: string | null, 
+security_keys_note: KeysNote | null, 
 /**
  * FIDO devices attached that this user may not open (Linux: `/dev/hidraw*` permissions);
  * the note says how to fix it.
@@ -46,21 +46,27 @@ export type Transport = "usb" | "nfc";
 
 export type PlatformKind = "windows_hello" | "touch_id" | "none";
 
+export type KeysNote = { "code": "none_plugged" } | { "code": "no_permission", attached: number, nodes: Array<string>, } | { "code": "windows_administrators_only" } | { "code": "no_usb_support" } | { "code": "scan_failed", error: string, };
+
 export type PlatformAuthenticator = { kind: PlatformKind, 
 /**
  * `None`: cannot tell on this OS.
  */
 available: boolean | null, 
 /**
- * One honest sentence: what exists and what Lastmile can do with it.
+ * What exists and what Lastmile can do with it, as data the window and the terminal word.
  */
-detail: string, };
+note: PlatformNote, };
+
+export type PlatformNote = { "code": "windows_hello", api_version: number, } | { "code": "windows_no_webauthn" } | { "code": "touch_id" } | { "code": "fingerprint_reader", reader: string, } | { "code": "linux" } | { "code": "other_os" };
 
 export type Tpm = { 
 /**
  * `None`: cannot tell on this OS.
  */
-present: boolean | null, version: string | null, detail: string, };
+present: boolean | null, version: string | null, note: TpmNote, };
+
+export type TpmNote = { "code": "linux_device", version: string | null, } | { "code": "linux_none" } | { "code": "windows_device" } | { "code": "windows_none" } | { "code": "mac_secure_enclave" } | { "code": "unknown" };
 
 export type ServerStatus = { url: string | null, source: SettingSource, reachable: boolean, version: string | null, };
 
