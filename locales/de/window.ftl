@@ -183,6 +183,10 @@ key-waiting-working = Einen Moment …
 
 totp-clock-off = Die Uhr dieses Geräts geht { $offset }. Stellen Sie sie zuerst richtig:
 totp-step-open = Öffnen Sie Ihre Authenticator-App (Microsoft Authenticator, Google Authenticator, 1Password, Authy …), fügen Sie ein Konto hinzu und scannen Sie diesen Code.
+totp-step-open-recommended = { $organisation } empfiehlt { $apps }. { $count ->
+    [one] Öffnen Sie die App, fügen Sie ein Konto hinzu und scannen Sie diesen Code.
+   *[other] Öffnen Sie eine davon, fügen Sie ein Konto hinzu und scannen Sie diesen Code.
+}
 totp-qr-alt = QR-Code für Ihre Authenticator-App
 totp-step-by-hand = Scannen geht nicht? Fügen Sie einen zeitbasierten Schlüssel von Hand hinzu:
 totp-code-label = Geben Sie den { $digits }-stelligen Code ein, den sie anzeigt

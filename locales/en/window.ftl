@@ -185,6 +185,10 @@ key-waiting-working = Working…
 
 totp-clock-off = this device's clock is { $offset }. Fix it first:
 totp-step-open = Open your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), add an account and scan this code.
+totp-step-open-recommended = { $organisation } recommends { $apps }. { $count ->
+    [one] Open it, add an account and scan this code.
+   *[other] Open one of them, add an account and scan this code.
+}
 totp-qr-alt = QR code for your authenticator app
 totp-step-by-hand = Cannot scan it? Add a time-based key by hand:
 totp-code-label = Type the { $digits }-digit code it shows

@@ -183,6 +183,10 @@ key-waiting-working = Un momento…
 
 totp-clock-off = el reloj de este dispositivo va { $offset }. Corríjalo primero:
 totp-step-open = Abra su aplicación de autenticación (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), añada una cuenta y escanee este código.
+totp-step-open-recommended = { $organisation } recomienda { $apps }. { $count ->
+    [one] Ábrala, añada una cuenta y escanee este código.
+   *[other] Abra una de ellas, añada una cuenta y escanee este código.
+}
 totp-qr-alt = Código QR para su aplicación de autenticación
 totp-step-by-hand = ¿No puede escanearlo? Añada a mano una clave basada en el tiempo:
 totp-code-label = Escriba el código de { $digits } dígitos que muestra

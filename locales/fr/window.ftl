@@ -183,6 +183,10 @@ key-waiting-working = Un instant…
 
 totp-clock-off = l’horloge de cet appareil a { $offset }. Corrigez-la d’abord :
 totp-step-open = Ouvrez votre application d’authentification (Microsoft Authenticator, Google Authenticator, 1Password, Authy…), ajoutez un compte et scannez ce code.
+totp-step-open-recommended = { $organisation } recommande { $apps }. { $count ->
+    [one] Ouvrez-la, ajoutez un compte et scannez ce code.
+   *[other] Ouvrez l’une d’elles, ajoutez un compte et scannez ce code.
+}
 totp-qr-alt = Code QR pour votre application d’authentification
 totp-step-by-hand = Impossible de scanner ? Ajoutez une clé basée sur le temps à la main :
 totp-code-label = Saisissez le code à { $digits } chiffres qu’elle affiche

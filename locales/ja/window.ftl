@@ -175,6 +175,7 @@ key-waiting-working = 処理しています…
 
 totp-clock-off = このデバイスの時計は{ $offset }。先に直してください:
 totp-step-open = 認証アプリ（Microsoft Authenticator、Google Authenticator、1Password、Authy など）を開き、アカウントを追加して、このコードを読み取ってください。
+totp-step-open-recommended = { $organisation } は { $apps } を推奨しています。アプリを開き、アカウントを追加して、このコードを読み取ってください。
 totp-qr-alt = 認証アプリ用の QR コード
 totp-step-by-hand = 読み取れない場合は、時間ベースのキーを手動で追加してください:
 totp-code-label = 表示された { $digits } 桁のコードを入力してください

@@ -38,9 +38,14 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             return exit::INTERNAL;
         }
     };
+    let recommended = lastmile_core::policy::readable_app_names(&enrollment.recommended_apps);
+    let apps = if recommended.is_empty() {
+        "your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy, ...)".to_string()
+    } else {
+        format!("an authenticator app {} recommends ({})", enrollment.issuer, recommended.join(", "))
+    };
     say(&format!(
-        "Scan this QR code with your authenticator app (Microsoft Authenticator, Google Authenticator, \
-         1Password, Authy, ...):\n\n{qr}\n\nOr add it by hand as a time-based key:\n  account: {}\n  issuer:  {}\n  key:     {}\n",
+        "Scan this QR code with {apps}:\n\n{qr}\n\nOr add it by hand as a time-based key:\n  account: {}\n  issuer:  {}\n  key:     {}\n",
         enrollment.account,
         enrollment.issuer,
         lastmile_core::totp::group_for_typing(&enrollment.secret),

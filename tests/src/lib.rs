@@ -205,6 +205,15 @@ impl Server {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
+    /// Sets the organisation's `default` group policy (`admin group set`) from JSON.
+    pub fn set_default_policy(&self, policy: &serde_json::Value) -> anyhow::Result<()> {
+        let file = tempfile::NamedTempFile::new()?;
+        std::fs::write(file.path(), policy.to_string())?;
+        let path = file.path().display().to_string();
+        self.admin(&["group", "set", "--org", "acme", "--name", "default", "--policy-file", &path])?;
+        Ok(())
+    }
+
     /// Runs `lastmile-server admin ...` against this server's database.
     pub fn admin(&self, args: &[&str]) -> anyhow::Result<String> {
         let out = self.admin_command(args).output()?;

@@ -11,7 +11,8 @@
 //!   "enforcement": [ { "from_ms": 1796083200000, "level": "remind" },
 //!                    { "from_ms": 1797292800000, "level": "warn" },
 //!                    { "from_ms": 1798761600000, "level": "block" } ],
-//!   "keys": { "allow_aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8"], "require_user_verification": true } }
+//!   "keys": { "allow_aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8"], "require_user_verification": true },
+//!   "totp_apps": ["Microsoft Authenticator", "1Password"] }
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,28 @@ pub struct Policy {
     /// Graduated enforcement: from each date on, the level for users with a gap.
     #[serde(default)]
     pub enforcement: Vec<Stage>,
+    /// The authenticator apps the organisation recommends, by name, in its order of
+    /// preference ("Microsoft Authenticator"): the app names them when a person adds one.
+    /// Empty: the app names a few common ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub totp_apps: Vec<String>,
+}
+
+/// The most authenticator apps a policy may recommend, and the longest name.
+pub const MAX_TOTP_APPS: usize = 8;
+pub const MAX_TOTP_APP_NAME: usize = 60;
+
+/// Whether `name` can be shown as an app's name: 1 to 60 characters, no spaces around it, no
+/// control characters (which a terminal would obey).
+fn is_app_name(name: &str) -> bool {
+    let length = name.chars().count();
+    name.trim() == name && (1..=MAX_TOTP_APP_NAME).contains(&length) && !name.chars().any(char::is_control)
+}
+
+/// The recommended apps a server sent, as the app shows them: only names `validate` would
+/// accept, at most eight (a server is trusted with the policy, not with the person's terminal).
+pub fn readable_app_names(names: &[String]) -> Vec<String> {
+    names.iter().filter(|n| is_app_name(n)).take(MAX_TOTP_APPS).cloned().collect()
 }
 
 fn one() -> u32 {
@@ -55,6 +78,7 @@ impl Default for Policy {
             keys: KeyRules::default(),
             deadline_ms: None,
             enforcement: Vec::new(),
+            totp_apps: Vec::new(),
         }
     }
 }
@@ -195,6 +219,20 @@ impl Policy {
         if self.keys.min_pin_length.is_some_and(|n| !(4..=63).contains(&n)) {
             return Err("keys.min_pin_length must be between 4 and 63".into());
         }
+        if self.totp_apps.len() > MAX_TOTP_APPS {
+            return Err(format!("totp_apps names at most {MAX_TOTP_APPS} apps"));
+        }
+        for name in &self.totp_apps {
+            if !is_app_name(name) {
+                return Err(format!(
+                    "totp_apps: {name:?} is not an app's name (1 to {MAX_TOTP_APP_NAME} characters, no spaces around it, \
+                     no control characters)"
+                ));
+            }
+        }
+        if (1..self.totp_apps.len()).any(|i| self.totp_apps[..i].contains(&self.totp_apps[i])) {
+            return Err("totp_apps names an app twice".into());
+        }
         Ok(())
     }
 
@@ -319,6 +357,7 @@ mod tests {
                 Stage { from_ms: 2_000, level: Level::Warn },
                 Stage { from_ms: 3_000, level: Level::Block },
             ],
+            totp_apps: Vec::new(),
         }
     }
 
@@ -349,6 +388,38 @@ mod tests {
             ..Policy::default()
         };
         assert!(falling.validate().is_err());
+    }
+
+    #[test]
+    fn recommended_authenticator_apps_are_names_a_person_can_read() {
+        let apps =
+            |names: &[&str]| Policy { totp_apps: names.iter().map(|n| n.to_string()).collect(), ..Policy::default() };
+        let p: Policy =
+            serde_json::from_str(r#"{"min_tier":"strong","totp_apps":["Microsoft Authenticator","1Password"]}"#)
+                .expect("policy");
+        assert_eq!(p, apps(&["Microsoft Authenticator", "1Password"]));
+        assert!(p.validate().is_ok());
+        // Unset, it is not written (policies stored before it read and write the same).
+        assert_eq!(serde_json::to_value(Policy::default()).expect("json").get("totp_apps"), None);
+        let long = "x".repeat(MAX_TOTP_APP_NAME + 1);
+        for (names, why) in [
+            (vec![""], "empty"),
+            (vec![" Authy"], "spaces around"),
+            (vec!["Authy\n<script>"], "a control character"),
+            (vec![long.as_str()], "too long"),
+            (vec!["Authy", "Authy"], "twice"),
+            (vec!["a", "b", "c", "d", "e", "f", "g", "h", "i"], "more than eight"),
+        ] {
+            assert!(apps(&names).validate().is_err(), "{why}");
+        }
+        assert!(apps(&["a", "b", "c", "d", "e", "f", "g", "h"]).validate().is_ok(), "eight");
+        let sent: Vec<String> = ["Aegis", "\u{1b}[2J", "", "1Password"].map(String::from).to_vec();
+        assert_eq!(readable_app_names(&sent), ["Aegis", "1Password"], "what the app shows of a server's list");
+        assert!(
+            apps(&["Microsoft Authenticator (Android & iOS)", "Aegis", "Raivo OTP", "Google 認証システム"])
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]

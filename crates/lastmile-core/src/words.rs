@@ -243,8 +243,10 @@ mod tests {
             "nodes",
             "error",
             "reader",
+            "apps",
         ];
         let numbers = [
+            "count",
             "attached",
             "api_version",
             "n",

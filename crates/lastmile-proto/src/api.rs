@@ -392,6 +392,10 @@ pub struct TotpEnrollment {
     pub account: String,
     /// False when the parameters are not the SHA-1/6/30 defaults most apps require.
     pub widely_supported: bool,
+    /// The authenticator apps the user's policy recommends, in its order (`totp_apps`);
+    /// empty when it names none (and from servers older than this field).
+    #[serde(default)]
+    pub recommended_apps: Vec<String>,
 }
 
 impl std::fmt::Debug for TotpEnrollment {

@@ -421,6 +421,8 @@ pub struct TotpSetup {
     pub digits: u32,
     pub period_s: u32,
     pub widely_supported: bool,
+    /// The authenticator apps the organisation recommends, in its order; empty: none named.
+    pub recommended_apps: Vec<String>,
     /// The clock, checked before enrollment.
     pub clock: ClockStatus,
 }

@@ -105,9 +105,18 @@ fn enroll_totp_in_the_terminal_with_codes_from_oathtool() {
     assert_eq!(view["standing"]["met"], false, "{status}");
     assert_eq!(view["next_step"]["step"], "totp", "{status}");
 
+    // The organisation recommends its apps (policy `totp_apps`); the terminal names them.
+    let policy = serde_json::json!({ "min_tier": "strong", "totp_apps": ["Microsoft Authenticator", "Aegis"] });
+    server.set_default_policy(&policy).expect("policy");
     let (mut child, out, mut stdin) = interactive(&home, &["enroll", "totp"]);
 
     let text = wait_for(&out, "Code from the app: ", 1);
+    assert!(
+        text.contains(
+            "Scan this QR code with an authenticator app Acme Ltd recommends (Microsoft Authenticator, Aegis):"
+        ),
+        "{text}"
+    );
     assert!(text.contains('█') || text.contains('▀'), "a QR code is drawn:\n{text}");
     assert!(!text.contains("Warning"), "the clock is fine here:\n{text}");
     let secret = shown_secret(&text);

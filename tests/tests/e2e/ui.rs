@@ -990,7 +990,7 @@ async fn the_window_speaks_the_persons_language() {
     assert_eq!(text(&c, "next-step-start").await, "Configurer une application d’authentification");
     close(c, &home).await;
 
-    let (_server, home, _driver, c) = window_of_a_person(Some("de"), Some("fr:de")).await;
+    let (server, home, _driver, c) = window_of_a_person(Some("de"), Some("fr:de")).await;
     assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("de"));
     assert_eq!(text(&c, "refresh").await, "Erneut prüfen");
     screenshot(&c, "ui-de.png").await;
@@ -1009,8 +1009,16 @@ async fn the_window_speaks_the_persons_language() {
     assert!(text(&c, "security-key-waiting").await.starts_with("Stecken Sie Ihren Sicherheitsschlüssel ein"));
     screenshot(&c, "ui-de-security-key-insert.png").await;
     click(&c, "security-key-cancel").await;
+    // The apps the organisation recommends (its policy), listed as German lists them.
+    let policy = serde_json::json!({ "min_tier": "strong", "totp_apps": ["Microsoft Authenticator", "1Password"] });
+    server.set_default_policy(&policy).expect("policy");
     click(&c, "next-step-start").await;
     let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    assert_eq!(
+        text(&c, "totp-recommended").await,
+        "Acme Ltd empfiehlt Microsoft Authenticator oder 1Password. Öffnen Sie eine davon, fügen Sie ein Konto \
+         hinzu und scannen Sie diesen Code."
+    );
     screenshot(&c, "ui-de-totp.png").await;
     click(&c, "totp-next").await;
     find(&c, "totp-code").await.send_keys(&format!("{}{ENTER}", oathtool(&shown))).await.expect("type");

@@ -268,6 +268,10 @@ qr_svg_data_url: string,
  */
 secret_grouped: string, account: string, issuer: string, digits: number, period_s: number, widely_supported: boolean, 
 /**
+ * The authenticator apps the organisation recommends, in its order; empty: none named.
+ */
+recommended_apps: Array<string>, 
+/**
  * The clock, checked before enrollment.
  */
 clock: ClockStatus, };

@@ -23,6 +23,10 @@ pub async fn begin_totp(
     DeviceAuth(device): DeviceAuth,
 ) -> Result<(StatusCode, Json<TotpEnrollment>), ApiError> {
     let (user, org) = store::user_with_org(&state.db.pool, &device.user_id).await?;
+    let (_, policy) = {
+        let mut conn = state.db.pool.acquire().await?;
+        store::compliance::policy_of(&mut conn, &user.id).await?
+    };
     let secret = new_totp_secret();
     let params = TotpParams::default();
     let uri = totp::otpauth_uri(&secret, params, &org.name, &user.email)
@@ -54,6 +58,7 @@ pub async fn begin_totp(
             issuer: org.name,
             account: user.email,
             widely_supported: params.widely_supported(),
+            recommended_apps: policy.totp_apps,
         }),
     ))
 }

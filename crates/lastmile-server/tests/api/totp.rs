@@ -33,6 +33,21 @@ async fn enrollment_issues_a_160_bit_secret_with_default_parameters() {
     assert_eq!(v["verified_factors"], serde_json::json!([]));
 }
 
+/// The authenticator apps the user's group recommends come with the enrollment, in the
+/// policy's order; none when the policy names none.
+#[tokio::test]
+async fn the_enrollment_names_the_apps_the_policy_recommends() {
+    let h = harness().await;
+    let dev = h.joined().await;
+    assert_eq!(begin(&h, &dev.device_token).await.0.recommended_apps, Vec::<String>::new());
+    let policy = r#"{"min_tier":"strong","totp_apps":["Microsoft Authenticator","1Password"]}"#;
+    admin::set_group(&h.state.db, &*h.clock, "acme", "default", policy).await.expect("group");
+    assert_eq!(begin(&h, &dev.device_token).await.0.recommended_apps, ["Microsoft Authenticator", "1Password"]);
+    let bad = r#"{"min_tier":"strong","totp_apps":["Authy\u001b[2J"]}"#;
+    let refused = admin::set_group(&h.state.db, &*h.clock, "acme", "default", bad).await.expect_err("refused");
+    assert!(refused.to_string().contains("not an app's name"), "{refused}");
+}
+
 #[tokio::test]
 async fn a_current_code_verifies_once_and_counts() {
     let h = harness().await;
