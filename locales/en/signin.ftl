@@ -23,3 +23,21 @@ signin-stopped-note = Go back to the application and start again; if it happens 
 signin-returning-title = Taking you back
 signin-returning = Returning to { $client }.
 signin-continue = Continue to { $client }
+
+## What went wrong, said above the form (each says what to do next; none tells whether an email exists)
+
+signin-error-gone = this sign-in expired or was already completed
+signin-error-mismatch = that email and code do not match; check both (codes change every 30 seconds)
+signin-error-not_this_key = that security key is not one Lastmile verified for this email; use the key you set up with the Lastmile app
+signin-error-too_many_on_page = too many attempts on this page; go back to the application and start again
+signin-error-rate_limited = too many attempts; wait a minute, then try again
+signin-error-key_only = this application accepts only a security key
+signin-error-keys_not_here = security keys cannot sign in on this page
+signin-error-needs_script = signing in with a security key needs JavaScript in this browser: turn it on, or use another browser
+signin-error-spent = that answer is not for this page any more; choose the key again
+signin-error-locked = { $minutes ->
+    [one] too many wrong codes; try again in a minute
+   *[other] too many wrong codes; try again in { $minutes } minutes
+}
+signin-error-replayed = that code was already used; wait for the next one
+signin-error-email_first = type your work email first

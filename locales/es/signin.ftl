@@ -22,3 +22,21 @@ signin-stopped-note = Vuelva a la aplicación y empiece de nuevo; si vuelve a oc
 signin-returning-title = Volviendo a la aplicación
 signin-returning = Volviendo a { $client }.
 signin-continue = Continuar a { $client }
+
+## What went wrong, said above the form (each says what to do next; none tells whether an email exists)
+
+signin-error-gone = este inicio de sesión caducó o ya se completó
+signin-error-mismatch = ese correo y ese código no coinciden; compruebe ambos (los códigos cambian cada 30 segundos)
+signin-error-not_this_key = esa llave de seguridad no es una que Lastmile haya verificado para este correo; use la llave que configuró con la aplicación Lastmile
+signin-error-too_many_on_page = demasiados intentos en esta página; vuelva a la aplicación y empiece de nuevo
+signin-error-rate_limited = demasiados intentos; espere un minuto y vuelva a intentarlo
+signin-error-key_only = esta aplicación solo acepta una llave de seguridad
+signin-error-keys_not_here = en esta página no se puede iniciar sesión con llaves de seguridad
+signin-error-needs_script = iniciar sesión con una llave de seguridad necesita JavaScript en este navegador: actívelo o use otro navegador
+signin-error-spent = esa respuesta ya no vale para esta página; elija la llave de nuevo
+signin-error-locked = { $minutes ->
+    [one] demasiados códigos incorrectos; vuelva a intentarlo dentro de un minuto
+   *[other] demasiados códigos incorrectos; vuelva a intentarlo dentro de { $minutes } minutos
+}
+signin-error-replayed = ese código ya se usó; espere al siguiente
+signin-error-email_first = escriba primero su correo del trabajo

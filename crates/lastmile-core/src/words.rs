@@ -247,6 +247,7 @@ mod tests {
         ];
         let numbers = [
             "count",
+            "minutes",
             "attached",
             "api_version",
             "n",

@@ -1137,5 +1137,6 @@ async fn the_sign_in_page_speaks_the_browsers_language() {
     let html = answer.text().await.expect("html");
     assert_eq!(status, 400);
     assert!(html.contains("<h1>Bestätigen Sie, dass Sie es sind</h1>"), "{html}");
-    assert!(html.contains("lang=\"en\">that email and code do not match"), "{html}");
+    assert!(html.contains(">E-Mail-Adresse und Code passen nicht zusammen; prüfen Sie beides"), "{html}");
+    assert!(!html.contains("lang=\"en\""), "the refusal is in the page's language: {html}");
 }

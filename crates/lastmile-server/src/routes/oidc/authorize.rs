@@ -16,7 +16,7 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_core::words::Words;
 use webauthn_rs::prelude::{PublicKeyCredential, SecurityKey, SecurityKeyAuthentication};
 
-use super::page::{SCRIPT, SignInForm, form_post, origin_of, page, shown};
+use super::page::{SCRIPT, Said, SignInForm, form_post, origin_of, page, shown, shown_said};
 use super::provider;
 use crate::oidc::entra;
 use crate::oidc::flow::{self, Refusal};
@@ -28,16 +28,11 @@ use crate::store::security_keys::KeyFactor;
 use crate::store::writes::{AuditedWrite, SignInAttempt, TotpOutcome, Written};
 use crate::{ApiError, AppState, ServerError};
 
-const GONE: &str = "this sign-in expired or was already completed";
-const MISMATCH: &str = "that email and code do not match; check both (codes change every 30 seconds)";
-const NOT_THIS_KEY: &str =
-    "that security key is not one Lastmile verified for this email; use the key you set up with the Lastmile app";
 /// The key state kept for an email without security keys: no answer satisfies it.
 const STAND_IN: &str = "stand-in";
 /// Codes and keys tried on one page before it must be started again (a factor's own lockout
 /// counts across pages).
 const MAX_REQUEST_ATTEMPTS: i64 = 10;
-const TOO_MANY_ON_PAGE: &str = "too many attempts on this page; go back to the application and start again";
 /// The length of a stand-in credential id (a common length for security keys' ids).
 const STAND_IN_ID_BYTES: usize = 64;
 
@@ -57,7 +52,7 @@ fn sign_in_form(
     client: &OidcClient,
     r: &SignInRequest,
     username: &str,
-    error: Option<&str>,
+    error: Option<Said>,
     words: &Words,
 ) -> String {
     let (key, totp) = offers(state, p, client, r.amr_values.as_deref());
@@ -346,7 +341,7 @@ impl Posted {
     }
 
     /// The page again, with `why` above the form.
-    fn again(&self, state: &AppState, p: &crate::oidc::Provider, status: StatusCode, why: &str) -> Response {
+    fn again(&self, state: &AppState, p: &crate::oidc::Provider, status: StatusCode, why: Said) -> Response {
         let form = sign_in_form(state, p, &self.client, &self.r, &self.username, Some(why), self.words);
         page(status, &form, origin_of(&self.r.redirect_uri).as_deref(), self.words)
     }
@@ -380,17 +375,17 @@ pub async fn authorize_totp(
     let now = state.clock.now();
     let form = Form::parse(&body);
     let code = form.get("code");
-    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown(GONE, words)) };
+    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown_said(Said::Gone, words)) };
     let (r, client, username) = (&post.r, &post.client, post.username.as_str());
-    let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
+    let again = |status: StatusCode, why: Said| post.again(&state, p, status, why);
     if !offers(&state, p, client, r.amr_values.as_deref()).1 {
-        return Ok(again(StatusCode::FORBIDDEN, "this application accepts only a security key"));
+        return Ok(again(StatusCode::FORBIDDEN, Said::KeyOnly));
     }
     if limited(&state, addr, &client.org_id, username, now) {
-        return Ok(again(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, Said::RateLimited));
     }
     if r.attempts >= MAX_REQUEST_ATTEMPTS {
-        return Ok(again(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_ON_PAGE));
+        return Ok(again(StatusCode::TOO_MANY_REQUESTS, Said::TooManyOnPage));
     }
     let factor = if username.len() > 254 || code.len() > 32 {
         None
@@ -401,7 +396,7 @@ pub async fn authorize_totp(
     // request's attempt), so the answer's time does not tell them apart.
     let Some((user_id, factor_id)) = factor else {
         state.queues.writes.call(AuditedWrite::RequestAttempt { request_id: r.id.clone() }).await?;
-        return Ok(again(StatusCode::BAD_REQUEST, MISMATCH));
+        return Ok(again(StatusCode::BAD_REQUEST, Said::Mismatch));
     };
     let write = AuditedWrite::TotpAttempt {
         factor_id: factor_id.clone(),
@@ -415,20 +410,18 @@ pub async fn authorize_totp(
     let Written::Totp(outcome) = state.queues.writes.call(write).await? else {
         return Err(ServerError::Internal("a TOTP attempt answered something else".into()).into());
     };
-    let (status, message) = match outcome {
+    let (status, said) = match outcome {
         TotpOutcome::Accepted(_) => {
             return complete(&state, p, client, r, &user_id, &factor_id, "totp", None, None, now, words).await;
         }
         TotpOutcome::Locked(crate::store::writes::Attempt::Locked { until_ms }) => {
             let minutes = (until_ms - now.0).div_euclid(60_000) + 1;
-            (StatusCode::TOO_MANY_REQUESTS, format!("too many wrong codes; try again in {minutes} minutes"))
+            (StatusCode::TOO_MANY_REQUESTS, Said::Locked { minutes })
         }
-        TotpOutcome::Replayed => {
-            (StatusCode::BAD_REQUEST, "that code was already used; wait for the next one".to_string())
-        }
-        _ => (StatusCode::BAD_REQUEST, MISMATCH.to_string()),
+        TotpOutcome::Replayed => (StatusCode::BAD_REQUEST, Said::Replayed),
+        _ => (StatusCode::BAD_REQUEST, Said::Mismatch),
     };
-    Ok(again(status, &message))
+    Ok(again(status, said))
 }
 
 /// Records a refused sign-in of a known person.
@@ -465,22 +458,26 @@ fn for_script(status: StatusCode, body: serde_json::Value) -> Response {
 pub async fn key_options(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
+    PageWords(words): PageWords,
     RawBody(body): RawBody,
 ) -> Result<Response, ApiError> {
     let p = provider(&state)?;
     let now = state.clock.now();
     let form = Form::parse(&body);
-    let message = |status: StatusCode, why: &str| for_script(status, serde_json::json!({ "message": why }));
-    let Some((r, client)) = open(&state, &form, now).await? else { return Ok(message(StatusCode::BAD_REQUEST, GONE)) };
+    let message =
+        |status: StatusCode, why: Said| for_script(status, serde_json::json!({ "message": why.words(words) }));
+    let Some((r, client)) = open(&state, &form, now).await? else {
+        return Ok(message(StatusCode::BAD_REQUEST, Said::Gone));
+    };
     let username = person(&state, &r, &form).await?;
     if !offers(&state, p, &client, r.amr_values.as_deref()).0 {
-        return Ok(message(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
+        return Ok(message(StatusCode::FORBIDDEN, Said::KeysNotHere));
     }
     if limited(&state, addr, &client.org_id, &username, now) {
-        return Ok(message(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait a minute, then try again"));
+        return Ok(message(StatusCode::TOO_MANY_REQUESTS, Said::RateLimited));
     }
     if username.is_empty() || username.len() > 254 {
-        return Ok(message(StatusCode::BAD_REQUEST, "type your work email first"));
+        return Ok(message(StatusCode::BAD_REQUEST, Said::EmailFirst));
     }
     let factors = clients::verified_keys_of(&state.db.pool, &client.org_id, &username).await?;
     let keys =
@@ -504,7 +501,7 @@ pub async fn key_options(
     }
     let start = AuditedWrite::StartKeySignIn { request_id: r.id.clone(), user_id, key_state, now };
     if !matches!(state.queues.writes.call(start).await?, Written::KeySignInStarted(true)) {
-        return Ok(message(StatusCode::BAD_REQUEST, GONE));
+        return Ok(message(StatusCode::BAD_REQUEST, Said::Gone));
     }
     Ok(for_script(StatusCode::OK, options))
 }
@@ -546,27 +543,29 @@ pub async fn authorize_key(
     let now = state.clock.now();
     let form = Form::parse(&body);
     let credential = form.get("credential");
-    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown(GONE, words)) };
+    let Some(post) = Posted::read(&state, &form, now, words).await? else { return Ok(shown_said(Said::Gone, words)) };
     let (r, client) = (&post.r, &post.client);
-    let again = |status: StatusCode, why: &str| post.again(&state, p, status, why);
+    let again = |status: StatusCode, why: Said| post.again(&state, p, status, why);
     if !offers(&state, p, client, r.amr_values.as_deref()).0 {
-        return Ok(again(StatusCode::FORBIDDEN, "security keys cannot sign in on this page"));
+        return Ok(again(StatusCode::FORBIDDEN, Said::KeysNotHere));
     }
     if credential.is_empty() {
-        let why = "signing in with a security key needs JavaScript in this browser: turn it on, or use another browser";
-        return Ok(again(StatusCode::BAD_REQUEST, why));
+        return Ok(again(StatusCode::BAD_REQUEST, Said::NeedsScript));
     }
-    let spent = "that answer is not for this page any more; choose the key again";
     let Some((user_id, key_state)) = clients::key_sign_in(&state.db.pool, &r.id, now).await? else {
-        return Ok(again(StatusCode::BAD_REQUEST, spent));
+        return Ok(again(StatusCode::BAD_REQUEST, Said::Spent));
     };
     // A refused answer spends the assertion; an accepted one is spent by the sign-in's write.
     let (pool, request_id, taken_state) = (&state.db.pool, r.id.as_str(), key_state.as_str());
-    let refuse = |why: &'static str| async move {
-        if clients::take_key_sign_in(pool, request_id, taken_state).await? { Ok::<_, ApiError>(why) } else { Ok(spent) }
+    let refuse = |why: Said| async move {
+        if clients::take_key_sign_in(pool, request_id, taken_state).await? {
+            Ok::<_, ApiError>(why)
+        } else {
+            Ok(Said::Spent)
+        }
     };
     let Some(user_id) = user_id.filter(|_| key_state != STAND_IN) else {
-        return Ok(again(StatusCode::BAD_REQUEST, refuse(NOT_THIS_KEY).await?));
+        return Ok(again(StatusCode::BAD_REQUEST, refuse(Said::NotThisKey).await?));
     };
     let authentication: SecurityKeyAuthentication = parse(&key_state, "assertion state")?;
     let result = serde_json::from_str::<PublicKeyCredential>(&credential)
@@ -579,7 +578,7 @@ pub async fn authorize_key(
         Ok(result) => result,
         Err(why) => {
             tracing::info!(client = %client.client_id, user = %user_id, why, "OIDC security key refused");
-            let message = refuse(NOT_THIS_KEY).await?;
+            let message = refuse(Said::NotThisKey).await?;
             let factor = if keys.len() == 1 { keys.first().map(|k| k.id.as_str()) } else { None };
             refused(&state, client, &user_id, factor, &format!("security key: {why}"), now).await?;
             return Ok(again(StatusCode::BAD_REQUEST, message));
@@ -587,7 +586,7 @@ pub async fn authorize_key(
     };
     let Some((factor, mut key)) = matching(&keys, &result)? else {
         // Revoked (or unverified) since the options were given.
-        return Ok(again(StatusCode::BAD_REQUEST, refuse(NOT_THIS_KEY).await?));
+        return Ok(again(StatusCode::BAD_REQUEST, refuse(Said::NotThisKey).await?));
     };
     key.update_credential(&result);
     let credential = Some(json(&key)?);
@@ -672,7 +671,7 @@ async fn complete(
         return Err(ServerError::Internal("a sign-in answered something else".into()).into());
     };
     if !done {
-        return Ok(shown(GONE, words));
+        return Ok(shown_said(Said::Gone, words));
     }
     tracing::info!(client = %client.client_id, factor = %factor_id, amr, client_request_id = ?r.client_request_id, "OIDC sign-in");
     if implicit {

@@ -8,6 +8,81 @@ use lastmile_core::words::{Arg, Words};
 
 use crate::dashboard::esc;
 
+/// What the sign-in page says went wrong, in the page's language (`signin-error-<code>` in
+/// `signin.ftl`). Each says what to do next; none tells whether an email exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Said {
+    /// The sign-in expired or was completed.
+    Gone,
+    /// The email and code do not match (also: no such email, no app).
+    Mismatch,
+    /// The key is not one verified for this email (also: no such email, no key).
+    NotThisKey,
+    /// Too many tries on this page.
+    TooManyOnPage,
+    /// Over the sign-in rate limits.
+    RateLimited,
+    /// The client takes only phishing-resistant factors.
+    KeyOnly,
+    /// The relying party does not accept this page's origin.
+    KeysNotHere,
+    /// A key was asked for without the script.
+    NeedsScript,
+    /// The key's answer belongs to an earlier challenge.
+    Spent,
+    /// The authenticator app is locked for this many minutes.
+    Locked { minutes: i64 },
+    /// The code was used already.
+    Replayed,
+    /// A key was asked for before the email was typed.
+    EmailFirst,
+}
+
+impl Said {
+    #[cfg(test)]
+    pub const ALL: [Said; 12] = [
+        Said::Gone,
+        Said::Mismatch,
+        Said::NotThisKey,
+        Said::TooManyOnPage,
+        Said::RateLimited,
+        Said::KeyOnly,
+        Said::KeysNotHere,
+        Said::NeedsScript,
+        Said::Spent,
+        Said::Locked { minutes: 2 },
+        Said::Replayed,
+        Said::EmailFirst,
+    ];
+
+    /// The message's code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Said::Gone => "gone",
+            Said::Mismatch => "mismatch",
+            Said::NotThisKey => "not_this_key",
+            Said::TooManyOnPage => "too_many_on_page",
+            Said::RateLimited => "rate_limited",
+            Said::KeyOnly => "key_only",
+            Said::KeysNotHere => "keys_not_here",
+            Said::NeedsScript => "needs_script",
+            Said::Spent => "spent",
+            Said::Locked { .. } => "locked",
+            Said::Replayed => "replayed",
+            Said::EmailFirst => "email_first",
+        }
+    }
+
+    /// The sentence, in `words`' language.
+    pub fn words(self, words: &Words) -> String {
+        let minutes = match self {
+            Said::Locked { minutes } => minutes,
+            _ => 0,
+        };
+        words.say(&format!("signin-error-{}", self.code()), &[("minutes", Arg::Number(minutes))])
+    }
+}
+
 /// The page's one script: asks for a challenge, calls WebAuthn, posts the answer.
 pub const SCRIPT: &str = include_str!("signin.js");
 
@@ -89,10 +164,19 @@ pub fn origin_of(uri: &str) -> Option<String> {
 /// A page that ends the sign-in: what went wrong (the server's words, in English), and what
 /// to do.
 pub fn shown(why: &str, words: &Words) -> Response {
+    stopped(&format!("<p class=\"error\" role=\"alert\" lang=\"en\">{}</p>", esc(why)), words)
+}
+
+/// The page that ends a sign-in, with what the page itself says went wrong.
+pub fn shown_said(said: Said, words: &Words) -> Response {
+    stopped(&format!("<p class=\"error\" role=\"alert\">{}</p>", esc(&said.words(words))), words)
+}
+
+/// The page that ends a sign-in: `why` (HTML) under its heading, and what to do.
+fn stopped(why: &str, words: &Words) -> Response {
     let body = format!(
-        "<h1>{title}</h1><p class=\"error\" role=\"alert\" lang=\"en\">{why}</p><p class=\"note\">{note}</p>",
+        "<h1>{title}</h1>{why}<p class=\"note\">{note}</p>",
         title = esc(&words.say("signin-stopped", &[])),
-        why = esc(why),
         note = esc(&words.say("signin-stopped-note", &[])),
     );
     page(StatusCode::BAD_REQUEST, &body, None, words)
@@ -107,7 +191,7 @@ pub struct SignInForm<'a> {
     pub username: &'a str,
     /// The client named the person (Entra ID's hint): the email is shown, not asked for.
     pub username_fixed: bool,
-    pub error: Option<&'a str>,
+    pub error: Option<Said>,
     /// A security key (the relying party accepts the page's origin).
     pub key: bool,
     /// An authenticator app code (the client accepts factors that are not phishing-resistant).
@@ -124,10 +208,9 @@ impl SignInForm<'_> {
         // A field is described by the error only when there is one (a reference to an
         // element that does not exist is an accessibility fault).
         let described = if self.error.is_some() { " aria-describedby=\"error\"" } else { "" };
-        // The refusals are the server's words, in English (marked so for screen readers).
         let error = self
             .error
-            .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\" lang=\"en\">{}</p>", esc(e)))
+            .map(|e| format!("<p class=\"error\" role=\"alert\" id=\"error\">{}</p>", esc(&e.words(self.words))))
             .unwrap_or_default();
         let w = |id: &str| esc(&self.words.say(id, &[]));
         let factors = match (self.key, self.totp) {
@@ -193,5 +276,30 @@ impl SignInForm<'_> {
             script =
                 if self.key { format!("<script src=\"{}\" defer></script>", esc(&self.script)) } else { String::new() },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Said;
+    use lastmile_core::words::Words;
+
+    /// Every refusal the page can say has its own sentence in every language (none is left
+    /// as its message id, none repeats English in another language).
+    #[test]
+    fn every_refusal_is_said_in_every_language() {
+        for said in Said::ALL {
+            let english = said.words(Words::new("en"));
+            assert!(!english.starts_with("signin-error-"), "{said:?}");
+            for language in lastmile_core::locale::LOCALES.into_iter().filter(|l| *l != "en") {
+                let theirs = said.words(Words::new(language));
+                assert!(!theirs.starts_with("signin-error-") && theirs != english, "{language} {said:?}: {theirs}");
+            }
+        }
+        assert_eq!(Said::Locked { minutes: 1 }.words(Words::new("en")), "too many wrong codes; try again in a minute");
+        assert_eq!(
+            Said::Locked { minutes: 5 }.words(Words::new("de")),
+            "zu viele falsche Codes; versuchen Sie es in 5 Minuten erneut"
+        );
     }
 }
