@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use lastmile_agent::{exit, system::system_agent};
 use lastmile_core::clock::Clock as _;
 use lastmile_core::settings::RawLayer;
+use lastmile_core::words::Arg;
 use lastmile_proto::app::{CheckVerdict, DoctorReport};
 
 use crate::term::{fail, print_json, say};
@@ -271,6 +272,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         Ok(a) => a,
         Err(e) => return fail(&e, false),
     };
+    crate::term::speak(agent.locale());
     match command {
         Command::Status { format: Some(_), .. } => match agent.status().await {
             Ok(report) => {
@@ -288,7 +290,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&report)
                 } else {
-                    say(&crate::status_text::status_text(&report, lastmile_core::words::Words::new(agent.locale())))
+                    say(&crate::status_text::status_text(&report, crate::term::words()))
                 }
                 code
             }
@@ -385,7 +387,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&clock);
                 } else {
-                    say(&crate::clock_text::clock_text(&clock, lastmile_core::words::Words::new(agent.locale())));
+                    say(&crate::clock_text::clock_text(&clock, crate::term::words()));
                 }
                 if clock.verdict == Some(lastmile_proto::app::ClockVerdict::Fail) { exit::CLOCK } else { exit::OK }
             }
@@ -515,10 +517,14 @@ fn joined(outcome: Result<lastmile_proto::app::JoinOutcome, lastmile_agent::Agen
             exit::OK
         }
         Ok(outcome) => {
-            say(&format!(
-                "Joined {} as {} <{}>.\nThis device ({}) reports to {}.\n",
-                outcome.organisation, outcome.user_name, outcome.user_email, outcome.device_id, outcome.server_url
-            ));
+            let args = [
+                ("organisation", Arg::Text(&outcome.organisation)),
+                ("name", Arg::Text(&outcome.user_name)),
+                ("email", Arg::Text(&outcome.user_email)),
+                ("device", Arg::Text(&outcome.device_id)),
+                ("server", Arg::Text(&outcome.server_url)),
+            ];
+            say(&format!("{}\n", crate::term::w("cli-joined", &args)));
             exit::OK
         }
         Err(e) => fail(&e, json),

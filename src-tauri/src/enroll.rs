@@ -8,7 +8,13 @@ use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::SystemAgent;
-use crate::term::{ask, fail, read_secret, say};
+use crate::term::{ask, explain, fail, read_secret, say, w, words};
+use lastmile_core::words::Arg;
+
+/// A tier's name as the terminal says it (`phishing-resistant`).
+fn tier(wire: &str) -> String {
+    w("cli-tier", &[("tier", Arg::Text(wire))])
+}
 
 /// How many codes a person may type before the command gives up (the server locks after 5).
 const ATTEMPTS: usize = 3;
@@ -17,8 +23,7 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
     // TOTP fails silently on a wrong clock: check it before anything else.
     match agent.clock().await {
         Ok(clock) => {
-            let words = lastmile_core::words::Words::new(agent.locale());
-            let warning = crate::clock_text::clock_warning("cli-clock-totp-warning", &clock, words);
+            let warning = crate::clock_text::clock_warning("cli-clock-totp-warning", &clock, words());
             if !warning.is_empty() {
                 say(&format!("{warning}\n"));
             }
@@ -39,35 +44,45 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
         }
     };
     let recommended = lastmile_core::policy::readable_app_names(&enrollment.recommended_apps);
-    let apps = if recommended.is_empty() {
-        "your authenticator app (Microsoft Authenticator, Google Authenticator, 1Password, Authy, ...)".to_string()
-    } else {
-        format!("an authenticator app {} recommends ({})", enrollment.issuer, recommended.join(", "))
-    };
+    let apps = recommended.join(", ");
+    let scan = w(
+        "cli-totp-scan",
+        &[
+            ("recommended", Arg::Text(if recommended.is_empty() { "none" } else { "some" })),
+            ("organisation", Arg::Text(&enrollment.issuer)),
+            ("apps", Arg::Text(&apps)),
+        ],
+    );
+    let labels = ["cli-totp-account", "cli-totp-issuer", "cli-totp-key"].map(|id| w(id, &[]));
+    let width = labels.iter().map(|l| crate::status_text::columns(l)).max().unwrap_or_default() + 1;
+    let pad = |label: &str| format!("{label}{}", " ".repeat(width - crate::status_text::columns(label)));
     say(&format!(
-        "Scan this QR code with {apps}:\n\n{qr}\n\nOr add it by hand as a time-based key:\n  account: {}\n  issuer:  {}\n  key:     {}\n",
+        "{scan}\n\n{qr}\n\n{}\n  {}{}\n  {}{}\n  {}{}\n",
+        w("cli-totp-by-hand", &[]),
+        pad(&labels[0]),
         enrollment.account,
+        pad(&labels[1]),
         enrollment.issuer,
+        pad(&labels[2]),
         lastmile_core::totp::group_for_typing(&enrollment.secret),
     ));
     if !enrollment.widely_supported {
-        say(&format!(
-            "Note: your organisation asks for {} digits every {} s with {}; some apps ignore these settings.\n",
-            enrollment.digits, enrollment.period_s, enrollment.algorithm
-        ));
+        let args = [
+            ("digits", Arg::Number(i64::from(enrollment.digits))),
+            ("period", Arg::Number(i64::from(enrollment.period_s))),
+            ("algorithm", Arg::Text(&enrollment.algorithm)),
+        ];
+        say(&format!("{}\n", w("cli-totp-unusual", &args)));
     }
     let factor_id = enrollment.factor_id.clone();
     drop(enrollment); // the secret is not needed past this point
     ask_for_code(
-        "Code from the app: ",
-        "no code entered; the authenticator app was not verified",
+        &w("cli-totp-code", &[]),
+        &w("cli-totp-abandoned", &[]),
         &[AppErrorCode::TotpInvalid, AppErrorCode::TotpReplayed],
         async |code| {
             let factor = agent.totp_verify(&factor_id, code).await?;
-            Ok(format!(
-                "Verified by the server: your authenticator app is now a {} factor.",
-                factor.tier.replace('_', "-")
-            ))
+            Ok(w("cli-totp-verified", &[("tier", Arg::Text(&tier(&factor.tier)))]))
         },
     )
     .await
@@ -82,7 +97,7 @@ async fn ask_for_code(
     mut check: impl AsyncFnMut(&str) -> Result<String, lastmile_agent::AgentError>,
 ) -> i32 {
     for attempt in 1..=ATTEMPTS {
-        let Some(line) = ask(&format!("\n{prompt}")) else {
+        let Some(line) = ask(&format!("\n{prompt} ")) else {
             eprintln!("\nlastmile: {when_abandoned}");
             return exit::USAGE;
         };
@@ -91,7 +106,7 @@ async fn ask_for_code(
                 say(&format!("{done}\n"));
                 return exit::OK;
             }
-            Err(e) if retry_on.contains(&e.code) && attempt < ATTEMPTS => say(&format!("{}\n", e.message)),
+            Err(e) if retry_on.contains(&e.code) && attempt < ATTEMPTS => say(&format!("{}\n", explain(&e, words()))),
             Err(e) => return fail(&e, false),
         }
     }
@@ -104,29 +119,34 @@ pub async fn recovery_codes(agent: &SystemAgent, save: Option<&std::path::Path>)
         Ok(s) => s,
         Err(e) => return fail(&e, false),
     };
-    let mut text = String::from(
-        "Your new recovery codes (any previous ones stopped working just now). Each works once.\n\
-         Keep them somewhere safe and away from this device: a password manager, or on paper.\n\n",
-    );
+    let mut text = format!("{}\n\n", w("cli-codes-intro", &[]));
     for (i, code) in set.codes.iter().enumerate() {
         text += &format!("  {:>2}. {code}\n", i + 1);
     }
     say(&text);
     if let Some(path) = save {
         match lastmile_agent::files::write_recovery_codes(path, &set.codes) {
-            Ok(()) => say(&format!("\nSaved to {} (readable only by you).\n", path.display())),
-            Err(e) => eprintln!("lastmile: could not save the codes to {}: {e}", path.display()),
+            Ok(()) => {
+                say(&format!("\n{}\n", w("cli-codes-saved", &[("path", Arg::Text(&path.display().to_string()))])))
+            }
+            Err(e) => eprintln!(
+                "lastmile: {}",
+                w(
+                    "cli-codes-not-saved",
+                    &[("path", Arg::Text(&path.display().to_string())), ("error", Arg::Text(&e.to_string()))]
+                )
+            ),
         }
     }
     let factor_id = set.factor_id.clone();
     drop(set); // shown and saved; nothing keeps the codes from here on
     ask_for_code(
-        "Type one of the codes to confirm you kept them: ",
-        "not confirmed; the codes work, but count only once you confirm one",
+        &w("cli-codes-confirm", &[]),
+        &w("cli-codes-abandoned", &[]),
         &[AppErrorCode::RecoveryCodeInvalid],
         async |code| {
             agent.recovery_codes_confirm(&factor_id, code).await?;
-            Ok("Confirmed by the server: your recovery codes now count.".to_string())
+            Ok(w("cli-codes-confirmed", &[]))
         },
     )
     .await
@@ -146,45 +166,32 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         self.verifying.store(verifying, std::sync::atomic::Ordering::Relaxed);
     }
     fn pin(&self) -> Option<String> {
-        read_secret(if self.changing {
-            "Current PIN of your security key (not shown): "
-        } else {
-            "PIN of your security key (not shown): "
-        })
-        .filter(|p| !p.is_empty())
+        let prompt = w(if self.changing { "cli-key-current-pin" } else { "cli-key-pin" }, &[]);
+        read_secret(&format!("{prompt} ")).filter(|p| !p.is_empty())
     }
     fn insert(&self) {
-        say("Insert your security key (waiting up to a minute; Ctrl+C to stop).\n");
+        say(&format!("{}\n", w("cli-key-insert", &[])));
     }
     fn new_pin(&self, min_length: u32) -> Option<String> {
-        if self.changing {
-            say(&format!("Choose the new PIN ({min_length} characters or more).\n"));
-        } else {
-            say(&format!(
-                "Your organisation requires a PIN on the key, and it has none yet. Choose one \
-                 ({min_length} characters or more); the key will ask for it from now on.\n"
-            ));
-        }
-        let first = read_secret("New PIN (not shown): ")?;
-        let again = read_secret("The same PIN again: ")?;
+        let n = [("n", Arg::Number(i64::from(min_length)))];
+        say(&format!("{}\n", w(if self.changing { "cli-key-choose-pin" } else { "cli-key-pin-required" }, &n)));
+        let first = read_secret(&format!("{} ", w("cli-key-new-pin", &[])))?;
+        let again = read_secret(&format!("{} ", w("cli-key-new-pin-again", &[])))?;
         if first != again {
-            say("The two PINs differ; nothing was set.\n");
+            say(&format!("{}\n", w("cli-key-pins-differ", &[])));
             return None;
         }
         Some(first)
     }
     fn touch(&self) {
-        if self.verifying.load(std::sync::atomic::Ordering::Relaxed) {
-            say("Touch your security key again, so the server can verify it.\n");
-        } else {
-            say("Touch your security key now.\n");
-        }
+        let verifying = self.verifying.load(std::sync::atomic::Ordering::Relaxed);
+        say(&format!("{}\n", w(if verifying { "cli-key-touch-again" } else { "cli-key-touch" }, &[])));
     }
 }
 
 /// `lastmile key pin`: set or change the PIN of the key plugged in.
 pub async fn key_pin(agent: &SystemAgent) -> i32 {
-    say("Plug in your security key (only that one).\n");
+    say(&format!("{}\n", w("cli-key-plug-in-for-pin", &[])));
     let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         std::time::Duration::from_secs(60)
     } else {
@@ -193,10 +200,8 @@ pub async fn key_pin(agent: &SystemAgent) -> i32 {
     let prompt = TerminalPrompt { changing: true, ..TerminalPrompt::default() };
     match agent.change_key_pin(std::sync::Arc::new(prompt), wait).await {
         Ok(done) => {
-            say(&format!(
-                "The PIN of your {} is {}. The key asks for it from now on; nobody else knows it.\n",
-                done.name, done.action
-            ));
+            let args = [("key", Arg::Text(&done.name)), ("action", Arg::Text(&done.action))];
+            say(&format!("{}\n", w("cli-key-pin-done", &args)));
             exit::OK
         }
         Err(e) => fail(&e, false),
@@ -205,7 +210,7 @@ pub async fn key_pin(agent: &SystemAgent) -> i32 {
 
 /// `lastmile enroll security-key`: register, touch again to verify, done.
 pub async fn security_key(agent: &SystemAgent) -> i32 {
-    say("Plug in your security key (only that one), then follow the prompts.\n");
+    say(&format!("{}\n", w("cli-key-plug-in", &[])));
     // Wait for a key only when someone is there to plug it in; scripts get an answer at once.
     let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         std::time::Duration::from_secs(60)
@@ -214,13 +219,10 @@ pub async fn security_key(agent: &SystemAgent) -> i32 {
     };
     match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt::default()), wait).await {
         Ok(done) => {
-            say(&format!(
-                "Verified by the server: your {} is now a {} factor.\n",
-                done.name,
-                done.tier.replace('_', "-")
-            ));
+            let args = [("key", Arg::Text(&done.name)), ("tier", Arg::Text(&tier(&done.tier)))];
+            say(&format!("{}\n", w("cli-key-verified", &args)));
             if done.attestation_trusted {
-                say("The server checked the key's attestation against the FIDO metadata: the model is genuine.\n");
+                say(&format!("{}\n", w("cli-key-genuine", &[])));
             }
             exit::OK
         }

@@ -8,7 +8,13 @@ use lastmile_proto::api::AccountView;
 use lastmile_proto::app::AppErrorCode;
 
 use crate::SystemAgent;
-use crate::term::{ask, fail, say};
+use crate::term::{ask, explain, fail, say, w, words};
+use lastmile_core::words::Arg;
+
+/// A message on a line of its own.
+fn line(id: &str, args: &[(&str, Arg)]) -> String {
+    format!("{}\n", w(id, args))
+}
 
 /// What to revoke without asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,10 +43,8 @@ pub async fn run(agent: &SystemAgent, opts: Options) -> i32 {
     // An interrupted recovery continues: a live session on this device skips the sign-in.
     let account = match agent.recovery_account().await {
         Ok(account) if account.session_expires_at_ms.is_some() => {
-            say(&format!(
-                "Continuing your recovery session (it ends at {}).\n",
-                when(account.session_expires_at_ms.unwrap_or_default())
-            ));
+            let time = when(account.session_expires_at_ms.unwrap_or_default());
+            say(&line("cli-recover-continuing", &[("time", Arg::Text(&time))]));
             account
         }
         _ => match sign_in(agent, &opts).await {
@@ -60,31 +64,32 @@ pub async fn run(agent: &SystemAgent, opts: Options) -> i32 {
             Target::Device(id) => agent.recovery_revoke_device(id).await,
         };
         if let Err(e) = result {
-            say("Nothing is lost: run `lastmile recover` again to continue.\n");
+            say(&line("cli-recover-nothing-lost", &[]));
             return fail(&e, false);
         }
     }
     if !targets.is_empty() {
-        say(&format!("Revoked {} item(s): they stopped working just now.\n", targets.len()));
+        let n = i64::try_from(targets.len()).unwrap_or(i64::MAX);
+        say(&line("cli-recover-revoked", &[("n", Arg::Number(n))]));
     }
 
     if !opts.skip_totp {
-        say("\nNow set up an authenticator app on your new phone.\n");
+        say(&format!("\n{}", line("cli-recover-now-app", &[])));
         let code = crate::enroll::totp(agent).await;
         if code != exit::OK {
-            say("Run `lastmile recover` again to continue (your session stays open for 30 minutes).\n");
+            say(&line("cli-recover-run-again", &[]));
             return code;
         }
     }
 
-    say("\nFinally, a fresh set of recovery codes (the old ones stop working now).\n");
+    say(&format!("\n{}", line("cli-recover-finally", &[])));
     let code = crate::enroll::recovery_codes(agent, opts.save.as_deref()).await;
     if code != exit::OK {
         return code;
     }
     match agent.recovery_end().await {
         Ok(_) => {
-            say("\nRecovered. This device is joined; the recovery session is closed.\n");
+            say(&format!("\n{}", line("cli-recover-done", &[])));
             exit::OK
         }
         Err(e) => fail(&e, false),
@@ -92,39 +97,37 @@ pub async fn run(agent: &SystemAgent, opts: Options) -> i32 {
 }
 
 async fn sign_in(agent: &SystemAgent, opts: &Options) -> Result<AccountView, i32> {
-    let username = match opts.user.clone().or_else(|| ask("Your work email address: ")) {
+    let username = match opts.user.clone().or_else(|| ask(&format!("{} ", w("cli-recover-email", &[])))) {
         Some(u) if !u.is_empty() => u,
         _ => {
-            eprintln!("lastmile: no email address given");
+            eprintln!("lastmile: {}", w("cli-recover-no-email", &[]));
             return Err(exit::USAGE);
         }
     };
     let mut tries = 0;
     let signed = loop {
         tries += 1;
-        let Some(code) = ask("One of your recovery codes: ") else {
-            eprintln!("\nlastmile: no recovery code given; nothing was changed");
+        let Some(code) = ask(&format!("{} ", w("cli-recover-code", &[]))) else {
+            eprintln!("\nlastmile: {}", w("cli-recover-no-code", &[]));
             return Err(exit::USAGE);
         };
         let input = RecoverInput { server: None, organisation: opts.org.clone(), username: username.clone(), code };
         match agent.recover_sign_in(&input).await {
             Ok(s) => break s,
-            Err(e) if retryable(&e) && tries < 3 => say(&format!("{}\n", e.message)),
+            Err(e) if retryable(&e) && tries < 3 => say(&format!("{}\n", explain(&e, words()))),
             Err(e) => return Err(fail(&e, false)),
         }
     };
-    let words = lastmile_core::words::Words::new(agent.locale());
-    say(&crate::clock_text::clock_warning("cli-clock-recover-note", &signed.clock, words));
-    say(&format!(
-        "Signed in as {} <{}> ({}){}. That code is now used up; {} left in the old set.\n\
-         Your recovery session ends at {}.\n",
-        signed.user_name,
-        signed.user_email,
-        signed.organisation,
-        if signed.resumed { ", continuing an earlier attempt" } else { "" },
-        signed.codes_left,
-        when(signed.session_expires_at_ms)
-    ));
+    say(&crate::clock_text::clock_warning("cli-clock-recover-note", &signed.clock, words()));
+    let signed_in = [
+        ("name", Arg::Text(&signed.user_name)),
+        ("email", Arg::Text(&signed.user_email)),
+        ("organisation", Arg::Text(&signed.organisation)),
+        ("resumed", Arg::Text(if signed.resumed { "yes" } else { "no" })),
+        ("left", Arg::Number(i64::from(signed.codes_left))),
+    ];
+    let time = when(signed.session_expires_at_ms);
+    say(&(line("cli-recover-signed-in", &signed_in) + &line("cli-recover-session-ends", &[("time", Arg::Text(&time))])));
     agent.recovery_account().await.map_err(|e| fail(&e, false))
 }
 
@@ -139,36 +142,29 @@ enum Target {
 }
 
 fn print_account(a: &AccountView) {
-    let mut s = String::from("\nYour factors and devices:\n");
+    let mut s = format!("\n{}", line("cli-recover-list", &[]));
     let mut n = 0;
     for f in &a.factors {
         n += 1;
         let extra = match (f.codes_left, &f.enrolled_from) {
-            (Some(left), _) => format!(", {left} codes left"),
-            (None, Some(host)) => format!(", set up from {host}"),
+            (Some(left), _) => format!(", {}", w("cli-recover-codes-left", &[("n", Arg::Number(i64::from(left)))])),
+            (None, Some(host)) => format!(", {}", w("cli-recover-set-up-from", &[("host", Arg::Text(host))])),
             (None, None) => String::new(),
         };
-        s += &format!("  {n:>2}. {} ({}{extra})\n", kind_name(&f.kind), f.status);
+        let kind = w("cli-kind", &[("kind", Arg::Text(&f.kind))]);
+        let status = w("cli-status-word", &[("status", Arg::Text(&f.status))]);
+        s += &format!("  {n:>2}. {kind} ({status}{extra})\n");
     }
     for d in &a.devices {
+        let device = w("cli-recover-device", &[("host", Arg::Text(&d.hostname)), ("os", Arg::Text(&d.os_name))]);
         if d.current {
-            s += &format!("   -  device {} ({}) - this device\n", d.hostname, d.os_name);
+            s += &format!("   -  {device} - {}\n", w("cli-recover-this-device", &[]));
         } else {
             n += 1;
-            s += &format!("  {n:>2}. device {} ({})\n", d.hostname, d.os_name);
+            s += &format!("  {n:>2}. {device}\n");
         }
     }
     say(&s);
-}
-
-fn kind_name(kind: &str) -> &str {
-    match kind {
-        "totp" => "authenticator app",
-        "recovery_codes" => "recovery codes",
-        "security_key" => "security key",
-        "platform_authenticator" => "built-in authenticator",
-        other => other,
-    }
 }
 
 fn targets(a: &AccountView) -> Vec<Target> {
@@ -188,11 +184,11 @@ fn choose(a: &AccountView, choice: &RevokeChoice) -> Result<Vec<Target>, i32> {
         RevokeChoice::Ask => {}
     }
     loop {
-        let Some(line) = ask("\nWhich did you lose? Numbers separated by spaces, `all`, or Enter for none: ") else {
-            eprintln!("\nlastmile: no answer; nothing was revoked");
+        let Some(answer) = ask(&format!("\n{} ", w("cli-recover-which", &[]))) else {
+            eprintln!("\nlastmile: {}", w("cli-recover-no-answer", &[]));
             return Err(exit::USAGE);
         };
-        match parse_selection(&line, all.len()) {
+        match parse_selection(&answer, all.len()) {
             Ok(picked) => return Ok(picked.into_iter().map(|i| all[i].clone()).collect()),
             Err(why) => say(&format!("{why}\n")),
         }
@@ -213,7 +209,10 @@ fn parse_selection(line: &str, len: usize) -> Result<Vec<usize>, String> {
                     picked.push(n - 1);
                 }
             }
-            _ => return Err(format!("{word:?} is not one of the numbers 1 to {len}")),
+            _ => {
+                let n = i64::try_from(len).unwrap_or(i64::MAX);
+                return Err(w("cli-recover-not-a-number", &[("word", Arg::Text(word)), ("n", Arg::Number(n))]));
+            }
         }
     }
     Ok(picked)

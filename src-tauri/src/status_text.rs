@@ -12,7 +12,7 @@ use lastmile_proto::app::{ClockVerdict, ProblemCode, StatusReport};
 /// How many terminal columns `text` takes: two for the wide characters of East Asian
 /// scripts (the labels of the Japanese messages), one for the rest. Enough for the labels,
 /// which hold no combining marks or emoji.
-fn columns(text: &str) -> usize {
+pub(crate) fn columns(text: &str) -> usize {
     text.chars()
         .map(|c| match u32::from(c) {
             0x1100..=0x115F

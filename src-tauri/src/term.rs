@@ -4,7 +4,41 @@
 use std::io::{BufRead, Write};
 
 use lastmile_agent::{AgentError, exit};
+use lastmile_core::words::{Arg, Words};
 use lastmile_proto::app::AppErrorCode;
+
+/// The language of this command's words, chosen once (`speak`); English until then.
+static LANGUAGE: std::sync::OnceLock<&'static Words> = std::sync::OnceLock::new();
+
+/// Sets the language the terminal speaks for the rest of the process: the person's, as the
+/// agent chose it (`Agent::locale`, the `locale` setting else the OS's languages).
+pub(crate) fn speak(tag: &str) {
+    let _ = LANGUAGE.set(Words::new(tag));
+}
+
+/// The terminal's words.
+pub(crate) fn words() -> &'static Words {
+    LANGUAGE.get().copied().unwrap_or_else(|| Words::new("en"))
+}
+
+/// The message `id` in the terminal's language.
+pub(crate) fn w(id: &str, args: &[(&str, Arg)]) -> String {
+    words().say(id, args)
+}
+
+/// What went wrong, as the window says it: the error code's message and what to do, in the
+/// person's language, then the app's own words with the specifics, in English, for IT
+/// support (and for the specifics themselves: how many PIN tries are left, which code).
+pub(crate) fn explain(e: &AgentError, words: &Words) -> String {
+    let code = serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let hint = e.hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default();
+    format!(
+        "{}\n  {}\n  ({}{hint})",
+        words.say(&format!("error-{code}"), &[]),
+        words.say(&format!("error-{code}-hint"), &[]),
+        e.message
+    )
+}
 
 /// Writes to stdout and flushes; a closed pipe (`| head`) is not an error.
 pub(crate) fn say(text: &str) {
@@ -26,10 +60,7 @@ pub(crate) fn fail(e: &AgentError, json: bool) -> i32 {
     if json {
         print_json(&serde_json::json!({ "error": e.to_app_error() }));
     }
-    eprintln!("lastmile: {}", e.message);
-    if let Some(hint) = &e.hint {
-        eprintln!("  {hint}");
-    }
+    eprintln!("lastmile: {}", explain(e, words()));
     if e.code == AppErrorCode::Internal { exit::INTERNAL } else { exit::for_error(e.code) }
 }
 
@@ -58,4 +89,23 @@ pub(crate) fn read_secret(prompt: &str) -> Option<String> {
         read_line()
     };
     secret.map(|p| p.trim_end_matches(['\r', '\n']).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_said_in_the_persons_language_with_the_apps_own_words_below() {
+        let e = AgentError::new(AppErrorCode::TotpInvalid, "that code is not right for this factor", None);
+        assert_eq!(
+            explain(&e, Words::new("en")),
+            "That code is not right.\n  Type the code your authenticator app shows now; codes change every 30 \
+             seconds.\n  (that code is not right for this factor)"
+        );
+        let e = AgentError::new(AppErrorCode::InviteExpired, "the invite expired at 12:00 UTC", Some("ask IT"));
+        let de = explain(&e, Words::new("de"));
+        assert!(de.ends_with("\n  (the invite expired at 12:00 UTC. ask IT)"), "{de}");
+        assert!(!de.contains("error-"), "every code has its message: {de}");
+    }
 }

@@ -244,6 +244,15 @@ mod tests {
             "error",
             "reader",
             "apps",
+            "recommended",
+            "algorithm",
+            "host",
+            "word",
+            "key",
+            "action",
+            "status",
+            "device",
+            "kind",
         ];
         let numbers = [
             "count",

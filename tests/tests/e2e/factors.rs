@@ -73,6 +73,43 @@ fn shown_secret(text: &str) -> String {
     key_line.trim_start().trim_start_matches("key:").split_whitespace().collect()
 }
 
+/// The terminal's journeys speak the person's language (here Spanish, from the `locale`
+/// setting): the prompts, a wrong code said as the window says it with the server's own words
+/// below, the verified factor; a failure in Japanese says what to do, with the specifics.
+#[test]
+fn the_terminal_journeys_speak_the_persons_language() {
+    let (server, home) = joined();
+    let path = home.settings_path();
+    let mut settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|_| "{}".into())).expect("settings");
+    settings["locale"] = "es".into();
+    std::fs::write(&path, settings.to_string()).expect("settings");
+
+    let (mut child, out, mut stdin) = interactive(&home, &["enroll", "totp"]);
+    let text = wait_for(&out, "Código de la aplicación: ", 1);
+    assert!(text.starts_with("Escanee este código QR con su aplicación de autenticación"), "{text}");
+    let key_line = text.lines().find(|l| l.trim_start().starts_with("clave:")).expect("the key, by hand");
+    let secret: String = key_line.trim_start().trim_start_matches("clave:").split_whitespace().collect();
+    writeln!(stdin, "000000").expect("type");
+    let text = wait_for(&out, "Código de la aplicación: ", 2);
+    assert!(text.contains("Ese código no es correcto.\n  Escriba el código que muestra ahora"), "{text}");
+    writeln!(stdin, "{}", oathtool(&secret)).expect("type");
+    assert!(child.wait().expect("wait").success());
+    let text = out.lock().map(|b| b.clone()).unwrap_or_default();
+    assert!(
+        text.contains("Verificado por el servidor: su aplicación de autenticación es ahora un factor fuerte."),
+        "{text}"
+    );
+    assert_eq!(server.stats().expect("stats")["factors"], 1);
+
+    settings["locale"] = "ja".into();
+    std::fs::write(&path, settings.to_string()).expect("settings");
+    let (code, _, err) = home.run(&["join", "ABCD-EFGH"]);
+    assert_ne!(code, 0);
+    assert!(err.starts_with("lastmile: Lastmile はそれを使えません。\n  "), "{err}");
+    assert!(err.contains("(a code must be 16 letters or digits"), "the app's own words for IT: {err}");
+}
+
 /// The recovery codes `lastmile enroll recovery-codes` lists (`N. XXXX-XXXX-XXXX-XXXX`).
 fn shown_codes(text: &str) -> Vec<String> {
     text.lines()
