@@ -1007,6 +1007,10 @@ async fn the_window_speaks_the_persons_language() {
     // The journeys in German, for the README: a key asked for, an app, codes, recovery.
     ask_for_a_key(&c).await;
     assert!(text(&c, "security-key-waiting").await.starts_with("Stecken Sie Ihren Sicherheitsschlüssel ein"));
+    // Without the OS asking for more contrast or less motion: muted text is muted, and the
+    // touch picture pulses (what the contrast and motion test sees change).
+    let (same, pulse) = contrast_and_motion(&c).await;
+    assert!(!same && pulse.ends_with("pulse"), "{same} {pulse}");
     screenshot(&c, "ui-de-security-key-insert.png").await;
     click(&c, "security-key-cancel").await;
     // The apps the organisation recommends (its policy), listed as German lists them.
@@ -1204,6 +1208,61 @@ async fn a_wrong_clock_is_explained_with_the_fix_for_this_desktop() {
     assert!(warning.contains("Stellen Sie sie zuerst richtig"), "{warning}");
     assert!(warning.contains("Öffnen Sie Einstellungen > System > Datum und Uhrzeit."), "{warning}");
     audit(&c, "authenticator app, the clock 45 s fast", &mut violations).await;
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+/// What the OS's accessibility settings do to the window, as the page's CSS sees them: the
+/// muted text colour (the same as the text's when more contrast is asked for) and the touch
+/// picture's pulse on the security key screen (none when less motion is asked for).
+async fn contrast_and_motion(c: &Client) -> (bool, String) {
+    let script = r#"
+        const root = getComputedStyle(document.documentElement);
+        const same = root.getPropertyValue('--muted').trim() === root.getPropertyValue('--text').trim();
+        const picture = document.querySelector('svg.picture');
+        picture.setAttribute('data-touch', 'true');
+        const pulse = getComputedStyle(picture.querySelector('.pad')).animationName;
+        picture.setAttribute('data-touch', 'false');
+        return [same, pulse];
+    "#;
+    let v = c.execute(script, vec![]).await.expect("styles");
+    (v[0].as_bool().expect("bool"), v[1].as_str().expect("name").to_string())
+}
+
+/// The OS asks for more contrast and less motion (GTK's high-contrast theme and
+/// gtk-enable-animations=0, which WebKitGTK turns into prefers-contrast: more and
+/// prefers-reduced-motion: reduce): muted text takes the text's colour, borders darken, the
+/// key's touch picture stops pulsing; axe-core finds nothing on the overview, the key screen
+/// and Details. (forced-colors is a Windows setting WebKitGTK does not report: its rules are
+/// not exercised here.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_follows_the_os_asking_for_more_contrast_and_less_motion() {
+    require_display();
+    require_keyring();
+    let (_server, home) = crate::factors::joined();
+    let gtk = home.path().join(".config/gtk-3.0");
+    std::fs::create_dir_all(&gtk).expect("dir");
+    std::fs::write(gtk.join("settings.ini"), "[Settings]\ngtk-enable-animations=0\n").expect("GTK settings");
+    let driver = driver_with(&home, &[("GTK_THEME", std::path::Path::new("HighContrast"))]);
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    let asked = c
+        .execute(
+            "return ['(prefers-contrast: more)', '(prefers-reduced-motion: reduce)'].map((q) => matchMedia(q).matches)",
+            vec![],
+        )
+        .await
+        .expect("media");
+    assert_eq!(asked, serde_json::json!([true, true]), "the OS's settings reach the window");
+    let mut violations = Vec::new();
+    audit(&c, "overview (more contrast)", &mut violations).await;
+    screenshot(&c, "ui-high-contrast.png").await;
+    ask_for_a_key(&c).await;
+    assert_eq!(contrast_and_motion(&c).await, (true, "none".to_string()));
+    audit(&c, "security key (more contrast)", &mut violations).await;
+    click(&c, "security-key-cancel").await;
+    details(&c).await;
+    audit(&c, "details (more contrast)", &mut violations).await;
     close(c, &home).await;
     assert!(violations.is_empty(), "{violations:#?}");
 }
