@@ -19,6 +19,9 @@ packages=(
 )
 if [[ $want_test -eq 1 ]]; then
   packages+=(webkit2gtk-driver imagemagick faketime oathtool zbar-tools librsvg2-bin sqlite3)
+  # A Japanese font, so that the window's Japanese test and screenshots show the text (a
+  # Japanese desktop has one; a bare test machine draws empty boxes).
+  packages+=(fonts-ipafont-gothic)
   # The API contract check (scripts/contract.sh) runs schemathesis from PyPI in a virtualenv.
   packages+=(python3 python3-venv)
   # PostgreSQL: the server's API suite runs against it too, and two replicas share one.

@@ -1266,3 +1266,45 @@ async fn the_window_follows_the_os_asking_for_more_contrast_and_less_motion() {
     close(c, &home).await;
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+/// The window in Japanese (CJK text, no spaces to break at): every screen of the app's
+/// journey fits without sideways scrolling, and axe-core finds nothing, the page's language
+/// included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_in_japanese_fits_every_screen() {
+    require_display();
+    require_keyring();
+    let (_server, home, _driver, c) = window_of_a_person(Some("ja"), None).await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("ja"));
+    let mut violations = Vec::new();
+    let mut overflow = Vec::new();
+    let mut check = async |c: &Client, screen: &str| {
+        audit(c, screen, &mut violations).await;
+        if sideways_overflow(c).await != serde_json::json!(0) {
+            overflow.push(screen.to_string());
+        }
+    };
+    check(&c, "overview").await;
+    screenshot(&c, "ui-ja.png").await;
+    details(&c).await;
+    check(&c, "details").await;
+    overview(&c).await;
+    click(&c, "next-step-start").await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    check(&c, "authenticator app: scan").await;
+    click(&c, "totp-next").await;
+    find(&c, "totp-code").await.send_keys(&format!("{}{ENTER}", oathtool(&shown))).await.expect("type");
+    find(&c, "success").await;
+    check(&c, "authenticator app: verified").await;
+    screenshot(&c, "ui-ja-totp-verified.png").await;
+    click(&c, "success-next").await;
+    find(&c, "recovery-codes").await;
+    check(&c, "recovery codes").await;
+    click(&c, "flow-back").await;
+    click(&c, "recover-open").await;
+    find(&c, "recover").await;
+    check(&c, "recovery after a loss").await;
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert!(overflow.is_empty(), "sticking out sideways: {overflow:?}");
+}
