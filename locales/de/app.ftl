@@ -91,6 +91,7 @@ cli-key-new-pin-again = Dieselbe PIN noch einmal:
 cli-key-pins-differ = Die beiden PINs unterscheiden sich; es wurde nichts gesetzt.
 cli-key-touch = Berühren Sie jetzt Ihren Sicherheitsschlüssel.
 cli-key-touch-again = Berühren Sie Ihren Sicherheitsschlüssel noch einmal, damit der Server ihn prüfen kann.
+cli-key-system = Windows zeigt jetzt ein eigenes Fenster (Windows-Sicherheit): Wählen Sie dort Ihren Sicherheitsschlüssel oder Windows Hello und folgen Sie den Schritten.
 cli-key-pin-done = { $action ->
     [set] Die PIN Ihres { $key } ist gesetzt. Der Schlüssel fragt ab jetzt danach; niemand sonst kennt sie.
    *[changed] Die PIN Ihres { $key } ist geändert. Der Schlüssel fragt ab jetzt danach; niemand sonst kennt sie.

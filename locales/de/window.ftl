@@ -178,6 +178,9 @@ key-waiting-insert = Stecken Sie Ihren Sicherheitsschlüssel ein (nur diesen).
 key-waiting-touch = Berühren Sie jetzt Ihren Sicherheitsschlüssel (er blinkt).
 key-waiting-touch-again = Berühren Sie ihn noch einmal, damit der Server ihn prüfen kann.
 key-waiting-working = Einen Moment …
+key-waiting-system = Windows zeigt jetzt ein eigenes Fenster: Wählen Sie dort Ihren Sicherheitsschlüssel oder Windows Hello und folgen Sie den Schritten.
+key-waiting-system-again = Windows fragt noch einmal, damit der Server prüfen kann: Folgen Sie dem Fenster erneut.
+key-system-note = Dieses Fenster gehört zu Windows (Windows-Sicherheit), nicht zu Lastmile; es fragt selbst nach PIN und Berührung. Lastmile macht weiter, sobald es sich schließt.
 
 ## Authenticator-App
 

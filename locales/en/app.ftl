@@ -93,6 +93,7 @@ cli-key-new-pin-again = The same PIN again:
 cli-key-pins-differ = The two PINs differ; nothing was set.
 cli-key-touch = Touch your security key now.
 cli-key-touch-again = Touch your security key again, so the server can verify it.
+cli-key-system = Windows shows its own window now (Windows Security): choose your security key or Windows Hello there, and follow it.
 cli-key-pin-done = { $action ->
     [set] The PIN of your { $key } is set. The key asks for it from now on; nobody else knows it.
    *[changed] The PIN of your { $key } is changed. The key asks for it from now on; nobody else knows it.

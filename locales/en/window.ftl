@@ -180,6 +180,9 @@ key-waiting-insert = Insert your security key (only that one).
 key-waiting-touch = Touch your security key now (it blinks).
 key-waiting-touch-again = Touch it once more, so the server can verify it.
 key-waiting-working = Working…
+key-waiting-system = Windows shows its own window now: choose your security key or Windows Hello there, and follow it.
+key-waiting-system-again = Windows asks once more, so the server can verify: follow its window again.
+key-system-note = That window belongs to Windows (Windows Security), not to Lastmile; it asks for the PIN and the touch itself. Lastmile goes on when it closes.
 
 ## Authenticator app
 

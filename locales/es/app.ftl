@@ -91,6 +91,7 @@ cli-key-new-pin-again = El mismo PIN otra vez:
 cli-key-pins-differ = Los dos PIN son distintos; no se estableció nada.
 cli-key-touch = Toque ahora su llave de seguridad.
 cli-key-touch-again = Toque otra vez su llave de seguridad, para que el servidor la verifique.
+cli-key-system = Windows muestra ahora su propia ventana (Seguridad de Windows): elija allí su llave de seguridad o Windows Hello y sígala.
 cli-key-pin-done = { $action ->
     [set] El PIN de su { $key } está establecido. La llave lo pide a partir de ahora; nadie más lo conoce.
    *[changed] El PIN de su { $key } se cambió. La llave lo pide a partir de ahora; nadie más lo conoce.

@@ -178,6 +178,9 @@ key-waiting-insert = Conecte su llave de seguridad (solo esa).
 key-waiting-touch = Toque ahora su llave de seguridad (parpadea).
 key-waiting-touch-again = Tóquela una vez más para que el servidor la verifique.
 key-waiting-working = Un momento…
+key-waiting-system = Windows muestra ahora su propia ventana: elija allí su llave de seguridad o Windows Hello y sígala.
+key-waiting-system-again = Windows pregunta una vez más, para que el servidor verifique: siga de nuevo su ventana.
+key-system-note = Esa ventana es de Windows (Seguridad de Windows), no de Lastmile; pide ella misma el PIN y el toque. Lastmile continúa cuando se cierra.
 
 ## Aplicación de autenticación
 

@@ -91,6 +91,7 @@ cli-key-new-pin-again = Le même code PIN à nouveau :
 cli-key-pins-differ = Les deux codes PIN diffèrent ; rien n’a été défini.
 cli-key-touch = Touchez votre clé de sécurité maintenant.
 cli-key-touch-again = Touchez à nouveau votre clé de sécurité, pour que le serveur la vérifie.
+cli-key-system = Windows affiche maintenant sa propre fenêtre (Sécurité Windows) : choisissez-y votre clé de sécurité ou Windows Hello, et suivez-la.
 cli-key-pin-done = { $action ->
     [set] Le code PIN de votre { $key } est défini. La clé le demande désormais ; personne d’autre ne le connaît.
    *[changed] Le code PIN de votre { $key } est modifié. La clé le demande désormais ; personne d’autre ne le connaît.

@@ -178,6 +178,9 @@ key-waiting-insert = Branchez votre clé de sécurité (celle-ci seulement).
 key-waiting-touch = Touchez votre clé de sécurité maintenant (elle clignote).
 key-waiting-touch-again = Touchez-la encore une fois, pour que le serveur la vérifie.
 key-waiting-working = Un instant…
+key-waiting-system = Windows affiche maintenant sa propre fenêtre : choisissez-y votre clé de sécurité ou Windows Hello, et suivez-la.
+key-waiting-system-again = Windows demande une fois de plus, pour que le serveur vérifie : suivez à nouveau sa fenêtre.
+key-system-note = Cette fenêtre appartient à Windows (Sécurité Windows), pas à Lastmile ; elle demande elle-même le code PIN et le toucher. Lastmile continue quand elle se ferme.
 
 ## Application d’authentification
 

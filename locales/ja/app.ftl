@@ -90,6 +90,7 @@ cli-key-new-pin-again = もう一度同じ PIN:
 cli-key-pins-differ = 2 つの PIN が違います。何も設定されていません。
 cli-key-touch = 今すぐセキュリティキーに触れてください。
 cli-key-touch-again = サーバーが確認できるよう、もう一度セキュリティキーに触れてください。
+cli-key-system = Windows が独自のウィンドウ（Windows セキュリティ）を表示しています。そこでセキュリティキーまたは Windows Hello を選び、案内に従ってください。
 cli-key-pin-done = { $action ->
     [set] { $key } の PIN を設定しました。今後キーはこの PIN を求めます。ほかの誰も知りません。
    *[changed] { $key } の PIN を変更しました。今後キーはこの PIN を求めます。ほかの誰も知りません。

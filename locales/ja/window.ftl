@@ -170,6 +170,9 @@ key-waiting-insert = セキュリティキーを差し込んでください（�
 key-waiting-touch = 今すぐセキュリティキーに触れてください（点滅しています）。
 key-waiting-touch-again = サーバーが検証できるよう、もう一度触れてください。
 key-waiting-working = 処理しています…
+key-waiting-system = Windows が独自のウィンドウを表示しています。そこでセキュリティキーまたは Windows Hello を選び、案内に従ってください。
+key-waiting-system-again = サーバーが確認できるよう、Windows がもう一度求めています。もう一度ウィンドウの案内に従ってください。
+key-system-note = このウィンドウは Lastmile ではなく Windows（Windows セキュリティ）のものです。PIN とタッチはウィンドウが求めます。ウィンドウが閉じると Lastmile が続けます。
 
 ## 認証アプリ
 

@@ -183,6 +183,9 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         }
         Some(first)
     }
+    fn system(&self) {
+        say(&format!("{}\n", w("cli-key-system", &[])));
+    }
     fn touch(&self) {
         let verifying = self.verifying.load(std::sync::atomic::Ordering::Relaxed);
         say(&format!("{}\n", w(if verifying { "cli-key-touch-again" } else { "cli-key-touch" }, &[])));

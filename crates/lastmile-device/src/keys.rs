@@ -34,6 +34,9 @@ pub trait KeyPrompt: Send + Sync + std::fmt::Debug {
     fn processing(&self) {}
     /// No key is plugged in; waiting for one.
     fn insert(&self) {}
+    /// The OS shows its own window for the ceremony (Windows Security: Windows Hello, a
+    /// security key, its PIN and touch); the person follows it there.
+    fn system(&self) {}
     /// Whether the person gave up (checked while waiting for a key).
     fn cancelled(&self) -> bool {
         false
@@ -354,7 +357,10 @@ pub type UsbKey = CtapKey<Usb>;
 /// touch) and reaches USB keys too (Windows does not let applications talk to them
 /// directly).
 #[cfg(windows)]
-pub struct WindowsWebauthn(webauthn_authenticator_rs::win10::Win10);
+pub struct WindowsWebauthn {
+    api: webauthn_authenticator_rs::win10::Win10,
+    prompt: std::sync::Arc<dyn KeyPrompt>,
+}
 
 #[cfg(windows)]
 impl std::fmt::Debug for WindowsWebauthn {
@@ -365,8 +371,8 @@ impl std::fmt::Debug for WindowsWebauthn {
 
 #[cfg(windows)]
 impl WindowsWebauthn {
-    pub fn open() -> WindowsWebauthn {
-        WindowsWebauthn(webauthn_authenticator_rs::win10::Win10::default())
+    pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> WindowsWebauthn {
+        WindowsWebauthn { api: webauthn_authenticator_rs::win10::Win10::default(), prompt }
     }
 }
 
@@ -376,10 +382,12 @@ impl Authenticator for WindowsWebauthn {
         "Windows Hello or a security key".into()
     }
     fn register(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
-        register_with(&mut self.0, o, options)
+        self.prompt.system();
+        register_with(&mut self.api, o, options)
     }
     fn authenticate(&mut self, o: &str, options: serde_json::Value) -> Result<serde_json::Value, KeyFailure> {
-        authenticate_with(&mut self.0, o, options)
+        self.prompt.system();
+        authenticate_with(&mut self.api, o, options)
     }
 }
 
@@ -413,7 +421,15 @@ impl SoftKey {
         let io = |e: std::io::Error| KeyFailure::Other(format!("{}: {e}", self.path.display()));
         let mut token = SoftToken::from_cbor(&std::fs::read(&self.path).map_err(io)?)
             .map_err(|e| KeyFailure::Other(format!("software authenticator state: {e:?}")))?;
-        self.prompt.touch();
+        // LASTMILE_SOFT_AUTHENTICATOR_SYSTEM_MS: answer as an OS dialog would, after a while
+        // (the window's screen for Windows' own dialog, which nothing here can show).
+        match std::env::var("LASTMILE_SOFT_AUTHENTICATOR_SYSTEM_MS").ok().and_then(|ms| ms.parse().ok()) {
+            Some(ms) => {
+                self.prompt.system();
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            None => self.prompt.touch(),
+        }
         let out = f(&mut token)?;
         let cbor = token.to_cbor().map_err(|e| KeyFailure::Other(format!("software authenticator: {e:?}")))?;
         std::fs::write(&self.path, cbor).map_err(io)?;
@@ -443,8 +459,7 @@ pub fn open(prompt: std::sync::Arc<dyn KeyPrompt>) -> Result<Box<dyn Authenticat
     }
     #[cfg(windows)]
     {
-        let _ = prompt;
-        Ok(Box::new(WindowsWebauthn::open()))
+        Ok(Box::new(WindowsWebauthn::open(prompt)))
     }
     #[cfg(all(not(windows), feature = "usb"))]
     {

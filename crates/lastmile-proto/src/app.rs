@@ -643,6 +643,9 @@ pub enum SecurityKeyStep {
     TouchAgain,
     /// The key and the server are working; nothing to do.
     Working,
+    /// The OS shows its own window (Windows Security: Windows Hello or a security key, its
+    /// PIN and touch); follow it there. `verify`: the second time, so the server can verify.
+    System { verify: bool },
 }
 
 /// Names of the events the backend emits to the window.

@@ -92,6 +92,10 @@ impl lastmile_device::keys::KeyPrompt for WindowPrompt {
     fn insert(&self) {
         self.step(SecurityKeyStep::Insert);
     }
+    fn system(&self) {
+        let verify = self.verifying.load(std::sync::atomic::Ordering::SeqCst);
+        self.step(SecurityKeyStep::System { verify });
+    }
     fn cancelled(&self) -> bool {
         self.is_cancelled()
     }

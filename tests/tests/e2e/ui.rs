@@ -1308,3 +1308,55 @@ async fn the_window_in_japanese_fits_every_screen() {
     assert!(violations.is_empty(), "{violations:#?}");
     assert!(overflow.is_empty(), "sticking out sideways: {overflow:?}");
 }
+
+/// Where the OS shows its own dialog for the key (Windows: Windows Security, for Windows Hello
+/// or a security key), the window says so and waits, twice (register, then verify), with
+/// the progress moving on; then the key is verified. Windows' dialog cannot run here: the
+/// software authenticator stands in for it (`LASTMILE_SOFT_AUTHENTICATOR_SYSTEM_MS`: it
+/// announces the OS's dialog the way the Windows authenticator does, then answers after a
+/// while), so what is tested is the window's side of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_says_when_the_systems_own_dialog_asks_for_the_key() {
+    require_display();
+    let (_server, home) = crate::factors::joined();
+    set_locale(&home, "fr");
+    let soft = home.path().join("soft-authenticator.cbor");
+    let driver = driver_with(
+        &home,
+        &[
+            ("LASTMILE_SOFT_AUTHENTICATOR", &soft),
+            ("LASTMILE_SOFT_AUTHENTICATOR_SYSTEM_MS", std::path::Path::new("2500")),
+        ],
+    );
+    let c = open(&driver, &[]).await;
+    click(&c, "add-security_key").await;
+    let waiting = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("[data-testid=security-key][data-step=system]"))
+                .await
+                .expect("the OS's dialog screen");
+            text(&c, "security-key-waiting").await
+        }
+    };
+    let first = waiting(&c).await;
+    assert!(first.starts_with("Windows affiche maintenant sa propre fenêtre"), "{first}");
+    at_step(&c, 2, 3).await;
+    let mut violations = Vec::new();
+    audit(&c, "the OS's own dialog", &mut violations).await;
+    screenshot(&c, "ui-fr-security-key-system.png").await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//*[@data-testid='security-key-waiting'][starts-with(., 'Windows demande une fois de plus')]",
+        ))
+        .await
+        .expect("the second time, to verify");
+    at_step(&c, 3, 3).await;
+    let done = text(&c, "success-what").await;
+    assert!(done.ends_with("est vérifiée par Acme Ltd."), "{done}");
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+}

@@ -325,7 +325,7 @@ export type SecurityKeyStep = { "step": "insert" } | { "step": "pin" } | { "step
 /**
  * The shortest PIN accepted.
  */
-min_pin_length: number, } | { "step": "touch" } | { "step": "touch_again" } | { "step": "working" };
+min_pin_length: number, } | { "step": "touch" } | { "step": "touch_again" } | { "step": "working" } | { "step": "system", verify: boolean, };
 
 export type AccountView = { user: UserView, organisation: OrganisationView, 
 /**
