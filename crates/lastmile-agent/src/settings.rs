@@ -110,11 +110,48 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
     /// settings file. Refused when IT decides (`autostart` set by policy to always or never),
     /// and when the file cannot be read (it is not replaced).
     pub fn set_start_at_login(&self, on: bool) -> Result<(), AgentError> {
-        let resolved = self.resolve_settings()?;
-        if resolved.settings.autostart.source == Source::Managed {
+        let managed = self.resolve_settings()?.settings.autostart.source == Source::Managed;
+        self.change_own_settings(managed, "whether Lastmile starts at login", |file| {
+            file.autostart = Some(if on { "always" } else { "never" }.into());
+        })?;
+        tracing::info!(on, "start at login set by the person");
+        Ok(())
+    }
+
+    /// The person's own choice of language (the window's picker), kept in their settings
+    /// file: one of `lastmile_core::locale::LOCALES`, or `None` to follow the OS's languages.
+    /// Refused when IT sets the language, and when the file cannot be read. Returns the
+    /// language now spoken.
+    pub fn set_locale(&self, tag: Option<&str>) -> Result<&'static str, AgentError> {
+        if let Some(tag) = tag
+            && !lastmile_core::locale::LOCALES.contains(&tag)
+        {
+            return Err(AgentError::new(
+                AppErrorCode::InvalidInput,
+                format!("Lastmile does not speak {tag:?}; it speaks {}", lastmile_core::locale::LOCALES.join(", ")),
+                None,
+            ));
+        }
+        let managed = self.resolve_settings()?.settings.locale.source == Source::Managed;
+        self.change_own_settings(managed, "the language Lastmile speaks", |file| {
+            file.locale = tag.map(str::to_string);
+        })?;
+        tracing::info!(?tag, "language set by the person");
+        Ok(self.locale())
+    }
+
+    /// Changes the person's own settings file with `change`, unless IT decides what it changes
+    /// (`managed`, said as `what`) or the file cannot be read (it is not replaced).
+    fn change_own_settings(
+        &self,
+        managed: bool,
+        what: &str,
+        change: impl FnOnce(&mut lastmile_proto::settings_file::SettingsFile),
+    ) -> Result<(), AgentError> {
+        if managed {
             return Err(AgentError::new(
                 AppErrorCode::ManagedSetting,
-                "your organisation decides whether Lastmile starts at login",
+                format!("your organisation decides {what}"),
                 Some("Ask your IT team if it should be different."),
             ));
         }
@@ -125,16 +162,14 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
                 Some("Fix or delete the file, then try again."),
             )
         })?;
-        file.autostart = Some(if on { "always" } else { "never" }.into());
+        change(&mut file);
         self.files.write_settings(&file).map_err(|e| {
             AgentError::new(
                 AppErrorCode::Internal,
                 format!("cannot save your settings in {}: {e}", self.files.settings_path().display()),
                 None,
             )
-        })?;
-        tracing::info!(on, "start at login set by the person");
-        Ok(())
+        })
     }
 }
 

@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "sso_cancel",
     "open_support",
     "set_start_at_login",
+    "set_locale",
     "leave",
     "initial_link",
     "ui_locale",

@@ -137,6 +137,14 @@ fn ui_locale(state: State<'_, AppState>) -> lastmile_proto::app::UiLocale {
     lastmile_proto::app::UiLocale { tag: tag.to_string(), rtl: lastmile_core::locale::is_rtl(tag) }
 }
 
+/// The person's own choice of language (`None`: the OS's), refused when IT sets it; the
+/// language now spoken, for the window to switch to.
+#[tauri::command]
+fn set_locale(state: State<'_, AppState>, tag: Option<String>) -> Result<lastmile_proto::app::UiLocale, AppError> {
+    let tag = state.agent.set_locale(tag.as_deref()).map_err(|e| e.to_app_error())?;
+    Ok(lastmile_proto::app::UiLocale { tag: tag.to_string(), rtl: lastmile_core::locale::is_rtl(tag) })
+}
+
 /// The person's own choice of starting at login (refused when IT decides).
 #[tauri::command]
 fn set_start_at_login(state: State<'_, AppState>, on: bool) -> Result<(), AppError> {
@@ -362,6 +370,7 @@ pub fn setup_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         sso_cancel,
         open_support,
         set_start_at_login,
+        set_locale,
         leave,
         initial_link,
         ui_locale,

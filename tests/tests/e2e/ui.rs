@@ -860,13 +860,14 @@ fn set_locale(home: &Home, tag: &str) {
 
 /// The words of the window that did not come from the message files: in en-XA every letter a
 /// message holds is an accented look-alike, so plain ASCII words are text left in the code.
-/// Not counted: values (inside <bdi>, or isolated inside a message by FSI … PDI), and text
-/// still sent by the app in English (data-untranslated, inside <bdi> too). Visible labels in
+/// Not counted: values (inside <bdi>, or isolated inside a message by FSI … PDI), text
+/// still sent by the app in English (data-untranslated, inside <bdi> too), and text marked as
+/// being in another language (the language picker's names, each in its own language). Visible labels in
 /// attributes (aria-label, alt, title) count.
 async fn unextracted(c: &Client) -> Vec<String> {
     let script = r#"
         const root = document.body.cloneNode(true);
-        root.querySelectorAll("bdi, script, style, svg").forEach((e) => e.remove());
+        root.querySelectorAll("bdi, script, style, svg, [lang]").forEach((e) => e.remove());
         const texts = [root.textContent];
         for (const el of root.querySelectorAll("[aria-label], [alt], [title]")) {
           for (const a of ["aria-label", "alt", "title"]) texts.push(el.getAttribute(a) || "");
@@ -1357,6 +1358,77 @@ async fn the_window_says_when_the_systems_own_dialog_asks_for_the_key() {
     at_step(&c, 3, 3).await;
     let done = text(&c, "success-what").await;
     assert!(done.ends_with("est vérifiée par Acme Ltd."), "{done}");
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+}
+
+/// The person chooses the window's language in Details: the window switches at once, the
+/// choice is kept in their own settings file (so the terminal speaks it too), and "the
+/// system's language" hands it back to the OS. When IT sets the language, the picker is
+/// locked and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_person_chooses_the_language_in_the_window_unless_it_sets_it() {
+    require_display();
+    require_keyring();
+    let (_server, home, _driver, c) = window_of_a_person(None, None).await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("en"));
+    details(&c).await;
+    let names = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=language-choice] option')].map((o) => o.textContent)",
+            vec![],
+        )
+        .await
+        .expect("options");
+    assert_eq!(
+        names,
+        serde_json::json!(["The system's language", "Deutsch", "English", "Español", "Français", "日本語"])
+    );
+    let choose = |value: &'static str| {
+        let c = c.clone();
+        async move {
+            find(&c, "language-choice").await.select_by_value(value).await.expect("choose");
+        }
+    };
+    choose("de").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while html_attr(&c, "lang").await.as_deref() != Some("de") {
+        assert!(Instant::now() < deadline, "the window switched to German");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(text(&c, "refresh").await, "Erneut prüfen");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.settings_path()).expect("settings")).expect("json");
+    assert_eq!(file["locale"], "de", "kept in the person's own settings: {file}");
+    let (_, out, _) = home.run(&["status"]);
+    assert!(out.lines().any(|l| l.starts_with("Stand ")), "the terminal speaks it too: {out}");
+    let mut violations = Vec::new();
+    audit(&c, "details, the language chosen", &mut violations).await;
+    choose("").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while html_attr(&c, "lang").await.as_deref() != Some("en") {
+        assert!(Instant::now() < deadline, "back to the system's language");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(home.settings_path()).expect("settings")).expect("json");
+    assert!(file.get("locale").is_none_or(serde_json::Value::is_null), "{file}");
+    close(c, &home).await;
+
+    // IT sets the language: the window speaks it, the picker is locked and says why.
+    let (_server, home) = crate::factors::joined();
+    std::fs::write(home.managed_path(), r#"{"locale": "fr"}"#).expect("managed");
+    let driver = driver(&home);
+    let c = open(&driver, &[]).await;
+    find(&c, "standing").await;
+    assert_eq!(html_attr(&c, "lang").await.as_deref(), Some("fr"));
+    details(&c).await;
+    let picker = find(&c, "language-choice").await;
+    assert!(!picker.is_enabled().await.expect("enabled"), "locked");
+    assert_eq!(picker.prop("value").await.expect("value").as_deref(), Some("fr"));
+    assert!(text(&c, "language").await.starts_with("Langue"));
+    assert_eq!(text(&c, "language-note").await, "Votre organisation fixe la langue.");
+    audit(&c, "details, the language set by IT", &mut violations).await;
     close(c, &home).await;
     assert!(violations.is_empty(), "{violations:#?}");
 }

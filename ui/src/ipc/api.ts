@@ -55,6 +55,11 @@ export async function openSupport(): Promise<void> {
   await invoke("open_support");
 }
 
+/** The person's own language (`null`: the OS's); the language now spoken. */
+export function setLanguage(tag: string | null): Promise<UiLocale> {
+  return invoke<UiLocale>("set_locale", { tag });
+}
+
 export async function setStartAtLogin(on: boolean): Promise<void> {
   await invoke("set_start_at_login", { on });
 }

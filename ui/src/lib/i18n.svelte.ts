@@ -18,6 +18,20 @@ const LOADERS: Record<string, () => Promise<string>> = Object.fromEntries(
   ),
 );
 
+/** The languages the window speaks (a message file each), for the person's choice. */
+export const LANGUAGES: readonly string[] = Object.keys(LOADERS);
+
+/** A language's own name for itself ("Deutsch", "日本語"), capitalised as a menu item. */
+export function autonym(tag: string): string {
+  const name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) ?? tag;
+  return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
+}
+
+/** The language the window speaks now (a message file's tag, or a pseudo-locale). */
+export function currentLocale(): string {
+  return current.tag;
+}
+
 /** Accented look-alikes of the ASCII letters (en-XA), in the order of PLAIN. */
 const PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOOKALIKES = [..."ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"];
