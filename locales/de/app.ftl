@@ -146,3 +146,32 @@ cli-status-word = { $status ->
 }
 cli-joined = { $organisation } beigetreten als { $name } <{ $email }>.
     Dieses Gerät ({ $device }) meldet an { $server }.
+
+## The terminal's other answers: report, leave, reset, support-bundle
+
+cli-report-stored = Bericht gespeichert. Der Server hat { $reports ->
+    [one] einen Bericht
+   *[other] { $reports } Berichte
+} von diesem Gerät und { $factors ->
+    [0] keinen bestätigten Faktor
+    [one] einen bestätigten Faktor
+   *[other] { $factors } bestätigte Faktoren
+}.
+cli-report-stored-count = Bericht gespeichert. Der Server hat { $reports ->
+    [one] einen Bericht
+   *[other] { $reports } Berichte
+} von diesem Gerät.
+cli-report-not-due = Noch kein Bericht fällig: der nächste in etwa { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+}. Wartende Berichte wurden gesendet.
+cli-report-not-joined = Dieses Gerät ist keiner Organisation beigetreten; es gibt nichts zu berichten.
+cli-left = Dieses Gerät hat seine Organisation verlassen; seine Anmeldedaten wurden aus dem Schlüsselbund entfernt.
+cli-not-joined = Dieses Gerät war keiner Organisation beigetreten; es ist nichts zu tun.
+cli-support-bundle = { $path } geschrieben ({ $files }). Hängen Sie die Datei an Ihr Helpdesk-Ticket an; sie enthält keine Anmeldedaten.
+cli-reset-gone = Die Dateien und Anmeldedaten von Lastmile für Sie auf diesem Gerät sind gelöscht.
+cli-reset-imaging = Dieses Gerät hat jetzt keine Identität: Ein Abbild davon tritt als neues Gerät bei.
+cli-reset-keyring = entfernte Einträge im Schlüsselbund: { $n }
+cli-reset-no-files = keine Dateien zu entfernen
+cli-reset-removed = entfernt: { $path }
+cli-reset-server = Der Server führt das Gerät weiter, bis die IT es entfernt.

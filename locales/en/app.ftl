@@ -148,3 +148,32 @@ cli-status-word = { $status ->
 }
 cli-joined = Joined { $organisation } as { $name } <{ $email }>.
     This device ({ $device }) reports to { $server }.
+
+## The terminal's other answers: report, leave, reset, support-bundle
+
+cli-report-stored = Report stored. The server has { $reports ->
+    [one] one report
+   *[other] { $reports } reports
+} from this device and { $factors ->
+    [0] no verified factor
+    [one] one verified factor
+   *[other] { $factors } verified factors
+}.
+cli-report-stored-count = Report stored. The server has { $reports ->
+    [one] one report
+   *[other] { $reports } reports
+} from this device.
+cli-report-not-due = No report due yet: the next in about { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}. Queued reports were sent.
+cli-report-not-joined = This device has not joined an organisation; nothing to report.
+cli-left = This device left its organisation; its credential was removed from the keyring.
+cli-not-joined = This device had not joined an organisation; nothing to do.
+cli-support-bundle = Wrote { $path } ({ $files }). Attach it to your helpdesk ticket; it holds no credentials.
+cli-reset-gone = Lastmile's files and credentials for you on this device are gone.
+cli-reset-imaging = This device has no identity now: an image taken of it will join as a new device.
+cli-reset-keyring = keyring entries removed: { $n }
+cli-reset-no-files = no files to remove
+cli-reset-removed = removed { $path }
+cli-reset-server = The server still lists the device until IT removes it.

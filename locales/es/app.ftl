@@ -146,3 +146,32 @@ cli-status-word = { $status ->
 }
 cli-joined = Unido a { $organisation } como { $name } <{ $email }>.
     Este dispositivo ({ $device }) informa a { $server }.
+
+## The terminal's other answers: report, leave, reset, support-bundle
+
+cli-report-stored = Informe guardado. El servidor tiene { $reports ->
+    [one] un informe
+   *[other] { $reports } informes
+} de este dispositivo y { $factors ->
+    [0] ningún factor verificado
+    [one] un factor verificado
+   *[other] { $factors } factores verificados
+}.
+cli-report-stored-count = Informe guardado. El servidor tiene { $reports ->
+    [one] un informe
+   *[other] { $reports } informes
+} de este dispositivo.
+cli-report-not-due = Aún no toca ningún informe: el siguiente dentro de unos { $minutes ->
+    [one] un minuto
+   *[other] { $minutes } minutos
+}. Los informes en cola se enviaron.
+cli-report-not-joined = Este dispositivo no está unido a ninguna organización; no hay nada que informar.
+cli-left = Este dispositivo dejó su organización; su credencial se quitó del llavero.
+cli-not-joined = Este dispositivo no estaba unido a ninguna organización; no hay nada que hacer.
+cli-support-bundle = Se escribió { $path } ({ $files }). Adjúntelo a su ticket de soporte; no contiene credenciales.
+cli-reset-gone = Los archivos y credenciales de Lastmile para usted en este dispositivo se han borrado.
+cli-reset-imaging = Este dispositivo ya no tiene identidad: una imagen tomada de él se unirá como un dispositivo nuevo.
+cli-reset-keyring = entradas del llavero quitadas: { $n }
+cli-reset-no-files = no hay archivos que quitar
+cli-reset-removed = quitado: { $path }
+cli-reset-server = El servidor sigue listando el dispositivo hasta que TI lo quite.

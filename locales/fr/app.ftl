@@ -146,3 +146,32 @@ cli-status-word = { $status ->
 }
 cli-joined = Rattaché à { $organisation } en tant que { $name } <{ $email }>.
     Cet appareil ({ $device }) rend compte à { $server }.
+
+## The terminal's other answers: report, leave, reset, support-bundle
+
+cli-report-stored = Rapport enregistré. Le serveur a { $reports ->
+    [one] un rapport
+   *[other] { $reports } rapports
+} de cet appareil et { $factors ->
+    [0] aucun facteur vérifié
+    [one] un facteur vérifié
+   *[other] { $factors } facteurs vérifiés
+}.
+cli-report-stored-count = Rapport enregistré. Le serveur a { $reports ->
+    [one] un rapport
+   *[other] { $reports } rapports
+} de cet appareil.
+cli-report-not-due = Aucun rapport dû pour l’instant : le prochain dans environ { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}. Les rapports en attente ont été envoyés.
+cli-report-not-joined = Cet appareil n’est rattaché à aucune organisation ; rien à rapporter.
+cli-left = Cet appareil a quitté son organisation ; ses identifiants ont été retirés du trousseau.
+cli-not-joined = Cet appareil n’était rattaché à aucune organisation ; rien à faire.
+cli-support-bundle = { $path } écrit ({ $files }). Joignez-le à votre ticket d’assistance ; il ne contient aucun identifiant.
+cli-reset-gone = Les fichiers et identifiants de Lastmile pour vous sur cet appareil ont disparu.
+cli-reset-imaging = Cet appareil n’a plus d’identité : une image prise de lui rejoindra comme un nouvel appareil.
+cli-reset-keyring = entrées du trousseau retirées : { $n }
+cli-reset-no-files = aucun fichier à retirer
+cli-reset-removed = retiré : { $path }
+cli-reset-server = Le serveur garde l’appareil dans sa liste jusqu’à ce que l’informatique le retire.

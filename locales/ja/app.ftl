@@ -142,3 +142,19 @@ cli-status-word = { $status ->
 }
 cli-joined = { $organisation } に { $name } <{ $email }> として参加しました。
     このデバイス（{ $device }）は { $server } に報告します。
+
+## The terminal's other answers: report, leave, reset, support-bundle
+
+cli-report-stored = レポートを保存しました。サーバーにはこのデバイスからのレポートが { $reports } 件、確認済みの要素が { $factors } 個あります。
+cli-report-stored-count = レポートを保存しました。サーバーにはこのデバイスからのレポートが { $reports } 件あります。
+cli-report-not-due = まだレポートの時期ではありません。次は約 { $minutes } 分後です。待機中のレポートは送信しました。
+cli-report-not-joined = このデバイスは組織に参加していません。報告するものはありません。
+cli-left = このデバイスは組織を離れました。資格情報はキーリングから削除しました。
+cli-not-joined = このデバイスは組織に参加していませんでした。することはありません。
+cli-support-bundle = { $path } を書き出しました（{ $files }）。ヘルプデスクのチケットに添付してください。資格情報は含まれていません。
+cli-reset-gone = このデバイス上の Lastmile のファイルと資格情報は削除されました。
+cli-reset-imaging = このデバイスには今は ID がありません。このデバイスから作ったイメージは新しいデバイスとして参加します。
+cli-reset-keyring = 削除したキーリングの項目: { $n }
+cli-reset-no-files = 削除するファイルはありません
+cli-reset-removed = 削除: { $path }
+cli-reset-server = IT が削除するまで、サーバーにはこのデバイスが残ります。

@@ -8,7 +8,7 @@ use lastmile_core::settings::RawLayer;
 use lastmile_core::words::Arg;
 use lastmile_proto::app::{CheckVerdict, DoctorReport};
 
-use crate::term::{fail, print_json, say};
+use crate::term::{fail, print_json, say, w};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -366,11 +366,9 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 if json {
                     print_json(&view);
                 } else {
-                    say(&format!(
-                        "Report stored. The server has {} report(s) from this device and {} verified factor(s).\n",
-                        view.reports_received,
-                        view.verified_factors.len()
-                    ));
+                    let factors = i64::try_from(view.verified_factors.len()).unwrap_or(i64::MAX);
+                    let args = [("reports", Arg::Number(view.reports_received)), ("factors", Arg::Number(factors))];
+                    say(&format!("{}\n", w("cli-report-stored", &args)));
                 }
                 exit::OK
             }
@@ -398,7 +396,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         }
         Command::Leave { purge: true } => match agent.reset(true).await {
             Ok(reset) => {
-                say(&describe_reset("Lastmile's files and credentials for you on this device are gone", &reset));
+                say(&describe_reset(&w("cli-reset-gone", &[]), &reset));
                 exit::OK
             }
             Err(e) => fail(&e, false),
@@ -417,10 +415,11 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
             let logs = lastmile_device::paths::log_dir().ok();
             match agent.support_bundle(logs.as_deref(), &out).await {
                 Ok(bundle) => {
+                    let path = bundle.path.display().to_string();
+                    let files = bundle.files.join(", ");
                     say(&format!(
-                        "Wrote {} ({}). Attach it to your helpdesk ticket; it holds no credentials.\n",
-                        bundle.path.display(),
-                        bundle.files.join(", ")
+                        "{}\n",
+                        w("cli-support-bundle", &[("path", Arg::Text(&path)), ("files", Arg::Text(&files))])
                     ));
                     exit::OK
                 }
@@ -429,21 +428,18 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         }
         Command::Reset => match agent.reset(false).await {
             Ok(reset) => {
-                say(&describe_reset(
-                    "This device has no identity now: an image taken of it will join as a new device",
-                    &reset,
-                ));
+                say(&describe_reset(&w("cli-reset-imaging", &[]), &reset));
                 exit::OK
             }
             Err(e) => fail(&e, false),
         },
         Command::Leave { purge: false } => match agent.leave().await {
             Ok(true) => {
-                say("This device left its organisation; its credential was removed from the keyring.\n");
+                say(&format!("{}\n", w("cli-left", &[])));
                 exit::OK
             }
             Ok(false) => {
-                say("This device had not joined an organisation; nothing to do.\n");
+                say(&format!("{}\n", w("cli-not-joined", &[])));
                 exit::OK
             }
             Err(e) => fail(&e, false),
@@ -458,7 +454,8 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
             if json {
                 print_json(&view);
             } else {
-                say(&format!("Report stored. The server has {} report(s) from this device.\n", view.reports_received));
+                let args = [("reports", Arg::Number(view.reports_received))];
+                say(&format!("{}\n", w("cli-report-stored-count", &args)));
             }
             exit::OK
         }
@@ -466,10 +463,8 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
             if json {
                 print_json(&serde_json::json!({ "due": false, "next_at_ms": next_at_ms }));
             } else {
-                say(&format!(
-                    "No report due yet: the next in about {} minute(s). Queued reports were sent.\n",
-                    (wait_ms + 59_999) / 60_000
-                ));
+                let minutes = (wait_ms + 59_999) / 60_000;
+                say(&format!("{}\n", w("cli-report-not-due", &[("minutes", Arg::Number(minutes))])));
             }
             exit::OK
         }
@@ -477,7 +472,7 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
             if json {
                 print_json(&serde_json::json!({ "joined": false }));
             } else {
-                say("This device has not joined an organisation; nothing to report.\n");
+                say(&format!("{}\n", w("cli-report-not-joined", &[])));
             }
             exit::OK
         }
@@ -498,14 +493,15 @@ fn remind(agent: &crate::SystemAgent, status: &lastmile_proto::app::StatusReport
 }
 
 fn describe_reset(headline: &str, reset: &lastmile_agent::Reset) -> String {
-    let mut out = format!("{headline}.\n  keyring entries removed: {}\n", reset.keyring_entries);
+    let entries = i64::try_from(reset.keyring_entries).unwrap_or(i64::MAX);
+    let mut out = format!("{headline}\n  {}\n", w("cli-reset-keyring", &[("n", Arg::Number(entries))]));
     if reset.removed.is_empty() {
-        out.push_str("  no files to remove\n");
+        out.push_str(&format!("  {}\n", w("cli-reset-no-files", &[])));
     }
     for path in &reset.removed {
-        out.push_str(&format!("  removed {path}\n"));
+        out.push_str(&format!("  {}\n", w("cli-reset-removed", &[("path", Arg::Text(path))])));
     }
-    out.push_str("The server still lists the device until IT removes it.\n");
+    out.push_str(&format!("{}\n", w("cli-reset-server", &[])));
     out
 }
 
@@ -524,7 +520,7 @@ fn joined(outcome: Result<lastmile_proto::app::JoinOutcome, lastmile_agent::Agen
                 ("device", Arg::Text(&outcome.device_id)),
                 ("server", Arg::Text(&outcome.server_url)),
             ];
-            say(&format!("{}\n", crate::term::w("cli-joined", &args)));
+            say(&format!("{}\n", w("cli-joined", &args)));
             exit::OK
         }
         Err(e) => fail(&e, json),

@@ -253,6 +253,7 @@ mod tests {
             "status",
             "device",
             "kind",
+            "files",
         ];
         let numbers = [
             "count",
