@@ -103,7 +103,10 @@ fn the_terminal_journeys_speak_the_persons_language() {
     assert_eq!(server.stats().expect("stats")["factors"], 1);
     let (code, out, err) = home.run(&["report"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("Informe guardado. El servidor tiene ") && out.contains("y un factor verificado."), "{out}");
+    assert!(
+        out.starts_with("Informe guardado. El servidor tiene ") && out.contains("y un factor verificado."),
+        "{out}"
+    );
 
     settings["locale"] = "ja".into();
     std::fs::write(&path, settings.to_string()).expect("settings");

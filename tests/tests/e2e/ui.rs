@@ -1432,3 +1432,87 @@ async fn the_person_chooses_the_language_in_the_window_unless_it_sets_it() {
     close(c, &home).await;
     assert!(violations.is_empty(), "{violations:#?}");
 }
+
+/// Moves the keyboard focus with Tab (at most 40 presses) until it is on the element `css`
+/// names, as a person without a mouse does; fails if Tab never gets there.
+async fn tab_to(c: &Client, css: &str) {
+    let script = "return document.activeElement && document.activeElement.matches(arguments[0])";
+    for _ in 0..40 {
+        if c.execute(script, vec![serde_json::json!(css)]).await.expect("focus") == serde_json::json!(true) {
+            return;
+        }
+        press(c, TAB).await;
+    }
+    panic!("Tab never reached {css}");
+}
+
+/// The other journeys with the keyboard alone: joining with an invite, and the traveller's
+/// recovery (sign in with a recovery code, revoke the lost laptop, a new authenticator app,
+/// fresh codes), with Tab, Enter and typing only, axe-core on each screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_and_recovering_work_with_the_keyboard_alone() {
+    require_display();
+    require_keyring();
+    let display = OwnDisplay::start();
+    let on_display = |home: &Home| driver_with(home, &[("DISPLAY", std::path::Path::new(&display.name))]);
+    let mut violations = Vec::new();
+
+    // Joining: the invite's field, the link typed, Enter.
+    let server = Server::start().expect("server");
+    server.seed().expect("seed");
+    let (_, link) = server.invite().expect("invite");
+    let home = Home::new().expect("home");
+    let driver = on_display(&home);
+    let c = open(&driver, &[]).await;
+    find(&c, "invite-input").await;
+    audit(&c, "joining (keyboard)", &mut violations).await;
+    tab_to(&c, "[data-testid=invite-input]").await;
+    press(&c, &format!("{link}{ENTER}")).await;
+    find(&c, "standing-gap").await;
+    close(c, &home).await;
+
+    // Recovering on a new computer after losing the laptop.
+    let (server, _laptop, codes) = crate::recover::laptop_with_codes();
+    let home = Home::new().expect("home");
+    let driver = on_display(&home);
+    let c = open(&driver, &[]).await;
+    find(&c, "invite-input").await;
+    tab_to(&c, "[data-testid=recover-open]").await;
+    press(&c, ENTER).await;
+    at_step(&c, 1, 4).await;
+    audit(&c, "recovery: sign in (keyboard)", &mut violations).await;
+    tab_to(&c, "[data-testid=recover-server]").await;
+    press(&c, &server.url()).await;
+    tab_to(&c, "[data-testid=recover-user]").await;
+    press(&c, "ada@acme.test").await;
+    tab_to(&c, "[data-testid=recover-code]").await;
+    press(&c, &format!("{}{ENTER}", codes[0])).await;
+    at_step(&c, 2, 4).await;
+    audit(&c, "recovery: what was lost (keyboard)", &mut violations).await;
+    tab_to(&c, "[data-testid=recover-device][data-current=false] button").await;
+    press(&c, ENTER).await;
+    find(&c, "recover-revoked").await;
+    tab_to(&c, "[data-testid=recover-next]").await;
+    press(&c, ENTER).await;
+    at_step(&c, 3, 4).await;
+    let shown: String = text(&c, "totp-secret").await.split_whitespace().collect();
+    tab_to(&c, "[data-testid=totp-next]").await;
+    press(&c, ENTER).await;
+    tab_to(&c, "[data-testid=totp-code]").await;
+    press(&c, &format!("{}{ENTER}", oathtool(&shown))).await;
+    at_step(&c, 4, 4).await;
+    audit(&c, "recovery: fresh codes (keyboard)", &mut violations).await;
+    let first =
+        find(&c, "recovery-codes").await.find(Locator::Css("li")).await.expect("a code").text().await.expect("text");
+    tab_to(&c, "[data-testid=recovery-save]").await;
+    press(&c, ENTER).await;
+    find(&c, "recovery-note").await;
+    tab_to(&c, "[data-testid=recovery-next]").await;
+    press(&c, ENTER).await;
+    tab_to(&c, "[data-testid=recovery-input]").await;
+    press(&c, &format!("{first}{ENTER}")).await;
+    assert!(text(&c, "recover-done").await.starts_with("Recovered."));
+    audit(&c, "recovery: done (keyboard)", &mut violations).await;
+    close(c, &home).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+}
