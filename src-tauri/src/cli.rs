@@ -8,7 +8,7 @@ use lastmile_core::settings::RawLayer;
 use lastmile_core::words::Arg;
 use lastmile_proto::app::{CheckVerdict, DoctorReport};
 
-use crate::term::{fail, print_json, say, w};
+use crate::term::{fail, line, print_json, say, w};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -368,7 +368,7 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
                 } else {
                     let factors = i64::try_from(view.verified_factors.len()).unwrap_or(i64::MAX);
                     let args = [("reports", Arg::Number(view.reports_received)), ("factors", Arg::Number(factors))];
-                    say(&format!("{}\n", w("cli-report-stored", &args)));
+                    say(&line("cli-report-stored", &args));
                 }
                 exit::OK
             }
@@ -435,11 +435,11 @@ async fn run(command: Command, layer: RawLayer) -> i32 {
         },
         Command::Leave { purge: false } => match agent.leave().await {
             Ok(true) => {
-                say(&format!("{}\n", w("cli-left", &[])));
+                say(&line("cli-left", &[]));
                 exit::OK
             }
             Ok(false) => {
-                say(&format!("{}\n", w("cli-not-joined", &[])));
+                say(&line("cli-not-joined", &[]));
                 exit::OK
             }
             Err(e) => fail(&e, false),
@@ -455,7 +455,7 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
                 print_json(&view);
             } else {
                 let args = [("reports", Arg::Number(view.reports_received))];
-                say(&format!("{}\n", w("cli-report-stored-count", &args)));
+                say(&line("cli-report-stored-count", &args));
             }
             exit::OK
         }
@@ -464,7 +464,7 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
                 print_json(&serde_json::json!({ "due": false, "next_at_ms": next_at_ms }));
             } else {
                 let minutes = (wait_ms + 59_999) / 60_000;
-                say(&format!("{}\n", w("cli-report-not-due", &[("minutes", Arg::Number(minutes))])));
+                say(&line("cli-report-not-due", &[("minutes", Arg::Number(minutes))]));
             }
             exit::OK
         }
@@ -472,7 +472,7 @@ fn scheduled(outcome: Result<lastmile_agent::Scheduled, lastmile_agent::AgentErr
             if json {
                 print_json(&serde_json::json!({ "joined": false }));
             } else {
-                say(&format!("{}\n", w("cli-report-not-joined", &[])));
+                say(&line("cli-report-not-joined", &[]));
             }
             exit::OK
         }
@@ -520,7 +520,7 @@ fn joined(outcome: Result<lastmile_proto::app::JoinOutcome, lastmile_agent::Agen
                 ("device", Arg::Text(&outcome.device_id)),
                 ("server", Arg::Text(&outcome.server_url)),
             ];
-            say(&format!("{}\n", w("cli-joined", &args)));
+            say(&line("cli-joined", &args));
             exit::OK
         }
         Err(e) => fail(&e, json),

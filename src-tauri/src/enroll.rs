@@ -8,7 +8,7 @@ use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
 
 use crate::SystemAgent;
-use crate::term::{ask, explain, fail, read_secret, say, w, words};
+use crate::term::{ask, explain, fail, line, read_secret, say, w, words};
 use lastmile_core::words::Arg;
 
 /// A tier's name as the terminal says it (`phishing-resistant`).
@@ -72,7 +72,7 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             ("period", Arg::Number(i64::from(enrollment.period_s))),
             ("algorithm", Arg::Text(&enrollment.algorithm)),
         ];
-        say(&format!("{}\n", w("cli-totp-unusual", &args)));
+        say(&line("cli-totp-unusual", &args));
     }
     let factor_id = enrollment.factor_id.clone();
     drop(enrollment); // the secret is not needed past this point
@@ -170,31 +170,31 @@ impl lastmile_device::keys::KeyPrompt for TerminalPrompt {
         read_secret(&format!("{prompt} ")).filter(|p| !p.is_empty())
     }
     fn insert(&self) {
-        say(&format!("{}\n", w("cli-key-insert", &[])));
+        say(&line("cli-key-insert", &[]));
     }
     fn new_pin(&self, min_length: u32) -> Option<String> {
         let n = [("n", Arg::Number(i64::from(min_length)))];
-        say(&format!("{}\n", w(if self.changing { "cli-key-choose-pin" } else { "cli-key-pin-required" }, &n)));
+        say(&line(if self.changing { "cli-key-choose-pin" } else { "cli-key-pin-required" }, &n));
         let first = read_secret(&format!("{} ", w("cli-key-new-pin", &[])))?;
         let again = read_secret(&format!("{} ", w("cli-key-new-pin-again", &[])))?;
         if first != again {
-            say(&format!("{}\n", w("cli-key-pins-differ", &[])));
+            say(&line("cli-key-pins-differ", &[]));
             return None;
         }
         Some(first)
     }
     fn system(&self) {
-        say(&format!("{}\n", w("cli-key-system", &[])));
+        say(&line("cli-key-system", &[]));
     }
     fn touch(&self) {
         let verifying = self.verifying.load(std::sync::atomic::Ordering::Relaxed);
-        say(&format!("{}\n", w(if verifying { "cli-key-touch-again" } else { "cli-key-touch" }, &[])));
+        say(&line(if verifying { "cli-key-touch-again" } else { "cli-key-touch" }, &[]));
     }
 }
 
 /// `lastmile key pin`: set or change the PIN of the key plugged in.
 pub async fn key_pin(agent: &SystemAgent) -> i32 {
-    say(&format!("{}\n", w("cli-key-plug-in-for-pin", &[])));
+    say(&line("cli-key-plug-in-for-pin", &[]));
     let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         std::time::Duration::from_secs(60)
     } else {
@@ -204,7 +204,7 @@ pub async fn key_pin(agent: &SystemAgent) -> i32 {
     match agent.change_key_pin(std::sync::Arc::new(prompt), wait).await {
         Ok(done) => {
             let args = [("key", Arg::Text(&done.name)), ("action", Arg::Text(&done.action))];
-            say(&format!("{}\n", w("cli-key-pin-done", &args)));
+            say(&line("cli-key-pin-done", &args));
             exit::OK
         }
         Err(e) => fail(&e, false),
@@ -213,7 +213,7 @@ pub async fn key_pin(agent: &SystemAgent) -> i32 {
 
 /// `lastmile enroll security-key`: register, touch again to verify, done.
 pub async fn security_key(agent: &SystemAgent) -> i32 {
-    say(&format!("{}\n", w("cli-key-plug-in", &[])));
+    say(&line("cli-key-plug-in", &[]));
     // Wait for a key only when someone is there to plug it in; scripts get an answer at once.
     let wait = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         std::time::Duration::from_secs(60)
@@ -223,9 +223,9 @@ pub async fn security_key(agent: &SystemAgent) -> i32 {
     match agent.enroll_security_key(std::sync::Arc::new(TerminalPrompt::default()), wait).await {
         Ok(done) => {
             let args = [("key", Arg::Text(&done.name)), ("tier", Arg::Text(&tier(&done.tier)))];
-            say(&format!("{}\n", w("cli-key-verified", &args)));
+            say(&line("cli-key-verified", &args));
             if done.attestation_trusted {
-                say(&format!("{}\n", w("cli-key-genuine", &[])));
+                say(&line("cli-key-genuine", &[]));
             }
             exit::OK
         }

@@ -8,13 +8,8 @@ use lastmile_proto::api::AccountView;
 use lastmile_proto::app::AppErrorCode;
 
 use crate::SystemAgent;
-use crate::term::{ask, explain, fail, say, w, words};
+use crate::term::{ask, explain, fail, line, say, w, words};
 use lastmile_core::words::Arg;
-
-/// A message on a line of its own.
-fn line(id: &str, args: &[(&str, Arg)]) -> String {
-    format!("{}\n", w(id, args))
-}
 
 /// What to revoke without asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -26,6 +26,11 @@ pub(crate) fn w(id: &str, args: &[(&str, Arg)]) -> String {
     words().say(id, args)
 }
 
+/// The message `id` in the terminal's language, on a line of its own.
+pub(crate) fn line(id: &str, args: &[(&str, Arg)]) -> String {
+    format!("{}\n", w(id, args))
+}
+
 /// What went wrong, as the window says it: the error code's message and what to do, in the
 /// person's language, then the app's own words with the specifics, in English, for IT
 /// support (and for the specifics themselves: how many PIN tries are left, which code).

@@ -133,7 +133,11 @@ fn open_support(state: State<'_, AppState>) -> Result<(), AppError> {
 /// The language the window speaks: the `locale` setting, else the OS's languages.
 #[tauri::command]
 fn ui_locale(state: State<'_, AppState>) -> lastmile_proto::app::UiLocale {
-    let tag = state.agent.locale();
+    spoken(state.agent.locale())
+}
+
+/// A language the window is to speak, with its direction.
+fn spoken(tag: &str) -> lastmile_proto::app::UiLocale {
     lastmile_proto::app::UiLocale { tag: tag.to_string(), rtl: lastmile_core::locale::is_rtl(tag) }
 }
 
@@ -141,8 +145,7 @@ fn ui_locale(state: State<'_, AppState>) -> lastmile_proto::app::UiLocale {
 /// language now spoken, for the window to switch to.
 #[tauri::command]
 fn set_locale(state: State<'_, AppState>, tag: Option<String>) -> Result<lastmile_proto::app::UiLocale, AppError> {
-    let tag = state.agent.set_locale(tag.as_deref()).map_err(|e| e.to_app_error())?;
-    Ok(lastmile_proto::app::UiLocale { tag: tag.to_string(), rtl: lastmile_core::locale::is_rtl(tag) })
+    state.agent.set_locale(tag.as_deref()).map(spoken).map_err(|e| e.to_app_error())
 }
 
 /// The person's own choice of starting at login (refused when IT decides).
