@@ -156,9 +156,19 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(name), png).expect("write screenshot");
 }
 
-/// Clicks the element with `testid`: one action of the person.
+/// Clicks the element with `testid`: one action of the person. An element the page drew anew
+/// between finding and clicking it (the success screen redraws its buttons when the server's
+/// view arrives) is found again, up to three times.
 async fn click(c: &Client, testid: &str) {
-    find(c, testid).await.click().await.unwrap_or_else(|e| panic!("click [data-testid={testid}]: {e}"));
+    for attempt in 1..=3 {
+        match find(c, testid).await.click().await {
+            Ok(()) => return,
+            Err(e) if attempt < 3 && (e.to_string().contains("not found") || e.to_string().contains("stale")) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("click [data-testid={testid}]: {e}"),
+        }
+    }
 }
 
 /// The screen as axe-core (Deque's engine) judges it under the WCAG 2.x A and AA rules:
