@@ -1456,8 +1456,8 @@ async fn tab_to(c: &Client, css: &str) {
     panic!("Tab never reached {css}");
 }
 
-/// The other journeys with the keyboard alone: joining with an invite, and the traveller's
-/// recovery (sign in with a recovery code, revoke the lost laptop, a new authenticator app,
+/// The other journeys with the keyboard alone: joining with an invite, a security key, and
+/// the traveller's recovery (sign in with a recovery code, revoke the lost laptop, a new authenticator app,
 /// fresh codes), with Tab, Enter and typing only, axe-core on each screen.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn joining_and_recovering_work_with_the_keyboard_alone() {
@@ -1472,13 +1472,20 @@ async fn joining_and_recovering_work_with_the_keyboard_alone() {
     server.seed().expect("seed");
     let (_, link) = server.invite().expect("invite");
     let home = Home::new().expect("home");
-    let driver = on_display(&home);
+    let soft = home.path().join("soft-authenticator.cbor");
+    let driver =
+        driver_with(&home, &[("DISPLAY", std::path::Path::new(&display.name)), ("LASTMILE_SOFT_AUTHENTICATOR", &soft)]);
     let c = open(&driver, &[]).await;
     find(&c, "invite-input").await;
     audit(&c, "joining (keyboard)", &mut violations).await;
     tab_to(&c, "[data-testid=invite-input]").await;
     press(&c, &format!("{link}{ENTER}")).await;
     find(&c, "standing-gap").await;
+    // Then a security key (the software authenticator answers the touches): Tab to it, Enter.
+    tab_to(&c, "[data-testid=add-security_key]").await;
+    press(&c, ENTER).await;
+    let done = text(&c, "success-what").await;
+    assert!(done.ends_with("is verified by Acme Ltd."), "{done}");
     close(c, &home).await;
 
     // Recovering on a new computer after losing the laptop.
