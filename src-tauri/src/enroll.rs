@@ -43,7 +43,7 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             return exit::INTERNAL;
         }
     };
-    let recommended = lastmile_core::policy::readable_app_names(&enrollment.recommended_apps);
+    let recommended = &enrollment.recommended_apps;
     let apps = recommended.join(", ");
     let scan = w(
         "cli-totp-scan",
@@ -53,19 +53,16 @@ pub async fn totp(agent: &SystemAgent) -> i32 {
             ("apps", Arg::Text(&apps)),
         ],
     );
-    let labels = ["cli-totp-account", "cli-totp-issuer", "cli-totp-key"].map(|id| w(id, &[]));
-    let width = labels.iter().map(|l| crate::status_text::columns(l)).max().unwrap_or_default() + 1;
-    let pad = |label: &str| format!("{label}{}", " ".repeat(width - crate::status_text::columns(label)));
-    say(&format!(
-        "{scan}\n\n{qr}\n\n{}\n  {}{}\n  {}{}\n  {}{}\n",
-        w("cli-totp-by-hand", &[]),
-        pad(&labels[0]),
-        enrollment.account,
-        pad(&labels[1]),
-        enrollment.issuer,
-        pad(&labels[2]),
-        lastmile_core::totp::group_for_typing(&enrollment.secret),
-    ));
+    let by_hand = crate::status_text::aligned(
+        &[
+            (w("cli-totp-account", &[]), enrollment.account.clone()),
+            (w("cli-totp-issuer", &[]), enrollment.issuer.clone()),
+            (w("cli-totp-key", &[]), lastmile_core::totp::group_for_typing(&enrollment.secret)),
+        ],
+        "  ",
+        1,
+    );
+    say(&format!("{scan}\n\n{qr}\n\n{}\n{by_hand}", w("cli-totp-by-hand", &[])));
     if !enrollment.widely_supported {
         let args = [
             ("digits", Arg::Number(i64::from(enrollment.digits))),

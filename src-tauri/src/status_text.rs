@@ -27,6 +27,15 @@ pub(crate) fn columns(text: &str) -> usize {
         .sum()
 }
 
+/// Rows of "label value", each line starting with `indent`, the values lined up `gap` columns
+/// after the widest label.
+pub(crate) fn aligned(rows: &[(String, String)], indent: &str, gap: usize) -> String {
+    let width = rows.iter().map(|(label, _)| columns(label)).max().unwrap_or(0) + gap;
+    rows.iter()
+        .map(|(label, value)| format!("{indent}{label}{}{value}\n", " ".repeat(width - columns(label))))
+        .collect()
+}
+
 /// The command that takes a recommended step, if the terminal has one.
 fn command_for(step: &str) -> Option<&'static str> {
     match step {
@@ -92,12 +101,7 @@ pub fn status_text(r: &StatusReport, words: &Words) -> String {
             rows.push((say("cli-next"), next));
         }
     }
-    let width = rows.iter().map(|(label, _)| columns(label)).max().unwrap_or(0);
-    let mut out = String::new();
-    for (label, value) in rows {
-        let pad = width - columns(&label);
-        out += &format!("{label}{}  {value}\n", " ".repeat(pad));
-    }
+    let mut out = aligned(&rows, "", 2);
     for p in &r.problems {
         out += &format!("! {}\n", problem(words, p.code, r));
         out += &format!("  {}\n", problem_hint(words, p.code));

@@ -35,7 +35,7 @@ pub(crate) fn line(id: &str, args: &[(&str, Arg)]) -> String {
 /// person's language, then the app's own words with the specifics, in English, for IT
 /// support (and for the specifics themselves: how many PIN tries are left, which code).
 pub(crate) fn explain(e: &AgentError, words: &Words) -> String {
-    let code = serde_json::to_value(e.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let code = lastmile_agent::glance::wire_name(e.code);
     let hint = e.hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default();
     format!(
         "{}\n  {}\n  ({}{hint})",

@@ -49,9 +49,13 @@ impl<D: DeviceProbe, S: SecretStore, C: Clock> Agent<D, S, C> {
 
     /// Starts a TOTP enrollment. The answer holds the secret: keep it in memory only and
     /// drop it when the flow ends.
+    /// The recommended apps are kept only as names the policy check would accept (a server
+    /// is trusted with the policy, not with the window or the person's terminal).
     pub async fn totp_begin(&self) -> Result<TotpEnrollment, AgentError> {
         let (api, token) = self.enrolled_api().await?;
-        api.begin_totp(&token).await.map_err(AgentError::from_client)
+        let mut enrollment = api.begin_totp(&token).await.map_err(AgentError::from_client)?;
+        enrollment.recommended_apps = lastmile_core::policy::readable_app_names(&enrollment.recommended_apps);
+        Ok(enrollment)
     }
 
     /// Sends a code from the authenticator app; the server verifies it.

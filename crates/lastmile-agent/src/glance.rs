@@ -71,12 +71,12 @@ pub fn next_step(words: &Words, step: &NextStepView) -> String {
 /// A problem as the window words it, with the clock's offset for the clock's problems.
 pub fn problem(words: &Words, code: ProblemCode, report: &StatusReport) -> String {
     let offset = clock_offset(words, report.clock.offset_ms.unwrap_or(0));
-    words.say(&format!("problem-{}", code_name(code)), &[("offset", Arg::Text(&offset))])
+    words.say(&format!("problem-{}", wire_name(code)), &[("offset", Arg::Text(&offset))])
 }
 
 /// What to do about a problem, as the window words it.
 pub fn problem_hint(words: &Words, code: ProblemCode) -> String {
-    words.say(&format!("problem-{}-hint", code_name(code)), &[])
+    words.say(&format!("problem-{}-hint", wire_name(code)), &[])
 }
 
 /// "12.0 s behind the server", in `words`' language.
@@ -101,8 +101,8 @@ pub fn offset_amount(words: &Words, ms: i64) -> (String, &'static str) {
     (amount, direction)
 }
 
-/// A problem code as the message ids spell it (`server_unreachable`).
-fn code_name(code: ProblemCode) -> String {
+/// A unit enum's wire name (`server_unreachable`), as the message ids spell codes.
+pub fn wire_name(code: impl serde::Serialize) -> String {
     serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

@@ -182,7 +182,7 @@ async fn totp_begin(state: State<'_, AppState>) -> Result<TotpSetup, AppError> {
         digits: e.digits,
         period_s: e.period_s,
         widely_supported: e.widely_supported,
-        recommended_apps: lastmile_core::policy::readable_app_names(&e.recommended_apps),
+        recommended_apps: e.recommended_apps.clone(),
         clock,
     })
 }

@@ -27,11 +27,6 @@ export function autonym(tag: string): string {
   return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
 }
 
-/** The language the window speaks now (a message file's tag, or a pseudo-locale). */
-export function currentLocale(): string {
-  return current.tag;
-}
-
 /** Accented look-alikes of the ASCII letters (en-XA), in the order of PLAIN. */
 const PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOOKALIKES = [..."ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"];

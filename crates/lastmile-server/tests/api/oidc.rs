@@ -1094,7 +1094,7 @@ async fn okta_authorize_url(h: &Harness, issuer: &str) -> String {
 
 /// The sign-in page speaks the browser's language (Accept-Language, by weight, among the
 /// languages Lastmile has; English otherwise): its lang, title, heading, labels and buttons,
-/// also after a refusal, whose own words stay English and are marked so.
+/// also after a refusal, which is said in the page's language too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_page_speaks_the_browsers_language() {
     let mut h = harness().await;
