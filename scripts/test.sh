@@ -32,8 +32,11 @@ step "cargo clippy (all targets, warnings are errors; as shipped and as tested)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy --workspace --all-targets --quiet "${test_features[@]}" -- -D warnings
 
-step "cargo build (the binaries the end-to-end tests run)"
-cargo build --workspace --quiet "${test_features[@]}"
+# Built the way `cargo test` builds them: a plain `cargo build` resolves the dependencies'
+# features without the dev-dependencies, which made a second copy of the whole dependency
+# graph (tauri, sqlx, tokio...) that the tests then replaced anyway. One graph, one copy.
+step "cargo test --no-run (the tests and the binaries the end-to-end tests run)"
+cargo test --workspace --no-run --quiet "${test_features[@]}"
 
 step "the app as it ships (scripts/package.sh: tauri build, release, the .deb, into target/packaged)"
 CARGO_TARGET_DIR=target/packaged scripts/package.sh
@@ -50,7 +53,9 @@ step "the server's API suite again, on PostgreSQL (a throwaway server on a loopb
 pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
 pg_url=$(PG_FAST=1 scripts/postgres.sh start "$pg_dir" 55439)
-LASTMILE_TEST_DATABASE_URL="$pg_url" cargo test --quiet -p lastmile-server --test api
+# --workspace and the same features as above: `-p lastmile-server` alone would resolve
+# features anew and build a third copy of the server's dependencies.
+LASTMILE_TEST_DATABASE_URL="$pg_url" cargo test --quiet --workspace "${test_features[@]}" --test api
 
 step "the journeys again through the server binary on PostgreSQL (join, enroll, report, recover, audit)"
 LASTMILE_E2E_POSTGRES="$pg_url" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \

@@ -1,8 +1,9 @@
 //! Helpers for the end-to-end tests: the real `lastmile-server` on loopback with its own
 //! SQLite directory, and the real `lastmile` binary with its own home directory.
 //!
-//! The binaries are the ones `cargo build` put next to the test executable
-//! (`target/debug`); `scripts/test.sh` builds them first. Tests that need the OS keyring
+//! The binaries are the ones cargo put next to the test executable (`target/debug`):
+//! `cargo test --workspace --no-run --features lastmile/test-hooks` builds them with the
+//! tests (`scripts/test.sh` does). Tests that need the OS keyring
 //! expect the Secret Service that `scripts/test.sh` starts (dbus-run-session with an
 //! unlocked gnome-keyring); without it they fail with a message saying so.
 
@@ -30,7 +31,11 @@ pub fn bin_dir() -> PathBuf {
 
 pub fn bin(name: &str) -> PathBuf {
     let path = bin_dir().join(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace` first (scripts/test.sh does)", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo test --workspace --no-run --features lastmile/test-hooks` first (scripts/test.sh does)",
+        path.display()
+    );
     path
 }
 
