@@ -12,6 +12,8 @@ started=$SECONDS
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step "setup"
+# The disk is what ran out once (a cold run's target directory is about 6 GB): say what there is.
+df -h . | awk 'NR == 2 { print "disk: " $4 " free of " $2 }'
 scripts/setup.sh --test
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
