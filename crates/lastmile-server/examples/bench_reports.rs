@@ -57,6 +57,8 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let bodies = common::signed_reports(&devices, n, now_ms());
     let before = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
     let busy_before = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
+    // For a profiler to attach to the load alone (the setup signs every report).
+    eprintln!("sending {n} reports on {label} (pid {})", std::process::id());
     let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
     let failed = statuses.iter().filter(|&&s| s != 200).count();
     assert_eq!(failed, 0, "{failed} reports were refused");

@@ -1,6 +1,6 @@
 //! The report path's statements, for many reports at once (see [`crate::batch`]): storing
-//! a batch of reports is one transaction of two multi-row statements when all is well, and
-//! the answers for a batch of devices are three queries.
+//! a batch of reports is one write of one round trip when all is well, and the answers for
+//! a batch of devices are three queries.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,7 +12,7 @@ use sqlx::{AnyPool, Row};
 
 use super::{Device, list};
 use crate::ServerError;
-use crate::db::{WriteTx, begin_write};
+use crate::db::WriteOnce;
 
 /// A report to store: the parsed claims and the exact bytes that were signed.
 #[derive(Debug, Clone)]
@@ -37,12 +37,16 @@ pub enum ReportOutcome {
     Replayed { last: i64 },
 }
 
-/// Stores reports, each once (its id is an idempotency key), and updates their devices'
-/// claims, last sequence numbers and report counts, all in one transaction. Outcomes are in
-/// the order of `reports`. Two reports of one device are stored in that order.
+/// Stores reports, each once (its id is an idempotency key), and moves their devices'
+/// claims, last sequence numbers and report counts forward with them. Outcomes are in the
+/// order of `reports`. Two reports of one device are stored in that order.
+///
+/// Reports of distinct devices go in one write of one round trip ([`WriteOnce`]); a
+/// report is stored, together with its device's update, only if its sequence number is
+/// after the device's last one, so nothing is taken back. Why a report was not stored (sent
+/// again, a reused id, an old sequence number) is read afterwards, for those reports only.
 pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec<ReportOutcome>, ServerError> {
     let mut outcomes: Vec<Option<ReportOutcome>> = vec![None; reports.len()];
-    let mut tx = begin_write(pool).await?;
     let mut pending: Vec<usize> = (0..reports.len()).collect();
     while !pending.is_empty() {
         // One report per device per round: the sequence check of a device's second report
@@ -50,105 +54,119 @@ pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec
         let mut devices = HashSet::new();
         let (round, later): (Vec<usize>, Vec<usize>) =
             pending.iter().partition(|&&i| devices.insert(reports[i].device_id.as_str()));
-        store_round(&mut tx, reports, &round, &mut outcomes).await?;
+        store_round(pool, reports, &round, &mut outcomes).await?;
         pending = later;
     }
-    tx.commit().await?;
     outcomes
         .into_iter()
         .map(|o| o.ok_or_else(|| ServerError::Corrupt("a report of the batch has no outcome".into())))
         .collect()
 }
 
-/// One round: reports of distinct devices.
+/// The columns of a round's `VALUES`, in order: the report's row, then the device's claims.
+const ROUND_COLUMNS: usize = 12;
+
+/// One round: reports of distinct devices, in one write.
 async fn store_round(
-    tx: &mut WriteTx,
+    pool: &AnyPool,
     reports: &[NewReport],
     round: &[usize],
     outcomes: &mut [Option<ReportOutcome>],
 ) -> Result<(), ServerError> {
-    let sql = format!(
+    // v: device_id, received, generated, body, report_id, sequence, signature, hostname,
+    // os_name, os_version, arch, app_version (column1 ... column12).
+    let values = format!("(VALUES {}) AS v", list::rows(round.len(), ROUND_COLUMNS));
+    let insert = format!(
         "INSERT INTO posture_reports (device_id, received_at_ms, generated_at_ms, body, report_id, sequence, signature) \
-         VALUES {} ON CONFLICT (device_id, report_id) DO NOTHING RETURNING device_id, id",
-        list::rows(round.len(), 7)
+         SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7 \
+         FROM {values} JOIN devices d ON d.id = v.column1 WHERE d.last_sequence < v.column6 \
+         ON CONFLICT (device_id, report_id) DO NOTHING"
     );
-    let mut insert = sqlx::query(&sql);
+    let device_update = "last_report_at_ms = v.column2, hostname = v.column8, os_name = v.column9, \
+         os_version = v.column10, arch = v.column11, app_version = v.column12, last_sequence = v.column6";
+    let write = WriteOnce::begin(pool).await?;
+    let sql = if write.several_statements() {
+        // SQLite: the report row this write inserted is the one with the round's id and
+        // sequence whose device is still behind it (a stored report moved its device to
+        // its sequence, in the same transaction).
+        write.text(&format!(
+            "{insert}; UPDATE devices SET {device_update}, last_report_row = r.id, report_count = report_count + 1 \
+             FROM {values} JOIN posture_reports r \
+               ON r.device_id = v.column1 AND r.report_id = v.column5 AND r.sequence = v.column6 \
+             WHERE devices.id = v.column1 AND devices.last_sequence < v.column6 \
+             RETURNING id, report_count, last_report_row"
+        ))
+    } else {
+        // PostgreSQL: one statement. The update joins what the insert returned; under
+        // concurrent writers a device may have moved on in between, and then its row is
+        // returned without a count and taken back below.
+        write.text(&format!(
+            "WITH ins AS ({insert} RETURNING device_id, id), \
+             upd AS (UPDATE devices SET {device_update}, last_report_row = ins.id, \
+               report_count = devices.report_count + 1 \
+               FROM {values} JOIN ins ON ins.device_id = v.column1 \
+               WHERE devices.id = v.column1 AND devices.last_sequence < v.column6 \
+               RETURNING devices.id, devices.report_count) \
+             SELECT ins.device_id, upd.report_count, ins.id FROM ins LEFT JOIN upd ON upd.id = ins.device_id"
+        ))
+    };
+    let mut query = sqlx::query(&sql);
     for r in round.iter().map(|&i| &reports[i]) {
-        insert = insert
+        let d = &r.report.device;
+        query = query
             .bind(&r.device_id)
             .bind(r.received.0)
             .bind(r.report.generated_at_ms)
             .bind(&r.body)
             .bind(&r.report.report_id)
             .bind(r.report.sequence)
-            .bind(&r.signature);
-    }
-    // Row ids by device (one report per device in a round).
-    let inserted: HashMap<String, i64> =
-        insert.fetch_all(&mut ***tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
-    let (new, seen): (Vec<usize>, Vec<usize>) =
-        round.iter().partition(|&&i| inserted.contains_key(reports[i].device_id.as_str()));
-
-    // Not inserted: this id was used before, by this report (sent again) or another one.
-    for i in seen {
-        let r = &reports[i];
-        let body: String = sqlx::query("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
-            .bind(&r.device_id)
-            .bind(&r.report.report_id)
-            .fetch_one(&mut ***tx)
-            .await?
-            .get(0);
-        outcomes[i] = Some(if body == r.body { ReportOutcome::Duplicate } else { ReportOutcome::IdConflict });
-    }
-    if new.is_empty() {
-        return Ok(());
-    }
-
-    // The devices move forward only if each sequence number is after the last one.
-    let sql = format!(
-        "UPDATE devices SET last_report_at_ms = v.column2, hostname = v.column3, os_name = v.column4, \
-         os_version = v.column5, arch = v.column6, app_version = v.column7, last_sequence = v.column8, \
-         last_report_row = v.column9, report_count = report_count + 1 \
-         FROM (VALUES {}) AS v WHERE devices.id = v.column1 AND devices.last_sequence < v.column8 \
-         RETURNING id, report_count",
-        list::rows(new.len(), 9)
-    );
-    let mut update = sqlx::query(&sql);
-    for r in new.iter().map(|&i| &reports[i]) {
-        let d = &r.report.device;
-        update = update
-            .bind(&r.device_id)
-            .bind(r.received.0)
+            .bind(&r.signature)
             .bind(&d.hostname)
             .bind(&d.os_name)
             .bind(&d.os_version)
             .bind(&d.arch)
-            .bind(&d.app_version)
-            .bind(r.report.sequence)
-            .bind(inserted.get(&r.device_id).copied());
+            .bind(&d.app_version);
     }
-    let counts: HashMap<String, i64> =
-        update.fetch_all(&mut ***tx).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
-    for i in new {
+    // Device id -> its report count (None: inserted, then overtaken) and the row's id.
+    let written: HashMap<String, (Option<i64>, i64)> =
+        write.run(query).await?.iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect();
+    for &i in round {
         let r = &reports[i];
-        if let Some(&reports) = counts.get(&r.device_id) {
-            outcomes[i] = Some(ReportOutcome::Stored { reports });
-            continue;
-        }
-        // A replay (or a report overtaken by a later one): take back what was inserted.
-        sqlx::query("DELETE FROM posture_reports WHERE device_id = $1 AND report_id = $2")
-            .bind(&r.device_id)
-            .bind(&r.report.report_id)
-            .execute(&mut ***tx)
-            .await?;
-        let last: i64 = sqlx::query("SELECT last_sequence FROM devices WHERE id = $1")
-            .bind(&r.device_id)
-            .fetch_one(&mut ***tx)
-            .await?
-            .get(0);
-        outcomes[i] = Some(ReportOutcome::Replayed { last });
+        outcomes[i] = Some(match written.get(&r.device_id) {
+            Some(&(Some(reports), _)) => ReportOutcome::Stored { reports },
+            Some(&(None, row)) => {
+                tracing::info!(device = %r.device_id, "a report was overtaken by another server's write; taken back");
+                sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row).execute(pool).await?;
+                ReportOutcome::Replayed { last: last_sequence(pool, &r.device_id).await? }
+            }
+            None => not_stored(pool, r).await?,
+        });
     }
     Ok(())
+}
+
+/// Why a report was not stored: its id was used before, by this report (sent again) or
+/// another one; or its sequence number is not after its device's last one.
+async fn not_stored(pool: &AnyPool, r: &NewReport) -> Result<ReportOutcome, ServerError> {
+    let body: Option<String> =
+        sqlx::query_scalar("SELECT body FROM posture_reports WHERE device_id = $1 AND report_id = $2")
+            .bind(&r.device_id)
+            .bind(&r.report.report_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(match body {
+        Some(body) if body == r.body => ReportOutcome::Duplicate,
+        Some(_) => ReportOutcome::IdConflict,
+        None => ReportOutcome::Replayed { last: last_sequence(pool, &r.device_id).await? },
+    })
+}
+
+async fn last_sequence(pool: &AnyPool, device_id: &str) -> Result<i64, ServerError> {
+    sqlx::query_scalar("SELECT last_sequence FROM devices WHERE id = $1")
+        .bind(device_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| ServerError::Corrupt(format!("device {device_id} reported and is gone")))
 }
 
 /// What a device's answer is made of, besides what the database holds.

@@ -214,6 +214,118 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     }
 }
 
+/// Two servers on one database (replicas behind a load balancer) storing one device's
+/// reports at once, odd sequence numbers on one and even on the other: each report is
+/// stored or refused as old, never both, and the device's count, last sequence and last
+/// report agree with what was stored. (Whether two writes overlap here is up to timing; the
+/// next test makes them.)
+#[tokio::test]
+async fn two_servers_storing_one_devices_reports_at_once_agree() {
+    use lastmile_core::clock::UnixMillis;
+    use store::{NewReport, ReportOutcome};
+    let h = harness().await;
+    let dev = joined(&h).await;
+    let url = h.state.db.pool.connect_options().database_url.to_string();
+    let other = lastmile_server::db::Db::open(&url).await.expect("a second pool");
+    let send = |pool: sqlx::AnyPool, start: i64| {
+        let device_id = dev.device_id.clone();
+        tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for n in (start..=80).step_by(2) {
+                let r = report_n(n);
+                let new = NewReport {
+                    device_id: device_id.clone(),
+                    received: UnixMillis(T0),
+                    body: serde_json::to_string(&r).expect("json"),
+                    report: r,
+                    signature: None,
+                };
+                let o = store::insert_reports(&pool, std::slice::from_ref(&new)).await.expect("written");
+                outcomes.push((n, o[0].clone()));
+            }
+            outcomes
+        })
+    };
+    let (odd, even) = (send(h.state.db.pool.clone(), 1), send(other.pool.clone(), 2));
+    let outcomes: Vec<(i64, ReportOutcome)> =
+        odd.await.expect("odd").into_iter().chain(even.await.expect("even")).collect();
+    let stored: Vec<i64> =
+        outcomes.iter().filter(|(_, o)| matches!(o, ReportOutcome::Stored { .. })).map(|(n, _)| *n).collect();
+    assert!(
+        outcomes.iter().all(|(_, o)| matches!(o, ReportOutcome::Stored { .. } | ReportOutcome::Replayed { .. })),
+        "{outcomes:?}"
+    );
+    assert!(stored.contains(&80) || stored.contains(&79), "the last of one side is stored: {outcomes:?}");
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, sequence FROM posture_reports WHERE device_id = $1 ORDER BY id")
+            .bind(&dev.device_id)
+            .fetch_all(&h.state.db.pool)
+            .await
+            .expect("rows");
+    let mut stored_sorted = stored.clone();
+    stored_sorted.sort_unstable();
+    let mut row_sequences: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    assert!(row_sequences.windows(2).all(|w| w[0] < w[1]), "stored in rising order: {row_sequences:?}");
+    row_sequences.sort_unstable();
+    assert_eq!(row_sequences, stored_sorted, "the rows are exactly the reports answered as stored");
+    let (last, count, last_row): (i64, i64, i64) =
+        sqlx::query_as("SELECT last_sequence, report_count, last_report_row FROM devices WHERE id = $1")
+            .bind(&dev.device_id)
+            .fetch_one(&h.state.db.pool)
+            .await
+            .expect("device");
+    assert_eq!((last, count), (*stored_sorted.last().expect("some"), stored.len() as i64));
+    assert_eq!(rows.last().map(|r| r.0), Some(last_row), "the last report row is the last stored");
+    other.pool.close().await;
+}
+
+/// A report whose device moved on in another server's write while this one waited for it
+/// is refused as old and leaves nothing behind. On PostgreSQL the report is inserted first
+/// (the device looked behind it when the statement began) and taken back once the other
+/// write commits; on SQLite the write waits for the other one and never inserts it.
+#[tokio::test]
+async fn a_report_overtaken_by_another_servers_write_is_refused_and_leaves_nothing() {
+    use lastmile_core::clock::UnixMillis;
+    use store::{NewReport, ReportOutcome};
+    let h = harness().await;
+    let dev = joined(&h).await;
+    let pool = h.state.db.pool.clone();
+    let postgres = h.state.db.backend == lastmile_server::db::Backend::Postgres;
+    let mut other = pool.acquire().await.expect("connection");
+    sqlx::query(if postgres { "BEGIN" } else { "BEGIN IMMEDIATE" }).execute(&mut *other).await.expect("begin");
+    sqlx::query("UPDATE devices SET last_sequence = 10 WHERE id = $1")
+        .bind(&dev.device_id)
+        .execute(&mut *other)
+        .await
+        .expect("the other server's update");
+    let r = report_n(5);
+    let new = NewReport {
+        device_id: dev.device_id.clone(),
+        received: UnixMillis(T0),
+        body: serde_json::to_string(&r).expect("json"),
+        report: r,
+        signature: None,
+    };
+    let write = tokio::spawn({
+        let pool = pool.clone();
+        async move { store::insert_reports(&pool, &[new]).await }
+    });
+    // Long enough for the write to reach the other one's lock.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!write.is_finished(), "the write waits for the other one");
+    sqlx::query("COMMIT").execute(&mut *other).await.expect("commit");
+    let outcome = write.await.expect("joined").expect("written");
+    assert_eq!(outcome, [ReportOutcome::Replayed { last: 10 }]);
+    assert_eq!(h.count("posture_reports").await, 0, "nothing left behind");
+    let (count, last_row): (i64, Option<i64>) =
+        sqlx::query_as("SELECT report_count, last_report_row FROM devices WHERE id = $1")
+            .bind(&dev.device_id)
+            .fetch_one(&pool)
+            .await
+            .expect("device");
+    assert_eq!((count, last_row), (0, None));
+}
+
 /// A device that joined without a key (before device keys existed) may not report unsigned:
 /// unsigned reports were a downgrade, since such a device never had to sign. It adds a key
 /// (idempotent for the same key; another key is refused), then must sign; the administrator
