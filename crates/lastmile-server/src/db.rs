@@ -325,8 +325,11 @@ pub fn write_health(pool: &AnyPool) -> std::sync::Arc<WriteHealth> {
 /// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    let (mut conn, health, lock) = writer(pool).await?;
-    let begin = if lock.is_some() { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    let (writer, health) = write_state(pool);
+    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
+    let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
+    let mut conn = pool.acquire().await?;
+    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
         health.failed(&e);
         conn.close_on_drop();
