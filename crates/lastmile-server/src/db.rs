@@ -338,17 +338,6 @@ pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
     Ok(WriteTx { conn: Some(conn), health, _lock: lock })
 }
 
-type Writer =
-    (sqlx::pool::PoolConnection<sqlx::Any>, std::sync::Arc<WriteHealth>, Option<tokio::sync::OwnedMutexGuard<()>>);
-
-/// A connection to write on, the database's write health and, on SQLite, its write lock.
-async fn writer(pool: &AnyPool) -> Result<Writer, ServerError> {
-    let (writer, health) = write_state(pool);
-    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
-    let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
-    Ok((pool.acquire().await?, health, lock))
-}
-
 /// A write sent to the database in one round trip: on SQLite, statements between
 /// `BEGIN IMMEDIATE` and `COMMIT` in one text (SQLite runs them one after the other, the
 /// same numbered parameters bound in each); on PostgreSQL one statement, atomic by itself
@@ -357,31 +346,25 @@ async fn writer(pool: &AnyPool) -> Result<Writer, ServerError> {
 /// trip per statement: on SQLite each is a hand-off to the connection's thread and back,
 /// which under load costs more than the statement.
 ///
-/// Like [`WriteTx`], it holds the write lock on SQLite, and when the write fails or is
-/// dropped unfinished its connection is closed, which ends whatever transaction SQLite
-/// still holds (a failed statement leaves the ones before it uncommitted, inside `BEGIN`).
-pub struct WriteOnce {
-    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
-    health: std::sync::Arc<WriteHealth>,
-    lock: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl std::fmt::Debug for WriteOnce {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteOnce").field("locked", &self.lock.is_some()).finish_non_exhaustive()
-    }
-}
+/// It is a [`WriteTx`] whose statements are not sent yet: it holds the write lock on
+/// SQLite, and when the write fails or is dropped unfinished its connection is closed,
+/// which ends whatever transaction SQLite still holds (a failed statement leaves the ones
+/// before it uncommitted, inside `BEGIN`).
+#[derive(Debug)]
+pub struct WriteOnce(WriteTx);
 
 impl WriteOnce {
     /// Takes a connection (and on SQLite the write lock); nothing is sent yet.
     pub async fn begin(pool: &AnyPool) -> Result<Self, ServerError> {
-        let (conn, health, lock) = writer(pool).await?;
-        Ok(Self { conn: Some(conn), health, lock })
+        let (writer, health) = write_state(pool);
+        let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
+        let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
+        Ok(Self(WriteTx { conn: Some(pool.acquire().await?), health, _lock: lock }))
     }
 
     /// Whether [`Self::text`] takes several statements (SQLite) or one (PostgreSQL).
     pub fn several_statements(&self) -> bool {
-        self.lock.is_some()
+        self.0._lock.is_some()
     }
 
     /// The text to send for `statements` (separated by `;` on SQLite).
@@ -399,27 +382,17 @@ impl WriteOnce {
         mut self,
         query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     ) -> Result<Vec<sqlx::any::AnyRow>, ServerError> {
-        let mut conn = self.conn.take().expect(TAKEN);
+        let mut conn = self.0.conn.take().expect(TAKEN);
         match query.fetch_all(&mut *conn).await {
             Ok(rows) => {
-                self.health.succeeded();
+                self.0.health.succeeded();
                 Ok(rows)
             }
             Err(e) => {
-                self.health.failed(&e);
+                self.0.health.failed(&e);
                 conn.close_on_drop();
                 Err(e.into())
             }
-        }
-    }
-}
-
-impl Drop for WriteOnce {
-    fn drop(&mut self) {
-        // Dropped before `run` finished: the request was cancelled mid-write.
-        if let Some(mut conn) = self.conn.take() {
-            conn.close_on_drop();
-            self.health.suspect();
         }
     }
 }
