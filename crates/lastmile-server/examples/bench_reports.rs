@@ -55,28 +55,26 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
     let devices = common::join_devices(&http, &base, Arc::new(codes), concurrency).await;
     let bodies = common::signed_reports(&devices, n, now_ms());
-    let before = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
-    let busy_before = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
+    let before = [queues.devices.counts(), queues.reports.counts()];
+    let busy_before = [queues.devices.busy(), queues.reports.busy()];
     // For a profiler to attach to the load alone (the setup signs every report).
     eprintln!("sending {n} reports on {label} (pid {})", std::process::id());
     let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
     let failed = statuses.iter().filter(|&&s| s != 200).count();
     assert_eq!(failed, 0, "{failed} reports were refused");
     report(&format!("posture report, {label}"), &format!("{concurrency} clients"), lat, wall);
-    let after = [queues.devices.counts(), queues.reports.counts(), queues.views.counts()];
+    let after = [queues.devices.counts(), queues.reports.counts()];
     println!(
-        "| mean batch, {label}: device lookups {:.1}, report writes {:.1}, answers {:.1} | | | | | | |",
+        "| mean batch, {label}: device lookups {:.1}, report writes with their answers {:.1} | | | | | | |",
         mean_batch(after[0], before[0]),
-        mean_batch(after[1], before[1]),
-        mean_batch(after[2], before[2])
+        mean_batch(after[1], before[1])
     );
-    let busy = [queues.devices.busy(), queues.reports.busy(), queues.views.busy()];
+    let busy = [queues.devices.busy(), queues.reports.busy()];
     let per = |i: usize| (busy[i] - busy_before[i]).as_secs_f64() * 1e6 / (after[i].0 - before[i].0).max(1) as f64;
     println!(
-        "| time per batch, {label}: device lookups {:.0} us, report writes {:.0} us, answers {:.0} us | | | | | | |",
+        "| time per batch, {label}: device lookups {:.0} us, report writes with their answers {:.0} us | | | | | | |",
         per(0),
-        per(1),
-        per(2)
+        per(1)
     );
     if label == "SQLite" {
         // Only meaningful for the first run: later ones inherit the heap of the seeding.

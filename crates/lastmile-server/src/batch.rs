@@ -15,13 +15,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use lastmile_proto::api::PostureView;
 use sqlx::AnyPool;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::ServerError;
 use crate::store::writes::{AuditedWrite, Written};
-use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
+use crate::store::{self, Device, NewReport, ReportOutcome};
 
 type Job<I, O> = (I, oneshot::Sender<Result<O, ServerError>>);
 
@@ -154,10 +153,9 @@ impl<I: Clone + Send + Sync + 'static, O: Send + 'static> Batcher<I, O> {
 pub struct Queues {
     /// Device token hashes to devices (every device request is authenticated this way).
     pub devices: Batcher<String, Option<Device>>,
-    /// Reports to store: one write transaction at a time, as SQLite allows anyway.
+    /// Reports to store, with their answers read in the same transaction: one write at a
+    /// time, as SQLite allows anyway.
     pub reports: Batcher<NewReport, ReportOutcome>,
-    /// The answers to stored reports.
-    pub views: Batcher<ViewOf, PostureView>,
     /// Writes that record audit events: accepted TOTP codes, confirmed recovery codes,
     /// security-key assertions, refusals (see [`store::writes`]).
     pub writes: Batcher<AuditedWrite, Written>,
@@ -186,16 +184,11 @@ impl Queues {
             async move { store::insert_reports(&pool, &reports).await }
         });
         let p = pool.clone();
-        let views = Batcher::spawn("report answers", MAX_BATCH, 1, move |asks: Arc<[ViewOf]>| {
-            let pool = p.clone();
-            async move { store::posture_views(&pool, &asks).await }
-        });
-        let p = pool.clone();
         let writes = Batcher::spawn("audited writes", MAX_BATCH, 1, move |writes: Arc<[AuditedWrite]>| {
             let pool = p.clone();
             async move { store::writes::run(&pool, &writes).await }
         });
-        Self { devices, reports, views, writes }
+        Self { devices, reports, writes }
     }
 }
 

@@ -11,7 +11,7 @@ use lastmile_proto::api::{ErrorBody, ErrorCode, PostureReport, PostureView, SIGN
 use super::extract::{DeviceAuth, RawBody, check_claims};
 use crate::store::audit::{Event, Kind};
 use crate::store::writes::AuditedWrite;
-use crate::store::{self, Device, NewReport, ReportOutcome, ViewOf};
+use crate::store::{self, Device, NewReport, ReportOutcome};
 use crate::{ApiError, AppState};
 
 /// How old a report may be when it arrives (a device that was offline sends what it queued).
@@ -66,16 +66,16 @@ pub async fn report(
     check(&report, now)?;
     let new = NewReport {
         device_id: device.id.clone(),
+        user_id: device.user_id.clone(),
         received: now,
         report: report.clone(),
         body: text.to_string(),
         signature: signature.clone(),
     };
     match state.queues.reports.call(new).await? {
-        ReportOutcome::Stored { reports } => {
+        ReportOutcome::Stored { view, .. } => {
             tracing::debug!(device = %device.id, sequence = report.sequence, "posture report stored");
-            let ask = ViewOf { device, now, reports_received: reports, last: Some((now.0, report)) };
-            return Ok(Json(state.queues.views.call(ask).await?));
+            return Ok(Json(*view));
         }
         ReportOutcome::Duplicate => {
             tracing::info!(device = %device.id, report = %report.report_id, "report sent again")

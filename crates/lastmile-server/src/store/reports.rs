@@ -1,6 +1,6 @@
 //! The report path's statements, for many reports at once (see [`crate::batch`]): storing
-//! a batch of reports is one write of one round trip when all is well, and the answers for
-//! a batch of devices are three queries.
+//! a batch of reports and reading what their answers are made of is one write of one round
+//! trip when all is well; the answers for devices that did not just report are one query.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,6 +8,7 @@ use lastmile_core::clock::UnixMillis;
 use lastmile_core::factor::FactorKind;
 use lastmile_core::policy::{Exception, Policy, VerifiedFactor};
 use lastmile_proto::api::{FactorView, OrganisationView, PostureReport, PostureView, UserView};
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::{Device, list};
@@ -18,6 +19,8 @@ use crate::db::WriteOnce;
 #[derive(Debug, Clone)]
 pub struct NewReport {
     pub device_id: String,
+    /// The device's user (whose factors and policy the answer shows).
+    pub user_id: String,
     pub received: UnixMillis,
     pub report: PostureReport,
     pub body: String,
@@ -27,8 +30,9 @@ pub struct NewReport {
 /// What storing a report did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportOutcome {
-    /// Stored; the device's reports now number `reports`.
-    Stored { reports: i64 },
+    /// Stored; the device's reports now number `reports`, and `view` is the answer to the
+    /// device, read in the same transaction.
+    Stored { reports: i64, view: Box<PostureView> },
     /// The same report (same id, same body) was stored before: nothing new.
     Duplicate,
     /// Another report already used this id.
@@ -41,10 +45,11 @@ pub enum ReportOutcome {
 /// claims, last sequence numbers and report counts forward with them. Outcomes are in the
 /// order of `reports`. Two reports of one device are stored in that order.
 ///
-/// Reports of distinct devices go in one write of one round trip ([`WriteOnce`]); a
-/// report is stored, together with its device's update, only if its sequence number is
-/// after the device's last one, so nothing is taken back. Why a report was not stored (sent
-/// again, a reused id, an old sequence number) is read afterwards, for those reports only.
+/// Reports of distinct devices go in one write of one round trip ([`WriteOnce`]), which
+/// also reads what their answers are made of; a report is stored, together with its
+/// device's update, only if its sequence number is after the device's last one, so nothing
+/// is taken back. Why a report was not stored (sent again, a reused id, an old sequence
+/// number) is read afterwards, for those reports only.
 pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec<ReportOutcome>, ServerError> {
     let mut outcomes: Vec<Option<ReportOutcome>> = vec![None; reports.len()];
     let mut pending: Vec<usize> = (0..reports.len()).collect();
@@ -84,6 +89,8 @@ async fn store_round(
     );
     let device_update = "last_report_at_ms = v.column2, hostname = v.column8, os_name = v.column9, \
          os_version = v.column10, arch = v.column11, app_version = v.column12, last_sequence = v.column6";
+    // The answers' rows for the round's users (bound after the values, one per report).
+    let answers = answer_rows(&list::params(round.len() * ROUND_COLUMNS + 1, round.len()));
     let write = WriteOnce::begin(pool).await?;
     let sql = if write.several_statements() {
         // SQLite: the report row this write inserted is the one with the round's id and
@@ -94,7 +101,7 @@ async fn store_round(
              FROM {values} JOIN posture_reports r \
                ON r.device_id = v.column1 AND r.report_id = v.column5 AND r.sequence = v.column6 \
              WHERE devices.id = v.column1 AND devices.last_sequence < v.column6 \
-             RETURNING id, report_count, last_report_row"
+             RETURNING {WRITTEN}, id, {NO_TEXTS}, report_count, last_report_row; {answers}"
         ))
     } else {
         // PostgreSQL: one statement. The update joins what the insert returned; under
@@ -107,7 +114,9 @@ async fn store_round(
                FROM {values} JOIN ins ON ins.device_id = v.column1 \
                WHERE devices.id = v.column1 AND devices.last_sequence < v.column6 \
                RETURNING devices.id, devices.report_count) \
-             SELECT ins.device_id, upd.report_count, ins.id FROM ins LEFT JOIN upd ON upd.id = ins.device_id"
+             SELECT {WRITTEN}, ins.device_id, {NO_TEXTS}, upd.report_count, ins.id \
+             FROM ins LEFT JOIN upd ON upd.id = ins.device_id \
+             UNION ALL {answers}"
         ))
     };
     let mut query = sqlx::query(&sql);
@@ -127,13 +136,28 @@ async fn store_round(
             .bind(&d.arch)
             .bind(&d.app_version);
     }
+    for &i in round {
+        query = query.bind(&reports[i].user_id);
+    }
     // Device id -> its report count (None: inserted, then overtaken) and the row's id.
-    let written: HashMap<String, (Option<i64>, i64)> =
-        write.run(query).await?.iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect();
+    let mut written: HashMap<String, (Option<i64>, i64)> = HashMap::new();
+    let mut data = AnswerData::default();
+    for row in write.run(query).await? {
+        if row.get::<String, _>(0) == WRITTEN_TAG {
+            written.insert(row.get(1), (row.get(8), row.get(9)));
+        } else {
+            data.add(&row)?;
+        }
+    }
+    data.sort();
     for &i in round {
         let r = &reports[i];
         outcomes[i] = Some(match written.get(&r.device_id) {
-            Some(&(Some(reports), _)) => ReportOutcome::Stored { reports },
+            Some(&(Some(count), _)) => {
+                let last = Some((r.received.0, r.report.clone()));
+                let view = data.view(&r.device_id, &r.user_id, r.received, count, last)?;
+                ReportOutcome::Stored { reports: count, view: Box::new(view) }
+            }
             Some(&(None, row)) => {
                 tracing::info!(device = %r.device_id, "a report was overtaken by another server's write; taken back");
                 sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row).execute(pool).await?;
@@ -187,6 +211,127 @@ struct Person {
     policy: Policy,
 }
 
+/// The first column of a write's own rows, among the answers' rows (see [`answer_rows`]).
+const WRITTEN_TAG: &str = "w";
+const WRITTEN: &str = "'w'";
+/// The text columns a write's own rows leave empty.
+const NO_TEXTS: &str = "NULL, NULL, NULL, NULL, NULL, NULL";
+
+/// The rows an answer is made of, for the users bound at `users` (placeholders, repeats
+/// allowed), as one statement (so one round trip on either database, alone or after a
+/// write): the person with their organisation and group policy (tag `p`; the `default`
+/// group's when in none), their verified factors (`f`) and their exceptions (`e`). Every
+/// row has ten columns: the tag, the user id, six texts and two integers.
+fn answer_rows(users: &str) -> String {
+    format!(
+        "SELECT 'p', u.id, u.email, u.display_name, o.slug, o.name, g.name, g.policy, \
+           CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) \
+         FROM users u JOIN organisations o ON o.id = u.org_id \
+         LEFT JOIN policy_groups g ON g.id = COALESCE(u.group_id, \
+           (SELECT d.id FROM policy_groups d WHERE d.org_id = u.org_id AND d.name = 'default')) \
+         WHERE u.id IN ({users}) \
+         UNION ALL SELECT 'f', user_id, id, kind, aaguid, model, certification, NULL, \
+           verified_at_ms, attestation_trusted \
+         FROM factors WHERE status = 'verified' AND user_id IN ({users}) \
+         UNION ALL SELECT 'e', user_id, owner, reason, NULL, NULL, NULL, NULL, expires_at_ms, NULL \
+         FROM policy_exceptions WHERE user_id IN ({users})"
+    )
+}
+
+/// What answers are made of, per user, read by [`answer_rows`].
+#[derive(Default)]
+struct AnswerData {
+    people: HashMap<String, Person>,
+    factors: HashMap<String, Vec<FactorView>>,
+    exceptions: HashMap<String, Vec<Exception>>,
+}
+
+impl AnswerData {
+    fn add(&mut self, r: &AnyRow) -> Result<(), ServerError> {
+        let tag: String = r.get(0);
+        let user_id: String = r.get(1);
+        match tag.as_str() {
+            "p" => {
+                let policy = match r.get::<Option<String>, _>(7) {
+                    Some(json) => super::compliance::parse_policy(&json)?,
+                    None => Policy::default(),
+                };
+                let user = UserView { id: user_id.clone(), email: r.get(2), display_name: r.get(3) };
+                let organisation = OrganisationView { slug: r.get(4), name: r.get(5) };
+                self.people.insert(user_id, Person { user, organisation, group: r.get(6), policy });
+            }
+            "f" => {
+                let kind: String = r.get(3);
+                let tier = super::kind_tier(&kind)?;
+                self.factors.entry(user_id).or_default().push(FactorView {
+                    id: r.get(2),
+                    kind,
+                    tier: tier.into(),
+                    verified_at_ms: r.get::<Option<i64>, _>(8).unwrap_or_default(),
+                    aaguid: r.get(4),
+                    attested: r.get::<Option<i64>, _>(9).unwrap_or(0) != 0,
+                    model: r.get(5),
+                    certification: r.get(6),
+                });
+            }
+            "e" => self.exceptions.entry(user_id).or_default().push(Exception {
+                owner: r.get(2),
+                reason: r.get(3),
+                expires_at_ms: r.get(8),
+            }),
+            other => return Err(ServerError::Corrupt(format!("an answer row tagged {other:?}"))),
+        }
+        Ok(())
+    }
+
+    /// Factors oldest first, as the answer lists them.
+    fn sort(&mut self) {
+        for factors in self.factors.values_mut() {
+            factors.sort_by(|a, b| (a.verified_at_ms, &a.id).cmp(&(b.verified_at_ms, &b.id)));
+        }
+    }
+
+    /// The answer to a device of `user_id` at `now`.
+    fn view(
+        &self,
+        device_id: &str,
+        user_id: &str,
+        now: UnixMillis,
+        reports_received: i64,
+        last: Option<(i64, PostureReport)>,
+    ) -> Result<PostureView, ServerError> {
+        let p = self
+            .people
+            .get(user_id)
+            .ok_or_else(|| ServerError::Corrupt(format!("user {user_id} is referenced but missing")))?;
+        let factors = self.factors.get(user_id).cloned().unwrap_or_default();
+        let verified: Vec<VerifiedFactor> = factors
+            .iter()
+            .filter_map(|f| {
+                FactorKind::from_wire(&f.kind).map(|kind| VerifiedFactor {
+                    kind,
+                    aaguid: f.aaguid.clone(),
+                    attested: f.attested,
+                })
+            })
+            .collect();
+        let excepted = self.exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
+        let compliance = p.policy.evaluate(&verified, excepted, now);
+        let (last_report_at_ms, last_claims) = last.map_or((None, None), |(at, r)| (Some(at), Some(r)));
+        Ok(PostureView {
+            device_id: device_id.to_string(),
+            user: p.user.clone(),
+            organisation: p.organisation.clone(),
+            best_tier: best_tier(&factors),
+            verified_factors: factors,
+            reports_received,
+            last_report_at_ms,
+            last_claims,
+            compliance: crate::views::compliance(p.group.clone(), &p.policy, &compliance),
+        })
+    }
+}
+
 /// What the server believes about each device and its user, in the order asked. Device
 /// claims are claims; only factors the server verified count, under the user's policy at
 /// each `now`.
@@ -194,75 +339,18 @@ pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<Postur
     let mut users: Vec<&str> = asks.iter().map(|a| a.device.user_id.as_str()).collect();
     users.sort_unstable();
     users.dedup();
-    // Three reads on three connections at once: on PostgreSQL the round trips overlap.
-    let (people, factors, exceptions) =
-        tokio::try_join!(people(pool, &users), verified_factors_of(pool, &users), exceptions_of(pool, &users))?;
-    asks.iter()
-        .map(|a| {
-            let user_id = &a.device.user_id;
-            let p = people
-                .get(user_id)
-                .ok_or_else(|| ServerError::Corrupt(format!("user {user_id} is referenced but missing")))?;
-            let factors = factors.get(user_id).cloned().unwrap_or_default();
-            let verified: Vec<VerifiedFactor> = factors
-                .iter()
-                .filter_map(|f| {
-                    FactorKind::from_wire(&f.kind).map(|kind| VerifiedFactor {
-                        kind,
-                        aaguid: f.aaguid.clone(),
-                        attested: f.attested,
-                    })
-                })
-                .collect();
-            let excepted = exceptions.get(user_id).map_or(&[][..], Vec::as_slice);
-            let compliance = p.policy.evaluate(&verified, excepted, a.now);
-            let (last_report_at_ms, last_claims) =
-                a.last.as_ref().map_or((None, None), |(at, r)| (Some(*at), Some(r.clone())));
-            Ok(PostureView {
-                device_id: a.device.id.clone(),
-                user: p.user.clone(),
-                organisation: p.organisation.clone(),
-                best_tier: best_tier(&factors),
-                verified_factors: factors,
-                reports_received: a.reports_received,
-                last_report_at_ms,
-                last_claims,
-                compliance: crate::views::compliance(p.group.clone(), &p.policy, &compliance),
-            })
-        })
-        .collect()
+    let sql = answer_rows(&list::in_list(users.len()));
+    let mut data = AnswerData::default();
+    for row in list::bind_all(sqlx::query(&sql), &users).fetch_all(pool).await? {
+        data.add(&row)?;
+    }
+    data.sort();
+    asks.iter().map(|a| data.view(&a.device.id, &a.device.user_id, a.now, a.reports_received, a.last.clone())).collect()
 }
 
 fn best_tier(factors: &[FactorView]) -> Option<String> {
     lastmile_core::factor::best_tier(factors.iter().filter_map(|f| FactorKind::from_wire(&f.kind)))
         .map(|t| t.wire().to_string())
-}
-
-/// Users with their organisation and group policy (the `default` group's when in none).
-async fn people(pool: &AnyPool, users: &[&str]) -> Result<HashMap<String, Person>, ServerError> {
-    let sql = format!(
-        "SELECT u.id, u.email, u.display_name, o.slug, o.name, g.name, g.policy \
-         FROM users u JOIN organisations o ON o.id = u.org_id \
-         LEFT JOIN policy_groups g ON g.id = COALESCE(u.group_id, \
-           (SELECT d.id FROM policy_groups d WHERE d.org_id = u.org_id AND d.name = 'default')) \
-         WHERE u.id IN ({})",
-        list::in_list(users.len())
-    );
-    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
-    rows.into_iter()
-        .map(|r| {
-            let group: Option<String> = r.get(5);
-            let policy = match r.get::<Option<String>, _>(6) {
-                Some(json) => super::compliance::parse_policy(&json)?,
-                None => Policy::default(),
-            };
-            let user = UserView { id: r.get(0), email: r.get(1), display_name: r.get(2) };
-            Ok((
-                user.id.clone(),
-                Person { user, organisation: OrganisationView { slug: r.get(3), name: r.get(4) }, group, policy },
-            ))
-        })
-        .collect()
 }
 
 /// The factors the server verified, per user, oldest first.
@@ -290,24 +378,6 @@ pub async fn verified_factors_of(
             model: r.get(5),
             certification: r.get(6),
         });
-    }
-    Ok(out)
-}
-
-/// The users' exceptions (all of them; [`Policy::evaluate`] ignores the expired), on the pool
-/// or inside a transaction.
-pub async fn exceptions_of<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
-    executor: E,
-    users: &[&str],
-) -> Result<HashMap<String, Vec<Exception>>, ServerError> {
-    let sql = format!(
-        "SELECT user_id, owner, reason, expires_at_ms FROM policy_exceptions WHERE user_id IN ({})",
-        list::in_list(users.len())
-    );
-    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(executor).await?;
-    let mut out: HashMap<String, Vec<Exception>> = HashMap::new();
-    for r in rows {
-        out.entry(r.get(0)).or_default().push(Exception { owner: r.get(1), reason: r.get(2), expires_at_ms: r.get(3) });
     }
     Ok(out)
 }

@@ -250,3 +250,42 @@ async fn dashboard_sessions_refuse_cross_site_posts_and_end() {
     assert!(!is_dashboard(&page_of(dashboard(session).await.expect("resp")).await.1), "revoked");
     assert!(admin::revoke_admin_tokens(&h.state.db, &*h.clock, "acme", "IT").await.is_err(), "none left");
 }
+
+/// The answer to a report, read in the report's own write, is the device's whole view: its
+/// user's factors oldest first with when each was verified, the group's policy, and an
+/// exception in force; and it is what the device reads back on its own a moment later.
+#[tokio::test]
+async fn a_reports_answer_is_the_devices_view_with_its_factors_policy_and_exception() {
+    let h = harness().await;
+    let (db, clock) = (&h.state.db, &*h.clock);
+    let strict = r#"{"min_tier":"phishing_resistant","recovery_codes_required":true}"#;
+    admin::set_group(db, clock, "acme", "engineering", strict).await.expect("group");
+    let dev = join_as(&h, "dee@acme.test").await;
+    admin::set_user_group(db, clock, "acme", "dee@acme.test", Some("engineering")).await.expect("group");
+    let first = clock.now().0;
+    add_totp(&h, &dev.device_token).await;
+    h.clock.advance(60_000);
+    add_totp(&h, &dev.device_token).await;
+    admin::grant_exception(db, clock, "acme", "dee@acme.test", "it@acme.test", "waiting for a key", 3)
+        .await
+        .expect("grant");
+
+    let (s, answer) = h.report(&dev, &report_n(1)).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    let view: PostureView = serde_json::from_value(answer.clone()).expect("a view");
+    let verified: Vec<(&str, i64)> =
+        view.verified_factors.iter().map(|f| (f.kind.as_str(), f.verified_at_ms)).collect();
+    assert_eq!(verified, [("totp", first), ("totp", first + 60_000)], "oldest first, when each was verified");
+    assert_eq!(view.best_tier.as_deref(), Some("strong"));
+    let c = &view.compliance;
+    assert_eq!(
+        (c.group.as_deref(), c.min_tier.as_str(), c.recovery_codes_required),
+        (Some("engineering"), "phishing_resistant", true)
+    );
+    assert!(!c.met && c.ok, "the gap is covered by the exception: {c:?}");
+    assert_eq!(c.excepted_until_ms, Some(clock.now().0 + 3 * DAY));
+    assert_eq!((view.user.email.as_str(), view.organisation.slug.as_str()), ("dee@acme.test", "acme"));
+    assert_eq!((view.reports_received, view.last_claims.map(|r| r.sequence)), (1, Some(1)));
+    let (_, mine) = h.call("GET", "/v1/devices/me", Some(&dev.device_token), None).await;
+    assert_eq!(answer, mine, "the answer is what the device reads back");
+}

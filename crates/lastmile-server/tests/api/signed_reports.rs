@@ -168,6 +168,7 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     let (a, b, c) = (joined(&h).await, joined(&h).await, joined(&h).await);
     let new = |dev: &JoinResponse, r: PostureReport| NewReport {
         device_id: dev.device_id.clone(),
+        user_id: dev.user.id.clone(),
         received: UnixMillis(T0),
         body: serde_json::to_string(&r).expect("json"),
         report: r,
@@ -175,10 +176,8 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     };
     let pool = &h.state.db.pool;
     let sent = new(&c, report_n(3));
-    assert_eq!(
-        store::insert_reports(pool, std::slice::from_ref(&sent)).await.expect("stored"),
-        [ReportOutcome::Stored { reports: 1 }]
-    );
+    let first = store::insert_reports(pool, std::slice::from_ref(&sent)).await.expect("stored");
+    assert!(matches!(first.as_slice(), [ReportOutcome::Stored { reports: 1, .. }]), "{first:?}");
     let mut reused = report_n(4);
     reused.report_id = report_n(3).report_id;
     let mut stale = report_n(2);
@@ -186,17 +185,29 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     let batch =
         [new(&a, report_n(1)), new(&a, report_n(2)), new(&b, report_n(5)), new(&b, stale), sent, new(&c, reused)];
     let outcomes = store::insert_reports(pool, &batch).await.expect("stored");
+    // Each stored report comes with its device's answer, read in the same write: what the
+    // device's own request for it answers, with that report as the last.
+    let stored: Vec<(i64, PostureView)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ReportOutcome::Stored { reports, view } => Some((*reports, (**view).clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stored.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 2, 1], "{outcomes:?}");
     assert_eq!(
-        outcomes,
-        [
-            ReportOutcome::Stored { reports: 1 },
-            ReportOutcome::Stored { reports: 2 },
-            ReportOutcome::Stored { reports: 1 },
-            ReportOutcome::Replayed { last: 5 },
-            ReportOutcome::Duplicate,
-            ReportOutcome::IdConflict,
-        ]
+        outcomes[3..],
+        [ReportOutcome::Replayed { last: 5 }, ReportOutcome::Duplicate, ReportOutcome::IdConflict]
     );
+    for ((_, view), (dev, sequence)) in stored.iter().zip([(&a, 1), (&a, 2), (&b, 5)]) {
+        assert_eq!(view.device_id, dev.device_id);
+        assert_eq!(view.last_claims.as_ref().map(|c| c.sequence), Some(sequence));
+        let (s, mine) = h.call("GET", "/v1/devices/me", Some(&dev.device_token), None).await;
+        assert_eq!(s, StatusCode::OK, "{mine}");
+        assert_eq!(view.user.id, dev.user.id);
+        assert_eq!(serde_json::to_value(&view.compliance).expect("json"), mine["compliance"]);
+        assert_eq!(serde_json::to_value(&view.organisation).expect("json"), mine["organisation"]);
+    }
     assert_eq!(h.count("posture_reports").await, 4, "a's two, b's first and c's one");
     let last: Vec<(String, i64, i64)> =
         sqlx::query_as("SELECT id, last_sequence, report_count FROM devices ORDER BY id")
@@ -228,13 +239,14 @@ async fn two_servers_storing_one_devices_reports_at_once_agree() {
     let url = h.state.db.pool.connect_options().database_url.to_string();
     let other = lastmile_server::db::Db::open(&url).await.expect("a second pool");
     let send = |pool: sqlx::AnyPool, start: i64| {
-        let device_id = dev.device_id.clone();
+        let (device_id, user_id) = (dev.device_id.clone(), dev.user.id.clone());
         tokio::spawn(async move {
             let mut outcomes = Vec::new();
             for n in (start..=80).step_by(2) {
                 let r = report_n(n);
                 let new = NewReport {
                     device_id: device_id.clone(),
+                    user_id: user_id.clone(),
                     received: UnixMillis(T0),
                     body: serde_json::to_string(&r).expect("json"),
                     report: r,
@@ -301,6 +313,7 @@ async fn a_report_overtaken_by_another_servers_write_is_refused_and_leaves_nothi
     let r = report_n(5);
     let new = NewReport {
         device_id: dev.device_id.clone(),
+        user_id: dev.user.id.clone(),
         received: UnixMillis(T0),
         body: serde_json::to_string(&r).expect("json"),
         report: r,
