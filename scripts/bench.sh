@@ -55,6 +55,8 @@ LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-k
   | grep '^|' | tee "$out/signin-page.md"
 
 echo "==> joining with the organisation's sign-in (release app and server; oidc-provider; Chromium)"
+# The app embeds the window's pages: build them first (a fresh clone has no ui/dist).
+npm --prefix ui run --silent build
 cargo build --release --quiet -p lastmile
 LASTMILE_BIN_DIR="$PWD/target/release" LASTMILE_PRIVATE_KEYRING=1 scripts/with-keyring.sh \
   cargo test -q --workspace --features lastmile/test-hooks --test e2e -- --ignored bench_joining_with_the_organisations_sign_in --nocapture \
