@@ -217,6 +217,10 @@ const WRITTEN: &str = "'w'";
 /// The text columns a write's own rows leave empty.
 const NO_TEXTS: &str = "NULL, NULL, NULL, NULL, NULL, NULL";
 
+/// A verified factor as a row of [`answer_rows`].
+const FACTOR_ROW: &str =
+    "'f', user_id, id, kind, aaguid, model, certification, NULL, verified_at_ms, attestation_trusted";
+
 /// The rows an answer is made of, for the users bound at `users` (placeholders, repeats
 /// allowed), as one statement (so one round trip on either database, alone or after a
 /// write): the person with their organisation and group policy (tag `p`; the `default`
@@ -230,9 +234,7 @@ fn answer_rows(users: &str) -> String {
          LEFT JOIN policy_groups g ON g.id = COALESCE(u.group_id, \
            (SELECT d.id FROM policy_groups d WHERE d.org_id = u.org_id AND d.name = 'default')) \
          WHERE u.id IN ({users}) \
-         UNION ALL SELECT 'f', user_id, id, kind, aaguid, model, certification, NULL, \
-           verified_at_ms, attestation_trusted \
-         FROM factors WHERE status = 'verified' AND user_id IN ({users}) \
+         UNION ALL SELECT {FACTOR_ROW} FROM factors WHERE status = 'verified' AND user_id IN ({users}) \
          UNION ALL SELECT 'e', user_id, owner, reason, NULL, NULL, NULL, NULL, expires_at_ms, NULL \
          FROM policy_exceptions WHERE user_id IN ({users})"
     )
@@ -359,25 +361,13 @@ pub async fn verified_factors_of(
     users: &[&str],
 ) -> Result<HashMap<String, Vec<FactorView>>, ServerError> {
     let sql = format!(
-        "SELECT user_id, id, kind, verified_at_ms, aaguid, model, certification, attestation_trusted FROM factors \
-         WHERE status = 'verified' AND user_id IN ({}) ORDER BY verified_at_ms, id",
+        "SELECT {FACTOR_ROW} FROM factors WHERE status = 'verified' AND user_id IN ({})",
         list::in_list(users.len())
     );
-    let rows = list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await?;
-    let mut out: HashMap<String, Vec<FactorView>> = HashMap::new();
-    for r in rows {
-        let kind: String = r.get(2);
-        let tier = super::kind_tier(&kind)?;
-        out.entry(r.get(0)).or_default().push(FactorView {
-            id: r.get(1),
-            kind,
-            tier: tier.into(),
-            verified_at_ms: r.get::<Option<i64>, _>(3).unwrap_or_default(),
-            aaguid: r.get(4),
-            attested: r.get::<Option<i64>, _>(7).unwrap_or(0) != 0,
-            model: r.get(5),
-            certification: r.get(6),
-        });
+    let mut data = AnswerData::default();
+    for row in list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await? {
+        data.add(&row)?;
     }
-    Ok(out)
+    data.sort();
+    Ok(data.factors)
 }
