@@ -261,32 +261,43 @@ async fn two_servers_storing_one_devices_reports_at_once_agree() {
     let (odd, even) = (send(h.state.db.pool.clone(), 1), send(other.pool.clone(), 2));
     let outcomes: Vec<(i64, ReportOutcome)> =
         odd.await.expect("odd").into_iter().chain(even.await.expect("even")).collect();
-    let stored: Vec<i64> =
-        outcomes.iter().filter(|(_, o)| matches!(o, ReportOutcome::Stored { .. })).map(|(n, _)| *n).collect();
+    // Each stored report with the count it was answered with: its place in the device's
+    // history, given under the device row's lock, so in the order the writes committed.
+    let mut stored: Vec<(i64, i64)> = outcomes
+        .iter()
+        .filter_map(|(n, o)| match o {
+            ReportOutcome::Stored { reports, .. } => Some((*reports, *n)),
+            _ => None,
+        })
+        .collect();
     assert!(
         outcomes.iter().all(|(_, o)| matches!(o, ReportOutcome::Stored { .. } | ReportOutcome::Replayed { .. })),
         "{outcomes:?}"
     );
-    assert!(stored.contains(&80) || stored.contains(&79), "the last of one side is stored: {outcomes:?}");
+    stored.sort_unstable();
+    let places: Vec<i64> = stored.iter().map(|s| s.0).collect();
+    assert_eq!(places, (1..=stored.len() as i64).collect::<Vec<_>>(), "one place each, none twice: {stored:?}");
+    let sequences: Vec<i64> = stored.iter().map(|s| s.1).collect();
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]), "stored in rising order: {stored:?}");
+    let last_stored = *sequences.last().expect("some stored");
+    assert!(last_stored >= 79, "the last of one side is stored: {outcomes:?}");
+    // Row ids are not the order of storing: on PostgreSQL a write that commits later may
+    // have taken its id first.
     let rows: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT id, sequence FROM posture_reports WHERE device_id = $1 ORDER BY id")
+        sqlx::query_as("SELECT id, sequence FROM posture_reports WHERE device_id = $1 ORDER BY sequence")
             .bind(&dev.device_id)
             .fetch_all(&h.state.db.pool)
             .await
             .expect("rows");
-    let mut stored_sorted = stored.clone();
-    stored_sorted.sort_unstable();
-    let mut row_sequences: Vec<i64> = rows.iter().map(|r| r.1).collect();
-    assert!(row_sequences.windows(2).all(|w| w[0] < w[1]), "stored in rising order: {row_sequences:?}");
-    row_sequences.sort_unstable();
-    assert_eq!(row_sequences, stored_sorted, "the rows are exactly the reports answered as stored");
+    let row_sequences: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    assert_eq!(row_sequences, sequences, "the rows are exactly the reports answered as stored");
     let (last, count, last_row): (i64, i64, i64) =
         sqlx::query_as("SELECT last_sequence, report_count, last_report_row FROM devices WHERE id = $1")
             .bind(&dev.device_id)
             .fetch_one(&h.state.db.pool)
             .await
             .expect("device");
-    assert_eq!((last, count), (*stored_sorted.last().expect("some"), stored.len() as i64));
+    assert_eq!((last, count), (last_stored, stored.len() as i64));
     assert_eq!(rows.last().map(|r| r.0), Some(last_row), "the last report row is the last stored");
     other.pool.close().await;
 }
