@@ -3,7 +3,7 @@
 
 use lastmile_core::clock::UnixMillis;
 use lastmile_core::factor::FactorKind;
-use lastmile_proto::api::{DeviceClaims, FactorView, PostureReport, PostureView};
+use lastmile_proto::api::{DeviceClaims, PostureReport, PostureView};
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
@@ -305,7 +305,7 @@ pub async fn devices_by_token_hashes(pool: &AnyPool, hashes: &[&str]) -> Result<
     Ok(hashes.iter().map(|h| found.get(*h).cloned()).collect())
 }
 
-/// What the server believes about a device and its user (see [`posture_views`]).
+/// What the server believes about a device and its user (see [`answer`]).
 pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> Result<PostureView, ServerError> {
     let count: i64 =
         sqlx::query("SELECT report_count FROM devices WHERE id = $1").bind(&device.id).fetch_one(pool).await?.get(0);
@@ -323,9 +323,7 @@ pub async fn posture_view(pool: &AnyPool, device: &Device, now: UnixMillis) -> R
         }
         None => None,
     };
-    let ask = ViewOf { device: device.clone(), now, reports_received: count, last };
-    let mut views = posture_views(pool, &[ask]).await?;
-    views.pop().ok_or_else(|| ServerError::Corrupt(format!("no view of device {}", device.id)))
+    answer(pool, &device.id, &device.user_id, now, count, last).await
 }
 
 /// A write that touches a page of the database, to find out whether writes work again
@@ -518,11 +516,6 @@ pub async fn unused_recovery_hashes(pool: &AnyPool, factor_id: &str) -> Result<V
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
-}
-
-/// The factors the server has verified for a user.
-pub async fn verified_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<FactorView>, ServerError> {
-    Ok(verified_factors_of(pool, &[user_id]).await?.remove(user_id).unwrap_or_default())
 }
 
 /// What adding a key to a device did.

@@ -11,7 +11,7 @@ use lastmile_proto::api::{FactorView, OrganisationView, PostureReport, PostureVi
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::{Device, list};
+use super::list;
 use crate::ServerError;
 use crate::db::WriteOnce;
 
@@ -193,16 +193,6 @@ async fn last_sequence(pool: &AnyPool, device_id: &str) -> Result<i64, ServerErr
         .ok_or_else(|| ServerError::Corrupt(format!("device {device_id} reported and is gone")))
 }
 
-/// What a device's answer is made of, besides what the database holds.
-#[derive(Debug, Clone)]
-pub struct ViewOf {
-    pub device: Device,
-    pub now: UnixMillis,
-    pub reports_received: i64,
-    /// When the last report was received, and its claims.
-    pub last: Option<(i64, PostureReport)>,
-}
-
 /// A user as the answer shows them, with their organisation and policy.
 struct Person {
     user: UserView,
@@ -249,6 +239,16 @@ struct AnswerData {
 }
 
 impl AnswerData {
+    /// The rows of `sql` (in [`answer_rows`]' shape) for the user bound as `$1`.
+    async fn read(pool: &AnyPool, sql: &str, user_id: &str) -> Result<AnswerData, ServerError> {
+        let mut data = AnswerData::default();
+        for row in sqlx::query(sql).bind(user_id).fetch_all(pool).await? {
+            data.add(&row)?;
+        }
+        data.sort();
+        Ok(data)
+    }
+
     fn add(&mut self, r: &AnyRow) -> Result<(), ServerError> {
         let tag: String = r.get(0);
         let user_id: String = r.get(1);
@@ -334,20 +334,18 @@ impl AnswerData {
     }
 }
 
-/// What the server believes about each device and its user, in the order asked. Device
-/// claims are claims; only factors the server verified count, under the user's policy at
-/// each `now`.
-pub async fn posture_views(pool: &AnyPool, asks: &[ViewOf]) -> Result<Vec<PostureView>, ServerError> {
-    let mut users: Vec<&str> = asks.iter().map(|a| a.device.user_id.as_str()).collect();
-    users.sort_unstable();
-    users.dedup();
-    let sql = answer_rows(&list::in_list(users.len()));
-    let mut data = AnswerData::default();
-    for row in list::bind_all(sqlx::query(&sql), &users).fetch_all(pool).await? {
-        data.add(&row)?;
-    }
-    data.sort();
-    asks.iter().map(|a| data.view(&a.device.id, &a.device.user_id, a.now, a.reports_received, a.last.clone())).collect()
+/// What the server believes about a device of `user_id` at `now`, given its report count and
+/// last report. Device claims are claims; only factors the server verified count, under the
+/// user's policy.
+pub async fn answer(
+    pool: &AnyPool,
+    device_id: &str,
+    user_id: &str,
+    now: UnixMillis,
+    reports_received: i64,
+    last: Option<(i64, PostureReport)>,
+) -> Result<PostureView, ServerError> {
+    AnswerData::read(pool, &answer_rows("$1"), user_id).await?.view(device_id, user_id, now, reports_received, last)
 }
 
 fn best_tier(factors: &[FactorView]) -> Option<String> {
@@ -355,19 +353,8 @@ fn best_tier(factors: &[FactorView]) -> Option<String> {
         .map(|t| t.wire().to_string())
 }
 
-/// The factors the server verified, per user, oldest first.
-pub async fn verified_factors_of(
-    pool: &AnyPool,
-    users: &[&str],
-) -> Result<HashMap<String, Vec<FactorView>>, ServerError> {
-    let sql = format!(
-        "SELECT {FACTOR_ROW} FROM factors WHERE status = 'verified' AND user_id IN ({})",
-        list::in_list(users.len())
-    );
-    let mut data = AnswerData::default();
-    for row in list::bind_all(sqlx::query(&sql), users).fetch_all(pool).await? {
-        data.add(&row)?;
-    }
-    data.sort();
-    Ok(data.factors)
+/// The factors the server verified for a user, oldest first.
+pub async fn verified_factors(pool: &AnyPool, user_id: &str) -> Result<Vec<FactorView>, ServerError> {
+    let sql = format!("SELECT {FACTOR_ROW} FROM factors WHERE status = 'verified' AND user_id = $1");
+    Ok(AnswerData::read(pool, &sql, user_id).await?.factors.remove(user_id).unwrap_or_default())
 }
