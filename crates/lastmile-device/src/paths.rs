@@ -2,7 +2,7 @@
 //! `state.json` (this device's enrollment, no secrets). Both follow each OS's conventions
 //! (XDG on Linux, Application Support on macOS, AppData on Windows).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::DeviceError;
 
@@ -20,6 +20,21 @@ pub fn state_dir() -> Result<PathBuf, DeviceError> {
         .map(|d| d.join(APP_DIR))
         .ok_or(DeviceError::NoHomeDirectory("state"))
 }
+
+/// The name that makes the app a single instance on Linux's session bus, for the state
+/// directory `state_dir` (the single-instance plugin appends `.SingleInstance`): one running
+/// app per state directory, so that a second launch by the same person hands over its link
+/// and exits, while two state directories on one bus (the test suite's homes, or a person's
+/// second profile) each keep their own. FNV-1a, so that every version of the app computes the
+/// same name.
+pub fn instance_name(state_dir: &Path) -> String {
+    let dir = state_dir.display().to_string();
+    let hash = dir.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("{IDENTIFIER}.s{hash:016x}")
+}
+
+/// The app's identifier (`tauri.conf.json`), the base of its single-instance name.
+const IDENTIFIER: &str = "dev.lastmile.desktop";
 
 /// Where the app's log files go, by each OS's convention: `$XDG_STATE_HOME/lastmile/logs`
 /// on Linux (logs are state in the XDG spec), `~/Library/Logs/Lastmile` on macOS,

@@ -196,19 +196,12 @@ fn open_window<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// The name that makes the app a single instance on Linux's session bus (the plugin appends
-/// `.SingleInstance`): one running app per state directory, so a second launch by the same
-/// person hands over its link and exits, while two state directories on one bus (the test
-/// suite's homes, or a person's second profile) each keep their own. FNV-1a, so that every
-/// version of the app computes the same name.
+/// The app's single-instance name on the session bus: one per state directory
+/// ([`lastmile_device::paths::instance_name`]).
 fn instance_id() -> String {
-    let dir = lastmile_device::paths::state_dir().map(|d| d.display().to_string()).unwrap_or_default();
-    let hash = dir.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    format!("{IDENTIFIER}.s{hash:016x}")
+    let dir = lastmile_device::paths::state_dir().unwrap_or_default();
+    lastmile_device::paths::instance_name(&dir)
 }
-
-/// The app's identifier (`tauri.conf.json`), the base of its single-instance name.
-const IDENTIFIER: &str = "dev.lastmile.desktop";
 
 /// Turns off WebKitGTK's accelerated compositing: this UI gains nothing from it, and under a
 /// software GL stack (VMs, remote desktops, Xvfb) it costs about 90 MB in the web process

@@ -12,6 +12,8 @@ use lastmile_tests::{Home, Server, bin, free_port, require_keyring};
 struct Driver {
     child: Child,
     port: u16,
+    /// The home's directory: its app's logs, for a window that never came.
+    home: std::path::PathBuf,
 }
 
 impl Drop for Driver {
@@ -55,7 +57,7 @@ fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
         assert!(Instant::now() < deadline, "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Driver { child, port }
+    Driver { child, port, home: home.path().to_owned() }
 }
 
 fn tauri_driver() -> String {
@@ -82,9 +84,9 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
     for attempt in 1..=3 {
         // A window that never comes (the app exited at once, e.g. handing over to another
         // instance) would leave WebKitWebDriver waiting forever: fail instead.
-        let session = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url))
-            .await
-            .unwrap_or_else(|_| panic!("no lastmile window within 90 s (args {args:?})"));
+        let session = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url)).await.unwrap_or_else(|_| {
+            panic!("no lastmile window within 90 s (args {args:?}); its logs:\n{}", app_logs(driver))
+        });
         match session {
             Ok(c) => return c,
             Err(
@@ -99,6 +101,19 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
         }
     }
     unreachable!("the third attempt returns or panics")
+}
+
+/// The last lines of the logs of the driver's home (the app's own account of a window that
+/// never came), or why there are none.
+fn app_logs(driver: &Driver) -> String {
+    let dir = driver.home.join(".local/state/lastmile/logs");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return format!("(no log directory {})", dir.display()) };
+    let mut lines = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        lines.extend(text.lines().map(|l| format!("{}: {l}", entry.file_name().to_string_lossy())));
+    }
+    lines.split_off(lines.len().saturating_sub(40)).join("\n")
 }
 
 /// Whether an app of `home` still runs (a process named lastmile whose HOME is this one).
@@ -116,10 +131,25 @@ fn app_running(home: &Home) -> bool {
 /// Ends the session and waits for its app to be gone: one app runs per home, and a window
 /// opened while the last one is still exiting would hand its arguments over to it and exit.
 async fn close(c: Client, home: &Home) {
+    let state = home.path().join(".local/state/lastmile");
+    let name = format!("{}.SingleInstance", lastmile_device::paths::instance_name(&state));
+    let name = zbus::names::BusName::try_from(name.as_str()).expect("a bus name");
+    let bus = zbus::Connection::session().await.expect("session bus");
+    let dbus = zbus::fdo::DBusProxy::new(&bus).await.expect("bus proxy");
+    assert!(dbus.name_has_owner(name.clone()).await.expect("NameHasOwner"), "the open app holds {name}");
     c.close().await.expect("close");
     let deadline = Instant::now() + Duration::from_secs(20);
     while app_running(home) {
         assert!(Instant::now() < deadline, "the closed window's app kept running");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Gone from /proc is not yet gone from the session bus: the bus daemon releases the name
+    // only once it has seen the connection close, and a process whose main thread has exited
+    // may no longer show its environment while its other threads still hold it. A window
+    // opened in between finds the name taken, hands its arguments over to the exiting app and
+    // exits itself: the likeliest reading of the traveller test's reopening that never came.
+    while dbus.name_has_owner(name.clone()).await.expect("NameHasOwner") {
+        assert!(Instant::now() < deadline, "the closed window's app kept its single-instance name");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
