@@ -94,23 +94,13 @@ impl Db {
         let options = AnyConnectOptions::from_str(url)?;
         let pool = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    // SQLite allows one writer at a time; WAL lets readers run alongside it.
-                    .max_connections(4)
-                    // A file does not go away under an open connection; the ping before each
-                    // use was a round trip to the connection's thread for every statement.
-                    .test_before_acquire(false)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 5000").await?;
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?
+                // SQLite allows one writer at a time; WAL lets readers run alongside it.
+                let pool = sqlite_pool(4).connect_with(options.clone()).await?;
+                let writer = sqlite_pool(1).connect_lazy_with(options);
+                let key = pool.connect_options().database_url.to_string();
+                states().lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(key).or_default().writer =
+                    Some(writer);
+                pool
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
@@ -161,7 +151,7 @@ impl Db {
         use sqlx::Row;
         match self.backend {
             Backend::Sqlite => {
-                let _lock = write_state(&self.pool).0.lock_owned().await;
+                let _lock = write_state(&self.pool).lock.lock_owned().await;
                 let mut conn = self.pool.acquire().await?;
                 sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                 let vacuumed = sqlx::query("VACUUM").execute(&mut *conn).await;
@@ -180,6 +170,24 @@ impl Db {
             }
         }
     }
+}
+
+/// A pool of SQLite connections with the server's settings.
+fn sqlite_pool(size: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        // A file does not go away under an open connection; the ping before each use was a
+        // round trip to the connection's thread for every statement.
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                Ok(())
+            })
+        })
 }
 
 /// A table name as `VACUUM` takes it: letters, digits and underscores only.
@@ -307,29 +315,56 @@ impl WriteHealth {
     }
 }
 
-/// Per database (by URL): its writers' lock (SQLite only) and the health of its writes.
-fn write_state(pool: &AnyPool) -> (std::sync::Arc<tokio::sync::Mutex<()>>, std::sync::Arc<WriteHealth>) {
-    type States =
-        std::collections::HashMap<String, (std::sync::Arc<tokio::sync::Mutex<()>>, std::sync::Arc<WriteHealth>)>;
-    static STATES: std::sync::OnceLock<std::sync::Mutex<States>> = std::sync::OnceLock::new();
+/// Per database (by URL): its writers' lock and connection (SQLite only) and the health of
+/// its writes.
+#[derive(Debug, Default, Clone)]
+struct WriteState {
+    lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    health: std::sync::Arc<WriteHealth>,
+    /// SQLite: the one connection that writes, apart from the pool's readers, so that its
+    /// page cache stays warm (a connection's cache is dropped whenever another one has
+    /// written) and taking it never waits behind a reader.
+    writer: Option<AnyPool>,
+}
+
+fn states() -> &'static std::sync::Mutex<std::collections::HashMap<String, WriteState>> {
+    static STATES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, WriteState>>> =
+        std::sync::OnceLock::new();
+    STATES.get_or_init(Default::default)
+}
+
+fn write_state(pool: &AnyPool) -> WriteState {
     let key = pool.connect_options().database_url.to_string();
-    let mut states = STATES.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut states = states().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     states.entry(key).or_default().clone()
 }
 
 /// The health of writes to the database behind `pool`.
 pub fn write_health(pool: &AnyPool) -> std::sync::Arc<WriteHealth> {
-    write_state(pool).1
+    write_state(pool).health
+}
+
+/// Takes the write lock (SQLite) and a connection to write on.
+async fn writer(
+    pool: &AnyPool,
+) -> Result<(WriteState, Option<tokio::sync::OwnedMutexGuard<()>>, sqlx::pool::PoolConnection<sqlx::Any>), ServerError>
+{
+    let state = write_state(pool);
+    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
+    let lock = if sqlite { Some(state.lock.clone().lock_owned().await) } else { None };
+    let conn = match &state.writer {
+        Some(w) => w.acquire().await?,
+        None => pool.acquire().await?,
+    };
+    Ok((state, lock, conn))
 }
 
 /// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    let (writer, health) = write_state(pool);
-    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
-    let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
-    let mut conn = pool.acquire().await?;
-    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    let (state, lock, mut conn) = writer(pool).await?;
+    let health = state.health;
+    let begin = if lock.is_some() { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
         health.failed(&e);
         conn.close_on_drop();
@@ -356,10 +391,8 @@ pub struct WriteOnce(WriteTx);
 impl WriteOnce {
     /// Takes a connection (and on SQLite the write lock); nothing is sent yet.
     pub async fn begin(pool: &AnyPool) -> Result<Self, ServerError> {
-        let (writer, health) = write_state(pool);
-        let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
-        let lock = if sqlite { Some(writer.lock_owned().await) } else { None };
-        Ok(Self(WriteTx { conn: Some(pool.acquire().await?), health, _lock: lock }))
+        let (state, lock, conn) = writer(pool).await?;
+        Ok(Self(WriteTx { conn: Some(conn), health: state.health, _lock: lock }))
     }
 
     /// Whether [`Self::text`] takes several statements (SQLite) or one (PostgreSQL).
