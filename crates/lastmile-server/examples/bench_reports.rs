@@ -59,7 +59,9 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
     let busy_before = [queues.devices.busy(), queues.reports.busy()];
     // For a profiler to attach to the load alone (the setup signs every report).
     eprintln!("sending {n} reports on {label} (pid {})", std::process::id());
+    let cpu = common::cpu_seconds();
     let (statuses, lat, wall) = common::send_reports(&http, &base, bodies, concurrency).await;
+    let cpu = common::cpu_seconds() - cpu;
     let failed = statuses.iter().filter(|&&s| s != 200).count();
     assert_eq!(failed, 0, "{failed} reports were refused");
     report(&format!("posture report, {label}"), &format!("{concurrency} clients"), lat, wall);
@@ -68,6 +70,10 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         "| mean batch, {label}: device lookups {:.1}, report writes with their answers {:.1} | | | | | | |",
         mean_batch(after[0], before[0]),
         mean_batch(after[1], before[1])
+    );
+    println!(
+        "| CPU per report, {label} (server and clients, all threads) | | | {:.0} us | | | |",
+        cpu * 1e6 / n as f64
     );
     let busy = [queues.devices.busy(), queues.reports.busy()];
     let per = |i: usize| (busy[i] - busy_before[i]).as_secs_f64() * 1e6 / (after[i].0 - before[i].0).max(1) as f64;

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Connection, Executor};
+use std::sync::Arc;
+
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::ServerError;
 
@@ -93,15 +95,9 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(url)?;
         let pool = match backend {
-            Backend::Sqlite => {
-                // SQLite allows one writer at a time; WAL lets readers run alongside it.
-                let pool = sqlite_pool(4).connect_with(options.clone()).await?;
-                let writer = sqlite_pool(1).connect_lazy_with(options);
-                let key = pool.connect_options().database_url.to_string();
-                states().lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(key).or_default().writer =
-                    Some(writer);
-                pool
-            }
+            // SQLite allows one writer at a time (see [`begin_write`]); WAL lets readers run
+            // alongside it.
+            Backend::Sqlite => sqlite_pool(4).connect_with(options).await?,
             Backend::Postgres => {
                 AnyPoolOptions::new()
                     .max_connections(16)
@@ -151,8 +147,9 @@ impl Db {
         use sqlx::Row;
         match self.backend {
             Backend::Sqlite => {
-                let _lock = write_state(&self.pool).lock.lock_owned().await;
-                let mut conn = self.pool.acquire().await?;
+                // On the writer's connection, in its turn.
+                let (mut writer, _) = writer(&self.pool).await?;
+                let conn = writer.get();
                 sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                 let vacuumed = sqlx::query("VACUUM").execute(&mut *conn).await;
                 let reset = sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await;
@@ -179,15 +176,16 @@ fn sqlite_pool(size: u32) -> AnyPoolOptions {
         // A file does not go away under an open connection; the ping before each use was a
         // round trip to the connection's thread for every statement.
         .test_before_acquire(false)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute("PRAGMA journal_mode = WAL").await?;
-                conn.execute("PRAGMA synchronous = NORMAL").await?;
-                conn.execute("PRAGMA foreign_keys = ON").await?;
-                conn.execute("PRAGMA busy_timeout = 5000").await?;
-                Ok(())
-            })
-        })
+        .after_connect(|conn, _| Box::pin(async move { sqlite_settings(conn).await }))
+}
+
+/// The settings of every SQLite connection: the pool's readers' and the writer's.
+async fn sqlite_settings(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    conn.execute("PRAGMA synchronous = NORMAL").await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    conn.execute("PRAGMA busy_timeout = 5000").await?;
+    Ok(())
 }
 
 /// A table name as `VACUUM` takes it: letters, digits and underscores only.
@@ -199,42 +197,77 @@ fn plain_table_name(table: &str) -> Result<(), ServerError> {
     }
 }
 
-/// A write transaction. On SQLite it also holds the database's write lock, so that writers
-/// queue on a fair async mutex instead of polling in SQLite's busy handler (which sleeps
-/// 1, 2, 5, 10... ms between tries and made the tail latency of every write path). Use
-/// `&mut **tx` (or `&mut *tx` where a connection is expected) as the executor.
+/// A write transaction. On SQLite it is on the database's one writing connection, which it
+/// holds alone until it ends: writers queue for it on a fair async mutex instead of polling
+/// in SQLite's busy handler (which sleeps 1, 2, 5, 10... ms between tries and made the tail
+/// latency of every write path). That connection stays open between writes, apart from the
+/// readers' pool: its page cache stays warm (SQLite drops a connection's cache whenever
+/// another one has written), and taking it costs no hand-off (a pool pings each connection
+/// it gets back, on the connection's thread, before the next taker may have it). On
+/// PostgreSQL it is a connection of the pool. Use `&mut **tx` (or `&mut *tx` where `tx` is
+/// owned) as the executor.
 ///
-/// It begins, commits and rolls back with plain statements on a connection of its own, so
-/// that a transaction that fails cannot outlive its request: when a statement, the commit or
-/// the rollback fails, or the transaction is dropped unfinished (an error returned with `?`,
-/// a request cancelled mid-write), the connection is closed instead of going back to the
-/// pool, and closing it ends whatever transaction the database still holds. (sqlx's own
+/// It begins, commits and rolls back with plain statements, so that a transaction that fails
+/// cannot outlive its request: when a statement, the commit or the rollback fails, or the
+/// transaction is dropped unfinished (an error returned with `?`, a request cancelled
+/// mid-write), its connection is closed instead of kept, and closing it ends whatever
+/// transaction the database still holds; the next write opens another. (sqlx's own
 /// transactions keep a depth counter that a failed `COMMIT` on a full disk left at one:
 /// every later write on that connection then failed until a restart.)
 pub struct WriteTx {
-    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
-    health: std::sync::Arc<WriteHealth>,
-    _lock: Option<tokio::sync::OwnedMutexGuard<()>>,
+    conn: Option<WriteConn>,
+    health: Arc<WriteHealth>,
+}
+
+/// The connection a write runs on.
+enum WriteConn {
+    /// PostgreSQL: one of the pool's.
+    Pooled(sqlx::pool::PoolConnection<sqlx::Any>),
+    /// SQLite: the writer's own, held under its lock (present: [`writer`] opens it).
+    Own(tokio::sync::OwnedMutexGuard<Option<AnyConnection>>),
+}
+
+const OPEN: &str = "the writer's connection is opened before it is handed out";
+
+impl WriteConn {
+    fn get(&mut self) -> &mut AnyConnection {
+        match self {
+            WriteConn::Pooled(c) => c,
+            WriteConn::Own(c) => c.as_mut().expect(OPEN),
+        }
+    }
+
+    /// Closes the connection instead of keeping it, which ends any transaction it holds.
+    fn discard(self) {
+        match self {
+            WriteConn::Pooled(mut c) => c.close_on_drop(),
+            WriteConn::Own(mut c) => drop(c.take()),
+        }
+    }
 }
 
 impl std::fmt::Debug for WriteTx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteTx").field("locked", &self._lock.is_some()).finish_non_exhaustive()
+        let own = matches!(self.conn, Some(WriteConn::Own(_)));
+        f.debug_struct("WriteTx").field("sqlite_writer", &own).finish_non_exhaustive()
     }
 }
 
 const TAKEN: &str = "the write transaction's connection is present until commit or rollback";
 
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::pool::PoolConnection<sqlx::Any>;
+    type Target = AnyConnection;
     fn deref(&self) -> &Self::Target {
-        self.conn.as_ref().expect(TAKEN)
+        match self.conn.as_ref().expect(TAKEN) {
+            WriteConn::Pooled(c) => c,
+            WriteConn::Own(c) => c.as_ref().expect(OPEN),
+        }
     }
 }
 
 impl std::ops::DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        self.conn.as_mut().expect(TAKEN)
+        self.conn.as_mut().expect(TAKEN).get()
     }
 }
 
@@ -242,15 +275,15 @@ impl WriteTx {
     /// Commits. On failure the connection is closed (see [`WriteTx`]) and the error returned.
     pub async fn commit(mut self) -> Result<(), ServerError> {
         let mut conn = self.conn.take().expect(TAKEN);
-        match sqlx::query("COMMIT").execute(&mut *conn).await {
+        match sqlx::query("COMMIT").execute(conn.get()).await {
             Ok(_) => {
                 self.health.succeeded();
                 Ok(())
             }
             Err(e) => {
                 self.health.failed(&e);
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                conn.close_on_drop();
+                let _ = sqlx::query("ROLLBACK").execute(conn.get()).await;
+                conn.discard();
                 Err(e.into())
             }
         }
@@ -259,8 +292,8 @@ impl WriteTx {
     /// Rolls back (nothing was meant to change, e.g. a refused request).
     pub async fn rollback(mut self) -> Result<(), ServerError> {
         let mut conn = self.conn.take().expect(TAKEN);
-        if let Err(e) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
-            conn.close_on_drop();
+        if let Err(e) = sqlx::query("ROLLBACK").execute(conn.get()).await {
+            conn.discard();
             return Err(e.into());
         }
         Ok(())
@@ -271,8 +304,8 @@ impl Drop for WriteTx {
     fn drop(&mut self) {
         // Neither committed nor rolled back: a statement failed (and its error was returned
         // with `?`) or the request was cancelled. Closing the connection ends the transaction.
-        if let Some(mut conn) = self.conn.take() {
-            conn.close_on_drop();
+        if let Some(conn) = self.conn.take() {
+            conn.discard();
             // Usually a statement that failed; health finds out with a write of its own.
             self.health.suspect();
         }
@@ -315,62 +348,74 @@ impl WriteHealth {
     }
 }
 
-/// Per database (by URL): its writers' lock and connection (SQLite only) and the health of
-/// its writes.
-#[derive(Debug, Default, Clone)]
+/// Per database (by URL): the health of its writes and, on SQLite, its one writing
+/// connection.
+#[derive(Debug, Clone)]
 struct WriteState {
-    lock: std::sync::Arc<tokio::sync::Mutex<()>>,
-    health: std::sync::Arc<WriteHealth>,
-    /// SQLite: the one connection that writes, apart from the pool's readers, so that its
-    /// page cache stays warm (a connection's cache is dropped whenever another one has
-    /// written) and taking it never waits behind a reader.
-    writer: Option<AnyPool>,
+    health: Arc<WriteHealth>,
+    writer: Option<Arc<Writer>>,
 }
 
-fn states() -> &'static std::sync::Mutex<std::collections::HashMap<String, WriteState>> {
-    static STATES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, WriteState>>> =
-        std::sync::OnceLock::new();
-    STATES.get_or_init(Default::default)
+/// SQLite's writing connection (see [`WriteTx`]), opened when first needed and again after a
+/// write that failed closed it. Its mutex is the database's write lock.
+#[derive(Debug)]
+struct Writer {
+    options: AnyConnectOptions,
+    conn: Arc<tokio::sync::Mutex<Option<AnyConnection>>>,
 }
 
 fn write_state(pool: &AnyPool) -> WriteState {
-    let key = pool.connect_options().database_url.to_string();
-    let mut states = states().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    states.entry(key).or_default().clone()
+    type States = std::collections::HashMap<String, WriteState>;
+    static STATES: std::sync::OnceLock<std::sync::Mutex<States>> = std::sync::OnceLock::new();
+    let options = pool.connect_options();
+    let mut states = STATES.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    states
+        .entry(options.database_url.to_string())
+        .or_insert_with(|| WriteState {
+            health: Arc::default(),
+            writer: options
+                .database_url
+                .scheme()
+                .starts_with("sqlite")
+                .then(|| Arc::new(Writer { options: (*options).clone(), conn: Arc::default() })),
+        })
+        .clone()
 }
 
 /// The health of writes to the database behind `pool`.
-pub fn write_health(pool: &AnyPool) -> std::sync::Arc<WriteHealth> {
+pub fn write_health(pool: &AnyPool) -> Arc<WriteHealth> {
     write_state(pool).health
 }
 
-/// Takes the write lock (SQLite) and a connection to write on.
-async fn writer(
-    pool: &AnyPool,
-) -> Result<(WriteState, Option<tokio::sync::OwnedMutexGuard<()>>, sqlx::pool::PoolConnection<sqlx::Any>), ServerError>
-{
+/// The connection to write on: on SQLite the writer's, in its turn (opened if it is not).
+async fn writer(pool: &AnyPool) -> Result<(WriteConn, Arc<WriteHealth>), ServerError> {
     let state = write_state(pool);
-    let sqlite = pool.connect_options().database_url.scheme().starts_with("sqlite");
-    let lock = if sqlite { Some(state.lock.clone().lock_owned().await) } else { None };
     let conn = match &state.writer {
-        Some(w) => w.acquire().await?,
-        None => pool.acquire().await?,
+        Some(writer) => {
+            let mut conn = writer.conn.clone().lock_owned().await;
+            if conn.is_none() {
+                let mut opened = AnyConnection::connect_with(&writer.options).await?;
+                sqlite_settings(&mut opened).await?;
+                *conn = Some(opened);
+            }
+            WriteConn::Own(conn)
+        }
+        None => WriteConn::Pooled(pool.acquire().await?),
     };
-    Ok((state, lock, conn))
+    Ok((conn, state.health))
 }
 
-/// Starts a transaction that will write (see [`WriteTx`]); on SQLite with the write lock
+/// Starts a transaction that will write (see [`WriteTx`]); on SQLite with SQLite's write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    let (state, lock, mut conn) = writer(pool).await?;
-    let health = state.health;
-    let begin = if lock.is_some() { "BEGIN IMMEDIATE" } else { "BEGIN" };
-    if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
+    let (mut conn, health) = writer(pool).await?;
+    let begin = if matches!(conn, WriteConn::Own(_)) { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    if let Err(e) = sqlx::query(begin).execute(conn.get()).await {
         health.failed(&e);
-        conn.close_on_drop();
+        conn.discard();
         return Err(e.into());
     }
-    Ok(WriteTx { conn: Some(conn), health, _lock: lock })
+    Ok(WriteTx { conn: Some(conn), health })
 }
 
 /// A write sent to the database in one round trip: on SQLite, statements between
@@ -381,23 +426,23 @@ pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
 /// trip per statement: on SQLite each is a hand-off to the connection's thread and back,
 /// which under load costs more than the statement.
 ///
-/// It is a [`WriteTx`] whose statements are not sent yet: it holds the write lock on
-/// SQLite, and when the write fails or is dropped unfinished its connection is closed,
+/// It is a [`WriteTx`] whose statements are not sent yet: it holds the writer's connection
+/// on SQLite, and when the write fails or is dropped unfinished its connection is closed,
 /// which ends whatever transaction SQLite still holds (a failed statement leaves the ones
 /// before it uncommitted, inside `BEGIN`).
 #[derive(Debug)]
 pub struct WriteOnce(WriteTx);
 
 impl WriteOnce {
-    /// Takes a connection (and on SQLite the write lock); nothing is sent yet.
+    /// Takes the connection to write on (on SQLite, the writer's); nothing is sent yet.
     pub async fn begin(pool: &AnyPool) -> Result<Self, ServerError> {
-        let (state, lock, conn) = writer(pool).await?;
-        Ok(Self(WriteTx { conn: Some(conn), health: state.health, _lock: lock }))
+        let (conn, health) = writer(pool).await?;
+        Ok(Self(WriteTx { conn: Some(conn), health }))
     }
 
     /// Whether [`Self::text`] takes several statements (SQLite) or one (PostgreSQL).
     pub fn several_statements(&self) -> bool {
-        self.0._lock.is_some()
+        matches!(self.0.conn, Some(WriteConn::Own(_)))
     }
 
     /// The text to send for `statements` (separated by `;` on SQLite).
@@ -416,14 +461,14 @@ impl WriteOnce {
         query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     ) -> Result<Vec<sqlx::any::AnyRow>, ServerError> {
         let mut conn = self.0.conn.take().expect(TAKEN);
-        match query.fetch_all(&mut *conn).await {
+        match query.fetch_all(conn.get()).await {
             Ok(rows) => {
                 self.0.health.succeeded();
                 Ok(rows)
             }
             Err(e) => {
                 self.0.health.failed(&e);
-                conn.close_on_drop();
+                conn.discard();
                 Err(e.into())
             }
         }

@@ -98,6 +98,17 @@ pub fn memory_mib(pid: &str) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time this process has used so far (user and system, all threads), in seconds; 0 where
+/// `/proc` is missing. Steadier than throughput on a machine whose speed varies between runs.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name (in parentheses, possibly with spaces): utime and
+    // stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// The benchmark organisation with `users` users, each with a fresh invite: their codes.
 pub async fn org_with_invites(db: &lastmile_server::db::Db, users: usize) -> anyhow::Result<Vec<String>> {
     use lastmile_server::{SystemClock, admin};

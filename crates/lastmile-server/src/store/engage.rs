@@ -88,7 +88,7 @@ pub async fn record_nudge(pool: &AnyPool, n: SentNudge<'_>, now: UnixMillis) -> 
         .bind(hash)
         .bind(now.0)
         .bind(n.invite_expires.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     sqlx::query(
@@ -100,7 +100,7 @@ pub async fn record_nudge(pool: &AnyPool, n: SentNudge<'_>, now: UnixMillis) -> 
     .bind(n.step)
     .bind(i64::from(n.invite_hash.is_some()))
     .bind(now.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     let detail = serde_json::json!({ "step": n.step, "invite": n.invite_hash.is_some() });
     audit::append(&mut tx, Event::new(now, n.user_id, Kind::Nudged).detail(detail)).await?;

@@ -119,7 +119,7 @@ pub async fn create_user(
         .bind(email)
         .bind(display_name)
         .bind(now.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
@@ -218,12 +218,12 @@ pub async fn join_with_invite(
     .bind(&device_id)
     .bind(code_hash)
     .bind(now.0)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = claimed else {
         let why = sqlx::query("SELECT used_at_ms, expires_at_ms FROM invites WHERE code_hash = $1")
             .bind(code_hash)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?;
         tx.rollback().await?;
         return Ok(Err(match why {
@@ -272,7 +272,7 @@ pub(crate) async fn insert_device(
     .bind(&claims.app_version)
     .bind(now.0)
     .bind(public_key)
-    .execute(&mut ***tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -334,7 +334,7 @@ pub async fn probe_write(pool: &AnyPool, now: UnixMillis) -> Result<(), ServerEr
         "INSERT INTO write_probe (id, at_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at_ms = excluded.at_ms",
     )
     .bind(now.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await
 }
@@ -469,7 +469,7 @@ pub async fn create_recovery_set(
     )
     .bind(now.0)
     .bind(user_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, org_id) \
@@ -479,7 +479,7 @@ pub async fn create_recovery_set(
     .bind(user_id)
     .bind(device_id)
     .bind(now.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     audit::append(
         &mut tx,
@@ -502,7 +502,7 @@ pub async fn create_recovery_set(
         .bind(user_id)
         .bind(hash)
         .bind(now.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     tx.commit().await?;
@@ -540,17 +540,15 @@ pub async fn add_device_key(
     let done = sqlx::query("UPDATE devices SET public_key = $1 WHERE id = $2 AND public_key IS NULL")
         .bind(public_key)
         .bind(&device.id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 1 {
         audit::append(&mut tx, Event::new(now, &device.user_id, Kind::DeviceKeyAdded).device(&device.id)).await?;
         tx.commit().await?;
         return Ok(KeyAdded::Added);
     }
-    let held: Option<String> = sqlx::query_scalar("SELECT public_key FROM devices WHERE id = $1")
-        .bind(&device.id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT public_key FROM devices WHERE id = $1").bind(&device.id).fetch_one(&mut *tx).await?;
     tx.rollback().await?;
     Ok(if held.as_deref() == Some(public_key) { KeyAdded::Same } else { KeyAdded::Other })
 }

@@ -29,7 +29,7 @@ pub async fn upsert_group(
     .bind(name)
     .bind(policy)
     .bind(now.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await
 }
@@ -78,7 +78,7 @@ pub async fn set_user_group(
     sqlx::query("UPDATE users SET group_id = $1 WHERE id = $2")
         .bind(&group_id)
         .bind(&user.id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     audit::append(
         &mut tx,
@@ -109,7 +109,7 @@ pub async fn grant_exception(
     .bind(reason)
     .bind(now.0)
     .bind(expires.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     audit::append(
         &mut tx,

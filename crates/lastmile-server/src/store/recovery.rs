@@ -86,7 +86,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
     let used = sqlx::query("UPDATE recovery_codes SET used_at_ms = $1 WHERE id = $2 AND used_at_ms IS NULL")
         .bind(s.now.0)
         .bind(s.code_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if used.rows_affected() != 1 {
         tx.rollback().await?;
@@ -107,7 +107,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
             .bind(&d.arch)
             .bind(&d.app_version)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             id.to_string()
         }
@@ -127,7 +127,7 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
             .bind(&d.app_version)
             .bind(s.now.0)
             .bind(s.session_until.0)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             id
         }
@@ -144,15 +144,15 @@ pub async fn complete_sign_in(pool: &AnyPool, s: &SignIn<'_>) -> Result<Option<(
     .bind(s.attempt_hash)
     .bind(s.now.0)
     .bind(s.session_until.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE factors SET failed_attempts = 0, locked_until_ms = NULL WHERE id = $1")
         .bind(s.set_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     let left: i64 = sqlx::query("SELECT COUNT(*) FROM recovery_codes WHERE factor_id = $1 AND used_at_ms IS NULL")
         .bind(s.set_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?
         .get(0);
     let left = u32::try_from(left).unwrap_or(0);
@@ -178,7 +178,7 @@ async fn set_device_key(tx: &mut WriteTx, device_id: &str, key: Option<&str>) ->
         sqlx::query("UPDATE devices SET public_key = $1, last_sequence = 0 WHERE id = $2")
             .bind(key)
             .bind(device_id)
-            .execute(&mut ***tx)
+            .execute(&mut **tx)
             .await?;
     }
     Ok(())
@@ -197,7 +197,7 @@ pub async fn resume_sign_in(
     let done = sqlx::query("UPDATE devices SET token_hash = $1 WHERE id = $2 AND revoked_at_ms IS NULL")
         .bind(token_hash)
         .bind(&past.device_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {
         tx.rollback().await?;
@@ -287,7 +287,7 @@ pub async fn revoke_factor(
     let Some(row) = sqlx::query("SELECT kind, status FROM factors WHERE id = $1 AND user_id = $2")
         .bind(factor_id)
         .bind(user_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
     else {
         tx.rollback().await?;
@@ -300,7 +300,7 @@ pub async fn revoke_factor(
     )
     .bind(now.0)
     .bind(factor_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
         audit::append(&mut tx, Event::new(now, user_id, Kind::FactorRevoked).device(by_device).factor(factor_id).detail(serde_json::json!({ "kind": kind, "previous_status": row.get::<String, _>(1), "by": "recovery_session" })))
@@ -325,7 +325,7 @@ pub async fn revoke_device(
     let Some(row) = sqlx::query("SELECT user_id, hostname FROM devices WHERE id = $1 AND ($2 IS NULL OR user_id = $2)")
         .bind(device_id)
         .bind(owner)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
     else {
         tx.rollback().await?;
@@ -336,7 +336,7 @@ pub async fn revoke_device(
     )
     .bind(now.0)
     .bind(device_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 1 {
         let user_id: String = row.get(0);
@@ -358,7 +358,7 @@ pub async fn end_session(pool: &AnyPool, user_id: &str, device_id: &str, now: Un
     let done =
         sqlx::query("UPDATE devices SET recovery_until_ms = NULL WHERE id = $1 AND recovery_until_ms IS NOT NULL")
             .bind(device_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     if done.rows_affected() == 1 {
         audit::append(&mut tx, Event::new(now, user_id, Kind::RecoverySessionEnded).device(device_id)).await?;

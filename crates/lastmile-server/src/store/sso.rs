@@ -87,7 +87,7 @@ pub async fn create_provider(pool: &AnyPool, p: &SsoProvider) -> Result<(), Serv
     .bind(&p.scope)
     .bind(p.created_at_ms)
     .bind(p.disabled_at_ms)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await
 }
@@ -113,7 +113,7 @@ pub async fn disable_provider(pool: &AnyPool, org: &Org, id: &str, now: UnixMill
     .bind(now.0)
     .bind(id)
     .bind(&org.id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     tx.commit().await?;
@@ -133,7 +133,7 @@ pub async fn start_flow(
     let mut tx = begin_write(pool).await?;
     sqlx::query("DELETE FROM sso_flows WHERE expires_at_ms < $1")
         .bind(now.0 - 24 * 60 * 60 * 1000)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO sso_flows (id, provider_id, nonce_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
@@ -143,7 +143,7 @@ pub async fn start_flow(
     .bind(nonce_hash)
     .bind(now.0)
     .bind(expires.0)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(id)
@@ -207,7 +207,7 @@ async fn user_in_org(tx: &mut crate::db::WriteTx, org_id: &str, email: &str) -> 
     let row = sqlx::query("SELECT id, display_name, email FROM users WHERE org_id = $1 AND email = $2")
         .bind(org_id)
         .bind(email)
-        .fetch_optional(&mut ***tx)
+        .fetch_optional(&mut **tx)
         .await?;
     Ok(row.map(|r| User { id: r.get(0), org_id: org_id.into(), display_name: r.get(1), email: r.get(2) }))
 }
@@ -235,7 +235,7 @@ pub async fn join(
     .bind(&device_id)
     .bind(flow_id)
     .bind(&provider.id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if claimed != 1 {
@@ -252,12 +252,12 @@ pub async fn join(
         .bind(tid)
         .bind(oid)
         .bind(org_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?;
         if let Some(id) = linked {
             let r = sqlx::query("SELECT display_name, email FROM users WHERE id = $1")
                 .bind(&id)
-                .fetch_one(&mut **tx)
+                .fetch_one(&mut *tx)
                 .await?;
             user = Some(User { id, org_id: org_id.into(), display_name: r.get(0), email: r.get(1) });
         }
@@ -271,7 +271,7 @@ pub async fn join(
             sqlx::query_scalar("SELECT object_id FROM oidc_entra_links WHERE user_id = $1 AND tenant_id = $2")
                 .bind(&u.id)
                 .bind(tid)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?;
         if elsewhere.is_some() {
             tx.rollback().await?;
@@ -291,7 +291,7 @@ pub async fn join(
             .bind(person.email)
             .bind(person.display_name)
             .bind(now.0)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
             audit::append(
                 &mut tx,
@@ -316,21 +316,21 @@ pub async fn join(
         .bind(oid)
         .bind(&user.id)
         .bind(now.0)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     // The group the provider's claim maps to, when it is not the user's already.
     let mut regroup = created;
     if let Some(group) = person.group {
         let current: Option<String> =
-            sqlx::query_scalar("SELECT group_id FROM users WHERE id = $1").bind(&user.id).fetch_one(&mut **tx).await?;
+            sqlx::query_scalar("SELECT group_id FROM users WHERE id = $1").bind(&user.id).fetch_one(&mut *tx).await?;
         let wanted: Option<String> = if group == compliance::DEFAULT_GROUP {
             None
         } else {
             let id: Option<String> = sqlx::query_scalar("SELECT id FROM policy_groups WHERE org_id = $1 AND name = $2")
                 .bind(org_id)
                 .bind(group)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?;
             if id.is_none() {
                 tracing::warn!(provider = %provider.id, group, "the provider's group maps to a policy group that does not exist; left as it was");
@@ -341,7 +341,7 @@ pub async fn join(
             sqlx::query("UPDATE users SET group_id = $1 WHERE id = $2")
                 .bind(&wanted)
                 .bind(&user.id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             audit::append(
                 &mut tx,
@@ -394,7 +394,7 @@ pub async fn reseal_credentials(pool: &AnyPool, seal: &crate::seal::SealKeys) ->
             .bind(new)
             .bind(&id)
             .bind(&stored)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         changed += done.rows_affected();

@@ -205,7 +205,7 @@ async fn count_attempt(
     .bind(kind)
     .bind(MAX_FAILURES)
     .bind(now.0)
-    .fetch_optional(&mut ***tx)
+    .fetch_optional(&mut **tx)
     .await?;
     if let Some(row) = counted {
         return Ok(Attempt::Counted { failures: row.get(0) });
@@ -216,7 +216,7 @@ async fn count_attempt(
     .bind(factor_id)
     .bind(user_id)
     .bind(kind)
-    .fetch_optional(&mut ***tx)
+    .fetch_optional(&mut **tx)
     .await?;
     Ok(match lock {
         None => Attempt::NotFound,
@@ -233,7 +233,7 @@ async fn give_back_attempt(tx: &mut WriteTx, factor_id: &str) -> Result<(), Serv
     )
     .bind(MAX_FAILURES)
     .bind(factor_id)
-    .execute(&mut ***tx)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -332,7 +332,7 @@ async fn apply(
             )
             .bind(now.0)
             .bind(factor_id)
-            .fetch_optional(&mut ***tx)
+            .fetch_optional(&mut **tx)
             .await?;
             if row.is_some_and(|r| r.get::<i64, _>(0) == now.0) {
                 let how = serde_json::json!({ "kind": "recovery_codes", "how": "one code typed back" });
@@ -349,7 +349,7 @@ async fn apply(
             .bind(now.0)
             .bind(credential)
             .bind(&key.id)
-            .fetch_optional(&mut ***tx)
+            .fetch_optional(&mut **tx)
             .await?;
             let Some(row) = row else { return Ok(Written::Assertion(None)) };
             let verified_at: i64 = row.get(0);
@@ -395,7 +395,7 @@ async fn apply(
                 Some(k) => query.bind(k),
                 None => query,
             };
-            let open = query.execute(&mut ***tx).await?;
+            let open = query.execute(&mut **tx).await?;
             if open.rows_affected() != 1 {
                 return Ok(Written::SignIn(false));
             }
@@ -408,7 +408,7 @@ async fn apply(
             .bind(credential.as_deref())
             .bind(factor_id)
             .bind(user_id)
-            .execute(&mut ***tx)
+            .execute(&mut **tx)
             .await?;
             if used.rows_affected() != 1 {
                 return Ok(Written::SignIn(false));
@@ -446,7 +446,7 @@ async fn totp_attempt(
              WHERE id = $1",
     )
     .bind(factor_id)
-    .fetch_one(&mut ***tx)
+    .fetch_one(&mut **tx)
     .await?;
     let corrupt = |what: &str| ServerError::Corrupt(format!("TOTP factor {factor_id}: {what}"));
     let stored = row.get::<Option<String>, _>(0).ok_or_else(|| corrupt("no seed"))?;
@@ -488,7 +488,7 @@ async fn totp_attempt(
 async fn count_request_attempt(tx: &mut WriteTx, request_id: &str) -> Result<(), ServerError> {
     sqlx::query("UPDATE oidc_requests SET attempts = attempts + 1 WHERE id = $1")
         .bind(request_id)
-        .execute(&mut ***tx)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -517,7 +517,7 @@ async fn accept_step(
     .bind(step)
     .bind(factor_id)
     .bind(step)
-    .fetch_optional(&mut ***tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let verified_at_ms: i64 = row.get(0);

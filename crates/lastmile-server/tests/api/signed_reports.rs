@@ -108,7 +108,7 @@ async fn concurrent_reports_are_batched_and_each_answer_goes_to_its_device() {
     let (batches, calls_before) = h.state.queues.reports.counts();
     let mut hold = lastmile_server::db::begin_write(&h.state.db.pool).await.expect("hold the writer");
     if h.state.db.backend == lastmile_server::db::Backend::Postgres {
-        sqlx::query("LOCK TABLE posture_reports IN EXCLUSIVE MODE").execute(&mut **hold).await.expect("lock");
+        sqlx::query("LOCK TABLE posture_reports IN EXCLUSIVE MODE").execute(&mut *hold).await.expect("lock");
     }
     let mut sends = tokio::task::JoinSet::new();
     for (i, dev) in devices.iter().enumerate() {
