@@ -246,5 +246,38 @@ pub fn run(layer: RawLayer, link: Option<String>, window: bool) -> anyhow::Resul
     {
         anyhow::bail!("no display (DISPLAY and WAYLAND_DISPLAY are unset); use `lastmile status` headless");
     }
-    run_app(tauri::Builder::default(), layer, link, window)
+    let result = run_app(tauri::Builder::default(), layer, link, window);
+    #[cfg(target_os = "linux")]
+    if let Err(e) = &result {
+        start_again_if_handing_over_failed(e)?;
+    }
+    result
+}
+
+/// A launch that found this state directory's app on the session bus but could not hand it
+/// its arguments: that app is exiting (its window closed a moment ago), and the bus has not
+/// let go of its name yet. Rather than leave the person with nothing, this waits a moment and
+/// starts the process again (the same arguments; a few times at most), so that the launch
+/// either reaches a running app or becomes the app. Returns only when it does not apply or
+/// the new start could not be made.
+#[cfg(target_os = "linux")]
+fn start_again_if_handing_over_failed(e: &anyhow::Error) -> anyhow::Result<()> {
+    use std::os::unix::process::CommandExt;
+    /// How many times, counted across the restarts in this variable.
+    const ATTEMPT: &str = "LASTMILE_HANDOVER_ATTEMPT";
+    const ATTEMPTS: u32 = 10;
+    let Some(tauri::Error::PluginInitialization(plugin, reason)) = e.downcast_ref::<tauri::Error>() else {
+        return Ok(());
+    };
+    let attempt: u32 = std::env::var(ATTEMPT).ok().and_then(|a| a.parse().ok()).unwrap_or(0);
+    if plugin != "single-instance" || attempt >= ATTEMPTS {
+        return Ok(());
+    }
+    tracing::info!(attempt, %reason, "the running app did not take this launch (exiting?); starting again");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let error = std::process::Command::new(std::env::current_exe()?)
+        .args(std::env::args_os().skip(1))
+        .env(ATTEMPT, (attempt + 1).to_string())
+        .exec();
+    Err(anyhow::anyhow!("cannot start again: {error}"))
 }

@@ -128,12 +128,17 @@ fn app_running(home: &Home) -> bool {
     })
 }
 
+/// The name on the session bus that makes `home`'s app a single instance.
+fn instance_name(home: &Home) -> zbus::names::WellKnownName<'static> {
+    let state = home.path().join(".local/state/lastmile");
+    let name = format!("{}.SingleInstance", lastmile_device::paths::instance_name(&state));
+    zbus::names::WellKnownName::try_from(name).expect("a bus name")
+}
+
 /// Ends the session and waits for its app to be gone: one app runs per home, and a window
 /// opened while the last one is still exiting would hand its arguments over to it and exit.
 async fn close(c: Client, home: &Home) {
-    let state = home.path().join(".local/state/lastmile");
-    let name = format!("{}.SingleInstance", lastmile_device::paths::instance_name(&state));
-    let name = zbus::names::BusName::try_from(name.as_str()).expect("a bus name");
+    let name = zbus::names::BusName::from(instance_name(home));
     let bus = zbus::Connection::session().await.expect("session bus");
     let dbus = zbus::fdo::DBusProxy::new(&bus).await.expect("bus proxy");
     assert!(dbus.name_has_owner(name.clone()).await.expect("NameHasOwner"), "the open app holds {name}");
@@ -556,6 +561,40 @@ async fn the_traveller_recovers_in_the_window_across_a_restart() {
     assert!(status["enrollment"]["recovery_session_until_ms"].is_null(), "{status}");
     let kinds = crate::recover::audit_kinds(&server);
     assert_eq!(kinds.last().map(String::as_str), Some("recovery.session_ended"), "{kinds:?}");
+}
+
+/// A launch while the last app of the same home is exiting: the launch finds that app's
+/// name on the session bus and asks it to take over, and the app goes away without
+/// answering (here: a connection of the test's own that holds the name, answers nothing and
+/// then closes). The launch then becomes the app, instead of exiting with nothing shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_while_the_last_app_is_exiting_opens_once_it_has_gone() {
+    require_display();
+    let home = Home::new().expect("home");
+    let name = instance_name(&home);
+    let exiting = zbus::Connection::session().await.expect("session bus");
+    exiting.request_name(name.clone()).await.expect("the name, held as the exiting app holds it");
+    let mut app = home.lastmile(&[]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("launch");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let waited = app.try_wait().expect("the app's status");
+    exiting.close().await.expect("the exiting app's connection closes");
+    assert!(waited.is_none(), "the launch did not wait for the exiting app: {waited:?}");
+    let bus = zbus::Connection::session().await.expect("session bus");
+    let dbus = zbus::fdo::DBusProxy::new(&bus).await.expect("bus proxy");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let owner = loop {
+        if let Ok(pid) = dbus.get_connection_unix_process_id(name.clone().into()).await {
+            break pid;
+        }
+        let gone = app.try_wait().expect("the app's status");
+        assert!(gone.is_none() && Instant::now() < deadline, "no app took the name once it was free ({gone:?})");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let id = app.id();
+    let _ = app.kill();
+    let _ = app.wait();
+    assert_eq!(owner, id, "the launch became the app");
+    assert!(home.logs().contains("did not take this launch"), "{}", home.logs());
 }
 
 /// What a person does to get to a verified factor, counted: clicks and keys pressed that are
