@@ -72,7 +72,7 @@ async fn reports(db: Db, label: &str, n: usize, concurrency: usize) -> anyhow::R
         mean_batch(after[1], before[1])
     );
     println!(
-        "| CPU per report, {label} (server and clients, all threads) | | | {:.0} us | | | |",
+        "| CPU per report, {label} (this process: server and clients; not the database server) | | | {:.0} us | | | |",
         cpu * 1e6 / n as f64
     );
     let busy = [queues.devices.busy(), queues.reports.busy()];

@@ -6,10 +6,9 @@
 
 use std::path::Path;
 use std::str::FromStr;
-
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use std::sync::Arc;
 
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::ServerError;
