@@ -341,14 +341,19 @@ impl Settings {
                 &user.quiet_hours,
                 crate::reminder::QuietHours::parse(crate::reminder::DEFAULT_QUIET_HOURS).ok(),
             )?,
-            autostart: pick(
-                "autostart",
-                // IT's `user` pins nothing: the person's own choice (or the default) applies.
-                &managed.autostart.clone().filter(|v| v != "user"),
-                &cli.autostart,
-                &user.autostart,
-                Some(DEFAULT_AUTOSTART.to_string()),
-            )?,
+            autostart: {
+                // `user` chooses nothing, in any layer: from IT it leaves the choice to the
+                // person, in the person's own file (or on the command line) it is no choice,
+                // and the default applies.
+                let chosen = |layer: &Option<String>| layer.clone().filter(|v| v != "user");
+                pick(
+                    "autostart",
+                    &chosen(&managed.autostart),
+                    &chosen(&cli.autostart),
+                    &chosen(&user.autostart),
+                    Some(DEFAULT_AUTOSTART.to_string()),
+                )?
+            },
             locale: pick("locale", &managed.locale, &cli.locale, &user.locale, None)?,
         })
     }
@@ -413,6 +418,9 @@ mod tests {
             (Some("user"), Some("never"), ("never", Source::User)),
             (Some("user"), None, (DEFAULT_AUTOSTART, Source::Default)),
             (None, Some("never"), ("never", Source::User)),
+            // In the person's own file, `user` is no choice: the default, not "on".
+            (None, Some("user"), (DEFAULT_AUTOSTART, Source::Default)),
+            (Some("user"), Some("user"), (DEFAULT_AUTOSTART, Source::Default)),
         ];
         for (managed, user, (value, source)) in cases {
             let s = Settings::resolve(&autostart(managed), &Layer::default(), &autostart(user)).expect("resolves");
