@@ -401,13 +401,18 @@ impl Home {
         self.path().join("managed.json")
     }
 
+    /// The app's state directory in this home (`$XDG_STATE_HOME/lastmile`).
+    pub fn state_dir(&self) -> PathBuf {
+        self.path().join(".local/state/lastmile")
+    }
+
     pub fn state_path(&self) -> PathBuf {
-        self.path().join(".local/state/lastmile/state.json")
+        self.state_dir().join("state.json")
     }
 
     /// Everything in this home's log files (the window's and the commands').
     pub fn logs(&self) -> String {
-        let dir = self.path().join(".local/state/lastmile/logs");
+        let dir = self.state_dir().join("logs");
         let mut all = String::new();
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("no log directory {}: {e}", dir.display())) {
             all.push_str(&std::fs::read_to_string(entry.expect("entry").path()).expect("log file"));

@@ -772,7 +772,7 @@ fn reset_forgets_the_identity_and_purge_removes_everything() {
     assert_eq!((token(&old), token(&current)), (None, None));
     assert!(!home.state_path().exists() && !aside.exists() && !outbox.exists(), "{out}");
     assert_eq!(std::fs::read_to_string(home.settings_path()).ok(), Some(settings), "settings stay");
-    let logs = home.path().join(".local/state/lastmile/logs");
+    let logs = home.state_dir().join("logs");
     assert!(logs.is_dir(), "logs stay");
     let (code, status, _) = home.run_json(&["status", "--json"]);
     assert_eq!((code, problem_codes(&status)), (5, vec!["not_joined".to_string()]));
@@ -860,7 +860,7 @@ fn a_support_bundle_holds_what_the_helpdesk_needs_and_no_secret() {
     let (exit, v, err) = home.run_json(&["join", &link, "--json"]);
     assert_eq!(exit, 0, "{err}");
     let device_id = v["device_id"].as_str().expect("device id").to_string();
-    let logs = home.path().join(".local/state/lastmile/logs");
+    let logs = home.state_dir().join("logs");
     std::fs::write(logs.join("lastmile.2026-01-01.log"), format!("planted lmd_s3cr3t and {code}\n")).expect("plant");
 
     let out = home.path().join("bundle.tar.gz");

@@ -12,8 +12,8 @@ use lastmile_tests::{Home, Server, bin, free_port, require_keyring};
 struct Driver {
     child: Child,
     port: u16,
-    /// The home's directory: its app's logs, for a window that never came.
-    home: std::path::PathBuf,
+    /// The home's state directory: its app's logs, for a window that never came.
+    state: std::path::PathBuf,
 }
 
 impl Drop for Driver {
@@ -57,7 +57,7 @@ fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
         assert!(Instant::now() < deadline, "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Driver { child, port, home: home.path().to_owned() }
+    Driver { child, port, state: home.state_dir() }
 }
 
 fn tauri_driver() -> String {
@@ -106,7 +106,7 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
 /// The last lines of the logs of the driver's home (the app's own account of a window that
 /// never came), or why there are none.
 fn app_logs(driver: &Driver) -> String {
-    let dir = driver.home.join(".local/state/lastmile/logs");
+    let dir = driver.state.join("logs");
     let Ok(entries) = std::fs::read_dir(&dir) else { return format!("(no log directory {})", dir.display()) };
     let mut lines = Vec::new();
     for entry in entries.filter_map(Result::ok) {
@@ -130,8 +130,7 @@ fn app_running(home: &Home) -> bool {
 
 /// The name on the session bus that makes `home`'s app a single instance.
 fn instance_name(home: &Home) -> zbus::names::WellKnownName<'static> {
-    let state = home.path().join(".local/state/lastmile");
-    let name = format!("{}.SingleInstance", lastmile_device::paths::instance_name(&state));
+    let name = format!("{}.SingleInstance", lastmile_device::paths::instance_name(&home.state_dir()));
     zbus::names::WellKnownName::try_from(name).expect("a bus name")
 }
 
