@@ -13,6 +13,8 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::ServerError;
 
+mod wal;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -215,7 +217,7 @@ fn plain_table_name(table: &str) -> Result<(), ServerError> {
 /// every later write on that connection then failed until a restart.)
 pub struct WriteTx {
     conn: Option<WriteConn>,
-    health: Arc<WriteHealth>,
+    state: WriteState,
 }
 
 /// The connection a write runs on.
@@ -276,11 +278,11 @@ impl WriteTx {
         let mut conn = self.conn.take().expect(TAKEN);
         match sqlx::query("COMMIT").execute(conn.get()).await {
             Ok(_) => {
-                self.health.succeeded();
+                self.state.committed();
                 Ok(())
             }
             Err(e) => {
-                self.health.failed(&e);
+                self.state.health.failed(&e);
                 let _ = sqlx::query("ROLLBACK").execute(conn.get()).await;
                 conn.discard();
                 Err(e.into())
@@ -306,7 +308,7 @@ impl Drop for WriteTx {
         if let Some(conn) = self.conn.take() {
             conn.discard();
             // Usually a statement that failed; health finds out with a write of its own.
-            self.health.suspect();
+            self.state.health.suspect();
         }
     }
 }
@@ -355,12 +357,24 @@ struct WriteState {
     writer: Option<Arc<Writer>>,
 }
 
+impl WriteState {
+    /// A write transaction committed.
+    fn committed(&self) {
+        self.health.succeeded();
+        if let Some(w) = &self.writer {
+            w.checkpoints.committed(&w.options);
+        }
+    }
+}
+
 /// SQLite's writing connection (see [`WriteTx`]), opened when first needed and again after a
-/// write that failed closed it. Its mutex is the database's write lock.
+/// write that failed closed it. Its mutex is the database's write lock. It never copies the
+/// WAL back into the database file: its checkpointer does, off the write path ([`wal`]).
 #[derive(Debug)]
 struct Writer {
     options: AnyConnectOptions,
     conn: Arc<tokio::sync::Mutex<Option<AnyConnection>>>,
+    checkpoints: wal::Checkpointer,
 }
 
 fn write_state(pool: &AnyPool) -> WriteState {
@@ -372,11 +386,10 @@ fn write_state(pool: &AnyPool) -> WriteState {
         .entry(options.database_url.to_string())
         .or_insert_with(|| WriteState {
             health: Arc::default(),
-            writer: options
-                .database_url
-                .scheme()
-                .starts_with("sqlite")
-                .then(|| Arc::new(Writer { options: (*options).clone(), conn: Arc::default() })),
+            writer: options.database_url.scheme().starts_with("sqlite").then(|| {
+                let options = (*options).clone();
+                Arc::new(Writer { options, conn: Arc::default(), checkpoints: Default::default() })
+            }),
         })
         .clone()
 }
@@ -387,7 +400,7 @@ pub fn write_health(pool: &AnyPool) -> Arc<WriteHealth> {
 }
 
 /// The connection to write on: on SQLite the writer's, in its turn (opened if it is not).
-async fn writer(pool: &AnyPool) -> Result<(WriteConn, Arc<WriteHealth>), ServerError> {
+async fn writer(pool: &AnyPool) -> Result<(WriteConn, WriteState), ServerError> {
     let state = write_state(pool);
     let conn = match &state.writer {
         Some(writer) => {
@@ -395,26 +408,27 @@ async fn writer(pool: &AnyPool) -> Result<(WriteConn, Arc<WriteHealth>), ServerE
             if conn.is_none() {
                 let mut opened = AnyConnection::connect_with(&writer.options).await?;
                 sqlite_settings(&mut opened).await?;
+                opened.execute("PRAGMA wal_autocheckpoint = 0").await?;
                 *conn = Some(opened);
             }
             WriteConn::Own(conn)
         }
         None => WriteConn::Pooled(pool.acquire().await?),
     };
-    Ok((conn, state.health))
+    Ok((conn, state))
 }
 
 /// Starts a transaction that will write (see [`WriteTx`]); on SQLite with SQLite's write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    let (mut conn, health) = writer(pool).await?;
+    let (mut conn, state) = writer(pool).await?;
     let begin = if matches!(conn, WriteConn::Own(_)) { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(e) = sqlx::query(begin).execute(conn.get()).await {
-        health.failed(&e);
+        state.health.failed(&e);
         conn.discard();
         return Err(e.into());
     }
-    Ok(WriteTx { conn: Some(conn), health })
+    Ok(WriteTx { conn: Some(conn), state })
 }
 
 /// A write sent to the database in one round trip: on SQLite, statements between
@@ -435,8 +449,8 @@ pub struct WriteOnce(WriteTx);
 impl WriteOnce {
     /// Takes the connection to write on (on SQLite, the writer's); nothing is sent yet.
     pub async fn begin(pool: &AnyPool) -> Result<Self, ServerError> {
-        let (conn, health) = writer(pool).await?;
-        Ok(Self(WriteTx { conn: Some(conn), health }))
+        let (conn, state) = writer(pool).await?;
+        Ok(Self(WriteTx { conn: Some(conn), state }))
     }
 
     /// Whether [`Self::text`] takes several statements (SQLite) or one (PostgreSQL).
@@ -462,11 +476,11 @@ impl WriteOnce {
         let mut conn = self.0.conn.take().expect(TAKEN);
         match query.fetch_all(conn.get()).await {
             Ok(rows) => {
-                self.0.health.succeeded();
+                self.0.state.committed();
                 Ok(rows)
             }
             Err(e) => {
-                self.0.health.failed(&e);
+                self.0.state.health.failed(&e);
                 conn.discard();
                 Err(e.into())
             }
