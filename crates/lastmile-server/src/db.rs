@@ -54,7 +54,7 @@ fn make_private_files(path: &Path) -> Result<(), ServerError> {
 pub const SQLITE_FILE: &str = "lastmile.sqlite3";
 
 /// A PostgreSQL connection idle for this long is pinged before use.
-const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+pub const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -149,7 +149,7 @@ impl Db {
         match self.backend {
             Backend::Sqlite => {
                 // On the writer's connection, in its turn.
-                let (mut writer, _) = writer(&self.pool).await?;
+                let (mut writer, _) = writer(&self.pool, None).await?;
                 let conn = writer.get();
                 sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                 let vacuumed = sqlx::query("VACUUM").execute(&mut *conn).await;
@@ -224,11 +224,94 @@ pub struct WriteTx {
 enum WriteConn {
     /// PostgreSQL: one of the pool's.
     Pooled(sqlx::pool::PoolConnection<sqlx::Any>),
-    /// SQLite: the writer's own, held under its lock (present: [`writer`] opens it).
+    /// Held under its lock, apart from the pool (present: [`writer`] opens it): on SQLite
+    /// the writer's, on PostgreSQL a queue's ([`Held`]).
     Own(tokio::sync::OwnedMutexGuard<Option<AnyConnection>>),
 }
 
-const OPEN: &str = "the writer's connection is opened before it is handed out";
+const OPEN: &str = "a held connection is opened before it is handed out";
+
+/// A connection held apart from the pool by one queue of the report path (see
+/// [`crate::batch`]), which runs one batch at a time on it: taking it is a lock, not a pool
+/// hand-off, and giving it back costs nothing (a pool pings every connection it gets back
+/// before the next taker may have it: on PostgreSQL a round trip to the server per batch,
+/// on SQLite a hand-off to the connection's thread and back). It is taken from the pool
+/// (`detach`: the pool's own settings, and the pool may open another in its place) when
+/// first needed, and again after a use that failed or was dropped unfinished closed it. Like
+/// the pool's, one idle for a while (the database restarted, a proxy dropped it) is pinged
+/// before it is used again.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    conn: Arc<tokio::sync::Mutex<Option<AnyConnection>>>,
+    /// When it was last taken.
+    taken: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+}
+
+/// A [`Held`] connection in use. Dropped without [`HeldConn::keep`] (an error returned with
+/// `?`, a cancelled future), it is closed rather than trusted with the next batch.
+pub struct HeldConn {
+    conn: Option<tokio::sync::OwnedMutexGuard<Option<AnyConnection>>>,
+}
+
+impl Held {
+    /// Locks the connection, taking one from `pool` when there is none.
+    pub async fn take(&self, pool: &AnyPool) -> Result<HeldConn, ServerError> {
+        Ok(HeldConn { conn: Some(self.lock(pool).await?) })
+    }
+
+    async fn lock(&self, pool: &AnyPool) -> Result<tokio::sync::OwnedMutexGuard<Option<AnyConnection>>, ServerError> {
+        let mut conn = self.conn.clone().lock_owned().await;
+        let idle = self
+            .taken
+            .lock()
+            .map(|mut t| t.replace(std::time::Instant::now()).is_none_or(|t| t.elapsed() >= PING_AFTER_IDLE))
+            .unwrap_or(true);
+        if idle
+            && let Some(c) = conn.as_mut()
+            && c.ping().await.is_err()
+        {
+            *conn = None;
+        }
+        if conn.is_none() {
+            *conn = Some(pool.acquire().await?.detach());
+        }
+        Ok(conn)
+    }
+}
+
+impl std::fmt::Debug for HeldConn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeldConn").finish_non_exhaustive()
+    }
+}
+
+impl HeldConn {
+    /// The use went well: the connection stays open for the next one.
+    pub fn keep(mut self) {
+        self.conn = None;
+    }
+}
+
+impl std::ops::Deref for HeldConn {
+    type Target = AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        self.conn.as_ref().and_then(|c| c.as_ref()).expect(OPEN)
+    }
+}
+
+impl std::ops::DerefMut for HeldConn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.conn.as_mut().and_then(|c| c.as_mut()).expect(OPEN)
+    }
+}
+
+impl Drop for HeldConn {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            drop(c.take());
+        }
+    }
+}
 
 impl WriteConn {
     fn get(&mut self) -> &mut AnyConnection {
@@ -249,8 +332,11 @@ impl WriteConn {
 
 impl std::fmt::Debug for WriteTx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let own = matches!(self.conn, Some(WriteConn::Own(_)));
-        f.debug_struct("WriteTx").field("sqlite_writer", &own).finish_non_exhaustive()
+        let held = matches!(self.conn, Some(WriteConn::Own(_)));
+        f.debug_struct("WriteTx")
+            .field("sqlite", &self.state.writer.is_some())
+            .field("held", &held)
+            .finish_non_exhaustive()
     }
 }
 
@@ -399,8 +485,9 @@ pub fn write_health(pool: &AnyPool) -> Arc<WriteHealth> {
     write_state(pool).health
 }
 
-/// The connection to write on: on SQLite the writer's, in its turn (opened if it is not).
-async fn writer(pool: &AnyPool) -> Result<(WriteConn, WriteState), ServerError> {
+/// The connection to write on: on SQLite the writer's, in its turn (opened if it is not); on
+/// PostgreSQL `held` when given, else one of the pool's.
+async fn writer(pool: &AnyPool, held: Option<&Held>) -> Result<(WriteConn, WriteState), ServerError> {
     let state = write_state(pool);
     let conn = match &state.writer {
         Some(writer) => {
@@ -413,7 +500,10 @@ async fn writer(pool: &AnyPool) -> Result<(WriteConn, WriteState), ServerError> 
             }
             WriteConn::Own(conn)
         }
-        None => WriteConn::Pooled(pool.acquire().await?),
+        None => match held {
+            Some(held) => WriteConn::Own(held.lock(pool).await?),
+            None => WriteConn::Pooled(pool.acquire().await?),
+        },
     };
     Ok((conn, state))
 }
@@ -421,8 +511,13 @@ async fn writer(pool: &AnyPool) -> Result<(WriteConn, WriteState), ServerError> 
 /// Starts a transaction that will write (see [`WriteTx`]); on SQLite with SQLite's write lock
 /// taken at once (`BEGIN IMMEDIATE`).
 pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
-    let (mut conn, state) = writer(pool).await?;
-    let begin = if matches!(conn, WriteConn::Own(_)) { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    begin_write_on(pool, None).await
+}
+
+/// [`begin_write`], on PostgreSQL on `held` when given.
+pub async fn begin_write_on(pool: &AnyPool, held: Option<&Held>) -> Result<WriteTx, ServerError> {
+    let (mut conn, state) = writer(pool, held).await?;
+    let begin = if state.writer.is_some() { "BEGIN IMMEDIATE" } else { "BEGIN" };
     if let Err(e) = sqlx::query(begin).execute(conn.get()).await {
         state.health.failed(&e);
         conn.discard();
@@ -447,15 +542,16 @@ pub async fn begin_write(pool: &AnyPool) -> Result<WriteTx, ServerError> {
 pub struct WriteOnce(WriteTx);
 
 impl WriteOnce {
-    /// Takes the connection to write on (on SQLite, the writer's); nothing is sent yet.
-    pub async fn begin(pool: &AnyPool) -> Result<Self, ServerError> {
-        let (conn, state) = writer(pool).await?;
+    /// Takes the connection to write on (on SQLite, the writer's; on PostgreSQL `held` when
+    /// given); nothing is sent yet.
+    pub async fn begin(pool: &AnyPool, held: Option<&Held>) -> Result<Self, ServerError> {
+        let (conn, state) = writer(pool, held).await?;
         Ok(Self(WriteTx { conn: Some(conn), state }))
     }
 
     /// Whether [`Self::text`] takes several statements (SQLite) or one (PostgreSQL).
     pub fn several_statements(&self) -> bool {
-        matches!(self.0.conn, Some(WriteConn::Own(_)))
+        self.0.state.writer.is_some()
     }
 
     /// The text to send for `statements` (separated by `;` on SQLite).

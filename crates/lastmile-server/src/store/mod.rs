@@ -282,13 +282,16 @@ pub async fn device_by_token_hash(pool: &AnyPool, token_hash: &str) -> Result<Op
 }
 
 /// Devices by the hashes of their tokens, in the order asked (one query for many).
-pub async fn devices_by_token_hashes(pool: &AnyPool, hashes: &[&str]) -> Result<Vec<Option<Device>>, ServerError> {
+pub async fn devices_by_token_hashes<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    hashes: &[&str],
+) -> Result<Vec<Option<Device>>, ServerError> {
     let sql = format!(
         "SELECT token_hash, id, user_id, revoked_at_ms, recovery_until_ms, public_key FROM devices \
          WHERE token_hash IN ({})",
         list::in_list(hashes.len())
     );
-    let rows = list::bind_all(sqlx::query(&sql), hashes).fetch_all(pool).await?;
+    let rows = list::bind_all(sqlx::query(&sql), hashes).fetch_all(db).await?;
     let found: std::collections::HashMap<String, Device> = rows
         .into_iter()
         .map(|r| {

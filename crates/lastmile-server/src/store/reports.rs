@@ -13,7 +13,7 @@ use sqlx::{AnyPool, Row};
 
 use super::list;
 use crate::ServerError;
-use crate::db::WriteOnce;
+use crate::db::{Held, WriteOnce};
 
 /// A report to store: the parsed claims and the exact bytes that were signed.
 #[derive(Debug, Clone)]
@@ -49,8 +49,13 @@ pub enum ReportOutcome {
 /// also reads what their answers are made of; a report is stored, together with its
 /// device's update, only if its sequence number is after the device's last one, so nothing
 /// is taken back. Why a report was not stored (sent again, a reused id, an old sequence
-/// number) is read afterwards, for those reports only.
-pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec<ReportOutcome>, ServerError> {
+/// number) is read afterwards, for those reports only. On PostgreSQL the write goes on
+/// `held` when given.
+pub async fn insert_reports(
+    pool: &AnyPool,
+    held: Option<&Held>,
+    reports: &[NewReport],
+) -> Result<Vec<ReportOutcome>, ServerError> {
     let mut outcomes: Vec<Option<ReportOutcome>> = vec![None; reports.len()];
     let mut pending: Vec<usize> = (0..reports.len()).collect();
     while !pending.is_empty() {
@@ -59,7 +64,7 @@ pub async fn insert_reports(pool: &AnyPool, reports: &[NewReport]) -> Result<Vec
         let mut devices = HashSet::new();
         let (round, later): (Vec<usize>, Vec<usize>) =
             pending.iter().partition(|&&i| devices.insert(reports[i].device_id.as_str()));
-        store_round(pool, reports, &round, &mut outcomes).await?;
+        store_round(pool, held, reports, &round, &mut outcomes).await?;
         pending = later;
     }
     outcomes
@@ -74,6 +79,7 @@ const ROUND_COLUMNS: usize = 12;
 /// One round: reports of distinct devices, in one write.
 async fn store_round(
     pool: &AnyPool,
+    held: Option<&Held>,
     reports: &[NewReport],
     round: &[usize],
     outcomes: &mut [Option<ReportOutcome>],
@@ -91,7 +97,7 @@ async fn store_round(
          os_version = v.column10, arch = v.column11, app_version = v.column12, last_sequence = v.column6";
     // The answers' rows for the round's users (bound after the values, one per report).
     let answers = answer_rows(&list::params(round.len() * ROUND_COLUMNS + 1, round.len()));
-    let write = WriteOnce::begin(pool).await?;
+    let write = WriteOnce::begin(pool, held).await?;
     let sql = if write.several_statements() {
         // SQLite: the report row this write inserted is the one with the round's id and
         // sequence whose device is still behind it (a stored report moved its device to

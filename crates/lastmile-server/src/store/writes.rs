@@ -21,7 +21,7 @@ use super::audit::{self, Event, Kind};
 use super::compliance;
 use super::security_keys::KeyFactor;
 use crate::ServerError;
-use crate::db::{WriteTx, begin_write};
+use crate::db::{Held, WriteTx, begin_write_on};
 use crate::seal::SealKeys;
 
 /// Consecutive wrong codes before a factor is locked.
@@ -238,9 +238,10 @@ async fn give_back_attempt(tx: &mut WriteTx, factor_id: &str) -> Result<(), Serv
     Ok(())
 }
 
-/// Runs `writes` in one transaction and answers each, in order.
-pub async fn run(pool: &AnyPool, writes: &[AuditedWrite]) -> Result<Vec<Written>, ServerError> {
-    let mut tx = begin_write(pool).await?;
+/// Runs `writes` in one transaction and answers each, in order (on PostgreSQL on `held` when
+/// given).
+pub async fn run(pool: &AnyPool, held: Option<&Held>, writes: &[AuditedWrite]) -> Result<Vec<Written>, ServerError> {
+    let mut tx = begin_write_on(pool, held).await?;
     let mut events = Vec::new();
     let mut changed: Vec<(String, UnixMillis)> = Vec::new();
     let mut out = Vec::with_capacity(writes.len());

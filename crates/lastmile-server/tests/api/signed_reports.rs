@@ -176,7 +176,7 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     };
     let pool = &h.state.db.pool;
     let sent = new(&c, report_n(3));
-    let first = store::insert_reports(pool, std::slice::from_ref(&sent)).await.expect("stored");
+    let first = store::insert_reports(pool, None, std::slice::from_ref(&sent)).await.expect("stored");
     assert!(matches!(first.as_slice(), [ReportOutcome::Stored { reports: 1, .. }]), "{first:?}");
     let mut reused = report_n(4);
     reused.report_id = report_n(3).report_id;
@@ -184,7 +184,7 @@ async fn a_batch_of_mixed_reports_gives_each_its_own_outcome() {
     stale.report_id = "report-stale-but-new-id".into();
     let batch =
         [new(&a, report_n(1)), new(&a, report_n(2)), new(&b, report_n(5)), new(&b, stale), sent, new(&c, reused)];
-    let outcomes = store::insert_reports(pool, &batch).await.expect("stored");
+    let outcomes = store::insert_reports(pool, None, &batch).await.expect("stored");
     // Each stored report comes with its device's answer, read in the same write: what the
     // device's own request for it answers, with that report as the last.
     let stored: Vec<(i64, PostureView)> = outcomes
@@ -252,7 +252,7 @@ async fn two_servers_storing_one_devices_reports_at_once_agree() {
                     report: r,
                     signature: None,
                 };
-                let o = store::insert_reports(&pool, std::slice::from_ref(&new)).await.expect("written");
+                let o = store::insert_reports(&pool, None, std::slice::from_ref(&new)).await.expect("written");
                 outcomes.push((n, o[0].clone()));
             }
             outcomes
@@ -332,7 +332,7 @@ async fn a_report_overtaken_by_another_servers_write_is_refused_and_leaves_nothi
     };
     let write = tokio::spawn({
         let pool = pool.clone();
-        async move { store::insert_reports(&pool, &[new]).await }
+        async move { store::insert_reports(&pool, None, &[new]).await }
     });
     // Long enough for the write to reach the other one's lock.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -188,3 +188,31 @@ async fn committed_writes_reach_the_database_file_without_waiting_for_a_full_wal
     }
     panic!("the database file alone held {seen:?} of 5 reports after 10 s: nothing checkpoints the WAL");
 }
+
+/// PostgreSQL: the report path's queues hold connections of their own; when the server drops
+/// them (a restart, a proxy's idle timeout), the next report after a pause still goes
+/// through: an idle connection is pinged and replaced before it is used.
+#[tokio::test]
+async fn reports_go_through_after_the_database_dropped_the_queues_connections() {
+    if std::env::var("LASTMILE_TEST_DATABASE_URL").is_err() {
+        return; // SQLite's connections are files, not sessions a server can drop
+    }
+    let h = harness().await;
+    let dev = h.joined().await;
+    let (s, v) = h.report(&dev, &report_n(1)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let dropped: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&h.state.db.pool)
+    .await
+    .expect("terminate the other sessions");
+    assert!(dropped.len() >= 2, "the queues' connections (lookups, writes) were among them: {dropped:?}");
+    tokio::time::sleep(lastmile_server::db::PING_AFTER_IDLE + std::time::Duration::from_millis(100)).await;
+    for n in 2..=3 {
+        let (s, v) = h.report(&dev, &report_n(n)).await;
+        assert_eq!(s, StatusCode::OK, "report {n} after the connections were dropped: {v}");
+    }
+    assert_eq!(h.count("posture_reports").await, 3);
+}
