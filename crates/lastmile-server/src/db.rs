@@ -53,7 +53,8 @@ fn make_private_files(path: &Path) -> Result<(), ServerError> {
 /// File name of the embedded database inside the data directory.
 pub const SQLITE_FILE: &str = "lastmile.sqlite3";
 
-/// A PostgreSQL connection idle for this long is pinged before use.
+/// A connection idle for this long (one of the PostgreSQL pool's, or a [`Held`] one) is pinged
+/// before use.
 pub const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
