@@ -129,6 +129,23 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// The bytes free on the disk that holds a SQLite database, for an unprivileged writer
+    /// (`statvfs`). `None` on PostgreSQL, off Unix, or when it cannot be read.
+    pub fn free_space(&self) -> Option<u64> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            let url = &self.pool.connect_options().database_url;
+            let dir = Path::new(url.path()).parent()?;
+            let fs = rustix::fs::statvfs(dir).ok()?;
+            Some(fs.f_bavail.saturating_mul(fs.f_frsize))
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
     /// `SELECT 1`, for the health endpoint.
     pub async fn ping(&self) -> Result<(), ServerError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -428,6 +445,12 @@ impl WriteHealth {
             && f.is_none()
         {
             *f = Some("a write transaction ended without committing".into());
+        }
+    }
+    /// Writes are still failing, for a reason found outside a write (a full disk).
+    pub fn still_failing(&self, why: &str) {
+        if let Ok(mut f) = self.failing.lock() {
+            *f = Some(why.to_string());
         }
     }
     /// The error of the last write, while writes fail.

@@ -7,9 +7,14 @@ use lastmile_proto::api::{ErrorCode, Health, ServerTime};
 
 use crate::{ApiError, AppState, store};
 
+/// The free space below which a SQLite database whose writes failed is not ready.
+pub const MIN_FREE_BYTES: u64 = 1 << 20;
+
 /// Health of the server and its database: it answers, and writes to the database succeed.
 /// While the last write failed (a full disk, an I/O error), each call tries a small write
-/// and answers 503 until one succeeds.
+/// and answers 503 until one succeeds and, on SQLite, the database's disk has at least
+/// [`MIN_FREE_BYTES`] free: SQLite reuses the space of a WAL it has copied back, so on a
+/// full disk a small write can succeed while a report does not.
 #[utoipa::path(get, path = "/v1/health", tag = "meta",
     responses(
         (status = 200, body = Health),
@@ -18,17 +23,30 @@ use crate::{ApiError, AppState, store};
     ))]
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await?;
-    if let Some(error) = crate::db::write_health(&state.db.pool).failing()
-        && let Err(e) = store::probe_write(&state.db.pool, state.clock.now()).await
-    {
-        tracing::warn!(last = %error, now = %e, "database writes still fail");
+    let writes = crate::db::write_health(&state.db.pool);
+    if let Some(error) = writes.failing() {
+        let now = match (store::probe_write(&state.db.pool, state.clock.now()).await, state.db.free_space()) {
+            (Err(e), _) => e.to_string(),
+            (Ok(()), Some(free)) if free < MIN_FREE_BYTES => {
+                // The probe's commit counted as a success; the disk says otherwise.
+                let why = format!("{free} bytes free on the database's disk");
+                writes.still_failing(&why);
+                why
+            }
+            _ => return Ok(ok()),
+        };
+        tracing::warn!(last = %error, now = %now, "database writes still fail");
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Unavailable,
             "the server cannot write to its database (see its log); devices keep their reports until it can",
         ));
     }
-    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))
+    Ok(ok())
+}
+
+fn ok() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 })
 }
 
 /// Liveness: the process runs and answers, whatever its database does (for a supervisor

@@ -88,6 +88,9 @@ async fn fill_fail_free(h: &Harness, disk: &SmallDisk) {
     let (s, v) = h.call("GET", "/v1/health", None, None).await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "health while the disk is full: {v}");
     assert_eq!(error_code(&v), ErrorCode::Unavailable, "{v}");
+    // Its own small write may fit in reused WAL space; it stays unavailable while the disk is full.
+    let (s, v) = h.call("GET", "/v1/health", None, None).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "health asked again while the disk is full: {v}");
 
     std::fs::remove_file(filler).expect("free the space");
     let (s, v) = h.call("GET", "/v1/health", None, None).await;
