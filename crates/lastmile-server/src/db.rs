@@ -137,9 +137,10 @@ impl Db {
         }
         #[cfg(unix)]
         {
-            let url = &self.pool.connect_options().database_url;
-            let dir = Path::new(url.path()).parent()?;
-            let fs = rustix::fs::statvfs(dir).ok()?;
+            // sqlx's own reading of the URL (it decodes what the URL encodes: spaces in
+            // "Application Support", for one).
+            let options = sqlx::sqlite::SqliteConnectOptions::try_from(&*self.pool.connect_options()).ok()?;
+            let fs = rustix::fs::statvfs(options.get_filename().parent()?).ok()?;
             Some(fs.f_bavail.saturating_mul(fs.f_frsize))
         }
         #[cfg(not(unix))]
@@ -621,6 +622,15 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The free space is read from the database's own directory, even one whose name the URL
+    /// has to encode.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn free_space_is_read_where_the_database_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::Db::open_sqlite(&dir.path().join("Application Support")).await.expect("open");
+        assert!(db.free_space().is_some_and(|free| free > 0), "{:?}", db.free_space());
+    }
     /// The two migration folders are kept in lockstep: the same versions, the same names,
     /// and the same words (a quick check; `tests/schema_lockstep.rs` compares the schemas the
     /// two databases build, with types, nullability, keys and constraints).

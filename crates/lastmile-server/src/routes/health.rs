@@ -53,7 +53,7 @@ fn ok() -> Json<Health> {
 /// deciding whether to restart it; `/v1/health` is readiness: whether to send it traffic).
 #[utoipa::path(get, path = "/v1/live", tag = "meta", responses((status = 200, body = Health)))]
 pub async fn live() -> Json<Health> {
-    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 })
+    ok()
 }
 
 /// Server receive and transmit timestamps (Unix ms) for clock-offset measurement.
