@@ -473,7 +473,7 @@ impl WriteState {
     fn committed(&self) {
         self.health.succeeded();
         if let Some(w) = &self.writer {
-            w.checkpoints.committed(&w.options);
+            w.checkpoints.committed(&w.options, &w.conn);
         }
     }
 }
@@ -484,7 +484,7 @@ impl WriteState {
 #[derive(Debug)]
 struct Writer {
     options: AnyConnectOptions,
-    conn: Arc<tokio::sync::Mutex<Option<AnyConnection>>>,
+    conn: wal::WriterConn,
     checkpoints: wal::Checkpointer,
 }
 
@@ -521,6 +521,7 @@ async fn writer(pool: &AnyPool, held: Option<&Held>) -> Result<(WriteConn, Write
                 let mut opened = AnyConnection::connect_with(&writer.options).await?;
                 sqlite_settings(&mut opened).await?;
                 opened.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                opened.execute(format!("PRAGMA journal_size_limit = {}", wal::WAL_SIZE_LIMIT).as_str()).await?;
                 *conn = Some(opened);
             }
             WriteConn::Own(conn)
@@ -631,6 +632,62 @@ mod tests {
         let db = super::Db::open_sqlite(&dir.path().join("Application Support")).await.expect("open");
         assert!(db.free_space().is_some_and(|free| free > 0), "{:?}", db.free_space());
     }
+    /// Under writes back to back, with readers reading all along, the WAL is started again
+    /// from its beginning once it reaches its restart size, instead of growing for as long
+    /// as the load lasts. (A restart size of 1 MiB stands in for the real 256 MiB.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_wal_stays_bounded_under_writes_back_to_back() {
+        use sqlx::Row;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
+        let state = super::write_state(&db.pool);
+        state.writer.as_ref().expect("SQLite has a writer").checkpoints.restart_at(256);
+        let mut tx = super::begin_write(&db.pool).await.expect("begin");
+        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)").execute(&mut *tx).await.expect("create");
+        tx.commit().await.expect("commit");
+        let wal = dir.path().join(format!("{}-wal", super::SQLITE_FILE));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (pool, done) = (db.pool.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    sqlx::query("SELECT count(*) FROM filler").fetch_one(&pool).await.expect("read");
+                }
+            })
+        };
+        // Four writers, so that a write always waits for the writer's turn: 64 MiB in all,
+        // 64 KiB (16 pages) a write. Without restarts the WAL holds nearly all of it.
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                let pool = db.pool.clone();
+                tokio::spawn(async move {
+                    for _ in 0..256 {
+                        let mut tx = super::begin_write(&pool).await.expect("begin");
+                        sqlx::query("INSERT INTO filler (b) VALUES (zeroblob(65536))")
+                            .execute(&mut *tx)
+                            .await
+                            .expect("insert");
+                        tx.commit().await.expect("commit");
+                    }
+                })
+            })
+            .collect();
+        let mut largest = 0;
+        while !writers.iter().all(tokio::task::JoinHandle::is_finished) {
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        for w in writers {
+            w.await.expect("writer");
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        reader.await.expect("reader");
+        let rows: i64 = sqlx::query("SELECT count(*) FROM filler").fetch_one(&db.pool).await.expect("count").get(0);
+        assert_eq!(rows, 1024, "every write is kept");
+        assert!(largest > 0, "the WAL was seen");
+        assert!(largest < 48 << 20, "the WAL grew to {largest} bytes for 64 MiB written");
+    }
+
     /// The two migration folders are kept in lockstep: the same versions, the same names,
     /// and the same words (a quick check; `tests/schema_lockstep.rs` compares the schemas the
     /// two databases build, with types, nullability, keys and constraints).
