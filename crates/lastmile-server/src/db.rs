@@ -610,6 +610,54 @@ impl WriteOnce {
     }
 }
 
+/// The writer's turn for statements that each commit on their own (no `BEGIN`): a single
+/// insert, update or delete that needs no transaction around it, such as the start of a TOTP
+/// enrollment, an invite, an admin session or a sweep of expired rows. On SQLite it holds the
+/// writer's connection ([`WriteTx`]), so such a write queues fairly behind the others
+/// instead of sleeping in SQLite's busy handler (1, 2, 5, 10... ms between tries) while a
+/// batch commits, and its commit wakes the WAL's checkpointer like any other (a write on
+/// a pool connection copied the WAL back inside its own commit, every 1,000 pages). On
+/// PostgreSQL it is a connection of the pool.
+///
+/// Call [`Self::done`] once its statements succeeded. Dropped without it (an error returned
+/// with `?`, a cancelled request) its connection is closed rather than trusted with the next
+/// write, as a [`WriteTx`]'s is.
+pub struct Autocommit(WriteTx);
+
+impl Autocommit {
+    /// Waits for the writer's turn (on SQLite; on PostgreSQL takes a pool connection).
+    pub async fn take(pool: &AnyPool) -> Result<Self, ServerError> {
+        let (conn, state) = writer(pool, None).await?;
+        Ok(Self(WriteTx { conn: Some(conn), state }))
+    }
+
+    /// Its statements succeeded: the connection goes back for the next write.
+    pub fn done(mut self) {
+        if self.0.conn.take().is_some() {
+            self.0.state.committed();
+        }
+    }
+}
+
+impl std::fmt::Debug for Autocommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Autocommit").field(&self.0).finish()
+    }
+}
+
+impl std::ops::Deref for Autocommit {
+    type Target = AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Autocommit {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 /// A URL with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
@@ -631,6 +679,45 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = super::Db::open_sqlite(&dir.path().join("Application Support")).await.expect("open");
         assert!(db.free_space().is_some_and(|free| free > 0), "{:?}", db.free_space());
+    }
+    /// A write of one statement (an organisation's creation) waits for the writer's turn like
+    /// any write: it comes after the transaction that holds the writer and before a write
+    /// transaction that asked after it. (From a pool connection it polled SQLite's lock in the
+    /// busy handler, sleeping between tries, and the later transaction went first.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_statement_writes_take_their_turn() {
+        use std::time::Duration;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
+        let now = lastmile_core::clock::UnixMillis(1);
+        let holder = super::begin_write(&db.pool).await.expect("begin");
+        let first = {
+            let pool = db.pool.clone();
+            tokio::spawn(async move { crate::store::create_org(&pool, "first", "First", now).await })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let second = {
+            let pool = db.pool.clone();
+            tokio::spawn(async move {
+                let mut tx = super::begin_write(&pool).await?;
+                sqlx::query(
+                    "INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ('org_2', 'second', 'Second', 1)",
+                )
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!first.is_finished() && !second.is_finished(), "both wait for the writer");
+        holder.commit().await.expect("commit");
+        first.await.expect("join").expect("first");
+        second.await.expect("join").expect("second");
+        let order: Vec<String> = sqlx::query_scalar("SELECT slug FROM organisations ORDER BY rowid")
+            .fetch_all(&db.pool)
+            .await
+            .expect("read");
+        assert_eq!(order, ["first", "second"]);
     }
     /// Under writes back to back, with readers reading all along, the WAL is started again
     /// from its beginning once it reaches its restart size, instead of growing for as long

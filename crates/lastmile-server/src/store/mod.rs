@@ -7,7 +7,7 @@ use lastmile_proto::api::{DeviceClaims, PostureReport, PostureView};
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
-use crate::db::begin_write;
+use crate::db::{Autocommit, begin_write};
 use crate::seal::SealKeys;
 use crate::secrets::new_id;
 use audit::{Event, Kind};
@@ -67,16 +67,18 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 pub async fn create_org(pool: &AnyPool, slug: &str, name: &str, now: UnixMillis) -> Result<Org, ServerError> {
     let id = new_id("org");
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query("INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(slug)
         .bind(name)
         .bind(now.0)
-        .execute(pool)
+        .execute(&mut *w)
         .await
         .map_err(|e| {
             if is_unique_violation(&e) { ServerError::Conflict(format!("organisation {slug:?}")) } else { e.into() }
         })?;
+    w.done();
     Ok(Org { id, slug: slug.into(), name: name.into() })
 }
 
@@ -178,6 +180,7 @@ pub async fn create_invite(
     expires: UnixMillis,
 ) -> Result<String, ServerError> {
     let id = new_id("inv");
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query(
         "INSERT INTO invites (id, user_id, code_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -186,8 +189,9 @@ pub async fn create_invite(
     .bind(code_hash)
     .bind(now.0)
     .bind(expires.0)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(id)
 }
 
@@ -382,6 +386,7 @@ pub async fn create_totp_factor(
 ) -> Result<String, ServerError> {
     let id = new_id("fac");
     let sealed = seal.seal(secret, &id)?;
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, totp_secret, totp_algorithm, \
          totp_digits, totp_period_s, org_id) \
@@ -395,8 +400,9 @@ pub async fn create_totp_factor(
     .bind(algorithm)
     .bind(digits)
     .bind(period_s)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(id)
 }
 
@@ -425,12 +431,14 @@ pub async fn reseal_totp_seeds(pool: &AnyPool, seal: &SealKeys) -> Result<u64, S
                 .map_err(|e| ServerError::Corrupt(format!("TOTP factor {id}: stored seed: {e}")))?;
             Some(seal.seal(&secret, &id)?)
         };
+        let mut w = Autocommit::take(pool).await?;
         let done = sqlx::query("UPDATE factors SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
             .bind(new)
             .bind(&id)
             .bind(&stored)
-            .execute(pool)
+            .execute(&mut *w)
             .await?;
+        w.done();
         changed += done.rows_affected();
     }
     Ok(changed)

@@ -6,6 +6,7 @@ use sqlx::{AnyPool, Row};
 use super::Org;
 use super::security_keys::{KEY_COLUMNS, KeyFactor, key_from_row};
 use crate::ServerError;
+use crate::db::Autocommit;
 
 /// A registered relying party.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -87,6 +88,7 @@ pub async fn create_client(
     now: UnixMillis,
 ) -> Result<OidcClient, ServerError> {
     let list = |v: &[String]| serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()));
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query(&format!(
         "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12)"
     ))
@@ -102,8 +104,9 @@ pub async fn create_client(
     .bind(now.0)
     .bind(c.entra_app_id)
     .bind(c.pkce)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     client(pool, c.client_id).await?.ok_or_else(|| ServerError::Corrupt("a client just stored is missing".into()))
 }
 
@@ -128,14 +131,16 @@ pub async fn clients(pool: &AnyPool, org: &Org) -> Result<Vec<OidcClient>, Serve
 
 /// Disables a client of this organisation; false when there is no such enabled client.
 pub async fn disable_client(pool: &AnyPool, org: &Org, client_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
+    let mut w = Autocommit::take(pool).await?;
     let done = sqlx::query(
         "UPDATE oidc_clients SET disabled_at_ms = $1 WHERE client_id = $2 AND org_id = $3 AND disabled_at_ms IS NULL",
     )
     .bind(now.0)
     .bind(client_id)
     .bind(&org.id)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(done.rows_affected() == 1)
 }
 
@@ -207,8 +212,11 @@ fn request_at(r: &sqlx::any::AnyRow, o: usize) -> SignInRequest {
 /// Drops requests that expired a day ago or more (kept that long for troubleshooting) and
 /// client assertions past their expiry (their jti can no longer be replayed).
 pub async fn purge(pool: &AnyPool, now: UnixMillis) -> Result<(), ServerError> {
-    sqlx::query("DELETE FROM oidc_requests WHERE expires_at_ms < $1").bind(now.0 - 86_400_000).execute(pool).await?;
-    sqlx::query("DELETE FROM oidc_client_assertions WHERE expires_at_ms < $1").bind(now.0).execute(pool).await?;
+    let mut w = Autocommit::take(pool).await?;
+    let old = now.0 - 86_400_000;
+    sqlx::query("DELETE FROM oidc_requests WHERE expires_at_ms < $1").bind(old).execute(&mut *w).await?;
+    sqlx::query("DELETE FROM oidc_client_assertions WHERE expires_at_ms < $1").bind(now.0).execute(&mut *w).await?;
+    w.done();
     Ok(())
 }
 
@@ -355,11 +363,13 @@ pub async fn key_sign_in(
 
 /// Takes the assertion `key_state` of a request, once: false when someone took it first.
 pub async fn take_key_sign_in(pool: &AnyPool, id: &str, key_state: &str) -> Result<bool, ServerError> {
+    let mut w = Autocommit::take(pool).await?;
     let taken = sqlx::query("UPDATE oidc_requests SET key_state = NULL WHERE id = $1 AND key_state = $2")
         .bind(id)
         .bind(key_state)
-        .execute(pool)
+        .execute(&mut *w)
         .await?;
+    w.done();
     Ok(taken.rows_affected() == 1)
 }
 
@@ -458,6 +468,7 @@ pub async fn entra_user(
     if elsewhere.is_some() {
         return Ok(EntraUser::LinkedElsewhere);
     }
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query(
         "INSERT INTO oidc_entra_links (tenant_id, object_id, user_id, created_at_ms) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id, object_id) DO NOTHING",
@@ -466,7 +477,8 @@ pub async fn entra_user(
     .bind(oid)
     .bind(&user)
     .bind(now.0)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(EntraUser::Linked(user))
 }

@@ -7,7 +7,7 @@ use sqlx::{AnyPool, Row};
 use super::audit::{self, Event, Kind};
 use super::compliance::{self, DEFAULT_GROUP};
 use crate::ServerError;
-use crate::db::begin_write;
+use crate::db::{Autocommit, begin_write};
 use crate::secrets::new_id;
 use crate::store::{Org, User};
 
@@ -138,27 +138,31 @@ pub async fn create_admin_token(
     token_hash: &str,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
+    let mut w = Autocommit::take(pool).await?;
     sqlx::query("INSERT INTO admin_tokens (token_hash, org_id, name, created_at_ms) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(&org.id)
         .bind(name)
         .bind(now.0)
-        .execute(pool)
+        .execute(&mut *w)
         .await?;
+    w.done();
     Ok(())
 }
 
 /// Revokes the organisation's admin tokens named `name` (their dashboard sessions end with
 /// them). Returns how many were live.
 pub async fn revoke_admin_tokens(pool: &AnyPool, org: &Org, name: &str, now: UnixMillis) -> Result<u64, ServerError> {
+    let mut w = Autocommit::take(pool).await?;
     let done = sqlx::query(
         "UPDATE admin_tokens SET revoked_at_ms = $1 WHERE org_id = $2 AND name = $3 AND revoked_at_ms IS NULL",
     )
     .bind(now.0)
     .bind(&org.id)
     .bind(name)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(done.rows_affected())
 }
 
@@ -184,7 +188,8 @@ pub async fn create_admin_session(
     now: UnixMillis,
     expires: UnixMillis,
 ) -> Result<bool, ServerError> {
-    sqlx::query("DELETE FROM admin_sessions WHERE expires_at_ms <= $1").bind(now.0).execute(pool).await?;
+    let mut w = Autocommit::take(pool).await?;
+    sqlx::query("DELETE FROM admin_sessions WHERE expires_at_ms <= $1").bind(now.0).execute(&mut *w).await?;
     let done = sqlx::query(
         "INSERT INTO admin_sessions (session_hash, token_hash, created_at_ms, expires_at_ms) \
          SELECT $1, token_hash, $2, $3 FROM admin_tokens WHERE token_hash = $4 AND revoked_at_ms IS NULL",
@@ -193,8 +198,9 @@ pub async fn create_admin_session(
     .bind(now.0)
     .bind(expires.0)
     .bind(token_hash)
-    .execute(pool)
+    .execute(&mut *w)
     .await?;
+    w.done();
     Ok(done.rows_affected() == 1)
 }
 
@@ -219,6 +225,8 @@ pub async fn org_by_admin_session(
 
 /// Ends a dashboard session (sign-out). Idempotent.
 pub async fn end_admin_session(pool: &AnyPool, session_hash: &str) -> Result<(), ServerError> {
-    sqlx::query("DELETE FROM admin_sessions WHERE session_hash = $1").bind(session_hash).execute(pool).await?;
+    let mut w = Autocommit::take(pool).await?;
+    sqlx::query("DELETE FROM admin_sessions WHERE session_hash = $1").bind(session_hash).execute(&mut *w).await?;
+    w.done();
     Ok(())
 }

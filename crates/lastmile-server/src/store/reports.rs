@@ -13,7 +13,7 @@ use sqlx::{AnyPool, Row};
 
 use super::list;
 use crate::ServerError;
-use crate::db::{Held, WriteOnce};
+use crate::db::{Autocommit, Held, WriteOnce};
 
 /// A report to store: the parsed claims and the exact bytes that were signed.
 #[derive(Debug, Clone)]
@@ -166,7 +166,9 @@ async fn store_round(
             }
             Some(&(None, row)) => {
                 tracing::info!(device = %r.device_id, "a report was overtaken by another server's write; taken back");
-                sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row).execute(pool).await?;
+                let mut w = Autocommit::take(pool).await?;
+                sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row).execute(&mut *w).await?;
+                w.done();
                 ReportOutcome::Replayed { last: last_sequence(pool, &r.device_id).await? }
             }
             None => not_stored(pool, r).await?,

@@ -5,7 +5,7 @@ use lastmile_core::clock::UnixMillis;
 use sqlx::{AnyPool, Row};
 
 use crate::ServerError;
-
+use crate::db::Autocommit;
 use crate::secrets::new_id;
 use crate::store::Actor;
 use crate::webauthn::KeyFacts;
@@ -98,11 +98,11 @@ pub(crate) async fn take_ceremony(
 
 /// Removes ceremonies that can no longer be finished.
 pub async fn purge_ceremonies(pool: &AnyPool, now: UnixMillis) -> Result<u64, ServerError> {
-    Ok(sqlx::query("DELETE FROM webauthn_ceremonies WHERE expires_at_ms <= $1")
-        .bind(now.0)
-        .execute(pool)
-        .await?
-        .rows_affected())
+    let mut w = Autocommit::take(pool).await?;
+    let done =
+        sqlx::query("DELETE FROM webauthn_ceremonies WHERE expires_at_ms <= $1").bind(now.0).execute(&mut *w).await?;
+    w.done();
+    Ok(done.rows_affected())
 }
 
 /// Credential ids (base64url) of the user's security keys that are not revoked: the
