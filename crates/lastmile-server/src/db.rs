@@ -161,8 +161,8 @@ impl Db {
     /// SQLite: `VACUUM` with `secure_delete` on rebuilds the file with zeroed free space,
     /// then a `TRUNCATE` checkpoint empties the WAL. PostgreSQL: `VACUUM FULL` rewrites
     /// `tables`; copies in WAL archives and backups are the operator's to expire. Returns
-    /// false when the WAL could not be emptied because another connection was reading (a
-    /// running server); the next checkpoint overwrites it.
+    /// false when the WAL could not be emptied within a second because another connection
+    /// kept reading (a running server); the next checkpoint overwrites it.
     pub async fn scrub_freed_space(&self, tables: &[&str]) -> Result<bool, ServerError> {
         use sqlx::Row;
         match self.backend {
@@ -175,8 +175,17 @@ impl Db {
                 let reset = sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await;
                 vacuumed?;
                 reset?;
-                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
-                Ok(row.try_get::<i32, _>(0)? == 0)
+                // The WAL's checkpointer (`wal`) may be copying at this moment, which a
+                // `TRUNCATE` checkpoint does not wait for (it answers busy at once): try
+                // again for a while, in the writer's turn, before giving up.
+                for _ in 0..TRUNCATE_TRIES {
+                    let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await?;
+                    if row.try_get::<i32, _>(0)? == 0 {
+                        return Ok(true);
+                    }
+                    tokio::time::sleep(wal::PAUSE / 5).await;
+                }
+                Ok(false)
             }
             Backend::Postgres => {
                 for table in tables {
@@ -188,6 +197,10 @@ impl Db {
         }
     }
 }
+
+/// How many times [`Db::scrub_freed_space`] tries to empty the WAL (20 ms apart: a second in
+/// all, many times a checkpointer's pass).
+const TRUNCATE_TRIES: usize = 50;
 
 /// A pool of SQLite connections with the server's settings.
 fn sqlite_pool(size: u32) -> AnyPoolOptions {
@@ -619,7 +632,8 @@ impl WriteOnce {
 /// a pool connection copied the WAL back inside its own commit, every 1,000 pages). On
 /// PostgreSQL it is a connection of the pool.
 ///
-/// Call [`Self::done`] once its statements succeeded. Dropped without it (an error returned
+/// Call [`Self::done`] once its statements succeeded ([`Self::execute`] does, for one
+/// statement). Dropped without it (an error returned
 /// with `?`, a cancelled request) its connection is closed rather than trusted with the next
 /// write, as a [`WriteTx`]'s is.
 pub struct Autocommit(WriteTx);
@@ -629,6 +643,17 @@ impl Autocommit {
     pub async fn take(pool: &AnyPool) -> Result<Self, ServerError> {
         let (conn, state) = writer(pool, None).await?;
         Ok(Self(WriteTx { conn: Some(conn), state }))
+    }
+
+    /// One statement in the writer's turn: [`Self::take`], the statement, [`Self::done`].
+    pub async fn execute<'q>(
+        pool: &AnyPool,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<sqlx::any::AnyQueryResult, ServerError> {
+        let mut w = Self::take(pool).await?;
+        let done = query.execute(&mut *w).await?;
+        w.done();
+        Ok(done)
     }
 
     /// Its statements succeeded: the connection goes back for the next write.

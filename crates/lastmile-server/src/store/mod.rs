@@ -67,18 +67,15 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 pub async fn create_org(pool: &AnyPool, slug: &str, name: &str, now: UnixMillis) -> Result<Org, ServerError> {
     let id = new_id("org");
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query("INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ($1, $2, $3, $4)")
+    let insert = sqlx::query("INSERT INTO organisations (id, slug, name, created_at_ms) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(slug)
         .bind(name)
-        .bind(now.0)
-        .execute(&mut *w)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) { ServerError::Conflict(format!("organisation {slug:?}")) } else { e.into() }
-        })?;
-    w.done();
+        .bind(now.0);
+    Autocommit::execute(pool, insert).await.map_err(|e| match e {
+        ServerError::Database(d) if is_unique_violation(&d) => ServerError::Conflict(format!("organisation {slug:?}")),
+        e => e,
+    })?;
     Ok(Org { id, slug: slug.into(), name: name.into() })
 }
 
@@ -180,18 +177,15 @@ pub async fn create_invite(
     expires: UnixMillis,
 ) -> Result<String, ServerError> {
     let id = new_id("inv");
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO invites (id, user_id, code_hash, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id)
     .bind(&user.id)
     .bind(code_hash)
     .bind(now.0)
-    .bind(expires.0)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    .bind(expires.0);
+    Autocommit::execute(pool, insert).await?;
     Ok(id)
 }
 
@@ -386,8 +380,7 @@ pub async fn create_totp_factor(
 ) -> Result<String, ServerError> {
     let id = new_id("fac");
     let sealed = seal.seal(secret, &id)?;
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO factors (id, user_id, device_id, kind, status, created_at_ms, totp_secret, totp_algorithm, \
          totp_digits, totp_period_s, org_id) \
          VALUES ($1, $2, $3, 'totp', 'pending', $4, $5, $6, $7, $8, (SELECT org_id FROM users WHERE id = $2))",
@@ -399,10 +392,8 @@ pub async fn create_totp_factor(
     .bind(&sealed)
     .bind(algorithm)
     .bind(digits)
-    .bind(period_s)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    .bind(period_s);
+    Autocommit::execute(pool, insert).await?;
     Ok(id)
 }
 
@@ -431,14 +422,11 @@ pub async fn reseal_totp_seeds(pool: &AnyPool, seal: &SealKeys) -> Result<u64, S
                 .map_err(|e| ServerError::Corrupt(format!("TOTP factor {id}: stored seed: {e}")))?;
             Some(seal.seal(&secret, &id)?)
         };
-        let mut w = Autocommit::take(pool).await?;
-        let done = sqlx::query("UPDATE factors SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
+        let update = sqlx::query("UPDATE factors SET totp_secret = $1 WHERE id = $2 AND totp_secret = $3")
             .bind(new)
             .bind(&id)
-            .bind(&stored)
-            .execute(&mut *w)
-            .await?;
-        w.done();
+            .bind(&stored);
+        let done = Autocommit::execute(pool, update).await?;
         changed += done.rows_affected();
     }
     Ok(changed)

@@ -88,25 +88,23 @@ pub async fn create_client(
     now: UnixMillis,
 ) -> Result<OidcClient, ServerError> {
     let list = |v: &[String]| serde_json::to_string(v).map_err(|e| ServerError::Internal(e.to_string()));
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query(&format!(
+    let sql = format!(
         "INSERT INTO oidc_clients ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12)"
-    ))
-    .bind(c.client_id)
-    .bind(&org.id)
-    .bind(c.name)
-    .bind(c.profile)
-    .bind(c.secret_hash)
-    .bind(c.jwks)
-    .bind(list(c.redirect_uris)?)
-    .bind(list(c.tenants)?)
-    .bind(c.factors)
-    .bind(now.0)
-    .bind(c.entra_app_id)
-    .bind(c.pkce)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    );
+    let insert = sqlx::query(&sql)
+        .bind(c.client_id)
+        .bind(&org.id)
+        .bind(c.name)
+        .bind(c.profile)
+        .bind(c.secret_hash)
+        .bind(c.jwks)
+        .bind(list(c.redirect_uris)?)
+        .bind(list(c.tenants)?)
+        .bind(c.factors)
+        .bind(now.0)
+        .bind(c.entra_app_id)
+        .bind(c.pkce);
+    Autocommit::execute(pool, insert).await?;
     client(pool, c.client_id).await?.ok_or_else(|| ServerError::Corrupt("a client just stored is missing".into()))
 }
 
@@ -131,16 +129,13 @@ pub async fn clients(pool: &AnyPool, org: &Org) -> Result<Vec<OidcClient>, Serve
 
 /// Disables a client of this organisation; false when there is no such enabled client.
 pub async fn disable_client(pool: &AnyPool, org: &Org, client_id: &str, now: UnixMillis) -> Result<bool, ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE oidc_clients SET disabled_at_ms = $1 WHERE client_id = $2 AND org_id = $3 AND disabled_at_ms IS NULL",
     )
     .bind(now.0)
     .bind(client_id)
-    .bind(&org.id)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    .bind(&org.id);
+    let done = Autocommit::execute(pool, update).await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -363,13 +358,10 @@ pub async fn key_sign_in(
 
 /// Takes the assertion `key_state` of a request, once: false when someone took it first.
 pub async fn take_key_sign_in(pool: &AnyPool, id: &str, key_state: &str) -> Result<bool, ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    let taken = sqlx::query("UPDATE oidc_requests SET key_state = NULL WHERE id = $1 AND key_state = $2")
+    let take = sqlx::query("UPDATE oidc_requests SET key_state = NULL WHERE id = $1 AND key_state = $2")
         .bind(id)
-        .bind(key_state)
-        .execute(&mut *w)
-        .await?;
-    w.done();
+        .bind(key_state);
+    let taken = Autocommit::execute(pool, take).await?;
     Ok(taken.rows_affected() == 1)
 }
 
@@ -468,17 +460,14 @@ pub async fn entra_user(
     if elsewhere.is_some() {
         return Ok(EntraUser::LinkedElsewhere);
     }
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query(
+    let link = sqlx::query(
         "INSERT INTO oidc_entra_links (tenant_id, object_id, user_id, created_at_ms) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id, object_id) DO NOTHING",
     )
     .bind(tid)
     .bind(oid)
     .bind(&user)
-    .bind(now.0)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    .bind(now.0);
+    Autocommit::execute(pool, link).await?;
     Ok(EntraUser::Linked(user))
 }

@@ -138,31 +138,26 @@ pub async fn create_admin_token(
     token_hash: &str,
     now: UnixMillis,
 ) -> Result<(), ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query("INSERT INTO admin_tokens (token_hash, org_id, name, created_at_ms) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash)
-        .bind(&org.id)
-        .bind(name)
-        .bind(now.0)
-        .execute(&mut *w)
-        .await?;
-    w.done();
+    let insert =
+        sqlx::query("INSERT INTO admin_tokens (token_hash, org_id, name, created_at_ms) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(&org.id)
+            .bind(name)
+            .bind(now.0);
+    Autocommit::execute(pool, insert).await?;
     Ok(())
 }
 
 /// Revokes the organisation's admin tokens named `name` (their dashboard sessions end with
 /// them). Returns how many were live.
 pub async fn revoke_admin_tokens(pool: &AnyPool, org: &Org, name: &str, now: UnixMillis) -> Result<u64, ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    let done = sqlx::query(
+    let revoke = sqlx::query(
         "UPDATE admin_tokens SET revoked_at_ms = $1 WHERE org_id = $2 AND name = $3 AND revoked_at_ms IS NULL",
     )
     .bind(now.0)
     .bind(&org.id)
-    .bind(name)
-    .execute(&mut *w)
-    .await?;
-    w.done();
+    .bind(name);
+    let done = Autocommit::execute(pool, revoke).await?;
     Ok(done.rows_affected())
 }
 
@@ -225,8 +220,7 @@ pub async fn org_by_admin_session(
 
 /// Ends a dashboard session (sign-out). Idempotent.
 pub async fn end_admin_session(pool: &AnyPool, session_hash: &str) -> Result<(), ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    sqlx::query("DELETE FROM admin_sessions WHERE session_hash = $1").bind(session_hash).execute(&mut *w).await?;
-    w.done();
+    Autocommit::execute(pool, sqlx::query("DELETE FROM admin_sessions WHERE session_hash = $1").bind(session_hash))
+        .await?;
     Ok(())
 }

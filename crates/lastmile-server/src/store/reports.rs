@@ -166,9 +166,7 @@ async fn store_round(
             }
             Some(&(None, row)) => {
                 tracing::info!(device = %r.device_id, "a report was overtaken by another server's write; taken back");
-                let mut w = Autocommit::take(pool).await?;
-                sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row).execute(&mut *w).await?;
-                w.done();
+                Autocommit::execute(pool, sqlx::query("DELETE FROM posture_reports WHERE id = $1").bind(row)).await?;
                 ReportOutcome::Replayed { last: last_sequence(pool, &r.device_id).await? }
             }
             None => not_stored(pool, r).await?,

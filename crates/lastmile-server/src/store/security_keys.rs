@@ -98,11 +98,8 @@ pub(crate) async fn take_ceremony(
 
 /// Removes ceremonies that can no longer be finished.
 pub async fn purge_ceremonies(pool: &AnyPool, now: UnixMillis) -> Result<u64, ServerError> {
-    let mut w = Autocommit::take(pool).await?;
-    let done =
-        sqlx::query("DELETE FROM webauthn_ceremonies WHERE expires_at_ms <= $1").bind(now.0).execute(&mut *w).await?;
-    w.done();
-    Ok(done.rows_affected())
+    let purge = sqlx::query("DELETE FROM webauthn_ceremonies WHERE expires_at_ms <= $1").bind(now.0);
+    Ok(Autocommit::execute(pool, purge).await?.rows_affected())
 }
 
 /// Credential ids (base64url) of the user's security keys that are not revoked: the
