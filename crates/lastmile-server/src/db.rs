@@ -183,7 +183,7 @@ impl Db {
                     if row.try_get::<i32, _>(0)? == 0 {
                         return Ok(true);
                     }
-                    tokio::time::sleep(wal::PAUSE / 5).await;
+                    tokio::time::sleep(TRUNCATE_PAUSE).await;
                 }
                 Ok(false)
             }
@@ -198,9 +198,11 @@ impl Db {
     }
 }
 
-/// How many times [`Db::scrub_freed_space`] tries to empty the WAL (20 ms apart: a second in
-/// all, many times a checkpointer's pass).
+/// How many times [`Db::scrub_freed_space`] tries to empty the WAL, [`TRUNCATE_PAUSE`] apart:
+/// a second in all, many times a checkpointer's pass.
 const TRUNCATE_TRIES: usize = 50;
+/// The wait between two of those tries.
+const TRUNCATE_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A pool of SQLite connections with the server's settings.
 fn sqlite_pool(size: u32) -> AnyPoolOptions {
@@ -744,6 +746,73 @@ mod tests {
             .expect("read");
         assert_eq!(order, ["first", "second"]);
     }
+    /// Before a restart the WAL's checkpointer flushes the database file through a descriptor
+    /// of its own, which it must never close: closing any descriptor of the file drops every
+    /// POSIX lock the process holds on it, SQLite's included, and another process could then
+    /// take the exclusive lock (with which SQLite deletes a WAL). Another process tries that
+    /// lock after flushes, and on a file nobody locks, to show that it can take one.
+    #[cfg(unix)]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_flushes_before_a_restart_leave_sqlites_locks_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
+        let state = super::write_state(&db.pool);
+        let checkpoints = &state.writer.as_ref().expect("SQLite has a writer").checkpoints;
+        checkpoints.restart_at(16);
+        let mut tx = super::begin_write(&db.pool).await.expect("begin");
+        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)").execute(&mut *tx).await.expect("create");
+        tx.commit().await.expect("commit");
+        // 64 KiB (16 pages) a write, until a restart's rounds of flushes are done.
+        for _ in 0..2_000 {
+            if checkpoints.flushes() >= super::wal::CATCH_UP_ROUNDS {
+                break;
+            }
+            let mut tx = super::begin_write(&db.pool).await.expect("begin");
+            sqlx::query("INSERT INTO filler (b) VALUES (zeroblob(65536))").execute(&mut *tx).await.expect("insert");
+            tx.commit().await.expect("commit");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(checkpoints.flushes() >= super::wal::CATCH_UP_ROUNDS, "flushed {} times", checkpoints.flushes());
+        let database = dir.path().join(super::SQLITE_FILE);
+        let answer = lock_from_another_process(&database);
+        assert!(answer.starts_with("refused"), "another process locked the database: {answer}");
+        let unlocked = dir.path().join("nobody-locks-this");
+        std::fs::write(&unlocked, b"").expect("write");
+        assert_eq!(lock_from_another_process(&unlocked), "taken");
+    }
+
+    /// The environment variable that gives [`lock_probe`] its file.
+    #[cfg(unix)]
+    const LOCK_PROBE: &str = "LASTMILE_TEST_LOCK_PROBE";
+
+    /// What another process (this test binary again, running [`lock_probe`]) answers when it
+    /// tries an exclusive POSIX lock on `path`: "taken" or "refused (...)".
+    #[cfg(unix)]
+    fn lock_from_another_process(path: &std::path::Path) -> String {
+        let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+            .args(["db::tests::lock_probe", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env(LOCK_PROBE, path)
+            .output()
+            .expect("run the probe");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let answer = stdout.lines().find_map(|l| l.split_once("lock probe: ").map(|(_, answer)| answer));
+        answer.unwrap_or_else(|| panic!("no answer from the probe: {stdout}")).to_string()
+    }
+
+    /// Tries an exclusive POSIX lock on the file [`LOCK_PROBE`] names and says what came of it.
+    #[cfg(unix)]
+    #[test]
+    #[ignore = "run by lock_from_another_process, in a process of its own"]
+    #[expect(clippy::print_stdout, reason = "the probe answers its parent on standard output")]
+    fn lock_probe() {
+        let Some(path) = std::env::var_os(LOCK_PROBE) else { return };
+        let file = std::fs::File::options().read(true).write(true).open(path).expect("open");
+        match rustix::fs::fcntl_lock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => println!("lock probe: taken"),
+            Err(e) => println!("lock probe: refused ({e})"),
+        }
+    }
+
     /// Under writes back to back, with readers reading all along, the WAL is started again
     /// from its beginning once it reaches its restart size, instead of growing for as long
     /// as the load lasts. (A restart size of 1 MiB stands in for the real 256 MiB.)
