@@ -21,9 +21,10 @@
 //! Catching up is more than copying. SQLite syncs the database file only in a checkpoint
 //! that copied every frame, which under load is only the restart: its `fsync` flushed every
 //! page that the copies of the last few seconds had dirtied, with writes held (measured on
-//! this machine's disk: the restart held writes 10-25 ms, against 0.5-1 ms per MB flushed).
+//! this machine's disk: the restart held writes 7.5-38.9 ms, 16.5-29.6 ms in 14 of 17; an
+//! `fsync` costs about 0.5 ms and 1 ms per MB written).
 //! So the task flushes the database file itself between copies ([`CATCH_UP_ROUNDS`]), and
-//! the restart's own `fsync`s find little left to write (measured: 1.4-10 ms held).
+//! the restart's own `fsync`s find little left to write (measured: 1.4-11.5 ms held).
 //!
 //! If the task cannot open its connection or a checkpoint fails, it says so in the log and
 //! tries again at the next commit; the WAL keeps every write meanwhile (it grows, nothing is
@@ -69,7 +70,7 @@ pub const WAL_SIZE_LIMIT: i64 = 2 * RESTART_FRAMES * 4096;
 
 /// How many times, before a restart, the task flushes the database file, with a `PASSIVE`
 /// copy of what came in between two flushes. Each round has less to do than the one before
-/// (measured: a first flush of 13-31 ms, the third of 0.4-3 ms).
+/// (measured: a first flush of 9-31 ms, the third of 0.1-3 ms).
 pub const CATCH_UP_ROUNDS: usize = 3;
 
 /// How long a restart waits for readers still reading an older snapshot (its busy timeout),
