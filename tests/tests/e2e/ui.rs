@@ -1,6 +1,7 @@
 //! The real `lastmile` window (WebKitGTK) under Xvfb, driven through tauri-driver and
 //! WebKitWebDriver, against the real server. Screenshots go to `artifacts/`.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,16 +11,37 @@ use lastmile_tests::{Home, Server, bin, free_port, require_keyring};
 
 /// tauri-driver for one test, living in `home`; killed on drop.
 struct Driver {
-    child: Child,
-    port: u16,
-    /// The home's state directory: its app's logs, for a window that never came.
+    /// tauri-driver and its port: started again, once, when a window never came.
+    running: std::sync::Mutex<(Child, u16)>,
+    /// Its environment: the home's and the test's own variables.
+    envs: Vec<(String, std::ffi::OsString)>,
+    /// The home: its app's logs, for a window that never came, and its app to end.
+    home: std::path::PathBuf,
     state: std::path::PathBuf,
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let running = self.running.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = running.0.kill();
+        let _ = running.0.wait();
+    }
+}
+
+impl Driver {
+    fn port(&self) -> u16 {
+        self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner).1
+    }
+
+    /// Ends tauri-driver, what it started (WebKitWebDriver, the app: its process group) and
+    /// the home's app, and starts tauri-driver again.
+    fn restart(&self) {
+        let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", running.0.id())]).status();
+        let _ = running.0.kill();
+        let _ = running.0.wait();
+        end_apps(&self.home);
+        *running = spawn_driver(&self.envs);
     }
 }
 
@@ -36,12 +58,26 @@ fn driver(home: &Home) -> Driver {
 
 /// tauri-driver (and so the app it starts) with extra environment variables.
 fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
+    let mut all: Vec<(String, std::ffi::OsString)> = home.envs().into_iter().map(|(k, v)| (k, v.into())).collect();
+    all.extend(envs.iter().map(|(k, v)| ((*k).to_string(), v.as_os_str().to_owned())));
+    let running = spawn_driver(&all);
+    Driver {
+        running: std::sync::Mutex::new(running),
+        envs: all,
+        home: home.path().to_path_buf(),
+        state: home.state_dir(),
+    }
+}
+
+/// Starts tauri-driver with `envs` and waits until it listens; its process and port.
+fn spawn_driver(envs: &[(String, std::ffi::OsString)]) -> (Child, u16) {
     let port = free_port();
     let native_port = free_port();
     let child = Command::new(tauri_driver())
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-        .envs(home.envs())
-        .envs(envs.iter().map(|(k, v)| (*k, v.as_os_str())))
+        // A group of its own, which a restart ends whole.
+        .process_group(0)
+        .envs(envs.iter().map(|(k, v)| (k, v)))
         // WebKit's own compositing: with it off (as the app ships, `gui::lean_webview`),
         // WebKitWebDriver's screenshot stopped answering on this machine late in session 13,
         // in every test, though it had worked an hour before; with it on, it answers. The
@@ -57,7 +93,7 @@ fn driver_with(home: &Home, envs: &[(&str, &std::path::Path)]) -> Driver {
         assert!(Instant::now() < deadline, "tauri-driver did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Driver { child, port, state: home.state_dir() }
+    (child, port)
 }
 
 fn tauri_driver() -> String {
@@ -77,16 +113,25 @@ async fn open(driver: &Driver, args: &[&str]) -> Client {
     caps.insert("tauri:options".into(), serde_json::json!({ "application": bin("lastmile"), "args": args }));
     let mut builder = ClientBuilder::native();
     builder.capabilities(caps);
-    let url = format!("http://127.0.0.1:{}", driver.port);
     // tauri-driver listens before the WebKitWebDriver behind it does: a session asked for in
     // between gets a connection closed mid-answer (seen once the UI tests ran fast), and is
     // asked for again, up to three times.
+    let mut restarted = false;
     for attempt in 1..=3 {
+        let url = format!("http://127.0.0.1:{}", driver.port());
         // A window that never comes (the app exited at once, e.g. handing over to another
-        // instance) would leave WebKitWebDriver waiting forever: fail instead.
-        let session = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url)).await.unwrap_or_else(|_| {
-            panic!("no lastmile window within 90 s (args {args:?}); its logs:\n{}", app_logs(driver))
-        });
+        // instance) would leave WebKitWebDriver waiting forever: fail instead. Once in a
+        // while (sessions 10, 17 and 21, cause unknown, its app's logs empty) a window did not
+        // come for no reason the test could see: then tauri-driver and the home's app are
+        // started again and the window asked for once more, which the standard error says.
+        let Ok(session) = tokio::time::timeout(Duration::from_secs(90), builder.connect(&url)).await else {
+            let logs = app_logs(driver);
+            assert!(!restarted && attempt < 3, "no lastmile window within 90 s (args {args:?}); its logs:\n{logs}");
+            eprintln!("no lastmile window within 90 s (args {args:?}); its logs:\n{logs}\ntauri-driver started again");
+            driver.restart();
+            restarted = true;
+            continue;
+        };
         match session {
             Ok(c) => return c,
             Err(
@@ -118,14 +163,31 @@ fn app_logs(driver: &Driver) -> String {
 
 /// Whether an app of `home` still runs (a process named lastmile whose HOME is this one).
 fn app_running(home: &Home) -> bool {
-    let want = format!("HOME={}", home.path().display());
-    let Ok(procs) = std::fs::read_dir("/proc") else { return false };
-    procs.filter_map(Result::ok).any(|p| {
-        let named = std::fs::read_to_string(p.path().join("comm")).is_ok_and(|c| c.trim() == "lastmile");
-        named
-            && std::fs::read(p.path().join("environ"))
-                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == want.as_bytes()))
-    })
+    !apps_of(home.path()).is_empty()
+}
+
+/// The processes named lastmile whose HOME is `home`.
+fn apps_of(home: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let want = format!("HOME={}", home.display());
+    let Ok(procs) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let procs = procs.filter_map(Result::ok).map(|p| p.path());
+    procs
+        .filter(|p| {
+            std::fs::read_to_string(p.join("comm")).is_ok_and(|c| c.trim() == "lastmile")
+                && std::fs::read(p.join("environ"))
+                    .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == want.as_bytes()))
+        })
+        .collect()
+}
+
+/// Kills the apps of `home` (one that never showed its window would take the next one's
+/// arguments and exit: one app runs per home).
+fn end_apps(home: &std::path::Path) {
+    for proc in apps_of(home) {
+        if let Some(pid) = proc.file_name() {
+            let _ = Command::new("kill").arg("-KILL").arg(pid).status();
+        }
+    }
 }
 
 /// The name on the session bus that makes `home`'s app a single instance.
