@@ -38,6 +38,8 @@ if [[ $want_test -eq 1 ]]; then
   packages+=(rpm xdg-utils desktop-file-utils)
   # Closing the window as a window manager does (WM_DELETE_WINDOW), in the tray's test.
   packages+=(python3-xlib)
+  # kill(1): the tests end processes they started (a server, tauri-driver's process group).
+  packages+=(procps)
 fi
 
 missing=()

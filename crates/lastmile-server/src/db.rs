@@ -170,13 +170,12 @@ impl Db {
                 // On the writer's connection, in its turn.
                 let (mut writer, _) = writer(&self.pool, None).await?;
                 let conn = writer.get();
-                sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
                 // `VACUUM` copies the whole database into a temporary one, which the writer's
-                // `temp_store = MEMORY` would hold in memory: a file for this.
-                sqlx::query("PRAGMA temp_store = FILE").execute(&mut *conn).await?;
+                // `temp_store` would hold in memory: a file for this.
+                sqlx::query("PRAGMA secure_delete = ON; PRAGMA temp_store = FILE").execute(&mut *conn).await?;
                 let vacuumed = sqlx::query("VACUUM").execute(&mut *conn).await;
                 let reset =
-                    sqlx::query("PRAGMA secure_delete = OFF; PRAGMA temp_store = MEMORY").execute(&mut *conn).await;
+                    sqlx::query(&format!("PRAGMA secure_delete = OFF; {WRITER_TEMP_STORE}")).execute(&mut *conn).await;
                 vacuumed?;
                 reset?;
                 // The WAL's checkpointer (`wal`) may be copying at this moment, which a
@@ -207,6 +206,13 @@ impl Db {
 const TRUNCATE_TRIES: usize = 50;
 /// The wait between two of those tries.
 const TRUNCATE_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The writer's place for a statement's own journal (for undoing that statement alone: an
+/// upsert, a batch's insert of many rows): memory, as SQLite keeps it up to 64 KiB, instead of
+/// a file created and deleted in the system's temporary directory once it grows past that
+/// (measured: 1,215 files for 30,000 reports), which also made every write depend on that
+/// directory being writable. The readers keep SQLite's default (their sorts can be large).
+const WRITER_TEMP_STORE: &str = "PRAGMA temp_store = MEMORY";
 
 /// A pool of SQLite connections with the server's settings.
 fn sqlite_pool(size: u32) -> AnyPoolOptions {
@@ -541,12 +547,7 @@ async fn writer(pool: &AnyPool, held: Option<&Held>) -> Result<(WriteConn, Write
                 sqlite_settings(&mut opened).await?;
                 opened.execute("PRAGMA wal_autocheckpoint = 0").await?;
                 opened.execute(format!("PRAGMA journal_size_limit = {}", wal::WAL_SIZE_LIMIT).as_str()).await?;
-                // A statement's own journal (for undoing that statement alone: an upsert, a
-                // batch's insert of many rows) in memory, as SQLite keeps it up to 64 KiB,
-                // instead of a file created and deleted in the system's temporary directory
-                // once it grows past that (measured: 1,215 files for 30,000 reports), which
-                // also made every write depend on that directory being writable.
-                opened.execute("PRAGMA temp_store = MEMORY").await?;
+                opened.execute(WRITER_TEMP_STORE).await?;
                 *conn = Some(opened);
             }
             WriteConn::Own(conn)
@@ -784,22 +785,14 @@ mod tests {
     #[cfg(unix)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_flushes_before_a_restart_leave_sqlites_locks_in_place() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
-        let state = super::write_state(&db.pool);
+        let (dir, db, state) = filler_db(16).await;
         let checkpoints = &state.writer.as_ref().expect("SQLite has a writer").checkpoints;
-        checkpoints.restart_at(16);
-        let mut tx = super::begin_write(&db.pool).await.expect("begin");
-        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)").execute(&mut *tx).await.expect("create");
-        tx.commit().await.expect("commit");
         // 64 KiB (16 pages) a write, until a restart's rounds of flushes are done.
         for _ in 0..2_000 {
             if checkpoints.flushes() >= super::wal::CATCH_UP_ROUNDS {
                 break;
             }
-            let mut tx = super::begin_write(&db.pool).await.expect("begin");
-            sqlx::query("INSERT INTO filler (b) VALUES (zeroblob(65536))").execute(&mut *tx).await.expect("insert");
-            tx.commit().await.expect("commit");
+            write_filler(&db.pool).await;
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         assert!(checkpoints.flushes() >= super::wal::CATCH_UP_ROUNDS, "flushed {} times", checkpoints.flushes());
@@ -809,6 +802,25 @@ mod tests {
         let unlocked = dir.path().join("nobody-locks-this");
         std::fs::write(&unlocked, b"").expect("write");
         assert_eq!(lock_from_another_process(&unlocked), "taken");
+    }
+
+    /// A new database with an empty table `filler`, whose WAL restarts at `restart_frames`.
+    async fn filler_db(restart_frames: i64) -> (tempfile::TempDir, super::Db, super::WriteState) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
+        let state = super::write_state(&db.pool);
+        state.writer.as_ref().expect("SQLite has a writer").checkpoints.restart_at(restart_frames);
+        let mut tx = super::begin_write(&db.pool).await.expect("begin");
+        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)").execute(&mut *tx).await.expect("create");
+        tx.commit().await.expect("commit");
+        (dir, db, state)
+    }
+
+    /// One write of 64 KiB (16 pages) into `filler`.
+    async fn write_filler(pool: &sqlx::AnyPool) {
+        let mut tx = super::begin_write(pool).await.expect("begin");
+        sqlx::query("INSERT INTO filler (b) VALUES (zeroblob(65536))").execute(&mut *tx).await.expect("insert");
+        tx.commit().await.expect("commit");
     }
 
     /// The environment variable that gives [`lock_probe`] its file.
@@ -849,13 +861,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_wal_stays_bounded_under_writes_back_to_back() {
         use sqlx::Row;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = super::Db::open_sqlite(dir.path()).await.expect("open");
-        let state = super::write_state(&db.pool);
-        state.writer.as_ref().expect("SQLite has a writer").checkpoints.restart_at(256);
-        let mut tx = super::begin_write(&db.pool).await.expect("begin");
-        sqlx::query("CREATE TABLE filler (b BLOB NOT NULL)").execute(&mut *tx).await.expect("create");
-        tx.commit().await.expect("commit");
+        let (dir, db, _) = filler_db(256).await;
         let wal = dir.path().join(format!("{}-wal", super::SQLITE_FILE));
         let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let reader = {
@@ -873,12 +879,7 @@ mod tests {
                 let pool = db.pool.clone();
                 tokio::spawn(async move {
                     for _ in 0..256 {
-                        let mut tx = super::begin_write(&pool).await.expect("begin");
-                        sqlx::query("INSERT INTO filler (b) VALUES (zeroblob(65536))")
-                            .execute(&mut *tx)
-                            .await
-                            .expect("insert");
-                        tx.commit().await.expect("commit");
+                        write_filler(&pool).await;
                     }
                 })
             })
