@@ -35,6 +35,8 @@ pg_dir=$(mktemp -d)
 trap 'scripts/postgres.sh stop "$pg_dir" 2>/dev/null || true; rm -rf "$pg_dir"' EXIT
 pg_url=$(scripts/postgres.sh start "$pg_dir" 55438)
 for run in $(seq 1 "$runs"); do
+  echo "--> run $run: this machine's speed before it (scripts/bench_machine.sh)"
+  scripts/bench_machine.sh "before the run" | tee "$out/machine.$run.md"
   echo "--> run $run: TOTP (8,000 users: half closed loop, half open loop at 1,200/s)"
   target/release/examples/bench_totp 8000 | tee "$out/totp.$run.md"
   echo "--> run $run: security keys (SoftToken clients in this process)"
@@ -47,6 +49,8 @@ for run in $(seq 1 "$runs"); do
   target/release/examples/bench_server_memory | tee "$out/memory.$run.md"
   echo "--> run $run: the write path under mixed load"
   target/release/examples/bench_mixed | tee "$out/mixed.$run.md"
+  echo "--> run $run: this machine's speed after it"
+  scripts/bench_machine.sh "after the run" | tee -a "$out/machine.$run.md"
 done
 
 echo "==> the sign-in page in Chromium (the release server; the end-to-end suite's harness)"

@@ -4,7 +4,8 @@ whether it is met, so that a figure in the README is always the last run's.
     python3 scripts/bench_readme.py DIR [README.md]
 
 DIR holds what scripts/bench.sh collected: app.md (scripts/bench.py's tables), one
-NAME.RUN.md per server benchmark run (the examples' Markdown rows) and signin-page.md (the
+NAME.RUN.md per server benchmark run (the examples' Markdown rows; machine.RUN.md: this
+machine's speed before and after the run, scripts/bench_machine.sh) and signin-page.md (the
 sign-in page in Chromium). The tables replace what
 stands between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in the README; the prose
 around them is left alone.
@@ -52,7 +53,7 @@ def server_table(directory):
     """One row per operation and load, each run's figures side by side, with its budget."""
     runs = {}
     order = []
-    rank = {"totp": 0, "webauthn": 1, "signin": 2, "reports": 3, "memory": 4, "mixed": 5}
+    rank = {"machine": -1, "totp": 0, "webauthn": 1, "signin": 2, "reports": 3, "memory": 4, "mixed": 5}
     paths = glob.glob(os.path.join(directory, "*.*.md"))
     paths.sort(key=lambda p: (rank.get(os.path.basename(p).split(".")[0], 9), p))
     for path in paths:
