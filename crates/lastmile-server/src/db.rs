@@ -37,7 +37,13 @@ fn make_private_files(path: &Path) -> Result<(), ServerError> {
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         let fail = |e: std::io::Error| ServerError::Invalid(format!("database file {}: {e}", path.display()));
-        std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(path).map_err(fail)?;
+        // A new file only: closing a descriptor of a database this process has open would drop
+        // SQLite's POSIX locks on it (an open file is made private below, by its path).
+        match std::fs::OpenOptions::new().append(true).create_new(true).mode(0o600).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(fail(e)),
+        }
         for suffix in ["", "-wal", "-shm"] {
             let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
             if file.exists() {
@@ -802,6 +808,22 @@ mod tests {
         let unlocked = dir.path().join("nobody-locks-this");
         std::fs::write(&unlocked, b"").expect("write");
         assert_eq!(lock_from_another_process(&unlocked), "taken");
+    }
+
+    /// Opening a database that this process already has open leaves the first one's locks in
+    /// place (making its files private once touched a descriptor of the database, and closing
+    /// it dropped them).
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn opening_an_open_database_again_leaves_its_locks_in_place() {
+        let (dir, db, _) = filler_db(1_000).await;
+        write_filler(&db.pool).await;
+        let database = dir.path().join(super::SQLITE_FILE);
+        assert!(lock_from_another_process(&database).starts_with("refused"), "locked once open");
+        let again = super::Db::open_sqlite(dir.path()).await.expect("open again");
+        let answer = lock_from_another_process(&database);
+        assert!(answer.starts_with("refused"), "another process locked the database: {answer}");
+        write_filler(&again.pool).await;
     }
 
     /// A new database with an empty table `filler`, whose WAL restarts at `restart_frames`.
