@@ -20,11 +20,17 @@ struct Driver {
     state: std::path::PathBuf,
 }
 
+/// Ends tauri-driver and what it started (WebKitWebDriver, the app): its process group.
+fn stop(driver: &mut Child) {
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", driver.id())]).status();
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+/// A test that ends, or fails, with its window open leaves nothing running.
 impl Drop for Driver {
     fn drop(&mut self) {
-        let running = self.running.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = running.0.kill();
-        let _ = running.0.wait();
+        stop(&mut self.running.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).0);
     }
 }
 
@@ -37,9 +43,7 @@ impl Driver {
     /// the home's app, and starts tauri-driver again.
     fn restart(&self) {
         let mut running = self.running.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", running.0.id())]).status();
-        let _ = running.0.kill();
-        let _ = running.0.wait();
+        stop(&mut running.0);
         end_apps(&self.home);
         *running = spawn_driver(&self.envs);
     }
