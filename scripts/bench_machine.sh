@@ -22,9 +22,9 @@ scratch=$(mktemp -p target bench_machine.XXXXXX)
 trap 'rm -f "$scratch"' EXIT
 start=$(date +%s%N)
 dd if=/dev/zero of="$scratch" bs=4k count=200 oflag=dsync status=none
-sync_ms=$(( ($(date +%s%N) - start) / 200 / 1000 ))
+sync_us=$(( ($(date +%s%N) - start) / 200 / 1000 ))
 
 row() { printf '| this machine: %s | %s | | %s | | | |\n' "$1" "$label" "$2"; }
 row "P-256 verifications on one core (openssl speed)" "$(printf '%.0f/s' "$p256")"
 row "RSA-2048 signatures on one core (openssl speed)" "$(printf '%.0f/s' "$rsa")"
-row "a synchronous 4 KiB write (dd oflag=dsync), mean of 200" "$(printf '%d.%02d ms' $((sync_ms / 1000)) $((sync_ms % 1000 / 10)))"
+row "a synchronous 4 KiB write (dd oflag=dsync), mean of 200" "$(printf '%d.%02d ms' $((sync_us / 1000)) $((sync_us % 1000 / 10)))"

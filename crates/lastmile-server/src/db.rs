@@ -811,8 +811,8 @@ mod tests {
     }
 
     /// Opening a database that this process already has open leaves the first one's locks in
-    /// place (making its files private once touched a descriptor of the database, and closing
-    /// it dropped them).
+    /// place. (Making its files private used to open and close a descriptor of the database
+    /// file, and that close dropped them.)
     #[cfg(unix)]
     #[tokio::test]
     async fn opening_an_open_database_again_leaves_its_locks_in_place() {
